@@ -1,0 +1,238 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Lifetimes of one-time sign-in links.
+const (
+	SignInLinkTTL     = 10 * time.Minute
+	InvitationLinkTTL = 72 * time.Hour // an invitation read the next morning must still work
+)
+
+// LoginSubject is who a sign-in link or session belongs to: exactly one is set.
+type LoginSubject struct {
+	StaffID     int64
+	CandidateID int64
+}
+
+// NewSecret returns a random URL-safe token of 256 bits.
+func NewSecret() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // the kernel's randomness source does not fail on Linux
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// HashSecret is how tokens and session ids are stored: their SHA-256.
+func HashSecret(raw string) []byte {
+	h := sha256.Sum256([]byte(raw))
+	return h[:]
+}
+
+// SignInURL is the link a person opens to sign in with token.
+func SignInURL(baseURL, token string) string {
+	return strings.TrimRight(baseURL, "/") + "/signin/" + url.PathEscape(token)
+}
+
+func issueLoginToken(tx *gorm.DB, who LoginSubject, expires time.Time) (string, error) {
+	raw := NewSecret()
+	row := map[string]any{"token_hash": HashSecret(raw), "expires_at": expires}
+	if who.StaffID != 0 {
+		row["staff_id"] = who.StaffID
+	} else {
+		row["candidate_id"] = who.CandidateID
+	}
+	if err := tx.Table("login_tokens").Create(row).Error; err != nil {
+		return "", err
+	}
+	return raw, nil
+}
+
+// IssueSignInLink creates a one-time link for the person with this email,
+// staff or candidate, valid for SignInLinkTTL. It is the operator's escape
+// hatch (login-link command) and the tests' way in.
+func (s *Store) IssueSignInLink(ctx context.Context, email, baseURL string) (string, error) {
+	var link string
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		who, err := subjectByEmail(tx, email)
+		if err != nil {
+			return err
+		}
+		raw, err := issueLoginToken(tx, who, s.Now().Add(SignInLinkTTL))
+		if err != nil {
+			return err
+		}
+		link = SignInURL(baseURL, raw)
+		return audit(tx, SystemActor("cli"), "sign_in_link.issued", subjectType(who), who.StaffID+who.CandidateID, nil)
+	})
+	return link, err
+}
+
+func subjectType(who LoginSubject) string {
+	if who.StaffID != 0 {
+		return "staff"
+	}
+	return "candidate"
+}
+
+func subjectByEmail(tx *gorm.DB, email string) (LoginSubject, error) {
+	var ids []int64
+	if err := tx.Table("staff_users").Where("lower(email) = lower(?) AND active", strings.TrimSpace(email)).Pluck("id", &ids).Error; err != nil {
+		return LoginSubject{}, err
+	}
+	if len(ids) == 1 {
+		return LoginSubject{StaffID: ids[0]}, nil
+	}
+	if err := tx.Table("candidates").Where("lower(email) = lower(?)", strings.TrimSpace(email)).Pluck("id", &ids).Error; err != nil {
+		return LoginSubject{}, err
+	}
+	if len(ids) == 1 {
+		return LoginSubject{CandidateID: ids[0]}, nil
+	}
+	return LoginSubject{}, ErrNotFound
+}
+
+// RequestCandidateLink puts a sign-in link in the outbox when email belongs
+// to a candidate. It returns nil either way: the page must answer the same
+// whether or not the address is known.
+func (s *Store) RequestCandidateLink(ctx context.Context, email, baseURL, ip string) error {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return Invalid("email", err.Error())
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var c Candidate
+		if err := tx.Where("lower(email) = ?", email).First(&c).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return nil
+			}
+			return err
+		}
+		// At most five links in the window, so the form cannot flood a mailbox.
+		var recent int64
+		if err := tx.Table("login_tokens").Where("candidate_id = ? AND created_at > ?", c.ID, s.Now().Add(-LoginWindow)).Count(&recent).Error; err != nil {
+			return err
+		}
+		if recent >= 5 {
+			return nil
+		}
+		raw, err := issueLoginToken(tx, LoginSubject{CandidateID: c.ID}, s.Now().Add(SignInLinkTTL))
+		if err != nil {
+			return err
+		}
+		if err := enqueue(tx, OutboxMessage{
+			ToEmail: c.Email, ToName: c.Name, Kind: "candidate_sign_in", CandidateID: &c.ID,
+			Subject: "Your sign-in link for Nextstep",
+			Body: fmt.Sprintf("Hello %s,\n\nHere is your sign-in link. It works once, for %d minutes:\n\n%s\n\nIf you did not ask for it, you can ignore this message.\n",
+				c.Name, int(SignInLinkTTL.Minutes()), SignInURL(baseURL, raw)),
+		}); err != nil {
+			return err
+		}
+		return audit(tx, Actor{Kind: "candidate", ID: c.ID, Email: c.Email, IP: ip}, "candidate.sign_in_link_requested", "candidate", c.ID, nil)
+	})
+}
+
+// ConsumeSignInToken spends a one-time token: it succeeds once, before expiry,
+// and only for an active staff member or an existing candidate.
+func (s *Store) ConsumeSignInToken(ctx context.Context, raw string, actor Actor) (LoginSubject, error) {
+	var who LoginSubject
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var row struct {
+			StaffID     *int64
+			CandidateID *int64
+		}
+		res := tx.Raw(`UPDATE login_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
+			RETURNING staff_id, candidate_id`, s.Now(), HashSecret(raw), s.Now()).Scan(&row)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrTokenInvalid
+		}
+		if row.StaffID != nil {
+			u := StaffUser{}
+			if err := tx.First(&u, *row.StaffID).Error; err != nil || !u.Active {
+				return ErrTokenInvalid
+			}
+			who.StaffID = u.ID
+			actor = Actor{Kind: "staff", ID: u.ID, Email: u.Email, IP: actor.IP, UserAgent: actor.UserAgent}
+		} else if row.CandidateID != nil {
+			c := Candidate{}
+			if err := tx.First(&c, *row.CandidateID).Error; err != nil {
+				return ErrTokenInvalid
+			}
+			who.CandidateID = c.ID
+			actor = Actor{Kind: "candidate", ID: c.ID, Email: c.Email, IP: actor.IP, UserAgent: actor.UserAgent}
+		}
+		return audit(tx, actor, "sign_in.link_used", subjectType(who), who.StaffID+who.CandidateID, nil)
+	})
+	return who, err
+}
+
+// SessionRow is a server-side session; the cookie holds only its signed id.
+type SessionRow struct {
+	IDHash      []byte `gorm:"column:id_hash;primaryKey"`
+	StaffID     *int64
+	CandidateID *int64
+	Data        []byte
+	CreatedAt   time.Time
+	LastSeenAt  time.Time
+	IP          string
+	UserAgent   string
+}
+
+// TableName binds the struct to its table.
+func (SessionRow) TableName() string { return "sessions" }
+
+// LoadSession returns a live session, deleting it when it has passed the idle
+// or absolute timeout.
+func (s *Store) LoadSession(ctx context.Context, idHash []byte, idle, absolute time.Duration) (*SessionRow, error) {
+	var row SessionRow
+	if err := s.db.WithContext(ctx).Where("id_hash = ?", idHash).First(&row).Error; err != nil {
+		return nil, notFound(err)
+	}
+	now := s.Now()
+	if now.Sub(row.LastSeenAt) > idle || now.Sub(row.CreatedAt) > absolute {
+		s.db.WithContext(ctx).Where("id_hash = ?", idHash).Delete(&SessionRow{})
+		return nil, ErrNotFound
+	}
+	return &row, nil
+}
+
+// SaveSession writes a session row, creating it when new.
+func (s *Store) SaveSession(ctx context.Context, row *SessionRow) error {
+	now := s.Now()
+	row.LastSeenAt = now
+	if row.CreatedAt.IsZero() {
+		row.CreatedAt = now
+	}
+	return s.db.WithContext(ctx).Exec(`INSERT INTO sessions (id_hash, staff_id, candidate_id, data, created_at, last_seen_at, ip, user_agent)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id_hash) DO UPDATE SET staff_id = EXCLUDED.staff_id, candidate_id = EXCLUDED.candidate_id,
+			data = EXCLUDED.data, last_seen_at = EXCLUDED.last_seen_at`,
+		row.IDHash, row.StaffID, row.CandidateID, row.Data, row.CreatedAt, row.LastSeenAt, row.IP, truncate(row.UserAgent, 500)).Error
+}
+
+// DeleteSession ends one session.
+func (s *Store) DeleteSession(ctx context.Context, idHash []byte) error {
+	return s.db.WithContext(ctx).Where("id_hash = ?", idHash).Delete(&SessionRow{}).Error
+}
+
+// PurgeExpiredSessions removes sessions idle longer than idle; run periodically.
+func (s *Store) PurgeExpiredSessions(ctx context.Context, idle, absolute time.Duration) (int64, error) {
+	now := s.Now()
+	res := s.db.WithContext(ctx).Where("last_seen_at < ? OR created_at < ?", now.Add(-idle), now.Add(-absolute)).Delete(&SessionRow{})
+	return res.RowsAffected, res.Error
+}

@@ -1,0 +1,568 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Candidate is a person in the post-interview process.
+type Candidate struct {
+	ID        int64
+	Email     string
+	Name      string
+	Phone     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// TableName binds the struct to its table.
+func (Candidate) TableName() string { return "candidates" }
+
+// Application is a candidate's candidacy for one position.
+type Application struct {
+	ID                 int64
+	CandidateID        int64
+	PositionID         int64
+	Stage              StageKey
+	Status             Status
+	StageEnteredAt     time.Time
+	ExpectedUpdateAt   *time.Time
+	ExpectedUpdateNote string
+	OutcomeReason      string
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+
+	Candidate *Candidate `gorm:"foreignKey:CandidateID"`
+	Position  *Position  `gorm:"foreignKey:PositionID"`
+}
+
+// TableName binds the struct to its table.
+func (Application) TableName() string { return "applications" }
+
+// StageEvent records a change of stage or status.
+type StageEvent struct {
+	ID            int64
+	ApplicationID int64
+	FromStage     *StageKey
+	ToStage       StageKey
+	FromStatus    Status
+	ToStatus      Status
+	ActorStaffID  *int64
+	Note          string
+	CreatedAt     time.Time
+
+	Actor *StaffUser `gorm:"foreignKey:ActorStaffID"`
+}
+
+// TableName binds the struct to its table.
+func (StageEvent) TableName() string { return "stage_events" }
+
+// CandidateNote is an internal note, never shown to the candidate.
+type CandidateNote struct {
+	ID            int64
+	CandidateID   int64
+	ApplicationID *int64
+	AuthorStaffID int64
+	Body          string
+	CreatedAt     time.Time
+
+	Author *StaffUser `gorm:"foreignKey:AuthorStaffID"`
+}
+
+// TableName binds the struct to its table.
+func (CandidateNote) TableName() string { return "candidate_notes" }
+
+// CandidateInput is the "new candidate" form: a person and their first application.
+type CandidateInput struct {
+	Name       string
+	Email      string
+	Phone      string
+	PositionID int64
+	Stage      StageKey // empty: the pipeline's first stage
+}
+
+// Validate checks the form and normalises its text.
+func (in *CandidateInput) Validate() error {
+	v := &ValidationError{}
+	in.Name = strings.TrimSpace(in.Name)
+	in.Phone = strings.TrimSpace(in.Phone)
+	if in.Name == "" {
+		v.Add("name", "Enter the candidate's full name.")
+	} else if len([]rune(in.Name)) > 200 {
+		v.Add("name", "The name is too long (200 characters at most).")
+	}
+	if e, err := NormalizeEmail(in.Email); err != nil {
+		v.Add("email", err.Error())
+	} else {
+		in.Email = e
+	}
+	if len([]rune(in.Phone)) > 40 {
+		v.Add("phone", "The phone number is too long (40 characters at most).")
+	}
+	if in.PositionID <= 0 {
+		v.Add("position_id", "Choose the position they applied for.")
+	}
+	return v.Err()
+}
+
+// CreateCandidate adds a candidate with an application and puts an
+// invitation with a sign-in link in the outbox, all in one transaction.
+func (s *Store) CreateCandidate(ctx context.Context, actor Actor, in CandidateInput, baseURL string) (*Candidate, error) {
+	if !actor.Role.SeesCandidates() {
+		return nil, ErrForbidden
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	c := &Candidate{Name: in.Name, Email: in.Email, Phone: in.Phone}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var pos Position
+		if err := tx.First(&pos, in.PositionID).Error; err != nil {
+			return Invalid("position_id", "Choose the position they applied for.")
+		}
+		if !canManagePosition(actor, &pos) {
+			return Invalid("position_id", "You can only add candidates to your own positions.")
+		}
+		if pos.Status != PositionOpen {
+			return Invalid("position_id", "This position is no longer open.")
+		}
+		if err := loadPipelines(tx, []*Position{&pos}); err != nil {
+			return err
+		}
+		stage := in.Stage
+		if stage == "" {
+			stage = pos.Pipeline[0]
+		} else if pos.Pipeline.Index(stage) < 0 {
+			return Invalid("stage", fmt.Sprintf("%s is not part of this position's pipeline.", StageName(stage)))
+		}
+		if err := tx.Create(c).Error; err != nil {
+			if isUniqueViolation(err, "candidates_email_key") {
+				return Invalid("email", "A candidate with this email already exists.")
+			}
+			return err
+		}
+		now := s.Now()
+		expected := AddBusinessDays(now, pos.DecisionSLADays, s.loc)
+		app := &Application{CandidateID: c.ID, PositionID: pos.ID, Stage: stage, Status: StatusActive,
+			StageEnteredAt: now, ExpectedUpdateAt: &expected}
+		if err := tx.Omit("Candidate", "Position").Create(app).Error; err != nil {
+			return err
+		}
+		if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, ToStage: stage, ToStatus: StatusActive,
+			ActorStaffID: staffID(actor), Note: "Application added"}).Error; err != nil {
+			return err
+		}
+		raw, err := issueLoginToken(tx, LoginSubject{CandidateID: c.ID}, now.Add(InvitationLinkTTL))
+		if err != nil {
+			return err
+		}
+		if err := enqueue(tx, OutboxMessage{
+			ToEmail: c.Email, ToName: c.Name, Kind: "candidate_invitation", CandidateID: &c.ID,
+			Subject: fmt.Sprintf("Your next steps for %s", pos.Title),
+			Body: fmt.Sprintf("Hello %s,\n\nThank you for interviewing for %s. You can follow every next step of your application, and what we need from you, on your personal page:\n\n%s\n\nThis link works once within %d days. Afterwards, ask for a new link on the sign-in page with your email address.\n",
+				c.Name, pos.Title, SignInURL(baseURL, raw), int(InvitationLinkTTL.Hours()/24)),
+		}); err != nil {
+			return err
+		}
+		return audit(tx, actor, "candidate.created", "candidate", c.ID, map[string]any{"position_id": pos.ID, "stage": stage})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func staffID(a Actor) *int64 {
+	if a.Kind != "staff" || a.ID == 0 {
+		return nil
+	}
+	id := a.ID
+	return &id
+}
+
+func canManagePosition(actor Actor, p *Position) bool {
+	if actor.Role.SeesAllCandidates() {
+		return true
+	}
+	return actor.Role == RoleHiringManager && p.HiringManagerID != nil && *p.HiringManagerID == actor.ID
+}
+
+// CandidateFilter narrows the candidate list.
+type CandidateFilter struct {
+	PositionID int64
+	Stage      StageKey
+	Status     Status
+	Query      string // name or email contains
+	Sort       string // name, stage, updated, expected (prefix "-" for descending)
+	Page       int
+}
+
+// CandidatePageSize is how many rows one page of the candidate list shows.
+const CandidatePageSize = 25
+
+// CandidateRow is one application in the candidate list.
+type CandidateRow struct {
+	ApplicationID    int64
+	CandidateID      int64
+	Name             string
+	Email            string
+	PositionID       int64
+	PositionTitle    string
+	Stage            StageKey
+	Status           Status
+	StageEnteredAt   time.Time
+	ExpectedUpdateAt *time.Time
+}
+
+var candidateSorts = map[string]string{
+	"name":     "lower(c.name)",
+	"stage":    "st.sort_order",
+	"updated":  "a.stage_entered_at",
+	"expected": "a.expected_update_at",
+	"position": "lower(p.title)",
+}
+
+// ListCandidates returns one page of applications visible to actor and the total.
+func (s *Store) ListCandidates(ctx context.Context, actor Actor, f CandidateFilter) ([]CandidateRow, int64, error) {
+	if !actor.Role.SeesCandidates() {
+		return nil, 0, ErrForbidden
+	}
+	q := s.db.WithContext(ctx).Table("applications a").
+		Joins("JOIN candidates c ON c.id = a.candidate_id").
+		Joins("JOIN positions p ON p.id = a.position_id").
+		Joins("JOIN stages st ON st.key = a.stage")
+	if actor.Role == RoleHiringManager {
+		q = q.Where("p.hiring_manager_id = ?", actor.ID)
+	}
+	if f.PositionID != 0 {
+		q = q.Where("a.position_id = ?", f.PositionID)
+	}
+	if f.Stage != "" {
+		q = q.Where("a.stage = ?", f.Stage)
+	}
+	if f.Status != "" {
+		q = q.Where("a.status = ?", f.Status)
+	}
+	if qs := strings.TrimSpace(f.Query); qs != "" {
+		like := "%" + escapeLike(strings.ToLower(qs)) + "%"
+		q = q.Where("(lower(c.name) LIKE ? OR lower(c.email) LIKE ?)", like, like)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	key, desc := strings.CutPrefix(f.Sort, "-")
+	col, ok := candidateSorts[key]
+	if !ok {
+		col, desc = "a.stage_entered_at", true
+	}
+	dir := "ASC"
+	if desc {
+		dir = "DESC"
+	}
+	var rows []CandidateRow
+	err := q.Select(`a.id AS application_id, c.id AS candidate_id, c.name, c.email, p.id AS position_id, p.title AS position_title,
+		a.stage, a.status, a.stage_entered_at, a.expected_update_at`).
+		Order(col + " " + dir + " NULLS LAST, a.id").
+		Limit(CandidatePageSize).Offset((max(f.Page, 1) - 1) * CandidatePageSize).
+		Scan(&rows).Error
+	return rows, total, err
+}
+
+// CandidateDetail is everything the staff candidate page shows.
+type CandidateDetail struct {
+	Candidate    Candidate
+	Applications []Application // with Position and its Pipeline
+	Events       []StageEvent  // newest first, with Actor
+	Notes        []CandidateNote
+	Messages     []OutboxMessage
+}
+
+// GetCandidateDetail loads a candidate for staff, limited to what actor may see:
+// a hiring manager sees only the applications for their positions, and gets
+// ErrNotFound for candidates with none.
+func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID int64) (*CandidateDetail, error) {
+	if !actor.Role.SeesCandidates() {
+		return nil, ErrNotFound
+	}
+	db := s.db.WithContext(ctx)
+	var d CandidateDetail
+	if err := db.First(&d.Candidate, candidateID).Error; err != nil {
+		return nil, notFound(err)
+	}
+	q := db.Preload("Position").Preload("Position.HiringManager").Where("candidate_id = ?", candidateID).Order("id")
+	if actor.Role == RoleHiringManager {
+		q = q.Where("position_id IN (SELECT id FROM positions WHERE hiring_manager_id = ?)", actor.ID)
+	}
+	if err := q.Find(&d.Applications).Error; err != nil {
+		return nil, err
+	}
+	if len(d.Applications) == 0 && !actor.Role.SeesAllCandidates() {
+		return nil, ErrNotFound
+	}
+	positions := make([]*Position, len(d.Applications))
+	appIDs := make([]int64, len(d.Applications))
+	for i := range d.Applications {
+		positions[i] = d.Applications[i].Position
+		appIDs[i] = d.Applications[i].ID
+	}
+	if err := loadPipelines(db, positions); err != nil {
+		return nil, err
+	}
+	if err := db.Preload("Actor").Where("application_id IN ?", appIDs).Order("created_at DESC, id DESC").Find(&d.Events).Error; err != nil {
+		return nil, err
+	}
+	nq := db.Preload("Author").Where("candidate_id = ?", candidateID).Order("created_at DESC, id DESC")
+	if actor.Role == RoleHiringManager {
+		nq = nq.Where("application_id IN ?", appIDs)
+	}
+	if err := nq.Find(&d.Notes).Error; err != nil {
+		return nil, err
+	}
+	if actor.Role.SeesAllCandidates() {
+		msgs, err := s.MessagesForCandidate(ctx, candidateID)
+		if err != nil {
+			return nil, err
+		}
+		d.Messages = msgs
+	}
+	return &d, nil
+}
+
+// lockApplication loads an application FOR UPDATE with its position and
+// pipeline, and checks that actor may change it.
+func lockApplication(tx *gorm.DB, actor Actor, appID int64) (*Application, error) {
+	var app Application
+	if err := tx.Set("gorm:query_option", "FOR UPDATE").First(&app, appID).Error; err != nil {
+		return nil, notFound(err)
+	}
+	var pos Position
+	if err := tx.First(&pos, app.PositionID).Error; err != nil {
+		return nil, err
+	}
+	if !actor.Role.SeesCandidates() || !canManagePosition(actor, &pos) {
+		return nil, ErrNotFound
+	}
+	if err := loadPipelines(tx, []*Position{&pos}); err != nil {
+		return nil, err
+	}
+	app.Position = &pos
+	var c Candidate
+	if err := tx.First(&c, app.CandidateID).Error; err != nil {
+		return nil, err
+	}
+	app.Candidate = &c
+	return &app, nil
+}
+
+// MoveStage moves an application to another stage of its pipeline, resets the
+// expected update date, records the event, audits, and tells the candidate.
+func (s *Store) MoveStage(ctx context.Context, actor Actor, appID int64, to StageKey, note string) error {
+	note = strings.TrimSpace(note)
+	if len([]rune(note)) > 4000 {
+		return Invalid("note", "The note is too long (4000 characters at most).")
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		app, err := lockApplication(tx, actor, appID)
+		if err != nil {
+			return err
+		}
+		if err := app.Position.Pipeline.CanMove(app.Status, app.Stage, to); err != nil {
+			return err
+		}
+		now := s.Now()
+		status := StatusAfterMove(to)
+		updates := map[string]any{"stage": to, "status": status, "stage_entered_at": now, "expected_update_note": "", "updated_at": now}
+		if status == StatusHired {
+			updates["expected_update_at"] = nil
+		} else {
+			updates["expected_update_at"] = AddBusinessDays(now, app.Position.DecisionSLADays, s.loc)
+		}
+		if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(updates).Error; err != nil {
+			return err
+		}
+		from := app.Stage
+		if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &from, ToStage: to,
+			FromStatus: app.Status, ToStatus: status, ActorStaffID: staffID(actor), Note: note}).Error; err != nil {
+			return err
+		}
+		st, _ := LookupStage(to)
+		if err := enqueue(tx, OutboxMessage{
+			ToEmail: app.Candidate.Email, ToName: app.Candidate.Name, Kind: "stage_changed", CandidateID: &app.CandidateID,
+			Subject: fmt.Sprintf("Next step for %s: %s", app.Position.Title, st.CandidateTitle),
+			Body: fmt.Sprintf("Hello %s,\n\nThere is news about your application for %s. Your next step: %s.\n\n%s\n\nWhat to do now: %s\n\nSign in to your page to see the details.\n",
+				app.Candidate.Name, app.Position.Title, st.CandidateTitle, st.Explanation, st.WhatToDo),
+		}); err != nil {
+			return err
+		}
+		return audit(tx, actor, "application.stage_moved", "application", app.ID, map[string]any{"from": from, "to": to})
+	})
+}
+
+// ChangeStatus rejects, withdraws, holds or reactivates an application.
+func (s *Store) ChangeStatus(ctx context.Context, actor Actor, appID int64, to Status, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if len([]rune(reason)) > 2000 {
+		return Invalid("reason", "The reason is too long (2000 characters at most).")
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		app, err := lockApplication(tx, actor, appID)
+		if err != nil {
+			return err
+		}
+		if err := CanChangeStatus(app.Status, to, reason); err != nil {
+			return err
+		}
+		now := s.Now()
+		updates := map[string]any{"status": to, "updated_at": now}
+		switch to {
+		case StatusRejected, StatusWithdrawn:
+			updates["outcome_reason"] = reason
+			updates["expected_update_at"] = nil
+		case StatusActive:
+			updates["outcome_reason"] = ""
+			updates["expected_update_at"] = AddBusinessDays(now, app.Position.DecisionSLADays, s.loc)
+		}
+		if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(updates).Error; err != nil {
+			return err
+		}
+		stage := app.Stage
+		if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &stage, ToStage: stage,
+			FromStatus: app.Status, ToStatus: to, ActorStaffID: staffID(actor), Note: reason}).Error; err != nil {
+			return err
+		}
+		if to == StatusRejected {
+			if err := enqueue(tx, OutboxMessage{
+				ToEmail: app.Candidate.Email, ToName: app.Candidate.Name, Kind: "application_rejected", CandidateID: &app.CandidateID,
+				Subject: fmt.Sprintf("Your application for %s", app.Position.Title),
+				Body: fmt.Sprintf("Hello %s,\n\nThank you for the time and care you put into your application for %s. After careful consideration we have decided not to continue with your application.\n\nWe appreciate your interest and wish you every success.\n",
+					app.Candidate.Name, app.Position.Title),
+			}); err != nil {
+				return err
+			}
+		}
+		return audit(tx, actor, "application.status_changed", "application", app.ID, map[string]any{"from": app.Status, "to": to})
+	})
+}
+
+// OverrideExpectedDate sets the date by which the candidate will hear from us.
+func (s *Store) OverrideExpectedDate(ctx context.Context, actor Actor, appID int64, date time.Time, note string) error {
+	note = strings.TrimSpace(note)
+	v := &ValidationError{}
+	if date.IsZero() {
+		v.Add("expected_date", "Enter a date.")
+	}
+	today := s.Now().In(s.loc)
+	if !date.IsZero() && date.Before(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, s.loc)) {
+		v.Add("expected_date", "The date cannot be in the past.")
+	}
+	if note == "" {
+		v.Add("expected_note", "Say why the date changes (kept internal).")
+	} else if len([]rune(note)) > 2000 {
+		v.Add("expected_note", "The note is too long (2000 characters at most).")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	at := time.Date(date.Year(), date.Month(), date.Day(), 17, 0, 0, 0, s.loc)
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		app, err := lockApplication(tx, actor, appID)
+		if err != nil {
+			return err
+		}
+		if app.Status.Closed() {
+			return Invalid("expected_date", "This application is closed; there is no next update to promise.")
+		}
+		if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(map[string]any{
+			"expected_update_at": at, "expected_update_note": note, "updated_at": s.Now()}).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, "application.expected_date_changed", "application", app.ID, map[string]any{"to": at.Format("2006-01-02"), "note": note})
+	})
+}
+
+// AddNote adds an internal note to a candidate.
+func (s *Store) AddNote(ctx context.Context, actor Actor, candidateID int64, body string) error {
+	body = strings.TrimSpace(body)
+	if body == "" {
+		return Invalid("body", "Write the note first.")
+	}
+	if len([]rune(body)) > 4000 {
+		return Invalid("body", "The note is too long (4000 characters at most).")
+	}
+	if _, err := s.GetCandidateDetail(ctx, actor, candidateID); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		n := CandidateNote{CandidateID: candidateID, AuthorStaffID: actor.ID, Body: body}
+		if err := tx.Omit("Author").Create(&n).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, "candidate.note_added", "candidate", candidateID, nil)
+	})
+}
+
+// CandidateView is what the candidate's own page shows: their applications
+// with pipeline and public history. Internal notes and reasons are left out.
+type CandidateView struct {
+	Candidate    Candidate
+	Applications []CandidateApplication
+}
+
+// CandidateApplication is one application as its candidate sees it.
+type CandidateApplication struct {
+	Application
+	History []StageEvent // oldest first; notes stripped
+}
+
+// GetCandidateView loads the candidate's own page.
+func (s *Store) GetCandidateView(ctx context.Context, candidateID int64) (*CandidateView, error) {
+	db := s.db.WithContext(ctx)
+	var v CandidateView
+	if err := db.First(&v.Candidate, candidateID).Error; err != nil {
+		return nil, notFound(err)
+	}
+	var apps []Application
+	if err := db.Preload("Position").Where("candidate_id = ?", candidateID).Order("id").Find(&apps).Error; err != nil {
+		return nil, err
+	}
+	positions := make([]*Position, len(apps))
+	ids := make([]int64, len(apps))
+	for i := range apps {
+		positions[i] = apps[i].Position
+		ids[i] = apps[i].ID
+	}
+	if err := loadPipelines(db, positions); err != nil {
+		return nil, err
+	}
+	var events []StageEvent
+	if err := db.Where("application_id IN ?", ids).Order("created_at, id").Find(&events).Error; err != nil {
+		return nil, err
+	}
+	for _, a := range apps {
+		ca := CandidateApplication{Application: a}
+		for _, e := range events {
+			if e.ApplicationID == a.ID {
+				e.Note = ""
+				e.ActorStaffID = nil
+				ca.History = append(ca.History, e)
+			}
+		}
+		v.Applications = append(v.Applications, ca)
+	}
+	return &v, nil
+}
+
+// GetCandidate loads a candidate by id.
+func (s *Store) GetCandidate(ctx context.Context, id int64) (*Candidate, error) {
+	var c Candidate
+	if err := s.db.WithContext(ctx).First(&c, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &c, nil
+}
+

@@ -1,0 +1,302 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// PositionStatus is whether a position still hires.
+type PositionStatus string
+
+// Position statuses.
+const (
+	PositionOpen   PositionStatus = "open"
+	PositionFilled PositionStatus = "filled"
+	PositionClosed PositionStatus = "closed"
+)
+
+// Position is a job being hired for.
+type Position struct {
+	ID              int64
+	Title           string
+	Department      string
+	Location        string
+	Headcount       int
+	Status          PositionStatus
+	DecisionSLADays int `gorm:"column:decision_sla_days"`
+	HiringManagerID *int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+
+	Pipeline      Pipeline   `gorm:"-"`
+	HiringManager *StaffUser `gorm:"foreignKey:HiringManagerID"`
+}
+
+// TableName binds the struct to its table.
+func (Position) TableName() string { return "positions" }
+
+type positionStage struct {
+	PositionID int64
+	Stage      StageKey
+	SortOrder  int
+}
+
+func (positionStage) TableName() string { return "position_stages" }
+
+// PositionInput is the position form.
+type PositionInput struct {
+	Title           string
+	Department      string
+	Location        string
+	Headcount       int
+	DecisionSLADays int
+	HiringManagerID int64
+	Pipeline        Pipeline
+}
+
+// Validate checks the form and trims its text.
+func (in *PositionInput) Validate() error {
+	v := &ValidationError{}
+	in.Title = strings.TrimSpace(in.Title)
+	in.Department = strings.TrimSpace(in.Department)
+	in.Location = strings.TrimSpace(in.Location)
+	if in.Title == "" {
+		v.Add("title", "Enter the job title.")
+	} else if len([]rune(in.Title)) > 200 {
+		v.Add("title", "The title is too long (200 characters at most).")
+	}
+	if len([]rune(in.Department)) > 200 {
+		v.Add("department", "The department is too long (200 characters at most).")
+	}
+	if len([]rune(in.Location)) > 200 {
+		v.Add("location", "The location is too long (200 characters at most).")
+	}
+	if in.Headcount < 1 || in.Headcount > 1000 {
+		v.Add("headcount", "Headcount must be a whole number from 1 to 1000.")
+	}
+	if in.DecisionSLADays < 1 || in.DecisionSLADays > 60 {
+		v.Add("decision_sla_days", "The decision time must be from 1 to 60 business days.")
+	}
+	if err := in.Pipeline.Validate(); err != nil {
+		v.Add("stages", FieldErrors(err)["stages"])
+	}
+	return v.Err()
+}
+
+// CreatePosition adds a position with its pipeline.
+func (s *Store) CreatePosition(ctx context.Context, actor Actor, in PositionInput) (*Position, error) {
+	if !actor.Role.ManagesPositions() {
+		return nil, ErrForbidden
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	p := &Position{Title: in.Title, Department: in.Department, Location: in.Location, Headcount: in.Headcount,
+		Status: PositionOpen, DecisionSLADays: in.DecisionSLADays}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := checkHiringManager(tx, in.HiringManagerID); err != nil {
+			return err
+		}
+		if in.HiringManagerID != 0 {
+			p.HiringManagerID = &in.HiringManagerID
+		}
+		if err := tx.Omit("HiringManager").Create(p).Error; err != nil {
+			return err
+		}
+		if err := writePipeline(tx, p.ID, in.Pipeline); err != nil {
+			return err
+		}
+		return audit(tx, actor, "position.created", "position", p.ID, map[string]any{"title": p.Title, "pipeline": in.Pipeline})
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.Pipeline = in.Pipeline
+	return p, nil
+}
+
+// UpdatePosition changes a position and rewrites its pipeline. A stage that
+// applications are in cannot be removed.
+func (s *Store) UpdatePosition(ctx context.Context, actor Actor, id int64, in PositionInput) error {
+	if !actor.Role.ManagesPositions() {
+		return ErrForbidden
+	}
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var p Position
+		if err := tx.Set("gorm:query_option", "FOR UPDATE").First(&p, id).Error; err != nil {
+			return notFound(err)
+		}
+		if err := checkHiringManager(tx, in.HiringManagerID); err != nil {
+			return err
+		}
+		var inUse []struct {
+			Stage StageKey
+			N     int
+		}
+		if err := tx.Raw(`SELECT stage, count(*) AS n FROM applications WHERE position_id = ? GROUP BY stage`, id).Scan(&inUse).Error; err != nil {
+			return err
+		}
+		for _, u := range inUse {
+			if in.Pipeline.Index(u.Stage) < 0 {
+				return Invalid("stages", fmt.Sprintf("%s cannot be removed: %d application(s) are in it. Move them first.", StageName(u.Stage), u.N))
+			}
+		}
+		var hm *int64
+		if in.HiringManagerID != 0 {
+			hm = &in.HiringManagerID
+		}
+		if err := tx.Model(&Position{}).Where("id = ?", id).Updates(map[string]any{
+			"title": in.Title, "department": in.Department, "location": in.Location, "headcount": in.Headcount,
+			"decision_sla_days": in.DecisionSLADays, "hiring_manager_id": hm, "updated_at": s.Now(),
+		}).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("position_id = ?", id).Delete(&positionStage{}).Error; err != nil {
+			return err
+		}
+		if err := writePipeline(tx, id, in.Pipeline); err != nil {
+			return err
+		}
+		return audit(tx, actor, "position.updated", "position", id, map[string]any{"title": in.Title, "pipeline": in.Pipeline})
+	})
+}
+
+// SetPositionStatus opens, fills or closes a position.
+func (s *Store) SetPositionStatus(ctx context.Context, actor Actor, id int64, status PositionStatus) error {
+	if !actor.Role.ManagesPositions() {
+		return ErrForbidden
+	}
+	if status != PositionOpen && status != PositionFilled && status != PositionClosed {
+		return Invalid("status", "Choose open, filled or closed.")
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var p Position
+		if err := tx.Set("gorm:query_option", "FOR UPDATE").First(&p, id).Error; err != nil {
+			return notFound(err)
+		}
+		if p.Status == status {
+			return nil
+		}
+		if err := tx.Model(&Position{}).Where("id = ?", id).Updates(map[string]any{"status": status, "updated_at": s.Now()}).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, "position.status_changed", "position", id, map[string]any{"from": p.Status, "to": status})
+	})
+}
+
+func checkHiringManager(tx *gorm.DB, id int64) error {
+	if id == 0 {
+		return nil
+	}
+	var u StaffUser
+	if err := tx.First(&u, id).Error; err != nil || !u.Active || (u.Role != RoleHiringManager && u.Role != RoleAdmin) {
+		return Invalid("hiring_manager_id", "Choose an active hiring manager.")
+	}
+	return nil
+}
+
+func writePipeline(tx *gorm.DB, positionID int64, p Pipeline) error {
+	rows := make([]positionStage, len(p))
+	for i, k := range p {
+		rows[i] = positionStage{PositionID: positionID, Stage: k, SortOrder: i}
+	}
+	return tx.Create(&rows).Error
+}
+
+func loadPipelines(tx *gorm.DB, positions []*Position) error {
+	if len(positions) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(positions))
+	byID := map[int64]*Position{}
+	for i, p := range positions {
+		ids[i] = p.ID
+		byID[p.ID] = p
+		p.Pipeline = nil
+	}
+	var rows []positionStage
+	if err := tx.Where("position_id IN ?", ids).Order("position_id, sort_order").Find(&rows).Error; err != nil {
+		return err
+	}
+	for _, r := range rows {
+		byID[r.PositionID].Pipeline = append(byID[r.PositionID].Pipeline, r.Stage)
+	}
+	return nil
+}
+
+// PositionSummary is a position with counts for the list page.
+type PositionSummary struct {
+	Position
+	ActiveCount int64
+	TotalCount  int64
+}
+
+// ListPositions returns the positions visible to actor with their counts.
+func (s *Store) ListPositions(ctx context.Context, actor Actor) ([]PositionSummary, error) {
+	var ps []Position
+	q := s.db.WithContext(ctx).Preload("HiringManager").Order("status = 'open' DESC, lower(title)")
+	switch {
+	case actor.Role.SeesAllCandidates():
+	case actor.Role == RoleHiringManager:
+		q = q.Where("hiring_manager_id = ?", actor.ID)
+	default:
+		return nil, nil
+	}
+	if err := q.Find(&ps).Error; err != nil {
+		return nil, err
+	}
+	ptrs := make([]*Position, len(ps))
+	for i := range ps {
+		ptrs[i] = &ps[i]
+	}
+	if err := loadPipelines(s.db.WithContext(ctx), ptrs); err != nil {
+		return nil, err
+	}
+	var counts []struct {
+		PositionID int64
+		Active     int64
+		Total      int64
+	}
+	if err := s.db.WithContext(ctx).Raw(`SELECT position_id, count(*) FILTER (WHERE status IN ('active','on_hold')) AS active, count(*) AS total
+		FROM applications GROUP BY position_id`).Scan(&counts).Error; err != nil {
+		return nil, err
+	}
+	cm := map[int64][2]int64{}
+	for _, c := range counts {
+		cm[c.PositionID] = [2]int64{c.Active, c.Total}
+	}
+	out := make([]PositionSummary, len(ps))
+	for i, p := range ps {
+		out[i] = PositionSummary{Position: p, ActiveCount: cm[p.ID][0], TotalCount: cm[p.ID][1]}
+	}
+	return out, nil
+}
+
+// GetPosition loads one position with its pipeline, if actor may see it.
+func (s *Store) GetPosition(ctx context.Context, actor Actor, id int64) (*Position, error) {
+	var p Position
+	if err := s.db.WithContext(ctx).Preload("HiringManager").First(&p, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	if !actor.Role.SeesAllCandidates() && !(actor.Role == RoleHiringManager && p.HiringManagerID != nil && *p.HiringManagerID == actor.ID) {
+		return nil, ErrNotFound
+	}
+	if err := loadPipelines(s.db.WithContext(ctx), []*Position{&p}); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// OpenPositions lists positions open for new applications, for forms.
+func (s *Store) OpenPositions(ctx context.Context) ([]Position, error) {
+	var ps []Position
+	err := s.db.WithContext(ctx).Where("status = ?", PositionOpen).Order("lower(title)").Find(&ps).Error
+	return ps, err
+}

@@ -1,0 +1,406 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/pquerna/otp/totp"
+	"gorm.io/gorm"
+)
+
+// Role is a staff member's role.
+type Role string
+
+// Staff roles.
+const (
+	RoleAdmin         Role = "admin"
+	RoleRecruiter     Role = "recruiter"
+	RoleHiringManager Role = "hiring_manager"
+	RoleInterviewer   Role = "interviewer"
+)
+
+// Roles lists every role in display order.
+func Roles() []Role { return []Role{RoleAdmin, RoleRecruiter, RoleHiringManager, RoleInterviewer} }
+
+// Label is the role's display name.
+func (r Role) Label() string {
+	switch r {
+	case RoleAdmin:
+		return "Admin"
+	case RoleRecruiter:
+		return "Recruiter"
+	case RoleHiringManager:
+		return "Hiring manager"
+	case RoleInterviewer:
+		return "Interviewer"
+	}
+	return string(r)
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, k := range Roles() {
+		if k == r {
+			return true
+		}
+	}
+	return false
+}
+
+// SeesAllCandidates reports whether the role sees every candidate.
+func (r Role) SeesAllCandidates() bool { return r == RoleAdmin || r == RoleRecruiter }
+
+// ManagesPositions reports whether the role creates and edits positions.
+func (r Role) ManagesPositions() bool { return r == RoleAdmin || r == RoleRecruiter }
+
+// SeesCandidates reports whether the role may open the candidate list at all.
+func (r Role) SeesCandidates() bool { return r != RoleInterviewer }
+
+// StaffUser is an employee using the admin panel.
+type StaffUser struct {
+	ID           int64
+	Email        string
+	Name         string
+	Role         Role
+	PasswordHash string `gorm:"column:password_hash"`
+	TOTPSecret   string `gorm:"column:totp_secret"`
+	TOTPEnabled  bool   `gorm:"column:totp_enabled"`
+	Active       bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// TableName binds the struct to its table.
+func (StaffUser) TableName() string { return "staff_users" }
+
+// Errors of signing in.
+var (
+	ErrBadCredentials   = errors.New("the email or password is not correct")
+	ErrTooManyAttempts  = errors.New("too many sign-in attempts")
+	ErrTOTPRequired     = errors.New("a one-time code is required")
+	ErrBadTOTP          = errors.New("the one-time code is not correct")
+	ErrTokenInvalid     = errors.New("this sign-in link is invalid, used or expired")
+	ErrPasswordTooShort = errors.New("password too short")
+)
+
+// Sign-in rate limits, counted over LoginWindow across all instances.
+const (
+	LoginWindow          = 15 * time.Minute
+	MaxFailuresPerEmail  = 5
+	MaxFailuresPerIP     = 30
+	MinPasswordLength    = 10
+	MaxPasswordLength    = 200
+)
+
+// NormalizeEmail trims and lower-cases an address and checks its form.
+func NormalizeEmail(raw string) (string, error) {
+	e := strings.ToLower(strings.TrimSpace(raw))
+	if e == "" {
+		return "", errors.New("Enter an email address.")
+	}
+	if len(e) > 254 {
+		return "", errors.New("The email address is too long (254 characters at most).")
+	}
+	addr, err := mail.ParseAddress(e)
+	if err != nil || addr.Address != e || !strings.Contains(e[strings.LastIndex(e, "@")+1:], ".") {
+		return "", errors.New("Enter an email address like name@example.com.")
+	}
+	return e, nil
+}
+
+// ValidatePassword checks a new password.
+func ValidatePassword(pw string) error {
+	n := len([]rune(pw))
+	if n < MinPasswordLength {
+		return Invalid("password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
+	}
+	if n > MaxPasswordLength {
+		return Invalid("password", fmt.Sprintf("Use at most %d characters.", MaxPasswordLength))
+	}
+	return nil
+}
+
+// StaffInput is the form for creating or inviting staff.
+type StaffInput struct {
+	Email    string
+	Name     string
+	Role     Role
+	Password string // empty: the person sets one after signing in with the invitation link
+}
+
+func (in *StaffInput) validate() error {
+	v := &ValidationError{}
+	if email, err := NormalizeEmail(in.Email); err != nil {
+		v.Add("email", err.Error())
+	} else {
+		in.Email = email
+	}
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" {
+		v.Add("name", "Enter the person's name.")
+	} else if len([]rune(in.Name)) > 200 {
+		v.Add("name", "The name is too long (200 characters at most).")
+	}
+	if !in.Role.Valid() {
+		v.Add("role", "Choose a role.")
+	}
+	if in.Password != "" {
+		if err := ValidatePassword(in.Password); err != nil {
+			v.Add("password", FieldErrors(err)["password"])
+		}
+	}
+	return v.Err()
+}
+
+// CreateStaff adds a staff member. With no password, the caller sends an invitation.
+func (s *Store) CreateStaff(ctx context.Context, actor Actor, in StaffInput) (*StaffUser, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	u := &StaffUser{Email: in.Email, Name: in.Name, Role: in.Role, Active: true}
+	if in.Password != "" {
+		h, err := argon2id.CreateHash(in.Password, argon2id.DefaultParams)
+		if err != nil {
+			return nil, err
+		}
+		u.PasswordHash = h
+	}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(u).Error; err != nil {
+			if isUniqueViolation(err, "staff_users_email_key") {
+				return Invalid("email", "A staff member with this email already exists.")
+			}
+			return err
+		}
+		return audit(tx, actor, "staff.created", "staff", u.ID, map[string]any{"email": u.Email, "role": u.Role})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// InviteStaff creates a staff member and puts an invitation with a sign-in
+// link in the outbox, in one transaction.
+func (s *Store) InviteStaff(ctx context.Context, actor Actor, in StaffInput, baseURL string) (*StaffUser, error) {
+	in.Password = ""
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	u := &StaffUser{Email: in.Email, Name: in.Name, Role: in.Role, Active: true}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(u).Error; err != nil {
+			if isUniqueViolation(err, "staff_users_email_key") {
+				return Invalid("email", "A staff member with this email already exists.")
+			}
+			return err
+		}
+		raw, err := issueLoginToken(tx, LoginSubject{StaffID: u.ID}, s.Now().Add(InvitationLinkTTL))
+		if err != nil {
+			return err
+		}
+		link := SignInURL(baseURL, raw)
+		if err := enqueue(tx, OutboxMessage{
+			ToEmail: u.Email, ToName: u.Name, Kind: "staff_invitation", StaffID: &u.ID,
+			Subject: "You have been invited to Nextstep",
+			Body: fmt.Sprintf("Hello %s,\n\nYou have been invited to Nextstep as %s.\nSign in with this link (valid for %d days, once), then set your password:\n\n%s\n",
+				u.Name, u.Role.Label(), int(InvitationLinkTTL.Hours()/24), link),
+		}); err != nil {
+			return err
+		}
+		return audit(tx, actor, "staff.invited", "staff", u.ID, map[string]any{"email": u.Email, "role": u.Role})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// GetStaff loads a staff member by id.
+func (s *Store) GetStaff(ctx context.Context, id int64) (*StaffUser, error) {
+	var u StaffUser
+	if err := s.db.WithContext(ctx).First(&u, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &u, nil
+}
+
+// StaffByEmail loads a staff member by email (case-insensitive).
+func (s *Store) StaffByEmail(ctx context.Context, email string) (*StaffUser, error) {
+	var u StaffUser
+	if err := s.db.WithContext(ctx).Where("lower(email) = lower(?)", strings.TrimSpace(email)).First(&u).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &u, nil
+}
+
+// ListStaff returns all staff, active first.
+func (s *Store) ListStaff(ctx context.Context) ([]StaffUser, error) {
+	var out []StaffUser
+	err := s.db.WithContext(ctx).Order("active DESC, lower(name)").Find(&out).Error
+	return out, err
+}
+
+// StaffWithRole lists the active staff members holding role.
+func (s *Store) StaffWithRole(ctx context.Context, role Role) ([]StaffUser, error) {
+	var out []StaffUser
+	err := s.db.WithContext(ctx).Where("role = ? AND active", role).Order("lower(name)").Find(&out).Error
+	return out, err
+}
+
+// dummyHash keeps sign-in for an unknown email as slow as for a known one.
+var dummyHash = func() string {
+	h, _ := argon2id.CreateHash("not a real password", argon2id.DefaultParams)
+	return h
+}()
+
+// Authenticate checks email and password, counting attempts per account and
+// per IP in the database so the limit holds across instances.
+func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*StaffUser, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	since := s.Now().Add(-LoginWindow)
+	var byEmail, byIP int64
+	db := s.db.WithContext(ctx)
+	if err := db.Table("login_attempts").Where("lower(email) = ? AND NOT success AND created_at > ?", email, since).Count(&byEmail).Error; err != nil {
+		return nil, err
+	}
+	if err := db.Table("login_attempts").Where("ip = ? AND NOT success AND created_at > ?", ip, since).Count(&byIP).Error; err != nil {
+		return nil, err
+	}
+	if byEmail >= MaxFailuresPerEmail || byIP >= MaxFailuresPerIP {
+		_ = audit(db, Actor{Kind: "system", Email: email, IP: ip}, "staff.sign_in_throttled", "", 0, nil)
+		return nil, ErrTooManyAttempts
+	}
+	u, err := s.StaffByEmail(ctx, email)
+	ok := false
+	switch {
+	case err == nil && u.Active && u.PasswordHash != "":
+		ok, err = argon2id.ComparePasswordAndHash(password, u.PasswordHash)
+		if err != nil {
+			return nil, err
+		}
+	case err == nil || errors.Is(err, ErrNotFound):
+		_, _ = argon2id.ComparePasswordAndHash(password, dummyHash)
+	default:
+		return nil, err
+	}
+	if err := db.Exec("INSERT INTO login_attempts (email, ip, success, created_at) VALUES (?, ?, ?, ?)", email, ip, ok, s.Now()).Error; err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrBadCredentials
+	}
+	return u, nil
+}
+
+// CheckTOTP validates a one-time code against the user's enabled secret.
+func (u *StaffUser) CheckTOTP(code string, now time.Time) error {
+	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
+	if !u.TOTPEnabled {
+		return nil
+	}
+	ok, err := totp.ValidateCustom(code, u.TOTPSecret, now, totpOpts)
+	if err != nil || !ok {
+		return ErrBadTOTP
+	}
+	return nil
+}
+
+// ChangePassword replaces the user's password after checking the current one
+// (skipped when the user has none yet, i.e. signed in by invitation link).
+func (s *Store) ChangePassword(ctx context.Context, actor Actor, userID int64, current, next string) error {
+	u, err := s.GetStaff(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if u.PasswordHash != "" {
+		ok, err := argon2id.ComparePasswordAndHash(current, u.PasswordHash)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return Invalid("current_password", "The current password is not correct.")
+		}
+	}
+	if err := ValidatePassword(next); err != nil {
+		return Invalid("new_password", FieldErrors(err)["password"])
+	}
+	h, err := argon2id.CreateHash(next, argon2id.DefaultParams)
+	if err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&StaffUser{}).Where("id = ?", userID).Updates(map[string]any{"password_hash": h, "updated_at": s.Now()}).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, "staff.password_changed", "staff", userID, nil)
+	})
+}
+
+// EnableTOTP turns on the second factor once the user proves the secret works.
+func (s *Store) EnableTOTP(ctx context.Context, actor Actor, userID int64, secret, code string) error {
+	ok, err := totp.ValidateCustom(strings.ReplaceAll(strings.TrimSpace(code), " ", ""), secret, s.Now(), totpOpts)
+	if err != nil || !ok {
+		return Invalid("code", "That code does not match. Check the time on your phone and enter the current 6-digit code.")
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&StaffUser{}).Where("id = ?", userID).Updates(map[string]any{"totp_secret": secret, "totp_enabled": true, "updated_at": s.Now()}).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, "staff.totp_enabled", "staff", userID, nil)
+	})
+}
+
+// DisableTOTP turns the second factor off.
+func (s *Store) DisableTOTP(ctx context.Context, actor Actor, userID int64) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&StaffUser{}).Where("id = ?", userID).Updates(map[string]any{"totp_secret": "", "totp_enabled": false, "updated_at": s.Now()}).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, "staff.totp_disabled", "staff", userID, nil)
+	})
+}
+
+// UpdateStaff changes a staff member's role and active flag. Deactivating
+// ends all their sessions in the same transaction. Admins cannot demote or
+// deactivate themselves, so there is always one admin left.
+func (s *Store) UpdateStaff(ctx context.Context, actor Actor, userID int64, role Role, active bool) error {
+	if actor.Role != RoleAdmin {
+		return ErrForbidden
+	}
+	if !role.Valid() {
+		return Invalid("role", "Choose a role.")
+	}
+	if userID == actor.ID && (role != RoleAdmin || !active) {
+		return Invalid("role", "You cannot remove your own admin role or deactivate yourself; ask another admin.")
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var u StaffUser
+		if err := tx.Set("gorm:query_option", "FOR UPDATE").First(&u, userID).Error; err != nil {
+			return notFound(err)
+		}
+		if err := tx.Model(&StaffUser{}).Where("id = ?", userID).Updates(map[string]any{"role": role, "active": active, "updated_at": s.Now()}).Error; err != nil {
+			return err
+		}
+		if !active {
+			if err := tx.Exec("DELETE FROM sessions WHERE staff_id = ?", userID).Error; err != nil {
+				return err
+			}
+		}
+		return audit(tx, actor, "staff.updated", "staff", userID, map[string]any{
+			"email": u.Email, "role_from": u.Role, "role_to": role, "active_from": u.Active, "active_to": active,
+		})
+	})
+}
+
+func notFound(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	return err
+}

@@ -1,0 +1,189 @@
+// Package models holds Nextstep's domain: the rules (pure functions and
+// methods, time passed in) and the Store, whose methods each run one use case
+// in one transaction against PostgreSQL.
+package models
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Clock tells the time; tests inject a fixed one.
+type Clock interface{ Now() time.Time }
+
+// SystemClock is the real clock.
+type SystemClock struct{}
+
+// Now returns the current time.
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// Store is the one door to the database.
+type Store struct {
+	db    *gorm.DB
+	clock Clock
+	log   *slog.Logger
+	loc   *time.Location // business days and "end of day" are counted here
+}
+
+// Open connects to PostgreSQL with a bounded pool.
+func Open(ctx context.Context, dsn string, clock Clock, log *slog.Logger, maxConns int) (*Store, error) {
+	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return clock.Now().UTC() },
+		TranslateError:         false,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("connecting to database: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if maxConns <= 0 {
+		maxConns = 10
+	}
+	// Idle equal to open: a pool that closes idle connections reconnects under load.
+	sqlDB.SetMaxOpenConns(maxConns)
+	sqlDB.SetMaxIdleConns(maxConns)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("connecting to database: %w", err)
+	}
+	return NewStore(db, clock, log), nil
+}
+
+// NewStore wraps an open connection.
+func NewStore(db *gorm.DB, clock Clock, log *slog.Logger) *Store {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Store{db: db, clock: clock, log: log, loc: time.UTC}
+}
+
+// WithLocation returns a copy of the store that counts business days in loc.
+func (s *Store) WithLocation(loc *time.Location) *Store {
+	c := *s
+	c.loc = loc
+	return &c
+}
+
+// Location is the time zone the organisation works in.
+func (s *Store) Location() *time.Location { return s.loc }
+
+// DB exposes the connection for tests and tools.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// Now is the store's clock reading, in UTC.
+func (s *Store) Now() time.Time { return s.clock.Now().UTC() }
+
+// Close releases the pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping answers whether the database responds; used by /readyz.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// tx runs fn in one transaction.
+func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(fn)
+}
+
+// Migrate applies the embedded migrations under a PostgreSQL advisory lock,
+// so two instances starting at once do not race.
+func Migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return err
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return err
+	}
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithSessionLocker(locker))
+	if err != nil {
+		return err
+	}
+	results, err := provider.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrating database: %w", err)
+	}
+	for _, r := range results {
+		if log != nil {
+			log.Info("applied migration", "source", r.Source.Path, "duration", r.Duration)
+		}
+	}
+	return nil
+}
+
+// MigrationsHash identifies the schema the embedded migrations produce; test
+// helpers use it to reuse a migrated template database.
+func MigrationsHash() (string, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return "", err
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	h := sha256.New()
+	for _, n := range names {
+		b, err := migrationFiles.ReadFile("migrations/" + n)
+		if err != nil {
+			return "", err
+		}
+		h.Write([]byte(n))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func isUniqueViolation(err error, constraint string) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return constraint == "" || strings.Contains(pgErr.ConstraintName, constraint)
+	}
+	return false
+}
+
+func isForeignKeyViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23503"
+}

@@ -1,0 +1,17 @@
+package models
+
+import (
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+)
+
+var totpOpts = totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+
+// NewTOTPKey makes a fresh secret for email; the URL is what authenticator apps scan.
+func NewTOTPKey(email string) (secret, url string, err error) {
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Nextstep", AccountName: email})
+	if err != nil {
+		return "", "", err
+	}
+	return key.Secret(), key.URL(), nil
+}

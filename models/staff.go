@@ -263,18 +263,8 @@ var dummyHash = func() string {
 // per IP in the database so the limit holds across instances.
 func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*StaffUser, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	since := s.Now().Add(-LoginWindow)
-	var byEmail, byIP int64
-	db := s.db.WithContext(ctx)
-	if err := db.Table("login_attempts").Where("lower(email) = ? AND NOT success AND created_at > ?", email, since).Count(&byEmail).Error; err != nil {
+	if err := s.CheckLoginThrottle(ctx, email, ip); err != nil {
 		return nil, err
-	}
-	if err := db.Table("login_attempts").Where("ip = ? AND NOT success AND created_at > ?", ip, since).Count(&byIP).Error; err != nil {
-		return nil, err
-	}
-	if byEmail >= MaxFailuresPerEmail || byIP >= MaxFailuresPerIP {
-		_ = audit(db, Actor{Kind: "system", Email: email, IP: ip}, "staff.sign_in_throttled", "", 0, nil)
-		return nil, ErrTooManyAttempts
 	}
 	u, err := s.StaffByEmail(ctx, email)
 	ok := false
@@ -289,13 +279,37 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*
 	default:
 		return nil, err
 	}
-	if err := db.Exec("INSERT INTO login_attempts (email, ip, success, created_at) VALUES (?, ?, ?, ?)", email, ip, ok, s.Now()).Error; err != nil {
+	if err := s.RecordLoginAttempt(ctx, email, ip, ok); err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, ErrBadCredentials
 	}
 	return u, nil
+}
+
+// CheckLoginThrottle refuses when the account or the IP has failed too often lately.
+func (s *Store) CheckLoginThrottle(ctx context.Context, email, ip string) error {
+	since := s.Now().Add(-LoginWindow)
+	var byEmail, byIP int64
+	db := s.db.WithContext(ctx)
+	if err := db.Table("login_attempts").Where("lower(email) = lower(?) AND NOT success AND created_at > ?", email, since).Count(&byEmail).Error; err != nil {
+		return err
+	}
+	if err := db.Table("login_attempts").Where("ip = ? AND NOT success AND created_at > ?", ip, since).Count(&byIP).Error; err != nil {
+		return err
+	}
+	if byEmail >= MaxFailuresPerEmail || byIP >= MaxFailuresPerIP {
+		_ = audit(db, Actor{Kind: "system", Email: email, IP: ip}, "staff.sign_in_throttled", "", 0, nil)
+		return ErrTooManyAttempts
+	}
+	return nil
+}
+
+// RecordLoginAttempt counts one sign-in attempt (password or second factor).
+func (s *Store) RecordLoginAttempt(ctx context.Context, email, ip string, success bool) error {
+	return s.db.WithContext(ctx).Exec("INSERT INTO login_attempts (email, ip, success, created_at) VALUES (lower(?), ?, ?, ?)",
+		strings.TrimSpace(email), ip, success, s.Now()).Error
 }
 
 // CheckTOTP validates a one-time code against the user's enabled secret.

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"net/url"
+
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 )
@@ -14,4 +16,12 @@ func NewTOTPKey(email string) (secret, url string, err error) {
 		return "", "", err
 	}
 	return key.Secret(), key.URL(), nil
+}
+
+// TOTPURL is the otpauth:// address an authenticator app reads for secret.
+func TOTPURL(email, secret string) string {
+	v := url.Values{}
+	v.Set("secret", secret)
+	v.Set("issuer", "Nextstep")
+	return "otpauth://totp/" + url.PathEscape("Nextstep:"+email) + "?" + v.Encode()
 }

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"nextstep/devdb"
+)
+
+// Config is read from environment variables; every one has a default that
+// works on a developer's machine. The README lists them all.
+type Config struct {
+	Env             string // development or production
+	DatabaseURL     string // empty: the project-local cluster under DataDir
+	Addr            string
+	BaseURL         string
+	SessionSecret   []byte
+	DataDir         string
+	DBPort          int
+	DBMaxConns      int
+	Location        *time.Location
+	RequireTOTP     bool
+	IdleTimeout     time.Duration
+	AbsoluteTimeout time.Duration
+	TrustProxy      bool
+	LogLevel        string
+	LogFormat       string
+}
+
+func loadConfig(getenv func(string) string) (Config, error) {
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	var errs []error
+	cfg := Config{
+		Env:         get("NEXTSTEP_ENV", "development"),
+		DatabaseURL: get("DATABASE_URL", ""),
+		Addr:        get("NEXTSTEP_ADDR", ":8080"),
+		BaseURL:     strings.TrimRight(get("NEXTSTEP_BASE_URL", "http://localhost:8080"), "/"),
+		DataDir:     get("NEXTSTEP_DATA_DIR", ".data"),
+		LogLevel:    get("NEXTSTEP_LOG_LEVEL", "info"),
+		LogFormat:   get("NEXTSTEP_LOG_FORMAT", "text"),
+	}
+	if cfg.Env != "development" && cfg.Env != "production" {
+		errs = append(errs, fmt.Errorf("NEXTSTEP_ENV must be development or production, not %q", cfg.Env))
+	}
+	var err error
+	if cfg.DBPort, err = strconv.Atoi(get("NEXTSTEP_DB_PORT", strconv.Itoa(devdb.DefaultPort))); err != nil {
+		errs = append(errs, fmt.Errorf("NEXTSTEP_DB_PORT: %w", err))
+	}
+	if cfg.DBMaxConns, err = strconv.Atoi(get("NEXTSTEP_DB_MAX_CONNS", "10")); err != nil || cfg.DBMaxConns < 1 {
+		errs = append(errs, fmt.Errorf("NEXTSTEP_DB_MAX_CONNS must be a positive number"))
+	}
+	if cfg.Location, err = time.LoadLocation(get("NEXTSTEP_TIMEZONE", "UTC")); err != nil {
+		errs = append(errs, fmt.Errorf("NEXTSTEP_TIMEZONE: %w", err))
+	}
+	if cfg.RequireTOTP, err = strconv.ParseBool(get("NEXTSTEP_REQUIRE_TOTP", "false")); err != nil {
+		errs = append(errs, fmt.Errorf("NEXTSTEP_REQUIRE_TOTP: %w", err))
+	}
+	if cfg.TrustProxy, err = strconv.ParseBool(get("NEXTSTEP_TRUST_PROXY", "false")); err != nil {
+		errs = append(errs, fmt.Errorf("NEXTSTEP_TRUST_PROXY: %w", err))
+	}
+	if cfg.IdleTimeout, err = time.ParseDuration(get("NEXTSTEP_IDLE_TIMEOUT", "2h")); err != nil {
+		errs = append(errs, fmt.Errorf("NEXTSTEP_IDLE_TIMEOUT: %w", err))
+	}
+	if cfg.AbsoluteTimeout, err = time.ParseDuration(get("NEXTSTEP_ABSOLUTE_TIMEOUT", "12h")); err != nil {
+		errs = append(errs, fmt.Errorf("NEXTSTEP_ABSOLUTE_TIMEOUT: %w", err))
+	}
+	if !strings.HasPrefix(cfg.BaseURL, "http://") && !strings.HasPrefix(cfg.BaseURL, "https://") {
+		errs = append(errs, fmt.Errorf("NEXTSTEP_BASE_URL must start with http:// or https://"))
+	}
+	if secret := getenv("NEXTSTEP_SESSION_SECRET"); secret != "" {
+		if len(secret) < 32 {
+			errs = append(errs, errors.New("NEXTSTEP_SESSION_SECRET must be at least 32 characters"))
+		}
+		cfg.SessionSecret = []byte(secret)
+	} else if cfg.Env == "production" {
+		errs = append(errs, errors.New("NEXTSTEP_SESSION_SECRET is required in production"))
+	}
+	if cfg.Env == "production" && cfg.DatabaseURL == "" {
+		errs = append(errs, errors.New("DATABASE_URL is required in production"))
+	}
+	return cfg, errors.Join(errs...)
+}
+
+// devSessionSecret reads, or creates once, the development secret under the data dir.
+func devSessionSecret(dataDir string) ([]byte, error) {
+	path := filepath.Join(dataDir, "session-secret")
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return nil, err
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
+	}
+	secret := []byte(hex.EncodeToString(raw))
+	if err := os.WriteFile(path, secret, 0o600); err != nil {
+		return nil, err
+	}
+	return secret, nil
+}

@@ -1,0 +1,284 @@
+// Command nextstep serves the Nextstep candidate portal and runs its
+// maintenance tasks (migrate, seed, create-staff, login-link).
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"nextstep/devdb"
+	"nextstep/handlers"
+	"nextstep/models"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "nextstep:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: nextstep <command> [flags]
+
+commands:
+  serve                      serve the portal (default)
+  migrate                    apply database migrations
+  seed --demo                add demo data to an empty database
+  create-staff --email E --name N --role R
+                             add a staff member; password from stdin or NEXTSTEP_PASSWORD
+  login-link EMAIL           print a one-time sign-in URL for a staff member or candidate
+  db-start | db-stop         start or stop the project-local PostgreSQL
+  version                    print the version`
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	if cmd == "version" {
+		fmt.Fprintln(stdout, "nextstep", version)
+		return nil
+	}
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, os.Stderr)
+	switch cmd {
+	case "db-start":
+		_, err := localDatabase(ctx, cfg, log)
+		return err
+	case "db-stop":
+		cluster, err := devdb.New(cfg.DataDir, cfg.DBPort, log)
+		if err != nil {
+			return err
+		}
+		return cluster.Stop(ctx)
+	case "serve", "migrate", "seed", "create-staff", "login-link":
+	default:
+		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	}
+
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	switch cmd {
+	case "migrate":
+		return nil // openStore migrated
+	case "seed":
+		fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+		demo := fs.Bool("demo", false, "add the demo positions, candidates and staff")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if !*demo {
+			return errors.New("seed needs --demo")
+		}
+		added, err := store.SeedDemo(ctx)
+		if err != nil {
+			return err
+		}
+		if added {
+			fmt.Fprintln(stdout, "demo data added; staff sign in with password", models.DemoPassword)
+		} else {
+			fmt.Fprintln(stdout, "demo data already present")
+		}
+		return nil
+	case "create-staff":
+		return createStaff(ctx, store, args, getenv, stdin, stdout)
+	case "login-link":
+		if len(args) != 1 {
+			return errors.New("usage: nextstep login-link EMAIL")
+		}
+		link, err := store.IssueSignInLink(ctx, args[0], cfg.BaseURL)
+		if errors.Is(err, models.ErrNotFound) {
+			return fmt.Errorf("no active staff member or candidate has the email %q", args[0])
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, link)
+		return nil
+	}
+	return serve(ctx, cfg, store, log)
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// localDatabase starts (or reuses) the project-local cluster and makes sure
+// the application database exists; it returns its URL.
+func localDatabase(ctx context.Context, cfg Config, log *slog.Logger) (string, error) {
+	cluster, err := devdb.New(cfg.DataDir, cfg.DBPort, log)
+	if err != nil {
+		return "", err
+	}
+	if err := cluster.Start(ctx); err != nil {
+		return "", err
+	}
+	conn, err := pgx.Connect(ctx, cluster.URL("postgres"))
+	if err != nil {
+		return "", fmt.Errorf("connecting to local PostgreSQL: %w", err)
+	}
+	defer conn.Close(ctx)
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'nextstep')").Scan(&exists); err != nil {
+		return "", err
+	}
+	if !exists {
+		if _, err := conn.Exec(ctx, "CREATE DATABASE nextstep"); err != nil {
+			return "", err
+		}
+	}
+	return cluster.URL("nextstep"), nil
+}
+
+func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*models.Store, error) {
+	dsn := cfg.DatabaseURL
+	if dsn == "" {
+		var err error
+		if dsn, err = localDatabase(ctx, cfg, log); err != nil {
+			return nil, err
+		}
+	}
+	store, err := models.Open(ctx, dsn, models.SystemClock{}, log, cfg.DBMaxConns)
+	if err != nil {
+		return nil, err
+	}
+	sqlDB, err := store.DB().DB()
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	if err := models.Migrate(ctx, sqlDB, log); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return store.WithLocation(cfg.Location), nil
+}
+
+func createStaff(ctx context.Context, store *models.Store, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("create-staff", flag.ContinueOnError)
+	email := fs.String("email", "", "email address")
+	name := fs.String("name", "", "full name")
+	role := fs.String("role", "", "admin, recruiter, hiring_manager or interviewer")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	password := getenv("NEXTSTEP_PASSWORD")
+	if password == "" {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	if password == "" {
+		return errors.New("give the password on standard input or in NEXTSTEP_PASSWORD")
+	}
+	u, err := store.CreateStaff(ctx, models.SystemActor("cli"), models.StaffInput{Email: *email, Name: *name, Role: models.Role(*role), Password: password})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created %s (%s) with id %d\n", u.Email, u.Role, u.ID)
+	return nil
+}
+
+func serve(ctx context.Context, cfg Config, store *models.Store, log *slog.Logger) error {
+	secret := cfg.SessionSecret
+	if secret == nil {
+		var err error
+		if secret, err = devSessionSecret(cfg.DataDir); err != nil {
+			return err
+		}
+	}
+	e := handlers.New(store, models.SystemClock{}, log, handlers.Config{
+		BaseURL: cfg.BaseURL, SessionSecret: secret, IdleTimeout: cfg.IdleTimeout, AbsoluteTimout: cfg.AbsoluteTimeout,
+		RequireTOTP: cfg.RequireTOTP, Location: cfg.Location, TrustProxy: cfg.TrustProxy, Version: version,
+	})
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           e,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	go purgeSessions(ctx, store, cfg, log)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("serving Nextstep", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "env", cfg.Env, "version", version)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// purgeSessions deletes expired session rows now and then.
+func purgeSessions(ctx context.Context, store *models.Store, cfg Config, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := store.PurgeExpiredSessions(ctx, cfg.IdleTimeout, cfg.AbsoluteTimeout); err != nil && ctx.Err() == nil {
+			log.Warn("purging sessions", "err", err)
+		} else if n > 0 {
+			log.Info("purged expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,86 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"nextstep/models"
+	"nextstep/views"
+)
+
+// accountPage shows password change and second-factor setup. A fresh TOTP
+// secret is kept in the session until the person proves it with a code.
+func (h *Handler) accountPage(c echo.Context) error {
+	return h.renderAccount(c, http.StatusOK, nil)
+}
+
+func (h *Handler) renderAccount(c echo.Context, status int, errs map[string]string) error {
+	u := currentStaff(c)
+	props := views.AccountProps{Layout: h.layout(c, "Your account"), User: u, Errors: errs, TOTPRequired: h.cfg.RequireTOTP}
+	if !u.TOTPEnabled {
+		sess := session(c)
+		secret, _ := sess.Values[keyPendingTOTP].(string)
+		if secret == "" {
+			s, _, err := models.NewTOTPKey(u.Email)
+			if err != nil {
+				return err
+			}
+			secret = s
+			sess.Values[keyPendingTOTP] = secret
+			if err := sess.Save(c.Request(), c.Response()); err != nil {
+				return err
+			}
+		}
+		props.TOTPSecret = secret
+		props.TOTPURL = models.TOTPURL(u.Email, secret)
+	}
+	return render(c, status, views.AccountPage(props))
+}
+
+func (h *Handler) accountPassword(c echo.Context) error {
+	u := currentStaff(c)
+	next := c.FormValue("new_password")
+	if next != c.FormValue("confirm_password") {
+		return h.renderAccount(c, http.StatusUnprocessableEntity, map[string]string{"confirm_password": "The two new passwords do not match."})
+	}
+	err := h.store.ChangePassword(c.Request().Context(), actor(c), u.ID, c.FormValue("current_password"), next)
+	if fe := models.FieldErrors(err); fe != nil {
+		return h.renderAccount(c, http.StatusUnprocessableEntity, fe)
+	}
+	if err != nil {
+		return err
+	}
+	h.setFlash(c, "Your password has been changed.")
+	return redirect(c, "/admin/account")
+}
+
+func (h *Handler) accountTOTPEnable(c echo.Context) error {
+	u := currentStaff(c)
+	sess := session(c)
+	secret, _ := sess.Values[keyPendingTOTP].(string)
+	if secret == "" {
+		return redirect(c, "/admin/account")
+	}
+	err := h.store.EnableTOTP(c.Request().Context(), actor(c), u.ID, secret, c.FormValue("code"))
+	if fe := models.FieldErrors(err); fe != nil {
+		return h.renderAccount(c, http.StatusUnprocessableEntity, fe)
+	}
+	if err != nil {
+		return err
+	}
+	delete(sess.Values, keyPendingTOTP)
+	h.setFlash(c, "Two-step sign-in is on. You will be asked for a code from your app at each sign-in.")
+	return redirect(c, "/admin/account")
+}
+
+func (h *Handler) accountTOTPDisable(c echo.Context) error {
+	if h.cfg.RequireTOTP {
+		return h.renderAccount(c, http.StatusUnprocessableEntity, map[string]string{"totp": "Your organisation requires two-step sign-in; it cannot be turned off."})
+	}
+	if err := h.store.DisableTOTP(c.Request().Context(), actor(c), currentStaff(c).ID); err != nil {
+		return err
+	}
+	h.setFlash(c, "Two-step sign-in is off.")
+	return redirect(c, "/admin/account")
+}

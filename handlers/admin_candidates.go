@@ -1,0 +1,202 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"nextstep/models"
+	"nextstep/views"
+)
+
+func (h *Handler) adminHome(c echo.Context) error {
+	if currentStaff(c).Role.SeesCandidates() {
+		return redirect(c, "/admin/candidates")
+	}
+	return render(c, http.StatusOK, views.AdminHomePage(h.layout(c, "Welcome")))
+}
+
+func (h *Handler) adminCandidates(c echo.Context) error {
+	ctx := c.Request().Context()
+	f := models.CandidateFilter{
+		PositionID: formInt(c.QueryParam("position")),
+		Stage:      models.StageKey(c.QueryParam("stage")),
+		Status:     models.Status(c.QueryParam("status")),
+		Query:      truncateInput(c.QueryParam("q"), 200),
+		Sort:       c.QueryParam("sort"),
+		Page:       pageParam(c),
+	}
+	if _, ok := models.LookupStage(f.Stage); !ok {
+		f.Stage = ""
+	}
+	if !validStatus(f.Status) {
+		f.Status = ""
+	}
+	rows, total, err := h.store.ListCandidates(ctx, actor(c), f)
+	if err != nil {
+		return err
+	}
+	positions, err := h.store.ListPositions(ctx, actor(c))
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.AdminCandidatesPage(views.AdminCandidatesProps{
+		Layout: h.layout(c, "Candidates"), Rows: rows, Total: total, Filter: f, Positions: positions,
+		PageSize: models.CandidatePageSize, Query: c.QueryParams(),
+	}))
+}
+
+func validStatus(s models.Status) bool {
+	for _, k := range models.Statuses() {
+		if k == s {
+			return true
+		}
+	}
+	return false
+}
+
+func truncateInput(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
+func (h *Handler) candidateFormProps(c echo.Context, form views.CandidateForm, errs map[string]string) (views.AdminCandidateNewProps, error) {
+	positions, err := h.store.ListPositions(c.Request().Context(), actor(c))
+	if err != nil {
+		return views.AdminCandidateNewProps{}, err
+	}
+	open := positions[:0:0]
+	for _, p := range positions {
+		if p.Status == models.PositionOpen {
+			open = append(open, p)
+		}
+	}
+	return views.AdminCandidateNewProps{Layout: h.layout(c, "New candidate"), Form: form, Errors: errs, Positions: open}, nil
+}
+
+func (h *Handler) adminCandidateNew(c echo.Context) error {
+	props, err := h.candidateFormProps(c, views.CandidateForm{PositionID: c.QueryParam("position")}, nil)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.AdminCandidateNewPage(props))
+}
+
+func (h *Handler) adminCandidateCreate(c echo.Context) error {
+	form := views.CandidateForm{
+		Name: c.FormValue("name"), Email: c.FormValue("email"), Phone: c.FormValue("phone"),
+		PositionID: c.FormValue("position_id"), Stage: c.FormValue("stage"),
+	}
+	in := models.CandidateInput{Name: form.Name, Email: form.Email, Phone: form.Phone,
+		PositionID: formInt(form.PositionID), Stage: models.StageKey(form.Stage)}
+	cand, err := h.store.CreateCandidate(c.Request().Context(), actor(c), in, h.cfg.BaseURL)
+	if fe := models.FieldErrors(err); fe != nil {
+		props, perr := h.candidateFormProps(c, form, fe)
+		if perr != nil {
+			return perr
+		}
+		return render(c, http.StatusUnprocessableEntity, views.AdminCandidateNewPage(props))
+	}
+	if err != nil {
+		return err
+	}
+	h.setFlash(c, fmt.Sprintf("%s was added and an invitation with a sign-in link is in the outbox.", cand.Name))
+	return redirect(c, fmt.Sprintf("/admin/candidates/%d", cand.ID))
+}
+
+func (h *Handler) adminCandidate(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	return h.renderCandidate(c, id, http.StatusOK, nil, views.CandidateActionForm{})
+}
+
+func (h *Handler) renderCandidate(c echo.Context, id int64, status int, errs map[string]string, form views.CandidateActionForm) error {
+	d, err := h.store.GetCandidateDetail(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.AdminCandidatePage(views.AdminCandidateProps{
+		Layout: h.layout(c, d.Candidate.Name), Detail: d, Errors: errs, Form: form}))
+}
+
+// applicationAction runs one state change on an application and redirects
+// back to the candidate page, or re-renders it with the error and input kept.
+func (h *Handler) applicationAction(c echo.Context, form views.CandidateActionForm, do func(appID int64) error, done string) error {
+	appID, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	candidateID := formInt(c.FormValue("candidate_id"))
+	err = do(appID)
+	if fe := models.FieldErrors(err); fe != nil && candidateID > 0 {
+		form.ApplicationID = appID
+		return h.renderCandidate(c, candidateID, http.StatusUnprocessableEntity, fe, form)
+	}
+	if err != nil {
+		return err
+	}
+	h.setFlash(c, done)
+	if candidateID == 0 {
+		return redirect(c, "/admin/candidates")
+	}
+	return redirect(c, fmt.Sprintf("/admin/candidates/%d", candidateID))
+}
+
+func (h *Handler) adminApplicationMove(c echo.Context) error {
+	to := models.StageKey(c.FormValue("to_stage"))
+	note := c.FormValue("note")
+	form := views.CandidateActionForm{Action: "move", ToStage: string(to), Note: note}
+	return h.applicationAction(c, form, func(appID int64) error {
+		if _, ok := models.LookupStage(to); !ok {
+			return models.Invalid("to_stage", "Choose the stage to move to.")
+		}
+		return h.store.MoveStage(c.Request().Context(), actor(c), appID, to, note)
+	}, "Stage changed to "+models.StageName(to)+". The candidate has been notified.")
+}
+
+func (h *Handler) adminApplicationStatus(c echo.Context) error {
+	to := models.Status(c.FormValue("status"))
+	reason := c.FormValue("reason")
+	form := views.CandidateActionForm{Action: "status", Status: string(to), Reason: reason}
+	return h.applicationAction(c, form, func(appID int64) error {
+		return h.store.ChangeStatus(c.Request().Context(), actor(c), appID, to, reason)
+	}, "Status changed to "+to.Label()+".")
+}
+
+func (h *Handler) adminApplicationExpected(c echo.Context) error {
+	date := c.FormValue("expected_date")
+	note := c.FormValue("expected_note")
+	form := views.CandidateActionForm{Action: "expected", ExpectedDate: date, ExpectedNote: note}
+	return h.applicationAction(c, form, func(appID int64) error {
+		d := formDate(date, h.cfg.Location)
+		if d.IsZero() && strings.TrimSpace(date) != "" {
+			return models.Invalid("expected_date", "Enter the date as YYYY-MM-DD.")
+		}
+		return h.store.OverrideExpectedDate(c.Request().Context(), actor(c), appID, d, note)
+	}, "Expected update date changed.")
+}
+
+func (h *Handler) adminCandidateNote(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	body := c.FormValue("body")
+	err = h.store.AddNote(c.Request().Context(), actor(c), id, body)
+	if fe := models.FieldErrors(err); fe != nil {
+		return h.renderCandidate(c, id, http.StatusUnprocessableEntity, fe, views.CandidateActionForm{Action: "note", NoteBody: body})
+	}
+	if errors.Is(err, models.ErrNotFound) || err != nil {
+		return err
+	}
+	h.setFlash(c, "Note added.")
+	return redirect(c, fmt.Sprintf("/admin/candidates/%d", id))
+}

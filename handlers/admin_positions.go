@@ -1,0 +1,146 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"nextstep/models"
+	"nextstep/views"
+)
+
+func (h *Handler) adminPositions(c echo.Context) error {
+	ps, err := h.store.ListPositions(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.AdminPositionsPage(views.AdminPositionsProps{Layout: h.layout(c, "Positions"), Positions: ps}))
+}
+
+// positionForm reads the position form. The pipeline editor posts one
+// "stage_<key>" checkbox and one "order_<key>" number per catalogue stage.
+func positionForm(c echo.Context) views.PositionForm {
+	f := views.PositionForm{
+		Title: c.FormValue("title"), Department: c.FormValue("department"), Location: c.FormValue("location"),
+		Headcount: c.FormValue("headcount"), DecisionSLADays: c.FormValue("decision_sla_days"),
+		HiringManagerID: c.FormValue("hiring_manager_id"), Orders: map[models.StageKey]string{},
+	}
+	for _, st := range models.Stages() {
+		f.Orders[st.Key] = c.FormValue("order_" + string(st.Key))
+		if c.FormValue("stage_"+string(st.Key)) != "" {
+			f.Selected = append(f.Selected, st.Key)
+		}
+	}
+	return f
+}
+
+func positionInput(f views.PositionForm) (models.PositionInput, error) {
+	v := &models.ValidationError{}
+	head, ok := formIntStrict(f.Headcount)
+	if !ok {
+		v.Add("headcount", "Headcount must be a whole number from 1 to 1000.")
+	}
+	sla, ok := formIntStrict(f.DecisionSLADays)
+	if !ok {
+		v.Add("decision_sla_days", "The decision time must be a whole number of business days from 1 to 60.")
+	}
+	pipeline, err := f.Pipeline()
+	if err != nil {
+		v.Add("stages", err.Error())
+	}
+	in := models.PositionInput{Title: f.Title, Department: f.Department, Location: f.Location, Headcount: head,
+		DecisionSLADays: sla, HiringManagerID: formInt(f.HiringManagerID), Pipeline: pipeline}
+	if err := in.Validate(); err != nil {
+		for k, m := range models.FieldErrors(err) {
+			v.Add(k, m)
+		}
+	}
+	return in, v.Err()
+}
+
+func (h *Handler) positionFormPage(c echo.Context, status int, id int64, form views.PositionForm, errs map[string]string) error {
+	managers, err := h.store.StaffWithRole(c.Request().Context(), models.RoleHiringManager)
+	if err != nil {
+		return err
+	}
+	title := "New position"
+	if id != 0 {
+		title = "Edit position"
+	}
+	return render(c, status, views.AdminPositionFormPage(views.AdminPositionFormProps{
+		Layout: h.layout(c, title), ID: id, Form: form, Errors: errs, Managers: managers, Stages: models.Stages()}))
+}
+
+func (h *Handler) adminPositionNew(c echo.Context) error {
+	form := views.PositionForm{Headcount: "1", DecisionSLADays: "5", Orders: map[models.StageKey]string{},
+		Selected: []models.StageKey{models.StageInterviewCompleted, models.StageAdditionalInterview, models.StageHRRound,
+			models.StageReferenceChecks, models.StageFinalDecision, models.StageOffer, models.StageContract, models.StageOnboarding, models.StageHired}}
+	for i, k := range form.Selected {
+		form.Orders[k] = strconv.Itoa(i + 1)
+	}
+	return h.positionFormPage(c, http.StatusOK, 0, form, nil)
+}
+
+func (h *Handler) adminPositionCreate(c echo.Context) error {
+	form := positionForm(c)
+	in, err := positionInput(form)
+	if err == nil {
+		var p *models.Position
+		p, err = h.store.CreatePosition(c.Request().Context(), actor(c), in)
+		if err == nil {
+			h.setFlash(c, fmt.Sprintf("Position %q created.", p.Title))
+			return redirect(c, "/admin/positions")
+		}
+	}
+	if fe := models.FieldErrors(err); fe != nil {
+		return h.positionFormPage(c, http.StatusUnprocessableEntity, 0, form, fe)
+	}
+	return err
+}
+
+func (h *Handler) adminPositionEdit(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := h.store.GetPosition(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return h.positionFormPage(c, http.StatusOK, id, views.PositionFormFrom(p), nil)
+}
+
+func (h *Handler) adminPositionUpdate(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	form := positionForm(c)
+	in, err := positionInput(form)
+	if err == nil {
+		err = h.store.UpdatePosition(c.Request().Context(), actor(c), id, in)
+		if err == nil {
+			h.setFlash(c, fmt.Sprintf("Position %q saved.", in.Title))
+			return redirect(c, "/admin/positions")
+		}
+	}
+	if fe := models.FieldErrors(err); fe != nil {
+		return h.positionFormPage(c, http.StatusUnprocessableEntity, id, form, fe)
+	}
+	return err
+}
+
+func (h *Handler) adminPositionStatus(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	status := models.PositionStatus(c.FormValue("status"))
+	if err := h.store.SetPositionStatus(c.Request().Context(), actor(c), id, status); err != nil {
+		return err
+	}
+	h.setFlash(c, "Position marked "+string(status)+".")
+	return redirect(c, "/admin/positions")
+}

@@ -1,0 +1,92 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"nextstep/models"
+	"nextstep/views"
+)
+
+func (h *Handler) staffPage(c echo.Context, status int, form views.StaffForm, errs map[string]string) error {
+	staff, err := h.store.ListStaff(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.AdminStaffPage(views.AdminStaffProps{Layout: h.layout(c, "Staff"), Staff: staff, Form: form, Errors: errs}))
+}
+
+func (h *Handler) adminStaff(c echo.Context) error {
+	return h.staffPage(c, http.StatusOK, views.StaffForm{Role: string(models.RoleInterviewer)}, nil)
+}
+
+func (h *Handler) adminStaffInvite(c echo.Context) error {
+	form := views.StaffForm{Name: c.FormValue("name"), Email: c.FormValue("email"), Role: c.FormValue("role")}
+	u, err := h.store.InviteStaff(c.Request().Context(), actor(c),
+		models.StaffInput{Name: form.Name, Email: form.Email, Role: models.Role(form.Role)}, h.cfg.BaseURL)
+	if fe := models.FieldErrors(err); fe != nil {
+		return h.staffPage(c, http.StatusUnprocessableEntity, form, fe)
+	}
+	if err != nil {
+		return err
+	}
+	h.setFlash(c, fmt.Sprintf("%s was invited; the invitation is in the outbox.", u.Name))
+	return redirect(c, "/admin/staff")
+}
+
+func (h *Handler) adminStaffUpdate(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	role := models.Role(c.FormValue("role"))
+	active := c.FormValue("active") == "true"
+	err = h.store.UpdateStaff(c.Request().Context(), actor(c), id, role, active)
+	if fe := models.FieldErrors(err); fe != nil {
+		return h.staffPage(c, http.StatusUnprocessableEntity, views.StaffForm{Role: string(models.RoleInterviewer)}, fe)
+	}
+	if err != nil {
+		return err
+	}
+	h.setFlash(c, "Staff member updated.")
+	return redirect(c, "/admin/staff")
+}
+
+func (h *Handler) adminAudit(c echo.Context) error {
+	f := models.AuditFilter{
+		Action:     truncateInput(c.QueryParam("action"), 100),
+		ActorEmail: truncateInput(c.QueryParam("actor"), 254),
+		Subject:    truncateInput(c.QueryParam("subject"), 50),
+		From:       formDate(c.QueryParam("from"), h.cfg.Location),
+		To:         formDate(c.QueryParam("to"), h.cfg.Location),
+		Page:       pageParam(c),
+	}
+	if !f.To.IsZero() {
+		f.To = f.To.AddDate(0, 0, 1) // inclusive end day
+	}
+	ctx := c.Request().Context()
+	entries, total, err := h.store.ListAudit(ctx, f)
+	if err != nil {
+		return err
+	}
+	actions, err := h.store.AuditActions(ctx)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.AdminAuditPage(views.AdminAuditProps{
+		Layout: h.layout(c, "Audit log"), Entries: entries, Total: total, Actions: actions, Query: c.QueryParams(),
+		Page: f.Page, PageSize: models.AuditPageSize}))
+}
+
+func (h *Handler) adminOutbox(c echo.Context) error {
+	to := truncateInput(c.QueryParam("to"), 254)
+	page := pageParam(c)
+	msgs, total, err := h.store.ListOutbox(c.Request().Context(), to, page)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.AdminOutboxPage(views.AdminOutboxProps{
+		Layout: h.layout(c, "Outbox"), Messages: msgs, Total: total, To: to, Page: page, PageSize: models.OutboxPageSize, Query: c.QueryParams()}))
+}

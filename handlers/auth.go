@@ -1,0 +1,198 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"nextstep/models"
+	"nextstep/views"
+)
+
+func (h *Handler) home(c echo.Context) error {
+	switch {
+	case currentStaff(c) != nil:
+		return redirect(c, "/admin")
+	case currentCandidate(c) != nil:
+		return redirect(c, "/me")
+	}
+	return redirect(c, "/signin")
+}
+
+func (h *Handler) candidateSignInForm(c echo.Context) error {
+	return render(c, http.StatusOK, views.CandidateSignInPage(views.CandidateSignInProps{Layout: h.layout(c, "Sign in")}))
+}
+
+func (h *Handler) candidateSignInRequest(c echo.Context) error {
+	email := strings.TrimSpace(c.FormValue("email"))
+	err := h.store.RequestCandidateLink(c.Request().Context(), email, h.cfg.BaseURL, c.RealIP())
+	if fe := models.FieldErrors(err); fe != nil {
+		return render(c, http.StatusUnprocessableEntity, views.CandidateSignInPage(views.CandidateSignInProps{
+			Layout: h.layout(c, "Sign in"), Email: email, Errors: fe}))
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(c, "/signin/sent")
+}
+
+func (h *Handler) candidateSignInSent(c echo.Context) error {
+	return render(c, http.StatusOK, views.SignInSentPage(h.layout(c, "Check your email")))
+}
+
+// signInLinkForm only shows a button: mail scanners follow GET links, so
+// opening the link must not spend it.
+func (h *Handler) signInLinkForm(c echo.Context) error {
+	return render(c, http.StatusOK, views.SignInContinuePage(views.SignInContinueProps{
+		Layout: h.layout(c, "Continue to Nextstep"), Token: c.Param("token")}))
+}
+
+func (h *Handler) signInLinkConsume(c echo.Context) error {
+	token := c.Param("token")
+	who, err := h.store.ConsumeSignInToken(c.Request().Context(), token, actor(c))
+	if errors.Is(err, models.ErrTokenInvalid) {
+		return render(c, http.StatusGone, views.SignInContinuePage(views.SignInContinueProps{
+			Layout: h.layout(c, "Link no longer valid"), Invalid: true}))
+	}
+	if err != nil {
+		return err
+	}
+	sess := session(c)
+	if err := h.sessions.Rotate(c.Request(), sess); err != nil {
+		return err
+	}
+	if who.StaffID != 0 {
+		sess.Values[keyStaffID] = who.StaffID
+	} else {
+		sess.Values[keyCandidateID] = who.CandidateID
+	}
+	if err := sess.Save(c.Request(), c.Response()); err != nil {
+		return err
+	}
+	if who.StaffID != 0 {
+		u, err := h.store.GetStaff(c.Request().Context(), who.StaffID)
+		if err != nil {
+			return err
+		}
+		if u.PasswordHash == "" {
+			h.setFlash(c, "Welcome to Nextstep. Choose a password so you can sign in next time.")
+			return redirect(c, "/admin/account")
+		}
+		return redirect(c, "/admin")
+	}
+	return redirect(c, "/me")
+}
+
+func (h *Handler) staffLoginForm(c echo.Context) error {
+	if currentStaff(c) != nil {
+		return redirect(c, "/admin")
+	}
+	return render(c, http.StatusOK, views.StaffLoginPage(views.StaffLoginProps{
+		Layout: h.layout(c, "Staff sign-in"), Next: safeNext(c.QueryParam("next"), "")}))
+}
+
+func (h *Handler) staffLogin(c echo.Context) error {
+	email := strings.TrimSpace(c.FormValue("email"))
+	password := c.FormValue("password")
+	next := safeNext(c.FormValue("next"), "/admin")
+	fail := func(status int, msg string) error {
+		return render(c, status, views.StaffLoginPage(views.StaffLoginProps{
+			Layout: h.layout(c, "Staff sign-in"), Email: email, Next: c.FormValue("next"), Error: msg}))
+	}
+	if email == "" || password == "" {
+		return fail(http.StatusUnprocessableEntity, "Enter your email address and your password.")
+	}
+	if len(password) > 1024 || len(email) > 254 {
+		return fail(http.StatusUnprocessableEntity, "The email or password is not correct.")
+	}
+	u, err := h.store.Authenticate(c.Request().Context(), email, password, c.RealIP())
+	switch {
+	case errors.Is(err, models.ErrTooManyAttempts):
+		return fail(http.StatusTooManyRequests, "Too many sign-in attempts. Wait 15 minutes and try again, or ask an admin for a sign-in link.")
+	case errors.Is(err, models.ErrBadCredentials):
+		return fail(http.StatusUnauthorized, "The email or password is not correct.")
+	case err != nil:
+		return err
+	}
+	sess := session(c)
+	if err := h.sessions.Rotate(c.Request(), sess); err != nil {
+		return err
+	}
+	if u.TOTPEnabled {
+		sess.Values[keyPendingStaffID] = u.ID
+		sess.Values["next"] = next
+		if err := sess.Save(c.Request(), c.Response()); err != nil {
+			return err
+		}
+		return redirect(c, "/staff/login/totp")
+	}
+	return h.completeStaffLogin(c, u, next)
+}
+
+func (h *Handler) completeStaffLogin(c echo.Context, u *models.StaffUser, next string) error {
+	sess := session(c)
+	if err := h.sessions.Rotate(c.Request(), sess); err != nil {
+		return err
+	}
+	sess.Values[keyStaffID] = u.ID
+	if err := sess.Save(c.Request(), c.Response()); err != nil {
+		return err
+	}
+	a := models.Actor{Kind: "staff", ID: u.ID, Email: u.Email, IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
+	if err := h.store.Audit(c.Request().Context(), a, "staff.signed_in", "staff", u.ID, nil); err != nil {
+		return err
+	}
+	return redirect(c, next)
+}
+
+func (h *Handler) staffTOTPForm(c echo.Context) error {
+	if _, ok := session(c).Values[keyPendingStaffID].(int64); !ok {
+		return redirect(c, "/staff/login")
+	}
+	return render(c, http.StatusOK, views.StaffTOTPPage(views.StaffTOTPProps{Layout: h.layout(c, "Enter your code")}))
+}
+
+func (h *Handler) staffTOTP(c echo.Context) error {
+	sess := session(c)
+	id, ok := sess.Values[keyPendingStaffID].(int64)
+	if !ok {
+		return redirect(c, "/staff/login")
+	}
+	u, err := h.store.GetStaff(c.Request().Context(), id)
+	if err != nil || !u.Active {
+		return redirect(c, "/staff/login")
+	}
+	// Wrong codes count as failed sign-ins, so guessing is rate-limited too.
+	ctx := c.Request().Context()
+	if err := h.store.CheckLoginThrottle(ctx, u.Email, c.RealIP()); errors.Is(err, models.ErrTooManyAttempts) {
+		return render(c, http.StatusTooManyRequests, views.StaffTOTPPage(views.StaffTOTPProps{Layout: h.layout(c, "Enter your code"),
+			Error: "Too many attempts. Wait 15 minutes and sign in again."}))
+	} else if err != nil {
+		return err
+	}
+	codeErr := u.CheckTOTP(c.FormValue("code"), h.clock.Now())
+	if err := h.store.RecordLoginAttempt(ctx, u.Email, c.RealIP(), codeErr == nil); err != nil {
+		return err
+	}
+	if codeErr != nil {
+		return render(c, http.StatusUnauthorized, views.StaffTOTPPage(views.StaffTOTPProps{Layout: h.layout(c, "Enter your code"),
+			Error: "That code is not correct. Enter the current 6-digit code from your authenticator app."}))
+	}
+	next, _ := sess.Values["next"].(string)
+	return h.completeStaffLogin(c, u, safeNext(next, "/admin"))
+}
+
+func (h *Handler) logout(c echo.Context) error {
+	wasStaff := currentStaff(c) != nil
+	if sess := session(c); sess != nil {
+		if err := h.endSession(c, sess); err != nil {
+			return err
+		}
+	}
+	if wasStaff {
+		return redirect(c, "/staff/login")
+	}
+	return redirect(c, "/signin")
+}

@@ -1,0 +1,147 @@
+// Package handlers is Nextstep's HTTP layer: Echo routes, thin handlers that
+// parse input, call one models.Store method and render a templ view.
+package handlers
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"nextstep/models"
+	"nextstep/views"
+)
+
+// Config is what the HTTP layer needs to know about its deployment.
+type Config struct {
+	BaseURL        string
+	SessionSecret  []byte
+	IdleTimeout    time.Duration
+	AbsoluteTimout time.Duration
+	RequireTOTP    bool // every staff member must use a second factor
+	Location       *time.Location
+	TrustProxy     bool // take the client IP from X-Forwarded-For
+	BodyLimit      string
+	Version        string
+}
+
+// Handler holds every dependency of the handlers; there are no globals.
+type Handler struct {
+	store    *models.Store
+	sessions *SessionStore
+	clock    models.Clock
+	log      *slog.Logger
+	cfg      Config
+}
+
+// New wires the Echo router with all middleware and routes.
+func New(store *models.Store, clock models.Clock, log *slog.Logger, cfg Config) *echo.Echo {
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 2 * time.Hour
+	}
+	if cfg.AbsoluteTimout == 0 {
+		cfg.AbsoluteTimout = 12 * time.Hour
+	}
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = "1M"
+	}
+	secure := strings.HasPrefix(cfg.BaseURL, "https://")
+	h := &Handler{
+		store:    store,
+		sessions: NewSessionStore(store, cfg.SessionSecret, secure, cfg.IdleTimeout, cfg.AbsoluteTimout),
+		clock:    clock,
+		log:      log,
+		cfg:      cfg,
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	if cfg.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	} else {
+		e.IPExtractor = echo.ExtractIPDirect()
+	}
+	e.HTTPErrorHandler = h.handleError
+	h.routes(e, secure)
+	return e
+}
+
+// render writes a templ component with the given status.
+func render(c echo.Context, status int, comp templ.Component) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().WriteHeader(status)
+	return comp.Render(c.Request().Context(), c.Response())
+}
+
+// redirect answers a successful POST with 303 See Other (POST-redirect-GET).
+func redirect(c echo.Context, to string) error {
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+// layout builds the props every page shares.
+func (h *Handler) layout(c echo.Context, title string) views.Layout {
+	l := views.Layout{
+		Title: title,
+		CSRF:  csrfToken(c),
+		Loc:   h.cfg.Location,
+		Now:   h.clock.Now(),
+		Path:  c.Request().URL.Path,
+	}
+	if u := currentStaff(c); u != nil {
+		l.Staff = u
+	}
+	if cand := currentCandidate(c); cand != nil {
+		l.Candidate = cand
+	}
+	l.Flash = h.popFlash(c)
+	return l
+}
+
+// actor describes the signed-in user for the audit log.
+func actor(c echo.Context) models.Actor {
+	a := models.Actor{IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
+	if u := currentStaff(c); u != nil {
+		a.Kind, a.ID, a.Email, a.Role = "staff", u.ID, u.Email, u.Role
+	} else if cand := currentCandidate(c); cand != nil {
+		a.Kind, a.ID, a.Email = "candidate", cand.ID, cand.Email
+	} else {
+		a.Kind = "system"
+	}
+	return a
+}
+
+func (h *Handler) healthz(c echo.Context) error {
+	return c.String(http.StatusOK, "ok\n")
+}
+
+func (h *Handler) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := h.store.Ping(ctx); err != nil {
+		h.log.Warn("readiness check failed", "err", err)
+		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
+	}
+	return c.String(http.StatusOK, "ready\n")
+}
+
+// safeNext keeps a post-sign-in redirect on this site.
+func safeNext(next, fallback string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return fallback
+	}
+	if u, err := url.Parse(next); err != nil || u.Host != "" || u.Scheme != "" {
+		return fallback
+	}
+	return next
+}
+
+var errUnauthenticated = errors.New("sign-in required")

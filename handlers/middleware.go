@@ -1,0 +1,209 @@
+package handlers
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"nextstep/models"
+)
+
+const (
+	ctxSession   = "session"
+	ctxStaff     = "staff"
+	ctxCandidate = "candidate"
+	ctxNonce     = "csp_nonce"
+)
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		nonceBytes := make([]byte, 16)
+		_, _ = rand.Read(nonceBytes)
+		nonce := base64.StdEncoding.EncodeToString(nonceBytes)
+		c.Set(ctxNonce, nonce)
+		hd := c.Response().Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'nonce-"+nonce+"'; style-src 'self'; img-src 'self' data:; "+
+			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		return next(c)
+	}
+}
+
+func csrfMiddleware(secure bool) echo.MiddlewareFunc {
+	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz"
+		},
+		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+		CookieName:     "nextstep_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSecure:   secure,
+		CookieSameSite: http.SameSiteLaxMode,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return echo.NewHTTPError(http.StatusForbidden, "This form has expired or did not come from Nextstep. Go back, reload the page and try again.")
+		},
+	})
+}
+
+func csrfToken(c echo.Context) string {
+	if t, ok := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string); ok {
+		return t
+	}
+	return ""
+}
+
+// loadSession finds the signed-in person, ends sessions of deactivated staff,
+// and keeps the session's last-seen time fresh for the idle timeout.
+func (h *Handler) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		sess, err := h.sessions.Get(r, sessionName)
+		if err != nil {
+			return err
+		}
+		c.Set(ctxSession, sess)
+		ctx := r.Context()
+		signedIn := false
+		if id, ok := sess.Values[keyStaffID].(int64); ok {
+			u, err := h.store.GetStaff(ctx, id)
+			switch {
+			case err == nil && u.Active:
+				c.Set(ctxStaff, u)
+				signedIn = true
+			case err == nil || err == models.ErrNotFound:
+				h.log.Info("ending session of inactive staff member", "staff_id", id)
+				if err := h.endSession(c, sess); err != nil {
+					return err
+				}
+			default:
+				return err
+			}
+		} else if id, ok := sess.Values[keyCandidateID].(int64); ok {
+			cand, err := h.store.GetCandidate(ctx, id)
+			switch {
+			case err == nil:
+				c.Set(ctxCandidate, cand)
+				signedIn = true
+			case err == models.ErrNotFound:
+				if err := h.endSession(c, sess); err != nil {
+					return err
+				}
+			default:
+				return err
+			}
+		}
+		if signedIn {
+			c.Response().Header().Set("Cache-Control", "no-store")
+			// Refresh last-seen at most once a minute: enough for a 2-hour idle timeout.
+			now := h.clock.Now().Unix()
+			if seen, _ := sess.Values["seen"].(int64); now-seen >= 60 {
+				sess.Values["seen"] = now
+				if err := sess.Save(r, c.Response()); err != nil {
+					return err
+				}
+			}
+		}
+		return next(c)
+	}
+}
+
+func (h *Handler) endSession(c echo.Context, sess *sessions.Session) error {
+	sess.Options.MaxAge = -1
+	err := sess.Save(c.Request(), c.Response())
+	sess.Values = map[any]any{}
+	sess.ID = ""
+	sess.Options.MaxAge = 0
+	return err
+}
+
+func session(c echo.Context) *sessions.Session {
+	s, _ := c.Get(ctxSession).(*sessions.Session)
+	return s
+}
+
+func currentStaff(c echo.Context) *models.StaffUser {
+	u, _ := c.Get(ctxStaff).(*models.StaffUser)
+	return u
+}
+
+func currentCandidate(c echo.Context) *models.Candidate {
+	u, _ := c.Get(ctxCandidate).(*models.Candidate)
+	return u
+}
+
+// requireStaff lets through signed-in staff holding one of roles (any role
+// when none are given). Staff who must set up a second factor first are sent
+// to their account page.
+func (h *Handler) requireStaff(roles ...models.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u := currentStaff(c)
+			if u == nil {
+				if c.Request().Method == http.MethodGet {
+					return redirect(c, "/staff/login?next="+c.Request().URL.RequestURI())
+				}
+				return echo.NewHTTPError(http.StatusUnauthorized, "Please sign in again; your session has ended.")
+			}
+			if h.cfg.RequireTOTP && !u.TOTPEnabled && !strings.HasPrefix(c.Request().URL.Path, "/admin/account") {
+				h.setFlash(c, "Your organisation requires a second sign-in factor. Set up your authenticator app to continue.")
+				return redirect(c, "/admin/account")
+			}
+			if len(roles) > 0 && !slices.Contains(roles, u.Role) {
+				return models.ErrForbidden
+			}
+			return next(c)
+		}
+	}
+}
+
+// requireCandidate lets through signed-in candidates only.
+func (h *Handler) requireCandidate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if currentCandidate(c) == nil {
+			if c.Request().Method == http.MethodGet {
+				return redirect(c, "/signin")
+			}
+			return echo.NewHTTPError(http.StatusUnauthorized, "Please sign in again; your session has ended.")
+		}
+		return next(c)
+	}
+}
+
+func (h *Handler) setFlash(c echo.Context, msg string) {
+	sess := session(c)
+	if sess == nil {
+		return
+	}
+	sess.Values[keyFlash] = msg
+	if err := sess.Save(c.Request(), c.Response()); err != nil {
+		h.log.Error("saving flash", "err", err)
+	}
+}
+
+func (h *Handler) popFlash(c echo.Context) string {
+	sess := session(c)
+	if sess == nil {
+		return ""
+	}
+	msg, ok := sess.Values[keyFlash].(string)
+	if !ok {
+		return ""
+	}
+	delete(sess.Values, keyFlash)
+	if err := sess.Save(c.Request(), c.Response()); err != nil {
+		h.log.Error("clearing flash", "err", err)
+	}
+	return msg
+}

@@ -1,0 +1,104 @@
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"nextstep/models"
+	"nextstep/static"
+)
+
+// routes lists every route of the application.
+func (h *Handler) routes(e *echo.Echo, secure bool) {
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Use(middleware.RequestID())
+	e.Use(h.requestLogger())
+	e.Use(middleware.Recover())
+	e.Use(securityHeaders)
+	e.Use(middleware.BodyLimit(h.cfg.BodyLimit))
+
+	e.GET("/healthz", h.healthz)
+	e.GET("/readyz", h.readyz)
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", static.Handler())))
+
+	app := e.Group("", csrfMiddleware(secure), h.loadSession)
+	app.GET("/", h.home)
+
+	// Sign-in for candidates (one-time links) and staff (password + optional TOTP).
+	app.GET("/signin", h.candidateSignInForm)
+	app.POST("/signin", h.candidateSignInRequest)
+	app.GET("/signin/sent", h.candidateSignInSent)
+	app.GET("/signin/:token", h.signInLinkForm)
+	app.POST("/signin/:token", h.signInLinkConsume)
+	app.GET("/staff/login", h.staffLoginForm)
+	app.POST("/staff/login", h.staffLogin)
+	app.GET("/staff/login/totp", h.staffTOTPForm)
+	app.POST("/staff/login/totp", h.staffTOTP)
+	app.POST("/logout", h.logout)
+
+	// Candidate pages.
+	me := app.Group("/me", h.requireCandidate)
+	me.GET("", h.candidateHome)
+	me.GET("/applications/:id", h.candidateApplication)
+
+	// Staff admin panel.
+	staff := app.Group("/admin", h.requireStaff())
+	staff.GET("", h.adminHome)
+	staff.GET("/account", h.accountPage)
+	staff.POST("/account/password", h.accountPassword)
+	staff.POST("/account/totp", h.accountTOTPEnable)
+	staff.POST("/account/totp/disable", h.accountTOTPDisable)
+
+	people := app.Group("/admin", h.requireStaff(models.RoleAdmin, models.RoleRecruiter, models.RoleHiringManager))
+	people.GET("/candidates", h.adminCandidates)
+	people.GET("/candidates/new", h.adminCandidateNew)
+	people.POST("/candidates", h.adminCandidateCreate)
+	people.GET("/candidates/:id", h.adminCandidate)
+	people.POST("/candidates/:id/notes", h.adminCandidateNote)
+	people.POST("/applications/:id/move", h.adminApplicationMove)
+	people.POST("/applications/:id/status", h.adminApplicationStatus)
+	people.POST("/applications/:id/expected", h.adminApplicationExpected)
+	people.GET("/positions", h.adminPositions)
+
+	managers := app.Group("/admin", h.requireStaff(models.RoleAdmin, models.RoleRecruiter))
+	managers.GET("/positions/new", h.adminPositionNew)
+	managers.POST("/positions", h.adminPositionCreate)
+	managers.GET("/positions/:id/edit", h.adminPositionEdit)
+	managers.POST("/positions/:id", h.adminPositionUpdate)
+	managers.POST("/positions/:id/status", h.adminPositionStatus)
+	managers.GET("/outbox", h.adminOutbox)
+
+	admins := app.Group("/admin", h.requireStaff(models.RoleAdmin))
+	admins.GET("/staff", h.adminStaff)
+	admins.POST("/staff", h.adminStaffInvite)
+	admins.POST("/staff/:id", h.adminStaffUpdate)
+	admins.GET("/audit", h.adminAudit)
+}
+
+// requestLogger writes one structured line per request. It logs the path
+// without the query string, and never bodies, cookies or tokens.
+func (h *Handler) requestLogger() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogMethod: true, LogURIPath: true, LogLatency: true, LogRequestID: true, LogRemoteIP: true, LogError: true,
+		HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			path := v.URIPath
+			if len(path) > 8 && path[:8] == "/signin/" && path != "/signin/sent" {
+				path = "/signin/[token]"
+			}
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			h.log.LogAttrs(c.Request().Context(), level, "request",
+				slog.String("method", v.Method), slog.String("path", path), slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency.Round(time.Microsecond)), slog.String("request_id", v.RequestID),
+				slog.String("ip", v.RemoteIP))
+			return nil
+		},
+	})
+}

@@ -1,0 +1,264 @@
+package views
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"time"
+
+	"nextstep/models"
+)
+
+// LongDate is the friendly date candidates read: "Thursday 10 December".
+// The year is added when it is not the current one.
+func LongDate(t time.Time, l Layout) string {
+	t = t.In(l.loc())
+	if t.Year() != l.Now.In(l.loc()).Year() {
+		return t.Format("Monday 2 January 2006")
+	}
+	return t.Format("Monday 2 January")
+}
+
+// ShortDate is "10 Dec 2026".
+func ShortDate(t time.Time, l Layout) string { return t.In(l.loc()).Format("2 Jan 2006") }
+
+// DateTime is "10 Dec 2026, 14:05".
+func DateTime(t time.Time, l Layout) string { return t.In(l.loc()).Format("2 Jan 2006, 15:04") }
+
+// UTCTime is an ISO time in UTC, for the audit log.
+func UTCTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05Z") }
+
+// ISODate is "2026-12-10", for date inputs.
+func ISODate(t *time.Time, l Layout) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(l.loc()).Format("2006-01-02")
+}
+
+func (l Layout) loc() *time.Location {
+	if l.Loc == nil {
+		return time.UTC
+	}
+	return l.Loc
+}
+
+// Overdue reports whether a promised update date has passed.
+func Overdue(t *time.Time, l Layout) bool { return t != nil && t.Before(l.Now) }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// StepState is a stepper step's state: done, current or upcoming.
+func StepState(p models.Pipeline, current, step models.StageKey) string {
+	ci, si := p.Index(current), p.Index(step)
+	switch {
+	case si < ci:
+		return "done"
+	case si == ci:
+		return "current"
+	}
+	return "upcoming"
+}
+
+// CandidateStage is the candidate-facing description of a stage.
+func CandidateStage(k models.StageKey) models.Stage {
+	s, ok := models.LookupStage(k)
+	if !ok {
+		return models.Stage{Key: k, Name: string(k), CandidateTitle: string(k)}
+	}
+	return s
+}
+
+// PageURL is the current list URL with page replaced.
+func PageURL(path string, q url.Values, page int) string {
+	c := url.Values{}
+	for k, v := range q {
+		c[k] = v
+	}
+	c.Set("page", strconv.Itoa(page))
+	return path + "?" + c.Encode()
+}
+
+// SortURL is the current list URL sorted by key, toggling direction when it is already the sort.
+func SortURL(path string, q url.Values, key string) string {
+	c := url.Values{}
+	for k, v := range q {
+		c[k] = v
+	}
+	c.Del("page")
+	if q.Get("sort") == key {
+		c.Set("sort", "-"+key)
+	} else {
+		c.Set("sort", key)
+	}
+	return path + "?" + c.Encode()
+}
+
+// SortState is the aria-sort value of a column.
+func SortState(q url.Values, key string) string {
+	switch q.Get("sort") {
+	case key:
+		return "ascending"
+	case "-" + key:
+		return "descending"
+	}
+	return "none"
+}
+
+// Pages is the number of pages for total rows.
+func Pages(total int64, size int) int {
+	if total == 0 {
+		return 1
+	}
+	return int((total + int64(size) - 1) / int64(size))
+}
+
+// CountLabel is "1 candidate" / "3 candidates".
+func CountLabel(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// EventText describes a stage event for staff.
+func EventText(e models.StageEvent) string {
+	switch {
+	case e.FromStage == nil:
+		return "Started in " + models.StageName(e.ToStage)
+	case *e.FromStage != e.ToStage:
+		return "Moved from " + models.StageName(*e.FromStage) + " to " + models.StageName(e.ToStage)
+	case e.ToStatus == models.StatusActive:
+		return "Reactivated"
+	default:
+		return "Status changed to " + e.ToStatus.Label()
+	}
+}
+
+// CandidateEventText describes a stage event for the candidate.
+func CandidateEventText(e models.StageEvent) string {
+	st := CandidateStage(e.ToStage)
+	switch {
+	case e.FromStage == nil || *e.FromStage != e.ToStage:
+		return st.CandidateTitle
+	case e.ToStatus == models.StatusOnHold:
+		return "Your application is still under consideration"
+	case e.ToStatus == models.StatusActive:
+		return "Your application is moving again"
+	case e.ToStatus == models.StatusRejected:
+		return "Decision made"
+	case e.ToStatus == models.StatusWithdrawn:
+		return "Application withdrawn"
+	}
+	return st.CandidateTitle
+}
+
+// StaffName is a staff member's name, or "System" when there is none.
+func StaffName(u *models.StaffUser) string {
+	if u == nil {
+		return "System"
+	}
+	return u.Name
+}
+
+func sortedMessages(errs map[string]string) []string {
+	keys := make([]string, 0, len(errs))
+	for k := range errs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = errs[k]
+	}
+	return out
+}
+
+// invalid is the aria-invalid value of a field.
+func invalid(errs map[string]string, field string) string {
+	if _, ok := errs[field]; ok {
+		return "true"
+	}
+	return "false"
+}
+
+// describedBy links an input to its error message when there is one.
+func describedBy(errs map[string]string, field string) string {
+	if _, ok := errs[field]; ok {
+		return field + "-error"
+	}
+	return ""
+}
+
+func reverseEvents(in []models.StageEvent) []models.StageEvent {
+	out := make([]models.StageEvent, len(in))
+	for i, e := range in {
+		out[len(in)-1-i] = e
+	}
+	return out
+}
+
+// statusChoices are the statuses staff may pick from the current one.
+func statusChoices(from models.Status) []models.Status {
+	var out []models.Status
+	for _, s := range []models.Status{models.StatusOnHold, models.StatusActive, models.StatusRejected, models.StatusWithdrawn} {
+		if models.CanChangeStatus(from, s, "a valid reason") == nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func statusVerb(s models.Status) string {
+	switch s {
+	case models.StatusOnHold:
+		return "Put on hold"
+	case models.StatusActive:
+		return "Reactivate"
+	case models.StatusRejected:
+		return "Reject"
+	case models.StatusWithdrawn:
+		return "Withdrawn by candidate"
+	}
+	return s.Label()
+}
+
+func expectedValue(p AdminCandidateProps, a models.Application) string {
+	if p.Form.Action == "expected" && p.Form.ApplicationID == a.ID {
+		return p.Form.ExpectedDate
+	}
+	return ISODate(a.ExpectedUpdateAt, p.Layout)
+}
+
+func expectedNoteValue(p AdminCandidateProps, a models.Application) string {
+	if p.Form.Action == "expected" && p.Form.ApplicationID == a.ID {
+		return p.Form.ExpectedNote
+	}
+	return ""
+}
+
+// keptValue is the typed input of a failed action on this application, or "".
+func keptValue(p AdminCandidateProps, a models.Application, action, value string) string {
+	if p.Form.Action == action && p.Form.ApplicationID == a.ID {
+		return value
+	}
+	return ""
+}
+
+func positionStatusVerb(s models.PositionStatus) string {
+	switch s {
+	case models.PositionOpen:
+		return "Reopen"
+	case models.PositionFilled:
+		return "Mark filled"
+	}
+	return "Close"
+}
+
+func positionAction(id int64) string {
+	if id == 0 {
+		return "/admin/positions"
+	}
+	return "/admin/positions/" + itoa(id)
+}

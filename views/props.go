@@ -1,0 +1,249 @@
+// Package views holds every page as a templ component. Each page takes one
+// props struct; templates never reach the database or the session.
+package views
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"nextstep/models"
+)
+
+// Layout is what every page shares.
+type Layout struct {
+	Title     string
+	CSRF      string
+	Flash     string
+	Staff     *models.StaffUser
+	Candidate *models.Candidate
+	Loc       *time.Location
+	Now       time.Time
+	Path      string
+}
+
+// ErrorProps is the error page.
+type ErrorProps struct {
+	Layout
+	Status    int
+	Heading   string
+	Message   string
+	RequestID string
+}
+
+// CandidateSignInProps is the candidate sign-in page.
+type CandidateSignInProps struct {
+	Layout
+	Email  string
+	Errors map[string]string
+}
+
+// SignInContinueProps is the page a sign-in link opens.
+type SignInContinueProps struct {
+	Layout
+	Token   string
+	Invalid bool
+}
+
+// StaffLoginProps is the staff sign-in page.
+type StaffLoginProps struct {
+	Layout
+	Email string
+	Next  string
+	Error string
+}
+
+// StaffTOTPProps is the second-factor page.
+type StaffTOTPProps struct {
+	Layout
+	Error string
+}
+
+// CandidateHomeProps is the candidate's "where am I" page.
+type CandidateHomeProps struct {
+	Layout
+	View *models.CandidateView
+}
+
+// CandidateApplicationProps is one application seen by its candidate.
+type CandidateApplicationProps struct {
+	Layout
+	App models.CandidateApplication
+}
+
+// AdminCandidatesProps is the staff candidate list.
+type AdminCandidatesProps struct {
+	Layout
+	Rows      []models.CandidateRow
+	Total     int64
+	Filter    models.CandidateFilter
+	Positions []models.PositionSummary
+	PageSize  int
+	Query     url.Values
+}
+
+// CandidateForm keeps the "new candidate" input as typed.
+type CandidateForm struct {
+	Name, Email, Phone, PositionID, Stage string
+}
+
+// AdminCandidateNewProps is the "new candidate" page.
+type AdminCandidateNewProps struct {
+	Layout
+	Form      CandidateForm
+	Errors    map[string]string
+	Positions []models.PositionSummary
+}
+
+// CandidateActionForm keeps the input of a failed action on the candidate page.
+type CandidateActionForm struct {
+	Action        string // move, status, expected, note
+	ApplicationID int64
+	ToStage       string
+	Note          string
+	Status        string
+	Reason        string
+	ExpectedDate  string
+	ExpectedNote  string
+	NoteBody      string
+}
+
+// AdminCandidateProps is the staff candidate page.
+type AdminCandidateProps struct {
+	Layout
+	Detail *models.CandidateDetail
+	Errors map[string]string
+	Form   CandidateActionForm
+}
+
+// AdminPositionsProps is the positions list.
+type AdminPositionsProps struct {
+	Layout
+	Positions []models.PositionSummary
+}
+
+// PositionForm keeps the position form as typed. Orders holds the number typed
+// beside each stage; Selected the ticked stages.
+type PositionForm struct {
+	Title, Department, Location, Headcount, DecisionSLADays, HiringManagerID string
+	Selected                                                                 []models.StageKey
+	Orders                                                                   map[models.StageKey]string
+}
+
+// PositionFormFrom fills the form from a stored position.
+func PositionFormFrom(p *models.Position) PositionForm {
+	f := PositionForm{Title: p.Title, Department: p.Department, Location: p.Location,
+		Headcount: strconv.Itoa(p.Headcount), DecisionSLADays: strconv.Itoa(p.DecisionSLADays),
+		Selected: p.Pipeline, Orders: map[models.StageKey]string{}}
+	if p.HiringManagerID != nil {
+		f.HiringManagerID = strconv.FormatInt(*p.HiringManagerID, 10)
+	}
+	for i, k := range p.Pipeline {
+		f.Orders[k] = strconv.Itoa(i + 1)
+	}
+	return f
+}
+
+// IsSelected reports whether stage k is ticked.
+func (f PositionForm) IsSelected(k models.StageKey) bool {
+	for _, s := range f.Selected {
+		if s == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Pipeline orders the ticked stages by the numbers typed beside them; ties
+// and blanks keep the catalogue's order.
+func (f PositionForm) Pipeline() (models.Pipeline, error) {
+	type item struct {
+		key   models.StageKey
+		order int
+		idx   int
+	}
+	var items []item
+	for i, st := range models.Stages() {
+		if !f.IsSelected(st.Key) {
+			continue
+		}
+		o := 1000 + i
+		if raw := strings.TrimSpace(f.Orders[st.Key]); raw != "" {
+			n, err := strconv.Atoi(raw)
+			if err != nil || n < 1 || n > 99 {
+				return nil, fmt.Errorf("The order of %s must be a number from 1 to 99.", st.Name)
+			}
+			o = n
+		}
+		items = append(items, item{st.Key, o, i})
+	}
+	sort.SliceStable(items, func(a, b int) bool {
+		if items[a].order != items[b].order {
+			return items[a].order < items[b].order
+		}
+		return items[a].idx < items[b].idx
+	})
+	p := make(models.Pipeline, len(items))
+	for i, it := range items {
+		p[i] = it.key
+	}
+	return p, nil
+}
+
+// AdminPositionFormProps is the create/edit position page.
+type AdminPositionFormProps struct {
+	Layout
+	ID       int64
+	Form     PositionForm
+	Errors   map[string]string
+	Managers []models.StaffUser
+	Stages   []models.Stage
+}
+
+// StaffForm keeps the invite form as typed.
+type StaffForm struct {
+	Name, Email, Role string
+}
+
+// AdminStaffProps is the staff users page.
+type AdminStaffProps struct {
+	Layout
+	Staff  []models.StaffUser
+	Form   StaffForm
+	Errors map[string]string
+}
+
+// AdminAuditProps is the audit log page.
+type AdminAuditProps struct {
+	Layout
+	Entries  []models.AuditEntry
+	Total    int64
+	Actions  []string
+	Query    url.Values
+	Page     int
+	PageSize int
+}
+
+// AdminOutboxProps is the outbox page.
+type AdminOutboxProps struct {
+	Layout
+	Messages []models.OutboxMessage
+	Total    int64
+	To       string
+	Page     int
+	PageSize int
+	Query    url.Values
+}
+
+// AccountProps is the staff account page.
+type AccountProps struct {
+	Layout
+	User         *models.StaffUser
+	Errors       map[string]string
+	TOTPSecret   string
+	TOTPURL      string
+	TOTPRequired bool
+}

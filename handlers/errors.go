@@ -14,7 +14,8 @@ import (
 // errors are logged in full with the request id; the person sees a calm page.
 func (h *Handler) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
-		h.log.Error("error after response started", "err", err, "request_id", requestID(c))
+		// The request logger already handed this error to us once.
+		h.log.Debug("error after response started", "err", err, "request_id", requestID(c))
 		return
 	}
 	status := http.StatusInternalServerError

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Lifetimes of one-time sign-in links.
@@ -218,11 +219,11 @@ func (s *Store) SaveSession(ctx context.Context, row *SessionRow) error {
 	if row.CreatedAt.IsZero() {
 		row.CreatedAt = now
 	}
-	return s.db.WithContext(ctx).Exec(`INSERT INTO sessions (id_hash, staff_id, candidate_id, data, created_at, last_seen_at, ip, user_agent)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id_hash) DO UPDATE SET staff_id = EXCLUDED.staff_id, candidate_id = EXCLUDED.candidate_id,
-			data = EXCLUDED.data, last_seen_at = EXCLUDED.last_seen_at`,
-		row.IDHash, row.StaffID, row.CandidateID, row.Data, row.CreatedAt, row.LastSeenAt, row.IP, truncate(row.UserAgent, 500)).Error
+	row.UserAgent = truncate(row.UserAgent, 500)
+	return s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "id_hash"}},
+		DoUpdates: clause.AssignmentColumns([]string{"staff_id", "candidate_id", "data", "last_seen_at"}),
+	}).Create(row).Error
 }
 
 // DeleteSession ends one session.

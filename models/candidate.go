@@ -565,4 +565,3 @@ func (s *Store) GetCandidate(ctx context.Context, id int64) (*Candidate, error) 
 	}
 	return &c, nil
 }
-

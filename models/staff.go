@@ -90,11 +90,11 @@ var (
 
 // Sign-in rate limits, counted over LoginWindow across all instances.
 const (
-	LoginWindow          = 15 * time.Minute
-	MaxFailuresPerEmail  = 5
-	MaxFailuresPerIP     = 30
-	MinPasswordLength    = 10
-	MaxPasswordLength    = 200
+	LoginWindow         = 15 * time.Minute
+	MaxFailuresPerEmail = 5
+	MaxFailuresPerIP    = 30
+	MinPasswordLength   = 10
+	MaxPasswordLength   = 200
 )
 
 // NormalizeEmail trims and lower-cases an address and checks its form.

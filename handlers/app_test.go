@@ -1,0 +1,218 @@
+package handlers_test
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"nextstep/devdb"
+	"nextstep/handlers"
+	"nextstep/models"
+)
+
+var migrator = devdb.Migrator{
+	HashFunc:    models.MigrationsHash,
+	MigrateFunc: func(ctx context.Context, db *sql.DB) error { return models.Migrate(ctx, db, nil) },
+}
+
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// testApp is the whole application on a fresh database with demo data,
+// served by a real HTTP server on a loopback port.
+type testApp struct {
+	t      *testing.T
+	Store  *models.Store
+	Clock  *fakeClock
+	Server *httptest.Server
+	URL    string
+}
+
+func newTestApp(t *testing.T) *testApp {
+	t.Helper()
+	clock := &fakeClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)} // a Tuesday
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	}
+	store, err := models.Open(context.Background(), devdb.TestDatabaseURL(t, migrator), clock, log, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.SeedDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Start()
+	srv.Config.Handler = handlers.New(store, clock, log, handlers.Config{
+		BaseURL: srv.URL, SessionSecret: []byte("test-secret-test-secret-test-secret!"), Location: time.UTC,
+	})
+	t.Cleanup(func() {
+		srv.Close()
+		store.Close()
+	})
+	return &testApp{t: t, Store: store, Clock: clock, Server: srv, URL: srv.URL}
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+
+// client is a cookie-keeping HTTP client that does not follow redirects, so
+// tests see every 303.
+type client struct {
+	app  *testApp
+	http *http.Client
+	jar  *cookiejar.Jar
+}
+
+func (a *testApp) newClient() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{app: a, jar: jar, http: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// response is a finished request with its body read.
+type response struct {
+	Status   int
+	Location string
+	Body     string
+	Header   http.Header
+}
+
+func (r response) Doc(t *testing.T) *goquery.Document {
+	t.Helper()
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(r.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func (c *client) do(req *http.Request) response {
+	c.app.t.Helper()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.app.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{Status: res.StatusCode, Location: res.Header.Get("Location"), Body: string(b), Header: res.Header}
+}
+
+func (c *client) get(path string) response {
+	c.app.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.app.URL+path, nil)
+	return c.do(req)
+}
+
+// csrf returns the CSRF token cookie, fetching a page first when there is none.
+func (c *client) csrf() string {
+	u, _ := url.Parse(c.app.URL)
+	for _, ck := range c.jar.Cookies(u) {
+		if ck.Name == "nextstep_csrf" {
+			return ck.Value
+		}
+	}
+	c.get("/signin")
+	for _, ck := range c.jar.Cookies(u) {
+		if ck.Name == "nextstep_csrf" {
+			return ck.Value
+		}
+	}
+	c.app.t.Fatal("no CSRF cookie")
+	return ""
+}
+
+// post submits a form with the CSRF token, as the page's form would.
+func (c *client) post(path string, form url.Values) response {
+	c.app.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	form.Set("_csrf", c.csrf())
+	return c.postRaw(path, form)
+}
+
+// postRaw submits a form exactly as given (no CSRF token added).
+func (c *client) postRaw(path string, form url.Values) response {
+	c.app.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, c.app.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+// loginStaff signs in through the real staff login form.
+func (c *client) loginStaff(email string) {
+	c.app.t.Helper()
+	res := c.post("/staff/login", url.Values{"email": {email}, "password": {models.DemoPassword}})
+	if res.Status != http.StatusSeeOther {
+		c.app.t.Fatalf("staff login for %s: status %d, body %.300s", email, res.Status, res.Body)
+	}
+}
+
+// loginCandidate signs in through a one-time link, as the candidate would.
+func (c *client) loginCandidate(email string) {
+	c.app.t.Helper()
+	link, err := c.app.Store.IssueSignInLink(context.Background(), email, c.app.URL)
+	if err != nil {
+		c.app.t.Fatal(err)
+	}
+	path := strings.TrimPrefix(link, c.app.URL)
+	if res := c.get(path); res.Status != http.StatusOK {
+		c.app.t.Fatalf("opening sign-in link: %d", res.Status)
+	}
+	res := c.post(path, nil)
+	if res.Status != http.StatusSeeOther || res.Location != "/me" {
+		c.app.t.Fatalf("consuming sign-in link: %d → %q", res.Status, res.Location)
+	}
+}
+
+// candidateID looks up a demo candidate by email.
+func (a *testApp) candidateID(email string) int64 {
+	a.t.Helper()
+	var id int64
+	if err := a.Store.DB().Raw("SELECT id FROM candidates WHERE email = ?", email).Scan(&id).Error; err != nil || id == 0 {
+		a.t.Fatalf("candidate %s not found: %v", email, err)
+	}
+	return id
+}
+
+// applicationID looks up the (first) application of a demo candidate.
+func (a *testApp) applicationID(email string) int64 {
+	a.t.Helper()
+	var id int64
+	if err := a.Store.DB().Raw("SELECT a.id FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE c.email = ? ORDER BY a.id LIMIT 1", email).Scan(&id).Error; err != nil || id == 0 {
+		a.t.Fatalf("application of %s not found: %v", email, err)
+	}
+	return id
+}
+
+const (
+	adminEmail       = "admin@demo.nextstep.test"
+	recruiterEmail   = "recruiter@demo.nextstep.test"
+	managerEmail     = "manager@demo.nextstep.test"
+	interviewerEmail = "interviewer@demo.nextstep.test"
+)

@@ -76,7 +76,10 @@ func newTestApp(t *testing.T) *testApp {
 
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 // client is a cookie-keeping HTTP client that does not follow redirects, so
 // tests see every 303.

@@ -220,6 +220,9 @@ func (s *Store) SaveSession(ctx context.Context, row *SessionRow) error {
 		row.CreatedAt = now
 	}
 	row.UserAgent = truncate(row.UserAgent, 500)
+	if row.Data == nil {
+		row.Data = []byte{}
+	}
 	return s.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "id_hash"}},
 		DoUpdates: clause.AssignmentColumns([]string{"staff_id", "candidate_id", "data", "last_seen_at"}),

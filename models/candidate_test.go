@@ -1,0 +1,365 @@
+package models_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"nextstep/models"
+)
+
+type demo struct {
+	store     *models.Store
+	clock     *fakeClock
+	admin     *models.StaffUser
+	recruiter *models.StaffUser
+	manager   *models.StaffUser
+}
+
+func newDemo(t *testing.T) demo {
+	t.Helper()
+	store, clock := newStore(t)
+	ctx := context.Background()
+	if _, err := store.SeedDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	get := func(email string) *models.StaffUser {
+		u, err := store.StaffByEmail(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	return demo{store, clock, get("admin@demo.nextstep.test"), get("recruiter@demo.nextstep.test"), get("manager@demo.nextstep.test")}
+}
+
+func (d demo) application(t *testing.T, email string) models.Application {
+	t.Helper()
+	var a models.Application
+	if err := d.store.DB().Joins("JOIN candidates c ON c.id = applications.candidate_id").Where("c.email = ?", email).First(&a).Error; err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func count(t *testing.T, s *models.Store, table string) int64 {
+	t.Helper()
+	var n int64
+	if err := s.DB().Table(table).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestMoveStageWritesEventAuditAndMessageTogether(t *testing.T) {
+	d := newDemo(t)
+	ctx := context.Background()
+	app := d.application(t, "ben.okafor@example.com") // sales, assessment_day, SLA 3 days
+	before := map[string]int64{}
+	for _, tbl := range []string{"stage_events", "audit_log", "outbox_messages"} {
+		before[tbl] = count(t, d.store, tbl)
+	}
+	if err := d.store.MoveStage(ctx, staffActor(d.recruiter), app.ID, models.StageCommercialNegotiation, "Strong day"); err != nil {
+		t.Fatal(err)
+	}
+	for tbl, n := range before {
+		if got := count(t, d.store, tbl); got != n+1 {
+			t.Errorf("%s: %d rows, want %d", tbl, got, n+1)
+		}
+	}
+	after := d.application(t, "ben.okafor@example.com")
+	if after.Stage != models.StageCommercialNegotiation || !after.StageEnteredAt.Equal(d.clock.Now()) {
+		t.Fatalf("application after move: %+v", after)
+	}
+	// Tuesday 1 December + 3 business days = Friday 4 December, end of day.
+	if want := time.Date(2026, 12, 4, 17, 0, 0, 0, time.UTC); after.ExpectedUpdateAt == nil || !after.ExpectedUpdateAt.Equal(want) {
+		t.Fatalf("expected update at %v, want %v", after.ExpectedUpdateAt, want)
+	}
+}
+
+func TestInvalidMoveChangesNothing(t *testing.T) {
+	d := newDemo(t)
+	ctx := context.Background()
+	app := d.application(t, "chloe.dubois@example.com") // commercial_negotiation
+	events, audits := count(t, d.store, "stage_events"), count(t, d.store, "audit_log")
+	err := d.store.MoveStage(ctx, staffActor(d.recruiter), app.ID, models.StageInterviewCompleted, "")
+	if models.FieldErrors(err)["to_stage"] == "" {
+		t.Fatalf("err = %v, want a to_stage validation error", err)
+	}
+	if got := d.application(t, "chloe.dubois@example.com"); got.Stage != app.Stage || !got.UpdatedAt.Equal(app.UpdatedAt) {
+		t.Fatalf("application changed: %+v", got)
+	}
+	if count(t, d.store, "stage_events") != events || count(t, d.store, "audit_log") != audits {
+		t.Fatal("an event or audit row was written for a refused move")
+	}
+}
+
+func TestDatabaseRefusesStageOutsidePipeline(t *testing.T) {
+	d := newDemo(t)
+	app := d.application(t, "ben.okafor@example.com") // sales pipeline has no background check
+	err := d.store.DB().Exec("UPDATE applications SET stage = 'background_check' WHERE id = ?", app.ID).Error
+	if err == nil {
+		t.Fatal("database accepted a stage outside the position's pipeline")
+	}
+}
+
+func TestRejectNeedsReasonAndNotifies(t *testing.T) {
+	d := newDemo(t)
+	ctx := context.Background()
+	app := d.application(t, "amelia.hart@example.com")
+	if err := d.store.ChangeStatus(ctx, staffActor(d.recruiter), app.ID, models.StatusRejected, ""); models.FieldErrors(err)["reason"] == "" {
+		t.Fatalf("reject without reason: %v", err)
+	}
+	msgs := count(t, d.store, "outbox_messages")
+	if err := d.store.ChangeStatus(ctx, staffActor(d.recruiter), app.ID, models.StatusRejected, "Position needs more enterprise experience"); err != nil {
+		t.Fatal(err)
+	}
+	if got := d.application(t, "amelia.hart@example.com"); got.Status != models.StatusRejected || got.ExpectedUpdateAt != nil {
+		t.Fatalf("after reject: %+v", got)
+	}
+	if count(t, d.store, "outbox_messages") != msgs+1 {
+		t.Fatal("no rejection message queued")
+	}
+	// Reactivation restores a promised date.
+	if err := d.store.ChangeStatus(ctx, staffActor(d.recruiter), app.ID, models.StatusActive, ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := d.application(t, "amelia.hart@example.com"); got.Status != models.StatusActive || got.ExpectedUpdateAt == nil {
+		t.Fatalf("after reactivate: %+v", got)
+	}
+}
+
+func TestHiringManagerSeesOnlyOwnPositions(t *testing.T) {
+	d := newDemo(t)
+	ctx := context.Background()
+	rows, total, err := d.store.ListCandidates(ctx, staffActor(d.manager), models.CandidateFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	allRows, allTotal, _ := d.store.ListCandidates(ctx, staffActor(d.recruiter), models.CandidateFilter{})
+	if total == 0 || total >= allTotal || len(allRows) == 0 {
+		t.Fatalf("manager sees %d of %d", total, allTotal)
+	}
+	for _, r := range rows {
+		if strings.Contains(r.PositionTitle, "Engineer") {
+			t.Fatalf("manager sees engineering candidate %s", r.Name)
+		}
+	}
+	eng := d.application(t, "farid.haddad@example.com")
+	if _, err := d.store.GetCandidateDetail(ctx, staffActor(d.manager), eng.CandidateID); !errors.Is(err, models.ErrNotFound) {
+		t.Fatalf("manager opening engineering candidate: %v, want ErrNotFound", err)
+	}
+	if err := d.store.MoveStage(ctx, staffActor(d.manager), eng.ID, models.StageHRRound, ""); !errors.Is(err, models.ErrNotFound) {
+		t.Fatalf("manager moving engineering candidate: %v, want ErrNotFound", err)
+	}
+	interviewer := models.Actor{Kind: "staff", ID: 999, Role: models.RoleInterviewer}
+	if _, _, err := d.store.ListCandidates(ctx, interviewer, models.CandidateFilter{}); !errors.Is(err, models.ErrForbidden) {
+		t.Fatalf("interviewer listing candidates: %v", err)
+	}
+}
+
+func TestCandidateListFiltersSortAndPaging(t *testing.T) {
+	d := newDemo(t)
+	ctx := context.Background()
+	a := staffActor(d.recruiter)
+	rows, total, err := d.store.ListCandidates(ctx, a, models.CandidateFilter{Stage: models.StageAssessmentDay})
+	if err != nil || total != 2 || len(rows) != 2 {
+		t.Fatalf("assessment day filter: %d rows, total %d, %v", len(rows), total, err)
+	}
+	rows, _, _ = d.store.ListCandidates(ctx, a, models.CandidateFilter{Query: "OKAF"})
+	if len(rows) != 1 || rows[0].Name != "Ben Okafor" {
+		t.Fatalf("search: %+v", rows)
+	}
+	rows, _, _ = d.store.ListCandidates(ctx, a, models.CandidateFilter{Query: "%"})
+	if len(rows) != 0 {
+		t.Fatalf("a literal %% matched %d rows", len(rows))
+	}
+	rows, _, _ = d.store.ListCandidates(ctx, a, models.CandidateFilter{Sort: "name"})
+	for i := 1; i < len(rows); i++ {
+		if strings.ToLower(rows[i-1].Name) > strings.ToLower(rows[i].Name) {
+			t.Fatalf("not sorted by name: %s before %s", rows[i-1].Name, rows[i].Name)
+		}
+	}
+	_, total, _ = d.store.ListCandidates(ctx, a, models.CandidateFilter{Status: models.StatusRejected})
+	if total != 1 {
+		t.Fatalf("rejected filter total %d", total)
+	}
+	rows, total, _ = d.store.ListCandidates(ctx, a, models.CandidateFilter{Page: 2})
+	if total != 16 || len(rows) != 0 { // 16 demo applications fit on page 1
+		t.Fatalf("page 2: %d rows of %d", len(rows), total)
+	}
+}
+
+func TestCreateCandidateIsAllOrNothing(t *testing.T) {
+	d := newDemo(t)
+	ctx := context.Background()
+	var posID int64
+	d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID)
+	before := count(t, d.store, "candidates")
+	_, err := d.store.CreateCandidate(ctx, staffActor(d.recruiter), models.CandidateInput{Name: "Zoe", Email: "BEN.okafor@example.com", PositionID: posID}, "http://x")
+	if models.FieldErrors(err)["email"] == "" {
+		t.Fatalf("duplicate email: %v", err)
+	}
+	_, err = d.store.CreateCandidate(ctx, staffActor(d.recruiter), models.CandidateInput{Name: "Zoe", Email: "zoe@example.com", PositionID: posID, Stage: models.StageBackgroundCheck}, "http://x")
+	if models.FieldErrors(err)["stage"] == "" {
+		t.Fatalf("stage outside pipeline: %v", err)
+	}
+	if count(t, d.store, "candidates") != before {
+		t.Fatal("a refused candidate was saved")
+	}
+	msgs := count(t, d.store, "outbox_messages")
+	c, err := d.store.CreateCandidate(ctx, staffActor(d.recruiter), models.CandidateInput{Name: "Zoe Quinn", Email: "zoe@example.com", PositionID: posID}, "http://x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if count(t, d.store, "outbox_messages") != msgs+1 {
+		t.Fatal("no invitation queued")
+	}
+	v, err := d.store.GetCandidateView(ctx, c.ID)
+	if err != nil || len(v.Applications) != 1 || v.Applications[0].Stage != models.StageInterviewCompleted {
+		t.Fatalf("candidate view: %+v, %v", v, err)
+	}
+}
+
+func TestSignInTokenIsSingleUseUnderConcurrency(t *testing.T) {
+	d := newDemo(t)
+	ctx := context.Background()
+	link, err := d.store.IssueSignInLink(ctx, "ben.okafor@example.com", "http://x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := link[strings.LastIndex(link, "/")+1:]
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	wins := 0
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := d.store.ConsumeSignInToken(ctx, token, models.Actor{}); err == nil {
+				mu.Lock()
+				wins++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if wins != 1 {
+		t.Fatalf("%d consumers succeeded, want exactly 1", wins)
+	}
+}
+
+func TestSignInTokenExpires(t *testing.T) {
+	d := newDemo(t)
+	ctx := context.Background()
+	link, _ := d.store.IssueSignInLink(ctx, "ben.okafor@example.com", "http://x")
+	d.clock.Advance(models.SignInLinkTTL + time.Second)
+	if _, err := d.store.ConsumeSignInToken(ctx, link[strings.LastIndex(link, "/")+1:], models.Actor{}); !errors.Is(err, models.ErrTokenInvalid) {
+		t.Fatalf("expired token: %v", err)
+	}
+	var stored int64
+	d.store.DB().Table("login_tokens").Where("token_hash = ?", []byte(link)).Count(&stored)
+	if stored != 0 {
+		t.Fatal("raw token stored")
+	}
+}
+
+func TestSessionTimeouts(t *testing.T) {
+	d := newDemo(t)
+	ctx := context.Background()
+	id := models.HashSecret("session-1")
+	staffID := d.recruiter.ID
+	if err := d.store.SaveSession(ctx, &models.SessionRow{IDHash: id, StaffID: &staffID}); err != nil {
+		t.Fatal(err)
+	}
+	idle, abs := 2*time.Hour, 12*time.Hour
+	// Active use keeps it alive until the absolute limit.
+	for range 6 {
+		d.clock.Advance(110 * time.Minute)
+		row, err := d.store.LoadSession(ctx, id, idle, abs)
+		if err != nil {
+			t.Fatalf("live session lost: %v", err)
+		}
+		if err := d.store.SaveSession(ctx, row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.clock.Advance(110 * time.Minute) // 12h50m after creation
+	if _, err := d.store.LoadSession(ctx, id, idle, abs); !errors.Is(err, models.ErrNotFound) {
+		t.Fatalf("session past absolute timeout: %v", err)
+	}
+	id2 := models.HashSecret("session-2")
+	d.store.SaveSession(ctx, &models.SessionRow{IDHash: id2, StaffID: &staffID})
+	d.clock.Advance(idle + time.Minute)
+	if _, err := d.store.LoadSession(ctx, id2, idle, abs); !errors.Is(err, models.ErrNotFound) {
+		t.Fatalf("idle session: %v", err)
+	}
+}
+
+func TestDeactivationEndsSessions(t *testing.T) {
+	d := newDemo(t)
+	ctx := context.Background()
+	staffID := d.recruiter.ID
+	d.store.SaveSession(ctx, &models.SessionRow{IDHash: models.HashSecret("s"), StaffID: &staffID})
+	if err := d.store.UpdateStaff(ctx, staffActor(d.admin), staffID, models.RoleRecruiter, false); err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	d.store.DB().Table("sessions").Where("staff_id = ?", staffID).Count(&n)
+	if n != 0 {
+		t.Fatalf("%d sessions left for a deactivated user", n)
+	}
+	if err := d.store.UpdateStaff(ctx, staffActor(d.admin), d.admin.ID, models.RoleRecruiter, true); models.FieldErrors(err) == nil {
+		t.Fatalf("admin demoted themselves: %v", err)
+	}
+	if err := d.store.UpdateStaff(ctx, staffActor(d.recruiter), d.admin.ID, models.RoleInterviewer, true); !errors.Is(err, models.ErrForbidden) {
+		t.Fatalf("recruiter changed a role: %v", err)
+	}
+}
+
+func TestLoginRateLimitPerAccount(t *testing.T) {
+	d := newDemo(t)
+	ctx := context.Background()
+	for i := range models.MaxFailuresPerEmail {
+		if _, err := d.store.Authenticate(ctx, "recruiter@demo.nextstep.test", "wrong", "198.51.100.7"); !errors.Is(err, models.ErrBadCredentials) {
+			t.Fatalf("attempt %d: %v", i, err)
+		}
+	}
+	if _, err := d.store.Authenticate(ctx, "recruiter@demo.nextstep.test", models.DemoPassword, "203.0.113.9"); !errors.Is(err, models.ErrTooManyAttempts) {
+		t.Fatalf("right password after lock-out from another IP: %v, want ErrTooManyAttempts", err)
+	}
+	d.clock.Advance(models.LoginWindow + time.Minute)
+	if _, err := d.store.Authenticate(ctx, "recruiter@demo.nextstep.test", models.DemoPassword, "203.0.113.9"); err != nil {
+		t.Fatalf("after the window: %v", err)
+	}
+}
+
+func TestPipelineEditRefusesRemovingOccupiedStage(t *testing.T) {
+	d := newDemo(t)
+	ctx := context.Background()
+	var posID int64
+	d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID)
+	p, err := d.store.GetPosition(ctx, staffActor(d.recruiter), posID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := models.PositionInput{Title: p.Title, Headcount: 2, DecisionSLADays: 3,
+		Pipeline: models.Pipeline{models.StageInterviewCompleted, models.StageOffer, models.StageHired}}
+	err = d.store.UpdatePosition(ctx, staffActor(d.recruiter), posID, in)
+	if msg := models.FieldErrors(err)["stages"]; !strings.Contains(msg, "cannot be removed") {
+		t.Fatalf("err = %v", err)
+	}
+	// Reordering without removing occupied stages works, inside one transaction.
+	in.Pipeline = append(models.Pipeline{}, p.Pipeline...)
+	in.Pipeline[1], in.Pipeline[2] = in.Pipeline[2], in.Pipeline[1]
+	if err := d.store.UpdatePosition(ctx, staffActor(d.recruiter), posID, in); err != nil {
+		t.Fatal(err)
+	}
+	p2, _ := d.store.GetPosition(ctx, staffActor(d.recruiter), posID)
+	if p2.Pipeline[1] != p.Pipeline[2] {
+		t.Fatalf("pipeline not reordered: %v", p2.Pipeline)
+	}
+}

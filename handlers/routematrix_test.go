@@ -1,0 +1,184 @@
+package handlers_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+)
+
+// access says who may use a route at all. A route added to routes.go without
+// an entry here fails TestEveryRouteIsAuthorised, so nobody forgets to decide.
+type access int
+
+const (
+	public    access = iota // anyone
+	candidate               // a signed-in candidate, own records only
+	anyStaff                // any signed-in staff member
+	people                  // admin, recruiter, hiring manager (own positions only)
+	managers                // admin, recruiter
+	admins                  // admin
+)
+
+var routeAccess = map[string]access{
+	"GET /":                                 public,
+	"GET /healthz":                          public,
+	"GET /readyz":                           public,
+	"GET /static/*":                         public,
+	"GET /signin":                           public,
+	"POST /signin":                          public,
+	"GET /signin/sent":                      public,
+	"GET /signin/:token":                    public,
+	"POST /signin/:token":                   public,
+	"GET /staff/login":                      public,
+	"POST /staff/login":                     public,
+	"GET /staff/login/totp":                 public,
+	"POST /staff/login/totp":                public,
+	"POST /logout":                          public,
+	"GET /me":                               candidate,
+	"GET /me/applications/:id":              candidate,
+	"GET /admin":                            anyStaff,
+	"GET /admin/account":                    anyStaff,
+	"POST /admin/account/password":          anyStaff,
+	"POST /admin/account/totp":              anyStaff,
+	"POST /admin/account/totp/disable":      anyStaff,
+	"GET /admin/candidates":                 people,
+	"GET /admin/candidates/new":             people,
+	"POST /admin/candidates":                people,
+	"GET /admin/candidates/:id":             people,
+	"POST /admin/candidates/:id/notes":      people,
+	"POST /admin/applications/:id/move":     people,
+	"POST /admin/applications/:id/status":   people,
+	"POST /admin/applications/:id/expected": people,
+	"GET /admin/positions":                  people,
+	"GET /admin/positions/new":              managers,
+	"POST /admin/positions":                 managers,
+	"GET /admin/positions/:id/edit":         managers,
+	"POST /admin/positions/:id":             managers,
+	"POST /admin/positions/:id/status":      managers,
+	"GET /admin/outbox":                     managers,
+	"GET /admin/staff":                      admins,
+	"POST /admin/staff":                     admins,
+	"POST /admin/staff/:id":                 admins,
+	"GET /admin/audit":                      admins,
+}
+
+// TestEveryRouteIsAuthorised tries every route with an id as each persona
+// that must not reach it — anonymous, another candidate, and every staff
+// role out of scope — and expects a refusal that leaks no data.
+func TestEveryRouteIsAuthorised(t *testing.T) {
+	app := newTestApp(t)
+	e := app.Server.Config.Handler.(*echo.Echo)
+
+	// Objects that belong to someone else: Farid (engineering; the demo
+	// manager does not manage it) and Ben (another candidate's application).
+	farid := app.candidateID("farid.haddad@example.com")
+	faridApp := app.applicationID("farid.haddad@example.com")
+	benApp := app.applicationID("ben.okafor@example.com")
+	var engPos, adminID int64
+	app.Store.DB().Raw("SELECT id FROM positions WHERE title LIKE 'Backend%'").Scan(&engPos)
+	app.Store.DB().Raw("SELECT id FROM staff_users WHERE email = ?", adminEmail).Scan(&adminID)
+	secrets := []string{"Farid Haddad", "farid.haddad@example.com", "Ben Okafor", "ben.okafor@example.com"}
+
+	concrete := func(path string) string {
+		switch {
+		case strings.HasPrefix(path, "/admin/candidates/:id"):
+			return strings.Replace(path, ":id", fmt.Sprint(farid), 1)
+		case strings.HasPrefix(path, "/admin/applications/:id"):
+			return strings.Replace(path, ":id", fmt.Sprint(faridApp), 1)
+		case strings.HasPrefix(path, "/me/applications/:id"):
+			return strings.Replace(path, ":id", fmt.Sprint(benApp), 1)
+		case strings.HasPrefix(path, "/admin/positions/:id"):
+			return strings.Replace(path, ":id", fmt.Sprint(engPos), 1)
+		case strings.HasPrefix(path, "/admin/staff/:id"):
+			return strings.Replace(path, ":id", fmt.Sprint(adminID), 1)
+		}
+		return strings.NewReplacer(":token", "not-a-token", "*", "app.css").Replace(path)
+	}
+
+	type persona struct {
+		name  string
+		login func(*client)
+		// allowed reports whether the persona may use routes of this access level at all.
+		allowed func(access) bool
+	}
+	personas := []persona{
+		{"anonymous", func(*client) {}, func(a access) bool { return a == public }},
+		{"other candidate", func(c *client) { c.loginCandidate("amelia.hart@example.com") },
+			func(a access) bool { return a == public || a == candidate }},
+		{"interviewer", func(c *client) { c.loginStaff(interviewerEmail) },
+			func(a access) bool { return a == public || a == anyStaff }},
+		{"hiring manager of other positions", func(c *client) { c.loginStaff(managerEmail) },
+			func(a access) bool { return a == public || a == anyStaff || a == people }},
+	}
+
+	seen := map[string]bool{}
+	for _, r := range e.Routes() {
+		key := r.Method + " " + r.Path
+		if r.Method == echo.RouteNotFound || seen[key] {
+			continue
+		}
+		seen[key] = true
+		level, ok := routeAccess[key]
+		if !ok {
+			t.Errorf("route %s has no entry in routeAccess: decide who may use it", key)
+			continue
+		}
+		if level == public {
+			continue
+		}
+		for _, p := range personas {
+			scoped := p.allowed(level) // allowed by role, but the object is someone else's
+			if scoped && !strings.Contains(r.Path, ":id") {
+				continue
+			}
+			if scoped && level == anyStaff {
+				continue
+			}
+			t.Run(p.name+" "+key, func(t *testing.T) {
+				c := app.newClient()
+				p.login(c)
+				path := concrete(r.Path)
+				var res response
+				if r.Method == http.MethodGet {
+					res = c.get(path)
+				} else {
+					res = c.post(path, url.Values{
+						"to_stage": {"hr_round"}, "status": {"on_hold"}, "body": {"probe"}, "reason": {"probe reason"},
+						"expected_date": {"2027-01-05"}, "expected_note": {"probe"}, "role": {"admin"}, "active": {"true"},
+						"title": {"probe"}, "headcount": {"1"}, "decision_sla_days": {"5"}, "stage_offer": {"1"},
+					})
+				}
+				switch {
+				case scoped && res.Status != http.StatusNotFound:
+					t.Errorf("status %d, want 404 for another person's record", res.Status)
+				case res.Status == http.StatusSeeOther || res.Status == http.StatusFound:
+					if !strings.Contains(res.Location, "login") && res.Location != "/signin" {
+						t.Errorf("redirected to %q, want a sign-in page", res.Location)
+					}
+				case res.Status != http.StatusUnauthorized && res.Status != http.StatusForbidden && res.Status != http.StatusNotFound:
+					t.Errorf("status %d, want a refusal", res.Status)
+				}
+				for _, s := range secrets {
+					if strings.Contains(res.Body, s) {
+						t.Errorf("response leaks %q", s)
+					}
+				}
+			})
+		}
+	}
+	// Nothing the probes sent may have changed Farid's application or the staff list.
+	var stage, status string
+	app.Store.DB().Raw("SELECT stage, status FROM applications WHERE id = ?", faridApp).Row().Scan(&stage, &status)
+	if stage != "additional_interview" || status != "active" {
+		t.Errorf("Farid's application changed to %s/%s", stage, status)
+	}
+	var notes int64
+	app.Store.DB().Table("candidate_notes").Count(&notes)
+	if notes != 0 {
+		t.Errorf("%d notes written by refused requests", notes)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -143,24 +144,30 @@ func currentCandidate(c echo.Context) *models.Candidate {
 	return u
 }
 
-// requireStaff lets through signed-in staff holding one of roles (any role
-// when none are given). Staff who must set up a second factor first are sent
-// to their account page.
-func (h *Handler) requireStaff(roles ...models.Role) echo.MiddlewareFunc {
+// requireStaff lets through signed-in staff. Staff who must set up a second
+// factor first are sent to their account page.
+func (h *Handler) requireStaff(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u := currentStaff(c)
+		if u == nil {
+			if c.Request().Method == http.MethodGet {
+				return redirect(c, "/staff/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+			}
+			return echo.NewHTTPError(http.StatusUnauthorized, "Please sign in again; your session has ended.")
+		}
+		if h.cfg.RequireTOTP && !u.TOTPEnabled && !strings.HasPrefix(c.Request().URL.Path, "/admin/account") {
+			h.setFlash(c, "Your organisation requires a second sign-in factor. Set up your authenticator app to continue.")
+			return redirect(c, "/admin/account")
+		}
+		return next(c)
+	}
+}
+
+// requireRole lets through staff holding one of roles; it runs after requireStaff.
+func requireRole(roles ...models.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			u := currentStaff(c)
-			if u == nil {
-				if c.Request().Method == http.MethodGet {
-					return redirect(c, "/staff/login?next="+c.Request().URL.RequestURI())
-				}
-				return echo.NewHTTPError(http.StatusUnauthorized, "Please sign in again; your session has ended.")
-			}
-			if h.cfg.RequireTOTP && !u.TOTPEnabled && !strings.HasPrefix(c.Request().URL.Path, "/admin/account") {
-				h.setFlash(c, "Your organisation requires a second sign-in factor. Set up your authenticator app to continue.")
-				return redirect(c, "/admin/account")
-			}
-			if len(roles) > 0 && !slices.Contains(roles, u.Role) {
+			if u := currentStaff(c); u == nil || !slices.Contains(roles, u.Role) {
 				return models.ErrForbidden
 			}
 			return next(c)

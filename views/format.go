@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"github.com/a-h/templ"
 	"net/url"
 	"sort"
 	"strconv"
@@ -261,4 +262,13 @@ func positionAction(id int64) string {
 		return "/admin/positions"
 	}
 	return "/admin/positions/" + itoa(id)
+}
+
+// currentPage is the aria-current value of a navigation link: "page" for the
+// page being shown, nothing otherwise.
+func currentPage(current bool) templ.Attributes {
+	if current {
+		return templ.Attributes{"aria-current": "page"}
+	}
+	return templ.Attributes{}
 }

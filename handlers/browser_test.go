@@ -1,0 +1,542 @@
+package handlers_test
+
+// Browser tests: the real Chromium drives the whole application (real HTTP
+// server, real PostgreSQL, real templates, CSS and JavaScript) through the
+// same forms and links a person uses.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"nextstep/models"
+)
+
+const (
+	chromiumPath = "/usr/bin/chromium"
+	// shotsDir receives screenshots for humans to look at; no test reads them.
+	shotsDir = "/tmp/nextstep-shots"
+	// browserTestTimeout bounds everything one browser does in one test.
+	browserTestTimeout = 60 * time.Second
+	// stepTimeout bounds one wait, so a missing element fails with its
+	// selector well before the whole test times out.
+	stepTimeout = 20 * time.Second
+)
+
+// newBrowser starts a fresh headless Chromium with its own profile (so its
+// own cookies) and returns a context for its first tab. The browser closes
+// when the test ends. A missing Chromium fails the test: browser tests never
+// skip.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("Chromium is required for browser tests: %v", err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc) // also waits for the browser process to exit
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelCtx)
+	// The first run starts the browser and binds its life to ctx, so it must
+	// not carry the test timeout; later runs use the derived context.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	tctx, cancelTimeout := context.WithTimeout(ctx, browserTestTimeout)
+	t.Cleanup(cancelTimeout)
+	return tctx
+}
+
+// step returns a context for one browser action, bounded by stepTimeout.
+func step(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, stepTimeout)
+}
+
+// do runs actions that return nothing and fails the test with what on error.
+func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := step(ctx)
+	defer cancel()
+	if err := chromedp.Do(sctx, actions...); err != nil {
+		t.Fatalf("%s: %v (page: %s)", what, err, currentURL(ctx))
+	}
+}
+
+// run runs one action that returns a value.
+func run[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
+	t.Helper()
+	sctx, cancel := step(ctx)
+	defer cancel()
+	v, err := chromedp.Run(sctx, a)
+	if err != nil {
+		t.Fatalf("%s: %v (page: %s)", what, err, currentURL(ctx))
+	}
+	return v
+}
+
+// currentURL is the tab's address, for error messages only.
+func currentURL(ctx context.Context) string {
+	sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	u, err := chromedp.Run(sctx, chromedp.Location())
+	if err != nil {
+		return "unknown"
+	}
+	return u
+}
+
+// open navigates to u and waits until sel is visible.
+func open(t *testing.T, ctx context.Context, u, sel string) {
+	t.Helper()
+	do(t, ctx, "open "+u, chromedp.Navigate(u))
+	waitVisible(t, ctx, sel)
+}
+
+func waitVisible(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	do(t, ctx, "wait for "+sel+" to be visible", chromedp.WaitVisible(chromedp.CSS(sel)))
+}
+
+// fill types value into the input or textarea with this id, as a person
+// would, after clearing what is there. (chromedp.SetValue cannot clear: it
+// sends an empty string argument as undefined, so the field would read
+// "undefined".)
+func fill(t *testing.T, ctx context.Context, id, value string) {
+	t.Helper()
+	quoted, _ := json.Marshal(id)
+	do(t, ctx, "fill #"+id,
+		chromedp.WaitVisible(chromedp.ID(id)),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.getElementById(%s).value = ""`, quoted)),
+		chromedp.SendKeys(chromedp.ID(id), value),
+	)
+	if got := fieldValue(t, ctx, "#"+id); got != value {
+		t.Fatalf("#%s holds %q after typing %q", id, got, value)
+	}
+}
+
+// fieldValue is the current value of a form control.
+func fieldValue(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	return run(t, ctx, "value of "+sel, chromedp.Value(chromedp.CSS(sel)))
+}
+
+// selectOption picks the option of the select sel whose visible text is
+// label, and returns the option's value.
+func selectOption(t *testing.T, ctx context.Context, sel, label string) string {
+	t.Helper()
+	waitVisible(t, ctx, sel)
+	args, _ := json.Marshal([]string{sel, label})
+	res := run(t, ctx, "choose "+label+" in "+sel, chromedp.Evaluate[map[string]string](fmt.Sprintf(`(function (sel, label) {
+		var s = document.querySelector(sel);
+		if (!s) { return {error: "no select"}; }
+		var opts = Array.prototype.slice.call(s.options);
+		var o = opts.find(function (o) { return o.textContent.trim() === label; });
+		if (!o) { return {error: "no such option; options are: " + opts.map(function (o) { return o.textContent.trim(); }).join(" | ")}; }
+		s.focus();
+		s.value = o.value;
+		s.dispatchEvent(new Event("input", {bubbles: true}));
+		s.dispatchEvent(new Event("change", {bubbles: true}));
+		return {value: o.value};
+	}).apply(null, %s)`, args)))
+	if res["error"] != "" {
+		t.Fatalf("choose %q in %s: %s", label, sel, res["error"])
+	}
+	if got := fieldValue(t, ctx, sel); got != res["value"] || got == "" {
+		t.Fatalf("%s has value %q after choosing %q (option value %q)", sel, got, label, res["value"])
+	}
+	return res["value"]
+}
+
+// submit clicks the button sel, waits until the page the browser ends up on
+// (after redirects) has loaded, and returns its HTTP status.
+func submit(t *testing.T, ctx context.Context, sel string) int {
+	t.Helper()
+	sctx, cancel := step(ctx)
+	defer cancel()
+	resp, err := chromedp.RunResponse(sctx, chromedp.Click(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("click %s and wait for the next page: %v (page: %s)", sel, err, currentURL(ctx))
+	}
+	if resp == nil {
+		t.Fatalf("click %s: no document response (page: %s)", sel, currentURL(ctx))
+	}
+	return int(resp.Status)
+}
+
+// text is the visible text of the first element matching sel.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	return strings.TrimSpace(run(t, ctx, "text of "+sel, chromedp.Text(chromedp.CSS(sel))))
+}
+
+// path is the path of the tab's current address.
+func path(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	loc := run(t, ctx, "location", chromedp.Location())
+	u, err := url.Parse(loc)
+	if err != nil {
+		t.Fatalf("parse location %q: %v", loc, err)
+	}
+	return u.Path
+}
+
+// screenshot saves a full-page PNG into shotsDir for humans to look at.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	buf := run(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
+	if err := os.MkdirAll(shotsDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(shotsDir, name)
+	if err := os.WriteFile(p, buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", p)
+}
+
+// browserLoginStaff signs in through the staff login form and checks where
+// the browser lands.
+func browserLoginStaff(t *testing.T, ctx context.Context, app *testApp, email, wantPath string) {
+	t.Helper()
+	open(t, ctx, app.URL+"/staff/login", "#email")
+	fill(t, ctx, "email", email)
+	fill(t, ctx, "password", models.DemoPassword)
+	if status := submit(t, ctx, `form[action="/staff/login"] button[type=submit]`); status != http.StatusOK {
+		t.Fatalf("staff login: landed with status %d on %s", status, currentURL(ctx))
+	}
+	if got := path(t, ctx); got != wantPath {
+		t.Fatalf("after staff login the browser is on %s, want %s", got, wantPath)
+	}
+	if got := text(t, ctx, "nav.main-nav"); !strings.Contains(got, "Sign out") {
+		t.Fatalf("signed-in navigation = %q, want a Sign out button", got)
+	}
+}
+
+// browserUseSignInLink opens a one-time link, presses Continue and checks that
+// the candidate lands on /me.
+func browserUseSignInLink(t *testing.T, ctx context.Context, link string) {
+	t.Helper()
+	continueBtn := `form[action^="/signin/"] button[type=submit]`
+	open(t, ctx, link, continueBtn)
+	if got := text(t, ctx, "main h1"); got != "Continue to Nextstep" {
+		t.Fatalf("sign-in link page heading = %q, want Continue to Nextstep", got)
+	}
+	if got := text(t, ctx, continueBtn); got != "Continue" {
+		t.Fatalf("sign-in link button = %q, want Continue", got)
+	}
+	if status := submit(t, ctx, continueBtn); status != http.StatusOK {
+		t.Fatalf("Continue: landed with status %d on %s", status, currentURL(ctx))
+	}
+	if got := path(t, ctx); got != "/me" {
+		t.Fatalf("after Continue the browser is on %s, want /me", got)
+	}
+}
+
+var signInLinkRe = regexp.MustCompile(`https?://[^\s"<>]+/signin/[^\s"<>]+`)
+
+// countCandidates counts the candidates in the database.
+func countCandidates(t *testing.T, app *testApp) int64 {
+	t.Helper()
+	var n int64
+	if err := app.Store.DB().Raw("SELECT count(*) FROM candidates").Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestBrowserJourneyStaffToCandidate is the acceptance journey: a recruiter
+// adds a candidate and moves them to the assessment day; the candidate opens
+// the invitation from the outbox and sees where they stand.
+func TestBrowserJourneyStaffToCandidate(t *testing.T) {
+	app := newTestApp(t)
+	const (
+		name  = "Nora Lindqvist"
+		email = "nora.lindqvist@example.com"
+	)
+
+	// The recruiter signs in through the form; /admin sends them to the list.
+	staff := newBrowser(t)
+	browserLoginStaff(t, staff, app, recruiterEmail, "/admin/candidates")
+	waitVisible(t, staff, "[data-testid=candidates-table]")
+	screenshot(t, staff, "admin-candidates.png")
+
+	// Add the candidate for the sales position.
+	open(t, staff, app.URL+"/admin/candidates/new", "#name")
+	fill(t, staff, "name", name)
+	fill(t, staff, "email", email)
+	positionValue := selectOption(t, staff, "#position_id", "Account Executive")
+	if status := submit(t, staff, `form[action="/admin/candidates"] button[type=submit]`); status != http.StatusOK {
+		t.Fatalf("add candidate: status %d on %s", status, currentURL(staff))
+	}
+	candPath := path(t, staff)
+	if !regexp.MustCompile(`^/admin/candidates/\d+$`).MatchString(candPath) {
+		t.Fatalf("after adding, the browser is on %s, want the candidate page", candPath)
+	}
+	if got := text(t, staff, "[data-testid=candidate-name]"); got != name {
+		t.Fatalf("candidate page name = %q, want %q", got, name)
+	}
+	if got := text(t, staff, "[data-testid=flash]"); !strings.Contains(got, "invitation") {
+		t.Errorf("flash after adding = %q, want it to mention the invitation", got)
+	}
+	if got := text(t, staff, "[data-testid=staff-application] h2"); got != "Account Executive" {
+		t.Fatalf("application position = %q, want Account Executive", got)
+	}
+	if got := text(t, staff, "[data-testid=app-stage]"); got != "Interview completed" {
+		t.Fatalf("new application stage = %q, want the first stage, Interview completed", got)
+	}
+	var storedPosition string
+	if err := app.Store.DB().Raw(`SELECT a.position_id::text FROM applications a JOIN candidates c ON c.id = a.candidate_id
+		WHERE c.email = ?`, email).Scan(&storedPosition).Error; err != nil || storedPosition != positionValue {
+		t.Fatalf("stored application position = %q (err %v), want the chosen option %q", storedPosition, err, positionValue)
+	}
+
+	// Move the application to the assessment day.
+	selectOption(t, staff, "[data-testid=move-form] select[name=to_stage]", "Assessment day")
+	fill(t, staff, run(t, staff, "move note id", chromedp.AttributeValue(chromedp.CSS("[data-testid=move-form] textarea[name=note]"), "id")).Value, "Strong first interview.")
+	if status := submit(t, staff, "[data-testid=move-form] button[type=submit]"); status != http.StatusOK {
+		t.Fatalf("move stage: status %d on %s", status, currentURL(staff))
+	}
+	if got := path(t, staff); got != candPath {
+		t.Fatalf("after moving, the browser is on %s, want %s", got, candPath)
+	}
+	if got := text(t, staff, "[data-testid=app-stage]"); got != "Assessment day" {
+		t.Fatalf("stage after move = %q, want Assessment day", got)
+	}
+	if got := text(t, staff, "[data-testid=flash]"); !strings.Contains(got, "Assessment day") {
+		t.Errorf("flash after moving = %q, want it to name Assessment day", got)
+	}
+	if got := text(t, staff, "[data-testid=timeline]"); !strings.Contains(got, "Strong first interview.") {
+		t.Errorf("timeline = %q, want the move note", got)
+	}
+	screenshot(t, staff, "admin-candidate.png")
+
+	// The recruiter reads the invitation in the outbox, filtered to the candidate.
+	open(t, staff, app.URL+"/admin/outbox", "#to")
+	fill(t, staff, "to", email)
+	if status := submit(t, staff, `form[action="/admin/outbox"] button[type=submit]`); status != http.StatusOK {
+		t.Fatalf("filter outbox: status %d", status)
+	}
+	waitVisible(t, staff, "[data-testid=outbox-message]")
+	type message struct {
+		To   string `json:"to"`
+		Body string `json:"body"`
+	}
+	messages := run(t, staff, "read outbox", chromedp.Evaluate[[]message](`Array.prototype.map.call(
+		document.querySelectorAll("[data-testid=outbox-message]"), function (m) {
+			return {to: m.querySelector("[data-testid=message-to]").textContent.trim(),
+				body: m.querySelector("[data-testid=message-body]").textContent};
+		})`))
+	var link string
+	for _, m := range messages { // newest first
+		if m.To != email {
+			t.Errorf("outbox filtered to %s shows a message to %s", email, m.To)
+			continue
+		}
+		if link == "" {
+			link = signInLinkRe.FindString(m.Body)
+		}
+	}
+	if len(messages) < 2 {
+		t.Errorf("outbox has %d messages to %s, want the invitation and the stage change", len(messages), email)
+	}
+	if link == "" {
+		t.Fatalf("no message to %s in the outbox holds a sign-in link: %+v", email, messages)
+	}
+	if !strings.HasPrefix(link, app.URL+"/signin/") {
+		t.Fatalf("invitation link %q does not point at this server %s", link, app.URL)
+	}
+
+	open(t, staff, app.URL+"/admin/positions/new", "main form")
+	screenshot(t, staff, "admin-position-new.png")
+
+	// The candidate, in a browser of their own, follows the invitation.
+	cand := newBrowser(t)
+	browserUseSignInLink(t, cand, link)
+	if got := text(t, cand, "main h1"); got != "Hello "+name {
+		t.Fatalf("/me heading = %q, want Hello %s", got, name)
+	}
+	if got := text(t, cand, "[data-testid=application] h2"); got != "Account Executive" {
+		t.Fatalf("/me application = %q, want Account Executive", got)
+	}
+	if got := text(t, cand, `[aria-current="step"]`); !strings.Contains(got, "Assessment day") {
+		t.Fatalf("current step = %q, want Assessment day", got)
+	}
+	if got := text(t, cand, "[data-testid=current-stage-title]"); got != "Assessment day" {
+		t.Fatalf("current stage title = %q, want Assessment day", got)
+	}
+	explanation := text(t, cand, "[data-testid=stage-explanation]")
+	if explanation == "" || !strings.Contains(strings.ToLower(explanation), "assessment") {
+		t.Fatalf("stage explanation = %q, want a text about the assessment", explanation)
+	}
+	expected := text(t, cand, "[data-testid=expected-date]")
+	if !strings.Contains(expected, "You can expect to hear from us by") {
+		t.Fatalf("expected date = %q, want the promise of an update", expected)
+	}
+	// Moved on Tuesday 1 December; the sales SLA is 3 business days.
+	if !strings.Contains(expected, "Friday 4 December") {
+		t.Errorf("expected date = %q, want Friday 4 December (3 business days after Tuesday 1 December)", expected)
+	}
+	if got := text(t, cand, "[data-testid=history]"); strings.Contains(got, "Strong first interview.") {
+		t.Fatalf("the candidate sees the internal move note: %q", got)
+	}
+	screenshot(t, cand, "candidate-desktop.png")
+}
+
+// TestBrowserCandidateSignInByEmail: a candidate asks for a link on /signin,
+// uses it once, and cannot use it again.
+func TestBrowserCandidateSignInByEmail(t *testing.T) {
+	app := newTestApp(t)
+	const email = "amelia.hart@example.com"
+	ctx := context.Background()
+	_, before, err := app.Store.ListOutbox(ctx, email, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	b := newBrowser(t)
+	open(t, b, app.URL+"/signin", "#email")
+	fill(t, b, "email", email)
+	if status := submit(t, b, `form[action="/signin"] button[type=submit]`); status != http.StatusOK {
+		t.Fatalf("request link: status %d on %s", status, currentURL(b))
+	}
+	waitVisible(t, b, "[data-testid=signin-sent]")
+	if got := path(t, b); got != "/signin/sent" {
+		t.Fatalf("after asking for a link the browser is on %s, want /signin/sent", got)
+	}
+
+	msgs, after, err := app.Store.ListOutbox(ctx, email, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after != before+1 || len(msgs) == 0 {
+		t.Fatalf("outbox for %s: %d messages before, %d after; want exactly one new", email, before, after)
+	}
+	if msgs[0].Kind != "candidate_sign_in" {
+		t.Fatalf("newest message kind = %q, want candidate_sign_in", msgs[0].Kind)
+	}
+	link := signInLinkRe.FindString(msgs[0].Body)
+	if !strings.HasPrefix(link, app.URL+"/signin/") {
+		t.Fatalf("sign-in message holds no link to %s: %q", app.URL, msgs[0].Body)
+	}
+
+	browserUseSignInLink(t, b, link)
+	if got := text(t, b, "main h1"); got != "Hello Amelia Hart" {
+		t.Fatalf("/me heading = %q, want Hello Amelia Hart", got)
+	}
+	waitVisible(t, b, "[data-testid=application]")
+	if got := text(t, b, "[data-testid=current-stage-title]"); got != "Interview completed" {
+		t.Fatalf("Amelia's current stage = %q, want Interview completed", got)
+	}
+	if got := text(t, b, "[data-testid=stepper]"); got == "" {
+		t.Fatal("the stepper of the application is empty")
+	}
+
+	// The same link a second time: the page still opens, but Continue fails.
+	continueBtn := `form[action^="/signin/"] button[type=submit]`
+	open(t, b, link, continueBtn)
+	if status := submit(t, b, continueBtn); status != http.StatusGone {
+		t.Errorf("replaying a used link: status %d, want 410", status)
+	}
+	waitVisible(t, b, "[data-testid=link-invalid]")
+	if got := text(t, b, "[data-testid=link-invalid]"); got != "This link no longer works" {
+		t.Fatalf("replayed link heading = %q", got)
+	}
+	if got := path(t, b); !strings.HasPrefix(got, "/signin/") {
+		t.Fatalf("after the replay the browser is on %s, want the link page", got)
+	}
+}
+
+// TestBrowserValidationKeepsInput: an invalid email re-renders the form with
+// the error summary and every typed value, and creates nothing.
+func TestBrowserValidationKeepsInput(t *testing.T) {
+	app := newTestApp(t)
+	before := countCandidates(t, app)
+
+	b := newBrowser(t)
+	browserLoginStaff(t, b, app, recruiterEmail, "/admin/candidates")
+	open(t, b, app.URL+"/admin/candidates/new", "#name")
+	fill(t, b, "name", "Valid Name")
+	fill(t, b, "email", "not-an-email")
+	positionValue := selectOption(t, b, "#position_id", "Account Executive")
+	if status := submit(t, b, `form[action="/admin/candidates"] button[type=submit]`); status != http.StatusUnprocessableEntity {
+		t.Errorf("invalid email: status %d, want 422", status)
+	}
+	waitVisible(t, b, "[data-testid=error-summary]")
+	if got := text(t, b, "[data-testid=error-summary]"); !strings.Contains(strings.ToLower(got), "email") {
+		t.Errorf("error summary = %q, want it to be about the email", got)
+	}
+	if got := fieldValue(t, b, "#name"); got != "Valid Name" {
+		t.Fatalf("name after the error = %q, want the typed Valid Name", got)
+	}
+	if got := fieldValue(t, b, "#email"); got != "not-an-email" {
+		t.Errorf("email after the error = %q, want the typed value kept for correction", got)
+	}
+	if got := fieldValue(t, b, "#position_id"); got != positionValue {
+		t.Errorf("position after the error = %q, want the chosen %q", got, positionValue)
+	}
+	if got := run(t, b, "email aria-invalid", chromedp.AttributeValue(chromedp.ID("email"), "aria-invalid")); got.Value != "true" {
+		t.Errorf("email aria-invalid = %q, want true", got.Value)
+	}
+	if got := run(t, b, "focused element", chromedp.Evaluate[string](`document.activeElement ? (document.activeElement.getAttribute("data-testid") || document.activeElement.tagName) : ""`)); got != "error-summary" {
+		t.Errorf("focus after the error is on %q, want the error summary", got)
+	}
+	if after := countCandidates(t, app); after != before {
+		t.Fatalf("candidates: %d before, %d after an invalid submission", before, after)
+	}
+	screenshot(t, b, "admin-candidate-new-error.png")
+}
+
+// TestBrowserMobileWidth: the candidate page fits a 360px wide phone screen.
+func TestBrowserMobileWidth(t *testing.T) {
+	app := newTestApp(t)
+	const email = "ben.okafor@example.com"
+	link, err := app.Store.IssueSignInLink(context.Background(), email, app.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	b := newBrowser(t)
+	do(t, b, "emulate a 360px viewport", chromedp.EmulateViewport(360, 800))
+	browserUseSignInLink(t, b, link)
+	waitVisible(t, b, "[data-testid=current-stage]")
+	if got := text(t, b, `[aria-current="step"]`); !strings.Contains(got, "Assessment day") {
+		t.Fatalf("current step on mobile = %q, want Assessment day", got)
+	}
+	if w := run(t, b, "viewport width", chromedp.Evaluate[int](`window.innerWidth`)); w != 360 {
+		t.Fatalf("viewport is %dpx wide, want the emulated 360px", w)
+	}
+	if sw := run(t, b, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); sw > 360 {
+		t.Errorf("/me is %dpx wide on a 360px screen: it scrolls sideways", sw)
+	}
+	screenshot(t, b, "candidate-mobile.png")
+
+	// The page of one application must fit too.
+	open(t, b, fmt.Sprintf("%s/me/applications/%d", app.URL, app.applicationID(email)), "[data-testid=application]")
+	if sw := run(t, b, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); sw > 360 {
+		t.Errorf("/me/applications/:id is %dpx wide on a 360px screen: it scrolls sideways", sw)
+	}
+	screenshot(t, b, "candidate-application-mobile.png")
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -52,7 +53,11 @@ func serverConfig(t testing.TB) (pgtestdb.Config, error) {
 			Database: strings.TrimPrefix(u.Path, "/"), Options: u.RawQuery, ForceTerminateConnections: true,
 		}, nil
 	}
-	cluster, err := New(filepath.Join(projectRoot(), ".data"), DefaultPort, nil)
+	port := DefaultPort
+	if p, err := strconv.Atoi(os.Getenv("NEXTSTEP_DB_PORT")); err == nil && p > 0 {
+		port = p
+	}
+	cluster, err := New(filepath.Join(projectRoot(), ".data"), port, nil)
 	if err != nil {
 		return pgtestdb.Config{}, err
 	}
@@ -60,7 +65,7 @@ func serverConfig(t testing.TB) (pgtestdb.Config, error) {
 		return pgtestdb.Config{}, err
 	}
 	return pgtestdb.Config{
-		DriverName: "pgx", Host: "127.0.0.1", Port: fmt.Sprint(DefaultPort), User: "postgres",
+		DriverName: "pgx", Host: "127.0.0.1", Port: fmt.Sprint(port), User: "postgres",
 		Database: "postgres", Options: "sslmode=disable", ForceTerminateConnections: true,
 	}, nil
 }

@@ -24,46 +24,64 @@ const (
 )
 
 var routeAccess = map[string]access{
-	"GET /":                                 public,
-	"GET /healthz":                          public,
-	"GET /readyz":                           public,
-	"GET /static/*":                         public,
-	"GET /signin":                           public,
-	"POST /signin":                          public,
-	"GET /signin/sent":                      public,
-	"GET /signin/:token":                    public,
-	"POST /signin/:token":                   public,
-	"GET /staff/login":                      public,
-	"POST /staff/login":                     public,
-	"GET /staff/login/totp":                 public,
-	"POST /staff/login/totp":                public,
-	"POST /logout":                          public,
-	"GET /me":                               candidate,
-	"GET /me/applications/:id":              candidate,
-	"GET /admin":                            anyStaff,
-	"GET /admin/account":                    anyStaff,
-	"POST /admin/account/password":          anyStaff,
-	"POST /admin/account/totp":              anyStaff,
-	"POST /admin/account/totp/disable":      anyStaff,
-	"GET /admin/candidates":                 people,
-	"GET /admin/candidates/new":             people,
-	"POST /admin/candidates":                people,
-	"GET /admin/candidates/:id":             people,
-	"POST /admin/candidates/:id/notes":      people,
-	"POST /admin/applications/:id/move":     people,
-	"POST /admin/applications/:id/status":   people,
-	"POST /admin/applications/:id/expected": people,
-	"GET /admin/positions":                  people,
-	"GET /admin/positions/new":              managers,
-	"POST /admin/positions":                 managers,
-	"GET /admin/positions/:id/edit":         managers,
-	"POST /admin/positions/:id":             managers,
-	"POST /admin/positions/:id/status":      managers,
-	"GET /admin/outbox":                     managers,
-	"GET /admin/staff":                      admins,
-	"POST /admin/staff":                     admins,
-	"POST /admin/staff/:id":                 admins,
-	"GET /admin/audit":                      admins,
+	"GET /":                                                       public,
+	"GET /healthz":                                                public,
+	"GET /readyz":                                                 public,
+	"GET /static/*":                                               public,
+	"GET /signin":                                                 public,
+	"POST /signin":                                                public,
+	"GET /signin/sent":                                            public,
+	"GET /signin/:token":                                          public,
+	"POST /signin/:token":                                         public,
+	"GET /staff/login":                                            public,
+	"POST /staff/login":                                           public,
+	"GET /staff/login/totp":                                       public,
+	"POST /staff/login/totp":                                      public,
+	"POST /logout":                                                public,
+	"GET /me":                                                     candidate,
+	"GET /me/applications/:id":                                    candidate,
+	"GET /admin":                                                  anyStaff,
+	"GET /admin/account":                                          anyStaff,
+	"POST /admin/account/password":                                anyStaff,
+	"POST /admin/account/totp":                                    anyStaff,
+	"POST /admin/account/totp/disable":                            anyStaff,
+	"GET /admin/candidates":                                       people,
+	"GET /admin/candidates/new":                                   people,
+	"POST /admin/candidates":                                      people,
+	"GET /admin/candidates/:id":                                   people,
+	"POST /admin/candidates/:id/notes":                            people,
+	"POST /admin/applications/:id/move":                           people,
+	"POST /admin/applications/:id/status":                         people,
+	"POST /admin/applications/:id/expected":                       people,
+	"GET /admin/positions":                                        people,
+	"GET /admin/assessment-days":                                  people,
+	"GET /admin/assessment-days/:id":                              people,
+	"GET /admin/assessment-days/:id/roster.csv":                   people,
+	"POST /admin/assessment-bookings/:id/result":                  people,
+	"GET /admin/assessment-days/new":                              managers,
+	"POST /admin/assessment-days":                                 managers,
+	"GET /admin/assessment-days/:id/edit":                         managers,
+	"POST /admin/assessment-days/:id":                             managers,
+	"POST /admin/assessment-days/:id/cancel":                      managers,
+	"GET /me/applications/:id/assessment":                         candidate,
+	"GET /me/applications/:id/assessment/confirmation":            candidate,
+	"GET /me/applications/:id/assessment/calendar.ics":            candidate,
+	"POST /me/applications/:id/assessment/book":                   candidate,
+	"POST /me/applications/:id/assessment/reschedule":             candidate,
+	"POST /me/applications/:id/assessment/cancel":                 candidate,
+	"POST /me/applications/:id/assessment/waitlist":               candidate,
+	"POST /me/applications/:id/assessment/waitlist/:entry/accept": candidate,
+	"POST /me/applications/:id/assessment/waitlist/:entry/leave":  candidate,
+	"GET /admin/positions/new":                                    managers,
+	"POST /admin/positions":                                       managers,
+	"GET /admin/positions/:id/edit":                               managers,
+	"POST /admin/positions/:id":                                   managers,
+	"POST /admin/positions/:id/status":                            managers,
+	"GET /admin/outbox":                                           managers,
+	"GET /admin/staff":                                            admins,
+	"POST /admin/staff":                                           admins,
+	"POST /admin/staff/:id":                                       admins,
+	"GET /admin/audit":                                            admins,
 }
 
 // TestEveryRouteIsAuthorised tries every route with an id as each persona
@@ -81,6 +99,15 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 	var engPos, adminID int64
 	app.Store.DB().Raw("SELECT id FROM positions WHERE title LIKE 'Backend%'").Scan(&engPos)
 	app.Store.DB().Raw("SELECT id FROM staff_users WHERE email = ?", adminEmail).Scan(&adminID)
+	// An engineering-only assessment day with a booking of Farid's, out of the demo manager's scope.
+	var engDay, faridBooking int64
+	app.Store.DB().Raw(`INSERT INTO assessment_days (title, starts_at, ends_at, time_zone, location_address, capacity, seats_taken)
+		VALUES ('Engineering day', now() + interval '10 days', now() + interval '10 days 6 hours', 'UTC', 'HQ', 10, 1) RETURNING id`).Scan(&engDay)
+	app.Store.DB().Exec("INSERT INTO assessment_day_positions (day_id, position_id) VALUES (?, ?)", engDay, engPos)
+	app.Store.DB().Raw("INSERT INTO assessment_bookings (day_id, application_id) VALUES (?, ?) RETURNING id", engDay, faridApp).Scan(&faridBooking)
+	if engDay == 0 || faridBooking == 0 {
+		t.Fatal("could not create the engineering day")
+	}
 	secrets := []string{"Farid Haddad", "farid.haddad@example.com", "Ben Okafor", "ben.okafor@example.com"}
 
 	concrete := func(path string) string {
@@ -90,9 +117,13 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 		case strings.HasPrefix(path, "/admin/applications/:id"):
 			return strings.Replace(path, ":id", fmt.Sprint(faridApp), 1)
 		case strings.HasPrefix(path, "/me/applications/:id"):
-			return strings.Replace(path, ":id", fmt.Sprint(benApp), 1)
+			return strings.NewReplacer(":id", fmt.Sprint(benApp), ":entry", "1").Replace(path)
 		case strings.HasPrefix(path, "/admin/positions/:id"):
 			return strings.Replace(path, ":id", fmt.Sprint(engPos), 1)
+		case strings.HasPrefix(path, "/admin/assessment-days/:id"):
+			return strings.Replace(path, ":id", fmt.Sprint(engDay), 1)
+		case strings.HasPrefix(path, "/admin/assessment-bookings/:id"):
+			return strings.Replace(path, ":id", fmt.Sprint(faridBooking), 1)
 		case strings.HasPrefix(path, "/admin/staff/:id"):
 			return strings.Replace(path, ":id", fmt.Sprint(adminID), 1)
 		}
@@ -150,6 +181,7 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 						"to_stage": {"hr_round"}, "status": {"on_hold"}, "body": {"probe"}, "reason": {"probe reason"},
 						"expected_date": {"2027-01-05"}, "expected_note": {"probe"}, "role": {"admin"}, "active": {"true"},
 						"title": {"probe"}, "headcount": {"1"}, "decision_sla_days": {"5"}, "stage_offer": {"1"},
+						"day_id": {fmt.Sprint(engDay)}, "attendance": {"attended"}, "result": {"pass"}, "capacity": {"1"},
 					})
 				}
 				switch {
@@ -175,6 +207,12 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 	app.Store.DB().Raw("SELECT stage, status FROM applications WHERE id = ?", faridApp).Row().Scan(&stage, &status)
 	if stage != "additional_interview" || status != "active" {
 		t.Errorf("Farid's application changed to %s/%s", stage, status)
+	}
+	var dayStatus, result string
+	app.Store.DB().Raw("SELECT status FROM assessment_days WHERE id = ?", engDay).Scan(&dayStatus)
+	app.Store.DB().Raw("SELECT result FROM assessment_bookings WHERE id = ?", faridBooking).Scan(&result)
+	if dayStatus != "scheduled" || result != "none" {
+		t.Errorf("refused requests changed the engineering day (%s) or its booking (%s)", dayStatus, result)
 	}
 	var notes int64
 	app.Store.DB().Table("candidate_notes").Count(&notes)

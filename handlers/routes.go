@@ -44,6 +44,15 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	me := app.Group("/me", h.requireCandidate)
 	me.GET("", h.candidateHome)
 	me.GET("/applications/:id", h.candidateApplication)
+	me.GET("/applications/:id/assessment", h.candidateAssessment)
+	me.GET("/applications/:id/assessment/confirmation", h.candidateBookingConfirmation)
+	me.GET("/applications/:id/assessment/calendar.ics", h.candidateBookingCalendar)
+	me.POST("/applications/:id/assessment/book", h.candidateBook)
+	me.POST("/applications/:id/assessment/reschedule", h.candidateReschedule)
+	me.POST("/applications/:id/assessment/cancel", h.candidateCancelSeat)
+	me.POST("/applications/:id/assessment/waitlist", h.candidateJoinWaitlist)
+	me.POST("/applications/:id/assessment/waitlist/:entry/accept", h.candidateAcceptOffer)
+	me.POST("/applications/:id/assessment/waitlist/:entry/leave", h.candidateLeaveWaitlist)
 
 	// Staff admin panel: signed-in staff, then the roles each route allows.
 	staff := app.Group("/admin", h.requireStaff)
@@ -66,6 +75,10 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	staff.POST("/applications/:id/status", h.adminApplicationStatus, people)
 	staff.POST("/applications/:id/expected", h.adminApplicationExpected, people)
 	staff.GET("/positions", h.adminPositions, people)
+	staff.GET("/assessment-days", h.adminAssessmentDays, people)
+	staff.GET("/assessment-days/:id", h.adminAssessmentDay, people)
+	staff.GET("/assessment-days/:id/roster.csv", h.adminRosterCSV, people)
+	staff.POST("/assessment-bookings/:id/result", h.adminBookingResult, people)
 
 	staff.GET("/positions/new", h.adminPositionNew, managers)
 	staff.POST("/positions", h.adminPositionCreate, managers)
@@ -73,6 +86,11 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	staff.POST("/positions/:id", h.adminPositionUpdate, managers)
 	staff.POST("/positions/:id/status", h.adminPositionStatus, managers)
 	staff.GET("/outbox", h.adminOutbox, managers)
+	staff.GET("/assessment-days/new", h.adminAssessmentDayNew, managers)
+	staff.POST("/assessment-days", h.adminAssessmentDayCreate, managers)
+	staff.GET("/assessment-days/:id/edit", h.adminAssessmentDayEdit, managers)
+	staff.POST("/assessment-days/:id", h.adminAssessmentDayUpdate, managers)
+	staff.POST("/assessment-days/:id/cancel", h.adminAssessmentDayCancel, managers)
 
 	staff.GET("/staff", h.adminStaff, admins)
 	staff.POST("/staff", h.adminStaffInvite, admins)

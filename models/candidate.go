@@ -280,6 +280,7 @@ type CandidateDetail struct {
 	Events       []StageEvent  // newest first, with Actor
 	Notes        []CandidateNote
 	Messages     []OutboxMessage
+	Bookings     []AssessmentBooking // every assessment-day booking, with Day, newest first
 }
 
 // GetCandidateDetail loads a candidate for staff, limited to what actor may see:
@@ -323,6 +324,11 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	if err := nq.Find(&d.Notes).Error; err != nil {
 		return nil, err
 	}
+	bookings, err := s.BookingsForApplications(ctx, appIDs)
+	if err != nil {
+		return nil, err
+	}
+	d.Bookings = bookings
 	if actor.Role.SeesAllCandidates() {
 		msgs, err := s.MessagesForCandidate(ctx, candidateID)
 		if err != nil {
@@ -516,7 +522,9 @@ type CandidateView struct {
 // CandidateApplication is one application as its candidate sees it.
 type CandidateApplication struct {
 	Application
-	History []StageEvent // oldest first; notes stripped
+	History []StageEvent       // oldest first; notes stripped
+	Booking *AssessmentBooking // the current assessment-day seat, with Day
+	Offers  int                // open waitlist offers waiting for an answer
 }
 
 // GetCandidateView loads the candidate's own page.
@@ -543,8 +551,26 @@ func (s *Store) GetCandidateView(ctx context.Context, candidateID int64) (*Candi
 	if err := db.Where("application_id IN ?", ids).Order("created_at, id").Find(&events).Error; err != nil {
 		return nil, err
 	}
+	bookings, err := s.BookingsForApplications(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var offers []WaitlistEntry
+	if err := db.Where("application_id IN ? AND status = ? AND offer_expires_at > ?", ids, WaitOffered, s.Now()).Find(&offers).Error; err != nil {
+		return nil, err
+	}
 	for _, a := range apps {
 		ca := CandidateApplication{Application: a}
+		for i := range bookings {
+			if bookings[i].ApplicationID == a.ID && bookings[i].Status == BookingBooked {
+				ca.Booking = &bookings[i]
+			}
+		}
+		for _, o := range offers {
+			if o.ApplicationID == a.ID {
+				ca.Offers++
+			}
+		}
 		for _, e := range events {
 			if e.ApplicationID == a.ID {
 				e.Note = ""

@@ -139,6 +139,27 @@ func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
 				}
 			}
 		}
+		// Assessment days for the two roles that hold one.
+		day := func(title string, inDays, capacity int, posIdx int, address string) error {
+			start := time.Date(now.Year(), now.Month(), now.Day(), 9, 0, 0, 0, time.UTC).AddDate(0, 0, inDays)
+			d := AssessmentDay{Title: title, StartsAt: start, EndsAt: start.Add(7 * time.Hour), TimeZone: "Europe/London",
+				LocationAddress: address, Directions: "Ask for the Nextstep hiring team at reception.", Capacity: capacity, CutoffHours: 24,
+				Agenda: "09:00 Welcome and coffee\n09:30 Group exercise\n12:00 Lunch with the team\n13:00 Role play\n15:30 Questions and close",
+				WhatToBring: "Photo ID and a pen. Lunch is provided.", Status: DayScheduled}
+			if err := tx.Create(&d).Error; err != nil {
+				return err
+			}
+			return writeDayPositions(tx, d.ID, []int64{posIDs[posIdx]})
+		}
+		if err := day("Sales assessment day (London)", 10, 12, 0, "1 Market Street, London EC2A 1AA"); err != nil {
+			return err
+		}
+		if err := day("Sales assessment day (London, second date)", 17, 12, 0, "1 Market Street, London EC2A 1AA"); err != nil {
+			return err
+		}
+		if err := day("Operations assessment day (Manchester)", 12, 8, 2, "Unit 4, Trafford Park, Manchester M17 1AB"); err != nil {
+			return err
+		}
 		return audit(tx, actor, "demo.seeded", "", 0, map[string]any{"candidates": len(people), "positions": len(positions)})
 	})
 	if err != nil {

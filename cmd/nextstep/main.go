@@ -247,6 +247,7 @@ func serve(ctx context.Context, cfg Config, store *models.Store, log *slog.Logge
 		return err
 	}
 	go purgeSessions(ctx, store, cfg, log)
+	go expireWaitlistOffers(ctx, store, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving Nextstep", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "env", cfg.Env, "version", version)
@@ -279,6 +280,23 @@ func purgeSessions(ctx context.Context, store *models.Store, cfg Config, log *sl
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// expireWaitlistOffers lapses overdue waitlist offers every minute and passes
+// their seats to the next person in line.
+func expireWaitlistOffers(ctx context.Context, store *models.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := store.ExpireWaitlistOffers(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("expiring waitlist offers", "err", err)
+			}
 		}
 	}
 }

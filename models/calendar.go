@@ -1,0 +1,50 @@
+package models
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+)
+
+// BookingCalendar is the RFC 5545 calendar file for a booked assessment day.
+// Times are written in UTC, which every calendar converts to local time; the
+// UID is stable per booking, and the sequence grows with each change, so a
+// re-import updates the entry instead of duplicating it.
+func BookingCalendar(d AssessmentDay, b AssessmentBooking, positionTitle, baseURL string, now time.Time) string {
+	cal := ics.NewCalendarFor("Nextstep")
+	cal.SetMethod(ics.MethodPublish)
+	ev := cal.AddEvent(fmt.Sprintf("assessment-booking-%d@nextstep", b.ID))
+	ev.SetDtStampTime(now.UTC())
+	ev.SetSequence(int(b.UpdatedAt.Sub(b.CreatedAt) / time.Second))
+	ev.SetStartAt(d.StartsAt.UTC())
+	ev.SetEndAt(d.EndsAt.UTC())
+	ev.SetSummary(fmt.Sprintf("Assessment day: %s (%s)", d.Title, positionTitle))
+	loc := d.LocationAddress
+	if loc == "" {
+		loc = d.OnlineURL
+	}
+	ev.SetLocation(loc)
+	var desc []string
+	if d.Agenda != "" {
+		desc = append(desc, "Agenda:\n"+d.Agenda)
+	}
+	if d.WhatToBring != "" {
+		desc = append(desc, "What to bring:\n"+d.WhatToBring)
+	}
+	if d.Directions != "" {
+		desc = append(desc, "Directions:\n"+d.Directions)
+	}
+	if d.OnlineURL != "" {
+		desc = append(desc, "Online: "+d.OnlineURL)
+	}
+	desc = append(desc, "Change or cancel your booking: "+strings.TrimRight(baseURL, "/")+fmt.Sprintf("/me/applications/%d/assessment", b.ApplicationID))
+	ev.SetDescription(strings.Join(desc, "\n\n"))
+	if d.Status == DayCancelled || b.Status != BookingBooked {
+		ev.SetStatus(ics.ObjectStatusCancelled)
+	} else {
+		ev.SetStatus(ics.ObjectStatusConfirmed)
+	}
+	return cal.Serialize()
+}

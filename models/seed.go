@@ -47,7 +47,8 @@ func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		staff := make([]StaffUser, len(DemoStaff))
 		for i, in := range DemoStaff {
-			staff[i] = StaffUser{Email: in.Email, Name: in.Name, Role: in.Role, PasswordHash: hash, Active: true}
+			staff[i] = StaffUser{Email: in.Email, Name: in.Name, Role: in.Role, PasswordHash: hash, Active: true,
+				CanSignContracts: in.Role == RoleAdmin || in.Role == RoleHiringManager}
 			if err := tx.Create(&staff[i]).Error; err != nil {
 				return err
 			}

@@ -71,8 +71,10 @@ type StaffUser struct {
 	TOTPSecret   string `gorm:"column:totp_secret"`
 	TOTPEnabled  bool   `gorm:"column:totp_enabled"`
 	Active       bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// CanSignContracts lets the person countersign contracts for the employer.
+	CanSignContracts bool
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // TableName binds the struct to its table.

@@ -1,0 +1,516 @@
+package models
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// EsignDisclosureVersion names the electronic-records disclosure the
+// candidate consents to; a new text gets a new version.
+const EsignDisclosureVersion = "2026-12-01"
+
+// Contract statuses.
+const (
+	ContractAwaitingCandidate = "awaiting_candidate"
+	ContractAwaitingEmployer  = "awaiting_employer"
+	ContractCompleted         = "completed"
+	ContractWrittenForm       = "written_form"
+	ContractVoid              = "void"
+)
+
+// Errors of signing.
+var (
+	ErrConsentRequired = errors.New("consent to electronic records is required before signing")
+	ErrNotYourTurn     = errors.New("the contract is not waiting for this signature")
+)
+
+// ContractTemplate is admin-editable contract text with {{placeholders}}.
+type ContractTemplate struct {
+	ID                  int64
+	Name                string
+	Body                string
+	WrittenFormRequired bool
+	Active              bool
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+}
+
+// TableName binds the struct to its table.
+func (ContractTemplate) TableName() string { return "contract_templates" }
+
+// Contract is a frozen contract text and its signatures.
+type Contract struct {
+	ID                  int64
+	ApplicationID       int64
+	OfferVersionID      int64
+	TemplateID          int64
+	Text                string
+	TextSHA256          string `gorm:"column:text_sha256"`
+	WrittenFormRequired bool
+	Status              string
+	CandidateSignedName *string
+	CandidateSignedAt   *time.Time
+	CandidateIP         *string `gorm:"column:candidate_ip"`
+	CandidateUserAgent  *string
+	EmployerSignerID    *int64
+	EmployerSignedName  *string
+	EmployerSignedAt    *time.Time
+	EmployerIP          *string `gorm:"column:employer_ip"`
+	EmployerUserAgent   *string
+	PDF                 []byte  `gorm:"column:pdf"`
+	PDFSHA256           *string `gorm:"column:pdf_sha256"`
+	CreatedAt           time.Time
+}
+
+// TableName binds the struct to its table.
+func (Contract) TableName() string { return "contracts" }
+
+// Placeholders are the fields a template may use.
+var Placeholders = []string{"company", "candidate_name", "job_title", "department", "salary", "start_date", "benefits", "bonus_equity", "location", "working_pattern"}
+
+var placeholderPattern = regexp.MustCompile(`\{\{\s*([a-z_]+)\s*\}\}`)
+
+// FillTemplate replaces {{placeholders}} with values.
+func FillTemplate(body string, values map[string]string) string {
+	return placeholderPattern.ReplaceAllStringFunc(body, func(m string) string {
+		key := placeholderPattern.FindStringSubmatch(m)[1]
+		if v, ok := values[key]; ok {
+			return v
+		}
+		return m
+	})
+}
+
+// ValidateTemplate refuses empty text and unknown placeholders.
+func ValidateTemplate(name, body string) error {
+	v := &ValidationError{}
+	if strings.TrimSpace(name) == "" || len([]rune(name)) > 200 {
+		v.Add("name", "Give the template a name (200 characters at most).")
+	}
+	if strings.TrimSpace(body) == "" {
+		v.Add("body", "The contract text cannot be empty.")
+	} else if len(body) > 100000 {
+		v.Add("body", "The contract text is too long (100,000 characters at most).")
+	}
+	var unknown []string
+	for _, m := range placeholderPattern.FindAllStringSubmatch(body, -1) {
+		if !contains(Placeholders, m[1]) && !contains(unknown, m[1]) {
+			unknown = append(unknown, m[1])
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		v.Add("body", "Unknown placeholder(s): "+strings.Join(unknown, ", ")+". Use only: "+strings.Join(Placeholders, ", ")+".")
+	}
+	return v.Err()
+}
+
+// SampleValues fill a template preview.
+func SampleValues(company string) map[string]string {
+	return map[string]string{"company": company, "candidate_name": "Alex Example", "job_title": "Account Executive", "department": "Sales",
+		"salary": "GBP 65,000 per year", "start_date": "1 February 2027", "benefits": "25 days' holiday, pension, private health cover",
+		"bonus_equity": "Annual bonus of up to 10%.", "location": "London", "working_pattern": "Full time, hybrid"}
+}
+
+// TextHash is the hex SHA-256 of a contract text.
+func TextHash(text string) string {
+	h := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(h[:])
+}
+
+// NamesMatch compares a typed name with the name on record, ignoring case and spacing.
+func NamesMatch(typed, onRecord string) bool {
+	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	return norm(typed) != "" && norm(typed) == norm(onRecord)
+}
+
+// ListTemplates returns the contract templates.
+func (s *Store) ListTemplates(ctx context.Context) ([]ContractTemplate, error) {
+	var out []ContractTemplate
+	err := s.db.WithContext(ctx).Order("active DESC, lower(name)").Find(&out).Error
+	return out, err
+}
+
+// GetTemplate loads one template.
+func (s *Store) GetTemplate(ctx context.Context, id int64) (*ContractTemplate, error) {
+	var t ContractTemplate
+	if err := s.db.WithContext(ctx).First(&t, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &t, nil
+}
+
+// SaveTemplate creates (id 0) or edits a template. Contracts already made
+// keep their frozen text.
+func (s *Store) SaveTemplate(ctx context.Context, actor Actor, id int64, name, body string, writtenForm, active bool) (int64, error) {
+	if actor.Role != RoleAdmin {
+		return 0, ErrForbidden
+	}
+	if err := ValidateTemplate(name, body); err != nil {
+		return 0, err
+	}
+	t := ContractTemplate{ID: id, Name: strings.TrimSpace(name), Body: body, WrittenFormRequired: writtenForm, Active: active, UpdatedAt: s.Now()}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if id == 0 {
+			if err := tx.Create(&t).Error; err != nil {
+				return err
+			}
+		} else {
+			res := tx.Model(&ContractTemplate{}).Where("id = ?", id).Updates(map[string]any{"name": t.Name, "body": body,
+				"written_form_required": writtenForm, "active": active, "updated_at": s.Now()})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				return ErrNotFound
+			}
+		}
+		return audit(tx, actor, "contract_template.saved", "contract_template", t.ID, map[string]any{"name": t.Name})
+	})
+	return t.ID, err
+}
+
+// GenerateContract freezes a contract from the accepted offer and a template.
+func (s *Store) GenerateContract(ctx context.Context, actor Actor, appID, templateID int64, company, baseURL string) (*Contract, error) {
+	var c *Contract
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		app, err := lockApplication(tx, actor, appID)
+		if err != nil {
+			return err
+		}
+		var t ContractTemplate
+		if err := tx.First(&t, templateID).Error; err != nil || !t.Active {
+			return Invalid("template_id", "Choose an active contract template.")
+		}
+		var v OfferVersion
+		if err := tx.Joins("JOIN offers o ON o.id = offer_versions.offer_id").
+			Where("o.application_id = ? AND o.status = 'accepted' AND offer_versions.status = ?", app.ID, OfferAccepted).First(&v).Error; err != nil {
+			return Invalid("template_id", "The candidate has not accepted an offer yet.")
+		}
+		values := map[string]string{"company": company, "candidate_name": app.Candidate.Name, "job_title": v.JobTitle,
+			"department": app.Position.Department, "salary": v.Salary(), "start_date": v.StartDate.Format("2 January 2006"),
+			"benefits": nonEmpty(v.Benefits, "As set out in the Employer's policies."), "bonus_equity": nonEmpty(v.BonusEquity, "None."),
+			"location": nonEmpty(v.Location, app.Position.Location), "working_pattern": nonEmpty(v.WorkingPattern, "Full time")}
+		text := FillTemplate(t.Body, values)
+		c = &Contract{ApplicationID: app.ID, OfferVersionID: v.ID, TemplateID: t.ID, Text: text, TextSHA256: TextHash(text),
+			WrittenFormRequired: t.WrittenFormRequired, Status: ContractAwaitingCandidate}
+		if err := tx.Create(c).Error; err != nil {
+			if isUniqueViolation(err, "contracts_one_live") {
+				return Invalid("template_id", "A contract already exists for this application.")
+			}
+			return err
+		}
+		if err := audit(tx, actor, "contract.created", "contract", c.ID, map[string]any{"text_sha256": c.TextSHA256, "template": t.Name}); err != nil {
+			return err
+		}
+		if err := enqueue(tx, OutboxMessage{ToEmail: app.Candidate.Email, ToName: app.Candidate.Name, Kind: "contract_sent", CandidateID: &app.CandidateID,
+			Subject: "Your contract is ready to sign",
+			Body: fmt.Sprintf("Hello %s,\n\nYour employment contract for %s is ready. Read and sign it on your page:\n%s/me/applications/%d/contract\n",
+				app.Candidate.Name, v.JobTitle, strings.TrimRight(baseURL, "/"), app.ID)}); err != nil {
+			return err
+		}
+		return audit(tx, actor, "contract.sent", "contract", c.ID, map[string]any{"to": app.Candidate.Email})
+	})
+	return c, err
+}
+
+// ContractFor loads the live contract of an application, or nil.
+func (s *Store) ContractFor(ctx context.Context, appID int64) (*Contract, error) {
+	var c Contract
+	err := s.db.WithContext(ctx).Where("application_id = ? AND status <> ?", appID, ContractVoid).First(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	return &c, err
+}
+
+// candidateContract loads the candidate's own live contract of an application.
+func candidateContract(tx *gorm.DB, candidateID, appID int64, lock bool) (*Contract, *Application, error) {
+	var app Application
+	if err := tx.Preload("Candidate").Preload("Position").Where("id = ? AND candidate_id = ?", appID, candidateID).First(&app).Error; err != nil {
+		return nil, nil, notFound(err)
+	}
+	q := tx
+	if lock {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var c Contract
+	if err := q.Where("application_id = ? AND status <> ?", appID, ContractVoid).First(&c).Error; err != nil {
+		return nil, nil, notFound(err)
+	}
+	return &c, &app, nil
+}
+
+// CandidateContractView is the candidate's contract page.
+type CandidateContractView struct {
+	Contract    Contract
+	Application Application
+	Consented   bool
+}
+
+// GetCandidateContract loads the candidate's contract and records the first view.
+func (s *Store) GetCandidateContract(ctx context.Context, actor Actor, appID int64) (*CandidateContractView, error) {
+	var out *CandidateContractView
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		c, app, err := candidateContract(tx, actor.ID, appID, false)
+		if err != nil {
+			return err
+		}
+		var n int64
+		if err := tx.Table("esign_consents").Where("contract_id = ? AND candidate_id = ? AND disclosure_version = ?", c.ID, actor.ID, EsignDisclosureVersion).Count(&n).Error; err != nil {
+			return err
+		}
+		out = &CandidateContractView{Contract: *c, Application: *app, Consented: n > 0}
+		// The first opening is part of the signature trail; later ones add nothing.
+		var viewed int64
+		if err := tx.Table("audit_log").Where("subject_type = 'contract' AND subject_id = ? AND action = 'contract.viewed'", c.ID).Count(&viewed).Error; err != nil {
+			return err
+		}
+		if viewed == 0 {
+			return audit(tx, actor, "contract.viewed", "contract", c.ID, nil)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// GiveEsignConsent stores the candidate's consent to electronic records.
+func (s *Store) GiveEsignConsent(ctx context.Context, actor Actor, appID int64, agreed bool) error {
+	if !agreed {
+		return Invalid("consent", "Tick the box to agree to receive and sign documents electronically, or ask us for paper copies.")
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		c, _, err := candidateContract(tx, actor.ID, appID, true)
+		if err != nil {
+			return err
+		}
+		res := tx.Exec(`INSERT INTO esign_consents (contract_id, candidate_id, disclosure_version, consented_at, ip, user_agent)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, c.ID, actor.ID, EsignDisclosureVersion, s.Now(), actor.IP, truncate(actor.UserAgent, 500))
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		return audit(tx, actor, "contract.consent_given", "contract", c.ID, map[string]any{"disclosure_version": EsignDisclosureVersion})
+	})
+}
+
+// SignAsCandidate is the candidate's explicit signature. It needs consent,
+// the typed legal name and the agreement tick; a repeated request for an
+// already signed contract changes nothing.
+func (s *Store) SignAsCandidate(ctx context.Context, actor Actor, appID int64, typedName string, agreed bool) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		c, app, err := candidateContract(tx, actor.ID, appID, true)
+		if err != nil {
+			return err
+		}
+		if c.CandidateSignedAt != nil {
+			return nil
+		}
+		if c.Status != ContractAwaitingCandidate {
+			return ErrNotYourTurn
+		}
+		var n int64
+		if err := tx.Table("esign_consents").Where("contract_id = ? AND candidate_id = ? AND disclosure_version = ?", c.ID, actor.ID, EsignDisclosureVersion).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrConsentRequired
+		}
+		v := &ValidationError{}
+		if !NamesMatch(typedName, app.Candidate.Name) {
+			v.Add("signed_name", fmt.Sprintf("Type your full legal name exactly as we have it: %s.", app.Candidate.Name))
+		}
+		if !agreed {
+			v.Add("agree", "Tick \"I agree to sign this contract electronically\" to sign.")
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		now := s.Now()
+		name := strings.Join(strings.Fields(typedName), " ")
+		ip, ua := actor.IP, truncate(actor.UserAgent, 500)
+		status := ContractAwaitingEmployer
+		action := "contract.signed_candidate"
+		if c.WrittenFormRequired {
+			status, action = ContractWrittenForm, "contract.accepted_for_written_form"
+		}
+		if err := tx.Model(&Contract{}).Where("id = ?", c.ID).Updates(map[string]any{"candidate_signed_name": name, "candidate_signed_at": now,
+			"candidate_ip": ip, "candidate_user_agent": ua, "status": status}).Error; err != nil {
+			return err
+		}
+		if err := audit(tx, actor, action, "contract", c.ID, map[string]any{"typed_name": name, "text_sha256": c.TextSHA256}); err != nil {
+			return err
+		}
+		var signers []StaffUser
+		if err := tx.Where("can_sign_contracts AND active").Find(&signers).Error; err != nil {
+			return err
+		}
+		for _, u := range signers {
+			if err := enqueue(tx, OutboxMessage{ToEmail: u.Email, ToName: u.Name, Kind: "contract_ready_to_countersign", StaffID: &u.ID,
+				Subject: fmt.Sprintf("%s signed their contract", app.Candidate.Name),
+				Body:    fmt.Sprintf("Hello %s,\n\n%s has signed the contract for %s. It is waiting for the employer's signature.\n", u.Name, app.Candidate.Name, app.Position.Title)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Countersign is the employer's signature, after the candidate's. It writes
+// the final PDF with its signature certificate in the same transaction.
+func (s *Store) Countersign(ctx context.Context, actor Actor, contractID int64, typedName string, agreed bool, company, baseURL string) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var c Contract
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&c, contractID).Error; err != nil {
+			return notFound(err)
+		}
+		app, err := lockApplication(tx, actor, c.ApplicationID)
+		if err != nil {
+			return err
+		}
+		var signer StaffUser
+		if err := tx.First(&signer, actor.ID).Error; err != nil {
+			return err
+		}
+		if !signer.CanSignContracts {
+			return ErrForbidden
+		}
+		if c.EmployerSignedAt != nil {
+			return nil
+		}
+		if c.Status != ContractAwaitingEmployer {
+			return ErrNotYourTurn
+		}
+		v := &ValidationError{}
+		if !NamesMatch(typedName, signer.Name) {
+			v.Add("signed_name", fmt.Sprintf("Type your full name exactly as on your account: %s.", signer.Name))
+		}
+		if !agreed {
+			v.Add("agree", "Tick \"I agree to sign this contract electronically\" to sign.")
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		now := s.Now()
+		name := strings.Join(strings.Fields(typedName), " ")
+		c.EmployerSignerID, c.EmployerSignedName, c.EmployerSignedAt = &signer.ID, &name, &now
+		ip, ua := actor.IP, truncate(actor.UserAgent, 500)
+		c.EmployerIP, c.EmployerUserAgent = &ip, &ua
+		if err := audit(tx, actor, "contract.countersigned", "contract", c.ID, map[string]any{"typed_name": name, "text_sha256": c.TextSHA256}); err != nil {
+			return err
+		}
+		var trail []AuditEntry
+		if err := tx.Where("subject_type = 'contract' AND subject_id = ?", c.ID).Order("id").Find(&trail).Error; err != nil {
+			return err
+		}
+		var ov OfferVersion
+		if err := tx.First(&ov, c.OfferVersionID).Error; err != nil {
+			return err
+		}
+		pdf, err := ContractPDF(ContractDocument{Contract: c, CandidateName: app.Candidate.Name, CandidateEmail: app.Candidate.Email,
+			EmployerEmail: signer.Email, PositionTitle: ov.JobTitle, Company: company, Trail: trail, VerifyURL: strings.TrimRight(baseURL, "/") + "/verify"})
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(pdf)
+		pdfHash := hex.EncodeToString(sum[:])
+		if err := tx.Model(&Contract{}).Where("id = ?", c.ID).Updates(map[string]any{
+			"employer_signer_id": signer.ID, "employer_signed_name": name, "employer_signed_at": now, "employer_ip": ip,
+			"employer_user_agent": ua, "pdf": pdf, "pdf_sha256": pdfHash, "status": ContractCompleted}).Error; err != nil {
+			return err
+		}
+		if err := audit(tx, actor, "contract.completed", "contract", c.ID, map[string]any{"pdf_sha256": pdfHash}); err != nil {
+			return err
+		}
+		if err := advanceTo(tx, s, actor, app, StageOnboarding, "Contract signed by both parties"); err != nil {
+			return err
+		}
+		return enqueue(tx, OutboxMessage{ToEmail: app.Candidate.Email, ToName: app.Candidate.Name, Kind: "contract_completed", CandidateID: &app.CandidateID,
+			Subject: "Your signed contract",
+			Body: fmt.Sprintf("Hello %s,\n\nYour contract has been signed by both parties. Download your copy here:\n%s/me/applications/%d/contract/signed.pdf\n",
+				app.Candidate.Name, strings.TrimRight(baseURL, "/"), app.ID)})
+	})
+}
+
+// ContractTrail is a contract's audit events in order.
+func (s *Store) ContractTrail(ctx context.Context, contractID int64) ([]AuditEntry, error) {
+	var out []AuditEntry
+	err := s.db.WithContext(ctx).Where("subject_type = 'contract' AND subject_id = ?", contractID).Order("id").Find(&out).Error
+	return out, err
+}
+
+// StaffContract loads a contract for staff, within their scope.
+func (s *Store) StaffContract(ctx context.Context, actor Actor, contractID int64) (*Contract, *Application, error) {
+	var c Contract
+	if err := s.db.WithContext(ctx).First(&c, contractID).Error; err != nil {
+		return nil, nil, notFound(err)
+	}
+	var app Application
+	if err := s.db.WithContext(ctx).Preload("Candidate").Preload("Position").First(&app, c.ApplicationID).Error; err != nil {
+		return nil, nil, err
+	}
+	if !actor.Role.SeesCandidates() || !canManagePosition(actor, app.Position) {
+		return nil, nil, ErrNotFound
+	}
+	return &c, &app, nil
+}
+
+// CandidateSignedPDF returns the final PDF of the candidate's own contract.
+func (s *Store) CandidateSignedPDF(ctx context.Context, candidateID, appID int64) (*Contract, error) {
+	c, _, err := candidateContract(s.db.WithContext(ctx), candidateID, appID, false)
+	if err != nil {
+		return nil, err
+	}
+	if c.PDF == nil {
+		return nil, ErrNotFound
+	}
+	return c, nil
+}
+
+// VerifiedDocument describes a PDF that Nextstep signed.
+type VerifiedDocument struct {
+	ContractID    int64
+	CandidateName string
+	PositionTitle string
+	SignedAt      time.Time
+	PDFSHA256     string
+}
+
+// VerifyPDF answers whether pdf is byte for byte a document Nextstep signed.
+func (s *Store) VerifyPDF(ctx context.Context, pdf []byte) (*VerifiedDocument, error) {
+	sum := sha256.Sum256(pdf)
+	hash := hex.EncodeToString(sum[:])
+	var c Contract
+	if err := s.db.WithContext(ctx).Select("id, application_id, offer_version_id, employer_signed_at, pdf_sha256").
+		Where("pdf_sha256 = ?", hash).First(&c).Error; err != nil {
+		return nil, notFound(err)
+	}
+	var row struct {
+		Name     string
+		JobTitle string
+	}
+	if err := s.db.WithContext(ctx).Raw(`SELECT c.name, v.job_title FROM applications a JOIN candidates c ON c.id = a.candidate_id
+		JOIN offer_versions v ON v.id = ? WHERE a.id = ?`, c.OfferVersionID, c.ApplicationID).Scan(&row).Error; err != nil {
+		return nil, err
+	}
+	return &VerifiedDocument{ContractID: c.ID, CandidateName: row.Name, PositionTitle: row.JobTitle, SignedAt: *c.EmployerSignedAt, PDFSHA256: hash}, nil
+}
+
+// ContractsAwaitingEmployer lists contracts the candidate has signed, for the countersign queue.
+func (s *Store) ContractsForApplications(ctx context.Context, appIDs []int64) ([]Contract, error) {
+	var out []Contract
+	if len(appIDs) == 0 {
+		return nil, nil
+	}
+	err := s.db.WithContext(ctx).Omit("pdf").Where("application_id IN ?", appIDs).Order("id DESC").Find(&out).Error
+	return out, err
+}

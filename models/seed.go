@@ -145,7 +145,7 @@ func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
 			start := time.Date(now.Year(), now.Month(), now.Day(), 9, 0, 0, 0, time.UTC).AddDate(0, 0, inDays)
 			d := AssessmentDay{Title: title, StartsAt: start, EndsAt: start.Add(7 * time.Hour), TimeZone: "Europe/London",
 				LocationAddress: address, Directions: "Ask for the Nextstep hiring team at reception.", Capacity: capacity, CutoffHours: 24,
-				Agenda: "09:00 Welcome and coffee\n09:30 Group exercise\n12:00 Lunch with the team\n13:00 Role play\n15:30 Questions and close",
+				Agenda:      "09:00 Welcome and coffee\n09:30 Group exercise\n12:00 Lunch with the team\n13:00 Role play\n15:30 Questions and close",
 				WhatToBring: "Photo ID and a pen. Lunch is provided.", Status: DayScheduled}
 			if err := tx.Create(&d).Error; err != nil {
 				return err

@@ -43,7 +43,7 @@ func (h *Handler) adminStaffUpdate(c echo.Context) error {
 	}
 	role := models.Role(c.FormValue("role"))
 	active := c.FormValue("active") == "true"
-	err = h.store.UpdateStaff(c.Request().Context(), actor(c), id, role, active)
+	err = h.store.UpdateStaff(c.Request().Context(), actor(c), id, role, active, c.FormValue("can_sign") == "true")
 	if fe := models.FieldErrors(err); fe != nil {
 		return h.staffPage(c, http.StatusUnprocessableEntity, views.StaffForm{Role: string(models.RoleInterviewer)}, fe)
 	}

@@ -29,6 +29,7 @@ type Config struct {
 	TrustProxy     bool // take the client IP from X-Forwarded-For
 	BodyLimit      string
 	Version        string
+	CompanyName    string // the employer named in contracts
 }
 
 // Handler holds every dependency of the handlers; there are no globals.
@@ -50,6 +51,9 @@ func New(store *models.Store, clock models.Clock, log *slog.Logger, cfg Config) 
 	}
 	if cfg.AbsoluteTimout == 0 {
 		cfg.AbsoluteTimout = 12 * time.Hour
+	}
+	if cfg.CompanyName == "" {
+		cfg.CompanyName = "Nextstep Demo Ltd"
 	}
 	if cfg.BodyLimit == "" {
 		cfg.BodyLimit = "1M"

@@ -54,6 +54,35 @@ var routeAccess = map[string]access{
 	"POST /admin/applications/:id/status":                         people,
 	"POST /admin/applications/:id/expected":                       people,
 	"GET /admin/positions":                                        people,
+	"POST /admin/applications/:id/interest":                       people,
+	"POST /admin/applications/:id/offer":                          people,
+	"POST /admin/offer-versions/:id/submit":                       people,
+	"POST /admin/offer-versions/:id/approve":                      people,
+	"POST /admin/offer-versions/:id/send":                         people,
+	"POST /admin/offer-versions/:id/extend":                       people,
+	"POST /admin/offer-questions/:id/answer":                      people,
+	"POST /admin/applications/:id/contract":                       people,
+	"GET /admin/contracts/:id":                                    people,
+	"POST /admin/contracts/:id/countersign":                       people,
+	"GET /admin/contracts/:id/signed.pdf":                         people,
+	"GET /admin/contract-templates":                               admins,
+	"GET /admin/contract-templates/new":                           admins,
+	"POST /admin/contract-templates":                              admins,
+	"GET /admin/contract-templates/:id/edit":                      admins,
+	"POST /admin/contract-templates/:id":                          admins,
+	"GET /verify":                                                 public,
+	"POST /verify":                                                public,
+	"GET /me/applications/:id/interest":                           candidate,
+	"POST /me/applications/:id/interest/confirm":                  candidate,
+	"POST /me/applications/:id/interest/withdraw":                 candidate,
+	"GET /me/applications/:id/offer":                              candidate,
+	"POST /me/applications/:id/offer/accept":                      candidate,
+	"POST /me/applications/:id/offer/decline":                     candidate,
+	"POST /me/applications/:id/offer/question":                    candidate,
+	"GET /me/applications/:id/contract":                           candidate,
+	"POST /me/applications/:id/contract/consent":                  candidate,
+	"POST /me/applications/:id/contract/sign":                     candidate,
+	"GET /me/applications/:id/contract/signed.pdf":                candidate,
 	"GET /admin/assessment-days":                                  people,
 	"GET /admin/assessment-days/:id":                              people,
 	"GET /admin/assessment-days/:id/roster.csv":                   people,
@@ -108,6 +137,17 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 	if engDay == 0 || faridBooking == 0 {
 		t.Fatal("could not create the engineering day")
 	}
+	// Farid's offer, question and contract, equally out of scope.
+	var faridOffer, faridVersion, faridQuestion, faridContract int64
+	app.Store.DB().Raw("INSERT INTO offers (application_id) VALUES (?) RETURNING id", faridApp).Scan(&faridOffer)
+	app.Store.DB().Raw(`INSERT INTO offer_versions (offer_id, version, status, job_title, salary_amount, salary_currency, salary_period, start_date, expires_on)
+		VALUES (?, 1, 'pending_approval', 'Backend Engineer', 70000, 'EUR', 'year', '2027-03-01', '2026-12-20') RETURNING id`, faridOffer).Scan(&faridVersion)
+	app.Store.DB().Raw("INSERT INTO offer_questions (offer_id, question) VALUES (?, 'Remote?') RETURNING id", faridOffer).Scan(&faridQuestion)
+	app.Store.DB().Raw(`INSERT INTO contracts (application_id, offer_version_id, template_id, text, text_sha256)
+		VALUES (?, ?, 1, 'Farid Haddad contract', repeat('a', 64)) RETURNING id`, faridApp, faridVersion).Scan(&faridContract)
+	if faridContract == 0 || faridQuestion == 0 {
+		t.Fatal("could not create Farid's offer and contract")
+	}
 	secrets := []string{"Farid Haddad", "farid.haddad@example.com", "Ben Okafor", "ben.okafor@example.com"}
 
 	concrete := func(path string) string {
@@ -124,6 +164,14 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 			return strings.Replace(path, ":id", fmt.Sprint(engDay), 1)
 		case strings.HasPrefix(path, "/admin/assessment-bookings/:id"):
 			return strings.Replace(path, ":id", fmt.Sprint(faridBooking), 1)
+		case strings.HasPrefix(path, "/admin/offer-versions/:id"):
+			return strings.Replace(path, ":id", fmt.Sprint(faridVersion), 1)
+		case strings.HasPrefix(path, "/admin/offer-questions/:id"):
+			return strings.Replace(path, ":id", fmt.Sprint(faridQuestion), 1)
+		case strings.HasPrefix(path, "/admin/contracts/:id"):
+			return strings.Replace(path, ":id", fmt.Sprint(faridContract), 1)
+		case strings.HasPrefix(path, "/admin/contract-templates/:id"):
+			return strings.Replace(path, ":id", "1", 1)
 		case strings.HasPrefix(path, "/admin/staff/:id"):
 			return strings.Replace(path, ":id", fmt.Sprint(adminID), 1)
 		}
@@ -182,6 +230,9 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 						"expected_date": {"2027-01-05"}, "expected_note": {"probe"}, "role": {"admin"}, "active": {"true"},
 						"title": {"probe"}, "headcount": {"1"}, "decision_sla_days": {"5"}, "stage_offer": {"1"},
 						"day_id": {fmt.Sprint(engDay)}, "attendance": {"attended"}, "result": {"pass"}, "capacity": {"1"},
+						"message": {"probe"}, "job_title": {"probe"}, "salary_amount": {"1"}, "salary_currency": {"EUR"}, "salary_period": {"year"},
+						"start_date": {"2027-01-01"}, "expires_on": {"2027-01-01"}, "answer": {"probe"}, "template_id": {"1"},
+						"signed_name": {"Hugo Manager"}, "agree": {"yes"}, "name": {"probe"},
 					})
 				}
 				switch {
@@ -213,6 +264,14 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 	app.Store.DB().Raw("SELECT result FROM assessment_bookings WHERE id = ?", faridBooking).Scan(&result)
 	if dayStatus != "scheduled" || result != "none" {
 		t.Errorf("refused requests changed the engineering day (%s) or its booking (%s)", dayStatus, result)
+	}
+	var versionStatus, contractStatus, answer, templateName string
+	app.Store.DB().Raw("SELECT status FROM offer_versions WHERE id = ?", faridVersion).Scan(&versionStatus)
+	app.Store.DB().Raw("SELECT status FROM contracts WHERE id = ?", faridContract).Scan(&contractStatus)
+	app.Store.DB().Raw("SELECT answer FROM offer_questions WHERE id = ?", faridQuestion).Scan(&answer)
+	app.Store.DB().Raw("SELECT name FROM contract_templates WHERE id = 1").Scan(&templateName)
+	if versionStatus != "pending_approval" || contractStatus != "awaiting_candidate" || answer != "" || templateName == "probe" {
+		t.Errorf("refused requests changed offers or contracts: %s %s %q %q", versionStatus, contractStatus, answer, templateName)
 	}
 	var notes int64
 	app.Store.DB().Table("candidate_notes").Count(&notes)

@@ -19,7 +19,10 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	e.Use(h.requestLogger())
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders)
-	e.Use(middleware.BodyLimit(h.cfg.BodyLimit))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit:   h.cfg.BodyLimit,
+		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/verify" }, // PDFs: limited on the route
+	}))
 
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
@@ -39,6 +42,8 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	app.GET("/staff/login/totp", h.staffTOTPForm)
 	app.POST("/staff/login/totp", h.staffTOTP)
 	app.POST("/logout", h.logout)
+	app.GET("/verify", h.verifyForm)
+	app.POST("/verify", h.verifyUpload, middleware.BodyLimit("10M"))
 
 	// Candidate pages.
 	me := app.Group("/me", h.requireCandidate)
@@ -53,6 +58,17 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	me.POST("/applications/:id/assessment/waitlist", h.candidateJoinWaitlist)
 	me.POST("/applications/:id/assessment/waitlist/:entry/accept", h.candidateAcceptOffer)
 	me.POST("/applications/:id/assessment/waitlist/:entry/leave", h.candidateLeaveWaitlist)
+	me.GET("/applications/:id/interest", h.candidateInterest)
+	me.POST("/applications/:id/interest/confirm", h.candidateInterestConfirm)
+	me.POST("/applications/:id/interest/withdraw", h.candidateInterestWithdraw)
+	me.GET("/applications/:id/offer", h.candidateOffer)
+	me.POST("/applications/:id/offer/accept", h.candidateOfferAccept)
+	me.POST("/applications/:id/offer/decline", h.candidateOfferDecline)
+	me.POST("/applications/:id/offer/question", h.candidateOfferQuestion)
+	me.GET("/applications/:id/contract", h.candidateContract)
+	me.POST("/applications/:id/contract/consent", h.candidateContractConsent)
+	me.POST("/applications/:id/contract/sign", h.candidateContractSign)
+	me.GET("/applications/:id/contract/signed.pdf", h.candidateContractPDF)
 
 	// Staff admin panel: signed-in staff, then the roles each route allows.
 	staff := app.Group("/admin", h.requireStaff)
@@ -79,6 +95,17 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	staff.GET("/assessment-days/:id", h.adminAssessmentDay, people)
 	staff.GET("/assessment-days/:id/roster.csv", h.adminRosterCSV, people)
 	staff.POST("/assessment-bookings/:id/result", h.adminBookingResult, people)
+	staff.POST("/applications/:id/interest", h.adminInterestCheck, people)
+	staff.POST("/applications/:id/offer", h.adminOfferSave, people)
+	staff.POST("/offer-versions/:id/submit", h.adminOfferSubmit, people)
+	staff.POST("/offer-versions/:id/approve", h.adminOfferApprove, people)
+	staff.POST("/offer-versions/:id/send", h.adminOfferSend, people)
+	staff.POST("/offer-versions/:id/extend", h.adminOfferExtend, people)
+	staff.POST("/offer-questions/:id/answer", h.adminOfferAnswer, people)
+	staff.POST("/applications/:id/contract", h.adminContractGenerate, people)
+	staff.GET("/contracts/:id", h.adminContract, people)
+	staff.POST("/contracts/:id/countersign", h.adminCountersign, people)
+	staff.GET("/contracts/:id/signed.pdf", h.adminContractPDF, people)
 
 	staff.GET("/positions/new", h.adminPositionNew, managers)
 	staff.POST("/positions", h.adminPositionCreate, managers)
@@ -96,6 +123,11 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	staff.POST("/staff", h.adminStaffInvite, admins)
 	staff.POST("/staff/:id", h.adminStaffUpdate, admins)
 	staff.GET("/audit", h.adminAudit, admins)
+	staff.GET("/contract-templates", h.adminTemplates, admins)
+	staff.GET("/contract-templates/new", h.adminTemplateNew, admins)
+	staff.POST("/contract-templates", h.adminTemplateSave, admins)
+	staff.GET("/contract-templates/:id/edit", h.adminTemplateEdit, admins)
+	staff.POST("/contract-templates/:id", h.adminTemplateSave, admins)
 }
 
 // requestLogger writes one structured line per request. It logs the path

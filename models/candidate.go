@@ -281,6 +281,10 @@ type CandidateDetail struct {
 	Notes        []CandidateNote
 	Messages     []OutboxMessage
 	Bookings     []AssessmentBooking // every assessment-day booking, with Day, newest first
+	Interest     []InterestCheck     // newest first
+	Offers       map[int64]*Offer    // by application id
+	Contracts    []Contract          // without PDF bytes, newest first
+	Templates    []ContractTemplate  // active templates, for generating a contract
 }
 
 // GetCandidateDetail loads a candidate for staff, limited to what actor may see:
@@ -329,6 +333,25 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 		return nil, err
 	}
 	d.Bookings = bookings
+	if d.Interest, err = s.InterestChecksFor(ctx, appIDs); err != nil {
+		return nil, err
+	}
+	d.Offers = map[int64]*Offer{}
+	for _, id := range appIDs {
+		o, err := s.OfferFor(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if o != nil {
+			d.Offers[id] = o
+		}
+	}
+	if d.Contracts, err = s.ContractsForApplications(ctx, appIDs); err != nil {
+		return nil, err
+	}
+	if err := db.Where("active").Order("lower(name)").Find(&d.Templates).Error; err != nil {
+		return nil, err
+	}
 	if actor.Role.SeesAllCandidates() {
 		msgs, err := s.MessagesForCandidate(ctx, candidateID)
 		if err != nil {
@@ -525,6 +548,10 @@ type CandidateApplication struct {
 	History []StageEvent       // oldest first; notes stripped
 	Booking *AssessmentBooking // the current assessment-day seat, with Day
 	Offers  int                // open waitlist offers waiting for an answer
+
+	InterestOpen   bool   // an interest check waits for the candidate's answer
+	JobOffer       string // status of the newest offer version the candidate was sent, if any
+	ContractStatus string // the live contract's status, if any
 }
 
 // GetCandidateView loads the candidate's own page.
@@ -559,8 +586,40 @@ func (s *Store) GetCandidateView(ctx context.Context, candidateID int64) (*Candi
 	if err := db.Where("application_id IN ? AND status = ? AND offer_expires_at > ?", ids, WaitOffered, s.Now()).Find(&offers).Error; err != nil {
 		return nil, err
 	}
+	var openChecks []int64
+	if err := db.Table("interest_checks").Where("application_id IN ? AND status = 'sent'", ids).Pluck("application_id", &openChecks).Error; err != nil {
+		return nil, err
+	}
+	var sent []struct {
+		ApplicationID int64
+		Status        string
+	}
+	if err := db.Raw(`SELECT DISTINCT ON (o.application_id) o.application_id, v.status FROM offers o JOIN offer_versions v ON v.offer_id = o.id
+		WHERE o.application_id IN ? AND v.status IN ('sent', 'accepted', 'declined') ORDER BY o.application_id, v.version DESC`, ids).Scan(&sent).Error; err != nil {
+		return nil, err
+	}
+	var contracts []struct {
+		ApplicationID int64
+		Status        string
+	}
+	if err := db.Raw(`SELECT application_id, status FROM contracts WHERE application_id IN ? AND status <> 'void'`, ids).Scan(&contracts).Error; err != nil {
+		return nil, err
+	}
 	for _, a := range apps {
 		ca := CandidateApplication{Application: a}
+		for _, id := range openChecks {
+			ca.InterestOpen = ca.InterestOpen || id == a.ID
+		}
+		for _, o := range sent {
+			if o.ApplicationID == a.ID {
+				ca.JobOffer = o.Status
+			}
+		}
+		for _, c := range contracts {
+			if c.ApplicationID == a.ID {
+				ca.ContractStatus = c.Status
+			}
+		}
 		for i := range bookings {
 			if bookings[i].ApplicationID == a.ID && bookings[i].Status == BookingBooked {
 				ca.Booking = &bookings[i]

@@ -304,7 +304,7 @@ func TestDeactivationEndsSessions(t *testing.T) {
 	ctx := context.Background()
 	staffID := d.recruiter.ID
 	d.store.SaveSession(ctx, &models.SessionRow{IDHash: models.HashSecret("s"), StaffID: &staffID})
-	if err := d.store.UpdateStaff(ctx, staffActor(d.admin), staffID, models.RoleRecruiter, false); err != nil {
+	if err := d.store.UpdateStaff(ctx, staffActor(d.admin), staffID, models.RoleRecruiter, false, false); err != nil {
 		t.Fatal(err)
 	}
 	var n int64
@@ -312,10 +312,10 @@ func TestDeactivationEndsSessions(t *testing.T) {
 	if n != 0 {
 		t.Fatalf("%d sessions left for a deactivated user", n)
 	}
-	if err := d.store.UpdateStaff(ctx, staffActor(d.admin), d.admin.ID, models.RoleRecruiter, true); models.FieldErrors(err) == nil {
+	if err := d.store.UpdateStaff(ctx, staffActor(d.admin), d.admin.ID, models.RoleRecruiter, true, true); models.FieldErrors(err) == nil {
 		t.Fatalf("admin demoted themselves: %v", err)
 	}
-	if err := d.store.UpdateStaff(ctx, staffActor(d.recruiter), d.admin.ID, models.RoleInterviewer, true); !errors.Is(err, models.ErrForbidden) {
+	if err := d.store.UpdateStaff(ctx, staffActor(d.recruiter), d.admin.ID, models.RoleInterviewer, true, false); !errors.Is(err, models.ErrForbidden) {
 		t.Fatalf("recruiter changed a role: %v", err)
 	}
 }

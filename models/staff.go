@@ -385,7 +385,7 @@ func (s *Store) DisableTOTP(ctx context.Context, actor Actor, userID int64) erro
 // UpdateStaff changes a staff member's role and active flag. Deactivating
 // ends all their sessions in the same transaction. Admins cannot demote or
 // deactivate themselves, so there is always one admin left.
-func (s *Store) UpdateStaff(ctx context.Context, actor Actor, userID int64, role Role, active bool) error {
+func (s *Store) UpdateStaff(ctx context.Context, actor Actor, userID int64, role Role, active, canSign bool) error {
 	if actor.Role != RoleAdmin {
 		return ErrForbidden
 	}
@@ -400,7 +400,8 @@ func (s *Store) UpdateStaff(ctx context.Context, actor Actor, userID int64, role
 		if err := tx.Set("gorm:query_option", "FOR UPDATE").First(&u, userID).Error; err != nil {
 			return notFound(err)
 		}
-		if err := tx.Model(&StaffUser{}).Where("id = ?", userID).Updates(map[string]any{"role": role, "active": active, "updated_at": s.Now()}).Error; err != nil {
+		if err := tx.Model(&StaffUser{}).Where("id = ?", userID).Updates(map[string]any{"role": role, "active": active,
+			"can_sign_contracts": canSign, "updated_at": s.Now()}).Error; err != nil {
 			return err
 		}
 		if !active {
@@ -409,7 +410,7 @@ func (s *Store) UpdateStaff(ctx context.Context, actor Actor, userID int64, role
 			}
 		}
 		return audit(tx, actor, "staff.updated", "staff", userID, map[string]any{
-			"email": u.Email, "role_from": u.Role, "role_to": role, "active_from": u.Active, "active_to": active,
+			"email": u.Email, "role_from": u.Role, "role_to": role, "active_from": u.Active, "active_to": active, "can_sign": canSign,
 		})
 	})
 }

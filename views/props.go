@@ -109,6 +109,7 @@ type CandidateActionForm struct {
 	ExpectedDate  string
 	ExpectedNote  string
 	NoteBody      string
+	Offer         models.OfferInput
 }
 
 // AdminCandidateProps is the staff candidate page.

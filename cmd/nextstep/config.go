@@ -32,6 +32,7 @@ type Config struct {
 	TrustProxy      bool
 	LogLevel        string
 	LogFormat       string
+	CompanyName     string
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -50,6 +51,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		DataDir:     get("NEXTSTEP_DATA_DIR", ".data"),
 		LogLevel:    get("NEXTSTEP_LOG_LEVEL", "info"),
 		LogFormat:   get("NEXTSTEP_LOG_FORMAT", "text"),
+		CompanyName: get("NEXTSTEP_COMPANY_NAME", "Nextstep Demo Ltd"),
 	}
 	if cfg.Env != "development" && cfg.Env != "production" {
 		errs = append(errs, fmt.Errorf("NEXTSTEP_ENV must be development or production, not %q", cfg.Env))

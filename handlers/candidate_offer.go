@@ -1,0 +1,226 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"nextstep/models"
+	"nextstep/views"
+)
+
+// ownApplication loads the signed-in candidate's application view, or 404.
+func (h *Handler) ownApplication(c echo.Context) (*models.CandidateApplication, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	v, err := h.store.GetCandidateView(c.Request().Context(), currentCandidate(c).ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range v.Applications {
+		if v.Applications[i].ID == id {
+			return &v.Applications[i], nil
+		}
+	}
+	return nil, models.ErrNotFound
+}
+
+// ---- interest check ----
+
+func (h *Handler) renderInterest(c echo.Context, status int, errs map[string]string, form views.InterestForm) error {
+	a, err := h.ownApplication(c)
+	if err != nil {
+		return err
+	}
+	checks, err := h.store.InterestChecksFor(c.Request().Context(), []int64{a.ID})
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.CandidateInterestPage(views.CandidateInterestProps{Layout: h.layout(c, "Are you still interested?"),
+		App: *a, Checks: checks, Errors: errs, Form: form}))
+}
+
+func (h *Handler) candidateInterest(c echo.Context) error {
+	return h.renderInterest(c, http.StatusOK, nil, views.InterestForm{})
+}
+
+func (h *Handler) candidateInterestConfirm(c echo.Context) error {
+	appID, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	params, _ := c.FormParams()
+	form := views.InterestForm{EarliestStart: c.FormValue("earliest_start"), NoticePeriod: c.FormValue("notice_period"),
+		SalaryExpectation: c.FormValue("salary_expectation"), Extra: params["extra"]}
+	err = h.store.ConfirmInterest(c.Request().Context(), actor(c), appID, models.InterestAnswer{EarliestStart: form.EarliestStart,
+		NoticePeriod: form.NoticePeriod, SalaryExpectation: form.SalaryExpectation, Extra: append([]string{}, form.Extra...)})
+	if fe := models.FieldErrors(err); fe != nil {
+		return h.renderInterest(c, http.StatusUnprocessableEntity, withFormKey(fe), form)
+	}
+	if err != nil {
+		return err
+	}
+	h.setFlash(c, "Thank you — we have your answers and will be in touch about the next step.")
+	return redirect(c, "/me")
+}
+
+func (h *Handler) candidateInterestWithdraw(c echo.Context) error {
+	appID, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	reason := c.FormValue("reason")
+	err = h.store.WithdrawFromInterestCheck(c.Request().Context(), actor(c), appID, reason)
+	if fe := models.FieldErrors(err); fe != nil {
+		return h.renderInterest(c, http.StatusUnprocessableEntity, withFormKey(fe), views.InterestForm{Reason: reason})
+	}
+	if err != nil {
+		return err
+	}
+	h.setFlash(c, "We have withdrawn your application. Thank you for letting us know, and all the best.")
+	return redirect(c, "/me")
+}
+
+// ---- offer ----
+
+func offerProblem(err error) (int, string, bool) {
+	switch {
+	case errors.Is(err, models.ErrOfferLapsed):
+		return http.StatusConflict, "This offer has expired, so it can no longer be accepted online. Please contact your recruiter: they can extend it.", true
+	case errors.Is(err, models.ErrOfferNotCurrent):
+		return http.StatusConflict, "This version of the offer has been replaced or closed. Please read the current offer below.", true
+	}
+	if fe := models.FieldErrors(err); fe != nil {
+		return http.StatusUnprocessableEntity, "", true
+	}
+	return 0, "", false
+}
+
+func (h *Handler) renderOffer(c echo.Context, status int, problem string, errs map[string]string, question string) error {
+	a, err := h.ownApplication(c)
+	if err != nil {
+		return err
+	}
+	offer, err := h.store.OfferFor(c.Request().Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	if offer == nil || offer.Current() == nil {
+		return models.ErrNotFound
+	}
+	return render(c, status, views.CandidateOfferPage(views.CandidateOfferProps{Layout: h.layout(c, "Your offer"), App: *a, Offer: offer,
+		Problem: problem, Errors: errs, Question: question}))
+}
+
+func (h *Handler) candidateOffer(c echo.Context) error {
+	return h.renderOffer(c, http.StatusOK, "", nil, "")
+}
+
+func (h *Handler) candidateOfferAction(c echo.Context, do func(appID int64) error, done, next string) error {
+	appID, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	err = do(appID)
+	if status, msg, ok := offerProblem(err); ok {
+		return h.renderOffer(c, status, msg, withFormKey(models.FieldErrors(err)), c.FormValue("question"))
+	}
+	if err != nil {
+		return err
+	}
+	h.setFlash(c, done)
+	return redirect(c, fmt.Sprintf(next, appID))
+}
+
+func (h *Handler) candidateOfferAccept(c echo.Context) error {
+	versionID := formInt(c.FormValue("version_id"))
+	return h.candidateOfferAction(c, func(appID int64) error {
+		return h.store.AcceptJobOffer(c.Request().Context(), actor(c), appID, versionID)
+	}, "Congratulations, and welcome! Your contract will be prepared next.", "/me/applications/%d")
+}
+
+func (h *Handler) candidateOfferDecline(c echo.Context) error {
+	versionID := formInt(c.FormValue("version_id"))
+	return h.candidateOfferAction(c, func(appID int64) error {
+		return h.store.DeclineJobOffer(c.Request().Context(), actor(c), appID, versionID, c.FormValue("reason"))
+	}, "You have declined the offer. Thank you for letting us know.", "/me/applications/%d")
+}
+
+func (h *Handler) candidateOfferQuestion(c echo.Context) error {
+	return h.candidateOfferAction(c, func(appID int64) error {
+		return h.store.AskOfferQuestion(c.Request().Context(), actor(c), appID, c.FormValue("question"))
+	}, "Your question has been sent. The answer will appear on this page.", "/me/applications/%d/offer")
+}
+
+// ---- contract ----
+
+func (h *Handler) renderCandidateContract(c echo.Context, status int, errs map[string]string, typed string) error {
+	appID, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	v, err := h.store.GetCandidateContract(c.Request().Context(), actor(c), appID)
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.CandidateContractPage(views.CandidateContractProps{Layout: h.layout(c, "Your contract"), View: v,
+		Errors: errs, TypedName: typed, DisclosureVersion: models.EsignDisclosureVersion}))
+}
+
+func (h *Handler) candidateContract(c echo.Context) error {
+	return h.renderCandidateContract(c, http.StatusOK, nil, "")
+}
+
+func (h *Handler) candidateContractConsent(c echo.Context) error {
+	appID, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	err = h.store.GiveEsignConsent(c.Request().Context(), actor(c), appID, c.FormValue("consent") == "yes")
+	if fe := models.FieldErrors(err); fe != nil {
+		return h.renderCandidateContract(c, http.StatusUnprocessableEntity, fe, "")
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(c, fmt.Sprintf("/me/applications/%d/contract#sign", appID))
+}
+
+func (h *Handler) candidateContractSign(c echo.Context) error {
+	appID, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	typed := c.FormValue("signed_name")
+	err = h.store.SignAsCandidate(c.Request().Context(), actor(c), appID, typed, c.FormValue("agree") == "yes")
+	switch {
+	case errors.Is(err, models.ErrConsentRequired):
+		return h.renderCandidateContract(c, http.StatusConflict, map[string]string{"consent": "Please agree to receive and sign documents electronically first."}, typed)
+	case errors.Is(err, models.ErrNotYourTurn):
+		return h.renderCandidateContract(c, http.StatusConflict, map[string]string{"form": "This contract is not waiting for your signature."}, typed)
+	}
+	if fe := models.FieldErrors(err); fe != nil {
+		return h.renderCandidateContract(c, http.StatusUnprocessableEntity, fe, typed)
+	}
+	if err != nil {
+		return err
+	}
+	h.setFlash(c, "You have signed your contract. We will countersign it and send you the final copy.")
+	return redirect(c, fmt.Sprintf("/me/applications/%d/contract", appID))
+}
+
+func (h *Handler) candidateContractPDF(c echo.Context) error {
+	appID, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctr, err := h.store.CandidateSignedPDF(c.Request().Context(), currentCandidate(c).ID, appID)
+	if err != nil {
+		return err
+	}
+	return sendPDF(c, ctr)
+}

@@ -611,9 +611,26 @@ func (s *Store) AcceptOffer(ctx context.Context, actor Actor, appID, entryID int
 			}
 			return err
 		}
-		d, err := lockDay(tx, entry.DayID)
+		// Lock the offered day and the day of any current seat in id order,
+		// as RescheduleSeat does, so crossing acceptances cannot deadlock.
+		current, err := activeBooking(tx, app.ID)
 		if err != nil {
 			return err
+		}
+		ids := []int64{entry.DayID}
+		if current != nil && current.DayID != entry.DayID {
+			ids = append(ids, current.DayID)
+			sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		}
+		var d *AssessmentDay
+		for _, id := range ids {
+			locked, err := lockDay(tx, id)
+			if err != nil {
+				return err
+			}
+			if id == entry.DayID {
+				d = locked
+			}
 		}
 		if err := s.expireOffers(tx, d); err != nil {
 			return err

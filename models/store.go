@@ -119,9 +119,25 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// tx runs fn in one transaction.
+// tx runs fn in one transaction. A transaction PostgreSQL aborted for a
+// deadlock or a serialization failure is retried a few times: such an abort
+// rolled everything back, so running fn again is safe.
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(fn)
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		err = s.db.WithContext(ctx).Transaction(fn)
+		if !isRetryable(err) {
+			return err
+		}
+		s.log.Warn("retrying transaction", "attempt", attempt+1, "err", err)
+		time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+	}
+	return err
+}
+
+func isRetryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
 }
 
 // Migrate applies the embedded migrations under a PostgreSQL advisory lock,

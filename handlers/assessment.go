@@ -160,7 +160,7 @@ func (h *Handler) candidateBookingCalendar(c echo.Context) error {
 	if ca.Booking == nil || ca.Booking.Day == nil {
 		return models.ErrNotFound
 	}
-	body := models.BookingCalendar(*ca.Booking.Day, *ca.Booking, ca.Application.Position.Title, h.cfg.BaseURL, h.clock.Now())
+	body := models.BookingCalendar(*ca.Booking.Day, *ca.Booking, ca.EarlierBookings, ca.Application.Position.Title, h.cfg.BaseURL, h.clock.Now())
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="assessment-day.ics"`)
 	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(body))
 }
@@ -246,7 +246,7 @@ func (h *Handler) adminAssessmentDayUpdate(c echo.Context) error {
 		return err
 	}
 	form := assessmentDayForm(c)
-	err = h.store.UpdateAssessmentDay(c.Request().Context(), actor(c), id, form.Input())
+	err = h.store.UpdateAssessmentDay(c.Request().Context(), actor(c), id, form.Input(), h.cfg.BaseURL)
 	if fe := models.FieldErrors(err); fe != nil {
 		return h.assessmentDayFormPage(c, http.StatusUnprocessableEntity, id, form, fe)
 	}

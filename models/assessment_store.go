@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -109,7 +110,7 @@ func writeDayPositions(tx *gorm.DB, dayID int64, positions []int64) error {
 // UpdateAssessmentDay edits a day. Lowering the capacity below the seats
 // already taken is refused (and the database CHECK backs that); raising it
 // offers the new seats to the waitlist.
-func (s *Store) UpdateAssessmentDay(ctx context.Context, actor Actor, id int64, in AssessmentDayInput) error {
+func (s *Store) UpdateAssessmentDay(ctx context.Context, actor Actor, id int64, in AssessmentDayInput, baseURL string) error {
 	if !actor.Role.ManagesPositions() {
 		return ErrForbidden
 	}
@@ -141,6 +142,11 @@ func (s *Store) UpdateAssessmentDay(ctx context.Context, actor Actor, id int64, 
 		}
 		if err := writeDayPositions(tx, id, p.positions); err != nil {
 			return err
+		}
+		if !p.start.Equal(d.StartsAt) || !p.end.Equal(d.EndsAt) || p.address != d.LocationAddress || p.onlineURL != d.OnlineURL {
+			if err := s.notifyDayChanged(tx, d, p, baseURL); err != nil {
+				return err
+			}
 		}
 		if err := audit(tx, actor, "assessment_day.updated", "assessment_day", id, map[string]any{"capacity_from": d.Capacity, "capacity_to": p.capacity}); err != nil {
 			return err
@@ -204,6 +210,36 @@ func (s *Store) CancelAssessmentDay(ctx context.Context, actor Actor, id int64, 
 		return audit(tx, actor, "assessment_day.cancelled", "assessment_day", id, map[string]any{
 			"bookings_released": len(affected), "waitlist_closed": len(waiting), "reason": reason})
 	})
+}
+
+// notifyDayChanged tells everyone holding a seat (booked or offered) that the
+// day's time or place changed.
+func (s *Store) notifyDayChanged(tx *gorm.DB, old *AssessmentDay, p parsedDay, baseURL string) error {
+	var appIDs []int64
+	if err := tx.Raw(`SELECT application_id FROM assessment_bookings WHERE day_id = ? AND status = 'booked'
+		UNION SELECT application_id FROM assessment_waitlist WHERE day_id = ? AND status = 'offered'`, old.ID, old.ID).Scan(&appIDs).Error; err != nil {
+		return err
+	}
+	loc, _ := time.LoadLocation(p.timeZone)
+	where := p.address
+	if p.onlineURL != "" {
+		where = strings.TrimSpace(where + " " + p.onlineURL)
+	}
+	for _, appID := range appIDs {
+		c, _, err := applicationContact(tx, appID)
+		if err != nil {
+			return err
+		}
+		if err := enqueue(tx, OutboxMessage{ToEmail: c.Email, ToName: c.Name, Kind: "assessment_day_changed", CandidateID: &c.ID,
+			Subject: "Changed: " + p.title,
+			Body: fmt.Sprintf("Hello %s,\n\nThe assessment day \"%s\" has changed. It now takes place on %s, %s–%s (%s), at %s.\n\nIf the new time does not suit you, you can move or cancel your seat on your page:\n%s/me/applications/%d/assessment\n",
+				c.Name, p.title, p.start.In(loc).Format("Monday 2 January 2006"), p.start.In(loc).Format("15:04"), p.end.In(loc).Format("15:04"),
+				p.timeZone, where, strings.TrimRight(baseURL, "/"), appID),
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func applicationContact(tx *gorm.DB, appID int64) (*Candidate, *Position, error) {
@@ -343,6 +379,25 @@ func takeSeat(tx *gorm.DB, d *AssessmentDay, now time.Time) error {
 	return nil
 }
 
+// takeSeatOrHeldOffer books a seat on a locked day for an application: the
+// seat held for its open waitlist offer when it has one (already counted),
+// a free seat otherwise. Any wait for the same day ends.
+func (s *Store) takeSeatOrHeldOffer(tx *gorm.DB, d *AssessmentDay, appID int64) error {
+	now := s.Now()
+	res := tx.Exec("UPDATE assessment_waitlist SET status = ?, updated_at = ? WHERE day_id = ? AND application_id = ? AND status = ?",
+		WaitAccepted, now, d.ID, appID, WaitOffered)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		if err := takeSeat(tx, d, now); err != nil {
+			return err
+		}
+	}
+	return tx.Exec("UPDATE assessment_waitlist SET status = ?, updated_at = ? WHERE day_id = ? AND application_id = ? AND status = ?",
+		WaitLeft, now, d.ID, appID, WaitWaiting).Error
+}
+
 // releaseSeat ends a booking, gives its seat back and offers it to the waitlist.
 func (s *Store) releaseSeat(tx *gorm.DB, b *AssessmentBooking, status string) error {
 	now := s.Now()
@@ -433,16 +488,11 @@ func (s *Store) BookSeat(ctx context.Context, actor Actor, appID, dayID int64, b
 		if err := s.expireOffers(tx, d); err != nil {
 			return err
 		}
-		if err := takeSeat(tx, d, s.Now()); err != nil {
+		if err := s.takeSeatOrHeldOffer(tx, d, app.ID); err != nil {
 			return err
 		}
 		booking = &AssessmentBooking{DayID: d.ID, ApplicationID: app.ID, Status: BookingBooked, Attendance: "unknown", Result: "none"}
 		if err := tx.Omit("Day").Create(booking).Error; err != nil {
-			return err
-		}
-		// A seat booked directly ends any wait for the same day.
-		if err := tx.Exec("UPDATE assessment_waitlist SET status = ?, updated_at = ? WHERE day_id = ? AND application_id = ? AND status = ?",
-			WaitLeft, s.Now(), d.ID, app.ID, WaitWaiting).Error; err != nil {
 			return err
 		}
 		return s.confirmBooking(tx, actor, app, d, booking, "assessment_booking.booked", baseURL)
@@ -502,7 +552,7 @@ func (s *Store) RescheduleSeat(ctx context.Context, actor Actor, appID, newDayID
 		if err := s.expireOffers(tx, newDay); err != nil {
 			return err
 		}
-		if err := takeSeat(tx, newDay, s.Now()); err != nil {
+		if err := s.takeSeatOrHeldOffer(tx, newDay, app.ID); err != nil {
 			return err
 		}
 		if err := s.releaseSeat(tx, old, BookingRescheduled); err != nil {
@@ -723,6 +773,9 @@ type CandidateAssessment struct {
 	Days        []AssessmentDay // upcoming scheduled days for the position, soonest first
 	Waitlist    []WaitlistEntry // live entries, with Day
 	Past        []AssessmentBooking
+	// EarlierBookings counts the application's bookings before the current
+	// one: the calendar event's sequence number.
+	EarlierBookings int
 }
 
 // GetCandidateAssessment loads the candidate's assessment page for one of their applications.
@@ -755,6 +808,13 @@ func (s *Store) GetCandidateAssessment(ctx context.Context, candidateID, appID i
 	}
 	if err := db.Preload("Day").Where("application_id = ? AND status <> ?", appID, BookingBooked).Order("id DESC").Limit(10).Find(&ca.Past).Error; err != nil {
 		return nil, err
+	}
+	if ca.Booking != nil {
+		var n int64
+		if err := db.Model(&AssessmentBooking{}).Where("application_id = ? AND id < ?", appID, ca.Booking.ID).Count(&n).Error; err != nil {
+			return nil, err
+		}
+		ca.EarlierBookings = int(n)
 	}
 	return &ca, nil
 }
@@ -984,4 +1044,50 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// releaseAssessmentSeats gives up an application's seat on a day that has not
+// started and its place on any waitlist: called when the application is
+// rejected, withdrawn or moves to another stage, so the seat can go to
+// someone who still needs it.
+func (s *Store) releaseAssessmentSeats(tx *gorm.DB, appID int64) error {
+	now := s.Now()
+	b, err := activeBooking(tx, appID)
+	if err != nil {
+		return err
+	}
+	if b != nil {
+		var d AssessmentDay
+		if err := tx.First(&d, b.DayID).Error; err != nil {
+			return err
+		}
+		if d.StartsAt.After(now) {
+			if err := s.releaseSeat(tx, b, BookingCancelled); err != nil {
+				return err
+			}
+		}
+	}
+	var offered []WaitlistEntry
+	if err := tx.Where("application_id = ? AND status IN ?", appID, []string{WaitWaiting, WaitOffered}).Find(&offered).Error; err != nil {
+		return err
+	}
+	for _, w := range offered {
+		d, err := lockDay(tx, w.DayID)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&WaitlistEntry{}).Where("id = ?", w.ID).Updates(map[string]any{"status": WaitLeft, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		if w.Status == WaitOffered {
+			if err := tx.Exec("UPDATE assessment_days SET seats_taken = seats_taken - 1, updated_at = ? WHERE id = ?", now, d.ID).Error; err != nil {
+				return err
+			}
+			d.SeatsTaken--
+			if err := s.offerFreeSeats(tx, d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -222,14 +223,14 @@ func TestCapacityRules(t *testing.T) {
 	}
 	in := models.AssessmentDayInput{Title: d.Title, Date: "2026-12-10", StartTime: "09:00", EndTime: "15:00", TimeZone: "UTC",
 		LocationAddress: "HQ", Capacity: "1", PositionIDs: d.PositionIDs}
-	if err := f.store.UpdateAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, in); models.FieldErrors(err)["capacity"] == "" {
+	if err := f.store.UpdateAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, in, "http://x"); models.FieldErrors(err)["capacity"] == "" {
 		t.Fatalf("lowering below bookings: %v", err)
 	}
 	if err := f.store.DB().Exec("UPDATE assessment_days SET capacity = 1 WHERE id = ?", f.dayID).Error; err == nil {
 		t.Fatal("the database accepted a capacity below the seats taken")
 	}
 	in.Capacity = "3"
-	if err := f.store.UpdateAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, in); err != nil {
+	if err := f.store.UpdateAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, in, "http://x"); err != nil {
 		t.Fatal(err)
 	}
 	if taken, _, booked, offered := f.seats(t, f.dayID); taken != 3 || booked != 2 || offered != 1 {
@@ -282,5 +283,86 @@ func TestCancelDayFreesEveryoneAndTellsThem(t *testing.T) {
 	}
 	if _, err := f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID, "http://x"); !errors.Is(err, models.ErrDayCancelled) {
 		t.Fatalf("booking a cancelled day: %v", err)
+	}
+}
+
+func TestBookingWhileHoldingAnOfferUsesTheHeldSeat(t *testing.T) {
+	f := newAssessmentFixture(t, 3, 1)
+	ctx := context.Background()
+	f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID, "http://x")
+	if err := f.store.JoinWaitlist(ctx, f.candidates[1], f.apps[1], f.dayID); err != nil {
+		t.Fatal(err)
+	}
+	// Raising the capacity by two offers one seat to the waitlist and leaves one free.
+	d, _ := f.store.GetAssessmentDay(ctx, staffActor(f.recruiter), f.dayID)
+	in := models.AssessmentDayInput{Title: d.Title, Date: "2026-12-10", StartTime: "09:00", EndTime: "15:00", TimeZone: "UTC",
+		LocationAddress: "HQ", Capacity: "3", PositionIDs: d.PositionIDs}
+	if err := f.store.UpdateAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, in, "http://x"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.BookSeat(ctx, f.candidates[1], f.apps[1], f.dayID, "http://x"); err != nil {
+		t.Fatal(err)
+	}
+	if taken, _, booked, offered := f.seats(t, f.dayID); taken != 2 || booked != 2 || offered != 0 {
+		t.Fatalf("taken %d booked %d offered %d; the held seat should have been used", taken, booked, offered)
+	}
+}
+
+func TestLeavingTheAssessmentReleasesTheSeat(t *testing.T) {
+	f := newAssessmentFixture(t, 3, 1)
+	ctx := context.Background()
+	f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID, "http://x")
+	f.store.JoinWaitlist(ctx, f.candidates[1], f.apps[1], f.dayID)
+	if err := f.store.ChangeStatus(ctx, staffActor(f.recruiter), f.apps[0], models.StatusRejected, "Not a fit for the role"); err != nil {
+		t.Fatal(err)
+	}
+	if taken, _, booked, offered := f.seats(t, f.dayID); taken != 1 || booked != 0 || offered != 1 {
+		t.Fatalf("after rejection: taken %d booked %d offered %d; the seat should pass to the waitlist", taken, booked, offered)
+	}
+	// Moving the offered candidate on to another stage gives up the held seat too.
+	if err := f.store.MoveStage(ctx, staffActor(f.recruiter), f.apps[1], models.StageHRRound, ""); err != nil {
+		t.Fatal(err)
+	}
+	if taken, _, _, _ := f.seats(t, f.dayID); taken != 0 {
+		t.Fatalf("after moving on: %d seats still taken", taken)
+	}
+}
+
+func TestChangingADayTellsItsCandidates(t *testing.T) {
+	f := newAssessmentFixture(t, 2, 5)
+	ctx := context.Background()
+	f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID, "http://x")
+	f.store.BookSeat(ctx, f.candidates[1], f.apps[1], f.dayID, "http://x")
+	d, _ := f.store.GetAssessmentDay(ctx, staffActor(f.recruiter), f.dayID)
+	msgs := count(t, f.store, "outbox_messages")
+	in := models.AssessmentDayInput{Title: d.Title, Date: "2026-12-10", StartTime: "09:00", EndTime: "15:00", TimeZone: "UTC",
+		LocationAddress: "HQ", Capacity: "6", PositionIDs: d.PositionIDs}
+	if err := f.store.UpdateAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, in, "http://x"); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(t, f.store, "outbox_messages"); got != msgs {
+		t.Fatalf("a capacity change sent %d messages", got-msgs)
+	}
+	in.StartTime = "10:00"
+	if err := f.store.UpdateAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, in, "http://x"); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(t, f.store, "outbox_messages"); got != msgs+2 {
+		t.Fatalf("a time change sent %d messages to 2 booked candidates", got-msgs)
+	}
+}
+
+func TestBookingCalendarIsRFC5545(t *testing.T) {
+	start := time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC)
+	d := models.AssessmentDay{Title: "Sales day", StartsAt: start, EndsAt: start.Add(6 * time.Hour), TimeZone: "Europe/London", LocationAddress: "HQ, London", Status: models.DayScheduled}
+	b := models.AssessmentBooking{ID: 9, ApplicationID: 4, Status: models.BookingBooked}
+	ics := models.BookingCalendar(d, b, 2, "Account Executive", "https://jobs.example", start.Add(-48*time.Hour))
+	for _, want := range []string{"BEGIN:VCALENDAR\r\n", "UID:assessment-application-4@nextstep\r\n", "SEQUENCE:2\r\n", "DTSTART:20261210T090000Z\r\n", "DTEND:20261210T150000Z\r\n", "STATUS:CONFIRMED\r\n", "END:VCALENDAR"} {
+		if !strings.Contains(ics, want) {
+			t.Errorf("calendar lacks %q:\n%s", want, ics)
+		}
+	}
+	if strings.Contains(strings.ReplaceAll(ics, "\r\n", ""), "\n") {
+		t.Error("calendar has bare LF line endings")
 	}
 }

@@ -8,16 +8,19 @@ import (
 	ics "github.com/arran4/golang-ical"
 )
 
-// BookingCalendar is the RFC 5545 calendar file for a booked assessment day.
-// Times are written in UTC, which every calendar converts to local time; the
-// UID is stable per booking, and the sequence grows with each change, so a
-// re-import updates the entry instead of duplicating it.
-func BookingCalendar(d AssessmentDay, b AssessmentBooking, positionTitle, baseURL string, now time.Time) string {
+// BookingCalendar is the RFC 5545 calendar file (CRLF line endings) for a
+// booked assessment day. Times are written in UTC, which every calendar
+// converts to local time; the UID is stable per application and the sequence
+// grows with each booking, so importing a rescheduled seat updates the entry
+// instead of adding a second one.
+// sequence counts the application's earlier bookings, so a rescheduled seat
+// replaces the old event in the calendar.
+func BookingCalendar(d AssessmentDay, b AssessmentBooking, sequence int, positionTitle, baseURL string, now time.Time) string {
 	cal := ics.NewCalendarFor("Nextstep")
 	cal.SetMethod(ics.MethodPublish)
-	ev := cal.AddEvent(fmt.Sprintf("assessment-booking-%d@nextstep", b.ID))
+	ev := cal.AddEvent(fmt.Sprintf("assessment-application-%d@nextstep", b.ApplicationID))
 	ev.SetDtStampTime(now.UTC())
-	ev.SetSequence(int(b.UpdatedAt.Sub(b.CreatedAt) / time.Second))
+	ev.SetSequence(sequence)
 	ev.SetStartAt(d.StartsAt.UTC())
 	ev.SetEndAt(d.EndsAt.UTC())
 	ev.SetSummary(fmt.Sprintf("Assessment day: %s (%s)", d.Title, positionTitle))
@@ -46,5 +49,5 @@ func BookingCalendar(d AssessmentDay, b AssessmentBooking, positionTitle, baseUR
 	} else {
 		ev.SetStatus(ics.ObjectStatusConfirmed)
 	}
-	return cal.Serialize()
+	return cal.Serialize(ics.WithNewLineWindows)
 }

@@ -414,6 +414,11 @@ func (s *Store) MoveStage(ctx context.Context, actor Actor, appID int64, to Stag
 		if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(updates).Error; err != nil {
 			return err
 		}
+		if app.Stage == StageAssessmentDay {
+			if err := s.releaseAssessmentSeats(tx, app.ID); err != nil {
+				return err
+			}
+		}
 		from := app.Stage
 		if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &from, ToStage: to,
 			FromStatus: app.Status, ToStatus: status, ActorStaffID: staffID(actor), Note: note}).Error; err != nil {
@@ -458,6 +463,11 @@ func (s *Store) ChangeStatus(ctx context.Context, actor Actor, appID int64, to S
 		}
 		if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(updates).Error; err != nil {
 			return err
+		}
+		if to == StatusRejected || to == StatusWithdrawn {
+			if err := s.releaseAssessmentSeats(tx, app.ID); err != nil {
+				return err
+			}
 		}
 		stage := app.Stage
 		if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &stage, ToStage: stage,

@@ -24,8 +24,8 @@ type AdminAssessmentDaysProps struct {
 // AssessmentDayForm keeps the day form as typed.
 type AssessmentDayForm struct {
 	Title, Date, StartTime, EndTime, TimeZone, LocationAddress, Directions, OnlineURL string
-	Capacity, CutoffHours, Agenda, WhatToBring                                       string
-	PositionIDs                                                                      []int64
+	Capacity, CutoffHours, Agenda, WhatToBring                                        string
+	PositionIDs                                                                       []int64
 }
 
 // Input converts the form for the store, which validates it.

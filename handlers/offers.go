@@ -153,7 +153,11 @@ func (h *Handler) adminCountersign(c echo.Context) error {
 		return h.renderStaffContract(c, id, http.StatusUnprocessableEntity, fe, typed)
 	}
 	if errors.Is(err, models.ErrNotYourTurn) {
-		return h.renderStaffContract(c, id, http.StatusConflict, map[string]string{"form": "The candidate has not signed yet: the employer signs second."}, typed)
+		msg := "The candidate has not signed yet: the employer signs second."
+		if ctr, _, cerr := h.store.StaffContract(c.Request().Context(), actor(c), id); cerr == nil && ctr.Status == models.ContractWrittenForm {
+			msg = "This contract must be signed on paper; it cannot be countersigned here."
+		}
+		return h.renderStaffContract(c, id, http.StatusConflict, map[string]string{"form": msg}, typed)
 	}
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Candidate is a person in the post-interview process.
@@ -366,7 +367,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 // pipeline, and checks that actor may change it.
 func lockApplication(tx *gorm.DB, actor Actor, appID int64) (*Application, error) {
 	var app Application
-	if err := tx.Set("gorm:query_option", "FOR UPDATE").First(&app, appID).Error; err != nil {
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&app, appID).Error; err != nil {
 		return nil, notFound(err)
 	}
 	var pos Position
@@ -466,6 +467,9 @@ func (s *Store) ChangeStatus(ctx context.Context, actor Actor, appID int64, to S
 		}
 		if to == StatusRejected || to == StatusWithdrawn {
 			if err := s.releaseAssessmentSeats(tx, app.ID); err != nil {
+				return err
+			}
+			if err := closeOpenOfferWork(tx, app.ID); err != nil {
 				return err
 			}
 		}
@@ -659,4 +663,16 @@ func (s *Store) GetCandidate(ctx context.Context, id int64) (*Candidate, error) 
 		return nil, notFound(err)
 	}
 	return &c, nil
+}
+
+// closeOpenOfferWork ends what a closed application can no longer answer: an
+// open interest check, an open offer and a contract nobody has signed yet.
+func closeOpenOfferWork(tx *gorm.DB, appID int64) error {
+	if err := tx.Exec("UPDATE interest_checks SET status = 'cancelled' WHERE application_id = ? AND status = 'sent'", appID).Error; err != nil {
+		return err
+	}
+	if err := tx.Exec("UPDATE offers SET status = 'withdrawn', updated_at = now() WHERE application_id = ? AND status = 'open'", appID).Error; err != nil {
+		return err
+	}
+	return tx.Exec("UPDATE contracts SET status = 'void' WHERE application_id = ? AND status = 'awaiting_candidate'", appID).Error
 }

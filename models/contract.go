@@ -188,6 +188,9 @@ func (s *Store) GenerateContract(ctx context.Context, actor Actor, appID, templa
 		if err != nil {
 			return err
 		}
+		if app.Status.Closed() {
+			return Invalid("template_id", "This application is closed.")
+		}
 		var t ContractTemplate
 		if err := tx.First(&t, templateID).Error; err != nil || !t.Active {
 			return Invalid("template_id", "Choose an active contract template.")

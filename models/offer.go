@@ -370,6 +370,12 @@ func (s *Store) SendOffer(ctx context.Context, actor Actor, versionID int64, bas
 		if v.Status != OfferApproved {
 			return Invalid("", "The offer must be approved before it is sent.")
 		}
+		if v.ExpiresOn.Before(dateOnly(s.today())) {
+			return Invalid("expires_on", "This version's expiry date has passed. Change the date (a new draft) and have it approved again.")
+		}
+		if app.Status.Closed() {
+			return Invalid("", "This application is closed.")
+		}
 		now := s.Now()
 		if err := tx.Model(&OfferVersion{}).Where("offer_id = ? AND status = ?", v.OfferID, OfferSent).Update("status", OfferSuperseded).Error; err != nil {
 			return err
@@ -468,7 +474,7 @@ func (s *Store) AcceptJobOffer(ctx context.Context, actor Actor, appID, versionI
 		if v.Status == OfferAccepted {
 			return nil // a repeated click
 		}
-		if offer.Status != "open" {
+		if offer.Status != "open" || app.Status.Closed() {
 			return ErrOfferNotCurrent
 		}
 		if err := v.CanAccept(s.Now(), s.loc); err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // PositionStatus is whether a position still hires.
@@ -130,7 +131,7 @@ func (s *Store) UpdatePosition(ctx context.Context, actor Actor, id int64, in Po
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var p Position
-		if err := tx.Set("gorm:query_option", "FOR UPDATE").First(&p, id).Error; err != nil {
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&p, id).Error; err != nil {
 			return notFound(err)
 		}
 		if err := checkHiringManager(tx, in.HiringManagerID); err != nil {
@@ -178,7 +179,7 @@ func (s *Store) SetPositionStatus(ctx context.Context, actor Actor, id int64, st
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var p Position
-		if err := tx.Set("gorm:query_option", "FOR UPDATE").First(&p, id).Error; err != nil {
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&p, id).Error; err != nil {
 			return notFound(err)
 		}
 		if p.Status == status {

@@ -11,6 +11,7 @@ import (
 	"github.com/alexedwards/argon2id"
 	"github.com/pquerna/otp/totp"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Role is a staff member's role.
@@ -397,7 +398,7 @@ func (s *Store) UpdateStaff(ctx context.Context, actor Actor, userID int64, role
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var u StaffUser
-		if err := tx.Set("gorm:query_option", "FOR UPDATE").First(&u, userID).Error; err != nil {
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&u, userID).Error; err != nil {
 			return notFound(err)
 		}
 		if err := tx.Model(&StaffUser{}).Where("id = ?", userID).Updates(map[string]any{"role": role, "active": active,

@@ -1,0 +1,114 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pquerna/otp/totp"
+
+	"nextstep/models"
+)
+
+func TestTOTPSetupAndSignIn(t *testing.T) {
+	app := newTestApp(t)
+	c := app.newClient()
+	c.loginStaff(recruiterEmail)
+	page := c.get("/admin/account")
+	secret := strings.TrimSpace(page.Doc(t).Find("[data-testid=totp-secret]").Text())
+	if len(secret) < 16 {
+		t.Fatalf("no TOTP secret on the account page: %q", secret)
+	}
+	if res := c.post("/admin/account/totp", url.Values{"code": {"000000"}}); res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("wrong setup code: %d", res.Status)
+	}
+	code, err := totp.GenerateCode(secret, app.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := c.post("/admin/account/totp", url.Values{"code": {code}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("enabling TOTP: %d", res.Status)
+	}
+	if !strings.Contains(c.get("/admin/account").Body, `data-testid="totp-on"`) {
+		t.Fatal("account page does not say two-step sign-in is on")
+	}
+	c.post("/logout", nil)
+
+	// Password alone now leads to the code page, not into the admin panel.
+	c2 := app.newClient()
+	res := c2.post("/staff/login", url.Values{"email": {recruiterEmail}, "password": {models.DemoPassword}})
+	if res.Status != http.StatusSeeOther || res.Location != "/staff/login/totp" {
+		t.Fatalf("password step: %d → %q", res.Status, res.Location)
+	}
+	if res := c2.get("/admin/candidates"); res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Location, "/staff/login") {
+		t.Fatalf("admin reachable before the second factor: %d %q", res.Status, res.Location)
+	}
+	if res := c2.post("/staff/login/totp", url.Values{"code": {"123456"}}); res.Status != http.StatusUnauthorized {
+		t.Fatalf("wrong code: %d", res.Status)
+	}
+	code, _ = totp.GenerateCode(secret, app.Clock.Now())
+	if res := c2.post("/staff/login/totp", url.Values{"code": {code}}); res.Status != http.StatusSeeOther || res.Location != "/admin" {
+		t.Fatalf("right code: %d → %q", res.Status, res.Location)
+	}
+	if res := c2.get("/admin/candidates"); res.Status != http.StatusOK {
+		t.Fatalf("after the second factor: %d", res.Status)
+	}
+}
+
+func TestChangePassword(t *testing.T) {
+	app := newTestApp(t)
+	c := app.newClient()
+	c.loginStaff(recruiterEmail)
+	bad := []struct {
+		form url.Values
+		want string
+	}{
+		{url.Values{"current_password": {"wrong"}, "new_password": {"a-new-long-password"}, "confirm_password": {"a-new-long-password"}}, "current password is not correct"},
+		{url.Values{"current_password": {models.DemoPassword}, "new_password": {"short"}, "confirm_password": {"short"}}, "at least 10"},
+		{url.Values{"current_password": {models.DemoPassword}, "new_password": {"a-new-long-password"}, "confirm_password": {"different-password"}}, "do not match"},
+	}
+	for _, b := range bad {
+		res := c.post("/admin/account/password", b.form)
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, b.want) {
+			t.Errorf("%v: %d, want 422 with %q", b.form, res.Status, b.want)
+		}
+	}
+	res := c.post("/admin/account/password", url.Values{"current_password": {models.DemoPassword}, "new_password": {"a-new-long-password"}, "confirm_password": {"a-new-long-password"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("change password: %d", res.Status)
+	}
+	if _, err := app.Store.Authenticate(context.Background(), recruiterEmail, "a-new-long-password", "203.0.113.1"); err != nil {
+		t.Fatalf("new password does not work: %v", err)
+	}
+}
+
+func TestInvitedStaffSetsPasswordAfterLink(t *testing.T) {
+	app := newTestApp(t)
+	admin := app.newClient()
+	admin.loginStaff(adminEmail)
+	res := admin.post("/admin/staff", url.Values{"name": {"Nina New"}, "email": {"nina@demo.nextstep.test"}, "role": {"interviewer"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("invite: %d %.200s", res.Status, res.Body)
+	}
+	msgs, _, err := app.Store.ListOutbox(context.Background(), "nina@demo.nextstep.test", 1)
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("invitation: %v %v", msgs, err)
+	}
+	link := msgs[0].Body[strings.Index(msgs[0].Body, app.URL):]
+	link = strings.TrimPrefix(strings.Fields(link)[0], app.URL)
+	nina := app.newClient()
+	nina.get(link)
+	res = nina.post(link, nil)
+	if res.Status != http.StatusSeeOther || res.Location != "/admin/account" {
+		t.Fatalf("invitation link: %d → %q", res.Status, res.Location)
+	}
+	res = nina.post("/admin/account/password", url.Values{"new_password": {"ninas-own-password"}, "confirm_password": {"ninas-own-password"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("setting the first password: %d %.300s", res.Status, res.Body)
+	}
+	if res := nina.get("/admin/candidates"); res.Status != http.StatusForbidden {
+		t.Fatalf("an interviewer opened the candidate list: %d", res.Status)
+	}
+}

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -110,5 +111,29 @@ func TestInvitedStaffSetsPasswordAfterLink(t *testing.T) {
 	}
 	if res := nina.get("/admin/candidates"); res.Status != http.StatusForbidden {
 		t.Fatalf("an interviewer opened the candidate list: %d", res.Status)
+	}
+}
+
+func TestAdminSendsStaffSignInLink(t *testing.T) {
+	app := newTestApp(t)
+	admin := app.newClient()
+	admin.loginStaff(adminEmail)
+	var recruiterID int64
+	app.Store.DB().Raw("SELECT id FROM staff_users WHERE email = ?", recruiterEmail).Scan(&recruiterID)
+	if res := admin.post(fmt.Sprintf("/admin/staff/%d/link", recruiterID), nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("send link: %d", res.Status)
+	}
+	msgs, _, _ := app.Store.ListOutbox(context.Background(), recruiterEmail, 1)
+	if len(msgs) != 1 || msgs[0].Kind != "staff_sign_in_link" {
+		t.Fatalf("outbox: %+v", msgs)
+	}
+	link := strings.TrimPrefix(strings.Fields(msgs[0].Body[strings.Index(msgs[0].Body, app.URL):])[0], app.URL)
+	rec := app.newClient()
+	if res := rec.post(link, nil); res.Status != http.StatusSeeOther || res.Location != "/admin" {
+		t.Fatalf("using the link: %d → %q", res.Status, res.Location)
+	}
+	// Only admins may send links.
+	if res := rec.post(fmt.Sprintf("/admin/staff/%d/link", recruiterID), nil); res.Status != http.StatusForbidden {
+		t.Fatalf("recruiter sending a link: %d", res.Status)
 	}
 }

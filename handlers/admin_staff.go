@@ -54,6 +54,22 @@ func (h *Handler) adminStaffUpdate(c echo.Context) error {
 	return redirect(c, "/admin/staff")
 }
 
+func (h *Handler) adminStaffLink(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	err = h.store.SendStaffSignInLink(c.Request().Context(), actor(c), id, h.cfg.BaseURL)
+	if fe := models.FieldErrors(err); fe != nil {
+		return h.staffPage(c, http.StatusUnprocessableEntity, views.StaffForm{Role: string(models.RoleInterviewer)}, fe)
+	}
+	if err != nil {
+		return err
+	}
+	h.setFlash(c, "A sign-in link is in the outbox for them.")
+	return redirect(c, "/admin/staff")
+}
+
 func (h *Handler) adminAudit(c echo.Context) error {
 	f := models.AuditFilter{
 		Action:     truncateInput(c.QueryParam("action"), 100),

@@ -322,7 +322,7 @@ func TestBrowserOfferToSignedContract(t *testing.T) {
 	if status := submit(t, cand, "[data-testid=sign-button]"); status != http.StatusOK {
 		t.Fatalf("sign: status %d", status)
 	}
-	if got := text(t, cand, "[data-testid=contract-status]"); got != "Signed by the candidate, waiting for the employer" {
+	if got := text(t, cand, "[data-testid=contract-status]"); got != "You have signed; waiting for our countersignature" {
 		t.Fatalf("contract status after signing = %q", got)
 	}
 

@@ -30,6 +30,7 @@ type Config struct {
 	BodyLimit      string
 	Version        string
 	CompanyName    string // the employer named in contracts
+	ContactEmail   string // shown to candidates for questions
 }
 
 // Handler holds every dependency of the handlers; there are no globals.
@@ -99,6 +100,8 @@ func (h *Handler) layout(c echo.Context, title string) views.Layout {
 		Loc:   h.cfg.Location,
 		Now:   h.clock.Now(),
 		Path:  c.Request().URL.Path,
+
+		ContactEmail: h.cfg.ContactEmail,
 	}
 	if u := currentStaff(c); u != nil {
 		l.Staff = u

@@ -109,6 +109,7 @@ var routeAccess = map[string]access{
 	"GET /admin/outbox":                                           managers,
 	"GET /admin/staff":                                            admins,
 	"POST /admin/staff":                                           admins,
+	"POST /admin/staff/:id/link":                                  admins,
 	"POST /admin/staff/:id":                                       admins,
 	"GET /admin/audit":                                            admins,
 }

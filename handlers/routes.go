@@ -122,6 +122,7 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	staff.GET("/staff", h.adminStaff, admins)
 	staff.POST("/staff", h.adminStaffInvite, admins)
 	staff.POST("/staff/:id", h.adminStaffUpdate, admins)
+	staff.POST("/staff/:id/link", h.adminStaffLink, admins)
 	staff.GET("/audit", h.adminAudit, admins)
 	staff.GET("/contract-templates", h.adminTemplates, admins)
 	staff.GET("/contract-templates/new", h.adminTemplateNew, admins)

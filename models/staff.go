@@ -422,3 +422,31 @@ func notFound(err error) error {
 	}
 	return err
 }
+
+// SendStaffSignInLink puts a one-time sign-in link for a staff member in the
+// outbox: how an admin helps someone who forgot their password.
+func (s *Store) SendStaffSignInLink(ctx context.Context, actor Actor, userID int64, baseURL string) error {
+	if actor.Role != RoleAdmin {
+		return ErrForbidden
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var u StaffUser
+		if err := tx.First(&u, userID).Error; err != nil {
+			return notFound(err)
+		}
+		if !u.Active {
+			return Invalid("role", u.Name+" is deactivated; reactivate them first.")
+		}
+		raw, err := issueLoginToken(tx, LoginSubject{StaffID: u.ID}, s.Now().Add(InvitationLinkTTL))
+		if err != nil {
+			return err
+		}
+		if err := enqueue(tx, OutboxMessage{ToEmail: u.Email, ToName: u.Name, Kind: "staff_sign_in_link", StaffID: &u.ID,
+			Subject: "Your sign-in link for Nextstep",
+			Body: fmt.Sprintf("Hello %s,\n\nAn admin sent you this sign-in link (it works once, within %d days). After signing in you can change your password on your account page:\n\n%s\n",
+				u.Name, int(InvitationLinkTTL.Hours()/24), SignInURL(baseURL, raw))}); err != nil {
+			return err
+		}
+		return audit(tx, actor, "staff.sign_in_link_sent", "staff", u.ID, nil)
+	})
+}

@@ -72,10 +72,10 @@ var catalogue = []Stage{
 		"Read the contract and sign it. We will countersign and send you the final copy."},
 	{StageOnboarding, "Onboarding", "Getting ready to start",
 		"Welcome aboard. A few forms and checks help us prepare for your first day.",
-		"Work through your onboarding checklist before your start date."},
+		"Nothing for now. We will send you what we need from you, and the details of your first day, before you start."},
 	{StageHired, "Hired", "Welcome to the team",
 		"You have joined us. We are glad to have you.",
-		"See your first-day information for where to go and whom to ask for."},
+		"Nothing more to do here. Welcome to the team!"},
 }
 
 // Stages returns the whole catalogue in natural order.

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"nextstep/models"
@@ -70,6 +71,11 @@ func CandidateStage(k models.StageKey) models.Stage {
 	}
 	return s
 }
+
+// sortOptions are the candidate list's sort orders: value and label.
+var sortOptions = [][2]string{{"", "Most recently moved"}, {"name", "Name (A–Z)"}, {"-name", "Name (Z–A)"},
+	{"stage", "Stage (earliest first)"}, {"-stage", "Stage (latest first)"}, {"expected", "Next update due (soonest)"},
+	{"position", "Position"}, {"updated", "Longest in stage"}}
 
 // PageURL is the current list URL with page replaced.
 func PageURL(path string, q url.Values, page int) string {
@@ -257,6 +263,16 @@ func positionStatusVerb(s models.PositionStatus) string {
 	return "Close"
 }
 
+func positionStatusLabel(s models.PositionStatus) string {
+	switch s {
+	case models.PositionOpen:
+		return "Open"
+	case models.PositionFilled:
+		return "Filled"
+	}
+	return "Closed"
+}
+
 func positionAction(id int64) string {
 	if id == 0 {
 		return "/admin/positions"
@@ -271,4 +287,52 @@ func currentPage(current bool) templ.Attributes {
 		return templ.Attributes{"aria-current": "page"}
 	}
 	return templ.Attributes{}
+}
+
+// FirstName is the first word of a name, for a friendly greeting.
+func FirstName(name string) string {
+	if f := strings.Fields(name); len(f) > 0 {
+		return f[0]
+	}
+	return name
+}
+
+// BookedDayAfter reports whether the candidate's booked assessment day comes
+// after t: then the day itself is the next date, not the promised update.
+func BookedDayAfter(a models.CandidateApplication, t time.Time) bool {
+	return a.Booking != nil && a.Booking.Day != nil && a.Booking.Day.StartsAt.After(t)
+}
+
+// WhatToDoNow is the stage's advice, adjusted to what has already happened,
+// so a candidate is never told to do something done or not yet possible.
+func WhatToDoNow(a models.CandidateApplication) string {
+	st := CandidateStage(a.Stage)
+	if a.Status == models.StatusOnHold {
+		return "Nothing for now. We will be in touch as soon as we can move forward."
+	}
+	switch a.Stage {
+	case models.StageAssessmentDay:
+		if a.Booking != nil {
+			return "You are booked. Read the agenda and what to bring before the day; you can still move or cancel your seat until the booking closes."
+		}
+	case models.StageOffer:
+		switch a.JobOffer {
+		case "":
+			return "We are preparing your offer. We will let you know as soon as it is ready to read."
+		case models.OfferAccepted:
+			return "Thank you for accepting. We are preparing your contract."
+		}
+	case models.StageContract:
+		switch a.ContractStatus {
+		case "":
+			return "We are preparing your contract and will let you know when it is ready to sign."
+		case models.ContractAwaitingEmployer:
+			return "You have signed. We will countersign and send you the final copy."
+		case models.ContractWrittenForm:
+			return "We will send you the paper copy to sign."
+		case models.ContractCompleted:
+			return "Your contract is signed by both parties. You can download your copy at any time."
+		}
+	}
+	return st.WhatToDo
 }

@@ -135,6 +135,21 @@ func contractStatusLabel(s string) string {
 	return s
 }
 
+// candidateContractStatus says the contract's state to the candidate, in the second person.
+func candidateContractStatus(s string) string {
+	switch s {
+	case models.ContractAwaitingCandidate:
+		return "Waiting for your signature"
+	case models.ContractAwaitingEmployer:
+		return "You have signed; waiting for our countersignature"
+	case models.ContractCompleted:
+		return "Signed by you and by us"
+	case models.ContractWrittenForm:
+		return "Accepted; to be signed on paper"
+	}
+	return s
+}
+
 func derefStr(s *string) string {
 	if s == nil {
 		return ""
@@ -169,6 +184,15 @@ func interestFor(d *models.CandidateDetail, appID int64) []models.InterestCheck 
 		}
 	}
 	return out
+}
+
+func interestOpen(d *models.CandidateDetail, appID int64) bool {
+	for _, ic := range d.Interest {
+		if ic.ApplicationID == appID && ic.Status == "sent" {
+			return true
+		}
+	}
+	return false
 }
 
 func contractFor(d *models.CandidateDetail, appID int64) *models.Contract {

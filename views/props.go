@@ -23,6 +23,8 @@ type Layout struct {
 	Loc       *time.Location
 	Now       time.Time
 	Path      string
+	// ContactEmail is where candidates write with questions; empty hides it.
+	ContactEmail string
 }
 
 // ErrorProps is the error page.

@@ -33,6 +33,7 @@ type Config struct {
 	LogLevel        string
 	LogFormat       string
 	CompanyName     string
+	ContactEmail    string
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -44,14 +45,15 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	var errs []error
 	cfg := Config{
-		Env:         get("NEXTSTEP_ENV", "development"),
-		DatabaseURL: get("DATABASE_URL", ""),
-		Addr:        get("NEXTSTEP_ADDR", ":8080"),
-		BaseURL:     strings.TrimRight(get("NEXTSTEP_BASE_URL", "http://localhost:8080"), "/"),
-		DataDir:     get("NEXTSTEP_DATA_DIR", ".data"),
-		LogLevel:    get("NEXTSTEP_LOG_LEVEL", "info"),
-		LogFormat:   get("NEXTSTEP_LOG_FORMAT", "text"),
-		CompanyName: get("NEXTSTEP_COMPANY_NAME", "Nextstep Demo Ltd"),
+		Env:          get("NEXTSTEP_ENV", "development"),
+		DatabaseURL:  get("DATABASE_URL", ""),
+		Addr:         get("NEXTSTEP_ADDR", ":8080"),
+		BaseURL:      strings.TrimRight(get("NEXTSTEP_BASE_URL", "http://localhost:8080"), "/"),
+		DataDir:      get("NEXTSTEP_DATA_DIR", ".data"),
+		LogLevel:     get("NEXTSTEP_LOG_LEVEL", "info"),
+		LogFormat:    get("NEXTSTEP_LOG_FORMAT", "text"),
+		CompanyName:  get("NEXTSTEP_COMPANY_NAME", "Nextstep Demo Ltd"),
+		ContactEmail: get("NEXTSTEP_CONTACT_EMAIL", "recruiting@demo.nextstep.test"),
 	}
 	if cfg.Env != "development" && cfg.Env != "production" {
 		errs = append(errs, fmt.Errorf("NEXTSTEP_ENV must be development or production, not %q", cfg.Env))

@@ -231,6 +231,7 @@ func serve(ctx context.Context, cfg Config, store *models.Store, log *slog.Logge
 	e := handlers.New(store, models.SystemClock{}, log, handlers.Config{
 		BaseURL: cfg.BaseURL, SessionSecret: secret, IdleTimeout: cfg.IdleTimeout, AbsoluteTimout: cfg.AbsoluteTimeout,
 		RequireTOTP: cfg.RequireTOTP, Location: cfg.Location, TrustProxy: cfg.TrustProxy, Version: version, CompanyName: cfg.CompanyName,
+		ContactEmail: cfg.ContactEmail,
 	})
 	srv := &http.Server{
 		Addr:              cfg.Addr,

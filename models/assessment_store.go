@@ -452,6 +452,29 @@ func orDash(s string) string {
 	return s
 }
 
+// bookableDay locks a day the application may book now: the application is at
+// the assessment stage, the day serves its position, is scheduled and before
+// its cutoff; lapsed offers on it have been passed on.
+func (s *Store) bookableDay(tx *gorm.DB, app *Application, dayID int64) (*AssessmentDay, error) {
+	if app.Status != StatusActive || app.Stage != StageAssessmentDay {
+		return nil, ErrNotInAssessment
+	}
+	d, err := lockDay(tx, dayID)
+	if err != nil {
+		return nil, err
+	}
+	if !d.Serves(app.PositionID) {
+		return nil, ErrNotFound
+	}
+	if err := d.CanBook(s.Now()); err != nil {
+		return nil, err
+	}
+	if err := s.expireOffers(tx, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
 // BookSeat books a seat on a day for the candidate's application. The
 // application row is locked first, so a double-click waits for the first
 // request and then gets the same booking back; the day row's conditional
@@ -472,20 +495,8 @@ func (s *Store) BookSeat(ctx context.Context, actor Actor, appID, dayID int64, b
 			}
 			return ErrAlreadyBooked
 		}
-		if app.Status != StatusActive || app.Stage != StageAssessmentDay {
-			return ErrNotInAssessment
-		}
-		d, err := lockDay(tx, dayID)
+		d, err := s.bookableDay(tx, app, dayID)
 		if err != nil {
-			return err
-		}
-		if !d.Serves(app.PositionID) {
-			return ErrNotFound
-		}
-		if err := d.CanBook(s.Now()); err != nil {
-			return err
-		}
-		if err := s.expireOffers(tx, d); err != nil {
 			return err
 		}
 		if err := s.takeSeatOrHeldOffer(tx, d, app.ID); err != nil {
@@ -605,20 +616,8 @@ func (s *Store) JoinWaitlist(ctx context.Context, actor Actor, appID, dayID int6
 		if err != nil {
 			return err
 		}
-		if app.Status != StatusActive || app.Stage != StageAssessmentDay {
-			return ErrNotInAssessment
-		}
-		d, err := lockDay(tx, dayID)
+		d, err := s.bookableDay(tx, app, dayID)
 		if err != nil {
-			return err
-		}
-		if !d.Serves(app.PositionID) {
-			return ErrNotFound
-		}
-		if err := d.CanBook(s.Now()); err != nil {
-			return err
-		}
-		if err := s.expireOffers(tx, d); err != nil {
 			return err
 		}
 		if d.SeatsLeft() > 0 {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pquerna/otp/totp"
 
+	"nextstep/handlers"
 	"nextstep/models"
 )
 
@@ -135,5 +136,30 @@ func TestAdminSendsStaffSignInLink(t *testing.T) {
 	// Only admins may send links.
 	if res := rec.post(fmt.Sprintf("/admin/staff/%d/link", recruiterID), nil); res.Status != http.StatusForbidden {
 		t.Fatalf("recruiter sending a link: %d", res.Status)
+	}
+}
+
+func TestRequiredTOTPSendsStaffToSetUpFirst(t *testing.T) {
+	app := newTestAppWith(t, func(c *handlers.Config) { c.RequireTOTP = true })
+	c := app.newClient()
+	c.loginStaff(recruiterEmail)
+	res := c.get("/admin/candidates")
+	if res.Status != http.StatusSeeOther || res.Location != "/admin/account" {
+		t.Fatalf("without a second factor: %d → %q, want the account page", res.Status, res.Location)
+	}
+	page := c.get("/admin/account")
+	if !strings.Contains(page.Body, "requires a second sign-in factor") {
+		t.Fatal("the account page does not explain why")
+	}
+	secret := strings.TrimSpace(page.Doc(t).Find("[data-testid=totp-secret]").Text())
+	code, _ := totp.GenerateCode(secret, app.Clock.Now())
+	if res := c.post("/admin/account/totp", url.Values{"code": {code}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("enabling: %d", res.Status)
+	}
+	if res := c.get("/admin/candidates"); res.Status != http.StatusOK {
+		t.Fatalf("after setting up: %d", res.Status)
+	}
+	if res := c.post("/admin/account/totp/disable", nil); res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("turning a required factor off: %d", res.Status)
 	}
 }

@@ -50,6 +50,12 @@ type testApp struct {
 
 func newTestApp(t *testing.T) *testApp {
 	t.Helper()
+	return newTestAppWith(t, func(*handlers.Config) {})
+}
+
+// newTestAppWith is newTestApp with a change to the HTTP configuration.
+func newTestAppWith(t *testing.T, configure func(*handlers.Config)) *testApp {
+	t.Helper()
 	clock := &fakeClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)} // a Tuesday
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
@@ -64,9 +70,9 @@ func newTestApp(t *testing.T) *testApp {
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()
-	srv.Config.Handler = handlers.New(store, clock, log, handlers.Config{
-		BaseURL: srv.URL, SessionSecret: []byte("test-secret-test-secret-test-secret!"), Location: time.UTC,
-	})
+	cfg := handlers.Config{BaseURL: srv.URL, SessionSecret: []byte("test-secret-test-secret-test-secret!"), Location: time.UTC}
+	configure(&cfg)
+	srv.Config.Handler = handlers.New(store, clock, log, cfg)
 	t.Cleanup(func() {
 		srv.Close()
 		store.Close()

@@ -34,6 +34,9 @@ func (h *Handler) renderAccount(c echo.Context, status int, errs map[string]stri
 		}
 		props.TOTPSecret = secret
 		props.TOTPURL = models.TOTPURL(u.Email, secret)
+		if qr, err := models.TOTPQRCode(props.TOTPURL); err == nil {
+			props.TOTPQR = qr
+		}
 	}
 	return render(c, status, views.AccountPage(props))
 }

@@ -23,6 +23,9 @@ func TestTOTPSetupAndSignIn(t *testing.T) {
 	if len(secret) < 16 {
 		t.Fatalf("no TOTP secret on the account page: %q", secret)
 	}
+	if src, _ := page.Doc(t).Find("[data-testid=totp-qr]").Attr("src"); !strings.HasPrefix(src, "data:image/png;base64,") {
+		t.Fatalf("no QR code image: %.60q", src)
+	}
 	if res := c.post("/admin/account/totp", url.Values{"code": {"000000"}}); res.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("wrong setup code: %d", res.Status)
 	}

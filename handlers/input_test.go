@@ -398,3 +398,25 @@ func TestUnknownAdminPathIs404ForEveryRole(t *testing.T) {
 		}
 	}
 }
+
+func TestControlCharactersAndInvalidUTF8AreRefusedCleanly(t *testing.T) {
+	app := newTestApp(t)
+	c := app.newClient()
+	c.loginStaff(recruiterEmail)
+	before := app.countRows("candidates", "")
+	for _, name := range []string{"Nul\x00Byte", "Bad \xff\xfe UTF-8"} {
+		res := c.post("/admin/candidates", url.Values{"name": {name}, "email": {"nul@example.com"}, "position_id": {"1"}})
+		if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, "cannot store") {
+			t.Errorf("name %q: status %d, want 400 with an explanation", name, res.Status)
+		}
+	}
+	if res := c.get("/admin/candidates?q=%00"); res.Status != http.StatusBadRequest {
+		t.Errorf("search with a NUL byte: %d, want 400", res.Status)
+	}
+	if res := c.get("/admin/candidates?q=%C3%A9lodie"); res.Status != http.StatusOK {
+		t.Errorf("search with an accent: %d, want 200", res.Status)
+	}
+	if got := app.countRows("candidates", ""); got != before {
+		t.Fatalf("%d candidates written", got-before)
+	}
+}

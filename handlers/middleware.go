@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
@@ -213,4 +214,38 @@ func (h *Handler) popFlash(c echo.Context) string {
 		h.log.Error("clearing flash", "err", err)
 	}
 	return msg
+}
+
+// cleanInput refuses query strings and url-encoded forms carrying invalid
+// UTF-8 or NUL bytes, which PostgreSQL cannot store in text: a clear 400
+// instead of a database error. File uploads (multipart) are left alone.
+func cleanInput(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		bad := func(vals map[string][]string) bool {
+			for k, vs := range vals {
+				if !utf8.ValidString(k) || strings.ContainsRune(k, 0) {
+					return true
+				}
+				for _, v := range vs {
+					if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+						return true
+					}
+				}
+			}
+			return false
+		}
+		if bad(r.URL.Query()) {
+			return echo.NewHTTPError(http.StatusBadRequest, "The address contains characters we cannot read. Please check it and try again.")
+		}
+		if r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEApplicationForm) {
+			if err := r.ParseForm(); err != nil {
+				return echo.NewHTTPError(http.StatusBadRequest, "We could not read the form. Please try again.")
+			}
+			if bad(r.PostForm) {
+				return echo.NewHTTPError(http.StatusBadRequest, "The form contains characters we cannot store (such as control characters). Please remove them and try again.")
+			}
+		}
+		return next(c)
+	}
 }

@@ -28,7 +28,7 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	e.GET("/readyz", h.readyz)
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", static.Handler())))
 
-	app := e.Group("", csrfMiddleware(secure), h.loadSession)
+	app := e.Group("", cleanInput, csrfMiddleware(secure), h.loadSession)
 	app.GET("/", h.home)
 
 	// Sign-in for candidates (one-time links) and staff (password + optional TOTP).

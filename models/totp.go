@@ -1,6 +1,9 @@
 package models
 
 import (
+	"bytes"
+	"encoding/base64"
+	"image/png"
 	"net/url"
 
 	"github.com/pquerna/otp"
@@ -24,4 +27,22 @@ func TOTPURL(email, secret string) string {
 	v.Set("secret", secret)
 	v.Set("issuer", "Nextstep")
 	return "otpauth://totp/" + url.PathEscape("Nextstep:"+email) + "?" + v.Encode()
+}
+
+// TOTPQRCode is a PNG data URL of the QR code for an otpauth:// address, for
+// phones to scan instead of typing the key.
+func TOTPQRCode(otpauthURL string) (string, error) {
+	key, err := otp.NewKeyFromURL(otpauthURL)
+	if err != nil {
+		return "", err
+	}
+	img, err := key.Image(220, 220)
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return "", err
+	}
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()), nil
 }

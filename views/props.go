@@ -248,5 +248,6 @@ type AccountProps struct {
 	Errors       map[string]string
 	TOTPSecret   string
 	TOTPURL      string
+	TOTPQR       string // PNG data URL of the QR code
 	TOTPRequired bool
 }

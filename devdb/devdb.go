@@ -93,6 +93,7 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	c.relocateIfUnreachable(ctx)
 	if _, err := os.Stat(filepath.Join(c.Dir, "PG_VERSION")); err != nil {
 		return nil
 	}

@@ -64,6 +64,19 @@ func (h *Handler) signInLinkConsume(c echo.Context) error {
 		return err
 	}
 	if who.StaffID != 0 {
+		u, err := h.store.GetStaff(c.Request().Context(), who.StaffID)
+		if err != nil {
+			return err
+		}
+		if u.TOTPEnabled {
+			// A link replaces the password, never the second factor.
+			sess.Values[keyPendingStaffID] = u.ID
+			sess.Values["next"] = "/admin"
+			if err := sess.Save(c.Request(), c.Response()); err != nil {
+				return err
+			}
+			return redirect(c, "/staff/login/totp")
+		}
 		sess.Values[keyStaffID] = who.StaffID
 	} else {
 		sess.Values[keyCandidateID] = who.CandidateID

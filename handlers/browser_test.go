@@ -345,7 +345,10 @@ func TestBrowserJourneyStaffToCandidate(t *testing.T) {
 	}
 	screenshot(t, staff, "admin-candidate.png")
 
-	// The recruiter reads the invitation in the outbox, filtered to the candidate.
+	// An admin reads the invitation in the outbox, filtered to the candidate
+	// (only admins see the outbox: it holds sign-in links).
+	staff = newBrowser(t)
+	browserLoginStaff(t, staff, app, adminEmail, "/admin/candidates")
 	open(t, staff, app.URL+"/admin/outbox", "#to")
 	fill(t, staff, "to", email)
 	if status := submit(t, staff, `form[action="/admin/outbox"] button[type=submit]`); status != http.StatusOK {

@@ -106,7 +106,7 @@ var routeAccess = map[string]access{
 	"GET /admin/positions/:id/edit":                               managers,
 	"POST /admin/positions/:id":                                   managers,
 	"POST /admin/positions/:id/status":                            managers,
-	"GET /admin/outbox":                                           managers,
+	"GET /admin/outbox":                                           admins,
 	"GET /admin/staff":                                            admins,
 	"POST /admin/staff":                                           admins,
 	"POST /admin/staff/:id/link":                                  admins,

@@ -19,10 +19,11 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	e.Use(h.requestLogger())
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders)
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
-		Limit:   h.cfg.BodyLimit,
-		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/verify" }, // PDFs: limited on the route
-	}))
+	// Forms get the small limit; /verify takes a PDF. Both apply before any
+	// middleware (CSRF among them) reads the body.
+	isVerify := func(c echo.Context) bool { return c.Request().URL.Path == "/verify" }
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: h.cfg.BodyLimit, Skipper: isVerify}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "10M", Skipper: func(c echo.Context) bool { return !isVerify(c) }}))
 
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
@@ -43,7 +44,7 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	app.POST("/staff/login/totp", h.staffTOTP)
 	app.POST("/logout", h.logout)
 	app.GET("/verify", h.verifyForm)
-	app.POST("/verify", h.verifyUpload, middleware.BodyLimit("10M"))
+	app.POST("/verify", h.verifyUpload)
 
 	// Candidate pages.
 	me := app.Group("/me", h.requireCandidate)
@@ -112,7 +113,7 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	staff.GET("/positions/:id/edit", h.adminPositionEdit, managers)
 	staff.POST("/positions/:id", h.adminPositionUpdate, managers)
 	staff.POST("/positions/:id/status", h.adminPositionStatus, managers)
-	staff.GET("/outbox", h.adminOutbox, managers)
+	staff.GET("/outbox", h.adminOutbox, admins) // it shows sign-in links until email delivery exists
 	staff.GET("/assessment-days/new", h.adminAssessmentDayNew, managers)
 	staff.POST("/assessment-days", h.adminAssessmentDayCreate, managers)
 	staff.GET("/assessment-days/:id/edit", h.adminAssessmentDayEdit, managers)

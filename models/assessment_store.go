@@ -1075,10 +1075,14 @@ func (s *Store) releaseAssessmentSeats(tx *gorm.DB, appID int64) error {
 		if err != nil {
 			return err
 		}
-		if err := tx.Model(&WaitlistEntry{}).Where("id = ?", w.ID).Updates(map[string]any{"status": WaitLeft, "updated_at": now}).Error; err != nil {
+		// Read the entry again under the day's lock: an expiry or an offer
+		// may have changed it meanwhile, and the seat count depends on it.
+		var was []string
+		if err := tx.Raw(`UPDATE assessment_waitlist w SET status = ?, updated_at = ? FROM assessment_waitlist old
+			WHERE w.id = old.id AND w.id = ? AND w.status IN ('waiting', 'offered') RETURNING old.status`, WaitLeft, now, w.ID).Scan(&was).Error; err != nil {
 			return err
 		}
-		if w.Status == WaitOffered {
+		if len(was) == 1 && was[0] == WaitOffered && d.Status == DayScheduled {
 			if err := tx.Exec("UPDATE assessment_days SET seats_taken = seats_taken - 1, updated_at = ? WHERE id = ?", now, d.ID).Error; err != nil {
 				return err
 			}

@@ -324,7 +324,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	}
 	nq := db.Preload("Author").Where("candidate_id = ?", candidateID).Order("created_at DESC, id DESC")
 	if actor.Role == RoleHiringManager {
-		nq = nq.Where("application_id IN ?", appIDs)
+		nq = nq.Where("application_id IN ? OR author_staff_id = ?", appIDs, actor.ID)
 	}
 	if err := nq.Find(&d.Notes).Error; err != nil {
 		return nil, err
@@ -674,5 +674,5 @@ func closeOpenOfferWork(tx *gorm.DB, appID int64) error {
 	if err := tx.Exec("UPDATE offers SET status = 'withdrawn', updated_at = now() WHERE application_id = ? AND status = 'open'", appID).Error; err != nil {
 		return err
 	}
-	return tx.Exec("UPDATE contracts SET status = 'void' WHERE application_id = ? AND status = 'awaiting_candidate'", appID).Error
+	return tx.Exec("UPDATE contracts SET status = 'void' WHERE application_id = ? AND status IN ('awaiting_candidate', 'awaiting_employer')", appID).Error
 }

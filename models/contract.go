@@ -318,7 +318,7 @@ func (s *Store) SignAsCandidate(ctx context.Context, actor Actor, appID int64, t
 		if c.CandidateSignedAt != nil {
 			return nil
 		}
-		if c.Status != ContractAwaitingCandidate {
+		if c.Status != ContractAwaitingCandidate || app.Status.Closed() {
 			return ErrNotYourTurn
 		}
 		var n int64
@@ -390,7 +390,7 @@ func (s *Store) Countersign(ctx context.Context, actor Actor, contractID int64, 
 		if c.EmployerSignedAt != nil {
 			return nil
 		}
-		if c.Status != ContractAwaitingEmployer {
+		if c.Status != ContractAwaitingEmployer || app.Status.Closed() {
 			return ErrNotYourTurn
 		}
 		v := &ValidationError{}

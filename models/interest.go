@@ -191,6 +191,12 @@ func (s *Store) WithdrawFromInterestCheck(ctx context.Context, actor Actor, appI
 			ToStatus: StatusWithdrawn, Note: "Candidate withdrew: " + reason}).Error; err != nil {
 			return err
 		}
+		if err := s.releaseAssessmentSeats(tx, appID); err != nil {
+			return err
+		}
+		if err := closeOpenOfferWork(tx, appID); err != nil {
+			return err
+		}
 		return audit(tx, actor, "interest_check.withdrawn", "application", appID, map[string]any{"interest_check_id": ic.ID})
 	})
 }

@@ -246,7 +246,8 @@ func (s *Store) SaveOfferDraft(ctx context.Context, actor Actor, appID int64, in
 		err = tx.Where("offer_id = ?", offer.ID).Order("version DESC").First(&latest).Error
 		switch {
 		case err == nil && (latest.Status == OfferDraft || latest.Status == OfferPendingApproval || latest.Status == OfferApproved):
-			ov.ID, ov.OfferID, ov.Version, ov.CreatedBy, ov.CreatedAt = latest.ID, offer.ID, latest.Version, latest.CreatedBy, latest.CreatedAt
+			// Whoever edits the terms is their author: they may not approve them.
+			ov.ID, ov.OfferID, ov.Version, ov.CreatedBy, ov.CreatedAt = latest.ID, offer.ID, latest.Version, staffID(actor), latest.CreatedAt
 			ov.Status = OfferDraft // any edit needs approval again
 			if err := tx.Model(&OfferVersion{}).Where("id = ?", latest.ID).Select("*").Omit("Approver", "id", "created_at").Updates(&ov).Error; err != nil {
 				return err
@@ -532,6 +533,12 @@ func (s *Store) DeclineJobOffer(ctx context.Context, actor Actor, appID, version
 		stage := app.Stage
 		if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &stage, ToStage: stage, FromStatus: app.Status,
 			ToStatus: StatusWithdrawn, Note: "Offer declined: " + reason}).Error; err != nil {
+			return err
+		}
+		if err := s.releaseAssessmentSeats(tx, app.ID); err != nil {
+			return err
+		}
+		if err := closeOpenOfferWork(tx, app.ID); err != nil {
 			return err
 		}
 		if err := notifyOfferAuthor(tx, v, app, "declined"); err != nil {

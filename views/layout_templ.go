@@ -165,7 +165,7 @@ func staffNav(l Layout) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if l.Staff.Role == models.RoleAdmin || l.Staff.Role == models.RoleRecruiter {
+		if l.Staff.Role == models.RoleAdmin {
 			templ_7745c5c3_Err = navLink(l, "/admin/outbox", "Outbox").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

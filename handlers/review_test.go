@@ -1,0 +1,69 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pquerna/otp/totp"
+)
+
+// Found in review: the outbox holds sign-in links, so only admins read it.
+func TestOnlyAdminsReadTheOutbox(t *testing.T) {
+	app := newTestApp(t)
+	r := app.newClient()
+	r.loginStaff(recruiterEmail)
+	if res := r.get("/admin/outbox"); res.Status != http.StatusForbidden {
+		t.Fatalf("recruiter on the outbox: %d", res.Status)
+	}
+	a := app.newClient()
+	a.loginStaff(adminEmail)
+	if res := a.get("/admin/outbox"); res.Status != http.StatusOK {
+		t.Fatalf("admin on the outbox: %d", res.Status)
+	}
+}
+
+// Found in review: a sign-in link replaces the password, never the second factor.
+func TestStaffSignInLinkStillAsksForTOTP(t *testing.T) {
+	app := newTestApp(t)
+	c := app.newClient()
+	c.loginStaff(recruiterEmail)
+	secret := strings.TrimSpace(c.get("/admin/account").Doc(t).Find("[data-testid=totp-secret]").Text())
+	code, _ := totp.GenerateCode(secret, app.Clock.Now())
+	if res := c.post("/admin/account/totp", url.Values{"code": {code}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("enabling TOTP: %d", res.Status)
+	}
+	link, err := app.Store.IssueSignInLink(context.Background(), recruiterEmail, app.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := app.newClient()
+	res := other.post(strings.TrimPrefix(link, app.URL), nil)
+	if res.Status != http.StatusSeeOther || res.Location != "/staff/login/totp" {
+		t.Fatalf("link for a TOTP user: %d → %q, want the code step", res.Status, res.Location)
+	}
+	if res := other.get("/admin/candidates"); res.Status == http.StatusOK {
+		t.Fatal("signed in without the second factor")
+	}
+}
+
+// Found in review: /verify's upload limit applies before the body is read.
+func TestVerifyRefusesHugeUploads(t *testing.T) {
+	app := newTestApp(t)
+	c := app.newClient()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("_csrf", c.csrf())
+	part, _ := w.CreateFormFile("document", "big.pdf")
+	part.Write(bytes.Repeat([]byte("x"), 11<<20))
+	w.Close()
+	req, _ := http.NewRequest(http.MethodPost, app.URL+"/verify", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	if res := c.do(req); res.Status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("11 MB upload: %d, want 413", res.Status)
+	}
+}

@@ -379,6 +379,15 @@ func takeSeat(tx *gorm.DB, d *AssessmentDay, now time.Time) error {
 	return nil
 }
 
+// createBooking records a seat already taken (or held) for an application.
+func createBooking(tx *gorm.DB, dayID, appID int64) (*AssessmentBooking, error) {
+	b := &AssessmentBooking{DayID: dayID, ApplicationID: appID, Status: BookingBooked, Attendance: "unknown", Result: "none"}
+	if err := tx.Omit("Day").Create(b).Error; err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
 // takeSeatOrHeldOffer books a seat on a locked day for an application: the
 // seat held for its open waitlist offer when it has one (already counted),
 // a free seat otherwise. Any wait for the same day ends.
@@ -502,8 +511,7 @@ func (s *Store) BookSeat(ctx context.Context, actor Actor, appID, dayID int64, b
 		if err := s.takeSeatOrHeldOffer(tx, d, app.ID); err != nil {
 			return err
 		}
-		booking = &AssessmentBooking{DayID: d.ID, ApplicationID: app.ID, Status: BookingBooked, Attendance: "unknown", Result: "none"}
-		if err := tx.Omit("Day").Create(booking).Error; err != nil {
+		if booking, err = createBooking(tx, d.ID, app.ID); err != nil {
 			return err
 		}
 		return s.confirmBooking(tx, actor, app, d, booking, "assessment_booking.booked", baseURL)
@@ -569,8 +577,7 @@ func (s *Store) RescheduleSeat(ctx context.Context, actor Actor, appID, newDayID
 		if err := s.releaseSeat(tx, old, BookingRescheduled); err != nil {
 			return err
 		}
-		booking = &AssessmentBooking{DayID: newDay.ID, ApplicationID: app.ID, Status: BookingBooked, Attendance: "unknown", Result: "none"}
-		if err := tx.Omit("Day").Create(booking).Error; err != nil {
+		if booking, err = createBooking(tx, newDay.ID, app.ID); err != nil {
 			return err
 		}
 		return s.confirmBooking(tx, actor, app, newDay, booking, "assessment_booking.rescheduled", baseURL)
@@ -711,8 +718,7 @@ func (s *Store) AcceptOffer(ctx context.Context, actor Actor, appID, entryID int
 		if err := tx.Model(&WaitlistEntry{}).Where("id = ?", entry.ID).Updates(map[string]any{"status": WaitAccepted, "updated_at": s.Now()}).Error; err != nil {
 			return err
 		}
-		booking = &AssessmentBooking{DayID: d.ID, ApplicationID: app.ID, Status: BookingBooked, Attendance: "unknown", Result: "none"}
-		if err := tx.Omit("Day").Create(booking).Error; err != nil {
+		if booking, err = createBooking(tx, d.ID, app.ID); err != nil {
 			return err
 		}
 		return s.confirmBooking(tx, actor, app, d, booking, "assessment_waitlist.accepted", baseURL)

@@ -676,3 +676,57 @@ func closeOpenOfferWork(tx *gorm.DB, appID int64) error {
 	}
 	return tx.Exec("UPDATE contracts SET status = 'void' WHERE application_id = ? AND status IN ('awaiting_candidate', 'awaiting_employer')", appID).Error
 }
+
+// withdrawByCandidate closes an application the candidate stepped away from
+// (withdrawing, declining the offer) and lets go of everything a closed
+// application can no longer hold: its seat, waitlist places, open interest
+// check, open offer and unsigned contract.
+func (s *Store) withdrawByCandidate(tx *gorm.DB, app *Application, reason, note string) error {
+	if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(map[string]any{
+		"status": StatusWithdrawn, "outcome_reason": reason, "expected_update_at": nil, "updated_at": s.Now()}).Error; err != nil {
+		return err
+	}
+	stage := app.Stage
+	if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &stage, ToStage: stage, FromStatus: app.Status,
+		ToStatus: StatusWithdrawn, Note: note}).Error; err != nil {
+		return err
+	}
+	if err := s.releaseAssessmentSeats(tx, app.ID); err != nil {
+		return err
+	}
+	return closeOpenOfferWork(tx, app.ID)
+}
+
+// WhatToDoNow is the stage's advice, adjusted to what has already happened,
+// so a candidate is never told to do something done or not yet possible.
+func (a CandidateApplication) WhatToDoNow() string {
+	st, _ := LookupStage(a.Stage)
+	if a.Status == StatusOnHold {
+		return "Nothing for now. We will be in touch as soon as we can move forward."
+	}
+	switch a.Stage {
+	case StageAssessmentDay:
+		if a.Booking != nil {
+			return "You are booked. Read the agenda and what to bring before the day; you can still move or cancel your seat until the booking closes."
+		}
+	case StageOffer:
+		switch a.JobOffer {
+		case "":
+			return "We are preparing your offer. We will let you know as soon as it is ready to read."
+		case OfferAccepted:
+			return "Thank you for accepting. We are preparing your contract."
+		}
+	case StageContract:
+		switch a.ContractStatus {
+		case "":
+			return "We are preparing your contract and will let you know when it is ready to sign."
+		case ContractAwaitingEmployer:
+			return "You have signed. We will countersign and send you the final copy."
+		case ContractWrittenForm:
+			return "We will send you the paper copy to sign."
+		case ContractCompleted:
+			return "Your contract is signed by both parties. You can download your copy at any time."
+		}
+	}
+	return st.WhatToDo
+}

@@ -182,19 +182,7 @@ func (s *Store) WithdrawFromInterestCheck(ctx context.Context, actor Actor, appI
 		if err := tx.First(&app, appID).Error; err != nil {
 			return err
 		}
-		if err := tx.Model(&Application{}).Where("id = ?", appID).Updates(map[string]any{
-			"status": StatusWithdrawn, "outcome_reason": nonEmpty(reason, "Withdrew when asked to confirm interest"), "expected_update_at": nil, "updated_at": now}).Error; err != nil {
-			return err
-		}
-		stage := app.Stage
-		if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: appID, FromStage: &stage, ToStage: stage, FromStatus: app.Status,
-			ToStatus: StatusWithdrawn, Note: "Candidate withdrew: " + reason}).Error; err != nil {
-			return err
-		}
-		if err := s.releaseAssessmentSeats(tx, appID); err != nil {
-			return err
-		}
-		if err := closeOpenOfferWork(tx, appID); err != nil {
+		if err := s.withdrawByCandidate(tx, &app, nonEmpty(reason, "Withdrew when asked to confirm interest"), "Candidate withdrew: "+reason); err != nil {
 			return err
 		}
 		return audit(tx, actor, "interest_check.withdrawn", "application", appID, map[string]any{"interest_check_id": ic.ID})

@@ -526,19 +526,7 @@ func (s *Store) DeclineJobOffer(ctx context.Context, actor Actor, appID, version
 		if err := tx.Model(&Offer{}).Where("id = ?", offer.ID).Updates(map[string]any{"status": "declined", "decline_reason": reason, "updated_at": now}).Error; err != nil {
 			return err
 		}
-		if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(map[string]any{
-			"status": StatusWithdrawn, "outcome_reason": nonEmpty(reason, "Declined the offer"), "expected_update_at": nil, "updated_at": now}).Error; err != nil {
-			return err
-		}
-		stage := app.Stage
-		if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &stage, ToStage: stage, FromStatus: app.Status,
-			ToStatus: StatusWithdrawn, Note: "Offer declined: " + reason}).Error; err != nil {
-			return err
-		}
-		if err := s.releaseAssessmentSeats(tx, app.ID); err != nil {
-			return err
-		}
-		if err := closeOpenOfferWork(tx, app.ID); err != nil {
+		if err := s.withdrawByCandidate(tx, app, nonEmpty(reason, "Declined the offer"), "Offer declined: "+reason); err != nil {
 			return err
 		}
 		if err := notifyOfferAuthor(tx, v, app, "declined"); err != nil {

@@ -162,3 +162,33 @@ func TestNormalizeEmail(t *testing.T) {
 		}
 	}
 }
+
+func TestWhatToDoNowFollowsWhatHappened(t *testing.T) {
+	app := func(stage StageKey, status Status) CandidateApplication {
+		return CandidateApplication{Application: Application{Stage: stage, Status: status}}
+	}
+	booked := app(StageAssessmentDay, StatusActive)
+	booked.Booking = &AssessmentBooking{}
+	offerSent := app(StageOffer, StatusActive)
+	offerSent.JobOffer = OfferSent
+	signed := app(StageContract, StatusActive)
+	signed.ContractStatus = ContractAwaitingEmployer
+	tests := []struct {
+		name string
+		a    CandidateApplication
+		want string
+	}{
+		{"assessment, not booked", app(StageAssessmentDay, StatusActive), "Book a seat"},
+		{"assessment, booked", booked, "You are booked"},
+		{"offer not sent yet", app(StageOffer, StatusActive), "preparing your offer"},
+		{"offer sent", offerSent, "Read the offer carefully"},
+		{"contract not ready", app(StageContract, StatusActive), "preparing your contract"},
+		{"contract signed by the candidate", signed, "You have signed"},
+		{"on hold", app(StageHRRound, StatusOnHold), "Nothing for now"},
+	}
+	for _, tt := range tests {
+		if got := tt.a.WhatToDoNow(); !strings.Contains(got, tt.want) {
+			t.Errorf("%s: %q, want it to contain %q", tt.name, got, tt.want)
+		}
+	}
+}

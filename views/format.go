@@ -302,37 +302,3 @@ func FirstName(name string) string {
 func BookedDayAfter(a models.CandidateApplication, t time.Time) bool {
 	return a.Booking != nil && a.Booking.Day != nil && a.Booking.Day.StartsAt.After(t)
 }
-
-// WhatToDoNow is the stage's advice, adjusted to what has already happened,
-// so a candidate is never told to do something done or not yet possible.
-func WhatToDoNow(a models.CandidateApplication) string {
-	st := CandidateStage(a.Stage)
-	if a.Status == models.StatusOnHold {
-		return "Nothing for now. We will be in touch as soon as we can move forward."
-	}
-	switch a.Stage {
-	case models.StageAssessmentDay:
-		if a.Booking != nil {
-			return "You are booked. Read the agenda and what to bring before the day; you can still move or cancel your seat until the booking closes."
-		}
-	case models.StageOffer:
-		switch a.JobOffer {
-		case "":
-			return "We are preparing your offer. We will let you know as soon as it is ready to read."
-		case models.OfferAccepted:
-			return "Thank you for accepting. We are preparing your contract."
-		}
-	case models.StageContract:
-		switch a.ContractStatus {
-		case "":
-			return "We are preparing your contract and will let you know when it is ready to sign."
-		case models.ContractAwaitingEmployer:
-			return "You have signed. We will countersign and send you the final copy."
-		case models.ContractWrittenForm:
-			return "We will send you the paper copy to sign."
-		case models.ContractCompleted:
-			return "Your contract is signed by both parties. You can download your copy at any time."
-		}
-	}
-	return st.WhatToDo
-}

@@ -97,7 +97,7 @@ func TestInvitedStaffSetsPasswordAfterLink(t *testing.T) {
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("invite: %d %.200s", res.Status, res.Body)
 	}
-	msgs, _, err := app.Store.ListOutbox(context.Background(), "nina@demo.nextstep.test", 1)
+	msgs, _, err := app.Store.ListOutbox(context.Background(), models.OutboxFilter{To: "nina@demo.nextstep.test", Page: 1})
 	if err != nil || len(msgs) != 1 {
 		t.Fatalf("invitation: %v %v", msgs, err)
 	}
@@ -127,7 +127,7 @@ func TestAdminSendsStaffSignInLink(t *testing.T) {
 	if res := admin.post(fmt.Sprintf("/admin/staff/%d/link", recruiterID), nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("send link: %d", res.Status)
 	}
-	msgs, _, _ := app.Store.ListOutbox(context.Background(), recruiterEmail, 1)
+	msgs, _, _ := app.Store.ListOutbox(context.Background(), models.OutboxFilter{To: recruiterEmail, Page: 1})
 	if len(msgs) != 1 || msgs[0].Kind != "staff_sign_in_link" {
 		t.Fatalf("outbox: %+v", msgs)
 	}

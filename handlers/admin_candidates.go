@@ -95,7 +95,7 @@ func (h *Handler) adminCandidateCreate(c echo.Context) error {
 	}
 	in := models.CandidateInput{Name: form.Name, Email: form.Email, Phone: form.Phone,
 		PositionID: formInt(form.PositionID), Stage: models.StageKey(form.Stage)}
-	cand, err := h.store.CreateCandidate(c.Request().Context(), actor(c), in, h.cfg.BaseURL)
+	cand, err := h.store.CreateCandidate(c.Request().Context(), actor(c), in)
 	if fe := models.FieldErrors(err); fe != nil {
 		props, perr := h.candidateFormProps(c, form, fe)
 		if perr != nil {
@@ -106,7 +106,7 @@ func (h *Handler) adminCandidateCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.setFlash(c, fmt.Sprintf("%s was added and an invitation with a sign-in link is in the outbox.", cand.Name))
+	h.setFlash(c, h.sentNotice(cand.Name+" was added and invited to their page", "the invitation"))
 	return redirect(c, fmt.Sprintf("/admin/candidates/%d", cand.ID))
 }
 

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -25,14 +24,14 @@ func (h *Handler) adminStaff(c echo.Context) error {
 func (h *Handler) adminStaffInvite(c echo.Context) error {
 	form := views.StaffForm{Name: c.FormValue("name"), Email: c.FormValue("email"), Role: c.FormValue("role")}
 	u, err := h.store.InviteStaff(c.Request().Context(), actor(c),
-		models.StaffInput{Name: form.Name, Email: form.Email, Role: models.Role(form.Role)}, h.cfg.BaseURL)
+		models.StaffInput{Name: form.Name, Email: form.Email, Role: models.Role(form.Role)})
 	if fe := models.FieldErrors(err); fe != nil {
 		return h.staffPage(c, http.StatusUnprocessableEntity, form, fe)
 	}
 	if err != nil {
 		return err
 	}
-	h.setFlash(c, fmt.Sprintf("%s was invited; the invitation is in the outbox.", u.Name))
+	h.setFlash(c, h.sentNotice(u.Name+" was invited", "the invitation"))
 	return redirect(c, "/admin/staff")
 }
 
@@ -59,14 +58,14 @@ func (h *Handler) adminStaffLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = h.store.SendStaffSignInLink(c.Request().Context(), actor(c), id, h.cfg.BaseURL)
+	err = h.store.SendStaffSignInLink(c.Request().Context(), actor(c), id)
 	if fe := models.FieldErrors(err); fe != nil {
 		return h.staffPage(c, http.StatusUnprocessableEntity, views.StaffForm{Role: string(models.RoleInterviewer)}, fe)
 	}
 	if err != nil {
 		return err
 	}
-	h.setFlash(c, "A sign-in link is in the outbox for them.")
+	h.setFlash(c, h.sentNotice("A sign-in link was sent", "it"))
 	return redirect(c, "/admin/staff")
 }
 
@@ -94,15 +93,4 @@ func (h *Handler) adminAudit(c echo.Context) error {
 	return render(c, http.StatusOK, views.AdminAuditPage(views.AdminAuditProps{
 		Layout: h.layout(c, "Audit log"), Entries: entries, Total: total, Actions: actions, Query: c.QueryParams(),
 		Page: f.Page, PageSize: models.AuditPageSize}))
-}
-
-func (h *Handler) adminOutbox(c echo.Context) error {
-	to := truncateInput(c.QueryParam("to"), 254)
-	page := pageParam(c)
-	msgs, total, err := h.store.ListOutbox(c.Request().Context(), to, page)
-	if err != nil {
-		return err
-	}
-	return render(c, http.StatusOK, views.AdminOutboxPage(views.AdminOutboxProps{
-		Layout: h.layout(c, "Outbox"), Messages: msgs, Total: total, To: to, Page: page, PageSize: models.OutboxPageSize, Query: c.QueryParams()}))
 }

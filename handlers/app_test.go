@@ -46,6 +46,7 @@ type testApp struct {
 	Clock  *fakeClock
 	Server *httptest.Server
 	URL    string
+	DSN    string // the test database, for a delivery worker of its own
 }
 
 func newTestApp(t *testing.T) *testApp {
@@ -61,15 +62,16 @@ func newTestAppWith(t *testing.T, configure func(*handlers.Config)) *testApp {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	}
-	store, err := models.Open(context.Background(), devdb.TestDatabaseURL(t, migrator), clock, log, 8)
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Start()
+	dsn := devdb.TestDatabaseURL(t, migrator)
+	store, err := models.Open(context.Background(), dsn, models.Config{Clock: clock, Log: log, MaxConns: 8, BaseURL: srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := store.SeedDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewUnstartedServer(nil)
-	srv.Start()
 	cfg := handlers.Config{BaseURL: srv.URL, SessionSecret: []byte("test-secret-test-secret-test-secret!"), Location: time.UTC}
 	configure(&cfg)
 	srv.Config.Handler = handlers.New(store, clock, log, cfg)
@@ -77,7 +79,7 @@ func newTestAppWith(t *testing.T, configure func(*handlers.Config)) *testApp {
 		srv.Close()
 		store.Close()
 	})
-	return &testApp{t: t, Store: store, Clock: clock, Server: srv, URL: srv.URL}
+	return &testApp{t: t, Store: store, Clock: clock, Server: srv, URL: srv.URL, DSN: dsn}
 }
 
 type testWriter struct{ t *testing.T }
@@ -185,7 +187,7 @@ func (c *client) loginStaff(email string) {
 // loginCandidate signs in through a one-time link, as the candidate would.
 func (c *client) loginCandidate(email string) {
 	c.app.t.Helper()
-	link, err := c.app.Store.IssueSignInLink(context.Background(), email, c.app.URL)
+	link, err := c.app.Store.IssueSignInLink(context.Background(), email)
 	if err != nil {
 		c.app.t.Fatal(err)
 	}

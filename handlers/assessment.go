@@ -85,7 +85,7 @@ func (h *Handler) assessmentAction(c echo.Context, do func(appID int64) error, d
 func (h *Handler) candidateBook(c echo.Context) error {
 	dayID := formInt(c.FormValue("day_id"))
 	return h.assessmentAction(c, func(appID int64) error {
-		_, err := h.store.BookSeat(c.Request().Context(), actor(c), appID, dayID, h.cfg.BaseURL)
+		_, err := h.store.BookSeat(c.Request().Context(), actor(c), appID, dayID)
 		return err
 	}, "Your seat is booked. A confirmation is on its way to your inbox.", "/confirmation")
 }
@@ -93,7 +93,7 @@ func (h *Handler) candidateBook(c echo.Context) error {
 func (h *Handler) candidateReschedule(c echo.Context) error {
 	dayID := formInt(c.FormValue("day_id"))
 	return h.assessmentAction(c, func(appID int64) error {
-		_, err := h.store.RescheduleSeat(c.Request().Context(), actor(c), appID, dayID, h.cfg.BaseURL)
+		_, err := h.store.RescheduleSeat(c.Request().Context(), actor(c), appID, dayID)
 		return err
 	}, "Your seat has moved to the new day. Your previous seat has been released.", "/confirmation")
 }
@@ -117,7 +117,7 @@ func (h *Handler) candidateAcceptOffer(c echo.Context) error {
 		return err
 	}
 	return h.assessmentAction(c, func(appID int64) error {
-		_, err := h.store.AcceptOffer(c.Request().Context(), actor(c), appID, entryID, h.cfg.BaseURL)
+		_, err := h.store.AcceptOffer(c.Request().Context(), actor(c), appID, entryID)
 		return err
 	}, "The seat is yours. A confirmation is on its way to your inbox.", "/confirmation")
 }
@@ -246,7 +246,7 @@ func (h *Handler) adminAssessmentDayUpdate(c echo.Context) error {
 		return err
 	}
 	form := assessmentDayForm(c)
-	err = h.store.UpdateAssessmentDay(c.Request().Context(), actor(c), id, form.Input(), h.cfg.BaseURL)
+	err = h.store.UpdateAssessmentDay(c.Request().Context(), actor(c), id, form.Input())
 	if fe := models.FieldErrors(err); fe != nil {
 		return h.assessmentDayFormPage(c, http.StatusUnprocessableEntity, id, form, fe)
 	}
@@ -263,7 +263,7 @@ func (h *Handler) adminAssessmentDayCancel(c echo.Context) error {
 		return err
 	}
 	reason := truncateInput(c.FormValue("reason"), 2001)
-	err = h.store.CancelAssessmentDay(c.Request().Context(), actor(c), id, reason, h.cfg.BaseURL)
+	err = h.store.CancelAssessmentDay(c.Request().Context(), actor(c), id, reason)
 	if fe := models.FieldErrors(err); fe != nil {
 		return h.renderRoster(c, id, http.StatusUnprocessableEntity, fe)
 	}

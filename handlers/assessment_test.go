@@ -82,7 +82,7 @@ func candidateActor(candidateID int64) models.Actor {
 func (a *testApp) newAssessmentCandidate(name, email, position string) (candidateID, appID int64) {
 	a.t.Helper()
 	c, err := a.Store.CreateCandidate(context.Background(), a.adminActor(), models.CandidateInput{
-		Name: name, Email: email, PositionID: a.positionID(position), Stage: models.StageAssessmentDay}, a.URL)
+		Name: name, Email: email, PositionID: a.positionID(position), Stage: models.StageAssessmentDay})
 	if err != nil {
 		a.t.Fatalf("creating candidate %s: %v", email, err)
 	}
@@ -95,7 +95,7 @@ func (a *testApp) newAssessmentCandidate(name, email, position string) (candidat
 // bookAs books a seat through the store as the candidate would.
 func (a *testApp) bookAs(candidateID, appID, dayID int64) {
 	a.t.Helper()
-	if _, err := a.Store.BookSeat(context.Background(), candidateActor(candidateID), appID, dayID, a.URL); err != nil {
+	if _, err := a.Store.BookSeat(context.Background(), candidateActor(candidateID), appID, dayID); err != nil {
 		a.t.Fatalf("booking day %d for application %d: %v", dayID, appID, err)
 	}
 }
@@ -360,7 +360,7 @@ func TestAssessmentDayCancelNotifiesAndFreesBookings(t *testing.T) {
 	if got := app.dayRow(day1); got.Status != models.DayCancelled || got.SeatsTaken != 0 {
 		t.Fatalf("day after cancel = %+v, want cancelled with 0 seats taken", got)
 	}
-	msgs, _, err := app.Store.ListOutbox(ctx, "", 1)
+	msgs, _, err := app.Store.ListOutbox(ctx, models.OutboxFilter{To: "", Page: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -590,7 +590,7 @@ func TestAssessmentBookingConcurrentLastSeats(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			_, errs[i] = app.Store.BookSeat(context.Background(), candidateActor(r.cand), r.app, day, app.URL)
+			_, errs[i] = app.Store.BookSeat(context.Background(), candidateActor(r.cand), r.app, day)
 		}()
 	}
 	close(start)
@@ -846,7 +846,7 @@ func TestWaitlistOfferExpiresAndPassesOn(t *testing.T) {
 		t.Errorf("offer messages to B = %d, want 1", n)
 	}
 	// Nobody else can take the held seat.
-	if _, err := app.Store.BookSeat(ctx, candidateActor(benID), benApp, day1, app.URL); !errors.Is(err, models.ErrDayFull) {
+	if _, err := app.Store.BookSeat(ctx, candidateActor(benID), benApp, day1); !errors.Is(err, models.ErrDayFull) {
 		t.Fatalf("Ben rebooks the held seat: err = %v, want ErrDayFull", err)
 	}
 

@@ -27,7 +27,7 @@ func (h *Handler) candidateSignInForm(c echo.Context) error {
 
 func (h *Handler) candidateSignInRequest(c echo.Context) error {
 	email := strings.TrimSpace(c.FormValue("email"))
-	err := h.store.RequestCandidateLink(c.Request().Context(), email, h.cfg.BaseURL, c.RealIP())
+	err := h.store.RequestCandidateLink(c.Request().Context(), email, c.RealIP())
 	if fe := models.FieldErrors(err); fe != nil {
 		return render(c, http.StatusUnprocessableEntity, views.CandidateSignInPage(views.CandidateSignInProps{
 			Layout: h.layout(c, "Sign in"), Email: email, Errors: fe}))

@@ -21,7 +21,7 @@ import (
 func benchApp(b *testing.B, extra int) (http.Handler, *models.Store) {
 	b.Helper()
 	ctx := context.Background()
-	store, err := models.Open(ctx, devdb.TestDatabaseURL(b, migrator), models.SystemClock{}, nil, 8)
+	store, err := models.Open(ctx, devdb.TestDatabaseURL(b, migrator), models.Config{MaxConns: 8, BaseURL: "http://bench"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func benchApp(b *testing.B, extra int) (http.Handler, *models.Store) {
 // benchSessionCookie signs in through the real form and returns the session cookie.
 func benchSessionCookie(b *testing.B, h http.Handler, store *models.Store, email string) []*http.Cookie {
 	b.Helper()
-	link, err := store.IssueSignInLink(context.Background(), email, "http://bench")
+	link, err := store.IssueSignInLink(context.Background(), email)
 	if err != nil {
 		b.Fatal(err)
 	}

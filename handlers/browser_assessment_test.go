@@ -75,7 +75,7 @@ func TestBrowserAssessmentBookRescheduleCancel(t *testing.T) {
 	day1, day2 := app.assessmentDayID(assessSalesDay1), app.assessmentDayID(assessSalesDay2)
 	benApp := app.applicationID(assessBen)
 	base := assessmentPath(benApp)
-	link, err := app.Store.IssueSignInLink(context.Background(), assessBen, app.URL)
+	link, err := app.Store.IssueSignInLink(context.Background(), assessBen)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func TestBrowserAssessmentWaitlistOffer(t *testing.T) {
 		t.Fatalf("day 1 is %+v, want full at 1 of 1", got)
 	}
 
-	link, err := app.Store.IssueSignInLink(ctx, assessBen, app.URL)
+	link, err := app.Store.IssueSignInLink(ctx, assessBen)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -169,7 +169,7 @@ func TestBrowserOfferToSignedContract(t *testing.T) {
 
 	// Daniel signs in with a one-time link and answers.
 	cand := newBrowser(t)
-	link, err := app.Store.IssueSignInLink(context.Background(), danielEmail, app.URL)
+	link, err := app.Store.IssueSignInLink(context.Background(), danielEmail)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -426,7 +426,7 @@ func TestBrowserCandidateSignInByEmail(t *testing.T) {
 	app := newTestApp(t)
 	const email = "amelia.hart@example.com"
 	ctx := context.Background()
-	_, before, err := app.Store.ListOutbox(ctx, email, 1)
+	_, before, err := app.Store.ListOutbox(ctx, models.OutboxFilter{To: email, Page: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -442,7 +442,7 @@ func TestBrowserCandidateSignInByEmail(t *testing.T) {
 		t.Fatalf("after asking for a link the browser is on %s, want /signin/sent", got)
 	}
 
-	msgs, after, err := app.Store.ListOutbox(ctx, email, 1)
+	msgs, after, err := app.Store.ListOutbox(ctx, models.OutboxFilter{To: email, Page: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -528,7 +528,7 @@ func TestBrowserValidationKeepsInput(t *testing.T) {
 func TestBrowserMobileWidth(t *testing.T) {
 	app := newTestApp(t)
 	const email = "ben.okafor@example.com"
-	link, err := app.Store.IssueSignInLink(context.Background(), email, app.URL)
+	link, err := app.Store.IssueSignInLink(context.Background(), email)
 	if err != nil {
 		t.Fatal(err)
 	}

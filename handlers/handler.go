@@ -31,6 +31,7 @@ type Config struct {
 	Version        string
 	CompanyName    string // the employer named in contracts
 	ContactEmail   string // shown to candidates for questions
+	EmailEnabled   bool   // an SMTP server is configured: pages may promise email
 }
 
 // Handler holds every dependency of the handlers; there are no globals.
@@ -102,6 +103,7 @@ func (h *Handler) layout(c echo.Context, title string) views.Layout {
 		Path:  c.Request().URL.Path,
 
 		ContactEmail: h.cfg.ContactEmail,
+		EmailEnabled: h.cfg.EmailEnabled,
 	}
 	if u := currentStaff(c); u != nil {
 		l.Staff = u
@@ -111,6 +113,15 @@ func (h *Handler) layout(c echo.Context, title string) views.Layout {
 	}
 	l.Flash = h.popFlash(c)
 	return l
+}
+
+// sentNotice tells staff what happened to a message they caused, honestly:
+// emailed when email is configured, otherwise waiting in the outbox.
+func (h *Handler) sentNotice(what, message string) string {
+	if h.cfg.EmailEnabled {
+		return what + "; " + message + " is on its way by email."
+	}
+	return what + "; " + message + " is in the outbox (email delivery is not configured)."
 }
 
 // actor describes the signed-in user for the audit log.

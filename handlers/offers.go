@@ -60,7 +60,7 @@ func (h *Handler) adminInterestCheck(c echo.Context) error {
 	questions := strings.Split(c.FormValue("questions"), "\n")
 	form := views.CandidateActionForm{Action: "interest", Note: msg, Reason: c.FormValue("questions")}
 	return h.staffAppAction(c, form, func(appID int64) error {
-		_, err := h.store.SendInterestCheck(c.Request().Context(), actor(c), appID, msg, questions, h.cfg.BaseURL)
+		_, err := h.store.SendInterestCheck(c.Request().Context(), actor(c), appID, msg, questions)
 		return err
 	}, "Interest check sent. The candidate's answers will appear here.")
 }
@@ -95,7 +95,7 @@ func (h *Handler) adminOfferApprove(c echo.Context) error {
 
 func (h *Handler) adminOfferSend(c echo.Context) error {
 	return h.staffAppAction(c, views.CandidateActionForm{Action: "offer-version"}, func(id int64) error {
-		return h.store.SendOffer(c.Request().Context(), actor(c), id, h.cfg.BaseURL)
+		return h.store.SendOffer(c.Request().Context(), actor(c), id)
 	}, "Offer sent to the candidate.")
 }
 
@@ -116,7 +116,7 @@ func (h *Handler) adminOfferAnswer(c echo.Context) error {
 func (h *Handler) adminContractGenerate(c echo.Context) error {
 	templateID := formInt(c.FormValue("template_id"))
 	return h.staffAppAction(c, views.CandidateActionForm{Action: "contract"}, func(appID int64) error {
-		_, err := h.store.GenerateContract(c.Request().Context(), actor(c), appID, templateID, h.cfg.CompanyName, h.cfg.BaseURL)
+		_, err := h.store.GenerateContract(c.Request().Context(), actor(c), appID, templateID)
 		return err
 	}, "Contract generated and sent to the candidate for signature.")
 }
@@ -148,7 +148,7 @@ func (h *Handler) adminCountersign(c echo.Context) error {
 		return err
 	}
 	typed := c.FormValue("signed_name")
-	err = h.store.Countersign(c.Request().Context(), actor(c), id, typed, c.FormValue("agree") == "yes", h.cfg.CompanyName, h.cfg.BaseURL)
+	err = h.store.Countersign(c.Request().Context(), actor(c), id, typed, c.FormValue("agree") == "yes")
 	if fe := models.FieldErrors(err); fe != nil {
 		return h.renderStaffContract(c, id, http.StatusUnprocessableEntity, fe, typed)
 	}

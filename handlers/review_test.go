@@ -12,18 +12,35 @@ import (
 	"github.com/pquerna/otp/totp"
 )
 
-// Found in review: the outbox holds sign-in links, so only admins read it.
-func TestOnlyAdminsReadTheOutbox(t *testing.T) {
+// Found in review: the outbox holds sign-in links, so only admins read them;
+// recruiters see the outbox with every sign-in link hidden, and the other
+// roles not at all.
+func TestOnlyAdminsReadSignInLinksInTheOutbox(t *testing.T) {
 	app := newTestApp(t)
-	r := app.newClient()
-	r.loginStaff(recruiterEmail)
-	if res := r.get("/admin/outbox"); res.Status != http.StatusForbidden {
-		t.Fatalf("recruiter on the outbox: %d", res.Status)
+	if err := app.Store.SendStaffSignInLink(context.Background(), app.adminActor(), app.staffID(interviewerEmail)); err != nil {
+		t.Fatal(err)
 	}
 	a := app.newClient()
 	a.loginStaff(adminEmail)
-	if res := a.get("/admin/outbox"); res.Status != http.StatusOK {
-		t.Fatalf("admin on the outbox: %d", res.Status)
+	res := a.get("/admin/outbox")
+	if res.Status != http.StatusOK || !strings.Contains(res.Body, "/signin/") {
+		t.Fatalf("admin on the outbox: %d, link shown: %v", res.Status, strings.Contains(res.Body, "/signin/"))
+	}
+	r := app.newClient()
+	r.loginStaff(recruiterEmail)
+	res = r.get("/admin/outbox")
+	if res.Status != http.StatusOK {
+		t.Fatalf("recruiter on the outbox: %d", res.Status)
+	}
+	if strings.Contains(res.Body, "/signin/") || !strings.Contains(res.Body, "[sign-in link hidden]") {
+		t.Fatal("the recruiter's outbox shows a working sign-in link")
+	}
+	for _, who := range []string{managerEmail, interviewerEmail} {
+		c := app.newClient()
+		c.loginStaff(who)
+		if res := c.get("/admin/outbox"); res.Status != http.StatusForbidden {
+			t.Fatalf("%s on the outbox: %d", who, res.Status)
+		}
 	}
 }
 
@@ -37,7 +54,7 @@ func TestStaffSignInLinkStillAsksForTOTP(t *testing.T) {
 	if res := c.post("/admin/account/totp", url.Values{"code": {code}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("enabling TOTP: %d", res.Status)
 	}
-	link, err := app.Store.IssueSignInLink(context.Background(), recruiterEmail, app.URL)
+	link, err := app.Store.IssueSignInLink(context.Background(), recruiterEmail)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,6 +49,7 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	// Candidate pages.
 	me := app.Group("/me", h.requireCandidate)
 	me.GET("", h.candidateHome)
+	me.GET("/messages", h.candidateMessages)
 	me.GET("/applications/:id", h.candidateApplication)
 	me.GET("/applications/:id/assessment", h.candidateAssessment)
 	me.GET("/applications/:id/assessment/confirmation", h.candidateBookingConfirmation)
@@ -113,7 +114,8 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	staff.GET("/positions/:id/edit", h.adminPositionEdit, managers)
 	staff.POST("/positions/:id", h.adminPositionUpdate, managers)
 	staff.POST("/positions/:id/status", h.adminPositionStatus, managers)
-	staff.GET("/outbox", h.adminOutbox, admins) // it shows sign-in links until email delivery exists
+	staff.GET("/outbox", h.adminOutbox, managers) // recruiters see it with sign-in links hidden
+	staff.POST("/messages/:id/retry", h.adminMessageRetry, managers)
 	staff.GET("/assessment-days/new", h.adminAssessmentDayNew, managers)
 	staff.POST("/assessment-days", h.adminAssessmentDayCreate, managers)
 	staff.GET("/assessment-days/:id/edit", h.adminAssessmentDayEdit, managers)
@@ -125,6 +127,10 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	staff.POST("/staff/:id", h.adminStaffUpdate, admins)
 	staff.POST("/staff/:id/link", h.adminStaffLink, admins)
 	staff.GET("/audit", h.adminAudit, admins)
+	staff.GET("/message-templates", h.adminMessageTemplates, admins)
+	staff.GET("/message-templates/:kind", h.adminMessageTemplate, admins)
+	staff.POST("/message-templates/:kind", h.adminMessageTemplateSave, admins)
+	staff.POST("/message-templates/:kind/reset", h.adminMessageTemplateReset, admins)
 	staff.GET("/contract-templates", h.adminTemplates, admins)
 	staff.GET("/contract-templates/new", h.adminTemplateNew, admins)
 	staff.POST("/contract-templates", h.adminTemplateSave, admins)

@@ -410,7 +410,7 @@ func (c *client) jarHas(name string) (string, bool) {
 
 func issuePath(t *testing.T, app *testApp, email string) string {
 	t.Helper()
-	link, err := app.Store.IssueSignInLink(context.Background(), email, app.URL)
+	link, err := app.Store.IssueSignInLink(context.Background(), email)
 	if err != nil {
 		t.Fatal(err)
 	}

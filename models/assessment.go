@@ -78,6 +78,18 @@ type AssessmentDay struct {
 // TableName binds the struct to its table.
 func (AssessmentDay) TableName() string { return "assessment_days" }
 
+// Where is the day's address and online link, as one line.
+func (d AssessmentDay) Where() string {
+	where := d.LocationAddress
+	if d.OnlineURL != "" {
+		if where != "" {
+			where += " / "
+		}
+		where += d.OnlineURL
+	}
+	return where
+}
+
 // SeatsLeft is how many seats can still be booked.
 func (d AssessmentDay) SeatsLeft() int { return max(d.Capacity-d.SeatsTaken, 0) }
 

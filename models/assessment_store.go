@@ -3,9 +3,7 @@ package models
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -110,7 +108,7 @@ func writeDayPositions(tx *gorm.DB, dayID int64, positions []int64) error {
 // UpdateAssessmentDay edits a day. Lowering the capacity below the seats
 // already taken is refused (and the database CHECK backs that); raising it
 // offers the new seats to the waitlist.
-func (s *Store) UpdateAssessmentDay(ctx context.Context, actor Actor, id int64, in AssessmentDayInput, baseURL string) error {
+func (s *Store) UpdateAssessmentDay(ctx context.Context, actor Actor, id int64, in AssessmentDayInput) error {
 	if !actor.Role.ManagesPositions() {
 		return ErrForbidden
 	}
@@ -144,7 +142,7 @@ func (s *Store) UpdateAssessmentDay(ctx context.Context, actor Actor, id int64, 
 			return err
 		}
 		if !p.start.Equal(d.StartsAt) || !p.end.Equal(d.EndsAt) || p.address != d.LocationAddress || p.onlineURL != d.OnlineURL {
-			if err := s.notifyDayChanged(tx, d, p, baseURL); err != nil {
+			if err := s.notifyDayChanged(tx, d, p); err != nil {
 				return err
 			}
 		}
@@ -161,7 +159,7 @@ func (s *Store) UpdateAssessmentDay(ctx context.Context, actor Actor, id int64, 
 
 // CancelAssessmentDay cancels a day, frees every seat, closes its waitlist and
 // tells each booked and waitlisted candidate, in one transaction.
-func (s *Store) CancelAssessmentDay(ctx context.Context, actor Actor, id int64, reason string, baseURL string) error {
+func (s *Store) CancelAssessmentDay(ctx context.Context, actor Actor, id int64, reason string) error {
 	if !actor.Role.ManagesPositions() {
 		return ErrForbidden
 	}
@@ -196,14 +194,7 @@ func (s *Store) CancelAssessmentDay(ctx context.Context, actor Actor, id int64, 
 			if err != nil {
 				return err
 			}
-			body := fmt.Sprintf("Hello %s,\n\nWe are sorry: the assessment day \"%s\" on %s has been cancelled.",
-				c.Name, d.Title, d.StartsAt.In(d.Location()).Format("Monday 2 January 2006"))
-			if reason != "" {
-				body += "\n\nReason: " + reason
-			}
-			body += fmt.Sprintf("\n\nYour place has been released, so you can choose another day for %s on your page:\n%s/me\n", pos.Title, baseURL)
-			if err := enqueue(tx, OutboxMessage{ToEmail: c.Email, ToName: c.Name, Kind: "assessment_day_cancelled", CandidateID: &c.ID,
-				Subject: "Assessment day cancelled: " + d.Title, Body: body}); err != nil {
+			if err := s.send(tx, assessmentDayCancelledMail(s.urls(), c, pos, d, reason, appID)); err != nil {
 				return err
 			}
 		}
@@ -214,28 +205,18 @@ func (s *Store) CancelAssessmentDay(ctx context.Context, actor Actor, id int64, 
 
 // notifyDayChanged tells everyone holding a seat (booked or offered) that the
 // day's time or place changed.
-func (s *Store) notifyDayChanged(tx *gorm.DB, old *AssessmentDay, p parsedDay, baseURL string) error {
+func (s *Store) notifyDayChanged(tx *gorm.DB, old *AssessmentDay, p parsedDay) error {
 	var appIDs []int64
 	if err := tx.Raw(`SELECT application_id FROM assessment_bookings WHERE day_id = ? AND status = 'booked'
 		UNION SELECT application_id FROM assessment_waitlist WHERE day_id = ? AND status = 'offered'`, old.ID, old.ID).Scan(&appIDs).Error; err != nil {
 		return err
-	}
-	loc, _ := time.LoadLocation(p.timeZone)
-	where := p.address
-	if p.onlineURL != "" {
-		where = strings.TrimSpace(where + " " + p.onlineURL)
 	}
 	for _, appID := range appIDs {
 		c, _, err := applicationContact(tx, appID)
 		if err != nil {
 			return err
 		}
-		if err := enqueue(tx, OutboxMessage{ToEmail: c.Email, ToName: c.Name, Kind: "assessment_day_changed", CandidateID: &c.ID,
-			Subject: "Changed: " + p.title,
-			Body: fmt.Sprintf("Hello %s,\n\nThe assessment day \"%s\" has changed. It now takes place on %s, %s–%s (%s), at %s.\n\nIf the new time does not suit you, you can move or cancel your seat on your page:\n%s/me/applications/%d/assessment\n",
-				c.Name, p.title, p.start.In(loc).Format("Monday 2 January 2006"), p.start.In(loc).Format("15:04"), p.end.In(loc).Format("15:04"),
-				p.timeZone, where, strings.TrimRight(baseURL, "/"), appID),
-		}); err != nil {
+		if err := s.send(tx, assessmentDayChangedMail(s.urls(), c, old, p, appID)); err != nil {
 			return err
 		}
 	}
@@ -292,11 +273,7 @@ func (s *Store) offerFreeSeats(tx *gorm.DB, d *AssessmentDay) error {
 		if err != nil {
 			return err
 		}
-		if err := enqueue(tx, OutboxMessage{ToEmail: c.Email, ToName: c.Name, Kind: "assessment_seat_offered", CandidateID: &c.ID,
-			Subject: "A seat has opened up: " + d.Title,
-			Body: fmt.Sprintf("Hello %s,\n\nGood news: a seat has opened up on the assessment day \"%s\" on %s. We are holding it for you until %s.\n\nSign in to your page to accept it.\n",
-				c.Name, d.Title, d.StartsAt.In(d.Location()).Format("Monday 2 January, 15:04 MST"), exp.In(d.Location()).Format("Monday 2 January, 15:04 MST")),
-		}); err != nil {
+		if err := s.send(tx, assessmentSeatOfferedMail(s.urls(), c, d, exp, app.ID)); err != nil {
 			return err
 		}
 		if err := audit(tx, SystemActor("waitlist"), "assessment_waitlist.offered", "assessment_day", d.ID, map[string]any{"application_id": app.ID, "expires_at": exp}); err != nil {
@@ -430,25 +407,12 @@ func (s *Store) releaseSeat(tx *gorm.DB, b *AssessmentBooking, status string) er
 	return s.offerFreeSeats(tx, d)
 }
 
-func (s *Store) confirmBooking(tx *gorm.DB, actor Actor, app *Application, d *AssessmentDay, b *AssessmentBooking, action string, baseURL string) error {
+func (s *Store) confirmBooking(tx *gorm.DB, actor Actor, app *Application, d *AssessmentDay, b *AssessmentBooking, action string) error {
 	c, pos, err := applicationContact(tx, app.ID)
 	if err != nil {
 		return err
 	}
-	where := d.LocationAddress
-	if d.OnlineURL != "" {
-		if where != "" {
-			where += " / "
-		}
-		where += d.OnlineURL
-	}
-	loc := d.Location()
-	if err := enqueue(tx, OutboxMessage{ToEmail: c.Email, ToName: c.Name, Kind: "assessment_booked", CandidateID: &c.ID,
-		Subject: "Your seat is booked: " + d.Title,
-		Body: fmt.Sprintf("Hello %s,\n\nYour seat at the assessment day for %s is confirmed.\n\nWhen: %s, %s–%s (%s)\nWhere: %s\n\nWhat to bring: %s\n\nAdd it to your calendar or change your booking on your page:\n%s/me/applications/%d/assessment\n",
-			c.Name, pos.Title, d.StartsAt.In(loc).Format("Monday 2 January 2006"), d.StartsAt.In(loc).Format("15:04"), d.EndsAt.In(loc).Format("15:04"), d.TimeZone,
-			where, orDash(d.WhatToBring), baseURL, app.ID),
-	}); err != nil {
+	if err := s.send(tx, assessmentBookedMail(s.urls(), c, pos, d, app.ID)); err != nil {
 		return err
 	}
 	return audit(tx, actor, action, "assessment_booking", b.ID, map[string]any{"day_id": d.ID, "application_id": app.ID})
@@ -488,7 +452,7 @@ func (s *Store) bookableDay(tx *gorm.DB, app *Application, dayID int64) (*Assess
 // application row is locked first, so a double-click waits for the first
 // request and then gets the same booking back; the day row's conditional
 // update makes overbooking impossible across any number of app instances.
-func (s *Store) BookSeat(ctx context.Context, actor Actor, appID, dayID int64, baseURL string) (*AssessmentBooking, error) {
+func (s *Store) BookSeat(ctx context.Context, actor Actor, appID, dayID int64) (*AssessmentBooking, error) {
 	var booking *AssessmentBooking
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		app, err := candidateApplication(tx, actor.ID, appID)
@@ -514,7 +478,7 @@ func (s *Store) BookSeat(ctx context.Context, actor Actor, appID, dayID int64, b
 		if booking, err = createBooking(tx, d.ID, app.ID); err != nil {
 			return err
 		}
-		return s.confirmBooking(tx, actor, app, d, booking, "assessment_booking.booked", baseURL)
+		return s.confirmBooking(tx, actor, app, d, booking, "assessment_booking.booked")
 	})
 	if err != nil {
 		return nil, err
@@ -524,7 +488,7 @@ func (s *Store) BookSeat(ctx context.Context, actor Actor, appID, dayID int64, b
 
 // RescheduleSeat moves the candidate's booking to another day atomically: the
 // old seat is released only once the new one is secured.
-func (s *Store) RescheduleSeat(ctx context.Context, actor Actor, appID, newDayID int64, baseURL string) (*AssessmentBooking, error) {
+func (s *Store) RescheduleSeat(ctx context.Context, actor Actor, appID, newDayID int64) (*AssessmentBooking, error) {
 	var booking *AssessmentBooking
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		app, err := candidateApplication(tx, actor.ID, appID)
@@ -580,7 +544,7 @@ func (s *Store) RescheduleSeat(ctx context.Context, actor Actor, appID, newDayID
 		if booking, err = createBooking(tx, newDay.ID, app.ID); err != nil {
 			return err
 		}
-		return s.confirmBooking(tx, actor, app, newDay, booking, "assessment_booking.rescheduled", baseURL)
+		return s.confirmBooking(tx, actor, app, newDay, booking, "assessment_booking.rescheduled")
 	})
 	if err != nil {
 		return nil, err
@@ -649,7 +613,7 @@ func (s *Store) JoinWaitlist(ctx context.Context, actor Actor, appID, dayID int6
 
 // AcceptOffer turns a held seat into a booking; a booking on another day is
 // moved, atomically.
-func (s *Store) AcceptOffer(ctx context.Context, actor Actor, appID, entryID int64, baseURL string) (*AssessmentBooking, error) {
+func (s *Store) AcceptOffer(ctx context.Context, actor Actor, appID, entryID int64) (*AssessmentBooking, error) {
 	var booking *AssessmentBooking
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		app, err := candidateApplication(tx, actor.ID, appID)
@@ -721,7 +685,7 @@ func (s *Store) AcceptOffer(ctx context.Context, actor Actor, appID, entryID int
 		if booking, err = createBooking(tx, d.ID, app.ID); err != nil {
 			return err
 		}
-		return s.confirmBooking(tx, actor, app, d, booking, "assessment_waitlist.accepted", baseURL)
+		return s.confirmBooking(tx, actor, app, d, booking, "assessment_waitlist.accepted")
 	})
 	if err != nil {
 		return nil, err

@@ -74,7 +74,7 @@ func TestBookSeatNeverOverbooks(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			_, results[i] = f.store.BookSeat(ctx, f.candidates[i], f.apps[i], f.dayID, "http://x")
+			_, results[i] = f.store.BookSeat(ctx, f.candidates[i], f.apps[i], f.dayID)
 		}()
 	}
 	close(start)
@@ -107,7 +107,7 @@ func TestDoubleBookingReturnsTheSameSeat(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			b, err := f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID, "http://x")
+			b, err := f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID)
 			if err != nil {
 				t.Errorf("parallel booking %d: %v", i, err)
 				return
@@ -137,20 +137,20 @@ func TestRescheduleKeepsOldSeatWhenNewDayIsFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.store.BookSeat(ctx, f.candidates[0], f.apps[0], full.ID, "http://x"); err != nil {
+	if _, err := f.store.BookSeat(ctx, f.candidates[0], f.apps[0], full.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.store.BookSeat(ctx, f.candidates[1], f.apps[1], f.dayID, "http://x"); err != nil {
+	if _, err := f.store.BookSeat(ctx, f.candidates[1], f.apps[1], f.dayID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.store.RescheduleSeat(ctx, f.candidates[1], f.apps[1], full.ID, "http://x"); !errors.Is(err, models.ErrDayFull) {
+	if _, err := f.store.RescheduleSeat(ctx, f.candidates[1], f.apps[1], full.ID); !errors.Is(err, models.ErrDayFull) {
 		t.Fatalf("reschedule to a full day: %v", err)
 	}
 	if taken, _, booked, _ := f.seats(t, f.dayID); taken != 1 || booked != 1 {
 		t.Fatalf("old seat lost: taken %d, booked %d", taken, booked)
 	}
 	// Moving the other way works and frees the tiny day's seat.
-	if _, err := f.store.RescheduleSeat(ctx, f.candidates[0], f.apps[0], f.dayID, "http://x"); err != nil {
+	if _, err := f.store.RescheduleSeat(ctx, f.candidates[0], f.apps[0], f.dayID); err != nil {
 		t.Fatal(err)
 	}
 	if taken, _, _, _ := f.seats(t, full.ID); taken != 0 {
@@ -165,7 +165,7 @@ func TestWaitlistOfferAcceptExpireAndPassOn(t *testing.T) {
 	f := newAssessmentFixture(t, 3, 1)
 	ctx := context.Background()
 	holder, second, third := 0, 1, 2
-	if _, err := f.store.BookSeat(ctx, f.candidates[holder], f.apps[holder], f.dayID, "http://x"); err != nil {
+	if _, err := f.store.BookSeat(ctx, f.candidates[holder], f.apps[holder], f.dayID); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.store.JoinWaitlist(ctx, f.candidates[second], f.apps[second], f.dayID); err != nil {
@@ -195,10 +195,10 @@ func TestWaitlistOfferAcceptExpireAndPassOn(t *testing.T) {
 	if len(ca.Waitlist) != 1 || !ca.Waitlist[0].OfferOpen(f.clock.Now()) {
 		t.Fatalf("third candidate has no open offer: %+v", ca.Waitlist)
 	}
-	if _, err := f.store.AcceptOffer(ctx, f.candidates[second], f.apps[second], ca.Waitlist[0].ID, "http://x"); !errors.Is(err, models.ErrNotFound) {
+	if _, err := f.store.AcceptOffer(ctx, f.candidates[second], f.apps[second], ca.Waitlist[0].ID); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("accepting someone else's offer: %v", err)
 	}
-	if _, err := f.store.AcceptOffer(ctx, f.candidates[third], f.apps[third], ca.Waitlist[0].ID, "http://x"); err != nil {
+	if _, err := f.store.AcceptOffer(ctx, f.candidates[third], f.apps[third], ca.Waitlist[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	if taken, _, booked, offered := f.seats(t, f.dayID); taken != 1 || booked != 1 || offered != 0 {
@@ -210,7 +210,7 @@ func TestCapacityRules(t *testing.T) {
 	f := newAssessmentFixture(t, 3, 2)
 	ctx := context.Background()
 	for i := range 2 {
-		if _, err := f.store.BookSeat(ctx, f.candidates[i], f.apps[i], f.dayID, "http://x"); err != nil {
+		if _, err := f.store.BookSeat(ctx, f.candidates[i], f.apps[i], f.dayID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -223,14 +223,14 @@ func TestCapacityRules(t *testing.T) {
 	}
 	in := models.AssessmentDayInput{Title: d.Title, Date: "2026-12-10", StartTime: "09:00", EndTime: "15:00", TimeZone: "UTC",
 		LocationAddress: "HQ", Capacity: "1", PositionIDs: d.PositionIDs}
-	if err := f.store.UpdateAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, in, "http://x"); models.FieldErrors(err)["capacity"] == "" {
+	if err := f.store.UpdateAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, in); models.FieldErrors(err)["capacity"] == "" {
 		t.Fatalf("lowering below bookings: %v", err)
 	}
 	if err := f.store.DB().Exec("UPDATE assessment_days SET capacity = 1 WHERE id = ?", f.dayID).Error; err == nil {
 		t.Fatal("the database accepted a capacity below the seats taken")
 	}
 	in.Capacity = "3"
-	if err := f.store.UpdateAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, in, "http://x"); err != nil {
+	if err := f.store.UpdateAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, in); err != nil {
 		t.Fatal(err)
 	}
 	if taken, _, booked, offered := f.seats(t, f.dayID); taken != 3 || booked != 2 || offered != 1 {
@@ -242,17 +242,17 @@ func TestBookingRefusals(t *testing.T) {
 	f := newAssessmentFixture(t, 2, 5)
 	ctx := context.Background()
 	// Another candidate's application is invisible.
-	if _, err := f.store.BookSeat(ctx, f.candidates[0], f.apps[1], f.dayID, "http://x"); !errors.Is(err, models.ErrNotFound) {
+	if _, err := f.store.BookSeat(ctx, f.candidates[0], f.apps[1], f.dayID); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("booking for someone else: %v", err)
 	}
 	// Not at the assessment stage.
 	f.store.DB().Exec("UPDATE applications SET stage = 'hr_round' WHERE id = ?", f.apps[1])
-	if _, err := f.store.BookSeat(ctx, f.candidates[1], f.apps[1], f.dayID, "http://x"); !errors.Is(err, models.ErrNotInAssessment) {
+	if _, err := f.store.BookSeat(ctx, f.candidates[1], f.apps[1], f.dayID); !errors.Is(err, models.ErrNotInAssessment) {
 		t.Fatalf("booking outside the stage: %v", err)
 	}
 	// After the cutoff (24 h before 10 Dec 09:00).
 	f.clock.Advance(8 * 24 * time.Hour)
-	if _, err := f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID, "http://x"); !errors.Is(err, models.ErrBookingClosed) {
+	if _, err := f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID); !errors.Is(err, models.ErrBookingClosed) {
 		t.Fatalf("booking after the cutoff: %v", err)
 	}
 	if taken, _, _, _ := f.seats(t, f.dayID); taken != 0 {
@@ -264,7 +264,7 @@ func TestCancelDayFreesEveryoneAndTellsThem(t *testing.T) {
 	f := newAssessmentFixture(t, 3, 2)
 	ctx := context.Background()
 	for i := range 2 {
-		if _, err := f.store.BookSeat(ctx, f.candidates[i], f.apps[i], f.dayID, "http://x"); err != nil {
+		if _, err := f.store.BookSeat(ctx, f.candidates[i], f.apps[i], f.dayID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -272,7 +272,7 @@ func TestCancelDayFreesEveryoneAndTellsThem(t *testing.T) {
 		t.Fatal(err)
 	}
 	msgs := count(t, f.store, "outbox_messages")
-	if err := f.store.CancelAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, "Venue flooded", "http://x"); err != nil {
+	if err := f.store.CancelAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, "Venue flooded"); err != nil {
 		t.Fatal(err)
 	}
 	if got := count(t, f.store, "outbox_messages"); got != msgs+3 {
@@ -281,7 +281,7 @@ func TestCancelDayFreesEveryoneAndTellsThem(t *testing.T) {
 	if taken, _, booked, _ := f.seats(t, f.dayID); taken != 0 || booked != 0 {
 		t.Fatalf("cancelled day still holds seats: %d/%d", taken, booked)
 	}
-	if _, err := f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID, "http://x"); !errors.Is(err, models.ErrDayCancelled) {
+	if _, err := f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID); !errors.Is(err, models.ErrDayCancelled) {
 		t.Fatalf("booking a cancelled day: %v", err)
 	}
 }
@@ -289,7 +289,7 @@ func TestCancelDayFreesEveryoneAndTellsThem(t *testing.T) {
 func TestBookingWhileHoldingAnOfferUsesTheHeldSeat(t *testing.T) {
 	f := newAssessmentFixture(t, 3, 1)
 	ctx := context.Background()
-	f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID, "http://x")
+	f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID)
 	if err := f.store.JoinWaitlist(ctx, f.candidates[1], f.apps[1], f.dayID); err != nil {
 		t.Fatal(err)
 	}
@@ -297,10 +297,10 @@ func TestBookingWhileHoldingAnOfferUsesTheHeldSeat(t *testing.T) {
 	d, _ := f.store.GetAssessmentDay(ctx, staffActor(f.recruiter), f.dayID)
 	in := models.AssessmentDayInput{Title: d.Title, Date: "2026-12-10", StartTime: "09:00", EndTime: "15:00", TimeZone: "UTC",
 		LocationAddress: "HQ", Capacity: "3", PositionIDs: d.PositionIDs}
-	if err := f.store.UpdateAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, in, "http://x"); err != nil {
+	if err := f.store.UpdateAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, in); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.store.BookSeat(ctx, f.candidates[1], f.apps[1], f.dayID, "http://x"); err != nil {
+	if _, err := f.store.BookSeat(ctx, f.candidates[1], f.apps[1], f.dayID); err != nil {
 		t.Fatal(err)
 	}
 	if taken, _, booked, offered := f.seats(t, f.dayID); taken != 2 || booked != 2 || offered != 0 {
@@ -311,7 +311,7 @@ func TestBookingWhileHoldingAnOfferUsesTheHeldSeat(t *testing.T) {
 func TestLeavingTheAssessmentReleasesTheSeat(t *testing.T) {
 	f := newAssessmentFixture(t, 3, 1)
 	ctx := context.Background()
-	f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID, "http://x")
+	f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID)
 	f.store.JoinWaitlist(ctx, f.candidates[1], f.apps[1], f.dayID)
 	if err := f.store.ChangeStatus(ctx, staffActor(f.recruiter), f.apps[0], models.StatusRejected, "Not a fit for the role"); err != nil {
 		t.Fatal(err)
@@ -331,20 +331,20 @@ func TestLeavingTheAssessmentReleasesTheSeat(t *testing.T) {
 func TestChangingADayTellsItsCandidates(t *testing.T) {
 	f := newAssessmentFixture(t, 2, 5)
 	ctx := context.Background()
-	f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID, "http://x")
-	f.store.BookSeat(ctx, f.candidates[1], f.apps[1], f.dayID, "http://x")
+	f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID)
+	f.store.BookSeat(ctx, f.candidates[1], f.apps[1], f.dayID)
 	d, _ := f.store.GetAssessmentDay(ctx, staffActor(f.recruiter), f.dayID)
 	msgs := count(t, f.store, "outbox_messages")
 	in := models.AssessmentDayInput{Title: d.Title, Date: "2026-12-10", StartTime: "09:00", EndTime: "15:00", TimeZone: "UTC",
 		LocationAddress: "HQ", Capacity: "6", PositionIDs: d.PositionIDs}
-	if err := f.store.UpdateAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, in, "http://x"); err != nil {
+	if err := f.store.UpdateAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, in); err != nil {
 		t.Fatal(err)
 	}
 	if got := count(t, f.store, "outbox_messages"); got != msgs {
 		t.Fatalf("a capacity change sent %d messages", got-msgs)
 	}
 	in.StartTime = "10:00"
-	if err := f.store.UpdateAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, in, "http://x"); err != nil {
+	if err := f.store.UpdateAssessmentDay(ctx, staffActor(f.recruiter), f.dayID, in); err != nil {
 		t.Fatal(err)
 	}
 	if got := count(t, f.store, "outbox_messages"); got != msgs+2 {

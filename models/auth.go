@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -64,7 +63,7 @@ func issueLoginToken(tx *gorm.DB, who LoginSubject, expires time.Time) (string, 
 // IssueSignInLink creates a one-time link for the person with this email,
 // staff or candidate, valid for SignInLinkTTL. It is the operator's escape
 // hatch (login-link command) and the tests' way in.
-func (s *Store) IssueSignInLink(ctx context.Context, email, baseURL string) (string, error) {
+func (s *Store) IssueSignInLink(ctx context.Context, email string) (string, error) {
 	var link string
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		who, err := subjectByEmail(tx, email)
@@ -75,7 +74,7 @@ func (s *Store) IssueSignInLink(ctx context.Context, email, baseURL string) (str
 		if err != nil {
 			return err
 		}
-		link = SignInURL(baseURL, raw)
+		link = SignInURL(s.baseURL, raw)
 		return audit(tx, SystemActor("cli"), "sign_in_link.issued", subjectType(who), who.StaffID+who.CandidateID, nil)
 	})
 	return link, err
@@ -108,7 +107,7 @@ func subjectByEmail(tx *gorm.DB, email string) (LoginSubject, error) {
 // RequestCandidateLink puts a sign-in link in the outbox when email belongs
 // to a candidate. It returns nil either way: the page must answer the same
 // whether or not the address is known.
-func (s *Store) RequestCandidateLink(ctx context.Context, email, baseURL, ip string) error {
+func (s *Store) RequestCandidateLink(ctx context.Context, email, ip string) error {
 	email, err := NormalizeEmail(email)
 	if err != nil {
 		return Invalid("email", err.Error())
@@ -133,12 +132,7 @@ func (s *Store) RequestCandidateLink(ctx context.Context, email, baseURL, ip str
 		if err != nil {
 			return err
 		}
-		if err := enqueue(tx, OutboxMessage{
-			ToEmail: c.Email, ToName: c.Name, Kind: "candidate_sign_in", CandidateID: &c.ID,
-			Subject: "Your sign-in link for Nextstep",
-			Body: fmt.Sprintf("Hello %s,\n\nHere is your sign-in link. It works once, for %d minutes:\n\n%s\n\nIf you did not ask for it, you can ignore this message.\n",
-				c.Name, int(SignInLinkTTL.Minutes()), SignInURL(baseURL, raw)),
-		}); err != nil {
+		if err := s.send(tx, candidateSignInMail(&c, SignInURL(s.baseURL, raw))); err != nil {
 			return err
 		}
 		return audit(tx, Actor{Kind: "candidate", ID: c.ID, Email: c.Email, IP: ip}, "candidate.sign_in_link_requested", "candidate", c.ID, nil)

@@ -112,7 +112,7 @@ func (in *CandidateInput) Validate() error {
 
 // CreateCandidate adds a candidate with an application and puts an
 // invitation with a sign-in link in the outbox, all in one transaction.
-func (s *Store) CreateCandidate(ctx context.Context, actor Actor, in CandidateInput, baseURL string) (*Candidate, error) {
+func (s *Store) CreateCandidate(ctx context.Context, actor Actor, in CandidateInput) (*Candidate, error) {
 	if !actor.Role.SeesCandidates() {
 		return nil, ErrForbidden
 	}
@@ -161,12 +161,7 @@ func (s *Store) CreateCandidate(ctx context.Context, actor Actor, in CandidateIn
 		if err != nil {
 			return err
 		}
-		if err := enqueue(tx, OutboxMessage{
-			ToEmail: c.Email, ToName: c.Name, Kind: "candidate_invitation", CandidateID: &c.ID,
-			Subject: fmt.Sprintf("Your next steps for %s", pos.Title),
-			Body: fmt.Sprintf("Hello %s,\n\nThank you for interviewing for %s. You can follow every next step of your application, and what we need from you, on your personal page:\n\n%s\n\nThis link works once within %d days. Afterwards, ask for a new link on the sign-in page with your email address.\n",
-				c.Name, pos.Title, SignInURL(baseURL, raw), int(InvitationLinkTTL.Hours()/24)),
-		}); err != nil {
+		if err := s.send(tx, candidateInvitationMail(c, &pos, SignInURL(s.baseURL, raw))); err != nil {
 			return err
 		}
 		return audit(tx, actor, "candidate.created", "candidate", c.ID, map[string]any{"position_id": pos.ID, "stage": stage})
@@ -426,12 +421,7 @@ func (s *Store) MoveStage(ctx context.Context, actor Actor, appID int64, to Stag
 			return err
 		}
 		st, _ := LookupStage(to)
-		if err := enqueue(tx, OutboxMessage{
-			ToEmail: app.Candidate.Email, ToName: app.Candidate.Name, Kind: "stage_changed", CandidateID: &app.CandidateID,
-			Subject: fmt.Sprintf("Next step for %s: %s", app.Position.Title, st.CandidateTitle),
-			Body: fmt.Sprintf("Hello %s,\n\nThere is news about your application for %s. Your next step: %s.\n\n%s\n\nWhat to do now: %s\n\nSign in to your page to see the details.\n",
-				app.Candidate.Name, app.Position.Title, st.CandidateTitle, st.Explanation, st.WhatToDo),
-		}); err != nil {
+		if err := s.send(tx, stageChangedMail(s.urls(), app, st)); err != nil {
 			return err
 		}
 		return audit(tx, actor, "application.stage_moved", "application", app.ID, map[string]any{"from": from, "to": to})
@@ -479,12 +469,7 @@ func (s *Store) ChangeStatus(ctx context.Context, actor Actor, appID int64, to S
 			return err
 		}
 		if to == StatusRejected {
-			if err := enqueue(tx, OutboxMessage{
-				ToEmail: app.Candidate.Email, ToName: app.Candidate.Name, Kind: "application_rejected", CandidateID: &app.CandidateID,
-				Subject: fmt.Sprintf("Your application for %s", app.Position.Title),
-				Body: fmt.Sprintf("Hello %s,\n\nThank you for the time and care you put into your application for %s. After careful consideration we have decided not to continue with your application.\n\nWe appreciate your interest and wish you every success.\n",
-					app.Candidate.Name, app.Position.Title),
-			}); err != nil {
+			if err := s.send(tx, applicationRejectedMail(app)); err != nil {
 				return err
 			}
 		}

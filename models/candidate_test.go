@@ -199,11 +199,11 @@ func TestCreateCandidateIsAllOrNothing(t *testing.T) {
 	var posID int64
 	d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID)
 	before := count(t, d.store, "candidates")
-	_, err := d.store.CreateCandidate(ctx, staffActor(d.recruiter), models.CandidateInput{Name: "Zoe", Email: "BEN.okafor@example.com", PositionID: posID}, "http://x")
+	_, err := d.store.CreateCandidate(ctx, staffActor(d.recruiter), models.CandidateInput{Name: "Zoe", Email: "BEN.okafor@example.com", PositionID: posID})
 	if models.FieldErrors(err)["email"] == "" {
 		t.Fatalf("duplicate email: %v", err)
 	}
-	_, err = d.store.CreateCandidate(ctx, staffActor(d.recruiter), models.CandidateInput{Name: "Zoe", Email: "zoe@example.com", PositionID: posID, Stage: models.StageBackgroundCheck}, "http://x")
+	_, err = d.store.CreateCandidate(ctx, staffActor(d.recruiter), models.CandidateInput{Name: "Zoe", Email: "zoe@example.com", PositionID: posID, Stage: models.StageBackgroundCheck})
 	if models.FieldErrors(err)["stage"] == "" {
 		t.Fatalf("stage outside pipeline: %v", err)
 	}
@@ -211,7 +211,7 @@ func TestCreateCandidateIsAllOrNothing(t *testing.T) {
 		t.Fatal("a refused candidate was saved")
 	}
 	msgs := count(t, d.store, "outbox_messages")
-	c, err := d.store.CreateCandidate(ctx, staffActor(d.recruiter), models.CandidateInput{Name: "Zoe Quinn", Email: "zoe@example.com", PositionID: posID}, "http://x")
+	c, err := d.store.CreateCandidate(ctx, staffActor(d.recruiter), models.CandidateInput{Name: "Zoe Quinn", Email: "zoe@example.com", PositionID: posID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ func TestCreateCandidateIsAllOrNothing(t *testing.T) {
 func TestSignInTokenIsSingleUseUnderConcurrency(t *testing.T) {
 	d := newDemo(t)
 	ctx := context.Background()
-	link, err := d.store.IssueSignInLink(ctx, "ben.okafor@example.com", "http://x")
+	link, err := d.store.IssueSignInLink(ctx, "ben.okafor@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestSignInTokenIsSingleUseUnderConcurrency(t *testing.T) {
 func TestSignInTokenExpires(t *testing.T) {
 	d := newDemo(t)
 	ctx := context.Background()
-	link, _ := d.store.IssueSignInLink(ctx, "ben.okafor@example.com", "http://x")
+	link, _ := d.store.IssueSignInLink(ctx, "ben.okafor@example.com")
 	d.clock.Advance(models.SignInLinkTTL + time.Second)
 	if _, err := d.store.ConsumeSignInToken(ctx, link[strings.LastIndex(link, "/")+1:], models.Actor{}); !errors.Is(err, models.ErrTokenInvalid) {
 		t.Fatalf("expired token: %v", err)

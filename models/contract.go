@@ -181,7 +181,7 @@ func (s *Store) SaveTemplate(ctx context.Context, actor Actor, id int64, name, b
 }
 
 // GenerateContract freezes a contract from the accepted offer and a template.
-func (s *Store) GenerateContract(ctx context.Context, actor Actor, appID, templateID int64, company, baseURL string) (*Contract, error) {
+func (s *Store) GenerateContract(ctx context.Context, actor Actor, appID, templateID int64) (*Contract, error) {
 	var c *Contract
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		app, err := lockApplication(tx, actor, appID)
@@ -200,7 +200,7 @@ func (s *Store) GenerateContract(ctx context.Context, actor Actor, appID, templa
 			Where("o.application_id = ? AND o.status = 'accepted' AND offer_versions.status = ?", app.ID, OfferAccepted).First(&v).Error; err != nil {
 			return Invalid("template_id", "The candidate has not accepted an offer yet.")
 		}
-		values := map[string]string{"company": company, "candidate_name": app.Candidate.Name, "job_title": v.JobTitle,
+		values := map[string]string{"company": s.company, "candidate_name": app.Candidate.Name, "job_title": v.JobTitle,
 			"department": app.Position.Department, "salary": v.Salary(), "start_date": v.StartDate.Format("2 January 2006"),
 			"benefits": nonEmpty(v.Benefits, "As set out in the Employer's policies."), "bonus_equity": nonEmpty(v.BonusEquity, "None."),
 			"location": nonEmpty(v.Location, app.Position.Location), "working_pattern": nonEmpty(v.WorkingPattern, "Full time")}
@@ -216,10 +216,7 @@ func (s *Store) GenerateContract(ctx context.Context, actor Actor, appID, templa
 		if err := audit(tx, actor, "contract.created", "contract", c.ID, map[string]any{"text_sha256": c.TextSHA256, "template": t.Name}); err != nil {
 			return err
 		}
-		if err := enqueue(tx, OutboxMessage{ToEmail: app.Candidate.Email, ToName: app.Candidate.Name, Kind: "contract_sent", CandidateID: &app.CandidateID,
-			Subject: "Your contract is ready to sign",
-			Body: fmt.Sprintf("Hello %s,\n\nYour employment contract for %s is ready. Read and sign it on your page:\n%s/me/applications/%d/contract\n",
-				app.Candidate.Name, v.JobTitle, strings.TrimRight(baseURL, "/"), app.ID)}); err != nil {
+		if err := s.send(tx, contractSentMail(s.urls(), app, v.JobTitle)); err != nil {
 			return err
 		}
 		return audit(tx, actor, "contract.sent", "contract", c.ID, map[string]any{"to": app.Candidate.Email})
@@ -358,9 +355,7 @@ func (s *Store) SignAsCandidate(ctx context.Context, actor Actor, appID int64, t
 			return err
 		}
 		for _, u := range signers {
-			if err := enqueue(tx, OutboxMessage{ToEmail: u.Email, ToName: u.Name, Kind: "contract_ready_to_countersign", StaffID: &u.ID,
-				Subject: fmt.Sprintf("%s signed their contract", app.Candidate.Name),
-				Body:    fmt.Sprintf("Hello %s,\n\n%s has signed the contract for %s. It is waiting for the employer's signature.\n", u.Name, app.Candidate.Name, app.Position.Title)}); err != nil {
+			if err := s.send(tx, contractReadyToCountersignMail(s.urls(), &u, app, c.ID)); err != nil {
 				return err
 			}
 		}
@@ -370,7 +365,7 @@ func (s *Store) SignAsCandidate(ctx context.Context, actor Actor, appID int64, t
 
 // Countersign is the employer's signature, after the candidate's. It writes
 // the final PDF with its signature certificate in the same transaction.
-func (s *Store) Countersign(ctx context.Context, actor Actor, contractID int64, typedName string, agreed bool, company, baseURL string) error {
+func (s *Store) Countersign(ctx context.Context, actor Actor, contractID int64, typedName string, agreed bool) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var c Contract
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&c, contractID).Error; err != nil {
@@ -420,7 +415,7 @@ func (s *Store) Countersign(ctx context.Context, actor Actor, contractID int64, 
 			return err
 		}
 		pdf, err := ContractPDF(ContractDocument{Contract: c, CandidateName: app.Candidate.Name, CandidateEmail: app.Candidate.Email,
-			EmployerEmail: signer.Email, PositionTitle: ov.JobTitle, Company: company, Trail: trail, VerifyURL: strings.TrimRight(baseURL, "/") + "/verify"})
+			EmployerEmail: signer.Email, PositionTitle: ov.JobTitle, Company: s.company, Trail: trail, VerifyURL: s.baseURL + "/verify"})
 		if err != nil {
 			return err
 		}
@@ -437,10 +432,7 @@ func (s *Store) Countersign(ctx context.Context, actor Actor, contractID int64, 
 		if err := advanceTo(tx, s, actor, app, StageOnboarding, "Contract signed by both parties"); err != nil {
 			return err
 		}
-		return enqueue(tx, OutboxMessage{ToEmail: app.Candidate.Email, ToName: app.Candidate.Name, Kind: "contract_completed", CandidateID: &app.CandidateID,
-			Subject: "Your signed contract",
-			Body: fmt.Sprintf("Hello %s,\n\nYour contract has been signed by both parties. Download your copy here:\n%s/me/applications/%d/contract/signed.pdf\n",
-				app.Candidate.Name, strings.TrimRight(baseURL, "/"), app.ID)})
+		return s.send(tx, contractCompletedMail(s.urls(), app))
 	})
 }
 

@@ -62,7 +62,7 @@ func (ic InterestCheck) Answers() []QA {
 }
 
 // SendInterestCheck asks the candidate to confirm interest and answer questions.
-func (s *Store) SendInterestCheck(ctx context.Context, actor Actor, appID int64, message string, questions []string, baseURL string) (*InterestCheck, error) {
+func (s *Store) SendInterestCheck(ctx context.Context, actor Actor, appID int64, message string, questions []string) (*InterestCheck, error) {
 	message = strings.TrimSpace(message)
 	v := &ValidationError{}
 	if message == "" {
@@ -102,10 +102,7 @@ func (s *Store) SendInterestCheck(ctx context.Context, actor Actor, appID int64,
 			}
 			return err
 		}
-		if err := enqueue(tx, OutboxMessage{ToEmail: app.Candidate.Email, ToName: app.Candidate.Name, Kind: "interest_check", CandidateID: &app.CandidateID,
-			Subject: fmt.Sprintf("Are you still interested in %s?", app.Position.Title),
-			Body: fmt.Sprintf("Hello %s,\n\n%s\n\nPlease confirm your interest and answer a few questions on your page:\n%s/me/applications/%d/interest\n",
-				app.Candidate.Name, message, strings.TrimRight(baseURL, "/"), app.ID)}); err != nil {
+		if err := s.send(tx, interestCheckMail(s.urls(), app, message)); err != nil {
 			return err
 		}
 		return audit(tx, actor, "interest_check.sent", "application", app.ID, map[string]any{"interest_check_id": ic.ID})

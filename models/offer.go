@@ -328,9 +328,7 @@ func (s *Store) SubmitOffer(ctx context.Context, actor Actor, versionID int64) e
 		if app.Position.HiringManagerID != nil {
 			var hm StaffUser
 			if err := tx.First(&hm, *app.Position.HiringManagerID).Error; err == nil {
-				if err := enqueue(tx, OutboxMessage{ToEmail: hm.Email, ToName: hm.Name, Kind: "offer_approval_requested", StaffID: &hm.ID,
-					Subject: fmt.Sprintf("Please approve the offer for %s", app.Candidate.Name),
-					Body:    fmt.Sprintf("Hello %s,\n\nAn offer for %s (%s, %s) is waiting for your approval.\n", hm.Name, app.Candidate.Name, v.JobTitle, v.Salary())}); err != nil {
+				if err := s.send(tx, offerApprovalRequestedMail(s.urls(), &hm, app, v)); err != nil {
 					return err
 				}
 			}
@@ -362,7 +360,7 @@ func (s *Store) ApproveOffer(ctx context.Context, actor Actor, versionID int64) 
 
 // SendOffer sends an approved version to the candidate; an earlier sent
 // version is superseded and can no longer be accepted.
-func (s *Store) SendOffer(ctx context.Context, actor Actor, versionID int64, baseURL string) error {
+func (s *Store) SendOffer(ctx context.Context, actor Actor, versionID int64) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		v, app, err := lockOfferVersion(tx, actor, versionID)
 		if err != nil {
@@ -387,10 +385,7 @@ func (s *Store) SendOffer(ctx context.Context, actor Actor, versionID int64, bas
 		if err := advanceTo(tx, s, actor, app, StageOffer, "Offer sent"); err != nil {
 			return err
 		}
-		if err := enqueue(tx, OutboxMessage{ToEmail: app.Candidate.Email, ToName: app.Candidate.Name, Kind: "offer_sent", CandidateID: &app.CandidateID,
-			Subject: fmt.Sprintf("Your offer for %s", v.JobTitle),
-			Body: fmt.Sprintf("Hello %s,\n\nWe are delighted to offer you the role of %s. Read the offer and answer it on your page by %s:\n%s/me/applications/%d/offer\n",
-				app.Candidate.Name, v.JobTitle, v.ExpiresOn.Format("2 January 2006"), strings.TrimRight(baseURL, "/"), app.ID)}); err != nil {
+		if err := s.send(tx, offerSentMail(s.urls(), app, v)); err != nil {
 			return err
 		}
 		return audit(tx, actor, "offer.sent", "offer", v.OfferID, map[string]any{"version": v.Version})
@@ -491,7 +486,7 @@ func (s *Store) AcceptJobOffer(ctx context.Context, actor Actor, appID, versionI
 		if err := advanceTo(tx, s, actor, app, StageContract, "Offer accepted"); err != nil {
 			return err
 		}
-		if err := notifyOfferAuthor(tx, v, app, "accepted"); err != nil {
+		if err := s.notifyOfferAuthor(tx, v, app, MsgOfferAccepted, ""); err != nil {
 			return err
 		}
 		return audit(tx, actor, "offer.accepted", "offer", offer.ID, map[string]any{"version": v.Version})
@@ -529,24 +524,24 @@ func (s *Store) DeclineJobOffer(ctx context.Context, actor Actor, appID, version
 		if err := s.withdrawByCandidate(tx, app, nonEmpty(reason, "Declined the offer"), "Offer declined: "+reason); err != nil {
 			return err
 		}
-		if err := notifyOfferAuthor(tx, v, app, "declined"); err != nil {
+		if err := s.notifyOfferAuthor(tx, v, app, MsgOfferDeclined, ""); err != nil {
 			return err
 		}
 		return audit(tx, actor, "offer.declined", "offer", offer.ID, map[string]any{"version": v.Version})
 	})
 }
 
-func notifyOfferAuthor(tx *gorm.DB, v OfferVersion, app *Application, what string) error {
+// notifyOfferAuthor tells the staff member who drafted the offer what the
+// candidate did with it.
+func (s *Store) notifyOfferAuthor(tx *gorm.DB, v OfferVersion, app *Application, kind MessageKind, question string) error {
 	if v.CreatedBy == nil {
 		return nil
 	}
 	var u StaffUser
-	if err := tx.First(&u, *v.CreatedBy).Error; err != nil {
+	if err := tx.Where("active").First(&u, *v.CreatedBy).Error; err != nil {
 		return nil
 	}
-	return enqueue(tx, OutboxMessage{ToEmail: u.Email, ToName: u.Name, Kind: "offer_" + what, StaffID: &u.ID,
-		Subject: fmt.Sprintf("%s %s the offer", app.Candidate.Name, what),
-		Body:    fmt.Sprintf("Hello %s,\n\n%s has %s the offer for %s.\n", u.Name, app.Candidate.Name, what, v.JobTitle)})
+	return s.send(tx, offerAnsweredMail(s.urls(), &u, kind, app, &v, question))
 }
 
 // AskOfferQuestion sends the candidate's question to the recruiter.
@@ -569,7 +564,7 @@ func (s *Store) AskOfferQuestion(ctx context.Context, actor Actor, appID int64, 
 		}
 		var v OfferVersion
 		if err := tx.Where("offer_id = ?", offer.ID).Order("version DESC").First(&v).Error; err == nil {
-			if err := notifyOfferAuthor(tx, v, app, "asked a question about"); err != nil {
+			if err := s.notifyOfferAuthor(tx, v, app, MsgOfferQuestionAsked, question); err != nil {
 				return err
 			}
 		}
@@ -603,9 +598,7 @@ func (s *Store) AnswerOfferQuestion(ctx context.Context, actor Actor, questionID
 		if err := tx.Model(&OfferQuestion{}).Where("id = ?", q.ID).Updates(map[string]any{"answer": answer, "answered_by": actor.ID, "answered_at": now}).Error; err != nil {
 			return err
 		}
-		if err := enqueue(tx, OutboxMessage{ToEmail: app.Candidate.Email, ToName: app.Candidate.Name, Kind: "offer_question_answered", CandidateID: &app.CandidateID,
-			Subject: "We answered your question about the offer",
-			Body:    fmt.Sprintf("Hello %s,\n\nYou asked: %s\n\nOur answer: %s\n", app.Candidate.Name, q.Question, answer)}); err != nil {
+		if err := s.send(tx, offerQuestionAnsweredMail(s.urls(), app, q.Question, answer)); err != nil {
 			return err
 		}
 		return audit(tx, actor, "offer.question_answered", "offer", offer.ID, nil)

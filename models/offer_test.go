@@ -32,7 +32,7 @@ func acceptedOffer(t *testing.T, d demo) (appID int64, candidate models.Actor) {
 	if err := d.store.ApproveOffer(ctx, staffActor(d.manager), v.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.store.SendOffer(ctx, staffActor(d.recruiter), v.ID, "http://x"); err != nil {
+	if err := d.store.SendOffer(ctx, staffActor(d.recruiter), v.ID); err != nil {
 		t.Fatal(err)
 	}
 	candidate = models.Actor{Kind: "candidate", ID: app.CandidateID, Email: "daniel.kim@example.com", IP: "198.51.100.20", UserAgent: "TestBrowser/1.0"}
@@ -53,7 +53,7 @@ func TestOfferVersionsAndExpiry(t *testing.T) {
 	v1, _ := d.store.SaveOfferDraft(ctx, staffActor(d.recruiter), app.ID, offerInput)
 	d.store.SubmitOffer(ctx, staffActor(d.recruiter), v1.ID)
 	d.store.ApproveOffer(ctx, staffActor(d.manager), v1.ID)
-	if err := d.store.SendOffer(ctx, staffActor(d.recruiter), v1.ID, "http://x"); err != nil {
+	if err := d.store.SendOffer(ctx, staffActor(d.recruiter), v1.ID); err != nil {
 		t.Fatal(err)
 	}
 	// Changing the sent offer makes version 2, which needs approval again.
@@ -63,12 +63,12 @@ func TestOfferVersionsAndExpiry(t *testing.T) {
 	if err != nil || v2.Version != 2 || v2.Status != models.OfferDraft {
 		t.Fatalf("v2 = %+v, %v", v2, err)
 	}
-	if err := d.store.SendOffer(ctx, staffActor(d.recruiter), v2.ID, "http://x"); models.FieldErrors(err) == nil {
+	if err := d.store.SendOffer(ctx, staffActor(d.recruiter), v2.ID); models.FieldErrors(err) == nil {
 		t.Fatalf("unapproved version sent: %v", err)
 	}
 	d.store.SubmitOffer(ctx, staffActor(d.recruiter), v2.ID)
 	d.store.ApproveOffer(ctx, staffActor(d.manager), v2.ID)
-	if err := d.store.SendOffer(ctx, staffActor(d.recruiter), v2.ID, "http://x"); err != nil {
+	if err := d.store.SendOffer(ctx, staffActor(d.recruiter), v2.ID); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.store.AcceptJobOffer(ctx, candidate, app.ID, v1.ID); !errors.Is(err, models.ErrOfferNotCurrent) {
@@ -91,7 +91,7 @@ func TestContractSigningFlow(t *testing.T) {
 	d := newDemo(t)
 	ctx := context.Background()
 	appID, candidate := acceptedOffer(t, d)
-	c, err := d.store.GenerateContract(ctx, staffActor(d.recruiter), appID, 1, "Nextstep Demo Ltd", "http://x")
+	c, err := d.store.GenerateContract(ctx, staffActor(d.recruiter), appID, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,14 +109,14 @@ func TestContractSigningFlow(t *testing.T) {
 		t.Fatalf("wrong name: %v", err)
 	}
 	// The employer cannot sign first.
-	if err := d.store.Countersign(ctx, staffActor(d.manager), c.ID, "Hugo Manager", true, "Nextstep Demo Ltd", "http://x"); !errors.Is(err, models.ErrNotYourTurn) {
+	if err := d.store.Countersign(ctx, staffActor(d.manager), c.ID, "Hugo Manager", true); !errors.Is(err, models.ErrNotYourTurn) {
 		t.Fatalf("countersign first: %v", err)
 	}
 	if err := d.store.SignAsCandidate(ctx, candidate, appID, "  daniel   KIM ", true); err != nil {
 		t.Fatalf("name with other case and spacing: %v", err)
 	}
 	// A recruiter without the signing right cannot countersign.
-	if err := d.store.Countersign(ctx, staffActor(d.recruiter), c.ID, "Rita Recruiter", true, "Nextstep Demo Ltd", "http://x"); !errors.Is(err, models.ErrForbidden) {
+	if err := d.store.Countersign(ctx, staffActor(d.recruiter), c.ID, "Rita Recruiter", true); !errors.Is(err, models.ErrForbidden) {
 		t.Fatalf("countersign without the right: %v", err)
 	}
 	// Ten concurrent countersignatures: one signature, one event, one PDF.
@@ -125,7 +125,7 @@ func TestContractSigningFlow(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := d.store.Countersign(ctx, staffActor(d.manager), c.ID, "Hugo Manager", true, "Nextstep Demo Ltd", "http://x"); err != nil {
+			if err := d.store.Countersign(ctx, staffActor(d.manager), c.ID, "Hugo Manager", true); err != nil {
 				t.Errorf("countersign: %v", err)
 			}
 		}()

@@ -2,55 +2,250 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
 	"time"
 
+	"github.com/riverqueue/river"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
-// OutboxMessage is an outgoing message. It is written in the same
-// transaction as its cause; a later sender delivers what is unsent.
+// MessageStatus is where a message is in its life.
+type MessageStatus string
+
+// A message is held (scheduled for later), queued (waiting for, or between,
+// delivery attempts), sent (the SMTP server accepted it) or failed (the last
+// attempt failed, or the server refused it for good).
+const (
+	MessageHeld   MessageStatus = "held"
+	MessageQueued MessageStatus = "queued"
+	MessageSent   MessageStatus = "sent"
+	MessageFailed MessageStatus = "failed"
+)
+
+// Label is the status in words, for staff.
+func (s MessageStatus) Label() string {
+	switch s {
+	case MessageHeld:
+		return "Held"
+	case MessageQueued:
+		return "Queued"
+	case MessageSent:
+		return "Sent"
+	case MessageFailed:
+		return "Failed"
+	}
+	return string(s)
+}
+
+// OutboxMessage is an outgoing message. It is written, with the River job
+// that delivers it, in the same transaction as its cause.
 type OutboxMessage struct {
-	ID          int64
-	ToEmail     string
-	ToName      string
-	Subject     string
-	Body        string
-	Kind        string
-	CandidateID *int64
-	StaffID     *int64
-	CreatedAt   time.Time
-	SentAt      *time.Time
+	ID            int64
+	ToEmail       string
+	ToName        string
+	Subject       string
+	Body          string // plain text
+	BodyHTML      string
+	Kind          MessageKind
+	LinkPath      string // the page the message is about (staff alerts)
+	CandidateID   *int64
+	StaffID       *int64
+	Status        MessageStatus
+	SendAfter     *time.Time
+	Attempts      int
+	LastAttemptAt *time.Time
+	LastError     string
+	SMTPReply     string `gorm:"column:smtp_reply"`
+	MessageID     string
+	CreatedAt     time.Time
+	SentAt        *time.Time
 }
 
 // TableName binds the struct to its table.
 func (OutboxMessage) TableName() string { return "outbox_messages" }
 
-func enqueue(tx *gorm.DB, m OutboxMessage) error {
-	return tx.Create(&m).Error
+// signInLinkPattern finds sign-in links in message bodies.
+var signInLinkPattern = regexp.MustCompile(`https?://\S+/signin/[A-Za-z0-9_\-%]+`)
+
+// RedactSignInLinks hides working sign-in links, for everyone but admins and
+// the addressee.
+func RedactSignInLinks(text string) string {
+	return signInLinkPattern.ReplaceAllString(text, "[sign-in link hidden]")
+}
+
+// send composes d with the wording in force for its kind and writes it with
+// its delivery job, inside the caller's transaction.
+func (s *Store) send(tx *gorm.DB, d draft) error {
+	tmpl, err := s.templateFor(tx, d.kind)
+	if err != nil {
+		return err
+	}
+	vars := map[string]string{"company": s.company}
+	for k, v := range d.vars {
+		vars[k] = v
+	}
+	subject := oneLine(FillTemplate(tmpl.Subject, vars))
+	body := FillTemplate(tmpl.Body, vars) + "\n"
+	m := OutboxMessage{
+		ToEmail: d.toEmail, ToName: oneLine(d.toName), Subject: subject, Body: body, BodyHTML: messageHTML(s.company, subject, body),
+		Kind: d.kind, LinkPath: d.linkPath, CandidateID: d.candidateID, StaffID: d.staffID, Status: MessageQueued,
+	}
+	opts := &river.InsertOpts{}
+	if d.sendAfter != nil && d.sendAfter.After(s.Now()) {
+		m.Status, m.SendAfter, opts.ScheduledAt = MessageHeld, d.sendAfter, *d.sendAfter
+	}
+	if err := tx.Omit("SentAt", "LastAttemptAt").Create(&m).Error; err != nil {
+		return err
+	}
+	return s.insertDeliveryJob(tx, m.ID, opts)
+}
+
+// insertDeliveryJob adds the River job that delivers message id, in tx.
+func (s *Store) insertDeliveryJob(tx *gorm.DB, id int64, opts *river.InsertOpts) error {
+	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+	if !ok {
+		return errors.New("delivery jobs must be inserted inside a transaction")
+	}
+	if opts == nil {
+		opts = &river.InsertOpts{}
+	}
+	opts.Queue = MailQueue
+	opts.MaxAttempts = s.mailMaxAttempts
+	_, err := s.jobs.InsertTx(tx.Statement.Context, sqlTx, DeliverMessageArgs{MessageID: id}, opts)
+	if err != nil {
+		return fmt.Errorf("queueing message %d: %w", id, err)
+	}
+	return nil
+}
+
+// oneLine keeps a header value to one line of printable text: a name or a
+// subject with CR or LF must never add a header.
+func oneLine(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }), " ")
+}
+
+// templateFor is the wording in force for kind: an admin's, or the default.
+func (s *Store) templateFor(tx *gorm.DB, kind MessageKind) (MessageTemplate, error) {
+	def, ok := messageCatalogue[kind]
+	if !ok {
+		return MessageTemplate{}, fmt.Errorf("unknown message kind %q", kind)
+	}
+	if !def.Editable {
+		return def, nil
+	}
+	var row struct{ Subject, Body string }
+	res := tx.Raw("SELECT subject, body FROM message_templates WHERE kind = ?", kind).Scan(&row)
+	if res.Error != nil {
+		return MessageTemplate{}, res.Error
+	}
+	if res.RowsAffected == 1 {
+		def.Subject, def.Body, def.Customised = row.Subject, row.Body, true
+	}
+	return def, nil
+}
+
+// OutboxFilter narrows the Outbox page.
+type OutboxFilter struct {
+	To     string
+	Status MessageStatus
+	Page   int
 }
 
 // OutboxPageSize is how many messages the Outbox page shows at once.
 const OutboxPageSize = 30
 
-// ListOutbox returns one page of messages, newest first, optionally only
-// those to an address containing to.
-func (s *Store) ListOutbox(ctx context.Context, to string, page int) ([]OutboxMessage, int64, error) {
+// ListOutbox returns one page of messages, newest first.
+func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, int64, error) {
 	q := s.db.WithContext(ctx).Model(&OutboxMessage{})
-	if to != "" {
-		q = q.Where("to_email ILIKE ?", "%"+escapeLike(to)+"%")
+	if f.To != "" {
+		q = q.Where("to_email ILIKE ?", "%"+escapeLike(f.To)+"%")
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
 	var rows []OutboxMessage
-	err := q.Order("id DESC").Limit(OutboxPageSize).Offset((max(page, 1) - 1) * OutboxPageSize).Find(&rows).Error
+	err := q.Order("id DESC").Limit(OutboxPageSize).Offset((max(f.Page, 1) - 1) * OutboxPageSize).Find(&rows).Error
 	return rows, total, err
 }
 
-// MessagesForCandidate lists the messages sent to one candidate, newest first.
+// OutboxCounts is how many messages are in each state.
+func (s *Store) OutboxCounts(ctx context.Context) (map[MessageStatus]int64, error) {
+	var rows []struct {
+		Status MessageStatus
+		N      int64
+	}
+	if err := s.db.WithContext(ctx).Raw("SELECT status, count(*) AS n FROM outbox_messages GROUP BY status").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := map[MessageStatus]int64{}
+	for _, r := range rows {
+		out[r.Status] = r.N
+	}
+	return out, nil
+}
+
+// GetMessage loads one message.
+func (s *Store) GetMessage(ctx context.Context, id int64) (*OutboxMessage, error) {
+	var m OutboxMessage
+	if err := s.db.WithContext(ctx).First(&m, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &m, nil
+}
+
+// RetryMessage queues a failed message for a fresh round of attempts.
+func (s *Store) RetryMessage(ctx context.Context, actor Actor, id int64) error {
+	if actor.Role != RoleAdmin && actor.Role != RoleRecruiter {
+		return ErrForbidden
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var m OutboxMessage
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&m, id).Error; err != nil {
+			return notFound(err)
+		}
+		if m.Status != MessageFailed {
+			return Invalid("", msgOnlyFailedRetry)
+		}
+		if err := tx.Model(&OutboxMessage{}).Where("id = ?", id).Updates(map[string]any{"status": MessageQueued}).Error; err != nil {
+			return err
+		}
+		if err := s.insertDeliveryJob(tx, id, nil); err != nil {
+			return err
+		}
+		return audit(tx, actor, "message.retried", "message", id, map[string]any{"to": m.ToEmail, "kind": m.Kind})
+	})
+}
+
+const msgOnlyFailedRetry = "Only a message that failed can be sent again."
+
+// CandidateInbox lists what was sent to a candidate, newest first: every
+// message but sign-in links, which are useless once spent and dangerous if not.
+func (s *Store) CandidateInbox(ctx context.Context, candidateID int64) ([]OutboxMessage, error) {
+	var rows []OutboxMessage
+	err := s.db.WithContext(ctx).Where("candidate_id = ? AND kind <> ? AND status <> ?", candidateID, MsgCandidateSignIn, MessageHeld).
+		Order("id DESC").Limit(200).Find(&rows).Error
+	for i := range rows {
+		rows[i].Body = RedactSignInLinks(rows[i].Body)
+	}
+	return rows, err
+}
+
+// MessagesForCandidate lists the messages to one candidate for staff, newest
+// first, with sign-in links hidden.
 func (s *Store) MessagesForCandidate(ctx context.Context, candidateID int64) ([]OutboxMessage, error) {
 	var rows []OutboxMessage
 	err := s.db.WithContext(ctx).Where("candidate_id = ?", candidateID).Order("id DESC").Limit(100).Find(&rows).Error
+	for i := range rows {
+		rows[i].Body = RedactSignInLinks(rows[i].Body)
+	}
 	return rows, err
 }

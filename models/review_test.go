@@ -38,7 +38,7 @@ func TestClosedApplicationContractCannotBeCountersigned(t *testing.T) {
 	d := newDemo(t)
 	ctx := context.Background()
 	appID, candidate := acceptedOffer(t, d)
-	c, err := d.store.GenerateContract(ctx, staffActor(d.recruiter), appID, 1, "Nextstep Demo Ltd", "http://x")
+	c, err := d.store.GenerateContract(ctx, staffActor(d.recruiter), appID, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestClosedApplicationContractCannotBeCountersigned(t *testing.T) {
 	if err := d.store.ChangeStatus(ctx, staffActor(d.recruiter), appID, models.StatusRejected, "Failed the background check"); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.store.Countersign(ctx, staffActor(d.manager), c.ID, "Hugo Manager", true, "Nextstep Demo Ltd", "http://x"); !errors.Is(err, models.ErrNotYourTurn) && !errors.Is(err, models.ErrNotFound) {
+	if err := d.store.Countersign(ctx, staffActor(d.manager), c.ID, "Hugo Manager", true); !errors.Is(err, models.ErrNotYourTurn) && !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("countersigning a closed application's contract: %v", err)
 	}
 	var status string
@@ -63,10 +63,10 @@ func TestClosedApplicationContractCannotBeCountersigned(t *testing.T) {
 func TestWithdrawingFromInterestCheckReleasesTheSeat(t *testing.T) {
 	f := newAssessmentFixture(t, 1, 5)
 	ctx := context.Background()
-	if _, err := f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID, "http://x"); err != nil {
+	if _, err := f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.store.SendInterestCheck(ctx, staffActor(f.recruiter), f.apps[0], "Still keen?", nil, "http://x"); err != nil {
+	if _, err := f.store.SendInterestCheck(ctx, staffActor(f.recruiter), f.apps[0], "Still keen?", nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.store.WithdrawFromInterestCheck(ctx, f.candidates[0], f.apps[0], "Took another job"); err != nil {

@@ -190,7 +190,7 @@ func (s *Store) CreateStaff(ctx context.Context, actor Actor, in StaffInput) (*S
 
 // InviteStaff creates a staff member and puts an invitation with a sign-in
 // link in the outbox, in one transaction.
-func (s *Store) InviteStaff(ctx context.Context, actor Actor, in StaffInput, baseURL string) (*StaffUser, error) {
+func (s *Store) InviteStaff(ctx context.Context, actor Actor, in StaffInput) (*StaffUser, error) {
 	in.Password = ""
 	if err := in.validate(); err != nil {
 		return nil, err
@@ -207,13 +207,7 @@ func (s *Store) InviteStaff(ctx context.Context, actor Actor, in StaffInput, bas
 		if err != nil {
 			return err
 		}
-		link := SignInURL(baseURL, raw)
-		if err := enqueue(tx, OutboxMessage{
-			ToEmail: u.Email, ToName: u.Name, Kind: "staff_invitation", StaffID: &u.ID,
-			Subject: "You have been invited to Nextstep",
-			Body: fmt.Sprintf("Hello %s,\n\nYou have been invited to Nextstep as %s.\nSign in with this link (valid for %d days, once), then set your password:\n\n%s\n",
-				u.Name, u.Role.Label(), int(InvitationLinkTTL.Hours()/24), link),
-		}); err != nil {
+		if err := s.send(tx, staffInvitationMail(u, SignInURL(s.baseURL, raw))); err != nil {
 			return err
 		}
 		return audit(tx, actor, "staff.invited", "staff", u.ID, map[string]any{"email": u.Email, "role": u.Role})
@@ -425,7 +419,7 @@ func notFound(err error) error {
 
 // SendStaffSignInLink puts a one-time sign-in link for a staff member in the
 // outbox: how an admin helps someone who forgot their password.
-func (s *Store) SendStaffSignInLink(ctx context.Context, actor Actor, userID int64, baseURL string) error {
+func (s *Store) SendStaffSignInLink(ctx context.Context, actor Actor, userID int64) error {
 	if actor.Role != RoleAdmin {
 		return ErrForbidden
 	}
@@ -441,10 +435,7 @@ func (s *Store) SendStaffSignInLink(ctx context.Context, actor Actor, userID int
 		if err != nil {
 			return err
 		}
-		if err := enqueue(tx, OutboxMessage{ToEmail: u.Email, ToName: u.Name, Kind: "staff_sign_in_link", StaffID: &u.ID,
-			Subject: "Your sign-in link for Nextstep",
-			Body: fmt.Sprintf("Hello %s,\n\nAn admin sent you this sign-in link (it works once, within %d days). After signing in you can change your password on your account page:\n\n%s\n",
-				u.Name, int(InvitationLinkTTL.Hours()/24), SignInURL(baseURL, raw))}); err != nil {
+		if err := s.send(tx, staffSignInLinkMail(&u, SignInURL(s.baseURL, raw))); err != nil {
 			return err
 		}
 		return audit(tx, actor, "staff.sign_in_link_sent", "staff", u.ID, nil)

@@ -21,6 +21,9 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/rivermigrate"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -40,14 +43,33 @@ func (SystemClock) Now() time.Time { return time.Now() }
 
 // Store is the one door to the database.
 type Store struct {
-	db    *gorm.DB
-	clock Clock
-	log   *slog.Logger
-	loc   *time.Location // business days and "end of day" are counted here
+	db              *gorm.DB
+	clock           Clock
+	log             *slog.Logger
+	loc             *time.Location // business days and "end of day" are counted here
+	baseURL         string         // public address, for links in messages
+	company         string         // the employer, named in messages and contracts
+	jobs            *river.Client[*sql.Tx]
+	mailMaxAttempts int
+}
+
+// Config is what a Store is built with.
+type Config struct {
+	Clock           Clock
+	Log             *slog.Logger
+	MaxConns        int
+	Location        *time.Location
+	BaseURL         string
+	CompanyName     string
+	MailMaxAttempts int // delivery attempts before a message is marked failed
 }
 
 // Open connects to PostgreSQL with a bounded pool.
-func Open(ctx context.Context, dsn string, clock Clock, log *slog.Logger, maxConns int) (*Store, error) {
+func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
+	if cfg.Clock == nil {
+		cfg.Clock = SystemClock{}
+	}
+	clock, maxConns := cfg.Clock, cfg.MaxConns
 	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
@@ -74,23 +96,41 @@ func Open(ctx context.Context, dsn string, clock Clock, log *slog.Logger, maxCon
 		sqlDB.Close()
 		return nil, fmt.Errorf("connecting to database: %w", err)
 	}
-	return NewStore(db, clock, log), nil
-}
-
-// NewStore wraps an open connection.
-func NewStore(db *gorm.DB, clock Clock, log *slog.Logger) *Store {
+	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Store{db: db, clock: clock, log: log, loc: time.UTC}
+	// An insert-only River client: it writes delivery jobs inside GORM's
+	// transactions (database/sql); the workers run on pgx (see delivery.go).
+	jobs, err := river.NewClient(riverdatabasesql.New(sqlDB), &river.Config{Logger: log.With("component", "river")})
+	if err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs,
+		baseURL: strings.TrimRight(cfg.BaseURL, "/"), company: cfg.CompanyName, mailMaxAttempts: cfg.MailMaxAttempts}
+	if st.baseURL == "" {
+		st.baseURL = "http://localhost:8080"
+	}
+	if st.company == "" {
+		st.company = "Nextstep Demo Ltd"
+	}
+	if st.mailMaxAttempts <= 0 {
+		st.mailMaxAttempts = 10
+	}
+	if cfg.Location != nil {
+		st.loc = cfg.Location
+	}
+	return st, nil
 }
 
-// WithLocation returns a copy of the store that counts business days in loc.
-func (s *Store) WithLocation(loc *time.Location) *Store {
-	c := *s
-	c.loc = loc
-	return &c
-}
+// BaseURL is the public address links in messages point to.
+func (s *Store) BaseURL() string { return s.baseURL }
+
+// CompanyName is the employer named in messages and contracts.
+func (s *Store) CompanyName() string { return s.company }
+
+func (s *Store) urls() siteURLs { return siteURLs{base: s.baseURL} }
 
 // Location is the time zone the organisation works in.
 func (s *Store) Location() *time.Location { return s.loc }
@@ -164,6 +204,37 @@ func Migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
 			log.Info("applied migration", "source", r.Source.Path, "duration", r.Duration)
 		}
 	}
+	return migrateRiver(ctx, db, log)
+}
+
+// migrateRiver creates or updates River's job tables while holding an advisory
+// lock, so two instances starting together take turns. (River's migrations
+// each run in their own transaction: one adds an enum value that cannot be
+// used in the transaction that added it.)
+func migrateRiver(ctx context.Context, db *sql.DB, log *slog.Logger) error {
+	migrator, err := rivermigrate.New(riverdatabasesql.New(db), nil)
+	if err != nil {
+		return err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	const key = "SELECT hashtext('nextstep.river.migrate')"
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(("+key+"))"); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(("+key+"))")
+	res, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return fmt.Errorf("migrating job queue: %w", err)
+	}
+	for _, v := range res.Versions {
+		if log != nil {
+			log.Info("applied job queue migration", "version", v.Version)
+		}
+	}
 	return nil
 }
 
@@ -180,6 +251,11 @@ func MigrationsHash() (string, error) {
 	}
 	sort.Strings(names)
 	h := sha256.New()
+	// River's schema is part of ours: a new River version means a new template.
+	if m, err := rivermigrate.New(riverdatabasesql.New(nil), nil); err == nil {
+		all := m.AllVersions()
+		fmt.Fprintf(h, "river:%d\n", all[len(all)-1].Version)
+	}
 	for _, n := range names {
 		b, err := migrationFiles.ReadFile("migrations/" + n)
 		if err != nil {

@@ -33,7 +33,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 func newStore(t *testing.T) (*models.Store, *fakeClock) {
 	t.Helper()
 	clock := &fakeClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)} // a Tuesday
-	store, err := models.Open(context.Background(), devdb.TestDatabaseURL(t, migrator), clock, nil, 4)
+	store, err := models.Open(context.Background(), devdb.TestDatabaseURL(t, migrator), models.Config{Clock: clock, MaxConns: 4, BaseURL: "http://x"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,8 @@ type Layout struct {
 	Path      string
 	// ContactEmail is where candidates write with questions; empty hides it.
 	ContactEmail string
+	// EmailEnabled says messages really leave by email; pages promise email only then.
+	EmailEnabled bool
 }
 
 // ErrorProps is the error page.
@@ -228,17 +230,6 @@ type AdminAuditProps struct {
 	Query    url.Values
 	Page     int
 	PageSize int
-}
-
-// AdminOutboxProps is the outbox page.
-type AdminOutboxProps struct {
-	Layout
-	Messages []models.OutboxMessage
-	Total    int64
-	To       string
-	Page     int
-	PageSize int
-	Query    url.Values
 }
 
 // AccountProps is the staff account page.

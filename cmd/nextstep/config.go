@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"nextstep/devdb"
+	"nextstep/models"
 )
 
 // Config is read from environment variables; every one has a default that
@@ -34,6 +36,14 @@ type Config struct {
 	LogFormat       string
 	CompanyName     string
 	ContactEmail    string
+
+	SMTP            *models.SMTPConfig // nil: email delivery is off and messages wait in the outbox
+	MailFromName    string
+	MailFromEmail   string
+	MailWorkers     int
+	MailRetryBase   time.Duration
+	MailMaxAttempts int
+	MailRescueAfter time.Duration
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -94,7 +104,51 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if cfg.Env == "production" && cfg.DatabaseURL == "" {
 		errs = append(errs, errors.New("DATABASE_URL is required in production"))
 	}
+	errs = append(errs, loadMailConfig(&cfg, get)...)
 	return cfg, errors.Join(errs...)
+}
+
+// loadMailConfig reads the email settings. Production refuses to start
+// without an SMTP server and a sender address: a hiring process whose
+// messages never arrive is worse than one that does not start.
+func loadMailConfig(cfg *Config, get func(key, def string) string) []error {
+	var errs []error
+	if raw := get("NEXTSTEP_SMTP_URL", ""); raw != "" {
+		smtp, err := models.ParseSMTPURL(raw)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			cfg.SMTP = &smtp
+		}
+	} else if cfg.Env == "production" {
+		errs = append(errs, errors.New("NEXTSTEP_SMTP_URL is required in production"))
+	}
+	from := get("NEXTSTEP_MAIL_FROM", "")
+	if from == "" && cfg.Env == "production" {
+		errs = append(errs, errors.New("NEXTSTEP_MAIL_FROM is required in production"))
+	}
+	if from == "" {
+		from = cfg.CompanyName + " <no-reply@nextstep.localhost>"
+	}
+	if addr, err := mail.ParseAddress(from); err != nil {
+		errs = append(errs, fmt.Errorf("NEXTSTEP_MAIL_FROM must be an address such as \"Acme Recruiting <jobs@acme.example>\": %w", err))
+	} else {
+		cfg.MailFromName, cfg.MailFromEmail = addr.Name, addr.Address
+	}
+	var err error
+	if cfg.MailWorkers, err = strconv.Atoi(get("NEXTSTEP_MAIL_WORKERS", "10")); err != nil || cfg.MailWorkers < 1 || cfg.MailWorkers > 100 {
+		errs = append(errs, errors.New("NEXTSTEP_MAIL_WORKERS must be a number from 1 to 100"))
+	}
+	if cfg.MailMaxAttempts, err = strconv.Atoi(get("NEXTSTEP_MAIL_MAX_ATTEMPTS", "10")); err != nil || cfg.MailMaxAttempts < 1 || cfg.MailMaxAttempts > 50 {
+		errs = append(errs, errors.New("NEXTSTEP_MAIL_MAX_ATTEMPTS must be a number from 1 to 50"))
+	}
+	if cfg.MailRetryBase, err = time.ParseDuration(get("NEXTSTEP_MAIL_RETRY_BASE", "30s")); err != nil || cfg.MailRetryBase <= 0 {
+		errs = append(errs, errors.New("NEXTSTEP_MAIL_RETRY_BASE must be a positive duration such as 30s"))
+	}
+	if cfg.MailRescueAfter, err = time.ParseDuration(get("NEXTSTEP_MAIL_RESCUE_AFTER", "5m")); err != nil || cfg.MailRescueAfter <= 0 {
+		errs = append(errs, errors.New("NEXTSTEP_MAIL_RESCUE_AFTER must be a positive duration such as 5m"))
+	}
+	return errs
 }
 
 // devSessionSecret reads, or creates once, the development secret under the data dir.

@@ -83,7 +83,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}
 
-	store, err := openStore(ctx, cfg, log)
+	dsn, store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if len(args) != 1 {
 			return errors.New("usage: nextstep login-link EMAIL")
 		}
-		link, err := store.IssueSignInLink(ctx, args[0], cfg.BaseURL)
+		link, err := store.IssueSignInLink(ctx, args[0])
 		if errors.Is(err, models.ErrNotFound) {
 			return fmt.Errorf("no active staff member or candidate has the email %q", args[0])
 		}
@@ -127,7 +127,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stdout, link)
 		return nil
 	}
-	return serve(ctx, cfg, store, log)
+	return serve(ctx, cfg, dsn, store, log)
 }
 
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
@@ -169,28 +169,29 @@ func localDatabase(ctx context.Context, cfg Config, log *slog.Logger) (string, e
 	return cluster.URL("nextstep"), nil
 }
 
-func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*models.Store, error) {
+func openStore(ctx context.Context, cfg Config, log *slog.Logger) (string, *models.Store, error) {
 	dsn := cfg.DatabaseURL
 	if dsn == "" {
 		var err error
 		if dsn, err = localDatabase(ctx, cfg, log); err != nil {
-			return nil, err
+			return "", nil, err
 		}
 	}
-	store, err := models.Open(ctx, dsn, models.SystemClock{}, log, cfg.DBMaxConns)
+	store, err := models.Open(ctx, dsn, models.Config{Clock: models.SystemClock{}, Log: log, MaxConns: cfg.DBMaxConns,
+		Location: cfg.Location, BaseURL: cfg.BaseURL, CompanyName: cfg.CompanyName, MailMaxAttempts: cfg.MailMaxAttempts})
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	sqlDB, err := store.DB().DB()
 	if err != nil {
 		store.Close()
-		return nil, err
+		return "", nil, err
 	}
 	if err := models.Migrate(ctx, sqlDB, log); err != nil {
 		store.Close()
-		return nil, err
+		return "", nil, err
 	}
-	return store.WithLocation(cfg.Location), nil
+	return dsn, store, nil
 }
 
 func createStaff(ctx context.Context, store *models.Store, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
@@ -220,7 +221,7 @@ func createStaff(ctx context.Context, store *models.Store, args []string, getenv
 	return nil
 }
 
-func serve(ctx context.Context, cfg Config, store *models.Store, log *slog.Logger) error {
+func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log *slog.Logger) error {
 	secret := cfg.SessionSecret
 	if secret == nil {
 		var err error
@@ -231,7 +232,7 @@ func serve(ctx context.Context, cfg Config, store *models.Store, log *slog.Logge
 	e := handlers.New(store, models.SystemClock{}, log, handlers.Config{
 		BaseURL: cfg.BaseURL, SessionSecret: secret, IdleTimeout: cfg.IdleTimeout, AbsoluteTimout: cfg.AbsoluteTimeout,
 		RequireTOTP: cfg.RequireTOTP, Location: cfg.Location, TrustProxy: cfg.TrustProxy, Version: version, CompanyName: cfg.CompanyName,
-		ContactEmail: cfg.ContactEmail,
+		ContactEmail: cfg.ContactEmail, EmailEnabled: cfg.SMTP != nil,
 	})
 	srv := &http.Server{
 		Addr:              cfg.Addr,
@@ -246,6 +247,19 @@ func serve(ctx context.Context, cfg Config, store *models.Store, log *slog.Logge
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
+	}
+	var delivery *models.Delivery
+	if cfg.SMTP != nil {
+		delivery, err = store.StartDelivery(ctx, models.DeliveryConfig{DSN: dsn, Sender: models.NewSMTPSender(*cfg.SMTP),
+			FromName: cfg.MailFromName, FromEmail: cfg.MailFromEmail, Workers: cfg.MailWorkers, RetryBase: cfg.MailRetryBase,
+			PollInterval: 250 * time.Millisecond, RescueAfter: cfg.MailRescueAfter, Log: log})
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		log.Info("email delivery on", "smtp_host", cfg.SMTP.Host, "smtp_port", cfg.SMTP.Port, "from", cfg.MailFromEmail, "workers", cfg.MailWorkers)
+	} else {
+		log.Warn("email delivery off: NEXTSTEP_SMTP_URL is not set, messages wait in the outbox")
 	}
 	go purgeSessions(ctx, store, cfg, log)
 	go expireWaitlistOffers(ctx, store, log)
@@ -262,6 +276,12 @@ func serve(ctx context.Context, cfg Config, store *models.Store, log *slog.Logge
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	if delivery != nil {
+		// Messages being sent finish; the rest wait safely in the queue.
+		if err := delivery.Stop(shutdownCtx); err != nil {
+			log.Warn("stopping email delivery", "err", err)
+		}
 	}
 	log.Info("stopped")
 	return nil

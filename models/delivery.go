@@ -1,0 +1,193 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
+)
+
+// MailQueue is the River queue that delivers messages.
+const MailQueue = "mail"
+
+// DeliverMessageArgs is the River job that delivers one outbox message.
+type DeliverMessageArgs struct {
+	MessageID int64 `json:"message_id"`
+}
+
+// Kind names the job in River's table.
+func (DeliverMessageArgs) Kind() string { return "deliver_message" }
+
+// DeliveryConfig tunes the delivery workers.
+type DeliveryConfig struct {
+	DSN          string
+	Sender       MailSender
+	FromName     string
+	FromEmail    string
+	Workers      int           // messages sent at once
+	RetryBase    time.Duration // the first retry waits this long, each later one twice as long
+	PollInterval time.Duration // how often idle workers look for due jobs
+	RescueAfter  time.Duration // a job still "running" this long after a crash is tried again
+	Log          *slog.Logger
+}
+
+// Delivery runs the River workers that send queued messages.
+type Delivery struct {
+	client *river.Client[pgx.Tx]
+	pool   *pgxpool.Pool
+}
+
+// StartDelivery starts the workers. Every process may run them: River hands
+// each job to one worker, so two servers never send a message twice.
+func (s *Store) StartDelivery(ctx context.Context, cfg DeliveryConfig) (*Delivery, error) {
+	if cfg.Sender == nil {
+		return nil, errors.New("delivery needs a mail sender")
+	}
+	poolCfg, err := pgxpool.ParseConfig(cfg.DSN)
+	if err != nil {
+		return nil, fmt.Errorf("delivery: %w", err)
+	}
+	workers := max(cfg.Workers, 1)
+	poolCfg.MaxConns = int32(min(workers+4, 24))
+	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
+	if err != nil {
+		return nil, fmt.Errorf("delivery: %w", err)
+	}
+	log := cfg.Log
+	if log == nil {
+		log = s.log
+	}
+	w := river.NewWorkers()
+	river.AddWorker(w, &deliverWorker{store: s, cfg: cfg, log: log})
+	jobTimeout := time.Minute
+	rescue := cfg.RescueAfter
+	if rescue <= jobTimeout {
+		rescue = jobTimeout + time.Second
+	}
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Queues:               map[string]river.QueueConfig{MailQueue: {MaxWorkers: workers}},
+		Workers:              w,
+		RetryPolicy:          &backoffPolicy{base: max(cfg.RetryBase, 10*time.Millisecond)},
+		FetchPollInterval:    max(cfg.PollInterval, 20*time.Millisecond),
+		FetchCooldown:        min(max(cfg.PollInterval/4, 5*time.Millisecond), 100*time.Millisecond),
+		JobTimeout:           jobTimeout,
+		RescueStuckJobsAfter: rescue,
+		MaxAttempts:          s.mailMaxAttempts,
+		Logger:               log.With("component", "river"),
+	})
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("delivery: %w", err)
+	}
+	if err := client.Start(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("delivery: %w", err)
+	}
+	return &Delivery{client: client, pool: pool}, nil
+}
+
+// Stop lets running deliveries finish (until ctx ends) and closes the pool.
+func (d *Delivery) Stop(ctx context.Context) error {
+	err := d.client.Stop(ctx)
+	d.pool.Close()
+	return err
+}
+
+// backoffPolicy doubles the wait after each failed attempt, with a little
+// jitter so many failed messages do not retry in lockstep; at most an hour.
+type backoffPolicy struct{ base time.Duration }
+
+func (p *backoffPolicy) NextRetry(job *rivertype.JobRow) time.Time {
+	return time.Now().Add(retryDelay(p.base, job.Attempt))
+}
+
+func retryDelay(base time.Duration, attempt int) time.Duration {
+	d := base << min(max(attempt-1, 0), 20)
+	if d > time.Hour || d <= 0 {
+		d = time.Hour
+	}
+	return d + time.Duration(rand.Int64N(int64(d)/10+1))
+}
+
+type deliverWorker struct {
+	river.WorkerDefaults[DeliverMessageArgs]
+	store *Store
+	cfg   DeliveryConfig
+	log   *slog.Logger
+}
+
+func (w *deliverWorker) Timeout(*river.Job[DeliverMessageArgs]) time.Duration {
+	return 45 * time.Second
+}
+
+// Work sends one message. A message already sent or failed is left alone, so a
+// job that runs again after a crash or a retry click never sends twice what
+// the server has accepted and we recorded.
+func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverMessageArgs]) error {
+	s := w.store
+	m, err := s.startAttempt(ctx, job.Args.MessageID)
+	if err != nil || m == nil {
+		return err
+	}
+	receipt, sendErr := w.cfg.Sender.Send(ctx, OutgoingMail{
+		FromName: w.cfg.FromName, FromEmail: w.cfg.FromEmail, ToName: m.ToName, ToEmail: m.ToEmail,
+		Subject: m.Subject, Text: m.Body, HTML: m.BodyHTML, MessageID: messageIDFor(m.ID, m.CreatedAt, s.baseURL), Date: s.Now(),
+	})
+	// Record the outcome even when the job's context has just ended.
+	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if sendErr == nil {
+		if err := s.recordSent(rec, m.ID, receipt, messageIDFor(m.ID, m.CreatedAt, s.baseURL)); err != nil {
+			return err
+		}
+		w.log.Info("message sent", "message_id", m.ID, "kind", m.Kind, "attempt", job.Attempt)
+		return nil
+	}
+	var perm *PermanentMailError
+	final := errors.As(sendErr, &perm) || job.Attempt >= job.MaxAttempts
+	if err := s.recordFailure(rec, m.ID, sendErr.Error(), final); err != nil {
+		return err
+	}
+	w.log.Warn("message not delivered", "message_id", m.ID, "kind", m.Kind, "attempt", job.Attempt, "final", final, "err", sendErr)
+	if final {
+		return river.JobCancel(sendErr)
+	}
+	return sendErr
+}
+
+// startAttempt counts an attempt and returns the message, or nil when it is
+// no longer waiting to be sent.
+func (s *Store) startAttempt(ctx context.Context, id int64) (*OutboxMessage, error) {
+	var m OutboxMessage
+	res := s.db.WithContext(ctx).Raw(`UPDATE outbox_messages SET attempts = attempts + 1, last_attempt_at = ?, status = 'queued'
+		WHERE id = ? AND status IN ('queued', 'held') RETURNING *`, s.Now(), id).Scan(&m)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, nil
+	}
+	return &m, nil
+}
+
+func (s *Store) recordSent(ctx context.Context, id int64, r MailReceipt, messageID string) error {
+	return s.db.WithContext(ctx).Exec(`UPDATE outbox_messages SET status = 'sent', sent_at = ?, smtp_reply = ?, message_id = ?, last_error = ''
+		WHERE id = ?`, s.Now(), truncate(r.Reply, 500), messageID, id).Error
+}
+
+func (s *Store) recordFailure(ctx context.Context, id int64, reason string, final bool) error {
+	status := MessageQueued
+	if final {
+		status = MessageFailed
+	}
+	return s.db.WithContext(ctx).Exec(`UPDATE outbox_messages SET status = ?, last_error = ? WHERE id = ? AND status <> 'sent'`,
+		status, truncate(oneLine(reason), 1000), id).Error
+}

@@ -299,13 +299,13 @@ type draft struct {
 
 func toCandidate(c *Candidate, kind MessageKind, vars map[string]string) draft {
 	id := c.ID
-	vars["candidate_name"] = c.Name
+	vars["candidate_name"] = oneLine(c.Name)
 	return draft{kind: kind, toEmail: c.Email, toName: c.Name, candidateID: &id, vars: vars}
 }
 
 func toStaff(u *StaffUser, kind MessageKind, linkPath string, vars map[string]string) draft {
 	id := u.ID
-	vars["name"] = u.Name
+	vars["name"] = oneLine(u.Name)
 	return draft{kind: kind, toEmail: u.Email, toName: u.Name, staffID: &id, linkPath: linkPath, vars: vars}
 }
 
@@ -416,13 +416,13 @@ func candidatePagePath(candidateID int64) string {
 
 func offerApprovalRequestedMail(su siteURLs, hm *StaffUser, app *Application, v *OfferVersion) draft {
 	path := candidatePagePath(app.CandidateID) + "#offer"
-	return toStaff(hm, MsgOfferApprovalRequested, path, map[string]string{"candidate_name": app.Candidate.Name, "job_title": v.JobTitle,
+	return toStaff(hm, MsgOfferApprovalRequested, path, map[string]string{"candidate_name": oneLine(app.Candidate.Name), "job_title": v.JobTitle,
 		"salary": v.Salary(), "link": su.path(path)})
 }
 
 func offerAnsweredMail(su siteURLs, author *StaffUser, kind MessageKind, app *Application, v *OfferVersion, question string) draft {
 	path := candidatePagePath(app.CandidateID) + "#offer"
-	vars := map[string]string{"candidate_name": app.Candidate.Name, "job_title": v.JobTitle, "link": su.path(path)}
+	vars := map[string]string{"candidate_name": oneLine(app.Candidate.Name), "job_title": v.JobTitle, "link": su.path(path)}
 	if kind == MsgOfferQuestionAsked {
 		vars["question"] = question
 	}
@@ -431,6 +431,6 @@ func offerAnsweredMail(su siteURLs, author *StaffUser, kind MessageKind, app *Ap
 
 func contractReadyToCountersignMail(su siteURLs, signer *StaffUser, app *Application, contractID int64) draft {
 	path := fmt.Sprintf("/admin/contracts/%d", contractID)
-	return toStaff(signer, MsgContractReadyToCountersign, path, map[string]string{"candidate_name": app.Candidate.Name,
+	return toStaff(signer, MsgContractReadyToCountersign, path, map[string]string{"candidate_name": oneLine(app.Candidate.Name),
 		"job_title": app.Position.Title, "link": su.path(path)})
 }

@@ -4,12 +4,26 @@ BIN     := bin/nextstep
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.data/*')
 
-.PHONY: run build test check fmt-check vet templ-check generate bench db-start db-stop clean
+.PHONY: run build test check fmt-check vet templ-check generate bench db-start db-stop mail-start mail-stop clean
 
-## run: serve the portal with demo data on http://localhost:8080 (local PostgreSQL when DATABASE_URL is unset)
+# The local mail catcher (Mailpit, a go.mod tool) used when NEXTSTEP_SMTP_URL is unset.
+MAILPIT      := bin/mailpit
+MAILPIT_SMTP ?= 127.0.0.1:1025
+MAILPIT_UI   ?= 127.0.0.1:8025
+MAILPIT_DIR  ?= .data/mailpit
+
+## run: serve the portal with demo data on http://localhost:8080 (local PostgreSQL when DATABASE_URL is unset,
+##      local Mailpit when NEXTSTEP_SMTP_URL is unset)
 run: build
 	./$(BIN) seed --demo
-	./$(BIN) serve
+	@if [ -z "$$NEXTSTEP_SMTP_URL" ]; then \
+		$(MAKE) --no-print-directory mail-start && \
+		echo "Email goes to Mailpit: http://$(MAILPIT_UI)/view/latest.html shows the newest message" && \
+		NEXTSTEP_SMTP_URL="smtp://$(MAILPIT_SMTP)?starttls=none" NEXTSTEP_DEV_MAILBOX_URL="http://$(MAILPIT_UI)/view/latest.html" \
+			./$(BIN) serve; \
+	else \
+		./$(BIN) serve; \
+	fi
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/nextstep
@@ -48,5 +62,24 @@ db-start:
 db-stop:
 	$(GO) run ./cmd/nextstep db-stop
 
-clean: db-stop
+$(MAILPIT): go.mod go.sum
+	$(GO) build -o $(MAILPIT) github.com/axllent/mailpit
+
+## mail-start: start the local mail catcher (SMTP on MAILPIT_SMTP, mail readable on http://MAILPIT_UI)
+mail-start: $(MAILPIT)
+	@mkdir -p $(MAILPIT_DIR); \
+	if [ -f $(MAILPIT_DIR)/pid ] && kill -0 $$(cat $(MAILPIT_DIR)/pid) 2>/dev/null; then \
+		echo "Mailpit is already running (SMTP $(MAILPIT_SMTP), web http://$(MAILPIT_UI))"; \
+	else \
+		nohup ./$(MAILPIT) --smtp $(MAILPIT_SMTP) --listen $(MAILPIT_UI) --database $(MAILPIT_DIR)/mail.db \
+			--disable-version-check --smtp-disable-rdns >$(MAILPIT_DIR)/log 2>&1 & echo $$! > $(MAILPIT_DIR)/pid; \
+		sleep 0.5; kill -0 $$(cat $(MAILPIT_DIR)/pid) 2>/dev/null || { echo "Mailpit did not start:"; cat $(MAILPIT_DIR)/log; exit 1; }; \
+		echo "Mailpit started (SMTP $(MAILPIT_SMTP), web http://$(MAILPIT_UI))"; \
+	fi
+
+## mail-stop: stop the local mail catcher
+mail-stop:
+	@if [ -f $(MAILPIT_DIR)/pid ]; then kill $$(cat $(MAILPIT_DIR)/pid) 2>/dev/null || true; rm -f $(MAILPIT_DIR)/pid; echo "Mailpit stopped"; fi
+
+clean: db-stop mail-stop
 	rm -rf bin

@@ -32,6 +32,7 @@ type Config struct {
 	CompanyName    string // the employer named in contracts
 	ContactEmail   string // shown to candidates for questions
 	EmailEnabled   bool   // an SMTP server is configured: pages may promise email
+	DevMailboxURL  string // development: the local mail catcher's newest message
 }
 
 // Handler holds every dependency of the handlers; there are no globals.
@@ -104,6 +105,8 @@ func (h *Handler) layout(c echo.Context, title string) views.Layout {
 
 		ContactEmail: h.cfg.ContactEmail,
 		EmailEnabled: h.cfg.EmailEnabled,
+
+		DevMailboxURL: h.cfg.DevMailboxURL,
 	}
 	if u := currentStaff(c); u != nil {
 		l.Staff = u

@@ -43,7 +43,7 @@ func paragraphHTML(p string) template.HTML {
 		b.WriteString(template.HTMLEscapeString(p[last:loc[0]]))
 		u := strings.TrimRight(p[loc[0]:loc[1]], ".,;:)")
 		esc := template.HTMLEscapeString(u)
-		b.WriteString(`<a href="` + esc + `" style="color:#1a56c4">` + esc + `</a>`)
+		b.WriteString(`<a href="` + esc + `" style="color:#1a56c4;word-break:break-all">` + esc + `</a>`)
 		last = loc[0] + len(u)
 	}
 	b.WriteString(template.HTMLEscapeString(p[last:]))

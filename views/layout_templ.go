@@ -198,7 +198,7 @@ func staffNav(l Layout) templ.Component {
 			}
 		}
 		if l.Staff.Role == models.RoleAdmin {
-			templ_7745c5c3_Err = navLink(l, "/admin/message-templates", "Messages").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = navLink(l, "/admin/message-templates", "Message wording").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

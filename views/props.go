@@ -27,6 +27,8 @@ type Layout struct {
 	ContactEmail string
 	// EmailEnabled says messages really leave by email; pages promise email only then.
 	EmailEnabled bool
+	// DevMailboxURL, in development only, is where the local mail catcher shows the newest email.
+	DevMailboxURL string
 }
 
 // ErrorProps is the error page.

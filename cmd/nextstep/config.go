@@ -44,6 +44,7 @@ type Config struct {
 	MailRetryBase   time.Duration
 	MailMaxAttempts int
 	MailRescueAfter time.Duration
+	DevMailboxURL   string // development only: shown on the "check your email" page
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -105,6 +106,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, errors.New("DATABASE_URL is required in production"))
 	}
 	errs = append(errs, loadMailConfig(&cfg, get)...)
+	if cfg.Env == "development" {
+		cfg.DevMailboxURL = get("NEXTSTEP_DEV_MAILBOX_URL", "")
+	}
 	return cfg, errors.Join(errs...)
 }
 

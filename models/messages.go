@@ -410,18 +410,19 @@ func staffSignInLinkMail(u *StaffUser, link string) draft {
 	return toStaff(u, MsgStaffSignInLink, "/admin/account", map[string]string{"days": strconv.Itoa(int(InvitationLinkTTL.Hours() / 24)), "sign_in_link": link})
 }
 
-func candidatePagePath(candidateID int64) string {
-	return fmt.Sprintf("/admin/candidates/%d", candidateID)
+// offerPagePath is the offer section of the application on the staff candidate page.
+func offerPagePath(app *Application) string {
+	return fmt.Sprintf("/admin/candidates/%d#offer-%d", app.CandidateID, app.ID)
 }
 
 func offerApprovalRequestedMail(su siteURLs, hm *StaffUser, app *Application, v *OfferVersion) draft {
-	path := candidatePagePath(app.CandidateID) + "#offer"
+	path := offerPagePath(app)
 	return toStaff(hm, MsgOfferApprovalRequested, path, map[string]string{"candidate_name": oneLine(app.Candidate.Name), "job_title": v.JobTitle,
 		"salary": v.Salary(), "link": su.path(path)})
 }
 
 func offerAnsweredMail(su siteURLs, author *StaffUser, kind MessageKind, app *Application, v *OfferVersion, question string) draft {
-	path := candidatePagePath(app.CandidateID) + "#offer"
+	path := offerPagePath(app)
 	vars := map[string]string{"candidate_name": oneLine(app.Candidate.Name), "job_title": v.JobTitle, "link": su.path(path)}
 	if kind == MsgOfferQuestionAsked {
 		vars["question"] = question

@@ -1,0 +1,74 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"nextstep/devdb"
+)
+
+// A message can be held until a given time: it is visible as held, nothing
+// is sent before then, and it is sent once when the time comes.
+func TestHeldMessageIsSentWhenItsTimeComes(t *testing.T) {
+	ctx := context.Background()
+	dsn := devdb.TestDatabaseURL(t, devdb.Migrator{HashFunc: MigrationsHash,
+		MigrateFunc: func(ctx context.Context, db *sql.DB) error { return Migrate(ctx, db, nil) }})
+	s, err := Open(ctx, dsn, Config{MaxConns: 4, BaseURL: "http://x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.SeedDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var c Candidate
+	if err := s.db.Where("email = ?", "ben.okafor@example.com").First(&c).Error; err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().Add(1500 * time.Millisecond)
+	d := candidateSignInMail(&c, "http://x/signin/held")
+	d.sendAfter = &at
+	if err := s.tx(ctx, func(tx *gorm.DB) error { return s.send(tx, d) }); err != nil {
+		t.Fatal(err)
+	}
+	var m OutboxMessage
+	s.db.Where("to_email = ?", c.Email).Order("id DESC").First(&m)
+	if m.Status != MessageHeld || m.SendAfter == nil {
+		t.Fatalf("status %s, send after %v; want held", m.Status, m.SendAfter)
+	}
+
+	sink, err := devdb.StartSMTPSink("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	smtp, _ := ParseSMTPURL(sink.URL())
+	del, err := s.StartDelivery(ctx, DeliveryConfig{DSN: dsn, Sender: NewSMTPSender(smtp), FromEmail: "jobs@x.test",
+		Workers: 2, RetryBase: 20 * time.Millisecond, PollInterval: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer del.Stop(ctx)
+	time.Sleep(500 * time.Millisecond)
+	if n := sink.Count(); n != 0 {
+		t.Fatalf("%d emails sent before the held time", n)
+	}
+	if _, err := sink.WaitFor(1, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if time.Now().Before(at) {
+		t.Fatal("the held message was sent early")
+	}
+	s.db.First(&m, m.ID)
+	if m.Status != MessageSent {
+		time.Sleep(300 * time.Millisecond)
+		s.db.First(&m, m.ID)
+	}
+	if m.Status != MessageSent || sink.Count() != 1 {
+		t.Fatalf("after its time: status %s, %d emails", m.Status, sink.Count())
+	}
+}

@@ -474,7 +474,8 @@ func (s *Store) CandidateSignedPDF(ctx context.Context, candidateID, appID int64
 // VerifiedDocument describes a PDF that Nextstep signed.
 type VerifiedDocument struct {
 	ContractID    int64
-	CandidateName string
+	CandidateName string // as the candidate typed it when signing
+	EmployerName  string // as the countersigner typed it
 	PositionTitle string
 	SignedAt      time.Time
 	PDFSHA256     string
@@ -485,19 +486,24 @@ func (s *Store) VerifyPDF(ctx context.Context, pdf []byte) (*VerifiedDocument, e
 	sum := sha256.Sum256(pdf)
 	hash := hex.EncodeToString(sum[:])
 	var c Contract
-	if err := s.db.WithContext(ctx).Select("id, application_id, offer_version_id, employer_signed_at, pdf_sha256").
+	// Everything reported comes from the frozen contract row (and its frozen
+	// offer version), never from live records that can be edited later.
+	if err := s.db.WithContext(ctx).Select("id, offer_version_id, candidate_signed_name, employer_signed_name, employer_signed_at, pdf_sha256").
 		Where("pdf_sha256 = ?", hash).First(&c).Error; err != nil {
 		return nil, notFound(err)
 	}
-	var row struct {
-		Name     string
-		JobTitle string
-	}
-	if err := s.db.WithContext(ctx).Raw(`SELECT c.name, v.job_title FROM applications a JOIN candidates c ON c.id = a.candidate_id
-		JOIN offer_versions v ON v.id = ? WHERE a.id = ?`, c.OfferVersionID, c.ApplicationID).Scan(&row).Error; err != nil {
+	var jobTitle string
+	if err := s.db.WithContext(ctx).Raw(`SELECT job_title FROM offer_versions WHERE id = ?`, c.OfferVersionID).Scan(&jobTitle).Error; err != nil {
 		return nil, err
 	}
-	return &VerifiedDocument{ContractID: c.ID, CandidateName: row.Name, PositionTitle: row.JobTitle, SignedAt: *c.EmployerSignedAt, PDFSHA256: hash}, nil
+	doc := &VerifiedDocument{ContractID: c.ID, PositionTitle: jobTitle, SignedAt: *c.EmployerSignedAt, PDFSHA256: hash}
+	if c.CandidateSignedName != nil {
+		doc.CandidateName = *c.CandidateSignedName
+	}
+	if c.EmployerSignedName != nil {
+		doc.EmployerName = *c.EmployerSignedName
+	}
+	return doc, nil
 }
 
 // ContractsAwaitingEmployer lists contracts the candidate has signed, for the countersign queue.

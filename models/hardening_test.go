@@ -2,6 +2,10 @@ package models_test
 
 import (
 	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"nextstep/models"
@@ -95,5 +99,48 @@ func TestVerifyReportsTheFrozenSignerName(t *testing.T) {
 	}
 	if doc.CandidateName != "Daniel Kim" || doc.EmployerName != "Hugo Manager" {
 		t.Fatalf("verified signer names %q / %q, want the names typed when signing", doc.CandidateName, doc.EmployerName)
+	}
+}
+
+// Issue 8.4: names outside Latin-1 keep every letter in the signed PDF.
+func TestSignedPDFKeepsEveryLetter(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatal("pdftotext (poppler-utils) is needed; .ci/run installs it")
+	}
+	d := newDemo(t)
+	const name = "Łukasz Dvořák-Şahin Ελένη"
+	if err := d.store.DB().Exec("UPDATE candidates SET name = ? WHERE email = 'daniel.kim@example.com'", name).Error; err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	appID, candidate := acceptedOffer(t, d)
+	c, err := d.store.GenerateContract(ctx, staffActor(d.recruiter), appID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.store.GiveEsignConsent(ctx, candidate, appID, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.store.SignAsCandidate(ctx, candidate, appID, name, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.store.Countersign(ctx, staffActor(d.manager), c.ID, "Hugo Manager", true); err != nil {
+		t.Fatal(err)
+	}
+	var pdf []byte
+	if err := d.store.DB().Raw("SELECT pdf FROM contracts WHERE id = ?", c.ID).Row().Scan(&pdf); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "contract.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(out)
+	if n := strings.Count(text, name); n < 3 { // contract header, signature block, certificate
+		t.Fatalf("the name appears %d times intact in the PDF text, want at least 3:\n%s", n, text)
 	}
 }

@@ -141,7 +141,7 @@ func TestContractSigningFlow(t *testing.T) {
 		t.Fatalf("signed PDF: %v", err)
 	}
 	doc, err := d.store.VerifyPDF(ctx, pdf.PDF)
-	if err != nil || doc.ContractID != c.ID || doc.CandidateName != "Daniel Kim" {
+	if err != nil || doc.ContractID != c.ID || doc.CandidateName != "daniel KIM" { // the name as typed when signing
 		t.Fatalf("verify: %+v %v", doc, err)
 	}
 	tampered := append([]byte{}, pdf.PDF...)

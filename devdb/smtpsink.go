@@ -60,8 +60,13 @@ func StartSMTPSink(addr string) (*SMTPSink, error) {
 	return s, nil
 }
 
-// Close stops the server; what it received stays readable.
-func (s *SMTPSink) Close() error { return s.server.Close() }
+// Close stops the server; what it received stays readable. The listener is
+// closed here too: go-smtp only learns of it once Serve has started.
+func (s *SMTPSink) Close() error {
+	err := s.server.Close()
+	s.ln.Close()
+	return err
+}
 
 // Host and Port split Addr.
 func (s *SMTPSink) Host() string { h, _, _ := net.SplitHostPort(s.Addr); return h }

@@ -77,7 +77,9 @@ func (s *Store) StartDelivery(ctx context.Context, cfg DeliveryConfig) (*Deliver
 		Workers:              w,
 		RetryPolicy:          &backoffPolicy{base: max(cfg.RetryBase, 10*time.Millisecond)},
 		FetchPollInterval:    max(cfg.PollInterval, 20*time.Millisecond),
-		FetchCooldown:        min(max(cfg.PollInterval/4, 5*time.Millisecond), 100*time.Millisecond),
+		// The pause between fetches caps throughput at workers ÷ cooldown
+		// (10 workers at 62 ms gave 160 mails/s); 10 ms keeps batches full.
+		FetchCooldown: 10 * time.Millisecond,
 		JobTimeout:           jobTimeout,
 		RescueStuckJobsAfter: rescue,
 		MaxAttempts:          s.mailMaxAttempts,
@@ -137,15 +139,18 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverMessageA
 	if err != nil || m == nil {
 		return err
 	}
+	if m.MessageID == "" { // written before Message-IDs were stored
+		m.MessageID = newMessageID(s.baseURL)
+	}
 	receipt, sendErr := w.cfg.Sender.Send(ctx, OutgoingMail{
 		FromName: w.cfg.FromName, FromEmail: w.cfg.FromEmail, ToName: m.ToName, ToEmail: m.ToEmail,
-		Subject: m.Subject, Text: m.Body, HTML: m.BodyHTML, MessageID: messageIDFor(m.ID, m.CreatedAt, s.baseURL), Date: s.Now(),
+		Subject: m.Subject, Text: m.Body, HTML: m.BodyHTML, MessageID: m.MessageID, Date: s.Now(),
 	})
 	// Record the outcome even when the job's context has just ended.
 	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if sendErr == nil {
-		if err := s.recordSent(rec, m.ID, receipt, messageIDFor(m.ID, m.CreatedAt, s.baseURL)); err != nil {
+		if err := s.recordSent(rec, m.ID, receipt, m.MessageID); err != nil {
 			return err
 		}
 		w.log.Info("message sent", "message_id", m.ID, "kind", m.Kind, "attempt", job.Attempt)

@@ -145,9 +145,9 @@ func (s *SMTPSender) Send(ctx context.Context, m OutgoingMail) (MailReceipt, err
 	return MailReceipt{Reply: strings.TrimSpace(msg.ServerResponse())}, nil
 }
 
-// messageIDFor is the Message-ID header of a message: the same on every
-// attempt, unique across installations by its creation time.
-func messageIDFor(id int64, created time.Time, baseURL string) string {
+// newMessageID makes the Message-ID header of a message when it is written,
+// so every attempt, from any instance, carries the same one.
+func newMessageID(baseURL string) string {
 	host := "nextstep.invalid"
 	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
@@ -155,5 +155,5 @@ func messageIDFor(id int64, created time.Time, baseURL string) string {
 			host += ".nextstep.invalid"
 		}
 	}
-	return fmt.Sprintf("nextstep.%d.%s@%s", id, strconv.FormatInt(created.UnixNano(), 36), host)
+	return "nextstep." + NewSecret()[:22] + "@" + host
 }

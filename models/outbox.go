@@ -94,6 +94,7 @@ func (s *Store) send(tx *gorm.DB, d draft) error {
 	m := OutboxMessage{
 		ToEmail: d.toEmail, ToName: oneLine(d.toName), Subject: subject, Body: body, BodyHTML: messageHTML(s.company, subject, body),
 		Kind: d.kind, LinkPath: d.linkPath, CandidateID: d.candidateID, StaffID: d.staffID, Status: MessageQueued,
+		MessageID: newMessageID(s.baseURL),
 	}
 	opts := &river.InsertOpts{}
 	if d.sendAfter != nil && d.sendAfter.After(s.Now()) {
@@ -116,12 +117,22 @@ func (s *Store) insertDeliveryJob(tx *gorm.DB, id int64, opts *river.InsertOpts)
 	}
 	opts.Queue = MailQueue
 	opts.MaxAttempts = s.mailMaxAttempts
-	_, err := s.jobs.InsertTx(tx.Statement.Context, sqlTx, DeliverMessageArgs{MessageID: id}, opts)
+	// One live job per message, ever: a second insert while one is queued,
+	// running or done is a no-op (a failed message's job is cancelled or
+	// discarded, so "Send again" can add a fresh one).
+	opts.UniqueOpts = river.UniqueOpts{ByArgs: true}
+	res, err := s.jobs.InsertTx(tx.Statement.Context, sqlTx, DeliverMessageArgs{MessageID: id}, opts)
 	if err != nil {
 		return fmt.Errorf("queueing message %d: %w", id, err)
 	}
+	if res.UniqueSkippedAsDuplicate {
+		return errDeliveryJobExists
+	}
 	return nil
 }
+
+// errDeliveryJobExists: the message's previous job has not finished yet.
+var errDeliveryJobExists = Invalid("", "The last attempt to send this message is still finishing. Try again in a few seconds.")
 
 // oneLine keeps a header value to one line of printable text: a name or a
 // subject with CR or LF must never add a header.

@@ -117,8 +117,9 @@ func childEnviron() []string {
 	return env
 }
 
-// launchServer starts one `nextstep serve` process on dbURL, on a free port.
-func launchServer(tb testing.TB, name, dbURL string) *serverProc {
+// launchServer starts one `nextstep serve` process on dbURL, on a free port;
+// extraEnv ("KEY=value") is added to, and overrides, its environment.
+func launchServer(tb testing.TB, name, dbURL string, extraEnv ...string) *serverProc {
 	tb.Helper()
 	port := freePort(tb)
 	s := &serverProc{name: name, base: fmt.Sprintf("http://127.0.0.1:%d", port), output: &lockedBuffer{}, done: make(chan struct{})}
@@ -133,6 +134,7 @@ func launchServer(tb testing.TB, name, dbURL string) *serverProc {
 		"NEXTSTEP_LOG_LEVEL=warn",
 		"NEXTSTEP_ENV=development",
 	)
+	s.cmd.Env = append(s.cmd.Env, extraEnv...)
 	s.cmd.Stdout = s.output
 	s.cmd.Stderr = s.output
 	if err := s.cmd.Start(); err != nil {
@@ -147,11 +149,11 @@ func launchServer(tb testing.TB, name, dbURL string) *serverProc {
 // startServers starts n servers at once, as instances of one deployment
 // would start, and waits until each answers /readyz. A server that does not
 // become ready fails the test with its output.
-func startServers(tb testing.TB, n int, dbURL string) []*serverProc {
+func startServers(tb testing.TB, n int, dbURL string, extraEnv ...string) []*serverProc {
 	tb.Helper()
 	servers := make([]*serverProc, n)
 	for i := range servers {
-		servers[i] = launchServer(tb, fmt.Sprintf("server %c", 'A'+i), dbURL)
+		servers[i] = launchServer(tb, fmt.Sprintf("server %c", 'A'+i), dbURL, extraEnv...)
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for i := range servers {
@@ -168,7 +170,7 @@ func startServers(tb testing.TB, n int, dbURL string) []*serverProc {
 			// Someone took the port between our probe and the server's listen: try another.
 			if strings.Contains(out, "address already in use") && attempt < 3 {
 				s.retired = true
-				servers[i] = launchServer(tb, s.name, dbURL)
+				servers[i] = launchServer(tb, s.name, dbURL, extraEnv...)
 				continue
 			}
 			s.retired = true // reported here, not again at cleanup

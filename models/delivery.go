@@ -73,13 +73,13 @@ func (s *Store) StartDelivery(ctx context.Context, cfg DeliveryConfig) (*Deliver
 		rescue = jobTimeout + time.Second
 	}
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Queues:               map[string]river.QueueConfig{MailQueue: {MaxWorkers: workers}},
-		Workers:              w,
-		RetryPolicy:          &backoffPolicy{base: max(cfg.RetryBase, 10*time.Millisecond)},
-		FetchPollInterval:    max(cfg.PollInterval, 20*time.Millisecond),
+		Queues:            map[string]river.QueueConfig{MailQueue: {MaxWorkers: workers}},
+		Workers:           w,
+		RetryPolicy:       &backoffPolicy{base: max(cfg.RetryBase, 10*time.Millisecond)},
+		FetchPollInterval: max(cfg.PollInterval, 20*time.Millisecond),
 		// The pause between fetches caps throughput at workers ÷ cooldown
 		// (10 workers at 62 ms gave 160 mails/s); 10 ms keeps batches full.
-		FetchCooldown: 10 * time.Millisecond,
+		FetchCooldown:        10 * time.Millisecond,
 		JobTimeout:           jobTimeout,
 		RescueStuckJobsAfter: rescue,
 		MaxAttempts:          s.mailMaxAttempts,

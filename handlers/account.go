@@ -17,7 +17,9 @@ func (h *Handler) accountPage(c echo.Context) error {
 
 func (h *Handler) renderAccount(c echo.Context, status int, errs map[string]string) error {
 	u := currentStaff(c)
-	props := views.AccountProps{Layout: h.layout(c, "Your account"), User: u, Errors: errs, TOTPRequired: h.cfg.RequireTOTP}
+	byLink, _ := session(c).Values[keyResetLink].(bool)
+	props := views.AccountProps{Layout: h.layout(c, "Your account"), User: u, Errors: errs, TOTPRequired: h.cfg.RequireTOTP,
+		SignedInByLink: byLink && u.PasswordHash != ""}
 	if !u.TOTPEnabled {
 		sess := session(c)
 		secret, _ := sess.Values[keyPendingTOTP].(string)
@@ -47,14 +49,18 @@ func (h *Handler) accountPassword(c echo.Context) error {
 	if next != c.FormValue("confirm_password") {
 		return h.renderAccount(c, http.StatusUnprocessableEntity, map[string]string{"confirm_password": "The two new passwords do not match."})
 	}
-	err := h.store.ChangePassword(c.Request().Context(), actor(c), u.ID, c.FormValue("current_password"), next)
+	sess := session(c)
+	byLink, _ := sess.Values[keyResetLink].(bool)
+	err := h.store.ChangePassword(c.Request().Context(), actor(c), u.ID, models.PasswordChange{
+		Current: c.FormValue("current_password"), New: next, ByResetLink: byLink, KeepSession: models.HashSecret(sess.ID)})
 	if fe := models.FieldErrors(err); fe != nil {
 		return h.renderAccount(c, http.StatusUnprocessableEntity, fe)
 	}
 	if err != nil {
 		return err
 	}
-	h.setFlash(c, "Your password has been changed.")
+	delete(sess.Values, keyResetLink) // once
+	h.setFlash(c, "Your password has been changed. You have been signed out everywhere else.")
 	return redirect(c, "/admin/account")
 }
 
@@ -81,7 +87,11 @@ func (h *Handler) accountTOTPDisable(c echo.Context) error {
 	if h.cfg.RequireTOTP {
 		return h.renderAccount(c, http.StatusUnprocessableEntity, map[string]string{"totp": "Your organisation requires two-step sign-in; it cannot be turned off."})
 	}
-	if err := h.store.DisableTOTP(c.Request().Context(), actor(c), currentStaff(c).ID); err != nil {
+	err := h.store.DisableTOTP(c.Request().Context(), actor(c), currentStaff(c).ID, c.FormValue("proof"))
+	if fe := models.FieldErrors(err); fe != nil {
+		return h.renderAccount(c, http.StatusUnprocessableEntity, fe)
+	}
+	if err != nil {
 		return err
 	}
 	h.setFlash(c, "Two-step sign-in is off.")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -26,6 +27,7 @@ func (h *Handler) candidateSignInForm(c echo.Context) error {
 }
 
 func (h *Handler) candidateSignInRequest(c echo.Context) error {
+	start := time.Now()
 	email := strings.TrimSpace(c.FormValue("email"))
 	err := h.store.RequestCandidateLink(c.Request().Context(), email, c.RealIP())
 	if fe := models.FieldErrors(err); fe != nil {
@@ -35,11 +37,22 @@ func (h *Handler) candidateSignInRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// A known address does more work (a token, a message) than an unknown
+	// one; answering no sooner than a fixed time keeps timing from telling
+	// who is a candidate here.
+	select {
+	case <-time.After(time.Until(start.Add(h.cfg.SignInAnswerTime))):
+	case <-c.Request().Context().Done():
+	}
 	return redirect(c, "/signin/sent")
 }
 
 func (h *Handler) candidateSignInSent(c echo.Context) error {
-	return render(c, http.StatusOK, views.SignInSentPage(h.layout(c, "Check your email")))
+	title := "Your link has been prepared"
+	if h.cfg.EmailEnabled {
+		title = "Check your email"
+	}
+	return render(c, http.StatusOK, views.SignInSentPage(h.layout(c, title)))
 }
 
 // signInLinkForm only shows a button: mail scanners follow GET links, so
@@ -71,13 +84,15 @@ func (h *Handler) signInLinkConsume(c echo.Context) error {
 		if u.TOTPEnabled {
 			// A link replaces the password, never the second factor.
 			sess.Values[keyPendingStaffID] = u.ID
-			sess.Values["next"] = "/admin"
+			sess.Values["next"] = "/admin/account"
+			sess.Values[keyResetLink] = true
 			if err := sess.Save(c.Request(), c.Response()); err != nil {
 				return err
 			}
 			return redirect(c, "/staff/login/totp")
 		}
 		sess.Values[keyStaffID] = who.StaffID
+		sess.Values[keyResetLink] = true
 	} else {
 		sess.Values[keyCandidateID] = who.CandidateID
 	}
@@ -122,6 +137,9 @@ func (h *Handler) staffLogin(c echo.Context) error {
 	}
 	u, err := h.store.Authenticate(c.Request().Context(), email, password, c.RealIP())
 	switch {
+	case errors.Is(err, models.ErrBusy):
+		c.Response().Header().Set("Retry-After", "5")
+		return fail(http.StatusServiceUnavailable, "Many people are signing in right now. Wait a few seconds and try again.")
 	case errors.Is(err, models.ErrTooManyAttempts):
 		return fail(http.StatusTooManyRequests, "Too many sign-in attempts. Wait 15 minutes and try again, or ask an admin for a sign-in link.")
 	case errors.Is(err, models.ErrBadCredentials):
@@ -141,15 +159,20 @@ func (h *Handler) staffLogin(c echo.Context) error {
 		}
 		return redirect(c, "/staff/login/totp")
 	}
-	return h.completeStaffLogin(c, u, next)
+	return h.completeStaffLogin(c, u, next, false)
 }
 
-func (h *Handler) completeStaffLogin(c echo.Context, u *models.StaffUser, next string) error {
+// completeStaffLogin starts the staff session. byLink marks a session opened
+// by a one-time link: it may set a new password once without the old one.
+func (h *Handler) completeStaffLogin(c echo.Context, u *models.StaffUser, next string, byLink bool) error {
 	sess := session(c)
 	if err := h.sessions.Rotate(c.Request(), sess); err != nil {
 		return err
 	}
 	sess.Values[keyStaffID] = u.ID
+	if byLink {
+		sess.Values[keyResetLink] = true
+	}
 	if err := sess.Save(c.Request(), c.Response()); err != nil {
 		return err
 	}
@@ -179,22 +202,25 @@ func (h *Handler) staffTOTP(c echo.Context) error {
 	}
 	// Wrong codes count as failed sign-ins, so guessing is rate-limited too.
 	ctx := c.Request().Context()
-	if err := h.store.CheckLoginThrottle(ctx, u.Email, c.RealIP()); errors.Is(err, models.ErrTooManyAttempts) {
+	attempt, err := h.store.BeginLoginAttempt(ctx, u.Email, c.RealIP())
+	if errors.Is(err, models.ErrTooManyAttempts) {
 		return render(c, http.StatusTooManyRequests, views.StaffTOTPPage(views.StaffTOTPProps{Layout: h.layout(c, "Enter your code"),
 			Error: "Too many attempts. Wait 15 minutes and sign in again."}))
 	} else if err != nil {
 		return err
 	}
-	codeErr := u.CheckTOTP(c.FormValue("code"), h.clock.Now())
-	if err := h.store.RecordLoginAttempt(ctx, u.Email, c.RealIP(), codeErr == nil); err != nil {
+	if err := h.store.AcceptTOTP(ctx, u, c.FormValue("code")); errors.Is(err, models.ErrBadTOTP) {
+		return render(c, http.StatusUnauthorized, views.StaffTOTPPage(views.StaffTOTPProps{Layout: h.layout(c, "Enter your code"),
+			Error: "That code is not correct, or was already used. Enter the current 6-digit code from your authenticator app."}))
+	} else if err != nil {
 		return err
 	}
-	if codeErr != nil {
-		return render(c, http.StatusUnauthorized, views.StaffTOTPPage(views.StaffTOTPProps{Layout: h.layout(c, "Enter your code"),
-			Error: "That code is not correct. Enter the current 6-digit code from your authenticator app."}))
+	if err := h.store.FinishLoginAttempt(ctx, attempt); err != nil {
+		return err
 	}
 	next, _ := sess.Values["next"].(string)
-	return h.completeStaffLogin(c, u, safeNext(next, "/admin"))
+	byLink, _ := sess.Values[keyResetLink].(bool)
+	return h.completeStaffLogin(c, u, safeNext(next, "/admin"), byLink)
 }
 
 func (h *Handler) logout(c echo.Context) error {

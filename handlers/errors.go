@@ -28,6 +28,13 @@ func (h *Handler) handleError(err error, c echo.Context) {
 		status, heading, message = http.StatusNotFound, "Page not found", "This page does not exist, or you do not have access to it."
 	case errors.Is(err, models.ErrForbidden):
 		status, heading, message = http.StatusForbidden, "Not allowed", "Your role does not allow this. Ask an admin if you think you need access."
+	case models.Unavailable(err):
+		status, heading, message = http.StatusServiceUnavailable, "Back in a moment", "We cannot reach our database just now. Nothing you sent was half-saved. Please try again in a minute."
+		c.Response().Header().Set("Retry-After", "30")
+		h.log.Warn("database unavailable", "err", err, "request_id", requestID(c), "path", c.Request().URL.Path)
+	case errors.Is(err, models.ErrBusy):
+		status, heading, message = http.StatusServiceUnavailable, "Busy right now", "Too many requests are being handled at once. Wait a few seconds and try again."
+		c.Response().Header().Set("Retry-After", "5")
 	case errors.Is(err, models.ErrConflict):
 		status, heading, message = http.StatusConflict, "Changed in the meantime", "Someone else changed this at the same time. Reload the page and try again."
 	case errors.As(err, &ve):

@@ -33,6 +33,9 @@ type Config struct {
 	ContactEmail   string // shown to candidates for questions
 	EmailEnabled   bool   // an SMTP server is configured: pages may promise email
 	DevMailboxURL  string // development: the local mail catcher's newest message
+	// SignInAnswerTime is the least time a sign-in link request takes to
+	// answer, known address or not (default 300 ms).
+	SignInAnswerTime time.Duration
 }
 
 // Handler holds every dependency of the handlers; there are no globals.
@@ -57,6 +60,9 @@ func New(store *models.Store, clock models.Clock, log *slog.Logger, cfg Config) 
 	}
 	if cfg.CompanyName == "" {
 		cfg.CompanyName = "Nextstep Demo Ltd"
+	}
+	if cfg.SignInAnswerTime == 0 {
+		cfg.SignInAnswerTime = 300 * time.Millisecond
 	}
 	if cfg.BodyLimit == "" {
 		cfg.BodyLimit = "1M"

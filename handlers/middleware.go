@@ -3,6 +3,8 @@ package handlers
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -216,36 +218,103 @@ func (h *Handler) popFlash(c echo.Context) string {
 	return msg
 }
 
-// cleanInput refuses query strings and url-encoded forms carrying invalid
-// UTF-8 or NUL bytes, which PostgreSQL cannot store in text: a clear 400
-// instead of a database error. File uploads (multipart) are left alone.
+// multiLineFields are the form fields that are textareas: only they may hold
+// line breaks. Every other field is one line, and a line break there can
+// only come from a crafted request (it would end a header or an .ics line).
+// TestMultiLineFieldsMatchTheTextareas keeps this list in step with views/.
+var multiLineFields = map[string]bool{
+	"agenda": true, "answer": true, "benefits": true, "body": true, "bonus_equity": true, "directions": true,
+	"extra": true, "message": true, "note": true, "personal_message": true, "question": true, "questions": true,
+	"reason": true, "what_to_bring": true,
+}
+
+// MultiLineField reports whether a form field may hold line breaks.
+func MultiLineField(name string) bool { return multiLineFields[name] }
+
+// cleanInput reads query strings and forms (url-encoded and multipart) once
+// for every handler: line breaks become LF (browsers send CRLF), and invalid
+// UTF-8, NUL and other control characters, or a line break in a one-line
+// field, are refused with a clear 400 instead of reaching the database, an
+// email header or a calendar file.
 func cleanInput(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		bad := func(vals map[string][]string) bool {
-			for k, vs := range vals {
-				if !utf8.ValidString(k) || strings.ContainsRune(k, 0) {
-					return true
-				}
-				for _, v := range vs {
-					if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
-						return true
-					}
-				}
-			}
-			return false
-		}
-		if bad(r.URL.Query()) {
+		q := r.URL.Query()
+		if !cleanValues(q, false) {
 			return echo.NewHTTPError(http.StatusBadRequest, "The address contains characters we cannot read. Please check it and try again.")
 		}
-		if r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEApplicationForm) {
+		if r.Method != http.MethodPost {
+			return next(c)
+		}
+		mediaType, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+		switch mediaType {
+		case echo.MIMEApplicationForm:
 			if err := r.ParseForm(); err != nil {
-				return echo.NewHTTPError(http.StatusBadRequest, "We could not read the form. Please try again.")
+				return unreadableForm(err)
 			}
-			if bad(r.PostForm) {
-				return echo.NewHTTPError(http.StatusBadRequest, "The form contains characters we cannot store (such as control characters). Please remove them and try again.")
+		case echo.MIMEMultipartForm:
+			if err := r.ParseMultipartForm(multipartMemory); err != nil {
+				return unreadableForm(err)
 			}
+			if !cleanValues(r.MultipartForm.Value, true) {
+				return errBadCharacters
+			}
+		default:
+			return next(c)
+		}
+		if !cleanValues(r.PostForm, true) || !cleanValues(r.Form, true) {
+			return errBadCharacters
 		}
 		return next(c)
 	}
+}
+
+// unreadableForm keeps the body limit's 413, and makes anything else a 400.
+func unreadableForm(err error) error {
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		return he
+	}
+	return echo.NewHTTPError(http.StatusBadRequest, "We could not read the form. Please try again.")
+}
+
+// multipartMemory is how much of an upload is kept in memory; the rest goes
+// to a temporary file. The body limit caps the total.
+const multipartMemory = 10 << 20
+
+var errBadCharacters = echo.NewHTTPError(http.StatusBadRequest,
+	"The form contains characters we cannot store (such as control characters, or a line break in a one-line field). Please remove them and try again.")
+
+// cleanValues normalises line breaks in place and reports whether every key
+// and value is acceptable. form says the values come from a form, where
+// textareas may hold line breaks.
+func cleanValues(vals map[string][]string, form bool) bool {
+	for k, vs := range vals {
+		if !utf8.ValidString(k) || hasControl(k, false) {
+			return false
+		}
+		for i, v := range vs {
+			if !utf8.ValidString(v) {
+				return false
+			}
+			if strings.ContainsRune(v, '\r') {
+				v = strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(v)
+				vs[i] = v
+			}
+			if hasControl(v, form && multiLineFields[k]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// hasControl reports C0 control characters (but TAB, and LF where allowed) and DEL.
+func hasControl(s string, newlineAllowed bool) bool {
+	for _, r := range s {
+		if (r < 0x20 && r != '\t' && !(newlineAllowed && r == '\n')) || r == 0x7f {
+			return true
+		}
+	}
+	return false
 }

@@ -150,7 +150,10 @@ func (h *Handler) requestLogger() echo.MiddlewareFunc {
 				path = "/signin/[token]"
 			}
 			level := slog.LevelInfo
-			if v.Status >= 500 {
+			switch {
+			case v.Status == http.StatusServiceUnavailable:
+				level = slog.LevelWarn // shedding load or waiting for the database: expected, not a bug
+			case v.Status >= 500:
 				level = slog.LevelError
 			}
 			h.log.LogAttrs(c.Request().Context(), level, "request",

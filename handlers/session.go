@@ -22,6 +22,7 @@ const (
 	keyPendingStaffID = "pending_staff_id" // password checked, second factor still due
 	keyPendingTOTP    = "pending_totp_secret"
 	keyFlash          = "flash"
+	keyResetLink      = "signed_in_by_link" // may set a new password once without the current one
 )
 
 func init() {
@@ -103,7 +104,8 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 		http.SetCookie(w, sessions.NewCookie(sess.Name(), "", sess.Options))
 		return nil
 	}
-	if sess.ID == "" {
+	isNew := sess.ID == ""
+	if isNew {
 		sess.ID = models.NewSecret()
 	}
 	var buf bytes.Buffer
@@ -117,7 +119,20 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 	if id, ok := sess.Values[keyCandidateID].(int64); ok {
 		row.CandidateID = &id
 	}
-	if err := s.store.SaveSession(r.Context(), row); err != nil {
+	if isNew {
+		if err := s.store.CreateSession(r.Context(), row); err != nil {
+			return err
+		}
+	} else if err := s.store.UpdateSession(r.Context(), row); err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			// Ended meanwhile (a logout while this request was in flight):
+			// it stays ended, and this browser's cookie is cleared.
+			sess.ID, sess.Values = "", map[any]any{}
+			expired := *sess.Options
+			expired.MaxAge = -1
+			http.SetCookie(w, sessions.NewCookie(sess.Name(), "", &expired))
+			return nil
+		}
 		return err
 	}
 	encoded, err := s.codec.Encode(sess.Name(), sess.ID)

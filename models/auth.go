@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Lifetimes of one-time sign-in links.
@@ -206,21 +205,33 @@ func (s *Store) LoadSession(ctx context.Context, idHash []byte, idle, absolute t
 	return &row, nil
 }
 
-// SaveSession writes a session row, creating it when new.
-func (s *Store) SaveSession(ctx context.Context, row *SessionRow) error {
+// CreateSession writes a new session row (a fresh id, at sign-in or first visit).
+func (s *Store) CreateSession(ctx context.Context, row *SessionRow) error {
 	now := s.Now()
-	row.LastSeenAt = now
-	if row.CreatedAt.IsZero() {
-		row.CreatedAt = now
-	}
+	row.LastSeenAt, row.CreatedAt = now, now
 	row.UserAgent = truncate(row.UserAgent, 500)
 	if row.Data == nil {
 		row.Data = []byte{}
 	}
-	return s.db.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "id_hash"}},
-		DoUpdates: clause.AssignmentColumns([]string{"staff_id", "candidate_id", "data", "last_seen_at"}),
-	}).Create(row).Error
+	return s.db.WithContext(ctx).Create(row).Error
+}
+
+// UpdateSession saves an existing session. It never re-creates a row: a
+// session ended meanwhile (logout, password change, deactivation) stays
+// ended, even for a request that was already in flight. ErrNotFound then.
+func (s *Store) UpdateSession(ctx context.Context, row *SessionRow) error {
+	if row.Data == nil {
+		row.Data = []byte{}
+	}
+	res := s.db.WithContext(ctx).Exec(`UPDATE sessions SET staff_id = ?, candidate_id = ?, data = ?, last_seen_at = ? WHERE id_hash = ?`,
+		row.StaffID, row.CandidateID, row.Data, s.Now(), row.IDHash)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // DeleteSession ends one session.
@@ -233,4 +244,22 @@ func (s *Store) PurgeExpiredSessions(ctx context.Context, idle, absolute time.Du
 	now := s.Now()
 	res := s.db.WithContext(ctx).Where("last_seen_at < ? OR created_at < ?", now.Add(-idle), now.Add(-absolute)).Delete(&SessionRow{})
 	return res.RowsAffected, res.Error
+}
+
+// AcceptTOTP checks a code against the user's enabled secret and records its
+// time step, in one statement: a code is accepted once, and never one from
+// a step at or before the last accepted.
+func (s *Store) AcceptTOTP(ctx context.Context, u *StaffUser, code string) error {
+	step, ok := totpStep(u.TOTPSecret, code, s.Now())
+	if !u.TOTPEnabled || !ok {
+		return ErrBadTOTP
+	}
+	res := s.db.WithContext(ctx).Exec("UPDATE staff_users SET totp_last_step = ? WHERE id = ? AND totp_enabled AND totp_last_step < ?", step, u.ID, step)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrBadTOTP
+	}
+	return nil
 }

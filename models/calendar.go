@@ -23,12 +23,12 @@ func BookingCalendar(d AssessmentDay, b AssessmentBooking, sequence int, positio
 	ev.SetSequence(sequence)
 	ev.SetStartAt(d.StartsAt.UTC())
 	ev.SetEndAt(d.EndsAt.UTC())
-	ev.SetSummary(fmt.Sprintf("Assessment day: %s (%s)", d.Title, positionTitle))
+	ev.SetSummary(oneLine(fmt.Sprintf("Assessment day: %s (%s)", d.Title, positionTitle)))
 	loc := d.LocationAddress
 	if loc == "" {
 		loc = d.OnlineURL
 	}
-	ev.SetLocation(loc)
+	ev.SetLocation(oneLine(loc))
 	var desc []string
 	if d.Agenda != "" {
 		desc = append(desc, "Agenda:\n"+d.Agenda)
@@ -43,11 +43,24 @@ func BookingCalendar(d AssessmentDay, b AssessmentBooking, sequence int, positio
 		desc = append(desc, "Online: "+d.OnlineURL)
 	}
 	desc = append(desc, "Change or cancel your booking: "+strings.TrimRight(baseURL, "/")+fmt.Sprintf("/me/applications/%d/assessment", b.ApplicationID))
-	ev.SetDescription(strings.Join(desc, "\n\n"))
+	ev.SetDescription(multiLine(strings.Join(desc, "\n\n")))
 	if d.Status == DayCancelled || b.Status != BookingBooked {
 		ev.SetStatus(ics.ObjectStatusCancelled)
 	} else {
 		ev.SetStatus(ics.ObjectStatusConfirmed)
 	}
 	return cal.Serialize(ics.WithNewLineWindows)
+}
+
+// multiLine keeps line breaks as LF (the encoder escapes them as \n) and
+// drops every other control character: a bare CR would end the content line
+// early in some clients and let text pose as a property.
+func multiLine(s string) string {
+	s = strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s)
+	return strings.Map(func(r rune) rune {
+		if (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
 }

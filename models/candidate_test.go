@@ -272,7 +272,7 @@ func TestSessionTimeouts(t *testing.T) {
 	ctx := context.Background()
 	id := models.HashSecret("session-1")
 	staffID := d.recruiter.ID
-	if err := d.store.SaveSession(ctx, &models.SessionRow{IDHash: id, StaffID: &staffID}); err != nil {
+	if err := d.store.CreateSession(ctx, &models.SessionRow{IDHash: id, StaffID: &staffID}); err != nil {
 		t.Fatal(err)
 	}
 	idle, abs := 2*time.Hour, 12*time.Hour
@@ -283,7 +283,7 @@ func TestSessionTimeouts(t *testing.T) {
 		if err != nil {
 			t.Fatalf("live session lost: %v", err)
 		}
-		if err := d.store.SaveSession(ctx, row); err != nil {
+		if err := d.store.UpdateSession(ctx, row); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -292,7 +292,7 @@ func TestSessionTimeouts(t *testing.T) {
 		t.Fatalf("session past absolute timeout: %v", err)
 	}
 	id2 := models.HashSecret("session-2")
-	d.store.SaveSession(ctx, &models.SessionRow{IDHash: id2, StaffID: &staffID})
+	d.store.CreateSession(ctx, &models.SessionRow{IDHash: id2, StaffID: &staffID})
 	d.clock.Advance(idle + time.Minute)
 	if _, err := d.store.LoadSession(ctx, id2, idle, abs); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("idle session: %v", err)
@@ -303,7 +303,7 @@ func TestDeactivationEndsSessions(t *testing.T) {
 	d := newDemo(t)
 	ctx := context.Background()
 	staffID := d.recruiter.ID
-	d.store.SaveSession(ctx, &models.SessionRow{IDHash: models.HashSecret("s"), StaffID: &staffID})
+	d.store.CreateSession(ctx, &models.SessionRow{IDHash: models.HashSecret("s"), StaffID: &staffID})
 	if err := d.store.UpdateStaff(ctx, staffActor(d.admin), staffID, models.RoleRecruiter, false, false); err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,15 @@
 package models
 
 import (
+	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
 	"sort"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Sentinel errors. handlers/errors.go maps them to HTTP answers.
@@ -66,4 +72,25 @@ func FieldErrors(err error) map[string]string {
 		return v.Fields
 	}
 	return nil
+}
+
+// Unavailable reports whether err means the database cannot be reached right
+// now (refused or dropped connections, a server shutting down or starting):
+// the request may succeed in a moment, so it is a 503, not a 500.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var connErr *pgconn.ConnectError
+	var netErr net.Error
+	var pgErr *pgconn.PgError
+	switch {
+	case errors.As(err, &connErr), errors.As(err, &netErr),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone), errors.Is(err, io.ErrUnexpectedEOF):
+		return true
+	case errors.As(err, &pgErr):
+		// Class 08: connection exceptions; 57P01–57P03: admin or crash shutdown, cannot connect now.
+		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
+	}
+	return pgconn.SafeToRetry(err)
 }

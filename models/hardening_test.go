@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/emersion/go-ical"
 
 	"nextstep/models"
 )
@@ -142,5 +145,51 @@ func TestSignedPDFKeepsEveryLetter(t *testing.T) {
 	text := string(out)
 	if n := strings.Count(text, name); n < 3 { // contract header, signature block, certificate
 		t.Fatalf("the name appears %d times intact in the PDF text, want at least 3:\n%s", n, text)
+	}
+}
+
+// strictICS checks the line rules of RFC 5545 that calendar clients rely on:
+// every line ends in CRLF, no bare CR or LF, no control characters but HTAB,
+// lines of at most 75 octets; then parses it with a real iCalendar decoder.
+func strictICS(t *testing.T, cal string) *ical.Calendar {
+	t.Helper()
+	if !strings.HasSuffix(cal, "\r\n") {
+		t.Fatal("the calendar does not end with CRLF")
+	}
+	for i, line := range strings.Split(strings.TrimSuffix(cal, "\r\n"), "\r\n") {
+		if len(line) > 75 {
+			t.Errorf("line %d is %d octets long (at most 75): %q", i+1, len(line), line)
+		}
+		for _, r := range line {
+			if (r < 0x20 && r != '\t') || r == 0x7f {
+				t.Fatalf("line %d carries control character %U: %q", i+1, r, line)
+			}
+		}
+	}
+	parsed, err := ical.NewDecoder(strings.NewReader(cal)).Decode()
+	if err != nil {
+		t.Fatalf("strict parse: %v\n%s", err, cal)
+	}
+	return parsed
+}
+
+// Issue 8.8: CR and CRLF typed into a day's fields never reach the .ics as
+// bare CRs, and cannot inject a property.
+func TestBookingCalendarSurvivesHostileNewlines(t *testing.T) {
+	day := models.AssessmentDay{ID: 1, Title: "Sales day\rX-INJECTED:1", LocationAddress: "1 Main St\r\nX-INJECTED:2",
+		Agenda: "09:00 Welcome\r\n10:00 Role play\rX-INJECTED:3", WhatToBring: "ID\r\n", TimeZone: "Europe/London",
+		StartsAt: time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC), EndsAt: time.Date(2026, 12, 10, 15, 0, 0, 0, time.UTC), Status: models.DayScheduled}
+	b := models.AssessmentBooking{ID: 1, ApplicationID: 7, Status: models.BookingBooked}
+	out := models.BookingCalendar(day, b, 0, "Account Executive", "http://x", time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+	cal := strictICS(t, out)
+	for _, ev := range cal.Events() {
+		for name := range ev.Props {
+			if strings.HasPrefix(name, "X-INJECTED") {
+				t.Fatalf("an injected property %s made it into the event", name)
+			}
+		}
+	}
+	if strings.Contains(out, "\nX-INJECTED") {
+		t.Fatalf("a line starts with the injected text:\n%s", out)
 	}
 }

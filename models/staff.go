@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/alexedwards/argon2id"
-	"github.com/pquerna/otp/totp"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -83,10 +82,12 @@ func (StaffUser) TableName() string { return "staff_users" }
 
 // Errors of signing in.
 var (
-	ErrBadCredentials   = errors.New("the email or password is not correct")
-	ErrTooManyAttempts  = errors.New("too many sign-in attempts")
-	ErrTOTPRequired     = errors.New("a one-time code is required")
-	ErrBadTOTP          = errors.New("the one-time code is not correct")
+	ErrBadCredentials  = errors.New("the email or password is not correct")
+	ErrTooManyAttempts = errors.New("too many sign-in attempts")
+	ErrTOTPRequired    = errors.New("a one-time code is required")
+	ErrBadTOTP         = errors.New("the one-time code is not correct")
+	// ErrBusy: too many password checks at once; try again in a moment.
+	ErrBusy             = errors.New("busy")
 	ErrTokenInvalid     = errors.New("this sign-in link is invalid, used or expired")
 	ErrPasswordTooShort = errors.New("password too short")
 )
@@ -167,7 +168,7 @@ func (s *Store) CreateStaff(ctx context.Context, actor Actor, in StaffInput) (*S
 	}
 	u := &StaffUser{Email: in.Email, Name: in.Name, Role: in.Role, Active: true}
 	if in.Password != "" {
-		h, err := argon2id.CreateHash(in.Password, argon2id.DefaultParams)
+		h, err := s.hashPassword(ctx, in.Password)
 		if err != nil {
 			return nil, err
 		}
@@ -256,11 +257,19 @@ var dummyHash = func() string {
 	return h
 }()
 
-// Authenticate checks email and password, counting attempts per account and
-// per IP in the database so the limit holds across instances.
+// Authenticate checks email and password. The attempt is counted before the
+// password is hashed, under a lock per account and per IP, so concurrent
+// guesses cannot outrun the limits; the count lives in the database so the
+// limits hold across instances.
 func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*StaffUser, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	if err := s.CheckLoginThrottle(ctx, email, ip); err != nil {
+	release, err := s.takeHashSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	attempt, err := s.BeginLoginAttempt(ctx, email, ip)
+	if err != nil {
 		return nil, err
 	}
 	u, err := s.StaffByEmail(ctx, email)
@@ -276,61 +285,114 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*
 	default:
 		return nil, err
 	}
-	if err := s.RecordLoginAttempt(ctx, email, ip, ok); err != nil {
-		return nil, err
-	}
 	if !ok {
 		return nil, ErrBadCredentials
+	}
+	if err := s.FinishLoginAttempt(ctx, attempt); err != nil {
+		return nil, err
 	}
 	return u, nil
 }
 
-// CheckLoginThrottle refuses when the account or the IP has failed too often lately.
-func (s *Store) CheckLoginThrottle(ctx context.Context, email, ip string) error {
-	since := s.Now().Add(-LoginWindow)
-	var byEmail, byIP int64
-	db := s.db.WithContext(ctx)
-	if err := db.Table("login_attempts").Where("lower(email) = lower(?) AND NOT success AND created_at > ?", email, since).Count(&byEmail).Error; err != nil {
-		return err
+// BeginLoginAttempt counts one sign-in attempt (password or second factor) as
+// a failure until FinishLoginAttempt says it succeeded. It refuses with
+// ErrTooManyAttempts when the account or the IP has failed too often lately.
+// Checking and counting happen under transaction-level advisory locks on the
+// account and the IP, so parallel attempts are counted one after another.
+func (s *Store) BeginLoginAttempt(ctx context.Context, email, ip string) (int64, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	var id int64
+	throttled := false
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtext('login:email:' || ?)), pg_advisory_xact_lock(hashtext('login:ip:' || ?))", email, ip).Error; err != nil {
+			return err
+		}
+		since := s.Now().Add(-LoginWindow)
+		var n struct{ ByEmail, ByIP int64 }
+		if err := tx.Raw(`SELECT count(*) FILTER (WHERE email = ?) AS by_email, count(*) FILTER (WHERE ip = ?) AS by_ip
+			FROM login_attempts WHERE (email = ? OR ip = ?) AND NOT success AND created_at > ?`, email, ip, email, ip, since).Scan(&n).Error; err != nil {
+			return err
+		}
+		if n.ByEmail >= MaxFailuresPerEmail || n.ByIP >= MaxFailuresPerIP {
+			throttled = true
+			return nil
+		}
+		return tx.Raw("INSERT INTO login_attempts (email, ip, success, created_at) VALUES (?, ?, false, ?) RETURNING id", email, ip, s.Now()).Scan(&id).Error
+	})
+	if err != nil {
+		return 0, err
 	}
-	if err := db.Table("login_attempts").Where("ip = ? AND NOT success AND created_at > ?", ip, since).Count(&byIP).Error; err != nil {
-		return err
+	if throttled {
+		_ = s.Audit(ctx, Actor{Kind: "system", Email: email, IP: ip}, "staff.sign_in_throttled", "", 0, nil)
+		return 0, ErrTooManyAttempts
 	}
-	if byEmail >= MaxFailuresPerEmail || byIP >= MaxFailuresPerIP {
-		_ = audit(db, Actor{Kind: "system", Email: email, IP: ip}, "staff.sign_in_throttled", "", 0, nil)
-		return ErrTooManyAttempts
-	}
-	return nil
+	return id, nil
 }
 
-// RecordLoginAttempt counts one sign-in attempt (password or second factor).
-func (s *Store) RecordLoginAttempt(ctx context.Context, email, ip string, success bool) error {
-	return s.db.WithContext(ctx).Exec("INSERT INTO login_attempts (email, ip, success, created_at) VALUES (lower(?), ?, ?, ?)",
-		strings.TrimSpace(email), ip, success, s.Now()).Error
+// FinishLoginAttempt records that an attempt succeeded.
+func (s *Store) FinishLoginAttempt(ctx context.Context, id int64) error {
+	return s.db.WithContext(ctx).Exec("UPDATE login_attempts SET success = true WHERE id = ?", id).Error
 }
 
-// CheckTOTP validates a one-time code against the user's enabled secret.
-func (u *StaffUser) CheckTOTP(code string, now time.Time) error {
-	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
-	if !u.TOTPEnabled {
-		return nil
+// takeHashSlot bounds the password hashes computed at once (argon2id takes
+// 64 MB each): a flood of sign-ins waits briefly, then gets ErrBusy, instead
+// of exhausting the server's memory.
+func (s *Store) takeHashSlot(ctx context.Context) (release func(), err error) {
+	t := time.NewTimer(hashSlotWait)
+	defer t.Stop()
+	select {
+	case s.hashSlots <- struct{}{}:
+		return func() { <-s.hashSlots }, nil
+	case <-t.C:
+		return nil, ErrBusy
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	ok, err := totp.ValidateCustom(code, u.TOTPSecret, now, totpOpts)
-	if err != nil || !ok {
-		return ErrBadTOTP
+}
+
+// hashSlotWait is how long a sign-in waits for a free hashing slot.
+const hashSlotWait = 2 * time.Second
+
+func (s *Store) comparePassword(ctx context.Context, password, hash string) (bool, error) {
+	release, err := s.takeHashSlot(ctx)
+	if err != nil {
+		return false, err
 	}
-	return nil
+	defer release()
+	return argon2id.ComparePasswordAndHash(password, hash)
+}
+
+func (s *Store) hashPassword(ctx context.Context, password string) (string, error) {
+	release, err := s.takeHashSlot(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	return argon2id.CreateHash(password, argon2id.DefaultParams)
+}
+
+// PasswordChange is a request to replace a password.
+type PasswordChange struct {
+	Current string
+	New     string
+	// ByResetLink: the session was opened by a one-time sign-in link (the way
+	// back in after a forgotten password), so the current password is not asked.
+	ByResetLink bool
+	// KeepSession is the hash of the session making the change; every other
+	// session of the user ends with the change.
+	KeepSession []byte
 }
 
 // ChangePassword replaces the user's password after checking the current one
-// (skipped when the user has none yet, i.e. signed in by invitation link).
-func (s *Store) ChangePassword(ctx context.Context, actor Actor, userID int64, current, next string) error {
+// (not asked when the user has none yet or came by a sign-in link) and ends
+// the user's other sessions in the same transaction.
+func (s *Store) ChangePassword(ctx context.Context, actor Actor, userID int64, in PasswordChange) error {
 	u, err := s.GetStaff(ctx, userID)
 	if err != nil {
 		return err
 	}
-	if u.PasswordHash != "" {
-		ok, err := argon2id.ComparePasswordAndHash(current, u.PasswordHash)
+	if u.PasswordHash != "" && !in.ByResetLink {
+		ok, err := s.comparePassword(ctx, in.Current, u.PasswordHash)
 		if err != nil {
 			return err
 		}
@@ -338,10 +400,10 @@ func (s *Store) ChangePassword(ctx context.Context, actor Actor, userID int64, c
 			return Invalid("current_password", "The current password is not correct.")
 		}
 	}
-	if err := ValidatePassword(next); err != nil {
+	if err := ValidatePassword(in.New); err != nil {
 		return Invalid("new_password", FieldErrors(err)["password"])
 	}
-	h, err := argon2id.CreateHash(next, argon2id.DefaultParams)
+	h, err := s.hashPassword(ctx, in.New)
 	if err != nil {
 		return err
 	}
@@ -349,26 +411,52 @@ func (s *Store) ChangePassword(ctx context.Context, actor Actor, userID int64, c
 		if err := tx.Model(&StaffUser{}).Where("id = ?", userID).Updates(map[string]any{"password_hash": h, "updated_at": s.Now()}).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "staff.password_changed", "staff", userID, nil)
+		res := tx.Exec("DELETE FROM sessions WHERE staff_id = ? AND id_hash IS DISTINCT FROM ?", userID, in.KeepSession)
+		if res.Error != nil {
+			return res.Error
+		}
+		return audit(tx, actor, "staff.password_changed", "staff", userID, map[string]any{"by_reset_link": in.ByResetLink, "other_sessions_ended": res.RowsAffected})
 	})
 }
 
 // EnableTOTP turns on the second factor once the user proves the secret works.
 func (s *Store) EnableTOTP(ctx context.Context, actor Actor, userID int64, secret, code string) error {
-	ok, err := totp.ValidateCustom(strings.ReplaceAll(strings.TrimSpace(code), " ", ""), secret, s.Now(), totpOpts)
-	if err != nil || !ok {
+	step, ok := totpStep(secret, code, s.Now())
+	if !ok {
 		return Invalid("code", "That code does not match. Check the time on your phone and enter the current 6-digit code.")
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Model(&StaffUser{}).Where("id = ?", userID).Updates(map[string]any{"totp_secret": secret, "totp_enabled": true, "updated_at": s.Now()}).Error; err != nil {
+		if err := tx.Model(&StaffUser{}).Where("id = ?", userID).Updates(map[string]any{"totp_secret": secret, "totp_enabled": true,
+			"totp_last_step": step, "updated_at": s.Now()}).Error; err != nil {
 			return err
 		}
 		return audit(tx, actor, "staff.totp_enabled", "staff", userID, nil)
 	})
 }
 
-// DisableTOTP turns the second factor off.
-func (s *Store) DisableTOTP(ctx context.Context, actor Actor, userID int64) error {
+// DisableTOTP turns the second factor off, once the user proves it is them
+// with their password or a current code: a session left open on a shared
+// computer must not be enough.
+func (s *Store) DisableTOTP(ctx context.Context, actor Actor, userID int64, proof string) error {
+	u, err := s.GetStaff(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(proof) == "" {
+		return Invalid("proof", "Enter your password or a current code from your authenticator app.")
+	}
+	proven := false
+	if u.TOTPEnabled && len(strings.ReplaceAll(strings.TrimSpace(proof), " ", "")) == 6 {
+		proven = s.AcceptTOTP(ctx, u, proof) == nil
+	}
+	if !proven && u.PasswordHash != "" {
+		if proven, err = s.comparePassword(ctx, proof, u.PasswordHash); err != nil {
+			return err
+		}
+	}
+	if !proven {
+		return Invalid("proof", "That is neither your password nor a current code.")
+	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Model(&StaffUser{}).Where("id = ?", userID).Updates(map[string]any{"totp_secret": "", "totp_enabled": false, "updated_at": s.Now()}).Error; err != nil {
 			return err

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -51,6 +52,7 @@ type Store struct {
 	company         string         // the employer, named in messages and contracts
 	jobs            *river.Client[*sql.Tx]
 	mailMaxAttempts int
+	hashSlots       chan struct{} // password hashes computed at once
 }
 
 // Config is what a Store is built with.
@@ -107,7 +109,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 		sqlDB.Close()
 		return nil, err
 	}
-	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs,
+	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs, hashSlots: make(chan struct{}, runtime.NumCPU()),
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), company: cfg.CompanyName, mailMaxAttempts: cfg.MailMaxAttempts}
 	if st.baseURL == "" {
 		st.baseURL = "http://localhost:8080"

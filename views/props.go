@@ -243,4 +243,7 @@ type AccountProps struct {
 	TOTPURL      string
 	TOTPQR       string // PNG data URL of the QR code
 	TOTPRequired bool
+	// SignedInByLink: this session came from a one-time link, so the current
+	// password is not asked (the way back after a forgotten password).
+	SignedInByLink bool
 }

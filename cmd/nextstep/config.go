@@ -45,6 +45,7 @@ type Config struct {
 	MailMaxAttempts int
 	MailRescueAfter time.Duration
 	DevMailboxURL   string // development only: shown on the "check your email" page
+	MemoryLimit     int64  // soft heap limit in bytes; 0 leaves the Go runtime's (GOMEMLIMIT) alone
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -108,6 +109,14 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	errs = append(errs, loadMailConfig(&cfg, get)...)
 	if cfg.Env == "development" {
 		cfg.DevMailboxURL = get("NEXTSTEP_DEV_MAILBOX_URL", "")
+	}
+	// GOMEMLIMIT, when set, is the operator's word; otherwise a modest default.
+	if getenv("GOMEMLIMIT") == "" {
+		mib, err := strconv.Atoi(get("NEXTSTEP_MEMORY_LIMIT_MB", "192"))
+		if err != nil || mib < 0 {
+			errs = append(errs, errors.New("NEXTSTEP_MEMORY_LIMIT_MB must be a whole number of megabytes (0 for none)"))
+		}
+		cfg.MemoryLimit = int64(mib) << 20
 	}
 	return cfg, errors.Join(errs...)
 }

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -222,6 +223,11 @@ func createStaff(ctx context.Context, store *models.Store, args []string, getenv
 }
 
 func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log *slog.Logger) error {
+	if cfg.MemoryLimit > 0 {
+		// A soft limit makes the garbage collector return the 64 MB buffers of
+		// finished password hashes promptly instead of letting the heap double.
+		debug.SetMemoryLimit(cfg.MemoryLimit)
+	}
 	secret := cfg.SessionSecret
 	if secret == nil {
 		var err error

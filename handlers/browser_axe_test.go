@@ -1,0 +1,418 @@
+package handlers_test
+
+// Accessibility: axe-core (vendored in testdata/axe) checks every HTML page
+// of the application, as each kind of person sees it, in a real Chromium at
+// 1280, 768 and 360 px wide. A "serious" or "critical" violation fails the
+// test; lesser ones are logged.
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/labstack/echo/v4"
+	"github.com/pquerna/otp/totp"
+
+	"nextstep/models"
+)
+
+const (
+	// axeTestTimeout bounds the whole accessibility run (one browser).
+	axeTestTimeout = 4 * time.Minute
+	// axeMaxTargets is how many elements of one violation a failure names.
+	axeMaxTargets = 4
+)
+
+// axeSkippedRoutes are the GET routes that answer with something other than
+// an HTML page, so axe has nothing to check.
+var axeSkippedRoutes = map[string]string{
+	"GET /":         "redirects to /signin, /me or /admin",
+	"GET /healthz":  "plain text",
+	"GET /readyz":   "plain text",
+	"GET /static/*": "CSS, JavaScript and images",
+	"GET /admin/assessment-days/:id/roster.csv":        "CSV",
+	"GET /me/applications/:id/assessment/calendar.ics": "iCalendar",
+	"GET /me/applications/:id/contract/signed.pdf":     "PDF",
+	"GET /admin/contracts/:id/signed.pdf":              "PDF",
+}
+
+// axeRunScript runs axe on the whole document and returns the violations in a
+// compact form: the selectors of the first few elements of each.
+var axeRunScript = fmt.Sprintf(`axe.run(document, {resultTypes: ["violations"]}).then(function (r) {
+	return r.violations.map(function (v) {
+		return {id: v.id, impact: v.impact || "", help: v.help, helpUrl: v.helpUrl, count: v.nodes.length,
+			targets: v.nodes.slice(0, %d).map(function (n) { return n.target.map(String).join(" "); })};
+	});
+})`, axeMaxTargets)
+
+type axeViolation struct {
+	ID      string   `json:"id"`
+	Impact  string   `json:"impact"`
+	Help    string   `json:"help"`
+	HelpURL string   `json:"helpUrl"`
+	Count   int      `json:"count"`
+	Targets []string `json:"targets"`
+}
+
+// failing reports whether the violation fails the test.
+func (v axeViolation) failing() bool { return v.Impact == "serious" || v.Impact == "critical" }
+
+// axeWidth is a viewport the pages are checked at.
+type axeWidth struct {
+	name          string
+	width, height int64
+}
+
+var (
+	axeDesktop = axeWidth{"1280px", 1280, 900}
+	// axeTablet is where wide tables scroll sideways inside their wrapper.
+	axeTablet = axeWidth{"768px", 768, 1000}
+	axeMobile = axeWidth{"360px", 360, 740}
+)
+
+// axeRun is one accessibility run: one browser, one tab per person, and what
+// axe found.
+type axeRun struct {
+	t       *testing.T
+	app     *testApp
+	browser context.Context
+	source  string
+	routes  map[string]bool // GET routes visited
+	checked int             // pages × widths checked
+	failed  []string        // one entry per page and width with serious or critical violations
+	minor   map[string][]string
+}
+
+func newAxeRun(t *testing.T, app *testApp) *axeRun {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", "axe", "axe.min.js"))
+	if err != nil {
+		t.Fatalf("reading the vendored axe-core: %v", err)
+	}
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("Chromium is required for browser tests: %v", err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(int(axeDesktop.width), int(axeDesktop.height)),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelCtx)
+	if err := chromedp.Do(ctx); err != nil { // starts the browser; must not carry a timeout
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	tctx, cancelTimeout := context.WithTimeout(ctx, axeTestTimeout)
+	t.Cleanup(cancelTimeout)
+	return &axeRun{t: t, app: app, browser: tctx, source: string(src), routes: map[string]bool{}, minor: map[string][]string{}}
+}
+
+// tab opens a tab with cookies of its own (a fresh browser context), so each
+// person stays signed in while the others use the same browser.
+func (r *axeRun) tab() context.Context {
+	r.t.Helper()
+	ctx, cancel := chromedp.NewContext(r.browser, chromedp.WithNewBrowserContext())
+	r.t.Cleanup(cancel)
+	// The first action creates the tab and binds the tab's life to the
+	// context it runs with: so not a step's timeout (the run's bounds it).
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(axeDesktop.width, axeDesktop.height)); err != nil {
+		r.t.Fatalf("opening a tab: %v", err)
+	}
+	return ctx
+}
+
+// page opens path in the tab, checks that the route answers with status
+// (and is not redirected elsewhere), and checks the page at each width.
+func (r *axeRun) page(ctx context.Context, who, route, path string, status int, widths ...axeWidth) {
+	r.t.Helper()
+	sctx, cancel := step(ctx)
+	resp, err := chromedp.Run(sctx, chromedp.NavigateResponse(r.app.URL+path))
+	cancel()
+	if err != nil {
+		r.t.Fatalf("%s: open %s: %v", who, path, err)
+	}
+	if resp == nil || int(resp.Status) != status {
+		got := 0
+		if resp != nil {
+			got = int(resp.Status)
+		}
+		r.t.Fatalf("%s: %s answered %d, want %d (page: %s)", who, path, got, status, currentURL(ctx))
+	}
+	want, _ := url.Parse(r.app.URL + path)
+	if loc, _ := url.Parse(currentURL(ctx)); loc == nil || loc.Path != want.Path {
+		r.t.Fatalf("%s: %s led to %s, want the page itself", who, path, currentURL(ctx))
+	}
+	if route != "" {
+		r.routes[route] = true
+	}
+	r.check(ctx, who+" "+path, widths...)
+}
+
+// check runs axe on the page the tab shows now, at each width (desktop when
+// none is given), and records what it finds.
+func (r *axeRun) check(ctx context.Context, label string, widths ...axeWidth) {
+	r.t.Helper()
+	if len(widths) == 0 {
+		widths = []axeWidth{axeDesktop}
+	}
+	if !run(r.t, ctx, "is axe loaded", chromedp.Evaluate[bool](`typeof window.axe === "object"`)) {
+		do(r.t, ctx, "inject axe-core", chromedp.Evaluate[chromedp.Void](r.source))
+	}
+	for _, w := range widths {
+		do(r.t, ctx, "viewport "+w.name, chromedp.EmulateViewport(w.width, w.height))
+		found := run(r.t, ctx, "axe on "+label, chromedp.Evaluate[[]axeViolation](axeRunScript, chromedp.EvalAwaitPromise))
+		r.checked++
+		var lines []string
+		for _, v := range found {
+			if !v.failing() {
+				r.minor[v.ID+" ("+v.Impact+"): "+v.Help] = append(r.minor[v.ID+" ("+v.Impact+"): "+v.Help], label+" @"+w.name)
+				continue
+			}
+			more := ""
+			if v.Count > len(v.Targets) {
+				more = fmt.Sprintf(" and %d more", v.Count-len(v.Targets))
+			}
+			lines = append(lines, fmt.Sprintf("    [%s] %s: %s\n      at %s%s\n      %s",
+				v.Impact, v.ID, v.Help, strings.Join(v.Targets, " | "), more, v.HelpURL))
+		}
+		if len(lines) > 0 {
+			r.failed = append(r.failed, fmt.Sprintf("%s @%s:\n%s", label, w.name, strings.Join(lines, "\n")))
+		}
+	}
+	if len(widths) > 1 || widths[0] != axeDesktop {
+		do(r.t, ctx, "viewport back to desktop", chromedp.EmulateViewport(axeDesktop.width, axeDesktop.height))
+	}
+}
+
+// report fails the test with every serious or critical violation, and logs
+// the rest.
+func (r *axeRun) report() {
+	r.t.Helper()
+	keys := make([]string, 0, len(r.minor))
+	for k := range r.minor {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		pages := r.minor[k]
+		shown := pages
+		if len(shown) > 3 {
+			shown = shown[:3]
+		}
+		r.t.Logf("axe (not failing) %s: on %d page views, e.g. %s", k, len(pages), strings.Join(shown, ", "))
+	}
+	r.t.Logf("axe checked %d page views", r.checked)
+	if len(r.failed) > 0 {
+		r.t.Errorf("axe found serious or critical violations on %d page views:\n%s", len(r.failed), strings.Join(r.failed, "\n"))
+	}
+}
+
+// TestAxeEveryPage: axe finds no serious or critical violation on any HTML
+// page, for anonymous visitors, candidates at each kind of step, and every
+// staff role. Every GET route that renders HTML must be visited: a new route
+// fails the test until it is added here.
+func TestAxeEveryPage(t *testing.T) {
+	start := time.Now()
+	app := newTestApp(t)
+	ctx := context.Background()
+	r := newAxeRun(t, app)
+	all := []axeWidth{axeDesktop, axeTablet, axeMobile}
+
+	danielCand, danielApp := app.candidateID(danielEmail), app.applicationID(danielEmail)
+	benCand, benApp := app.candidateID(assessBen), app.applicationID(assessBen)
+	const elenaEmail = "elena.rossi@example.com" // rejected
+	elenaApp := app.applicationID(elenaEmail)
+	salesDay := app.assessmentDayID(assessSalesDay1)
+	salesPos := app.positionID(assessSales)
+	me := func(appID int64, suffix string) string { return fmt.Sprintf("/me/applications/%d%s", appID, suffix) }
+
+	// Everyone signs in, each in a tab of their own.
+	anon := r.tab()
+	admin, recruiter, manager, interviewer := r.tab(), r.tab(), r.tab(), r.tab()
+	browserLoginStaff(t, admin, app, adminEmail, "/admin/candidates")
+	browserLoginStaff(t, recruiter, app, recruiterEmail, "/admin/candidates")
+	browserLoginStaff(t, manager, app, managerEmail, "/admin/candidates")
+	browserLoginStaff(t, interviewer, app, interviewerEmail, "/admin")
+	candidateTab := func(email string) context.Context {
+		tab := r.tab()
+		link, err := app.Store.IssueSignInLink(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		browserUseSignInLink(t, tab, link)
+		return tab
+	}
+	daniel, ben, elena := candidateTab(danielEmail), candidateTab(assessBen), candidateTab(elenaEmail)
+
+	// ---- Anonymous visitors ----
+	link, err := app.Store.IssueSignInLink(ctx, "amelia.hart@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.page(anon, "anonymous", "GET /signin", "/signin", http.StatusOK, all...)
+	fill(t, anon, "email", "not-an-email")
+	if status := submit(t, anon, `form[action="/signin"] button[type=submit]`); status != http.StatusUnprocessableEntity {
+		t.Fatalf("sign-in with an invalid email: status %d, want 422", status)
+	}
+	r.check(anon, "anonymous /signin with an invalid email", all...)
+	r.page(anon, "anonymous", "GET /signin/sent", "/signin/sent", http.StatusOK, all...)
+	r.page(anon, "anonymous", "GET /signin/:token", strings.TrimPrefix(link, app.URL), http.StatusOK, all...)
+	r.page(anon, "anonymous", "", "/signin/not-a-real-token", http.StatusOK)
+	if status := submit(t, anon, `form[action^="/signin/"] button[type=submit]`); status != http.StatusGone {
+		t.Fatalf("continue with an unknown token: status %d, want 410", status)
+	}
+	r.check(anon, "anonymous sign-in link no longer valid", all...)
+	r.page(anon, "anonymous", "GET /staff/login", "/staff/login", http.StatusOK, all...)
+	fill(t, anon, "email", adminEmail)
+	fill(t, anon, "password", "not-the-password")
+	if status := submit(t, anon, `form[action="/staff/login"] button[type=submit]`); status != http.StatusUnauthorized && status != http.StatusUnprocessableEntity {
+		t.Fatalf("staff login with a wrong password: status %d", status)
+	}
+	r.check(anon, "anonymous /staff/login with a wrong password")
+	r.page(anon, "anonymous", "GET /verify", "/verify", http.StatusOK, all...)
+	r.page(anon, "anonymous", "", "/no-such-page", http.StatusNotFound, all...)
+
+	// ---- Candidates ----
+	// Ben, at the assessment day: choose a day, book, see the confirmation.
+	r.page(ben, "Ben", "GET /me", "/me", http.StatusOK, all...)
+	r.page(ben, "Ben", "GET /me/applications/:id/assessment", me(benApp, "/assessment"), http.StatusOK, all...)
+	app.bookAs(benCand, benApp, salesDay)
+	r.page(ben, "Ben", "GET /me/applications/:id/assessment/confirmation", me(benApp, "/assessment/confirmation"), http.StatusOK, all...)
+	r.page(ben, "Ben booked", "", me(benApp, "/assessment"), http.StatusOK, all...)
+	r.page(ben, "Ben booked", "GET /me/applications/:id", me(benApp, ""), http.StatusOK, all...)
+
+	// Elena, rejected.
+	r.page(elena, "Elena", "", "/me", http.StatusOK, all...)
+	r.page(elena, "Elena", "", me(elenaApp, ""), http.StatusOK, all...)
+
+	// Daniel, from the interest check to a contract signed by both sides.
+	f := &offerFlow{t: t, app: app, candID: danielCand, appID: danielApp,
+		recruiter: app.newClient(), manager: app.newClient(), cand: app.newClient()}
+	f.recruiter.loginStaff(recruiterEmail)
+	f.manager.loginStaff(managerEmail)
+	f.cand.loginCandidate(danielEmail)
+	f.staffPost(f.recruiter, fmt.Sprintf("/admin/applications/%d/interest", danielApp), url.Values{
+		"message": {"Hello Daniel, are you still interested?"}, "questions": {"Do you need sponsorship to work in the UK?"}})
+	r.page(daniel, "Daniel", "", "/me", http.StatusOK, all...)
+	r.page(daniel, "Daniel", "", me(danielApp, ""), http.StatusOK, all...)
+	r.page(daniel, "Daniel", "GET /me/applications/:id/interest", me(danielApp, "/interest"), http.StatusOK, all...)
+	r.page(daniel, "Daniel", "GET /me/messages", "/me/messages", http.StatusOK, all...)
+	r.page(admin, "admin (interest check sent)", "", fmt.Sprintf("/admin/candidates/%d", danielCand), http.StatusOK)
+
+	f.sendOffer(nil)
+	if res := f.cand.post(me(danielApp, "/offer/question"), url.Values{"question": {"Is the bonus paid quarterly?"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("asking about the offer: status %d", res.Status)
+	}
+	r.page(daniel, "Daniel", "GET /me/applications/:id/offer", me(danielApp, "/offer"), http.StatusOK, all...)
+	r.page(admin, "admin (offer sent, question open)", "", fmt.Sprintf("/admin/candidates/%d", danielCand), http.StatusOK, all...)
+
+	id, _ := f.latestVersion()
+	f.accept(id)
+	contractID := f.contract(defaultTemplateID)
+	r.page(daniel, "Daniel (consent step)", "GET /me/applications/:id/contract", me(danielApp, "/contract"), http.StatusOK, all...)
+	f.consent()
+	r.page(daniel, "Daniel (sign step)", "", me(danielApp, "/contract"), http.StatusOK, all...)
+	f.sign()
+	contractPath := fmt.Sprintf("/admin/contracts/%d", contractID)
+	r.page(manager, "manager (to countersign)", "GET /admin/contracts/:id", contractPath, http.StatusOK, all...)
+	f.countersign(contractID)
+	r.page(daniel, "Daniel (signed by both)", "", me(danielApp, "/contract"), http.StatusOK, all...)
+	r.page(daniel, "Daniel (signed by both)", "", "/me", http.StatusOK, all...)
+
+	// ---- Staff: every page as an admin ----
+	adminPages := []struct{ route, path string }{
+		{"GET /admin/candidates", "/admin/candidates"},
+		{"", "/admin/candidates?q=nobody-is-called-this"},
+		{"GET /admin/candidates/new", "/admin/candidates/new"},
+		{"GET /admin/candidates/:id", fmt.Sprintf("/admin/candidates/%d", danielCand)},
+		{"", fmt.Sprintf("/admin/candidates/%d", benCand)},
+		{"GET /admin/positions", "/admin/positions"},
+		{"GET /admin/positions/new", "/admin/positions/new"},
+		{"GET /admin/positions/:id/edit", fmt.Sprintf("/admin/positions/%d/edit", salesPos)},
+		{"GET /admin/assessment-days", "/admin/assessment-days"},
+		{"GET /admin/assessment-days/:id", fmt.Sprintf("/admin/assessment-days/%d", salesDay)},
+		{"GET /admin/assessment-days/new", "/admin/assessment-days/new"},
+		{"GET /admin/assessment-days/:id/edit", fmt.Sprintf("/admin/assessment-days/%d/edit", salesDay)},
+		{"", contractPath},
+		{"GET /admin/contract-templates", "/admin/contract-templates"},
+		{"GET /admin/contract-templates/new", "/admin/contract-templates/new"},
+		{"GET /admin/contract-templates/:id/edit", fmt.Sprintf("/admin/contract-templates/%d/edit", defaultTemplateID)},
+		{"GET /admin/outbox", "/admin/outbox"},
+		{"GET /admin/message-templates", "/admin/message-templates"},
+		{"GET /admin/message-templates/:kind", "/admin/message-templates/" + string(models.MsgCandidateSignIn)},
+		{"GET /admin/staff", "/admin/staff"},
+		{"GET /admin/audit", "/admin/audit"},
+		{"GET /admin/account", "/admin/account"},
+	}
+	for _, p := range adminPages {
+		r.page(admin, "admin", p.route, p.path, http.StatusOK, all...)
+	}
+
+	// Where the other roles see something else.
+	r.page(recruiter, "recruiter", "", "/admin/candidates", http.StatusOK)
+	r.page(recruiter, "recruiter", "", fmt.Sprintf("/admin/candidates/%d", danielCand), http.StatusOK)
+	r.page(recruiter, "recruiter", "", "/admin/outbox", http.StatusOK)
+	r.page(manager, "manager", "", "/admin/candidates", http.StatusOK)
+	r.page(manager, "manager", "", fmt.Sprintf("/admin/candidates/%d", benCand), http.StatusOK)
+	r.page(manager, "manager", "", "/admin/positions", http.StatusOK)
+	r.page(interviewer, "interviewer", "GET /admin", "/admin", http.StatusOK, all...)
+	r.page(interviewer, "interviewer", "", "/admin/candidates", http.StatusForbidden, all...)
+
+	// Two-step sign-in: the code page, and the account page with it on.
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	code, err := totp.GenerateCode(secret, app.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	interviewerID := app.staffID(interviewerEmail)
+	if err := app.Store.EnableTOTP(ctx, models.Actor{Kind: "staff", ID: interviewerID, Email: interviewerEmail, Role: models.RoleInterviewer},
+		interviewerID, secret, code); err != nil {
+		t.Fatalf("enabling two-step sign-in for the interviewer: %v", err)
+	}
+	r.page(interviewer, "interviewer (two-step on)", "", "/admin/account", http.StatusOK)
+	open(t, anon, app.URL+"/staff/login", "#email")
+	fill(t, anon, "email", interviewerEmail)
+	fill(t, anon, "password", models.DemoPassword)
+	if status := submit(t, anon, `form[action="/staff/login"] button[type=submit]`); status != http.StatusOK || path(t, anon) != "/staff/login/totp" {
+		t.Fatalf("password step with two-step sign-in on: status %d on %s, want the code page", status, currentURL(anon))
+	}
+	r.page(anon, "staff between password and code", "GET /staff/login/totp", "/staff/login/totp", http.StatusOK, all...)
+
+	// Every GET route that renders HTML was visited.
+	e := app.Server.Config.Handler.(*echo.Echo)
+	var missing []string
+	for _, rt := range e.Routes() {
+		key := rt.Method + " " + rt.Path
+		if rt.Method != http.MethodGet || axeSkippedRoutes[key] != "" || r.routes[key] {
+			continue
+		}
+		missing = append(missing, key)
+	}
+	slices.Sort(missing)
+	if len(missing) > 0 {
+		t.Errorf("GET routes that axe never checked (add a page to TestAxeEveryPage, or to axeSkippedRoutes when it is not HTML):\n  %s",
+			strings.Join(slices.Compact(missing), "\n  "))
+	}
+
+	r.report()
+	t.Logf("accessibility run took %s", time.Since(start).Round(time.Millisecond))
+}

@@ -27,7 +27,8 @@ func (h *Handler) adminCandidates(c echo.Context) error {
 		Status:     models.Status(c.QueryParam("status")),
 		Query:      truncateInput(c.QueryParam("q"), 200),
 		Sort:       c.QueryParam("sort"),
-		Page:       pageParam(c),
+		After:      truncateInput(c.QueryParam("after"), 700),
+		Before:     truncateInput(c.QueryParam("before"), 700),
 	}
 	if _, ok := models.LookupStage(f.Stage); !ok {
 		f.Stage = ""
@@ -35,17 +36,16 @@ func (h *Handler) adminCandidates(c echo.Context) error {
 	if !validStatus(f.Status) {
 		f.Status = ""
 	}
-	rows, total, err := h.store.ListCandidates(ctx, actor(c), f)
+	page, err := h.store.ListCandidates(ctx, actor(c), f)
 	if err != nil {
 		return err
 	}
-	positions, err := h.store.ListPositions(ctx, actor(c))
+	positions, err := h.store.PositionChoices(ctx, actor(c))
 	if err != nil {
 		return err
 	}
 	return render(c, http.StatusOK, views.AdminCandidatesPage(views.AdminCandidatesProps{
-		Layout: h.layout(c, "Candidates"), Rows: rows, Total: total, Filter: f, Positions: positions,
-		PageSize: models.CandidatePageSize, Query: c.QueryParams(),
+		Layout: h.layout(c, "Candidates"), Page: page, Filter: f, Positions: positions, Query: c.QueryParams(),
 	}))
 }
 

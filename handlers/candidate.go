@@ -11,7 +11,7 @@ import (
 
 // candidateHome is the "where am I" page: every application of the signed-in candidate.
 func (h *Handler) candidateHome(c echo.Context) error {
-	v, err := h.store.GetCandidateView(c.Request().Context(), currentCandidate(c).ID)
+	v, err := h.store.GetCandidateView(c.Request().Context(), currentCandidate(c))
 	if err != nil {
 		return err
 	}
@@ -24,7 +24,7 @@ func (h *Handler) candidateApplication(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.store.GetCandidateView(c.Request().Context(), currentCandidate(c).ID)
+	v, err := h.store.GetCandidateView(c.Request().Context(), currentCandidate(c))
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ func (h *Handler) ownApplication(c echo.Context) (*models.CandidateApplication, 
 	if err != nil {
 		return nil, err
 	}
-	v, err := h.store.GetCandidateView(c.Request().Context(), currentCandidate(c).ID)
+	v, err := h.store.GetCandidateView(c.Request().Context(), currentCandidate(c))
 	if err != nil {
 		return nil, err
 	}

@@ -78,33 +78,24 @@ func (h *Handler) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		c.Set(ctxSession, sess)
-		ctx := r.Context()
 		signedIn := false
+		person := loadedPerson(sess)
 		if id, ok := sess.Values[keyStaffID].(int64); ok {
-			u, err := h.store.GetStaff(ctx, id)
-			switch {
-			case err == nil && u.Active:
+			switch u := person.StaffOrNil(); {
+			case u != nil && u.ID == id && u.Active:
 				c.Set(ctxStaff, u)
 				signedIn = true
-			case err == nil || err == models.ErrNotFound:
+			default:
 				h.log.Info("ending session of inactive staff member", "staff_id", id)
 				if err := h.endSession(c, sess); err != nil {
 					return err
 				}
-			default:
-				return err
 			}
 		} else if id, ok := sess.Values[keyCandidateID].(int64); ok {
-			cand, err := h.store.GetCandidate(ctx, id)
-			switch {
-			case err == nil:
+			if cand := person.CandidateOrNil(); cand != nil && cand.ID == id {
 				c.Set(ctxCandidate, cand)
 				signedIn = true
-			case err == models.ErrNotFound:
-				if err := h.endSession(c, sess); err != nil {
-					return err
-				}
-			default:
+			} else if err := h.endSession(c, sess); err != nil {
 				return err
 			}
 		}
@@ -112,8 +103,8 @@ func (h *Handler) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Response().Header().Set("Cache-Control", "no-store")
 			// Refresh last-seen at most once a minute: enough for a 2-hour idle timeout.
 			now := h.clock.Now().Unix()
-			if seen, _ := sess.Values["seen"].(int64); now-seen >= 60 {
-				sess.Values["seen"] = now
+			if seen, _ := sess.Values[keySeen].(int64); now-seen >= 60 {
+				sess.Values[keySeen] = now
 				if err := sess.Save(r, c.Response()); err != nil {
 					return err
 				}

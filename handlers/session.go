@@ -23,6 +23,8 @@ const (
 	keyPendingTOTP    = "pending_totp_secret"
 	keyFlash          = "flash"
 	keyResetLink      = "signed_in_by_link" // may set a new password once without the current one
+	keyLoadedPerson   = "loaded_person"     // transient: the person loaded with the row
+	keySeen           = "seen"              // when last-seen was last written (Unix seconds)
 )
 
 func init() {
@@ -76,21 +78,30 @@ func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, err
 	if err := s.codec.Decode(name, c.Value, &id); err != nil {
 		return sess, nil // forged, expired or from another secret: start afresh
 	}
-	row, err := s.store.LoadSession(r.Context(), models.HashSecret(id), s.idle, s.absolute)
+	loaded, err := s.store.LoadSessionPerson(r.Context(), models.HashSecret(id), s.idle, s.absolute)
 	if errors.Is(err, models.ErrNotFound) {
 		return sess, nil
 	}
 	if err != nil {
 		return sess, err
 	}
-	if len(row.Data) > 0 {
-		if err := gob.NewDecoder(bytes.NewReader(row.Data)).Decode(&sess.Values); err != nil {
+	if len(loaded.Row.Data) > 0 {
+		if err := gob.NewDecoder(bytes.NewReader(loaded.Row.Data)).Decode(&sess.Values); err != nil {
 			return sess, nil
 		}
 	}
+	// The person came with the session row; it rides along for this request
+	// only and is never saved.
+	sess.Values[keyLoadedPerson] = loaded
 	sess.ID = id
 	sess.IsNew = false
 	return sess, nil
+}
+
+// loadedPerson is the staff member or candidate loaded with the session.
+func loadedPerson(sess *sessions.Session) *models.SessionPerson {
+	p, _ := sess.Values[keyLoadedPerson].(*models.SessionPerson)
+	return p
 }
 
 // Save writes the session row and the cookie, or deletes both when MaxAge < 0.
@@ -107,9 +118,16 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 	isNew := sess.ID == ""
 	if isNew {
 		sess.ID = models.NewSecret()
+		sess.Values[keySeen] = s.store.Now().Unix() // just seen: no refresh write on the next request
+	}
+	saved := make(map[any]any, len(sess.Values))
+	for k, v := range sess.Values {
+		if k != keyLoadedPerson {
+			saved[k] = v
+		}
 	}
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(sess.Values); err != nil {
+	if err := gob.NewEncoder(&buf).Encode(saved); err != nil {
 		return err
 	}
 	row := &models.SessionRow{IDHash: models.HashSecret(sess.ID), Data: buf.Bytes(), IP: clientIP(r), UserAgent: r.UserAgent()}

@@ -205,6 +205,84 @@ func (s *Store) LoadSession(ctx context.Context, idHash []byte, idle, absolute t
 	return &row, nil
 }
 
+// SessionPerson is a live session with the person it belongs to, loaded in
+// one statement: every signed-in page needs both.
+type SessionPerson struct {
+	Row       *SessionRow
+	Staff     *StaffUser // set for a staff session
+	Candidate *Candidate // set for a candidate session
+}
+
+// LoadSessionPerson loads a live session and its staff member or candidate;
+// a session past its idle or absolute timeout is deleted and ErrNotFound.
+func (s *Store) LoadSessionPerson(ctx context.Context, idHash []byte, idle, absolute time.Duration) (*SessionPerson, error) {
+	var r struct {
+		SessionRow
+		UID          *int64     `gorm:"column:u_id"`
+		UEmail       *string    `gorm:"column:u_email"`
+		UName        *string    `gorm:"column:u_name"`
+		URole        *string    `gorm:"column:u_role"`
+		UPassword    *string    `gorm:"column:u_password_hash"`
+		UTOTPSecret  *string    `gorm:"column:u_totp_secret"`
+		UTOTPEnabled *bool      `gorm:"column:u_totp_enabled"`
+		UActive      *bool      `gorm:"column:u_active"`
+		UCanSign     *bool      `gorm:"column:u_can_sign_contracts"`
+		UCreatedAt   *time.Time `gorm:"column:u_created_at"`
+		UUpdatedAt   *time.Time `gorm:"column:u_updated_at"`
+		CID          *int64     `gorm:"column:c_id"`
+		CEmail       *string    `gorm:"column:c_email"`
+		CName        *string    `gorm:"column:c_name"`
+		CPhone       *string    `gorm:"column:c_phone"`
+		CCreatedAt   *time.Time `gorm:"column:c_created_at"`
+		CUpdatedAt   *time.Time `gorm:"column:c_updated_at"`
+	}
+	res := s.db.WithContext(ctx).Raw(`SELECT s.*,
+			u.id AS u_id, u.email AS u_email, u.name AS u_name, u.role AS u_role, u.password_hash AS u_password_hash,
+			u.totp_secret AS u_totp_secret, u.totp_enabled AS u_totp_enabled, u.active AS u_active,
+			u.can_sign_contracts AS u_can_sign_contracts, u.created_at AS u_created_at, u.updated_at AS u_updated_at,
+			c.id AS c_id, c.email AS c_email, c.name AS c_name, c.phone AS c_phone, c.created_at AS c_created_at, c.updated_at AS c_updated_at
+		FROM sessions s LEFT JOIN staff_users u ON u.id = s.staff_id LEFT JOIN candidates c ON c.id = s.candidate_id
+		WHERE s.id_hash = ?`, idHash).Scan(&r)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, ErrNotFound
+	}
+	now := s.Now()
+	if now.Sub(r.LastSeenAt) > idle || now.Sub(r.CreatedAt) > absolute {
+		s.db.WithContext(ctx).Where("id_hash = ?", idHash).Delete(&SessionRow{})
+		return nil, ErrNotFound
+	}
+	row := r.SessionRow
+	p := &SessionPerson{Row: &row}
+	if r.UID != nil {
+		p.Staff = &StaffUser{ID: *r.UID, Email: *r.UEmail, Name: *r.UName, Role: Role(*r.URole), PasswordHash: *r.UPassword,
+			TOTPSecret: *r.UTOTPSecret, TOTPEnabled: *r.UTOTPEnabled, Active: *r.UActive, CanSignContracts: *r.UCanSign,
+			CreatedAt: *r.UCreatedAt, UpdatedAt: *r.UUpdatedAt}
+	}
+	if r.CID != nil {
+		p.Candidate = &Candidate{ID: *r.CID, Email: *r.CEmail, Name: *r.CName, Phone: *r.CPhone, CreatedAt: *r.CCreatedAt, UpdatedAt: *r.CUpdatedAt}
+	}
+	return p, nil
+}
+
+// StaffOrNil is the session's staff member, if any (nil-safe).
+func (p *SessionPerson) StaffOrNil() *StaffUser {
+	if p == nil {
+		return nil
+	}
+	return p.Staff
+}
+
+// CandidateOrNil is the session's candidate, if any (nil-safe).
+func (p *SessionPerson) CandidateOrNil() *Candidate {
+	if p == nil {
+		return nil
+	}
+	return p.Candidate
+}
+
 // CreateSession writes a new session row (a fresh id, at sign-in or first visit).
 func (s *Store) CreateSession(ctx context.Context, row *SessionRow) error {
 	now := s.Now()

@@ -135,15 +135,15 @@ func TestRejectNeedsReasonAndNotifies(t *testing.T) {
 func TestHiringManagerSeesOnlyOwnPositions(t *testing.T) {
 	d := newDemo(t)
 	ctx := context.Background()
-	rows, total, err := d.store.ListCandidates(ctx, staffActor(d.manager), models.CandidateFilter{})
+	mine, err := d.store.ListCandidates(ctx, staffActor(d.manager), models.CandidateFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	allRows, allTotal, _ := d.store.ListCandidates(ctx, staffActor(d.recruiter), models.CandidateFilter{})
-	if total == 0 || total >= allTotal || len(allRows) == 0 {
-		t.Fatalf("manager sees %d of %d", total, allTotal)
+	all, _ := d.store.ListCandidates(ctx, staffActor(d.recruiter), models.CandidateFilter{})
+	if mine.Count == 0 || mine.Count >= all.Count || len(all.Rows) == 0 {
+		t.Fatalf("manager sees %d of %d", mine.Count, all.Count)
 	}
-	for _, r := range rows {
+	for _, r := range mine.Rows {
 		if strings.Contains(r.PositionTitle, "Engineer") {
 			t.Fatalf("manager sees engineering candidate %s", r.Name)
 		}
@@ -156,7 +156,7 @@ func TestHiringManagerSeesOnlyOwnPositions(t *testing.T) {
 		t.Fatalf("manager moving engineering candidate: %v, want ErrNotFound", err)
 	}
 	interviewer := models.Actor{Kind: "staff", ID: 999, Role: models.RoleInterviewer}
-	if _, _, err := d.store.ListCandidates(ctx, interviewer, models.CandidateFilter{}); !errors.Is(err, models.ErrForbidden) {
+	if _, err := d.store.ListCandidates(ctx, interviewer, models.CandidateFilter{}); !errors.Is(err, models.ErrForbidden) {
 		t.Fatalf("interviewer listing candidates: %v", err)
 	}
 }
@@ -165,31 +165,119 @@ func TestCandidateListFiltersSortAndPaging(t *testing.T) {
 	d := newDemo(t)
 	ctx := context.Background()
 	a := staffActor(d.recruiter)
-	rows, total, err := d.store.ListCandidates(ctx, a, models.CandidateFilter{Stage: models.StageAssessmentDay})
-	if err != nil || total != 2 || len(rows) != 2 {
-		t.Fatalf("assessment day filter: %d rows, total %d, %v", len(rows), total, err)
+	list := func(f models.CandidateFilter) *models.CandidatePage {
+		t.Helper()
+		p, err := d.store.ListCandidates(ctx, a, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
-	rows, _, _ = d.store.ListCandidates(ctx, a, models.CandidateFilter{Query: "OKAF"})
-	if len(rows) != 1 || rows[0].Name != "Ben Okafor" {
-		t.Fatalf("search: %+v", rows)
+	if p := list(models.CandidateFilter{Stage: models.StageAssessmentDay}); p.Count != 2 || len(p.Rows) != 2 {
+		t.Fatalf("assessment day filter: %d rows, count %d", len(p.Rows), p.Count)
 	}
-	rows, _, _ = d.store.ListCandidates(ctx, a, models.CandidateFilter{Query: "%"})
-	if len(rows) != 0 {
-		t.Fatalf("a literal %% matched %d rows", len(rows))
+	if p := list(models.CandidateFilter{Query: "OKAF"}); len(p.Rows) != 1 || p.Rows[0].Name != "Ben Okafor" {
+		t.Fatalf("search: %+v", p.Rows)
 	}
-	rows, _, _ = d.store.ListCandidates(ctx, a, models.CandidateFilter{Sort: "name"})
+	if p := list(models.CandidateFilter{Query: "ben.okafor@EXAMPLE"}); len(p.Rows) != 1 {
+		t.Fatalf("search by email: %+v", p.Rows)
+	}
+	if p := list(models.CandidateFilter{Query: "%"}); len(p.Rows) != 0 {
+		t.Fatalf("a literal %% matched %d rows", len(p.Rows))
+	}
+	rows := list(models.CandidateFilter{Sort: "name"}).Rows
 	for i := 1; i < len(rows); i++ {
 		if strings.ToLower(rows[i-1].Name) > strings.ToLower(rows[i].Name) {
 			t.Fatalf("not sorted by name: %s before %s", rows[i-1].Name, rows[i].Name)
 		}
 	}
-	_, total, _ = d.store.ListCandidates(ctx, a, models.CandidateFilter{Status: models.StatusRejected})
-	if total != 1 {
-		t.Fatalf("rejected filter total %d", total)
+	if p := list(models.CandidateFilter{Status: models.StatusRejected}); p.Count != 1 {
+		t.Fatalf("rejected filter count %d", p.Count)
 	}
-	rows, total, _ = d.store.ListCandidates(ctx, a, models.CandidateFilter{Page: 2})
-	if total != 16 || len(rows) != 0 { // 16 demo applications fit on page 1
-		t.Fatalf("page 2: %d rows of %d", len(rows), total)
+	if p := list(models.CandidateFilter{}); p.Count != 16 || p.Next != "" || p.Prev != "" { // 16 demo applications fit on page 1
+		t.Fatalf("one page: count %d, next %q, prev %q", p.Count, p.Next, p.Prev)
+	}
+	// A renamed candidate sorts by the new name at once (the sort key follows).
+	ben := d.application(t, "ben.okafor@example.com")
+	if err := d.store.DB().Exec("UPDATE candidates SET name = 'Aaron Aardvark' WHERE id = ?", ben.CandidateID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if first := list(models.CandidateFilter{Sort: "name"}).Rows[0]; first.Name != "Aaron Aardvark" {
+		t.Fatalf("after the rename the first by name is %s", first.Name)
+	}
+	if p := list(models.CandidateFilter{Query: "aardvark"}); len(p.Rows) != 1 {
+		t.Fatalf("search after rename: %d rows", len(p.Rows))
+	}
+}
+
+// Keyset paging walks every row exactly once, forwards and back, in every sort.
+func TestCandidateListKeysetPaging(t *testing.T) {
+	d := newDemo(t)
+	ctx := context.Background()
+	a := staffActor(d.recruiter)
+	var posID int64
+	d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID)
+	// 70 more applications, many sharing a sort value, so ties are broken by id.
+	if err := d.store.DB().Exec(`WITH c AS (INSERT INTO candidates (email, name)
+			SELECT 'pager' || g || '@example.com', 'Pager ' || (g % 7) FROM generate_series(1, 70) g RETURNING id)
+		INSERT INTO applications (candidate_id, position_id, stage, status, stage_entered_at, expected_update_at)
+		SELECT id, ?, 'hr_round', 'active', '2026-11-20 09:00+00', CASE WHEN id % 3 = 0 THEN NULL ELSE '2026-12-09 09:00+00'::timestamptz END FROM c`, posID).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, sort := range []string{"", "name", "-name", "stage", "-stage", "updated", "-updated", "expected", "-expected", "position", "-position"} {
+		seen := map[int64]bool{}
+		var order []int64
+		f := models.CandidateFilter{Sort: sort}
+		var last *models.CandidatePage
+		for pages := 0; ; pages++ {
+			p, err := d.store.ListCandidates(ctx, a, f)
+			if err != nil {
+				t.Fatalf("sort %q: %v", sort, err)
+			}
+			for _, r := range p.Rows {
+				if seen[r.ApplicationID] {
+					t.Fatalf("sort %q: application %d on two pages", sort, r.ApplicationID)
+				}
+				seen[r.ApplicationID] = true
+				order = append(order, r.ApplicationID)
+			}
+			last = p
+			if p.Next == "" || pages > 10 {
+				break
+			}
+			f.After = p.Next
+		}
+		if len(seen) != 86 || last.Count != 86 {
+			t.Fatalf("sort %q: walked %d applications (count %d), want 86", sort, len(seen), last.Count)
+		}
+		// And back from the last page to the first, in the same order.
+		var back []int64
+		f = models.CandidateFilter{Sort: sort, Before: last.Prev}
+		for last.Prev != "" {
+			p, err := d.store.ListCandidates(ctx, a, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := len(p.Rows) - 1; i >= 0; i-- {
+				back = append(back, p.Rows[i].ApplicationID)
+			}
+			if p.Prev == "" {
+				break
+			}
+			f.Before = p.Prev
+		}
+		// back holds every page before the last, newest first.
+		if want := len(order) - len(last.Rows); len(back) != want {
+			t.Fatalf("sort %q: walking back saw %d applications, want %d", sort, len(back), want)
+		}
+		for i, id := range back {
+			if order[len(order)-len(last.Rows)-1-i] != id {
+				t.Fatalf("sort %q: walking back gave a different order at %d", sort, i)
+			}
+		}
+	}
+	if _, err := d.store.ListCandidates(ctx, a, models.CandidateFilter{After: "not-a-cursor!"}); err != nil {
+		t.Fatalf("a garbled cursor must give the first page, not an error: %v", err)
 	}
 }
 
@@ -218,7 +306,7 @@ func TestCreateCandidateIsAllOrNothing(t *testing.T) {
 	if count(t, d.store, "outbox_messages") != msgs+1 {
 		t.Fatal("no invitation queued")
 	}
-	v, err := d.store.GetCandidateView(ctx, c.ID)
+	v, err := d.store.GetCandidateView(ctx, c)
 	if err != nil || len(v.Applications) != 1 || v.Applications[0].Stage != models.StageInterviewCompleted {
 		t.Fatalf("candidate view: %+v, %v", v, err)
 	}

@@ -13,9 +13,11 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"os"
 	"runtime"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -53,6 +55,7 @@ type Store struct {
 	jobs            *river.Client[*sql.Tx]
 	mailMaxAttempts int
 	hashSlots       chan struct{} // password hashes computed at once
+	statements      *atomic.Int64 // SQL statements run through GORM, for query budgets
 }
 
 // Config is what a Store is built with.
@@ -109,7 +112,12 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 		sqlDB.Close()
 		return nil, err
 	}
-	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs, hashSlots: make(chan struct{}, runtime.NumCPU()),
+	statements := &atomic.Int64{}
+	if err := countStatements(db, statements); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs, hashSlots: make(chan struct{}, runtime.NumCPU()), statements: statements,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), company: cfg.CompanyName, mailMaxAttempts: cfg.MailMaxAttempts}
 	if st.baseURL == "" {
 		st.baseURL = "http://localhost:8080"
@@ -125,6 +133,34 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 	}
 	return st, nil
 }
+
+// countStatements counts every statement GORM runs: the query budget of each
+// page is checked against it in tests (and it is one atomic add per query).
+func countStatements(db *gorm.DB, n *atomic.Int64) error {
+	count := func(db *gorm.DB) {
+		n.Add(1)
+		if os.Getenv("NEXTSTEP_TRACE_SQL") != "" {
+			fmt.Fprintf(os.Stderr, "SQL %d: %.160s\n", n.Load(), db.Statement.SQL.String())
+		}
+	}
+	cb := db.Callback()
+	for _, err := range []error{
+		cb.Create().After("gorm:create").Register("nextstep:count", count),
+		cb.Query().After("gorm:query").Register("nextstep:count", count),
+		cb.Update().After("gorm:update").Register("nextstep:count", count),
+		cb.Delete().After("gorm:delete").Register("nextstep:count", count),
+		cb.Row().After("gorm:row").Register("nextstep:count", count),
+		cb.Raw().After("gorm:raw").Register("nextstep:count", count),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Statements is how many SQL statements the store has run so far.
+func (s *Store) Statements() int64 { return s.statements.Load() }
 
 // BaseURL is the public address links in messages point to.
 func (s *Store) BaseURL() string { return s.baseURL }

@@ -87,6 +87,41 @@ func PageURL(path string, q url.Values, page int) string {
 	return path + "?" + c.Encode()
 }
 
+// CursorURL is the current list URL moved to cursor ("after=…" or
+// "before=…", or "" for the first page).
+func CursorURL(path string, q url.Values, cursor string) string {
+	c := url.Values{}
+	for k, v := range q {
+		c[k] = v
+	}
+	c.Del("after")
+	c.Del("before")
+	c.Del("page")
+	if key, value, ok := strings.Cut(cursor, "="); ok {
+		c.Set(key, value)
+	}
+	if len(c) == 0 {
+		return path
+	}
+	return path + "?" + c.Encode()
+}
+
+// ResultCount says how many applications match, up to the counting cap.
+func ResultCount(p *models.CandidatePage) string {
+	if p.CountAt > 0 {
+		return fmt.Sprintf("More than %s applications", thousands(p.CountAt))
+	}
+	return CountLabel(p.Count, "application", "applications")
+}
+
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
 // SortURL is the current list URL sorted by key, toggling direction when it is already the sort.
 func SortURL(path string, q url.Values, key string) string {
 	c := url.Values{}
@@ -94,6 +129,8 @@ func SortURL(path string, q url.Values, key string) string {
 		c[k] = v
 	}
 	c.Del("page")
+	c.Del("after")
+	c.Del("before")
 	if q.Get("sort") == key {
 		c.Set("sort", "-"+key)
 	} else {

@@ -83,11 +83,9 @@ type CandidateApplicationProps struct {
 // AdminCandidatesProps is the staff candidate list.
 type AdminCandidatesProps struct {
 	Layout
-	Rows      []models.CandidateRow
-	Total     int64
+	Page      *models.CandidatePage
 	Filter    models.CandidateFilter
-	Positions []models.PositionSummary
-	PageSize  int
+	Positions []models.PositionChoice
 	Query     url.Values
 }
 

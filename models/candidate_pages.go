@@ -1,0 +1,238 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+)
+
+// The two pages about one candidate — the candidate's own page and the staff
+// candidate page — each load in two statements, whatever the number of
+// applications, events, bookings or offers: the collections come back as
+// JSON arrays built by PostgreSQL and are decoded by decodeRows.
+
+// applicationsJSON selects a candidate's applications (in the scope given by
+// the WHERE clause appended after it) with their position, the position's
+// hiring manager and pipeline.
+const applicationsJSON = `SELECT coalesce(jsonb_agg(to_jsonb(a) || jsonb_build_object('position', to_jsonb(p) || jsonb_build_object(
+		'hiring_manager', (SELECT jsonb_build_object('id', u.id, 'name', u.name, 'email', u.email, 'role', u.role, 'active', u.active)
+		                   FROM staff_users u WHERE u.id = p.hiring_manager_id),
+		'pipeline', (SELECT coalesce(jsonb_agg(ps.stage ORDER BY ps.sort_order), '[]') FROM position_stages ps WHERE ps.position_id = p.id)))
+	ORDER BY a.id), '[]')
+FROM applications a JOIN positions p ON p.id = a.position_id WHERE a.candidate_id = ?`
+
+// staffJSON is the public face of a staff member (never hashes or secrets).
+const staffJSON = `jsonb_build_object('id', u.id, 'name', u.name, 'email', u.email, 'role', u.role, 'active', u.active)`
+
+// applicationExtrasJSON selects, for the applications whose ids the subquery
+// "apps" yields, everything that hangs off them.
+const applicationExtrasJSON = `WITH apps AS (%s)
+SELECT
+	coalesce((SELECT jsonb_agg(to_jsonb(e) || jsonb_build_object('actor', (SELECT ` + staffJSON + ` FROM staff_users u WHERE u.id = e.actor_staff_id))
+		ORDER BY e.created_at, e.id) FROM stage_events e WHERE e.application_id IN (SELECT id FROM apps)), '[]') AS events,
+	coalesce((SELECT jsonb_agg(to_jsonb(b) || jsonb_build_object('day', to_jsonb(d)) ORDER BY b.id DESC)
+		FROM assessment_bookings b JOIN assessment_days d ON d.id = b.day_id WHERE b.application_id IN (SELECT id FROM apps)), '[]') AS bookings,
+	coalesce((SELECT jsonb_agg(to_jsonb(w) ORDER BY w.id) FROM assessment_waitlist w
+		WHERE w.application_id IN (SELECT id FROM apps) AND w.status = 'offered' AND w.offer_expires_at > ?), '[]') AS waitlist_offers,
+	coalesce((SELECT jsonb_agg(to_jsonb(i) ORDER BY i.id DESC) FROM interest_checks i WHERE i.application_id IN (SELECT id FROM apps)), '[]') AS interest,
+	coalesce((SELECT jsonb_agg(to_jsonb(o) || jsonb_build_object(
+			'versions', (SELECT coalesce(jsonb_agg(to_jsonb(v) || jsonb_build_object('approver',
+				(SELECT ` + staffJSON + ` FROM staff_users u WHERE u.id = v.approved_by)) ORDER BY v.version DESC), '[]')
+				FROM offer_versions v WHERE v.offer_id = o.id),
+			'questions', (SELECT coalesce(jsonb_agg(to_jsonb(q) ORDER BY q.asked_at), '[]') FROM offer_questions q WHERE q.offer_id = o.id))
+		ORDER BY o.id DESC) FROM offers o WHERE o.application_id IN (SELECT id FROM apps)), '[]') AS offers,
+	coalesce((SELECT jsonb_agg(to_jsonb(ct) - 'pdf' ORDER BY ct.id DESC) FROM contracts ct
+		WHERE ct.application_id IN (SELECT id FROM apps)), '[]') AS contracts`
+
+// applicationExtras is what applicationExtrasJSON returns, decoded.
+type applicationExtras struct {
+	Events         []StageEvent
+	Bookings       []AssessmentBooking
+	WaitlistOffers []WaitlistEntry
+	Interest       []InterestCheck
+	Offers         []Offer
+	Contracts      []Contract
+}
+
+func (s *Store) loadApplicationExtras(ctx context.Context, appsSQL string, appsArgs []any) (*applicationExtras, error) {
+	var raw struct {
+		Events, Bookings, WaitlistOffers, Interest, Offers, Contracts json.RawMessage
+	}
+	q := strings.Replace(applicationExtrasJSON, "%s", appsSQL, 1)
+	if err := s.db.WithContext(ctx).Raw(q, append(appsArgs, s.Now())...).Scan(&raw).Error; err != nil {
+		return nil, err
+	}
+	var x applicationExtras
+	for _, part := range []struct {
+		raw json.RawMessage
+		dst any
+	}{{raw.Events, &x.Events}, {raw.Bookings, &x.Bookings}, {raw.WaitlistOffers, &x.WaitlistOffers},
+		{raw.Interest, &x.Interest}, {raw.Offers, &x.Offers}, {raw.Contracts, &x.Contracts}} {
+		if err := decodeRows(part.raw, part.dst); err != nil {
+			return nil, err
+		}
+	}
+	return &x, nil
+}
+
+// CandidateDetail is everything the staff candidate page shows.
+type CandidateDetail struct {
+	Candidate    Candidate
+	Applications []Application // with Position, its HiringManager and Pipeline
+	Events       []StageEvent  // newest first, with Actor
+	Notes        []CandidateNote
+	Messages     []OutboxMessage
+	Bookings     []AssessmentBooking // every assessment-day booking, with Day, newest first
+	Interest     []InterestCheck     // newest first
+	Offers       map[int64]*Offer    // the newest offer by application id, versions newest first
+	Contracts    []Contract          // without PDF bytes, newest first
+	Templates    []ContractTemplate  // active templates, for generating a contract
+}
+
+// GetCandidateDetail loads a candidate for staff, limited to what actor may see:
+// a hiring manager sees only the applications for their positions, and gets
+// ErrNotFound for candidates with none. Three statements, whatever the data.
+func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID int64) (*CandidateDetail, error) {
+	if !actor.Role.SeesCandidates() {
+		return nil, ErrNotFound
+	}
+	scope, scopeArgs := "", []any{candidateID}
+	if actor.Role == RoleHiringManager {
+		scope = " AND p.hiring_manager_id = ?"
+		scopeArgs = append(scopeArgs, actor.ID)
+	}
+	seesMessages := actor.Role.SeesAllCandidates()
+	// The candidate, the applications in scope, the notes this person may read,
+	// the messages sent (staff who see all candidates only) and the templates.
+	var row struct {
+		Candidate
+		Applications, Notes, Messages, Templates json.RawMessage
+	}
+	res := s.db.WithContext(ctx).Raw(`SELECT c.*,
+			(`+applicationsJSON+scope+`) AS applications,
+			coalesce((SELECT jsonb_agg(to_jsonb(n) || jsonb_build_object('author', (SELECT `+staffJSON+` FROM staff_users u WHERE u.id = n.author_staff_id))
+				ORDER BY n.created_at DESC, n.id DESC) FROM candidate_notes n
+				WHERE n.candidate_id = c.id AND (? OR n.author_staff_id = ? OR n.application_id IN
+					(SELECT a.id FROM applications a JOIN positions p ON p.id = a.position_id WHERE a.candidate_id = ?`+scope+`))), '[]') AS notes,
+			CASE WHEN ? THEN coalesce((SELECT jsonb_agg(to_jsonb(m) - 'body_html' ORDER BY m.id DESC)
+				FROM (SELECT * FROM outbox_messages WHERE candidate_id = c.id ORDER BY id DESC LIMIT 100) m), '[]') ELSE '[]' END AS messages,
+			coalesce((SELECT jsonb_agg(to_jsonb(t) ORDER BY lower(t.name)) FROM contract_templates t WHERE t.active), '[]') AS templates
+		FROM candidates c WHERE c.id = ?`,
+		append(append(append(append([]any{}, scopeArgs...), actor.Role != RoleHiringManager, actor.ID), scopeArgs...), seesMessages, candidateID)...).
+		Scan(&row)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, ErrNotFound
+	}
+	d := CandidateDetail{Candidate: row.Candidate, Offers: map[int64]*Offer{}}
+	for _, part := range []struct {
+		raw json.RawMessage
+		dst any
+	}{{row.Applications, &d.Applications}, {row.Notes, &d.Notes}, {row.Messages, &d.Messages}, {row.Templates, &d.Templates}} {
+		if err := decodeRows(part.raw, part.dst); err != nil {
+			return nil, err
+		}
+	}
+	if len(d.Applications) == 0 && !actor.Role.SeesAllCandidates() {
+		return nil, ErrNotFound
+	}
+	for i := range d.Messages {
+		d.Messages[i].Body = RedactSignInLinks(d.Messages[i].Body)
+	}
+	x, err := s.loadApplicationExtras(ctx, "SELECT a.id FROM applications a JOIN positions p ON p.id = a.position_id WHERE a.candidate_id = ?"+scope, scopeArgs)
+	if err != nil {
+		return nil, err
+	}
+	for i, j := 0, len(x.Events)-1; i < j; i, j = i+1, j-1 {
+		x.Events[i], x.Events[j] = x.Events[j], x.Events[i] // staff read the newest first
+	}
+	d.Events, d.Bookings, d.Interest, d.Contracts = x.Events, x.Bookings, x.Interest, x.Contracts
+	for i := range x.Offers {
+		if _, seen := d.Offers[x.Offers[i].ApplicationID]; !seen {
+			d.Offers[x.Offers[i].ApplicationID] = &x.Offers[i]
+		}
+	}
+	return &d, nil
+}
+
+// CandidateView is what the candidate's own page shows: their applications
+// with pipeline and public history. Internal notes and reasons are left out.
+type CandidateView struct {
+	Candidate    Candidate
+	Applications []CandidateApplication
+}
+
+// CandidateApplication is one application as its candidate sees it.
+type CandidateApplication struct {
+	Application
+	History []StageEvent       // oldest first; notes stripped
+	Booking *AssessmentBooking // the current assessment-day seat, with Day
+	Offers  int                // open waitlist offers waiting for an answer
+
+	InterestOpen   bool   // an interest check waits for the candidate's answer
+	JobOffer       string // status of the newest offer version the candidate was sent, if any
+	ContractStatus string // the live contract's status, if any
+}
+
+// GetCandidateView loads the candidate's own page in two statements.
+func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*CandidateView, error) {
+	var row struct{ Applications json.RawMessage }
+	if err := s.db.WithContext(ctx).Raw("SELECT ("+applicationsJSON+") AS applications", cand.ID).Scan(&row).Error; err != nil {
+		return nil, err
+	}
+	var apps []Application
+	if err := decodeRows(row.Applications, &apps); err != nil {
+		return nil, err
+	}
+	v := &CandidateView{Candidate: *cand}
+	if len(apps) == 0 {
+		return v, nil
+	}
+	x, err := s.loadApplicationExtras(ctx, "SELECT id FROM applications WHERE candidate_id = ?", []any{cand.ID})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range apps {
+		a.Candidate = cand
+		ca := CandidateApplication{Application: a}
+		for _, ic := range x.Interest {
+			ca.InterestOpen = ca.InterestOpen || (ic.ApplicationID == a.ID && ic.Status == "sent")
+		}
+		for _, o := range x.Offers {
+			if o.ApplicationID != a.ID || ca.JobOffer != "" {
+				continue
+			}
+			for _, ver := range o.Versions { // newest first: the newest the candidate was sent
+				if ver.Status == OfferSent || ver.Status == OfferAccepted || ver.Status == OfferDeclined {
+					ca.JobOffer = ver.Status
+					break
+				}
+			}
+		}
+		for _, c := range x.Contracts {
+			if c.ApplicationID == a.ID && c.Status != ContractVoid && ca.ContractStatus == "" {
+				ca.ContractStatus = c.Status
+			}
+		}
+		for i := range x.Bookings {
+			if x.Bookings[i].ApplicationID == a.ID && x.Bookings[i].Status == BookingBooked {
+				ca.Booking = &x.Bookings[i]
+			}
+		}
+		for _, w := range x.WaitlistOffers {
+			if w.ApplicationID == a.ID {
+				ca.Offers++
+			}
+		}
+		for _, e := range x.Events {
+			if e.ApplicationID == a.ID {
+				e.Note, e.ActorStaffID, e.Actor = "", nil, nil
+				ca.History = append(ca.History, e)
+			}
+		}
+		v.Applications = append(v.Applications, ca)
+	}
+	return v, nil
+}

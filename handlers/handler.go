@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"nextstep/models"
+	"nextstep/static"
 	"nextstep/views"
 )
 
@@ -40,6 +41,7 @@ type Config struct {
 
 // Handler holds every dependency of the handlers; there are no globals.
 type Handler struct {
+	assets   *static.Assets
 	store    *models.Store
 	sessions *SessionStore
 	clock    models.Clock
@@ -68,7 +70,12 @@ func New(store *models.Store, clock models.Clock, log *slog.Logger, cfg Config) 
 		cfg.BodyLimit = "1M"
 	}
 	secure := strings.HasPrefix(cfg.BaseURL, "https://")
+	assets, err := static.Load()
+	if err != nil {
+		panic("loading the embedded static files: " + err.Error()) // they are compiled in: only a build error gets here
+	}
 	h := &Handler{
+		assets:   assets,
 		store:    store,
 		sessions: NewSessionStore(store, cfg.SessionSecret, secure, cfg.IdleTimeout, cfg.AbsoluteTimout),
 		clock:    clock,
@@ -113,6 +120,7 @@ func (h *Handler) layout(c echo.Context, title string) views.Layout {
 		EmailEnabled: h.cfg.EmailEnabled,
 
 		DevMailboxURL: h.cfg.DevMailboxURL,
+		StaticPath:    h.assets.Path,
 	}
 	if u := currentStaff(c); u != nil {
 		l.Staff = u

@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"nextstep/models"
-	"nextstep/static"
 )
 
 // routes lists every route of the application.
@@ -27,7 +26,7 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", static.Handler())))
+	e.GET("/static/*", echo.WrapHandler(h.assets))
 
 	app := e.Group("", cleanInput, csrfMiddleware(secure), h.loadSession)
 	app.GET("/", h.home)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -252,10 +253,9 @@ func (s *Store) StaffWithRole(ctx context.Context, role Role) ([]StaffUser, erro
 }
 
 // dummyHash keeps sign-in for an unknown email as slow as for a known one.
-var dummyHash = func() string {
-	h, _ := argon2id.CreateHash("not a real password", argon2id.DefaultParams)
-	return h
-}()
+// It is a constant (argon2id.DefaultParams, made once) rather than computed
+// at start, which would cost every process 64 MB before its first request.
+const dummyHash = "$argon2id$v=19$m=65536,t=1,p=2$41XtvIjcSpV3RRVmpiEMYw$hTTMar8ksguG7kNN3W1zp4UUG4XggxJNQIw5Y4f5iYI"
 
 // Authenticate checks email and password. The attempt is counted before the
 // password is hashed, under a lock per account and per IP, so concurrent
@@ -342,7 +342,14 @@ func (s *Store) takeHashSlot(ctx context.Context) (release func(), err error) {
 	defer t.Stop()
 	select {
 	case s.hashSlots <- struct{}{}:
-		return func() { <-s.hashSlots }, nil
+		return func() {
+			<-s.hashSlots
+			if len(s.hashSlots) == 0 {
+				// Hand the hash's 64 MB back to the system now: sign-ins are
+				// rare, and a page server should stay small between them.
+				debug.FreeOSMemory()
+			}
+		}, nil
 	case <-t.C:
 		return nil, ErrBusy
 	case <-ctx.Done():

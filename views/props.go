@@ -29,6 +29,16 @@ type Layout struct {
 	EmailEnabled bool
 	// DevMailboxURL, in development only, is where the local mail catcher shows the newest email.
 	DevMailboxURL string
+	// StaticPath maps a static file's name to its content-hashed URL.
+	StaticPath func(name string) string
+}
+
+// Asset is the URL of a static file, content-hashed when the table is known.
+func (l Layout) Asset(name string) string {
+	if l.StaticPath == nil {
+		return "/static/" + name
+	}
+	return l.StaticPath(name)
 }
 
 // ErrorProps is the error page.

@@ -53,7 +53,7 @@ generate:
 
 ## bench: speed and memory benchmarks
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+	$(GO) test -p 1 -run '^$$' -bench . -benchmem -count=1 ./...
 
 db-start:
 	$(GO) run ./cmd/nextstep db-start

@@ -40,12 +40,8 @@ func (h *Handler) adminCandidates(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	positions, err := h.store.PositionChoices(ctx, actor(c))
-	if err != nil {
-		return err
-	}
 	return render(c, http.StatusOK, views.AdminCandidatesPage(views.AdminCandidatesProps{
-		Layout: h.layout(c, "Candidates"), Page: page, Filter: f, Positions: positions, Query: c.QueryParams(),
+		Layout: h.layout(c, "Candidates"), Page: page, Filter: f, Positions: page.Positions, Query: c.QueryParams(),
 	}))
 }
 

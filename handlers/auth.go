@@ -84,7 +84,7 @@ func (h *Handler) signInLinkConsume(c echo.Context) error {
 		if u.TOTPEnabled {
 			// A link replaces the password, never the second factor.
 			sess.Values[keyPendingStaffID] = u.ID
-			sess.Values["next"] = "/admin/account"
+			sess.Values[keyNext] = "/admin/account"
 			sess.Values[keyResetLink] = true
 			if err := sess.Save(c.Request(), c.Response()); err != nil {
 				return err
@@ -153,7 +153,7 @@ func (h *Handler) staffLogin(c echo.Context) error {
 	}
 	if u.TOTPEnabled {
 		sess.Values[keyPendingStaffID] = u.ID
-		sess.Values["next"] = next
+		sess.Values[keyNext] = next
 		if err := sess.Save(c.Request(), c.Response()); err != nil {
 			return err
 		}
@@ -218,7 +218,7 @@ func (h *Handler) staffTOTP(c echo.Context) error {
 	if err := h.store.FinishLoginAttempt(ctx, attempt); err != nil {
 		return err
 	}
-	next, _ := sess.Values["next"].(string)
+	next, _ := sess.Values[keyNext].(string)
 	byLink, _ := sess.Values[keyResetLink].(bool)
 	return h.completeStaffLogin(c, u, safeNext(next, "/admin"), byLink)
 }

@@ -1,8 +1,7 @@
 package handlers
 
 import (
-	"bytes"
-	"encoding/gob"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -25,10 +24,49 @@ const (
 	keyResetLink      = "signed_in_by_link" // may set a new password once without the current one
 	keyLoadedPerson   = "loaded_person"     // transient: the person loaded with the row
 	keySeen           = "seen"              // when last-seen was last written (Unix seconds)
+	keyNext           = "next"              // where to go after the second factor
 )
 
-func init() {
-	gob.Register(int64(0))
+// sessionData is what a session row stores: a fixed set of typed values, as
+// JSON (decoding gob cost a type compilation on every request).
+type sessionData struct {
+	StaffID        int64  `json:"staff_id,omitempty"`
+	CandidateID    int64  `json:"candidate_id,omitempty"`
+	PendingStaffID int64  `json:"pending_staff_id,omitempty"`
+	PendingTOTP    string `json:"pending_totp_secret,omitempty"`
+	Flash          string `json:"flash,omitempty"`
+	Next           string `json:"next,omitempty"`
+	ByLink         bool   `json:"signed_in_by_link,omitempty"`
+	Seen           int64  `json:"seen,omitempty"`
+}
+
+func sessionDataOf(v map[any]any) sessionData {
+	var d sessionData
+	d.StaffID, _ = v[keyStaffID].(int64)
+	d.CandidateID, _ = v[keyCandidateID].(int64)
+	d.PendingStaffID, _ = v[keyPendingStaffID].(int64)
+	d.PendingTOTP, _ = v[keyPendingTOTP].(string)
+	d.Flash, _ = v[keyFlash].(string)
+	d.Next, _ = v[keyNext].(string)
+	d.ByLink, _ = v[keyResetLink].(bool)
+	d.Seen, _ = v[keySeen].(int64)
+	return d
+}
+
+func (d sessionData) into(v map[any]any) {
+	set := func(key string, val any, present bool) {
+		if present {
+			v[key] = val
+		}
+	}
+	set(keyStaffID, d.StaffID, d.StaffID != 0)
+	set(keyCandidateID, d.CandidateID, d.CandidateID != 0)
+	set(keyPendingStaffID, d.PendingStaffID, d.PendingStaffID != 0)
+	set(keyPendingTOTP, d.PendingTOTP, d.PendingTOTP != "")
+	set(keyFlash, d.Flash, d.Flash != "")
+	set(keyNext, d.Next, d.Next != "")
+	set(keyResetLink, d.ByLink, d.ByLink)
+	set(keySeen, d.Seen, d.Seen != 0)
 }
 
 // SessionStore is a gorilla/sessions store that keeps sessions in PostgreSQL.
@@ -46,6 +84,8 @@ type SessionStore struct {
 // NewSessionStore builds the store; secret signs the cookie.
 func NewSessionStore(store *models.Store, secret []byte, secure bool, idle, absolute time.Duration) *SessionStore {
 	codec := securecookie.New(secret, nil)
+	// The cookie holds only the session id: JSON is enough, and cheaper than gob.
+	codec.SetSerializer(securecookie.JSONEncoder{})
 	codec.MaxAge(int(absolute.Seconds()))
 	return &SessionStore{
 		store: store,
@@ -86,9 +126,11 @@ func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, err
 		return sess, err
 	}
 	if len(loaded.Row.Data) > 0 {
-		if err := gob.NewDecoder(bytes.NewReader(loaded.Row.Data)).Decode(&sess.Values); err != nil {
-			return sess, nil
+		var data sessionData
+		if err := json.Unmarshal(loaded.Row.Data, &data); err != nil {
+			return sess, nil // written by an older version: start afresh
 		}
+		data.into(sess.Values)
 	}
 	// The person came with the session row; it rides along for this request
 	// only and is never saved.
@@ -120,17 +162,11 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 		sess.ID = models.NewSecret()
 		sess.Values[keySeen] = s.store.Now().Unix() // just seen: no refresh write on the next request
 	}
-	saved := make(map[any]any, len(sess.Values))
-	for k, v := range sess.Values {
-		if k != keyLoadedPerson {
-			saved[k] = v
-		}
-	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(saved); err != nil {
+	data, err := json.Marshal(sessionDataOf(sess.Values))
+	if err != nil {
 		return err
 	}
-	row := &models.SessionRow{IDHash: models.HashSecret(sess.ID), Data: buf.Bytes(), IP: clientIP(r), UserAgent: r.UserAgent()}
+	row := &models.SessionRow{IDHash: models.HashSecret(sess.ID), Data: data, IP: clientIP(r), UserAgent: r.UserAgent()}
 	if id, ok := sess.Values[keyStaffID].(int64); ok {
 		row.StaffID = &id
 	}

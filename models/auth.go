@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"errors"
 	"net/url"
@@ -216,53 +217,51 @@ type SessionPerson struct {
 // LoadSessionPerson loads a live session and its staff member or candidate;
 // a session past its idle or absolute timeout is deleted and ErrNotFound.
 func (s *Store) LoadSessionPerson(ctx context.Context, idHash []byte, idle, absolute time.Duration) (*SessionPerson, error) {
-	var r struct {
-		SessionRow
-		UID          *int64     `gorm:"column:u_id"`
-		UEmail       *string    `gorm:"column:u_email"`
-		UName        *string    `gorm:"column:u_name"`
-		URole        *string    `gorm:"column:u_role"`
-		UPassword    *string    `gorm:"column:u_password_hash"`
-		UTOTPSecret  *string    `gorm:"column:u_totp_secret"`
-		UTOTPEnabled *bool      `gorm:"column:u_totp_enabled"`
-		UActive      *bool      `gorm:"column:u_active"`
-		UCanSign     *bool      `gorm:"column:u_can_sign_contracts"`
-		UCreatedAt   *time.Time `gorm:"column:u_created_at"`
-		UUpdatedAt   *time.Time `gorm:"column:u_updated_at"`
-		CID          *int64     `gorm:"column:c_id"`
-		CEmail       *string    `gorm:"column:c_email"`
-		CName        *string    `gorm:"column:c_name"`
-		CPhone       *string    `gorm:"column:c_phone"`
-		CCreatedAt   *time.Time `gorm:"column:c_created_at"`
-		CUpdatedAt   *time.Time `gorm:"column:c_updated_at"`
+	// Every signed-in request runs this: plain database/sql, no reflection.
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
 	}
-	res := s.db.WithContext(ctx).Raw(`SELECT s.*,
-			u.id AS u_id, u.email AS u_email, u.name AS u_name, u.role AS u_role, u.password_hash AS u_password_hash,
-			u.totp_secret AS u_totp_secret, u.totp_enabled AS u_totp_enabled, u.active AS u_active,
-			u.can_sign_contracts AS u_can_sign_contracts, u.created_at AS u_created_at, u.updated_at AS u_updated_at,
-			c.id AS c_id, c.email AS c_email, c.name AS c_name, c.phone AS c_phone, c.created_at AS c_created_at, c.updated_at AS c_updated_at
+	var row SessionRow
+	var u struct {
+		id                                  sql.NullInt64
+		email, name, role, hash, totpSecret sql.NullString
+		totpEnabled, active, canSign        sql.NullBool
+		createdAt, updatedAt                sql.NullTime
+	}
+	var c struct {
+		id                   sql.NullInt64
+		email, name, phone   sql.NullString
+		createdAt, updatedAt sql.NullTime
+	}
+	s.statements.Add(1)
+	err = sqlDB.QueryRowContext(ctx, `SELECT s.id_hash, s.staff_id, s.candidate_id, s.data, s.created_at, s.last_seen_at, s.ip, s.user_agent,
+			u.id, u.email, u.name, u.role, u.password_hash, u.totp_secret, u.totp_enabled, u.active, u.can_sign_contracts, u.created_at, u.updated_at,
+			c.id, c.email, c.name, c.phone, c.created_at, c.updated_at
 		FROM sessions s LEFT JOIN staff_users u ON u.id = s.staff_id LEFT JOIN candidates c ON c.id = s.candidate_id
-		WHERE s.id_hash = ?`, idHash).Scan(&r)
-	if res.Error != nil {
-		return nil, res.Error
-	}
-	if res.RowsAffected == 0 {
+		WHERE s.id_hash = $1`, idHash).Scan(&row.IDHash, &row.StaffID, &row.CandidateID, &row.Data, &row.CreatedAt, &row.LastSeenAt, &row.IP, &row.UserAgent,
+		&u.id, &u.email, &u.name, &u.role, &u.hash, &u.totpSecret, &u.totpEnabled, &u.active, &u.canSign, &u.createdAt, &u.updatedAt,
+		&c.id, &c.email, &c.name, &c.phone, &c.createdAt, &c.updatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
+	if err != nil {
+		return nil, err
+	}
 	now := s.Now()
-	if now.Sub(r.LastSeenAt) > idle || now.Sub(r.CreatedAt) > absolute {
+	if now.Sub(row.LastSeenAt) > idle || now.Sub(row.CreatedAt) > absolute {
 		s.db.WithContext(ctx).Where("id_hash = ?", idHash).Delete(&SessionRow{})
 		return nil, ErrNotFound
 	}
-	row := r.SessionRow
 	p := &SessionPerson{Row: &row}
-	if r.UID != nil {
-		p.Staff = &StaffUser{ID: *r.UID, Email: *r.UEmail, Name: *r.UName, Role: Role(*r.URole), PasswordHash: *r.UPassword,
-			TOTPSecret: *r.UTOTPSecret, TOTPEnabled: *r.UTOTPEnabled, Active: *r.UActive, CanSignContracts: *r.UCanSign,
-			CreatedAt: *r.UCreatedAt, UpdatedAt: *r.UUpdatedAt}
+	if u.id.Valid {
+		p.Staff = &StaffUser{ID: u.id.Int64, Email: u.email.String, Name: u.name.String, Role: Role(u.role.String), PasswordHash: u.hash.String,
+			TOTPSecret: u.totpSecret.String, TOTPEnabled: u.totpEnabled.Bool, Active: u.active.Bool, CanSignContracts: u.canSign.Bool,
+			CreatedAt: u.createdAt.Time, UpdatedAt: u.updatedAt.Time}
 	}
-	if r.CID != nil {
-		p.Candidate = &Candidate{ID: *r.CID, Email: *r.CEmail, Name: *r.CName, Phone: *r.CPhone, CreatedAt: *r.CCreatedAt, UpdatedAt: *r.CUpdatedAt}
+	if c.id.Valid {
+		p.Candidate = &Candidate{ID: c.id.Int64, Email: c.email.String, Name: c.name.String, Phone: c.phone.String,
+			CreatedAt: c.createdAt.Time, UpdatedAt: c.updatedAt.Time}
 	}
 	return p, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -48,6 +49,8 @@ type CandidatePage struct {
 	Prev    string // cursor of the preceding page, "" on the first
 	Count   int64  // matching applications, counted up to CandidateCountCap
 	CountAt int64  // CandidateCountCap when Count reached it ("1,000+")
+
+	Positions []PositionChoice // what the position filter offers
 }
 
 // candidateSort is one way of ordering the list: an indexed expression on
@@ -103,6 +106,7 @@ func decodeCursor(s string) (cursor, bool) {
 // the capped count and the page itself.
 type candidateListSQL struct {
 	countSQL, pageSQL   string
+	order               string // of the page's rows, over the alias r
 	countArgs, pageArgs []any
 	backwards, atCursor bool
 }
@@ -131,8 +135,10 @@ func buildCandidateList(actor Actor, f CandidateFilter) candidateListSQL {
 		filter = strings.Join(where, " AND ")
 	}
 	q := candidateListSQL{
-		countSQL:  "SELECT count(*) FROM (SELECT 1 FROM applications a WHERE " + filter + " LIMIT ?) capped",
-		countArgs: append(append([]any{}, args...), CandidateCountCap),
+		// The limits are constants in the text, not parameters, so the
+		// prepared statement settles on one plan instead of re-planning.
+		countSQL:  "SELECT count(*) FROM (SELECT 1 FROM applications a WHERE " + filter + " LIMIT " + strconv.Itoa(CandidateCountCap) + ") capped",
+		countArgs: args,
 	}
 	sort := lookupCandidateSort(f.Sort)
 	// Walking backwards (the page before a cursor) reverses the order, then the rows.
@@ -153,14 +159,14 @@ func buildCandidateList(actor Actor, f CandidateFilter) candidateListSQL {
 		pageArgs = append(pageArgs, at.Key, at.ID)
 	}
 	q.pageSQL = `SELECT a.id AS application_id, a.candidate_id, c.name, c.email, a.position_id, p.title AS position_title,
-			a.stage, a.status, a.stage_entered_at, a.expected_update_at, CAST(pg.sk AS text) AS sort_key
+			a.stage, a.status, a.stage_entered_at, a.expected_update_at, CAST(pg.sk AS text) AS sort_key, pg.sk
 		FROM (SELECT a.id, ` + sort.expr + ` AS sk FROM applications a WHERE ` + pageWhere + `
-		      ORDER BY ` + sort.expr + ` ` + dir + `, a.id ` + dir + ` LIMIT ?) pg
+		      ORDER BY ` + sort.expr + ` ` + dir + `, a.id ` + dir + ` LIMIT ` + strconv.Itoa(CandidatePageSize+1) + `) pg
 		JOIN applications a ON a.id = pg.id
 		JOIN candidates c ON c.id = a.candidate_id
-		JOIN positions p ON p.id = a.position_id
-		ORDER BY pg.sk ` + dir + `, a.id ` + dir
-	q.pageArgs = append(pageArgs, CandidatePageSize+1)
+		JOIN positions p ON p.id = a.position_id`
+	q.order = "r.sk " + dir + ", r.application_id " + dir
+	q.pageArgs = pageArgs
 	return q
 }
 
@@ -172,16 +178,32 @@ func (s *Store) ListCandidates(ctx context.Context, actor Actor, f CandidateFilt
 		return nil, ErrForbidden
 	}
 	q := buildCandidateList(actor, f)
-	db := s.db.WithContext(ctx)
-	page := &CandidatePage{}
-	if err := db.Raw(q.countSQL, q.countArgs...).Scan(&page.Count).Error; err != nil {
+	// One statement: the capped count, the page (as JSON, in order) and the
+	// positions the filter offers.
+	posScope, posArgs := "true", []any{}
+	if actor.Role == RoleHiringManager {
+		posScope, posArgs = "hiring_manager_id = ?", []any{actor.ID}
+	}
+	var res struct {
+		Count           int64
+		Rows, Positions json.RawMessage
+	}
+	args := append(append(append([]any{}, q.countArgs...), q.pageArgs...), posArgs...)
+	if err := s.db.WithContext(ctx).Raw(`SELECT (`+q.countSQL+`) AS count,
+			(SELECT coalesce(jsonb_agg(to_jsonb(r) - 'sk' ORDER BY `+q.order+`), '[]') FROM (`+q.pageSQL+`) r) AS rows,
+			(SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'title', title, 'status', status) ORDER BY status = 'open' DESC, lower(title)), '[]')
+				FROM positions WHERE `+posScope+`) AS positions`, args...).Scan(&res).Error; err != nil {
 		return nil, err
 	}
+	page := &CandidatePage{Count: res.Count}
 	if page.Count >= CandidateCountCap {
 		page.CountAt = CandidateCountCap
 	}
 	var rows []CandidateRow
-	if err := db.Raw(q.pageSQL, q.pageArgs...).Scan(&rows).Error; err != nil {
+	if err := decodeRows(res.Rows, &rows); err != nil {
+		return nil, err
+	}
+	if err := decodeRows(res.Positions, &page.Positions); err != nil {
 		return nil, err
 	}
 	more := len(rows) > CandidatePageSize

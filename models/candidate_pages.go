@@ -3,11 +3,10 @@ package models
 import (
 	"context"
 	"encoding/json"
-	"strings"
 )
 
 // The two pages about one candidate — the candidate's own page and the staff
-// candidate page — each load in two statements, whatever the number of
+// candidate page — each load in one statement, whatever the number of
 // applications, events, bookings or offers: the collections come back as
 // JSON arrays built by PostgreSQL and are decoded by decodeRows.
 
@@ -24,10 +23,9 @@ FROM applications a JOIN positions p ON p.id = a.position_id WHERE a.candidate_i
 // staffJSON is the public face of a staff member (never hashes or secrets).
 const staffJSON = `jsonb_build_object('id', u.id, 'name', u.name, 'email', u.email, 'role', u.role, 'active', u.active)`
 
-// applicationExtrasJSON selects, for the applications whose ids the subquery
-// "apps" yields, everything that hangs off them.
-const applicationExtrasJSON = `WITH apps AS (%s)
-SELECT
+// applicationExtrasColumns select, for the applications in the CTE "apps",
+// everything that hangs off them; one placeholder: the time now.
+const applicationExtrasColumns = `
 	coalesce((SELECT jsonb_agg(to_jsonb(e) || jsonb_build_object('actor', (SELECT ` + staffJSON + ` FROM staff_users u WHERE u.id = e.actor_staff_id))
 		ORDER BY e.created_at, e.id) FROM stage_events e WHERE e.application_id IN (SELECT id FROM apps)), '[]') AS events,
 	coalesce((SELECT jsonb_agg(to_jsonb(b) || jsonb_build_object('day', to_jsonb(d)) ORDER BY b.id DESC)
@@ -44,8 +42,13 @@ SELECT
 	coalesce((SELECT jsonb_agg(to_jsonb(ct) - 'pdf' ORDER BY ct.id DESC) FROM contracts ct
 		WHERE ct.application_id IN (SELECT id FROM apps)), '[]') AS contracts`
 
-// applicationExtras is what applicationExtrasJSON returns, decoded.
+// applicationExtras is what applicationExtrasColumns return.
 type applicationExtras struct {
+	Events, Bookings, WaitlistOffers, Interest, Offers, Contracts json.RawMessage
+}
+
+// decodedExtras is applicationExtras decoded.
+type decodedExtras struct {
 	Events         []StageEvent
 	Bookings       []AssessmentBooking
 	WaitlistOffers []WaitlistEntry
@@ -54,15 +57,8 @@ type applicationExtras struct {
 	Contracts      []Contract
 }
 
-func (s *Store) loadApplicationExtras(ctx context.Context, appsSQL string, appsArgs []any) (*applicationExtras, error) {
-	var raw struct {
-		Events, Bookings, WaitlistOffers, Interest, Offers, Contracts json.RawMessage
-	}
-	q := strings.Replace(applicationExtrasJSON, "%s", appsSQL, 1)
-	if err := s.db.WithContext(ctx).Raw(q, append(appsArgs, s.Now())...).Scan(&raw).Error; err != nil {
-		return nil, err
-	}
-	var x applicationExtras
+func (raw applicationExtras) decode() (*decodedExtras, error) {
+	var x decodedExtras
 	for _, part := range []struct {
 		raw json.RawMessage
 		dst any
@@ -91,7 +87,7 @@ type CandidateDetail struct {
 
 // GetCandidateDetail loads a candidate for staff, limited to what actor may see:
 // a hiring manager sees only the applications for their positions, and gets
-// ErrNotFound for candidates with none. Three statements, whatever the data.
+// ErrNotFound for candidates with none. One statement, whatever the data.
 func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID int64) (*CandidateDetail, error) {
 	if !actor.Role.SeesCandidates() {
 		return nil, ErrNotFound
@@ -106,19 +102,22 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	// the messages sent (staff who see all candidates only) and the templates.
 	var row struct {
 		Candidate
-		Applications, Notes, Messages, Templates json.RawMessage
+		Applications, Notes, Messages, Templates                      json.RawMessage
+		Events, Bookings, WaitlistOffers, Interest, Offers, Contracts json.RawMessage
 	}
-	res := s.db.WithContext(ctx).Raw(`SELECT c.*,
+	res := s.db.WithContext(ctx).Raw(`WITH apps AS (SELECT a.id FROM applications a JOIN positions p ON p.id = a.position_id
+			WHERE a.candidate_id = ?`+scope+`)
+		SELECT c.*,
 			(`+applicationsJSON+scope+`) AS applications,
 			coalesce((SELECT jsonb_agg(to_jsonb(n) || jsonb_build_object('author', (SELECT `+staffJSON+` FROM staff_users u WHERE u.id = n.author_staff_id))
 				ORDER BY n.created_at DESC, n.id DESC) FROM candidate_notes n
-				WHERE n.candidate_id = c.id AND (? OR n.author_staff_id = ? OR n.application_id IN
-					(SELECT a.id FROM applications a JOIN positions p ON p.id = a.position_id WHERE a.candidate_id = ?`+scope+`))), '[]') AS notes,
+				WHERE n.candidate_id = c.id AND (? OR n.author_staff_id = ? OR n.application_id IN (SELECT id FROM apps))), '[]') AS notes,
 			CASE WHEN ? THEN coalesce((SELECT jsonb_agg(to_jsonb(m) - 'body_html' ORDER BY m.id DESC)
 				FROM (SELECT * FROM outbox_messages WHERE candidate_id = c.id ORDER BY id DESC LIMIT 100) m), '[]') ELSE '[]' END AS messages,
-			coalesce((SELECT jsonb_agg(to_jsonb(t) ORDER BY lower(t.name)) FROM contract_templates t WHERE t.active), '[]') AS templates
+			coalesce((SELECT jsonb_agg(to_jsonb(t) ORDER BY lower(t.name)) FROM contract_templates t WHERE t.active), '[]') AS templates,
+			`+applicationExtrasColumns+`
 		FROM candidates c WHERE c.id = ?`,
-		append(append(append(append([]any{}, scopeArgs...), actor.Role != RoleHiringManager, actor.ID), scopeArgs...), seesMessages, candidateID)...).
+		append(append(append(append([]any{}, scopeArgs...), scopeArgs...), actor.Role != RoleHiringManager, actor.ID, seesMessages, s.Now()), candidateID)...).
 		Scan(&row)
 	if res.Error != nil {
 		return nil, res.Error
@@ -141,7 +140,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	for i := range d.Messages {
 		d.Messages[i].Body = RedactSignInLinks(d.Messages[i].Body)
 	}
-	x, err := s.loadApplicationExtras(ctx, "SELECT a.id FROM applications a JOIN positions p ON p.id = a.position_id WHERE a.candidate_id = ?"+scope, scopeArgs)
+	x, err := applicationExtras{row.Events, row.Bookings, row.WaitlistOffers, row.Interest, row.Offers, row.Contracts}.decode()
 	if err != nil {
 		return nil, err
 	}
@@ -176,10 +175,14 @@ type CandidateApplication struct {
 	ContractStatus string // the live contract's status, if any
 }
 
-// GetCandidateView loads the candidate's own page in two statements.
+// GetCandidateView loads the candidate's own page in one statement.
 func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*CandidateView, error) {
-	var row struct{ Applications json.RawMessage }
-	if err := s.db.WithContext(ctx).Raw("SELECT ("+applicationsJSON+") AS applications", cand.ID).Scan(&row).Error; err != nil {
+	var row struct {
+		Applications                                                  json.RawMessage
+		Events, Bookings, WaitlistOffers, Interest, Offers, Contracts json.RawMessage
+	}
+	if err := s.db.WithContext(ctx).Raw(`WITH apps AS (SELECT id FROM applications WHERE candidate_id = ?)
+		SELECT (`+applicationsJSON+`) AS applications, `+applicationExtrasColumns, cand.ID, cand.ID, s.Now()).Scan(&row).Error; err != nil {
 		return nil, err
 	}
 	var apps []Application
@@ -187,10 +190,7 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 		return nil, err
 	}
 	v := &CandidateView{Candidate: *cand}
-	if len(apps) == 0 {
-		return v, nil
-	}
-	x, err := s.loadApplicationExtras(ctx, "SELECT id FROM applications WHERE candidate_id = ?", []any{cand.ID})
+	x, err := applicationExtras{row.Events, row.Bookings, row.WaitlistOffers, row.Interest, row.Offers, row.Contracts}.decode()
 	if err != nil {
 		return nil, err
 	}

@@ -239,21 +239,6 @@ type PositionChoice struct {
 	Status PositionStatus
 }
 
-// PositionChoices lists the positions actor may filter by, open ones first,
-// in one light statement.
-func (s *Store) PositionChoices(ctx context.Context, actor Actor) ([]PositionChoice, error) {
-	q := s.db.WithContext(ctx).Table("positions").Select("id, title, status").Order("status = 'open' DESC, lower(title)")
-	switch {
-	case actor.Role.SeesAllCandidates():
-	case actor.Role == RoleHiringManager:
-		q = q.Where("hiring_manager_id = ?", actor.ID)
-	default:
-		return nil, nil
-	}
-	var out []PositionChoice
-	return out, q.Scan(&out).Error
-}
-
 // PositionSummary is a position with counts for the list page.
 type PositionSummary struct {
 	Position

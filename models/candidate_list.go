@@ -186,13 +186,17 @@ func (s *Store) ListCandidates(ctx context.Context, actor Actor, f CandidateFilt
 	}
 	var res struct {
 		Count           int64
-		Rows, Positions json.RawMessage
+		Rows, Positions []byte
 	}
 	args := append(append(append([]any{}, q.countArgs...), q.pageArgs...), posArgs...)
-	if err := s.db.WithContext(ctx).Raw(`SELECT (`+q.countSQL+`) AS count,
+	r, err := s.queryRow(ctx, `SELECT (`+q.countSQL+`) AS count,
 			(SELECT coalesce(jsonb_agg(to_jsonb(r) - 'sk' ORDER BY `+q.order+`), '[]') FROM (`+q.pageSQL+`) r) AS rows,
 			(SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'title', title, 'status', status) ORDER BY status = 'open' DESC, lower(title)), '[]')
-				FROM positions WHERE `+posScope+`) AS positions`, args...).Scan(&res).Error; err != nil {
+				FROM positions WHERE `+posScope+`) AS positions`, args...)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Scan(&res.Count, &res.Rows, &res.Positions); err != nil {
 		return nil, err
 	}
 	page := &CandidatePage{Count: res.Count}

@@ -2,7 +2,8 @@ package models
 
 import (
 	"context"
-	"encoding/json"
+	"database/sql"
+	"errors"
 )
 
 // The two pages about one candidate — the candidate's own page and the staff
@@ -44,7 +45,7 @@ const applicationExtrasColumns = `
 
 // applicationExtras is what applicationExtrasColumns return.
 type applicationExtras struct {
-	Events, Bookings, WaitlistOffers, Interest, Offers, Contracts json.RawMessage
+	Events, Bookings, WaitlistOffers, Interest, Offers, Contracts []byte
 }
 
 // decodedExtras is applicationExtras decoded.
@@ -60,7 +61,7 @@ type decodedExtras struct {
 func (raw applicationExtras) decode() (*decodedExtras, error) {
 	var x decodedExtras
 	for _, part := range []struct {
-		raw json.RawMessage
+		raw []byte
 		dst any
 	}{{raw.Events, &x.Events}, {raw.Bookings, &x.Bookings}, {raw.WaitlistOffers, &x.WaitlistOffers},
 		{raw.Interest, &x.Interest}, {raw.Offers, &x.Offers}, {raw.Contracts, &x.Contracts}} {
@@ -102,12 +103,12 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	// the messages sent (staff who see all candidates only) and the templates.
 	var row struct {
 		Candidate
-		Applications, Notes, Messages, Templates                      json.RawMessage
-		Events, Bookings, WaitlistOffers, Interest, Offers, Contracts json.RawMessage
+		Applications, Notes, Messages, Templates                      []byte
+		Events, Bookings, WaitlistOffers, Interest, Offers, Contracts []byte
 	}
-	res := s.db.WithContext(ctx).Raw(`WITH apps AS (SELECT a.id FROM applications a JOIN positions p ON p.id = a.position_id
+	r, err := s.queryRow(ctx, `WITH apps AS (SELECT a.id FROM applications a JOIN positions p ON p.id = a.position_id
 			WHERE a.candidate_id = ?`+scope+`)
-		SELECT c.*,
+		SELECT c.id, c.email, c.name, c.phone, c.created_at, c.updated_at,
 			(`+applicationsJSON+scope+`) AS applications,
 			coalesce((SELECT jsonb_agg(to_jsonb(n) || jsonb_build_object('author', (SELECT `+staffJSON+` FROM staff_users u WHERE u.id = n.author_staff_id))
 				ORDER BY n.created_at DESC, n.id DESC) FROM candidate_notes n
@@ -117,17 +118,22 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 			coalesce((SELECT jsonb_agg(to_jsonb(t) ORDER BY lower(t.name)) FROM contract_templates t WHERE t.active), '[]') AS templates,
 			`+applicationExtrasColumns+`
 		FROM candidates c WHERE c.id = ?`,
-		append(append(append(append([]any{}, scopeArgs...), scopeArgs...), actor.Role != RoleHiringManager, actor.ID, seesMessages, s.Now()), candidateID)...).
-		Scan(&row)
-	if res.Error != nil {
-		return nil, res.Error
+		append(append(append(append([]any{}, scopeArgs...), scopeArgs...), actor.Role != RoleHiringManager, actor.ID, seesMessages, s.Now()), candidateID)...)
+	if err != nil {
+		return nil, err
 	}
-	if res.RowsAffected == 0 {
+	c := &row.Candidate
+	err = r.Scan(&c.ID, &c.Email, &c.Name, &c.Phone, &c.CreatedAt, &c.UpdatedAt, &row.Applications, &row.Notes, &row.Messages, &row.Templates,
+		&row.Events, &row.Bookings, &row.WaitlistOffers, &row.Interest, &row.Offers, &row.Contracts)
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
 	}
 	d := CandidateDetail{Candidate: row.Candidate, Offers: map[int64]*Offer{}}
 	for _, part := range []struct {
-		raw json.RawMessage
+		raw []byte
 		dst any
 	}{{row.Applications, &d.Applications}, {row.Notes, &d.Notes}, {row.Messages, &d.Messages}, {row.Templates, &d.Templates}} {
 		if err := decodeRows(part.raw, part.dst); err != nil {
@@ -178,11 +184,15 @@ type CandidateApplication struct {
 // GetCandidateView loads the candidate's own page in one statement.
 func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*CandidateView, error) {
 	var row struct {
-		Applications                                                  json.RawMessage
-		Events, Bookings, WaitlistOffers, Interest, Offers, Contracts json.RawMessage
+		Applications                                                  []byte
+		Events, Bookings, WaitlistOffers, Interest, Offers, Contracts []byte
 	}
-	if err := s.db.WithContext(ctx).Raw(`WITH apps AS (SELECT id FROM applications WHERE candidate_id = ?)
-		SELECT (`+applicationsJSON+`) AS applications, `+applicationExtrasColumns, cand.ID, cand.ID, s.Now()).Scan(&row).Error; err != nil {
+	r, err := s.queryRow(ctx, `WITH apps AS (SELECT id FROM applications WHERE candidate_id = ?)
+		SELECT (`+applicationsJSON+`) AS applications, `+applicationExtrasColumns, cand.ID, cand.ID, s.Now())
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Scan(&row.Applications, &row.Events, &row.Bookings, &row.WaitlistOffers, &row.Interest, &row.Offers, &row.Contracts); err != nil {
 		return nil, err
 	}
 	var apps []Application

@@ -16,6 +16,7 @@ import (
 	"os"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -157,6 +158,35 @@ func countStatements(db *gorm.DB, n *atomic.Int64) error {
 		}
 	}
 	return nil
+}
+
+// queryRow runs one statement through database/sql directly: for the pages
+// every visitor loads, where GORM's statement building and reflection showed
+// in profiles. Parameters are marked with ?, as with GORM.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) (*sql.Row, error) {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	s.statements.Add(1)
+	return sqlDB.QueryRowContext(ctx, numberedPlaceholders(query), args...), nil
+}
+
+// numberedPlaceholders turns ? into $1, $2, … (our SQL has no other ?).
+func numberedPlaceholders(q string) string {
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
 }
 
 // Statements is how many SQL statements the store has run so far.

@@ -97,23 +97,7 @@ func newAxeRun(t *testing.T, app *testApp) *axeRun {
 	if err != nil {
 		t.Fatalf("reading the vendored axe-core: %v", err)
 	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("Chromium is required for browser tests: %v", err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(int(axeDesktop.width), int(axeDesktop.height)),
-	}
+	opts := chromiumOptions(t, int(axeDesktop.width), int(axeDesktop.height))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancelAlloc)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)

@@ -38,12 +38,14 @@ const (
 // own cookies) and returns a context for its first tab. The browser closes
 // when the test ends. A missing Chromium fails the test: browser tests never
 // skip.
-func newBrowser(t *testing.T) context.Context {
+// chromiumOptions are the flags every browser test starts Chromium with:
+// headless, sandbox-free (we run as root), and quiet on the network.
+func chromiumOptions(t *testing.T, width, height int) []chromedp.ExecAllocatorOption {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("Chromium is required for browser tests: %v", err)
 	}
-	opts := []chromedp.ExecAllocatorOption{
+	return []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),
 		chromedp.Headless,
 		chromedp.NoSandbox,
@@ -55,8 +57,13 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
+		chromedp.WindowSize(width, height),
 	}
+}
+
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	opts := chromiumOptions(t, 1280, 900)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancelAlloc) // also waits for the browser process to exit
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)

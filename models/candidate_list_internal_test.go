@@ -2,12 +2,9 @@ package models
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
-
-	"nextstep/devdb"
 )
 
 // Every filter and sort of the candidate list is served by an index: with
@@ -15,16 +12,7 @@ import (
 // whole, and the count stops at its cap.
 func TestCandidateListPlansUseIndexes(t *testing.T) {
 	ctx := context.Background()
-	dsn := devdb.TestDatabaseURL(t, devdb.Migrator{HashFunc: MigrationsHash,
-		MigrateFunc: func(ctx context.Context, db *sql.DB) error { return Migrate(ctx, db, nil) }})
-	s, err := Open(ctx, dsn, Config{MaxConns: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.SeedDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s, _ := newTestStore(t)
 	db := s.db.WithContext(ctx)
 	if err := db.Exec(`WITH c AS (
 			INSERT INTO candidates (email, name)

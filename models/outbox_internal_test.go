@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 	"time"
 
@@ -15,16 +14,7 @@ import (
 // is sent before then, and it is sent once when the time comes.
 func TestHeldMessageIsSentWhenItsTimeComes(t *testing.T) {
 	ctx := context.Background()
-	dsn := devdb.TestDatabaseURL(t, devdb.Migrator{HashFunc: MigrationsHash,
-		MigrateFunc: func(ctx context.Context, db *sql.DB) error { return Migrate(ctx, db, nil) }})
-	s, err := Open(ctx, dsn, Config{MaxConns: 4, BaseURL: "http://x"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.SeedDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s, dsn := newTestStore(t)
 	var c Candidate
 	if err := s.db.Where("email = ?", "ben.okafor@example.com").First(&c).Error; err != nil {
 		t.Fatal(err)

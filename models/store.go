@@ -118,7 +118,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 		sqlDB.Close()
 		return nil, err
 	}
-	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs, hashSlots: make(chan struct{}, runtime.NumCPU()), statements: statements,
+	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs, hashSlots: make(chan struct{}, hashSlotCount()), statements: statements,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), company: cfg.CompanyName, mailMaxAttempts: cfg.MailMaxAttempts}
 	if st.baseURL == "" {
 		st.baseURL = "http://localhost:8080"
@@ -134,6 +134,11 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 	}
 	return st, nil
 }
+
+// hashSlotCount is how many password hashes may run at once: one per CPU,
+// but at most two, since each takes 64 MB and memory, not CPU, is the limit
+// that matters on a larger machine.
+func hashSlotCount() int { return min(runtime.NumCPU(), 2) }
 
 // countStatements counts every statement GORM runs: the query budget of each
 // page is checked against it in tests (and it is one atomic add per query).

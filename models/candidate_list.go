@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"strconv"
@@ -105,13 +106,20 @@ func decodeCursor(s string) (cursor, bool) {
 // candidateListSQL is the pair of statements behind one page of the list:
 // the capped count and the page itself.
 type candidateListSQL struct {
+	with                string // a leading CTE, or ""
+	withArgs            []any
 	countSQL, pageSQL   string
 	order               string // of the page's rows, over the alias r
 	countArgs, pageArgs []any
 	backwards, atCursor bool
 }
 
-func buildCandidateList(actor Actor, f CandidateFilter) candidateListSQL {
+// buildCandidateList writes the statements for one page. With fromMatches,
+// the filter runs once into a materialised set of at most the count cap
+// (a search's trigram scan then happens once, not for the count and again
+// for the page); that is only right when the set is complete, i.e. when
+// fewer rows than the cap match.
+func buildCandidateList(actor Actor, f CandidateFilter, fromMatches bool) candidateListSQL {
 	var where []string
 	var args []any
 	if actor.Role == RoleHiringManager {
@@ -139,6 +147,12 @@ func buildCandidateList(actor Actor, f CandidateFilter) candidateListSQL {
 		// prepared statement settles on one plan instead of re-planning.
 		countSQL:  "SELECT count(*) FROM (SELECT 1 FROM applications a WHERE " + filter + " LIMIT " + strconv.Itoa(CandidateCountCap) + ") capped",
 		countArgs: args,
+	}
+	if fromMatches {
+		q.with = "WITH m AS MATERIALIZED (SELECT a.id FROM applications a WHERE " + filter + " LIMIT " + strconv.Itoa(CandidateCountCap) + ")"
+		q.withArgs = args
+		q.countSQL, q.countArgs = "SELECT count(*) FROM m", nil
+		filter, args = "a.id IN (SELECT id FROM m)", nil
 	}
 	sort := lookupCandidateSort(f.Sort)
 	// Walking backwards (the page before a cursor) reverses the order, then the rows.
@@ -177,37 +191,69 @@ func (s *Store) ListCandidates(ctx context.Context, actor Actor, f CandidateFilt
 	if !actor.Role.SeesCandidates() {
 		return nil, ErrForbidden
 	}
-	q := buildCandidateList(actor, f)
+	page, err := s.listCandidates(ctx, actor, buildCandidateList(actor, f, f.Query != ""))
+	if err == nil && page.CountAt > 0 && f.Query != "" {
+		// More matches than the set holds: page through the whole index instead.
+		page, err = s.listCandidates(ctx, actor, buildCandidateList(actor, f, false))
+	}
+	return page, err
+}
+
+func (s *Store) listCandidates(ctx context.Context, actor Actor, q candidateListSQL) (*CandidatePage, error) {
 	// One statement: the capped count, the page (as JSON, in order) and the
 	// positions the filter offers.
 	posScope, posArgs := "true", []any{}
 	if actor.Role == RoleHiringManager {
 		posScope, posArgs = "hiring_manager_id = ?", []any{actor.ID}
 	}
-	var res struct {
-		Count           int64
-		Rows, Positions []byte
-	}
-	args := append(append(append([]any{}, q.countArgs...), q.pageArgs...), posArgs...)
-	r, err := s.queryRow(ctx, `SELECT (`+q.countSQL+`) AS count,
-			(SELECT coalesce(jsonb_agg(to_jsonb(r) - 'sk' ORDER BY `+q.order+`), '[]') FROM (`+q.pageSQL+`) r) AS rows,
-			(SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'title', title, 'status', status) ORDER BY status = 'open' DESC, lower(title)), '[]')
-				FROM positions WHERE `+posScope+`) AS positions`, args...)
+	args := append(append(append(append([]any{}, q.withArgs...), q.countArgs...), posArgs...), q.pageArgs...)
+	sqlDB, err := s.db.DB()
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Scan(&res.Count, &res.Rows, &res.Positions); err != nil {
+	s.statements.Add(1)
+	// The page's rows come as plain rows; the count and the position choices
+	// ride along on each (the LEFT JOIN keeps one row for an empty page).
+	res, err := sqlDB.QueryContext(ctx, numberedPlaceholders(q.with+` SELECT cnt.n, pos.j, r.application_id, r.candidate_id, r.name, r.email,
+			r.position_id, r.position_title, r.stage, r.status, r.stage_entered_at, r.expected_update_at, r.sort_key
+		FROM (`+q.countSQL+`) cnt (n)
+		CROSS JOIN (SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'title', title, 'status', status) ORDER BY status = 'open' DESC, lower(title)), '[]')
+			FROM positions WHERE `+posScope+`) pos (j)
+		LEFT JOIN LATERAL (`+q.pageSQL+`) r ON true
+		ORDER BY `+q.order), args...)
+	if err != nil {
 		return nil, err
 	}
-	page := &CandidatePage{Count: res.Count}
+	defer res.Close()
+	page := &CandidatePage{}
+	var rows []CandidateRow
+	var positions []byte
+	for res.Next() {
+		var r struct {
+			appID, candID, posID        sql.NullInt64
+			name, email, title, sortKey sql.NullString
+			stage, status               sql.NullString
+			entered                     sql.NullTime
+		}
+		var expected *time.Time
+		if err := res.Scan(&page.Count, &positions, &r.appID, &r.candID, &r.name, &r.email, &r.posID, &r.title, &r.stage, &r.status,
+			&r.entered, &expected, &r.sortKey); err != nil {
+			return nil, err
+		}
+		if !r.appID.Valid {
+			continue // an empty page
+		}
+		rows = append(rows, CandidateRow{ApplicationID: r.appID.Int64, CandidateID: r.candID.Int64, Name: r.name.String, Email: r.email.String,
+			PositionID: r.posID.Int64, PositionTitle: r.title.String, Stage: StageKey(r.stage.String), Status: Status(r.status.String),
+			StageEnteredAt: r.entered.Time, ExpectedUpdateAt: expected, SortKey: r.sortKey.String})
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
 	if page.Count >= CandidateCountCap {
 		page.CountAt = CandidateCountCap
 	}
-	var rows []CandidateRow
-	if err := decodeRows(res.Rows, &rows); err != nil {
-		return nil, err
-	}
-	if err := decodeRows(res.Positions, &page.Positions); err != nil {
+	if err := decodeRows(positions, &page.Positions); err != nil {
 		return nil, err
 	}
 	more := len(rows) > CandidatePageSize

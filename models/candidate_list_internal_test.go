@@ -58,12 +58,32 @@ func TestCandidateListPlansUseIndexes(t *testing.T) {
 		}
 		return strings.Join(lines, "\n")
 	}
+	// A search matching more rows than the count cap pages through the whole
+	// index, in order, not through an arbitrary thousand of its matches.
+	wide, err := s.ListCandidates(ctx, admin, CandidateFilter{Query: "ada", Sort: "-name"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []int64
+	db.Raw(`SELECT id FROM applications WHERE search LIKE '%ada%' ORDER BY sort_name DESC, id DESC LIMIT ?`, CandidatePageSize).Scan(&want)
+	if wide.CountAt == 0 || len(wide.Rows) != len(want) {
+		t.Fatalf("wide search: count at %d, %d rows, want the cap and %d rows", wide.CountAt, len(wide.Rows), len(want))
+	}
+	for i, r := range wide.Rows {
+		if r.ApplicationID != want[i] {
+			t.Fatalf("wide search row %d is application %d, want %d", i, r.ApplicationID, want[i])
+		}
+	}
+	narrow, err := s.ListCandidates(ctx, admin, CandidateFilter{Query: surname[1:7]})
+	if err != nil || narrow.Count == 0 || narrow.Count >= CandidateCountCap || len(narrow.Rows) != int(narrow.Count) {
+		t.Fatalf("narrow search: %+v, %v", narrow, err)
+	}
 	for fname, f := range filters {
 		for _, sort := range sorts {
 			for _, who := range []Actor{admin, manager} {
 				f.Sort = sort
 				name := fmt.Sprintf("filter %s, sort %q, %s", fname, sort, who.Role)
-				q := buildCandidateList(who, f)
+				q := buildCandidateList(who, f, false)
 				// Also the page after a cursor in the middle.
 				page, err := s.ListCandidates(ctx, who, f)
 				if err != nil {
@@ -72,9 +92,13 @@ func TestCandidateListPlansUseIndexes(t *testing.T) {
 				plans := []string{explain(q.pageSQL, q.pageArgs)}
 				if page.Next != "" {
 					f.After = page.Next
-					nq := buildCandidateList(who, f)
+					nq := buildCandidateList(who, f, false)
 					plans = append(plans, explain(nq.pageSQL, nq.pageArgs))
 					f.After = ""
+				}
+				if f.Query != "" { // searches run from a materialised set of matches
+					mq := buildCandidateList(who, f, true)
+					plans = append(plans, explain(mq.with+" "+mq.pageSQL, append(append([]any{}, mq.withArgs...), mq.pageArgs...)))
 				}
 				for _, plan := range plans {
 					if strings.Contains(plan, "Seq Scan on applications") || strings.Contains(plan, "Seq Scan on candidates") {

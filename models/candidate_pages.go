@@ -35,7 +35,11 @@ const applicationExtrasColumns = `
 		WHERE w.application_id IN (SELECT id FROM apps) AND w.status = 'offered' AND w.offer_expires_at > ?), '[]') AS waitlist_offers,
 	coalesce((SELECT jsonb_agg(to_jsonb(i) ORDER BY i.id DESC) FROM interest_checks i WHERE i.application_id IN (SELECT id FROM apps)), '[]') AS interest,
 	coalesce((SELECT jsonb_agg(to_jsonb(o) || jsonb_build_object(
-			'versions', (SELECT coalesce(jsonb_agg(to_jsonb(v) || jsonb_build_object('approver',
+			'versions', (SELECT coalesce(jsonb_agg(to_jsonb(v) || jsonb_build_object(
+				-- as Go reads them: the amount as text, the dates as midnight UTC
+				'salary_amount', v.salary_amount::text,
+				'start_date', v.start_date::timestamp AT TIME ZONE 'UTC', 'expires_on', v.expires_on::timestamp AT TIME ZONE 'UTC',
+				'approver',
 				(SELECT ` + staffJSON + ` FROM staff_users u WHERE u.id = v.approved_by)) ORDER BY v.version DESC), '[]')
 				FROM offer_versions v WHERE v.offer_id = o.id),
 			'questions', (SELECT coalesce(jsonb_agg(to_jsonb(q) ORDER BY q.asked_at), '[]') FROM offer_questions q WHERE q.offer_id = o.id))

@@ -2,7 +2,6 @@ package models
 
 import (
 	"bytes"
-	"time"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -17,41 +16,16 @@ import (
 // so the column "created_at" fills the field CreatedAt without tags.
 var rowDecoding = json.JoinOptions(
 	json.MatchCaseInsensitiveNames(true),
-	json.WithUnmarshalers(json.JoinUnmarshalers(
-		// A date column ("2026-12-11") next to timestamps (RFC 3339).
-		json.UnmarshalFromFunc(func(dec *jsontext.Decoder, t *time.Time) error {
-			if dec.PeekKind() != '"' {
-				return json.SkipFunc
-			}
-			v, err := dec.ReadValue()
-			if err != nil {
-				return err
-			}
-			if len(v) == len(`"2006-01-02"`) {
-				*t, err = time.Parse(`"2006-01-02"`, string(v))
-				return err
-			}
-			return t.UnmarshalJSON(v)
-		}),
-		// A numeric column kept as text, such as an amount.
-		json.UnmarshalFromFunc(func(dec *jsontext.Decoder, s *string) error {
-			if dec.PeekKind() != '0' {
-				return json.SkipFunc
-			}
-			v, err := dec.ReadValue()
-			*s = string(v)
-			return err
-		}),
-		// A jsonb column kept as raw bytes.
-		json.UnmarshalFromFunc(func(dec *jsontext.Decoder, b *[]byte) error {
-			if dec.PeekKind() == '"' {
-				return json.SkipFunc
-			}
-			v, err := dec.ReadValue()
-			*b = bytes.Clone(v)
-			return err
-		}),
-	)),
+	// The queries emit amounts as text and dates as timestamps, so only jsonb
+	// columns kept as raw bytes need help.
+	json.WithUnmarshalers(json.UnmarshalFromFunc(func(dec *jsontext.Decoder, b *[]byte) error {
+		if dec.PeekKind() == '"' {
+			return json.SkipFunc
+		}
+		v, err := dec.ReadValue()
+		*b = bytes.Clone(v)
+		return err
+	})),
 )
 
 // decodeRows fills dst (a pointer to a slice of structs) from a JSON array.

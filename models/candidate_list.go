@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // CandidateFilter narrows the candidate list.
@@ -135,8 +136,12 @@ func buildCandidateList(actor Actor, f CandidateFilter, fromMatches bool) candid
 	if f.Status != "" {
 		where, args = append(where, "a.status = ?"), append(args, f.Status)
 	}
-	if qs := strings.TrimSpace(f.Query); qs != "" {
+	if qs := strings.TrimSpace(f.Query); utf8.RuneCountInString(qs) >= 3 {
 		where, args = append(where, "a.search LIKE ?"), append(args, "%"+escapeLike(strings.ToLower(qs))+"%")
+	} else if qs != "" {
+		// Too short for trigrams: the index would have to return every row,
+		// so a plain scan (with its own prepared plan) is the better plan.
+		where, args = append(where, "strpos(a.search, ?) > 0"), append(args, strings.ToLower(qs))
 	}
 	filter := "true"
 	if len(where) > 0 {

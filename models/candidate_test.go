@@ -182,6 +182,13 @@ func TestCandidateListFiltersSortAndPaging(t *testing.T) {
 	if p := list(models.CandidateFilter{Query: "ben.okafor@EXAMPLE"}); len(p.Rows) != 1 {
 		t.Fatalf("search by email: %+v", p.Rows)
 	}
+	found := false
+	for _, r := range list(models.CandidateFilter{Query: "OK"}).Rows { // shorter than a trigram
+		found = found || r.Name == "Ben Okafor"
+	}
+	if !found {
+		t.Fatal("a two-letter search did not find Ben Okafor")
+	}
 	if p := list(models.CandidateFilter{Query: "%"}); len(p.Rows) != 0 {
 		t.Fatalf("a literal %% matched %d rows", len(p.Rows))
 	}

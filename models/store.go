@@ -21,8 +21,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"github.com/riverqueue/river"
@@ -76,7 +77,16 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 		cfg.Clock = SystemClock{}
 	}
 	clock, maxConns := cfg.Clock, cfg.MaxConns
-	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{
+	pgxCfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	// Prepared statements keep their generic plan. Our statements' plans do
+	// not depend on the values (ids, statuses, a search pattern served by its
+	// trigram index), and re-planning a search on every execution cost 0.4 ms
+	// against 0.07 ms to run it.
+	pgxCfg.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*pgxCfg)}), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return clock.Now().UTC() },

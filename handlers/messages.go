@@ -16,7 +16,7 @@ import (
 func (h *Handler) adminOutbox(c echo.Context) error {
 	ctx := c.Request().Context()
 	f := models.OutboxFilter{To: truncateInput(c.QueryParam("to"), 254), Page: pageParam(c)}
-	for _, st := range views.OutboxStatuses {
+	for _, st := range models.MessageStatuses() {
 		if c.QueryParam("status") == string(st) {
 			f.Status = st
 		}

@@ -288,10 +288,8 @@ func cleanValues(vals map[string][]string, form bool) bool {
 			if !utf8.ValidString(v) {
 				return false
 			}
-			if strings.ContainsRune(v, '\r') {
-				v = strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(v)
-				vs[i] = v
-			}
+			v = models.NormalizeNewlines(v)
+			vs[i] = v
 			if hasControl(v, form && multiLineFields[k]) {
 				return false
 			}

@@ -191,21 +191,6 @@ type SessionRow struct {
 // TableName binds the struct to its table.
 func (SessionRow) TableName() string { return "sessions" }
 
-// LoadSession returns a live session, deleting it when it has passed the idle
-// or absolute timeout.
-func (s *Store) LoadSession(ctx context.Context, idHash []byte, idle, absolute time.Duration) (*SessionRow, error) {
-	var row SessionRow
-	if err := s.db.WithContext(ctx).Where("id_hash = ?", idHash).First(&row).Error; err != nil {
-		return nil, notFound(err)
-	}
-	now := s.Now()
-	if now.Sub(row.LastSeenAt) > idle || now.Sub(row.CreatedAt) > absolute {
-		s.db.WithContext(ctx).Where("id_hash = ?", idHash).Delete(&SessionRow{})
-		return nil, ErrNotFound
-	}
-	return &row, nil
-}
-
 // SessionPerson is a live session with the person it belongs to, loaded in
 // one statement: every signed-in page needs both.
 type SessionPerson struct {

@@ -56,11 +56,20 @@ func BookingCalendar(d AssessmentDay, b AssessmentBooking, sequence int, positio
 // drops every other control character: a bare CR would end the content line
 // early in some clients and let text pose as a property.
 func multiLine(s string) string {
-	s = strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s)
+	s = NormalizeNewlines(s)
 	return strings.Map(func(r rune) rune {
 		if (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f {
 			return -1
 		}
 		return r
 	}, s)
+}
+
+// NormalizeNewlines makes CRLF and lone CR into LF: browsers send textarea
+// line breaks as CRLF, and a lone CR would end a line in some readers.
+func NormalizeNewlines(s string) string {
+	if !strings.ContainsRune(s, '\r') {
+		return s
+	}
+	return strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s)
 }

@@ -363,15 +363,6 @@ func (s *Store) AddNote(ctx context.Context, actor Actor, candidateID int64, bod
 	})
 }
 
-// GetCandidate loads a candidate by id.
-func (s *Store) GetCandidate(ctx context.Context, id int64) (*Candidate, error) {
-	var c Candidate
-	if err := s.db.WithContext(ctx).First(&c, id).Error; err != nil {
-		return nil, notFound(err)
-	}
-	return &c, nil
-}
-
 // closeOpenOfferWork ends what a closed application can no longer answer: an
 // open interest check, an open offer and a contract nobody has signed yet.
 func closeOpenOfferWork(tx *gorm.DB, appID int64) error {

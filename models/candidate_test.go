@@ -374,22 +374,22 @@ func TestSessionTimeouts(t *testing.T) {
 	// Active use keeps it alive until the absolute limit.
 	for range 6 {
 		d.clock.Advance(110 * time.Minute)
-		row, err := d.store.LoadSession(ctx, id, idle, abs)
+		live, err := d.store.LoadSessionPerson(ctx, id, idle, abs)
 		if err != nil {
 			t.Fatalf("live session lost: %v", err)
 		}
-		if err := d.store.UpdateSession(ctx, row); err != nil {
+		if err := d.store.UpdateSession(ctx, live.Row); err != nil {
 			t.Fatal(err)
 		}
 	}
 	d.clock.Advance(110 * time.Minute) // 12h50m after creation
-	if _, err := d.store.LoadSession(ctx, id, idle, abs); !errors.Is(err, models.ErrNotFound) {
+	if _, err := d.store.LoadSessionPerson(ctx, id, idle, abs); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("session past absolute timeout: %v", err)
 	}
 	id2 := models.HashSecret("session-2")
 	d.store.CreateSession(ctx, &models.SessionRow{IDHash: id2, StaffID: &staffID})
 	d.clock.Advance(idle + time.Minute)
-	if _, err := d.store.LoadSession(ctx, id2, idle, abs); !errors.Is(err, models.ErrNotFound) {
+	if _, err := d.store.LoadSessionPerson(ctx, id2, idle, abs); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("idle session: %v", err)
 	}
 }

@@ -51,7 +51,7 @@ func (s *Store) SaveMessageTemplate(ctx context.Context, actor Actor, kind Messa
 	if actor.Role != RoleAdmin {
 		return ErrForbidden
 	}
-	body = normalizeNewlines(body)
+	body = NormalizeNewlines(body)
 	if err := ValidateMessageTemplate(kind, subject, body); err != nil {
 		return err
 	}
@@ -79,20 +79,4 @@ func (s *Store) ResetMessageTemplate(ctx context.Context, actor Actor, kind Mess
 		}
 		return audit(tx, actor, "message_template.reset", "message_template", 0, map[string]any{"kind": kind})
 	})
-}
-
-func normalizeNewlines(s string) string {
-	out := make([]rune, 0, len(s))
-	rs := []rune(s)
-	for i := 0; i < len(rs); i++ {
-		if rs[i] == '\r' {
-			if i+1 < len(rs) && rs[i+1] == '\n' {
-				continue
-			}
-			out = append(out, '\n')
-			continue
-		}
-		out = append(out, rs[i])
-	}
-	return string(out)
 }

@@ -185,12 +185,6 @@ func init() {
 	}
 }
 
-// DefaultMessageTemplate is the built-in wording of kind.
-func DefaultMessageTemplate(kind MessageKind) (MessageTemplate, bool) {
-	t, ok := messageCatalogue[kind]
-	return t, ok
-}
-
 // EditableMessageKinds lists the candidate-facing kinds, in a stable order.
 func EditableMessageKinds() []MessageKind {
 	var out []MessageKind

@@ -27,6 +27,11 @@ const (
 	MessageFailed MessageStatus = "failed"
 )
 
+// MessageStatuses are the states of a message, in the order of its life.
+func MessageStatuses() []MessageStatus {
+	return []MessageStatus{MessageHeld, MessageQueued, MessageSent, MessageFailed}
+}
+
 // Label is the status in words, for staff.
 func (s MessageStatus) Label() string {
 	switch s {
@@ -244,17 +249,6 @@ func (s *Store) CandidateInbox(ctx context.Context, candidateID int64) ([]Outbox
 	var rows []OutboxMessage
 	err := s.db.WithContext(ctx).Where("candidate_id = ? AND kind <> ? AND status <> ?", candidateID, MsgCandidateSignIn, MessageHeld).
 		Order("id DESC").Limit(200).Find(&rows).Error
-	for i := range rows {
-		rows[i].Body = RedactSignInLinks(rows[i].Body)
-	}
-	return rows, err
-}
-
-// MessagesForCandidate lists the messages to one candidate for staff, newest
-// first, with sign-in links hidden.
-func (s *Store) MessagesForCandidate(ctx context.Context, candidateID int64) ([]OutboxMessage, error) {
-	var rows []OutboxMessage
-	err := s.db.WithContext(ctx).Where("candidate_id = ?", candidateID).Order("id DESC").Limit(100).Find(&rows).Error
 	for i := range rows {
 		rows[i].Body = RedactSignInLinks(rows[i].Body)
 	}

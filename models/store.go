@@ -207,12 +207,6 @@ func numberedPlaceholders(q string) string {
 // Statements is how many SQL statements the store has run so far.
 func (s *Store) Statements() int64 { return s.statements.Load() }
 
-// BaseURL is the public address links in messages point to.
-func (s *Store) BaseURL() string { return s.baseURL }
-
-// CompanyName is the employer named in messages and contracts.
-func (s *Store) CompanyName() string { return s.company }
-
 func (s *Store) urls() siteURLs { return siteURLs{base: s.baseURL} }
 
 // Location is the time zone the organisation works in.

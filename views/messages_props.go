@@ -22,9 +22,6 @@ type AdminOutboxProps struct {
 	CanRetry  bool
 }
 
-// OutboxStatuses are the states the outbox can be filtered by, in life order.
-var OutboxStatuses = []models.MessageStatus{models.MessageHeld, models.MessageQueued, models.MessageSent, models.MessageFailed}
-
 // AdminMessageTemplatesProps lists the editable message kinds.
 type AdminMessageTemplatesProps struct {
 	Layout

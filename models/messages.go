@@ -40,6 +40,14 @@ const (
 	MsgContractReadyToCountersign MessageKind = "contract_ready_to_countersign"
 )
 
+// Label is the kind in words, as staff read it in the outbox.
+func (k MessageKind) Label() string {
+	if t, ok := messageCatalogue[k]; ok {
+		return t.Label
+	}
+	return string(k)
+}
+
 // MessageTemplate is the wording of one kind: a subject and a plain-text body
 // with {{placeholders}}. The HTML part is derived from the text.
 type MessageTemplate struct {

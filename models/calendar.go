@@ -73,3 +73,70 @@ func NormalizeNewlines(s string) string {
 	}
 	return strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s)
 }
+
+// InterviewCalendar is the RFC 5545 invitation for an interview round, the
+// same for the candidate and the panel: METHOD:REQUEST while it stands,
+// METHOD:CANCEL once cancelled. The UID never changes and the round's
+// sequence grows with every reschedule or cancellation, so each update
+// replaces the event already in the attendees' calendars.
+func InterviewCalendar(r *InterviewRound, candidate *Candidate, organizer *StaffUser, positionTitle string, now time.Time) string {
+	cal := ics.NewCalendarFor("Nextstep")
+	method := ics.MethodRequest
+	if r.Status == RoundCancelled {
+		method = ics.MethodCancel
+	}
+	cal.SetMethod(method)
+	ev := cal.AddEvent(r.ICalUID)
+	ev.SetDtStampTime(now.UTC())
+	ev.SetSequence(r.ICalSequence)
+	if r.StartsAt != nil && r.EndsAt != nil {
+		ev.SetStartAt(r.StartsAt.UTC())
+		ev.SetEndAt(r.EndsAt.UTC())
+	}
+	ev.SetSummary(oneLine(fmt.Sprintf("%s: %s (%s)", r.Title, candidate.Name, positionTitle)))
+	if loc := r.Where(); loc != "" {
+		ev.SetLocation(oneLine(loc))
+	}
+	var desc []string
+	if r.Instructions != "" {
+		desc = append(desc, "How to prepare:\n"+r.Instructions)
+	}
+	if r.VideoURL != "" {
+		desc = append(desc, "Video link: "+r.VideoURL)
+	}
+	if names := r.PanelNames(); names != "" {
+		desc = append(desc, "Panel: "+names)
+	}
+	if len(desc) > 0 {
+		ev.SetDescription(multiLine(strings.Join(desc, "\n\n")))
+	}
+	if organizer != nil {
+		ev.SetOrganizer(organizer.Email, ics.WithCN(calendarName(organizer.Name)))
+	}
+	ev.AddAttendee(candidate.Email, ics.WithCN(calendarName(candidate.Name)), ics.ParticipationRoleReqParticipant, ics.WithRSVP(true))
+	for _, u := range r.Panel {
+		ev.AddAttendee(u.Email, ics.WithCN(calendarName(u.Name)), ics.ParticipationRoleReqParticipant)
+	}
+	if method == ics.MethodCancel {
+		ev.SetStatus(ics.ObjectStatusCancelled)
+	} else {
+		ev.SetStatus(ics.ObjectStatusConfirmed)
+	}
+	return cal.Serialize(ics.WithNewLineWindows)
+}
+
+// calendarName is a name fit for a CN parameter: one line, without the
+// double quotes a quoted parameter value cannot contain.
+func calendarName(name string) string {
+	return strings.ReplaceAll(oneLine(name), `"`, "")
+}
+
+// calendarMethod is the METHOD of a serialised calendar, for the MIME type.
+func calendarMethod(cal string) string {
+	for _, line := range strings.Split(cal, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "METHOD:"); ok {
+			return v
+		}
+	}
+	return "PUBLISH"
+}

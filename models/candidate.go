@@ -228,6 +228,13 @@ func (s *Store) MoveStage(ctx context.Context, actor Actor, appID int64, to Stag
 		if err := app.Position.Pipeline.CanMove(app.Status, app.Stage, to); err != nil {
 			return err
 		}
+		if to == StageOffer && app.Position.RequiresDecisionApproval {
+			if ok, err := decisionApproved(tx, app.ID); err != nil {
+				return err
+			} else if !ok {
+				return ErrDecisionNeeded
+			}
+		}
 		now := s.Now()
 		status := StatusAfterMove(to)
 		updates := map[string]any{"stage": to, "status": status, "stage_entered_at": now, "expected_update_note": "", "updated_at": now}

@@ -22,6 +22,7 @@ type OutgoingMail struct {
 	Text, HTML          string
 	MessageID           string // stable per message, so a receiver can spot a duplicate
 	Date                time.Time
+	Calendar            string // an iCalendar invitation to attach, if any
 }
 
 // MailReceipt is what the server answered when it accepted a message.
@@ -123,6 +124,13 @@ func (s *SMTPSender) Send(ctx context.Context, m OutgoingMail) (MailReceipt, err
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	if m.Calendar != "" {
+		// The METHOD parameter lets mail clients offer Accept/Decline (RFC 6047).
+		if err := msg.AttachReader("invite.ics", strings.NewReader(m.Calendar),
+			gomail.WithFileContentType(gomail.ContentType("text/calendar; charset=utf-8; method="+calendarMethod(m.Calendar)))); err != nil {
+			return MailReceipt{}, &PermanentMailError{err}
+		}
 	}
 	opts := []gomail.Option{gomail.WithPort(s.cfg.Port), gomail.WithTimeout(s.cfg.Timeout), gomail.WithTLSPolicy(s.cfg.TLS)}
 	if s.cfg.ImplicitTLS {

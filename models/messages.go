@@ -187,6 +187,9 @@ var messageCatalogue = map[MessageKind]MessageTemplate{
 }
 
 func init() {
+	for k, t := range interviewMessages {
+		messageCatalogue[k] = t
+	}
 	for k, t := range messageCatalogue {
 		t.Kind = k
 		messageCatalogue[k] = t
@@ -297,6 +300,7 @@ type draft struct {
 	linkPath    string // the page the message is about, for staff alerts
 	vars        map[string]string
 	sendAfter   *time.Time // held until then
+	calendarICS string     // an invitation to attach (RFC 5545), if any
 }
 
 func toCandidate(c *Candidate, kind MessageKind, vars map[string]string) draft {

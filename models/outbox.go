@@ -67,6 +67,7 @@ type OutboxMessage struct {
 	LastError     string
 	SMTPReply     string `gorm:"column:smtp_reply"`
 	MessageID     string
+	CalendarICS   string `gorm:"column:calendar_ics"` // attached as invite.ics
 	CreatedAt     time.Time
 	SentAt        *time.Time
 }
@@ -99,7 +100,7 @@ func (s *Store) send(tx *gorm.DB, d draft) error {
 	m := OutboxMessage{
 		ToEmail: d.toEmail, ToName: oneLine(d.toName), Subject: subject, Body: body, BodyHTML: messageHTML(s.company, subject, body),
 		Kind: d.kind, LinkPath: d.linkPath, CandidateID: d.candidateID, StaffID: d.staffID, Status: MessageQueued,
-		MessageID: newMessageID(s.baseURL),
+		MessageID: newMessageID(s.baseURL), CalendarICS: d.calendarICS,
 	}
 	opts := &river.InsertOpts{}
 	if d.sendAfter != nil && d.sendAfter.After(s.Now()) {

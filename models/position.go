@@ -30,10 +30,13 @@ type Position struct {
 	Status          PositionStatus
 	DecisionSLADays int `gorm:"column:decision_sla_days"`
 	HiringManagerID *int64
-	CreatedAt       time.Time
+	// RequiresDecisionApproval gates the offer stage behind an approved consultation.
+	RequiresDecisionApproval bool
+	CreatedAt                time.Time
 	UpdatedAt       time.Time
 
-	Pipeline      Pipeline   `gorm:"-"`
+	Pipeline      Pipeline             `gorm:"-"`
+	Criteria      []ScorecardCriterion `gorm:"-"` // what interviewers rate, in order
 	HiringManager *StaffUser `gorm:"foreignKey:HiringManagerID"`
 }
 
@@ -57,6 +60,11 @@ type PositionInput struct {
 	DecisionSLADays int
 	HiringManagerID int64
 	Pipeline        Pipeline
+	Criteria        string // scorecard criteria, one per line; empty for the defaults
+	// RequiresDecisionApproval: the offer stage waits for an approved consultation.
+	RequiresDecisionApproval bool
+
+	criteria []string // Criteria parsed by Validate
 }
 
 // Validate checks the form and trims its text.
@@ -85,6 +93,11 @@ func (in *PositionInput) Validate() error {
 	if err := in.Pipeline.Validate(); err != nil {
 		v.Add("stages", FieldErrors(err)["stages"])
 	}
+	criteria, err := ParseCriteria(in.Criteria)
+	if err != nil {
+		v.Add("criteria", FieldErrors(err)["criteria"])
+	}
+	in.criteria = criteria
 	return v.Err()
 }
 
@@ -97,7 +110,7 @@ func (s *Store) CreatePosition(ctx context.Context, actor Actor, in PositionInpu
 		return nil, err
 	}
 	p := &Position{Title: in.Title, Department: in.Department, Location: in.Location, Headcount: in.Headcount,
-		Status: PositionOpen, DecisionSLADays: in.DecisionSLADays}
+		Status: PositionOpen, DecisionSLADays: in.DecisionSLADays, RequiresDecisionApproval: in.RequiresDecisionApproval}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := checkHiringManager(tx, in.HiringManagerID); err != nil {
 			return err
@@ -109,6 +122,9 @@ func (s *Store) CreatePosition(ctx context.Context, actor Actor, in PositionInpu
 			return err
 		}
 		if err := writePipeline(tx, p.ID, in.Pipeline); err != nil {
+			return err
+		}
+		if err := writeCriteria(tx, p.ID, in.criteria); err != nil {
 			return err
 		}
 		return audit(tx, actor, "position.created", "position", p.ID, map[string]any{"title": p.Title, "pipeline": in.Pipeline})
@@ -156,6 +172,7 @@ func (s *Store) UpdatePosition(ctx context.Context, actor Actor, id int64, in Po
 		if err := tx.Model(&Position{}).Where("id = ?", id).Updates(map[string]any{
 			"title": in.Title, "department": in.Department, "location": in.Location, "headcount": in.Headcount,
 			"decision_sla_days": in.DecisionSLADays, "hiring_manager_id": hm, "updated_at": s.Now(),
+			"requires_decision_approval": in.RequiresDecisionApproval,
 		}).Error; err != nil {
 			return err
 		}
@@ -163,6 +180,9 @@ func (s *Store) UpdatePosition(ctx context.Context, actor Actor, id int64, in Po
 			return err
 		}
 		if err := writePipeline(tx, id, in.Pipeline); err != nil {
+			return err
+		}
+		if err := writeCriteria(tx, id, in.criteria); err != nil {
 			return err
 		}
 		return audit(tx, actor, "position.updated", "position", id, map[string]any{"title": in.Title, "pipeline": in.Pipeline})
@@ -297,6 +317,9 @@ func (s *Store) GetPosition(ctx context.Context, actor Actor, id int64) (*Positi
 		return nil, ErrNotFound
 	}
 	if err := loadPipelines(s.db.WithContext(ctx), []*Position{&p}); err != nil {
+		return nil, err
+	}
+	if err := loadCriteria(s.db.WithContext(ctx), &p); err != nil {
 		return nil, err
 	}
 	return &p, nil

@@ -21,6 +21,10 @@ var DemoStaff = []StaffInput{
 	{Email: "interviewer@demo.nextstep.test", Name: "Ines Interviewer", Role: RoleInterviewer},
 }
 
+// demoJobTitles are what candidates read next to the demo staff's names.
+var demoJobTitles = map[Role]string{RoleAdmin: "People Operations", RoleRecruiter: "Talent Partner",
+	RoleHiringManager: "Head of Sales", RoleInterviewer: "Senior Account Executive"}
+
 type demoCandidate struct {
 	name, email string
 	position    int
@@ -47,7 +51,7 @@ func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		staff := make([]StaffUser, len(DemoStaff))
 		for i, in := range DemoStaff {
-			staff[i] = StaffUser{Email: in.Email, Name: in.Name, Role: in.Role, PasswordHash: hash, Active: true,
+			staff[i] = StaffUser{Email: in.Email, Name: in.Name, JobTitle: demoJobTitles[in.Role], Role: in.Role, PasswordHash: hash, Active: true,
 				CanSignContracts: in.Role == RoleAdmin || in.Role == RoleHiringManager}
 			if err := tx.Create(&staff[i]).Error; err != nil {
 				return err
@@ -57,13 +61,18 @@ func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
 		positions := []struct {
 			p        Position
 			pipeline Pipeline
+			criteria []string
 		}{
-			{Position{Title: "Account Executive", Department: "Sales", Location: "London", Headcount: 2, DecisionSLADays: 3},
-				Pipeline{StageInterviewCompleted, StageAdditionalInterview, StageAssessmentDay, StageCommercialNegotiation, StageHRRound, StageReferenceChecks, StageFinalDecision, StageOffer, StageContract, StageOnboarding, StageHired}},
+			// Sales offers need the head of sales' approval.
+			{Position{Title: "Account Executive", Department: "Sales", Location: "London", Headcount: 2, DecisionSLADays: 3, RequiresDecisionApproval: true},
+				Pipeline{StageInterviewCompleted, StageAdditionalInterview, StageAssessmentDay, StageCommercialNegotiation, StageHRRound, StageReferenceChecks, StageFinalDecision, StageOffer, StageContract, StageOnboarding, StageHired},
+				[]string{"Negotiation", "Customer empathy", "Values and teamwork"}},
 			{Position{Title: "Backend Engineer (Go)", Department: "Engineering", Location: "Remote (EU)", Headcount: 1, DecisionSLADays: 5},
-				Pipeline{StageInterviewCompleted, StageAdditionalInterview, StageHRRound, StageReferenceChecks, StageBackgroundCheck, StageFinalDecision, StageOffer, StageContract, StageOnboarding, StageHired}},
+				Pipeline{StageInterviewCompleted, StageAdditionalInterview, StageHRRound, StageReferenceChecks, StageBackgroundCheck, StageFinalDecision, StageOffer, StageContract, StageOnboarding, StageHired},
+				[]string{"Go and system design", "Problem solving", "Communication"}},
 			{Position{Title: "Warehouse Operations Lead", Department: "Operations", Location: "Manchester", Headcount: 1, DecisionSLADays: 4},
-				Pipeline{StageInterviewCompleted, StageAssessmentDay, StageHRRound, StageReferenceChecks, StageMedical, StageFinalDecision, StageOffer, StageContract, StageOnboarding, StageHired}},
+				Pipeline{StageInterviewCompleted, StageAssessmentDay, StageHRRound, StageReferenceChecks, StageMedical, StageFinalDecision, StageOffer, StageContract, StageOnboarding, StageHired},
+				nil},
 		}
 		posIDs := make([]int64, len(positions))
 		for i := range positions {
@@ -77,6 +86,9 @@ func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
 				return err
 			}
 			if err := writePipeline(tx, p.ID, positions[i].pipeline); err != nil {
+				return err
+			}
+			if err := writeCriteria(tx, p.ID, positions[i].criteria); err != nil {
 				return err
 			}
 			posIDs[i] = p.ID

@@ -67,6 +67,7 @@ type StaffUser struct {
 	ID           int64
 	Email        string
 	Name         string
+	JobTitle     string // shown to candidates with the name ("Head of Sales")
 	Role         Role
 	PasswordHash string `gorm:"column:password_hash"`
 	TOTPSecret   string `gorm:"column:totp_secret"`

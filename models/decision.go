@@ -1,0 +1,334 @@
+package models
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// ErrDecisionNeeded refuses a move to the offer stage of a position that
+// requires an approved decision when none is approved.
+var ErrDecisionNeeded = Invalid("to_stage", "This position needs an approved hiring decision before the offer stage: ask your colleagues under \"Decision\" first.")
+
+// DecisionStatus is where a consultation stands.
+type DecisionStatus string
+
+// Decision statuses: waiting for answers, then approved (everyone approved),
+// objected (someone objected) or withdrawn by the recruiter.
+const (
+	DecisionOpen      DecisionStatus = "open"
+	DecisionApproved  DecisionStatus = "approved"
+	DecisionObjected  DecisionStatus = "objected"
+	DecisionWithdrawn DecisionStatus = "withdrawn"
+)
+
+// Label is the status in words.
+func (s DecisionStatus) Label() string {
+	switch s {
+	case DecisionOpen:
+		return "Waiting for answers"
+	case DecisionApproved:
+		return "Approved"
+	case DecisionObjected:
+		return "Objection raised"
+	case DecisionWithdrawn:
+		return "Withdrawn"
+	}
+	return string(s)
+}
+
+// Verdict is one colleague's answer.
+type Verdict string
+
+// Verdicts.
+const (
+	VerdictApprove Verdict = "approve"
+	VerdictObject  Verdict = "object"
+)
+
+// DecisionRequest is a recruiter's question to named colleagues: "shall we
+// make this candidate an offer?".
+type DecisionRequest struct {
+	ID            int64
+	ApplicationID int64
+	RequestedBy   int64
+	Proposal      string
+	Status        DecisionStatus
+	CreatedAt     time.Time
+	DecidedAt     *time.Time
+
+	Requester string             `gorm:"-"`
+	Responses []DecisionResponse `gorm:"-"`
+}
+
+// TableName binds the struct to its table.
+func (DecisionRequest) TableName() string { return "decision_requests" }
+
+// DecisionResponse is one consulted colleague's answer, empty until given.
+type DecisionResponse struct {
+	RequestID   int64
+	StaffID     int64
+	Verdict     *Verdict
+	Rationale   string
+	RespondedAt *time.Time
+
+	Name  string `gorm:"-"`
+	Title string `gorm:"-"`
+}
+
+// TableName binds the struct to its table.
+func (DecisionResponse) TableName() string { return "decision_responses" }
+
+// Outcome is the consultation's status once responses are in: any objection
+// decides it; approval needs every colleague asked.
+func Outcome(responses []DecisionResponse) DecisionStatus {
+	all := len(responses) > 0
+	for _, r := range responses {
+		switch {
+		case r.Verdict == nil:
+			all = false
+		case *r.Verdict == VerdictObject:
+			return DecisionObjected
+		}
+	}
+	if all {
+		return DecisionApproved
+	}
+	return DecisionOpen
+}
+
+// DecisionInput is the recruiter's consultation form.
+type DecisionInput struct {
+	Proposal     string
+	ConsultedIDs []int64
+}
+
+// RequestDecision asks the named colleagues to approve or object to the
+// proposal for an application; each gets an alert with a link.
+func (s *Store) RequestDecision(ctx context.Context, actor Actor, appID int64, in DecisionInput) error {
+	var errs ValidationError
+	proposal := strings.TrimSpace(in.Proposal)
+	if len([]rune(proposal)) < 3 {
+		errs.Add("proposal", "Say what you propose, for example \"Offer the Account Executive role\".")
+	} else if len([]rune(proposal)) > 4000 {
+		errs.Add("proposal", "The proposal is too long (4000 characters at most).")
+	}
+	var ids []int64
+	for _, id := range in.ConsultedIDs {
+		if id > 0 && id != actor.ID && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		errs.Add("consulted", "Choose at least one colleague to ask (not yourself).")
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	if !actor.Role.SeesAllCandidates() {
+		return ErrForbidden
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		app, err := lockApplication(tx, actor, appID)
+		if err != nil {
+			return err
+		}
+		if app.Status.Closed() {
+			return Invalid("proposal", "This application is closed; there is no decision to make.")
+		}
+		var people []StaffUser
+		if err := tx.Where("id IN ? AND active AND role <> ?", ids, RoleInterviewer).Find(&people).Error; err != nil {
+			return err
+		}
+		if len(people) != len(ids) {
+			return Invalid("consulted", "Only active admins, recruiters and hiring managers can approve a decision.")
+		}
+		req := DecisionRequest{ApplicationID: app.ID, RequestedBy: actor.ID, Proposal: proposal, Status: DecisionOpen}
+		if err := tx.Omit("DecidedAt").Create(&req).Error; err != nil {
+			if isUniqueViolation(err, "decision_requests_one_open") {
+				return Invalid("proposal", "A consultation is already waiting for answers on this application. Withdraw it first to ask again.")
+			}
+			return err
+		}
+		var requester StaffUser
+		if err := tx.First(&requester, actor.ID).Error; err != nil {
+			return err
+		}
+		for i := range people {
+			if err := tx.Omit("Verdict", "RespondedAt").Create(&DecisionResponse{RequestID: req.ID, StaffID: people[i].ID}).Error; err != nil {
+				return err
+			}
+			if err := s.send(tx, decisionRequestedMail(s.urls(), &people[i], app, requester.Name, proposal)); err != nil {
+				return err
+			}
+		}
+		return audit(tx, actor, "decision.requested", "application", app.ID, map[string]any{"request": req.ID, "proposal": proposal, "consulted": ids})
+	})
+}
+
+// RespondDecision records a consulted colleague's verdict with its rationale;
+// the request is decided as soon as someone objects or everyone approved.
+func (s *Store) RespondDecision(ctx context.Context, actor Actor, requestID int64, verdict Verdict, rationale string) error {
+	rationale = strings.TrimSpace(rationale)
+	var errs ValidationError
+	if verdict != VerdictApprove && verdict != VerdictObject {
+		errs.Add("verdict", "Choose Approve or Object.")
+	}
+	if len([]rune(rationale)) < 3 {
+		errs.Add("rationale", "Give your reasons: they are kept with the decision.")
+	} else if len([]rune(rationale)) > 4000 {
+		errs.Add("rationale", "The rationale is too long (4000 characters at most).")
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var req DecisionRequest
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&req, requestID).Error; err != nil {
+			return notFound(err)
+		}
+		var mine DecisionResponse
+		if err := tx.Where("request_id = ? AND staff_id = ?", req.ID, actor.ID).First(&mine).Error; err != nil {
+			return notFound(err) // only the people asked may answer
+		}
+		if req.Status != DecisionOpen {
+			return Invalid("verdict", "This consultation has already been decided ("+strings.ToLower(req.Status.Label())+").")
+		}
+		if mine.Verdict != nil {
+			return Invalid("verdict", "You have already answered this consultation.")
+		}
+		now := s.Now()
+		if err := tx.Model(&DecisionResponse{}).Where("request_id = ? AND staff_id = ?", req.ID, actor.ID).
+			Updates(map[string]any{"verdict": verdict, "rationale": rationale, "responded_at": now}).Error; err != nil {
+			return err
+		}
+		var all []DecisionResponse
+		if err := tx.Where("request_id = ?", req.ID).Find(&all).Error; err != nil {
+			return err
+		}
+		if err := audit(tx, actor, "decision."+string(verdict)+"d", "application", req.ApplicationID,
+			map[string]any{"request": req.ID, "rationale": rationale}); err != nil {
+			return err
+		}
+		outcome := Outcome(all)
+		if outcome == DecisionOpen {
+			return nil
+		}
+		if err := tx.Model(&DecisionRequest{}).Where("id = ?", req.ID).Updates(map[string]any{"status": outcome, "decided_at": now}).Error; err != nil {
+			return err
+		}
+		var requester StaffUser
+		if err := tx.First(&requester, req.RequestedBy).Error; err != nil {
+			return err
+		}
+		var app Application
+		if err := tx.First(&app, req.ApplicationID).Error; err != nil {
+			return err
+		}
+		if err := s.send(tx, decisionDecidedMail(s.urls(), &requester, app.CandidateID, app.ID, outcome)); err != nil {
+			return err
+		}
+		return audit(tx, SystemActor("consultation"), "decision."+string(outcome), "application", req.ApplicationID,
+			map[string]any{"request": req.ID, "proposal": req.Proposal})
+	})
+}
+
+// WithdrawDecision closes an open consultation without a decision.
+func (s *Store) WithdrawDecision(ctx context.Context, actor Actor, requestID int64) error {
+	if !actor.Role.SeesAllCandidates() {
+		return ErrForbidden
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&DecisionRequest{}).Where("id = ? AND status = ?", requestID, DecisionOpen).
+			Updates(map[string]any{"status": DecisionWithdrawn, "decided_at": s.Now()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		var req DecisionRequest
+		if err := tx.First(&req, requestID).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, "decision.withdrawn", "application", req.ApplicationID, map[string]any{"request": req.ID})
+	})
+}
+
+// decisionApproved reports whether the application has an approved decision
+// (the gate to the offer stage of positions that require one).
+func decisionApproved(tx *gorm.DB, appID int64) (bool, error) {
+	var n int64
+	err := tx.Model(&DecisionRequest{}).Where("application_id = ? AND status = ?", appID, DecisionApproved).Count(&n).Error
+	return n > 0, err
+}
+
+// Decisions loads an application's consultations, newest first, with answers.
+func (s *Store) Decisions(ctx context.Context, appIDs []int64) ([]DecisionRequest, error) {
+	if len(appIDs) == 0 {
+		return nil, nil
+	}
+	var reqs []DecisionRequest
+	db := s.db.WithContext(ctx)
+	if err := db.Where("application_id IN ?", appIDs).Order("id DESC").Find(&reqs).Error; err != nil {
+		return nil, err
+	}
+	if len(reqs) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(reqs))
+	staffIDs := []int64{}
+	for i, r := range reqs {
+		ids[i] = r.ID
+		staffIDs = append(staffIDs, r.RequestedBy)
+	}
+	var responses []DecisionResponse
+	if err := db.Where("request_id IN ?", ids).Order("staff_id").Find(&responses).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range responses {
+		staffIDs = append(staffIDs, r.StaffID)
+	}
+	names, err := staffNames(db, staffIDs)
+	if err != nil {
+		return nil, err
+	}
+	for i := range reqs {
+		reqs[i].Requester = names[reqs[i].RequestedBy].Name
+		for _, r := range responses {
+			if r.RequestID == reqs[i].ID {
+				r.Name, r.Title = names[r.StaffID].Name, names[r.StaffID].JobTitle
+				reqs[i].Responses = append(reqs[i].Responses, r)
+			}
+		}
+	}
+	return reqs, nil
+}
+
+// PendingDecisions lists the consultations waiting for actor's answer.
+func (s *Store) PendingDecisions(ctx context.Context, actor Actor) ([]DecisionRequest, error) {
+	var reqs []DecisionRequest
+	err := s.db.WithContext(ctx).Where("status = ? AND id IN (SELECT request_id FROM decision_responses WHERE staff_id = ? AND verdict IS NULL)",
+		DecisionOpen, actor.ID).Order("id").Find(&reqs).Error
+	return reqs, err
+}
+
+// staffNames maps staff ids to their public face.
+func staffNames(db *gorm.DB, ids []int64) (map[int64]StaffUser, error) {
+	out := map[int64]StaffUser{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var users []StaffUser
+	if err := db.Select("id", "name", "email", "role", "job_title", "active").Where("id IN ?", ids).Find(&users).Error; err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		out[u.ID] = u
+	}
+	return out, nil
+}

@@ -1,0 +1,280 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Errors of interview scheduling that the pages explain in their own words.
+var (
+	ErrSlotTaken      = errors.New("this time has just been taken")
+	ErrSlotPast       = errors.New("this time has passed")
+	ErrRoundClosed    = errors.New("the interview is no longer open for booking")
+	ErrRoundCancelled = errors.New("the interview has been cancelled")
+)
+
+// InterviewKind is the kind of an interview round.
+type InterviewKind string
+
+// Interview kinds, in the order staff usually run them.
+const (
+	InterviewAdditional            InterviewKind = "additional"
+	InterviewTechnical             InterviewKind = "technical"
+	InterviewCommercialNegotiation InterviewKind = "commercial_negotiation"
+	InterviewHRRound               InterviewKind = "hr_round"
+	InterviewFinal                 InterviewKind = "final"
+)
+
+// InterviewKinds lists every kind in display order.
+func InterviewKinds() []InterviewKind {
+	return []InterviewKind{InterviewAdditional, InterviewTechnical, InterviewCommercialNegotiation, InterviewHRRound, InterviewFinal}
+}
+
+// Label is the kind in words.
+func (k InterviewKind) Label() string {
+	switch k {
+	case InterviewAdditional:
+		return "Additional interview"
+	case InterviewTechnical:
+		return "Technical interview"
+	case InterviewCommercialNegotiation:
+		return "Commercial negotiation interview"
+	case InterviewHRRound:
+		return "HR round"
+	case InterviewFinal:
+		return "Final interview"
+	}
+	return string(k)
+}
+
+// RoundStatus is where an interview round stands.
+type RoundStatus string
+
+// Round statuses: times offered, one taken, or called off.
+const (
+	RoundProposed  RoundStatus = "proposed"
+	RoundScheduled RoundStatus = "scheduled"
+	RoundCancelled RoundStatus = "cancelled"
+)
+
+// Label is the status in words, for staff.
+func (s RoundStatus) Label() string {
+	switch s {
+	case RoundProposed:
+		return "Waiting for the candidate to pick a time"
+	case RoundScheduled:
+		return "Scheduled"
+	case RoundCancelled:
+		return "Cancelled"
+	}
+	return string(s)
+}
+
+// InterviewRound is one interview of one application.
+type InterviewRound struct {
+	ID                int64
+	ApplicationID     int64
+	Kind              InterviewKind
+	Title             string
+	DurationMinutes   int
+	Location          string
+	VideoURL          string `gorm:"column:video_url"`
+	Instructions      string
+	Status            RoundStatus
+	StartsAt          *time.Time
+	EndsAt            *time.Time
+	ICalUID           string `gorm:"column:ical_uid"`
+	ICalSequence      int    `gorm:"column:ical_sequence"`
+	ChangeRequest     string
+	ChangeRequestedAt *time.Time
+	CancelReason      string
+	CreatedBy         *int64
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+
+	Panel []StaffUser       `gorm:"-"` // names, emails, titles
+	Slots []InterviewSlot   `gorm:"-"` // offered times, earliest first
+	Cards []ScorecardRecord `gorm:"-"` // submitted scorecards, when the reader may see them
+}
+
+// TableName binds the struct to its table.
+func (InterviewRound) TableName() string { return "interview_rounds" }
+
+// HasPanelist reports whether staff member id sits on the panel.
+func (r *InterviewRound) HasPanelist(id int64) bool {
+	return slices.ContainsFunc(r.Panel, func(u StaffUser) bool { return u.ID == id })
+}
+
+// Upcoming reports whether the round is scheduled and has not ended at now.
+func (r *InterviewRound) Upcoming(now time.Time) bool {
+	return r.Status == RoundScheduled && r.EndsAt != nil && r.EndsAt.After(now)
+}
+
+// Held reports whether the round was scheduled and its time has passed.
+func (r *InterviewRound) Held(now time.Time) bool {
+	return r.Status == RoundScheduled && r.EndsAt != nil && !r.EndsAt.After(now)
+}
+
+// OpenSlots are the offered slots the candidate can still pick at now.
+func (r *InterviewRound) OpenSlots(now time.Time) []InterviewSlot {
+	var out []InterviewSlot
+	for _, s := range r.Slots {
+		if s.BookedRoundID == nil && s.StartsAt.After(now) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// InterviewSlot is a time the panel can meet, offered to one or more rounds.
+type InterviewSlot struct {
+	ID            int64
+	PositionID    int64
+	StartsAt      time.Time
+	EndsAt        time.Time
+	BookedRoundID *int64
+	CreatedAt     time.Time
+}
+
+// TableName binds the struct to its table.
+func (InterviewSlot) TableName() string { return "interview_slots" }
+
+// MaxSlotsPerRound bounds the times offered at once: enough choice, a short list on a phone.
+const MaxSlotsPerRound = 8
+
+// RoundInput is the staff form that creates an interview round.
+type RoundInput struct {
+	Kind         InterviewKind
+	Title        string
+	Duration     string // minutes, as typed
+	Location     string
+	VideoURL     string
+	Instructions string
+	PanelIDs     []int64
+	Slots        []string // "2027-03-28T10:00" (datetime-local), in the portal's time zone
+	SharedSlots  []int64  // free slots of the same position to offer as well
+}
+
+// parsedRound is RoundInput checked and converted.
+type parsedRound struct {
+	kind     InterviewKind
+	title    string
+	duration time.Duration
+	location string
+	videoURL string
+	instr    string
+	panel    []int64
+	starts   []time.Time
+	shared   []int64
+}
+
+// parse validates the form: every problem at once, each under its field.
+func (in RoundInput) parse(loc *time.Location, now time.Time) (parsedRound, error) {
+	var errs ValidationError
+	p := parsedRound{kind: in.Kind, title: strings.TrimSpace(in.Title), location: strings.TrimSpace(in.Location),
+		videoURL: strings.TrimSpace(in.VideoURL), instr: strings.TrimSpace(in.Instructions)}
+	if !slices.Contains(InterviewKinds(), in.Kind) {
+		errs.Add("kind", "Choose the kind of interview.")
+	}
+	if p.title == "" {
+		p.title = in.Kind.Label()
+	}
+	if len([]rune(p.title)) > 200 {
+		errs.Add("title", "The title is too long (200 characters at most).")
+	}
+	minutes, err := strconv.Atoi(strings.TrimSpace(in.Duration))
+	if err != nil || minutes < 15 || minutes > 480 {
+		errs.Add("duration", "Enter the length in minutes, between 15 and 480.")
+	}
+	p.duration = time.Duration(minutes) * time.Minute
+	if p.location == "" && p.videoURL == "" {
+		errs.Add("location", "Give a place to meet or a video link.")
+	}
+	if len([]rune(p.location)) > 500 {
+		errs.Add("location", "The place is too long (500 characters at most).")
+	}
+	if p.videoURL != "" {
+		if u, err := url.Parse(p.videoURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(p.videoURL) > 500 {
+			errs.Add("video_url", "Enter the video link as a full web address starting with https://.")
+		}
+	}
+	if len([]rune(p.instr)) > 4000 {
+		errs.Add("instructions", "The instructions are too long (4000 characters at most).")
+	}
+	for _, id := range in.PanelIDs {
+		if id > 0 && !slices.Contains(p.panel, id) {
+			p.panel = append(p.panel, id)
+		}
+	}
+	if len(p.panel) == 0 {
+		errs.Add("panel", "Choose at least one interviewer for the panel.")
+	}
+	for _, raw := range in.Slots {
+		raw = strings.TrimSpace(raw)
+		if raw == "" {
+			continue
+		}
+		t, err := time.ParseInLocation("2006-01-02T15:04", raw, loc)
+		if err != nil {
+			errs.Add("slots", fmt.Sprintf("%q is not a date and time (use the pickers, or type 2027-03-28T10:00).", raw))
+			continue
+		}
+		if !t.After(now) {
+			errs.Add("slots", "Every time offered must be in the future.")
+			continue
+		}
+		if slices.ContainsFunc(p.starts, t.Equal) {
+			continue
+		}
+		p.starts = append(p.starts, t)
+	}
+	for _, id := range in.SharedSlots {
+		if id > 0 && !slices.Contains(p.shared, id) {
+			p.shared = append(p.shared, id)
+		}
+	}
+	switch n := len(p.starts) + len(p.shared); {
+	case n == 0:
+		errs.Add("slots", "Offer at least one time for the candidate to choose from.")
+	case n > MaxSlotsPerRound:
+		errs.Add("slots", fmt.Sprintf("Offer at most %d times at once.", MaxSlotsPerRound))
+	}
+	slices.SortFunc(p.starts, func(a, b time.Time) int { return a.Compare(b) })
+	return p, errs.Err()
+}
+
+// CanPick is the slot rule for a candidate: the round must still wait for a
+// choice, the slot must be offered to it, free, and in the future.
+func (r *InterviewRound) CanPick(slot *InterviewSlot, offered bool, now time.Time) error {
+	switch r.Status {
+	case RoundCancelled:
+		return ErrRoundCancelled
+	case RoundScheduled:
+		return ErrRoundClosed
+	}
+	if !offered {
+		return ErrNotFound
+	}
+	if !slot.StartsAt.After(now) {
+		return ErrSlotPast
+	}
+	if slot.BookedRoundID != nil {
+		return ErrSlotTaken
+	}
+	return nil
+}
+
+// ZoneLabel names the portal's time zone for people reading a time: the
+// abbreviation in force at t and the zone's name ("CET, Europe/Amsterdam").
+func ZoneLabel(t time.Time, loc *time.Location) string {
+	abbr, _ := t.In(loc).Zone()
+	if loc.String() == "UTC" || loc.String() == "" {
+		return "UTC"
+	}
+	return abbr + ", " + loc.String()
+}

@@ -13,7 +13,7 @@ const (
 	MsgInterviewRescheduled MessageKind = "interview_rescheduled"
 	MsgInterviewCancelled   MessageKind = "interview_cancelled"
 
-	MsgPanelInterview         MessageKind = "panel_interview"
+	MsgPanelInterview          MessageKind = "panel_interview"
 	MsgPanelInterviewCancelled MessageKind = "panel_interview_cancelled"
 	MsgInterviewTimesRequested MessageKind = "interview_times_requested"
 	MsgDecisionRequested       MessageKind = "decision_requested"

@@ -33,11 +33,11 @@ type Position struct {
 	// RequiresDecisionApproval gates the offer stage behind an approved consultation.
 	RequiresDecisionApproval bool
 	CreatedAt                time.Time
-	UpdatedAt       time.Time
+	UpdatedAt                time.Time
 
 	Pipeline      Pipeline             `gorm:"-"`
 	Criteria      []ScorecardCriterion `gorm:"-"` // what interviewers rate, in order
-	HiringManager *StaffUser `gorm:"foreignKey:HiringManagerID"`
+	HiringManager *StaffUser           `gorm:"foreignKey:HiringManagerID"`
 }
 
 // TableName binds the struct to its table.

@@ -16,7 +16,7 @@ func (h *Handler) adminHome(c echo.Context) error {
 	if currentStaff(c).Role.SeesCandidates() {
 		return redirect(c, "/admin/candidates")
 	}
-	return render(c, http.StatusOK, views.AdminHomePage(h.layout(c, "Welcome")))
+	return redirect(c, "/admin/interviews") // interviewers work from their interviews
 }
 
 func (h *Handler) adminCandidates(c echo.Context) error {
@@ -115,12 +115,36 @@ func (h *Handler) adminCandidate(c echo.Context) error {
 }
 
 func (h *Handler) renderCandidate(c echo.Context, id int64, status int, errs map[string]string, form views.CandidateActionForm) error {
-	d, err := h.store.GetCandidateDetail(c.Request().Context(), actor(c), id)
+	ctx := c.Request().Context()
+	d, err := h.store.GetCandidateDetail(ctx, actor(c), id)
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.AdminCandidatePage(views.AdminCandidateProps{
-		Layout: h.layout(c, d.Candidate.Name), Detail: d, Errors: errs, Form: form}))
+	appIDs := make([]int64, len(d.Applications))
+	for i, a := range d.Applications {
+		appIDs[i] = a.ID
+	}
+	rounds, err := h.store.ApplicationRounds(ctx, appIDs)
+	if err != nil {
+		return err
+	}
+	decisions, err := h.store.Decisions(ctx, appIDs)
+	if err != nil {
+		return err
+	}
+	colleagues, err := h.store.StaffDirectory(ctx)
+	if err != nil {
+		return err
+	}
+	props := views.AdminCandidateProps{Layout: h.layout(c, d.Candidate.Name), Detail: d, Errors: errs, Form: form,
+		Rounds: map[int64][]models.InterviewRound{}, Decisions: map[int64][]models.DecisionRequest{}, Colleagues: colleagues}
+	for _, r := range rounds {
+		props.Rounds[r.ApplicationID] = append(props.Rounds[r.ApplicationID], r)
+	}
+	for _, dr := range decisions {
+		props.Decisions[dr.ApplicationID] = append(props.Decisions[dr.ApplicationID], dr)
+	}
+	return render(c, status, views.AdminCandidatePage(props))
 }
 
 // applicationAction runs one state change on an application and redirects

@@ -26,6 +26,7 @@ func positionForm(c echo.Context) views.PositionForm {
 		Title: c.FormValue("title"), Department: c.FormValue("department"), Location: c.FormValue("location"),
 		Headcount: c.FormValue("headcount"), DecisionSLADays: c.FormValue("decision_sla_days"),
 		HiringManagerID: c.FormValue("hiring_manager_id"), Orders: map[models.StageKey]string{},
+		Criteria: c.FormValue("criteria"), RequiresDecisionApproval: c.FormValue("requires_decision_approval") != "",
 	}
 	for _, st := range models.Stages() {
 		f.Orders[st.Key] = c.FormValue("order_" + string(st.Key))
@@ -51,7 +52,8 @@ func positionInput(f views.PositionForm) (models.PositionInput, error) {
 		v.Add("stages", err.Error())
 	}
 	in := models.PositionInput{Title: f.Title, Department: f.Department, Location: f.Location, Headcount: head,
-		DecisionSLADays: sla, HiringManagerID: formInt(f.HiringManagerID), Pipeline: pipeline}
+		DecisionSLADays: sla, HiringManagerID: formInt(f.HiringManagerID), Pipeline: pipeline,
+		Criteria: f.Criteria, RequiresDecisionApproval: f.RequiresDecisionApproval}
 	if err := in.Validate(); err != nil {
 		for k, m := range models.FieldErrors(err) {
 			v.Add(k, m)

@@ -216,11 +216,17 @@ func (h *Handler) popFlash(c echo.Context) string {
 var multiLineFields = map[string]bool{
 	"agenda": true, "answer": true, "benefits": true, "body": true, "bonus_equity": true, "directions": true,
 	"extra": true, "message": true, "note": true, "personal_message": true, "question": true, "questions": true,
-	"reason": true, "what_to_bring": true,
+	"reason": true, "what_to_bring": true, "instructions": true, "notes": true, "proposal": true, "rationale": true, "criteria": true,
 }
 
-// MultiLineField reports whether a form field may hold line breaks.
-func MultiLineField(name string) bool { return multiLineFields[name] }
+// MultiLineField reports whether a form field may hold line breaks: the
+// textareas above, and a scorecard's per-criterion notes ("note_<id>").
+func MultiLineField(name string) bool {
+	if id, ok := strings.CutPrefix(name, "note_"); ok && id != "" && strings.Trim(id, "0123456789") == "" {
+		return true
+	}
+	return multiLineFields[name]
+}
 
 // cleanInput reads query strings and forms (url-encoded and multipart) once
 // for every handler: line breaks become LF (browsers send CRLF), and invalid

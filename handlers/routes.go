@@ -66,6 +66,10 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	me.POST("/applications/:id/offer/accept", h.candidateOfferAccept)
 	me.POST("/applications/:id/offer/decline", h.candidateOfferDecline)
 	me.POST("/applications/:id/offer/question", h.candidateOfferQuestion)
+	me.GET("/applications/:id/interviews/:round", h.candidateInterview)
+	me.POST("/applications/:id/interviews/:round/pick", h.candidateInterviewPick)
+	me.POST("/applications/:id/interviews/:round/other-times", h.candidateInterviewOtherTimes)
+	me.GET("/applications/:id/interviews/:round/calendar.ics", h.candidateInterviewCalendar)
 	me.GET("/applications/:id/contract", h.candidateContract)
 	me.POST("/applications/:id/contract/consent", h.candidateContractConsent)
 	me.POST("/applications/:id/contract/sign", h.candidateContractSign)
@@ -82,6 +86,21 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	staff.POST("/account/password", h.accountPassword)
 	staff.POST("/account/totp", h.accountTOTPEnable)
 	staff.POST("/account/totp/disable", h.accountTOTPDisable)
+
+	// Interviews: the store scopes each round to its panel and to the staff
+	// who manage the application, so every role reaches these routes.
+	staff.GET("/interviews", h.adminMyInterviews)
+	staff.GET("/interviews/:id", h.adminRound)
+	staff.POST("/interviews/:id/scorecard", h.adminScorecard)
+	staff.POST("/decisions/:id/respond", h.adminDecisionRespond)
+	staff.GET("/applications/:id/interviews/new", h.adminRoundNew, people)
+	staff.POST("/applications/:id/interviews", h.adminRoundCreate, people)
+	staff.POST("/interviews/:id/times", h.adminRoundTimes, people)
+	staff.POST("/interviews/:id/reschedule", h.adminRoundReschedule, people)
+	staff.POST("/interviews/:id/cancel", h.adminRoundCancel, people)
+	staff.GET("/positions/:id/review", h.adminReview, people)
+	staff.POST("/applications/:id/decision", h.adminDecisionRequest, managers)
+	staff.POST("/decisions/:id/withdraw", h.adminDecisionWithdraw, managers)
 
 	staff.GET("/candidates", h.adminCandidates, people)
 	staff.GET("/candidates/new", h.adminCandidateNew, people)

@@ -180,12 +180,15 @@ type CandidateApplication struct {
 	Booking *AssessmentBooking // the current assessment-day seat, with Day
 	Offers  int                // open waitlist offers waiting for an answer
 
+	Rounds []InterviewRound // interviews, oldest first, with panel and offered times
+
 	InterestOpen   bool   // an interest check waits for the candidate's answer
 	JobOffer       string // status of the newest offer version the candidate was sent, if any
 	ContractStatus string // the live contract's status, if any
 }
 
-// GetCandidateView loads the candidate's own page in one statement.
+// GetCandidateView loads the candidate's own page: one statement, and one
+// more for the interviews.
 func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*CandidateView, error) {
 	var row struct {
 		Applications                                                  []byte
@@ -247,6 +250,21 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 			}
 		}
 		v.Applications = append(v.Applications, ca)
+	}
+	ids := make([]int64, len(v.Applications))
+	for i, a := range v.Applications {
+		ids[i] = a.ID
+	}
+	rounds, err := s.ApplicationRounds(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rounds {
+		for i := range v.Applications {
+			if v.Applications[i].ID == r.ApplicationID {
+				v.Applications[i].Rounds = append(v.Applications[i].Rounds, r)
+			}
+		}
 	}
 	return v, nil
 }

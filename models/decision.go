@@ -62,7 +62,7 @@ type DecisionRequest struct {
 	DecidedAt     *time.Time
 
 	Requester string             `gorm:"-"`
-	Responses []DecisionResponse `gorm:"-"`
+	Responses []DecisionResponse `gorm:"-"` // in name order
 }
 
 // TableName binds the struct to its table.
@@ -76,8 +76,8 @@ type DecisionResponse struct {
 	Rationale   string
 	RespondedAt *time.Time
 
-	Name  string `gorm:"-"`
-	Title string `gorm:"-"`
+	Name  string `gorm:"-" json:"name"`
+	Title string `gorm:"-" json:"title"`
 }
 
 // TableName binds the struct to its table.
@@ -267,68 +267,51 @@ func decisionApproved(tx *gorm.DB, appID int64) (bool, error) {
 	return n > 0, err
 }
 
-// Decisions loads an application's consultations, newest first, with answers.
+// Decisions loads the applications' consultations, newest first, with the
+// answers and who gave them: one statement.
 func (s *Store) Decisions(ctx context.Context, appIDs []int64) ([]DecisionRequest, error) {
 	if len(appIDs) == 0 {
 		return nil, nil
 	}
-	var reqs []DecisionRequest
-	db := s.db.WithContext(ctx)
-	if err := db.Where("application_id IN ?", appIDs).Order("id DESC").Find(&reqs).Error; err != nil {
+	var rows []struct {
+		DecisionRequest
+		Requester     string
+		ResponsesJSON []byte
+	}
+	if err := s.db.WithContext(ctx).Raw(`SELECT d.*, u.name AS requester,
+			coalesce((SELECT json_agg(json_build_object('request_id', r.request_id, 'staff_id', r.staff_id, 'verdict', r.verdict,
+				'rationale', r.rationale, 'responded_at', r.responded_at, 'name', s.name, 'title', s.job_title) ORDER BY s.name, s.id)
+				FROM decision_responses r JOIN staff_users s ON s.id = r.staff_id WHERE r.request_id = d.id), '[]') AS responses_json
+		FROM decision_requests d JOIN staff_users u ON u.id = d.requested_by
+		WHERE d.application_id IN ? ORDER BY d.id DESC`, appIDs).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
-	if len(reqs) == 0 {
-		return nil, nil
-	}
-	ids := make([]int64, len(reqs))
-	staffIDs := []int64{}
-	for i, r := range reqs {
-		ids[i] = r.ID
-		staffIDs = append(staffIDs, r.RequestedBy)
-	}
-	var responses []DecisionResponse
-	if err := db.Where("request_id IN ?", ids).Order("staff_id").Find(&responses).Error; err != nil {
-		return nil, err
-	}
-	for _, r := range responses {
-		staffIDs = append(staffIDs, r.StaffID)
-	}
-	names, err := staffNames(db, staffIDs)
-	if err != nil {
-		return nil, err
-	}
-	for i := range reqs {
-		reqs[i].Requester = names[reqs[i].RequestedBy].Name
-		for _, r := range responses {
-			if r.RequestID == reqs[i].ID {
-				r.Name, r.Title = names[r.StaffID].Name, names[r.StaffID].JobTitle
-				reqs[i].Responses = append(reqs[i].Responses, r)
-			}
+	out := make([]DecisionRequest, len(rows))
+	for i, row := range rows {
+		out[i] = row.DecisionRequest
+		out[i].Requester = row.Requester
+		if err := decodeRows(row.ResponsesJSON, &out[i].Responses); err != nil {
+			return nil, err
 		}
 	}
-	return reqs, nil
+	return out, nil
+}
+
+// PendingDecision is a consultation waiting for one person's answer.
+type PendingDecision struct {
+	DecisionRequest
+	CandidateID   int64
+	CandidateName string
+	PositionTitle string
+	RequesterName string
 }
 
 // PendingDecisions lists the consultations waiting for actor's answer.
-func (s *Store) PendingDecisions(ctx context.Context, actor Actor) ([]DecisionRequest, error) {
-	var reqs []DecisionRequest
-	err := s.db.WithContext(ctx).Where("status = ? AND id IN (SELECT request_id FROM decision_responses WHERE staff_id = ? AND verdict IS NULL)",
-		DecisionOpen, actor.ID).Order("id").Find(&reqs).Error
-	return reqs, err
-}
-
-// staffNames maps staff ids to their public face.
-func staffNames(db *gorm.DB, ids []int64) (map[int64]StaffUser, error) {
-	out := map[int64]StaffUser{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var users []StaffUser
-	if err := db.Select("id", "name", "email", "role", "job_title", "active").Where("id IN ?", ids).Find(&users).Error; err != nil {
-		return nil, err
-	}
-	for _, u := range users {
-		out[u.ID] = u
-	}
-	return out, nil
+func (s *Store) PendingDecisions(ctx context.Context, actor Actor) ([]PendingDecision, error) {
+	var out []PendingDecision
+	err := s.db.WithContext(ctx).Raw(`SELECT d.*, u.name AS requester_name, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title
+		FROM decision_responses r JOIN decision_requests d ON d.id = r.request_id JOIN staff_users u ON u.id = d.requested_by
+		JOIN applications a ON a.id = d.application_id JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		WHERE r.staff_id = ? AND r.verdict IS NULL AND d.status = 'open' ORDER BY d.id`, actor.ID).Scan(&out).Error
+	return out, err
 }

@@ -99,7 +99,7 @@ type InterviewRound struct {
 
 	Panel []StaffUser       `gorm:"-"` // names, emails, titles
 	Slots []InterviewSlot   `gorm:"-"` // offered times, earliest first
-	Cards []ScorecardRecord `gorm:"-"` // submitted scorecards, when the reader may see them
+	ScorecardCount int     `gorm:"-"` // scorecards in (ApplicationRounds)
 }
 
 // TableName binds the struct to its table.

@@ -427,3 +427,50 @@ func (s *Store) CancelRound(ctx context.Context, actor Actor, roundID int64, rea
 		return audit(tx, actor, "interview.cancelled", "application", app.ID, map[string]any{"round": r.ID, "reason": reason})
 	})
 }
+
+// StaffDirectory lists active staff by name, for choosing a panel or the
+// colleagues to consult: names, roles and titles only.
+func (s *Store) StaffDirectory(ctx context.Context) ([]StaffUser, error) {
+	var out []StaffUser
+	err := s.db.WithContext(ctx).Select("id", "name", "email", "role", "job_title", "active").Where("active").
+		Order("lower(name), id").Limit(500).Find(&out).Error
+	return out, err
+}
+
+// GetApplicationForStaff loads one application with its candidate and
+// position (pipeline and criteria), if actor may manage it.
+func (s *Store) GetApplicationForStaff(ctx context.Context, actor Actor, appID int64) (*Application, error) {
+	db := s.db.WithContext(ctx)
+	var app Application
+	if err := db.First(&app, appID).Error; err != nil {
+		return nil, notFound(err)
+	}
+	var pos Position
+	if err := db.First(&pos, app.PositionID).Error; err != nil {
+		return nil, err
+	}
+	if !actor.Role.SeesCandidates() || !canManagePosition(actor, &pos) {
+		return nil, ErrNotFound
+	}
+	var c Candidate
+	if err := db.First(&c, app.CandidateID).Error; err != nil {
+		return nil, err
+	}
+	if err := loadPipelines(db, []*Position{&pos}); err != nil {
+		return nil, err
+	}
+	if err := loadCriteria(db, &pos); err != nil {
+		return nil, err
+	}
+	app.Position, app.Candidate = &pos, &c
+	return &app, nil
+}
+
+// FreeSlots lists a position's future slots nobody has taken yet: times
+// already offered to one candidate that can be offered to others too.
+func (s *Store) FreeSlots(ctx context.Context, positionID int64) ([]InterviewSlot, error) {
+	var out []InterviewSlot
+	err := s.db.WithContext(ctx).Where("position_id = ? AND booked_round_id IS NULL AND starts_at > ?", positionID, s.Now()).
+		Order("starts_at, id").Limit(50).Find(&out).Error
+	return out, err
+}

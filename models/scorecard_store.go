@@ -275,22 +275,39 @@ func (s *Store) MyInterviews(ctx context.Context, actor Actor) (upcoming, needFe
 	return upcoming, needFeedback, done, nil
 }
 
-// ApplicationRounds loads the rounds of the applications with panel and
-// slots, oldest first.
+// ApplicationRounds loads the rounds of the applications, oldest first, with
+// panel, offered slots and the number of scorecards in: one statement.
 func (s *Store) ApplicationRounds(ctx context.Context, appIDs []int64) ([]InterviewRound, error) {
 	if len(appIDs) == 0 {
 		return nil, nil
 	}
-	db := s.db.WithContext(ctx)
-	var rounds []InterviewRound
-	if err := db.Where("application_id IN ?", appIDs).Order("id").Find(&rounds).Error; err != nil {
+	var rows []struct {
+		InterviewRound
+		PanelJSON, SlotsJSON []byte
+		ScorecardCount       int
+	}
+	if err := s.db.WithContext(ctx).Raw(`SELECT r.*,
+			coalesce((SELECT json_agg(json_build_object('id', u.id, 'name', u.name, 'email', u.email, 'job_title', u.job_title, 'role', u.role)
+				ORDER BY u.name, u.id) FROM interview_panelists ip JOIN staff_users u ON u.id = ip.staff_id WHERE ip.round_id = r.id), '[]') AS panel_json,
+			coalesce((SELECT json_agg(json_build_object('id', sl.id, 'position_id', sl.position_id, 'starts_at', sl.starts_at, 'ends_at', sl.ends_at,
+				'booked_round_id', sl.booked_round_id) ORDER BY sl.starts_at, sl.id)
+				FROM interview_round_slots rs JOIN interview_slots sl ON sl.id = rs.slot_id WHERE rs.round_id = r.id), '[]') AS slots_json,
+			(SELECT count(*) FROM scorecards sc WHERE sc.round_id = r.id) AS scorecard_count
+		FROM interview_rounds r WHERE r.application_id IN ? ORDER BY r.id`, appIDs).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
-	ptrs := make([]*InterviewRound, len(rounds))
-	for i := range rounds {
-		ptrs[i] = &rounds[i]
+	rounds := make([]InterviewRound, len(rows))
+	for i, row := range rows {
+		rounds[i] = row.InterviewRound
+		rounds[i].ScorecardCount = row.ScorecardCount
+		if err := decodeRows(row.PanelJSON, &rounds[i].Panel); err != nil {
+			return nil, err
+		}
+		if err := decodeRows(row.SlotsJSON, &rounds[i].Slots); err != nil {
+			return nil, err
+		}
 	}
-	return rounds, loadRoundDetails(db, ptrs)
+	return rounds, nil
 }
 
 // ReviewRow is one candidate in the side-by-side review of a position.

@@ -124,14 +124,18 @@ type CandidateActionForm struct {
 	ExpectedNote  string
 	NoteBody      string
 	Offer         models.OfferInput
+	Consulted     []int64 // colleagues ticked in the decision form
 }
 
 // AdminCandidateProps is the staff candidate page.
 type AdminCandidateProps struct {
 	Layout
-	Detail *models.CandidateDetail
-	Errors map[string]string
-	Form   CandidateActionForm
+	Detail     *models.CandidateDetail
+	Errors     map[string]string
+	Form       CandidateActionForm
+	Rounds     map[int64][]models.InterviewRound  // by application id
+	Decisions  map[int64][]models.DecisionRequest // by application id, newest first
+	Colleagues []models.StaffUser                 // active staff, for consultation
 }
 
 // AdminPositionsProps is the positions list.
@@ -146,13 +150,18 @@ type PositionForm struct {
 	Title, Department, Location, Headcount, DecisionSLADays, HiringManagerID string
 	Selected                                                                 []models.StageKey
 	Orders                                                                   map[models.StageKey]string
+	Criteria                                                                 string // one per line
+	RequiresDecisionApproval                                                 bool
 }
 
 // PositionFormFrom fills the form from a stored position.
 func PositionFormFrom(p *models.Position) PositionForm {
 	f := PositionForm{Title: p.Title, Department: p.Department, Location: p.Location,
 		Headcount: strconv.Itoa(p.Headcount), DecisionSLADays: strconv.Itoa(p.DecisionSLADays),
-		Selected: p.Pipeline, Orders: map[models.StageKey]string{}}
+		Selected: p.Pipeline, Orders: map[models.StageKey]string{}, RequiresDecisionApproval: p.RequiresDecisionApproval}
+	for _, c := range p.Criteria {
+		f.Criteria += c.Name + "\n"
+	}
 	if p.HiringManagerID != nil {
 		f.HiringManagerID = strconv.FormatInt(*p.HiringManagerID, 10)
 	}

@@ -1,0 +1,347 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"nextstep/models"
+	"nextstep/views"
+)
+
+// interviewProblem turns a scheduling refusal into the words and status the
+// candidate sees; ok is false for errors that are not scheduling refusals.
+func interviewProblem(err error) (status int, msg string, ok bool) {
+	switch {
+	case errors.Is(err, models.ErrSlotTaken):
+		return http.StatusConflict, "Someone else has just taken that time. Please choose another one below, or ask for other times.", true
+	case errors.Is(err, models.ErrSlotPast):
+		return http.StatusConflict, "That time has already passed. Please choose another one below.", true
+	case errors.Is(err, models.ErrRoundClosed):
+		return http.StatusConflict, "A time is already booked for this interview. To change it, ask for another time below.", true
+	case errors.Is(err, models.ErrRoundCancelled):
+		return http.StatusConflict, "This interview has been cancelled, so there is nothing to book.", true
+	}
+	if fe := models.FieldErrors(err); fe != nil {
+		for _, m := range fe {
+			return http.StatusUnprocessableEntity, m, true
+		}
+	}
+	return 0, "", false
+}
+
+// ---- candidate ----
+
+func (h *Handler) renderCandidateInterview(c echo.Context, status int, problem, message string) error {
+	roundID, err := paramID(c, "round")
+	if err != nil {
+		return err
+	}
+	app, err := h.ownApplication(c)
+	if err != nil {
+		return err
+	}
+	for i := range app.Rounds {
+		if r := &app.Rounds[i]; r.ID == roundID {
+			return render(c, status, views.CandidateInterviewPage(views.CandidateInterviewProps{
+				Layout: h.layout(c, r.Title), Application: app, Round: r, Problem: problem, Message: message}))
+		}
+	}
+	return models.ErrNotFound
+}
+
+func (h *Handler) candidateInterview(c echo.Context) error {
+	return h.renderCandidateInterview(c, http.StatusOK, "", "")
+}
+
+func (h *Handler) candidateInterviewPick(c echo.Context) error {
+	appID, roundID, err := appAndRound(c)
+	if err != nil {
+		return err
+	}
+	slotID := formInt(c.FormValue("slot_id"))
+	if slotID == 0 {
+		return h.renderCandidateInterview(c, http.StatusUnprocessableEntity, "Choose one of the times first.", "")
+	}
+	if err := h.store.PickSlot(c.Request().Context(), actor(c), appID, roundID, slotID); err != nil {
+		if status, msg, ok := interviewProblem(err); ok {
+			return h.renderCandidateInterview(c, status, msg, "")
+		}
+		return err
+	}
+	h.setFlash(c, h.sentNotice("Your interview is booked.", "The invitation for your calendar is on its way to your inbox."))
+	return redirect(c, fmt.Sprintf("/me/applications/%d/interviews/%d", appID, roundID))
+}
+
+func (h *Handler) candidateInterviewOtherTimes(c echo.Context) error {
+	appID, roundID, err := appAndRound(c)
+	if err != nil {
+		return err
+	}
+	message := c.FormValue("message")
+	if err := h.store.RequestOtherTimes(c.Request().Context(), actor(c), appID, roundID, message); err != nil {
+		if status, msg, ok := interviewProblem(err); ok {
+			return h.renderCandidateInterview(c, status, msg, message)
+		}
+		return err
+	}
+	h.setFlash(c, "Thank you. We have passed your message on and will offer other times soon.")
+	return redirect(c, fmt.Sprintf("/me/applications/%d/interviews/%d", appID, roundID))
+}
+
+func (h *Handler) candidateInterviewCalendar(c echo.Context) error {
+	roundID, err := paramID(c, "round")
+	if err != nil {
+		return err
+	}
+	app, err := h.ownApplication(c)
+	if err != nil {
+		return err
+	}
+	for i := range app.Rounds {
+		if r := &app.Rounds[i]; r.ID == roundID && r.Status != models.RoundProposed {
+			body := models.InterviewCalendar(r, currentCandidate(c), nil, app.Position.Title, h.clock.Now())
+			c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="interview.ics"`)
+			return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(body))
+		}
+	}
+	return models.ErrNotFound
+}
+
+func appAndRound(c echo.Context) (appID, roundID int64, err error) {
+	if appID, err = paramID(c, "id"); err != nil {
+		return 0, 0, err
+	}
+	roundID, err = paramID(c, "round")
+	return appID, roundID, err
+}
+
+// ---- staff: scheduling ----
+
+func roundForm(c echo.Context) views.RoundForm {
+	f := views.RoundForm{Kind: c.FormValue("kind"), Title: c.FormValue("title"), Duration: c.FormValue("duration"),
+		Location: c.FormValue("location"), VideoURL: c.FormValue("video_url"), Instructions: c.FormValue("instructions")}
+	if params, err := c.FormParams(); err == nil {
+		f.Slots = params["slots"]
+		for _, v := range params["panel"] {
+			if id := formInt(v); id > 0 {
+				f.Panel = append(f.Panel, id)
+			}
+		}
+		for _, v := range params["shared"] {
+			if id := formInt(v); id > 0 {
+				f.Shared = append(f.Shared, id)
+			}
+		}
+	}
+	return f
+}
+
+func (h *Handler) renderRoundNew(c echo.Context, status int, form views.RoundForm, errs map[string]string) error {
+	appID, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	app, err := h.store.GetApplicationForStaff(ctx, actor(c), appID)
+	if err != nil {
+		return err
+	}
+	staff, err := h.store.StaffDirectory(ctx)
+	if err != nil {
+		return err
+	}
+	free, err := h.store.FreeSlots(ctx, app.PositionID)
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.RoundNewPage(views.RoundNewProps{Layout: h.layout(c, "Schedule an interview"), Application: app,
+		Staff: staff, FreeSlots: free, Form: form, Errors: errs}))
+}
+
+func (h *Handler) adminRoundNew(c echo.Context) error {
+	return h.renderRoundNew(c, http.StatusOK, views.RoundForm{Duration: "60", Kind: string(models.InterviewAdditional)}, nil)
+}
+
+func (h *Handler) adminRoundCreate(c echo.Context) error {
+	appID, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	form := roundForm(c)
+	round, err := h.store.CreateRound(c.Request().Context(), actor(c), appID, form.Input())
+	if fe := models.FieldErrors(err); fe != nil {
+		return h.renderRoundNew(c, http.StatusUnprocessableEntity, form, fe)
+	}
+	if err != nil {
+		return err
+	}
+	h.setFlash(c, h.sentNotice("Interview created with "+strconv.Itoa(len(round.Slots)+len(form.Slots))+" time(s) to choose from.",
+		"The candidate has been invited to pick a time."))
+	return redirect(c, fmt.Sprintf("/admin/interviews/%d", round.ID))
+}
+
+func (h *Handler) renderRound(c echo.Context, status int, errs map[string]string, form views.RoundActionForm) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	page, err := h.store.GetRoundPage(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.RoundPage(views.RoundPageProps{Layout: h.layout(c, page.Round.Title+": "+page.Application.Candidate.Name),
+		Page: page, Errors: errs, Form: form}))
+}
+
+func (h *Handler) adminRound(c echo.Context) error {
+	return h.renderRound(c, http.StatusOK, nil, views.RoundActionForm{})
+}
+
+// roundAction runs one change on a round, then shows the round again: with
+// the input and the reason when it was refused.
+func (h *Handler) roundAction(c echo.Context, form views.RoundActionForm, do func(id int64) error, done string) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := do(id); err != nil {
+		if fe := models.FieldErrors(err); fe != nil {
+			return h.renderRound(c, http.StatusUnprocessableEntity, fe, form)
+		}
+		return err
+	}
+	h.setFlash(c, done)
+	return redirect(c, fmt.Sprintf("/admin/interviews/%d", id))
+}
+
+func (h *Handler) adminRoundTimes(c echo.Context) error {
+	params, _ := c.FormParams()
+	form := views.RoundActionForm{Action: "times", Slots: params["slots"]}
+	return h.roundAction(c, form, func(id int64) error {
+		return h.store.OfferMoreTimes(c.Request().Context(), actor(c), id, params["slots"])
+	}, h.sentNotice("New times offered.", "The candidate has been invited to choose one."))
+}
+
+func (h *Handler) adminRoundReschedule(c echo.Context) error {
+	start := c.FormValue("starts_at")
+	form := views.RoundActionForm{Action: "reschedule", StartsAt: start}
+	return h.roundAction(c, form, func(id int64) error {
+		return h.store.RescheduleRound(c.Request().Context(), actor(c), id, start)
+	}, h.sentNotice("Interview moved.", "The candidate and the panel have the updated invitation."))
+}
+
+func (h *Handler) adminRoundCancel(c echo.Context) error {
+	reason := c.FormValue("reason")
+	form := views.RoundActionForm{Action: "cancel", Reason: reason}
+	return h.roundAction(c, form, func(id int64) error {
+		return h.store.CancelRound(c.Request().Context(), actor(c), id, reason)
+	}, h.sentNotice("Interview cancelled.", "The candidate and the panel have been told."))
+}
+
+// ---- staff: scorecards, review, interviewer home ----
+
+func (h *Handler) adminScorecard(c echo.Context) error {
+	params, _ := c.FormParams()
+	in := models.ScorecardInput{Recommendation: models.Recommendation(c.FormValue("recommendation")), Notes: c.FormValue("notes"),
+		Ratings: map[int64]string{}, RatingNotes: map[int64]string{}}
+	form := views.RoundActionForm{Action: "scorecard", Recommendation: c.FormValue("recommendation"), Notes: in.Notes,
+		Ratings: map[string]string{}, RatingNotes: map[string]string{}}
+	for key, vals := range params {
+		if len(vals) == 0 {
+			continue
+		}
+		if cid, ok := strings.CutPrefix(key, "rating_"); ok {
+			in.Ratings[formInt(cid)], form.Ratings[cid] = vals[0], vals[0]
+		}
+		if cid, ok := strings.CutPrefix(key, "note_"); ok {
+			in.RatingNotes[formInt(cid)], form.RatingNotes[cid] = vals[0], vals[0]
+		}
+	}
+	return h.roundAction(c, form, func(id int64) error {
+		return h.store.SubmitScorecard(c.Request().Context(), actor(c), id, in)
+	}, "Scorecard saved. You can now read the other panelists' scorecards.")
+}
+
+func (h *Handler) adminMyInterviews(c echo.Context) error {
+	ctx := c.Request().Context()
+	upcoming, feedback, done, err := h.store.MyInterviews(ctx, actor(c))
+	if err != nil {
+		return err
+	}
+	pending, err := h.store.PendingDecisions(ctx, actor(c))
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.MyInterviewsPage(views.MyInterviewsProps{Layout: h.layout(c, "My interviews"),
+		Upcoming: upcoming, NeedFeedback: feedback, Done: done, Decisions: pending}))
+}
+
+func (h *Handler) adminReview(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	rv, err := h.store.GetReview(c.Request().Context(), actor(c), id, models.StageKey(c.QueryParam("stage")))
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.ReviewPage(views.ReviewProps{Layout: h.layout(c, "Review: "+rv.Position.Title), Review: rv}))
+}
+
+// ---- staff: decision consultation ----
+
+func (h *Handler) adminDecisionRequest(c echo.Context) error {
+	params, _ := c.FormParams()
+	var ids []int64
+	for _, v := range params["consulted"] {
+		ids = append(ids, formInt(v))
+	}
+	proposal := c.FormValue("proposal")
+	form := views.CandidateActionForm{Action: "decision", Note: proposal, Consulted: ids}
+	return h.applicationAction(c, form, func(appID int64) error {
+		return h.store.RequestDecision(c.Request().Context(), actor(c), appID, models.DecisionInput{Proposal: proposal, ConsultedIDs: ids})
+	}, h.sentNotice("Your colleagues have been asked for their decision.", "They have been notified."))
+}
+
+func (h *Handler) adminDecisionRespond(c echo.Context) error {
+	verdict := models.Verdict(c.FormValue("verdict"))
+	rationale := c.FormValue("rationale")
+	form := views.CandidateActionForm{Action: "respond", Status: string(verdict), Reason: rationale}
+	return h.decisionAction(c, form, func(id int64) error {
+		return h.store.RespondDecision(c.Request().Context(), actor(c), id, verdict, rationale)
+	}, "Your answer has been recorded with your reasons.")
+}
+
+func (h *Handler) adminDecisionWithdraw(c echo.Context) error {
+	return h.decisionAction(c, views.CandidateActionForm{}, func(id int64) error {
+		return h.store.WithdrawDecision(c.Request().Context(), actor(c), id)
+	}, "The consultation has been withdrawn.")
+}
+
+// decisionAction is applicationAction for a consultation: the form carries
+// the application and candidate ids, so refusals re-render the candidate page.
+func (h *Handler) decisionAction(c echo.Context, form views.CandidateActionForm, do func(id int64) error, done string) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	candidateID := formInt(c.FormValue("candidate_id"))
+	err = do(id)
+	if fe := models.FieldErrors(err); fe != nil && candidateID > 0 {
+		form.ApplicationID = formInt(c.FormValue("application_id"))
+		return h.renderCandidate(c, candidateID, http.StatusUnprocessableEntity, fe, form)
+	}
+	if err != nil {
+		return err
+	}
+	h.setFlash(c, done)
+	if candidateID == 0 {
+		return redirect(c, "/admin/interviews")
+	}
+	return redirect(c, fmt.Sprintf("/admin/candidates/%d", candidateID))
+}

@@ -38,10 +38,12 @@ var axeSkippedRoutes = map[string]string{
 	"GET /healthz":  "plain text",
 	"GET /readyz":   "plain text",
 	"GET /static/*": "CSS, JavaScript and images",
-	"GET /admin/assessment-days/:id/roster.csv":        "CSV",
-	"GET /me/applications/:id/assessment/calendar.ics": "iCalendar",
-	"GET /me/applications/:id/contract/signed.pdf":     "PDF",
-	"GET /admin/contracts/:id/signed.pdf":              "PDF",
+	"GET /admin":    "redirects to the candidates or, for interviewers, to their interviews",
+	"GET /admin/assessment-days/:id/roster.csv":               "CSV",
+	"GET /me/applications/:id/assessment/calendar.ics":        "iCalendar",
+	"GET /me/applications/:id/contract/signed.pdf":            "PDF",
+	"GET /admin/contracts/:id/signed.pdf":                     "PDF",
+	"GET /me/applications/:id/interviews/:round/calendar.ics": "iCalendar",
 }
 
 // axeRunScript runs axe on the whole document and returns the violations in a
@@ -235,7 +237,7 @@ func TestAxeEveryPage(t *testing.T) {
 	browserLoginStaff(t, admin, app, adminEmail, "/admin/candidates")
 	browserLoginStaff(t, recruiter, app, recruiterEmail, "/admin/candidates")
 	browserLoginStaff(t, manager, app, managerEmail, "/admin/candidates")
-	browserLoginStaff(t, interviewer, app, interviewerEmail, "/admin")
+	browserLoginStaff(t, interviewer, app, interviewerEmail, "/admin/interviews")
 	candidateTab := func(email string) context.Context {
 		tab := r.tab()
 		link, err := app.Store.IssueSignInLink(ctx, email)
@@ -358,8 +360,46 @@ func TestAxeEveryPage(t *testing.T) {
 	r.page(manager, "manager", "", "/admin/candidates", http.StatusOK)
 	r.page(manager, "manager", "", fmt.Sprintf("/admin/candidates/%d", benCand), http.StatusOK)
 	r.page(manager, "manager", "", "/admin/positions", http.StatusOK)
-	r.page(interviewer, "interviewer", "GET /admin", "/admin", http.StatusOK, all...)
 	r.page(interviewer, "interviewer", "", "/admin/candidates", http.StatusForbidden, all...)
+
+	// Interviews: scheduling, picking a time, the scorecard, the review, a consultation.
+	const ameliaEmail = "amelia.hart@example.com"
+	ameliaCand, ameliaApp := app.candidateID(ameliaEmail), app.applicationID(ameliaEmail)
+	staffActor := func(email string, role models.Role) models.Actor {
+		return models.Actor{Kind: "staff", ID: app.staffID(email), Email: email, Role: role}
+	}
+	soon := app.Clock.Now().In(time.UTC).AddDate(0, 0, 7)
+	round, err := app.Store.CreateRound(ctx, staffActor(recruiterEmail, models.RoleRecruiter), ameliaApp, models.RoundInput{
+		Kind: models.InterviewCommercialNegotiation, Duration: "60", Location: "Head office, 2nd floor", Instructions: "Bring a price list.",
+		PanelIDs: []int64{app.staffID(interviewerEmail), app.staffID(managerEmail)},
+		Slots:    []string{soon.Format("2006-01-02") + "T10:00", soon.Format("2006-01-02") + "T14:00"}})
+	if err != nil {
+		t.Fatalf("creating an interview: %v", err)
+	}
+	roundPath := fmt.Sprintf("/admin/interviews/%d", round.ID)
+	amelia := candidateTab(ameliaEmail)
+	r.page(recruiter, "recruiter", "GET /admin/applications/:id/interviews/new", fmt.Sprintf("/admin/applications/%d/interviews/new", ameliaApp), http.StatusOK, all...)
+	r.page(recruiter, "recruiter (time not picked yet)", "GET /admin/interviews/:id", roundPath, http.StatusOK, all...)
+	r.page(amelia, "Amelia (choose a time)", "GET /me/applications/:id/interviews/:round", me(ameliaApp, fmt.Sprintf("/interviews/%d", round.ID)), http.StatusOK, all...)
+	page, err := app.Store.GetRoundPage(ctx, staffActor(recruiterEmail, models.RoleRecruiter), round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Store.PickSlot(ctx, models.Actor{Kind: "candidate", ID: ameliaCand}, ameliaApp, round.ID, page.Round.Slots[0].ID); err != nil {
+		t.Fatalf("booking the interview: %v", err)
+	}
+	r.page(amelia, "Amelia (booked)", "", me(ameliaApp, fmt.Sprintf("/interviews/%d", round.ID)), http.StatusOK, all...)
+	r.page(amelia, "Amelia (booked)", "", "/me", http.StatusOK, all...)
+	r.page(interviewer, "interviewer", "GET /admin/interviews", "/admin/interviews", http.StatusOK, all...)
+	r.page(interviewer, "interviewer (scorecard)", "", roundPath, http.StatusOK, all...)
+	r.page(recruiter, "recruiter (booked)", "", roundPath, http.StatusOK, all...)
+	r.page(manager, "manager", "GET /admin/positions/:id/review", fmt.Sprintf("/admin/positions/%d/review", salesPos), http.StatusOK, all...)
+	if err := app.Store.RequestDecision(ctx, staffActor(recruiterEmail, models.RoleRecruiter), ameliaApp,
+		models.DecisionInput{Proposal: "Offer Amelia the role.", ConsultedIDs: []int64{app.staffID(managerEmail)}}); err != nil {
+		t.Fatalf("asking for a decision: %v", err)
+	}
+	r.page(manager, "manager (decision to answer)", "", fmt.Sprintf("/admin/candidates/%d", ameliaCand), http.StatusOK, all...)
+	r.page(manager, "manager (decision to answer)", "", "/admin/interviews", http.StatusOK, all...)
 
 	// Two-step sign-in: the code page, and the account page with it on.
 	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

@@ -73,7 +73,11 @@ func (h *Handler) candidateInterviewPick(c echo.Context) error {
 		}
 		return err
 	}
-	h.setFlash(c, h.sentNotice("Your interview is booked.", "The invitation for your calendar is on its way to your inbox."))
+	booked := "Your interview is booked. Add it to your calendar with the button below."
+	if h.cfg.EmailEnabled {
+		booked = "Your interview is booked. The invitation for your calendar is on its way to your inbox."
+	}
+	h.setFlash(c, booked)
 	return redirect(c, fmt.Sprintf("/me/applications/%d/interviews/%d", appID, roundID))
 }
 
@@ -104,7 +108,7 @@ func (h *Handler) candidateInterviewCalendar(c echo.Context) error {
 	}
 	for i := range app.Rounds {
 		if r := &app.Rounds[i]; r.ID == roundID && r.Status != models.RoundProposed {
-			body := models.InterviewCalendar(r, currentCandidate(c), nil, app.Position.Title, h.clock.Now())
+			body := models.InterviewCalendar(r, currentCandidate(c), nil, app.Position.Title, true, h.clock.Now())
 			c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="interview.ics"`)
 			return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(body))
 		}
@@ -180,8 +184,8 @@ func (h *Handler) adminRoundCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.setFlash(c, h.sentNotice("Interview created with "+strconv.Itoa(len(round.Slots)+len(form.Slots))+" time(s) to choose from.",
-		"The candidate has been invited to pick a time."))
+	h.setFlash(c, h.sentNotice("Interview created with "+strconv.Itoa(len(round.Slots))+" time(s) to choose from",
+		"the candidate's invitation to pick one"))
 	return redirect(c, fmt.Sprintf("/admin/interviews/%d", round.ID))
 }
 
@@ -224,7 +228,7 @@ func (h *Handler) adminRoundTimes(c echo.Context) error {
 	form := views.RoundActionForm{Action: "times", Slots: params["slots"]}
 	return h.roundAction(c, form, func(id int64) error {
 		return h.store.OfferMoreTimes(c.Request().Context(), actor(c), id, params["slots"])
-	}, h.sentNotice("New times offered.", "The candidate has been invited to choose one."))
+	}, h.sentNotice("New times offered", "the candidate's invitation to choose one"))
 }
 
 func (h *Handler) adminRoundReschedule(c echo.Context) error {
@@ -232,7 +236,7 @@ func (h *Handler) adminRoundReschedule(c echo.Context) error {
 	form := views.RoundActionForm{Action: "reschedule", StartsAt: start}
 	return h.roundAction(c, form, func(id int64) error {
 		return h.store.RescheduleRound(c.Request().Context(), actor(c), id, start)
-	}, h.sentNotice("Interview moved.", "The candidate and the panel have the updated invitation."))
+	}, h.sentNotice("Interview moved", "the updated invitation for the candidate and the panel"))
 }
 
 func (h *Handler) adminRoundCancel(c echo.Context) error {
@@ -240,7 +244,7 @@ func (h *Handler) adminRoundCancel(c echo.Context) error {
 	form := views.RoundActionForm{Action: "cancel", Reason: reason}
 	return h.roundAction(c, form, func(id int64) error {
 		return h.store.CancelRound(c.Request().Context(), actor(c), id, reason)
-	}, h.sentNotice("Interview cancelled.", "The candidate and the panel have been told."))
+	}, h.sentNotice("Interview cancelled", "the notice to the candidate and the panel"))
 }
 
 // ---- staff: scorecards, review, interviewer home ----
@@ -305,7 +309,7 @@ func (h *Handler) adminDecisionRequest(c echo.Context) error {
 	form := views.CandidateActionForm{Action: "decision", Note: proposal, Consulted: ids}
 	return h.applicationAction(c, form, func(appID int64) error {
 		return h.store.RequestDecision(c.Request().Context(), actor(c), appID, models.DecisionInput{Proposal: proposal, ConsultedIDs: ids})
-	}, h.sentNotice("Your colleagues have been asked for their decision.", "They have been notified."))
+	}, h.sentNotice("Your colleagues have been asked for their decision", "their notification"))
 }
 
 func (h *Handler) adminDecisionRespond(c echo.Context) error {

@@ -118,6 +118,24 @@ var routeAccess = map[string]access{
 	"POST /admin/staff/:id/link":                                  admins,
 	"POST /admin/staff/:id":                                       admins,
 	"GET /admin/audit":                                            admins,
+	"GET /me/applications/:id/interviews/:round":                  candidate,
+	"POST /me/applications/:id/interviews/:round/pick":            candidate,
+	"POST /me/applications/:id/interviews/:round/other-times":     candidate,
+	"GET /me/applications/:id/interviews/:round/calendar.ics":     candidate,
+	// Rounds and consultations are scoped by the store: panelists and the
+	// staff who manage the application (see interviews_test.go).
+	"GET /admin/interviews":                      anyStaff,
+	"GET /admin/interviews/:id":                  anyStaff,
+	"POST /admin/interviews/:id/scorecard":       anyStaff,
+	"POST /admin/decisions/:id/respond":          anyStaff,
+	"GET /admin/applications/:id/interviews/new": people,
+	"POST /admin/applications/:id/interviews":    people,
+	"POST /admin/interviews/:id/times":           people,
+	"POST /admin/interviews/:id/reschedule":      people,
+	"POST /admin/interviews/:id/cancel":          people,
+	"GET /admin/positions/:id/review":            people,
+	"POST /admin/applications/:id/decision":      managers,
+	"POST /admin/decisions/:id/withdraw":         managers,
 }
 
 // TestEveryRouteIsAuthorised tries every route with an id as each persona

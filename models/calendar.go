@@ -78,8 +78,10 @@ func NormalizeNewlines(s string) string {
 // same for the candidate and the panel: METHOD:REQUEST while it stands,
 // METHOD:CANCEL once cancelled. The UID never changes and the round's
 // sequence grows with every reschedule or cancellation, so each update
-// replaces the event already in the attendees' calendars.
-func InterviewCalendar(r *InterviewRound, candidate *Candidate, organizer *StaffUser, positionTitle string, now time.Time) string {
+// replaces the event already in the attendees' calendars. The candidate's
+// copy (forCandidate) names the panel in the description but leaves out
+// the panel's addresses: candidates see names and titles only.
+func InterviewCalendar(r *InterviewRound, candidate *Candidate, organizer *StaffUser, positionTitle string, forCandidate bool, now time.Time) string {
 	cal := ics.NewCalendarFor("Nextstep")
 	method := ics.MethodRequest
 	if r.Status == RoundCancelled {
@@ -110,12 +112,14 @@ func InterviewCalendar(r *InterviewRound, candidate *Candidate, organizer *Staff
 	if len(desc) > 0 {
 		ev.SetDescription(multiLine(strings.Join(desc, "\n\n")))
 	}
-	if organizer != nil {
+	if organizer != nil { // the recruiter who arranged it: the candidate's contact anyway
 		ev.SetOrganizer(organizer.Email, ics.WithCN(calendarName(organizer.Name)))
 	}
 	ev.AddAttendee(candidate.Email, ics.WithCN(calendarName(candidate.Name)), ics.ParticipationRoleReqParticipant, ics.WithRSVP(true))
 	for _, u := range r.Panel {
-		ev.AddAttendee(u.Email, ics.WithCN(calendarName(u.Name)), ics.ParticipationRoleReqParticipant)
+		if !forCandidate {
+			ev.AddAttendee(u.Email, ics.WithCN(calendarName(u.Name)), ics.ParticipationRoleReqParticipant)
+		}
 	}
 	if method == ics.MethodCancel {
 		ev.SetStatus(ics.ObjectStatusCancelled)

@@ -295,6 +295,9 @@ func (s *Store) ChangeStatus(ctx context.Context, actor Actor, appID int64, to S
 			if err := s.releaseAssessmentSeats(tx, app.ID); err != nil {
 				return err
 			}
+			if err := s.cancelOpenRounds(tx, app, "The application has closed."); err != nil {
+				return err
+			}
 			if err := closeOpenOfferWork(tx, app.ID); err != nil {
 				return err
 			}
@@ -397,6 +400,9 @@ func (s *Store) withdrawByCandidate(tx *gorm.DB, app *Application, reason, note 
 		return err
 	}
 	if err := s.releaseAssessmentSeats(tx, app.ID); err != nil {
+		return err
+	}
+	if err := s.cancelOpenRounds(tx, app, "The candidate withdrew."); err != nil {
 		return err
 	}
 	return closeOpenOfferWork(tx, app.ID)

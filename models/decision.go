@@ -210,7 +210,7 @@ func (s *Store) RespondDecision(ctx context.Context, actor Actor, requestID int6
 		if err := tx.Where("request_id = ?", req.ID).Find(&all).Error; err != nil {
 			return err
 		}
-		if err := audit(tx, actor, "decision."+string(verdict)+"d", "application", req.ApplicationID,
+		if err := audit(tx, actor, verdictAction(verdict), "application", req.ApplicationID,
 			map[string]any{"request": req.ID, "rationale": rationale}); err != nil {
 			return err
 		}
@@ -235,6 +235,15 @@ func (s *Store) RespondDecision(ctx context.Context, actor Actor, requestID int6
 		return audit(tx, SystemActor("consultation"), "decision."+string(outcome), "application", req.ApplicationID,
 			map[string]any{"request": req.ID, "proposal": req.Proposal})
 	})
+}
+
+// verdictAction is the audit action of one colleague's answer; the outcome
+// of the whole consultation is "decision.approved" or "decision.objected".
+func verdictAction(v Verdict) string {
+	if v == VerdictApprove {
+		return "decision.answer_approve"
+	}
+	return "decision.answer_object"
 }
 
 // WithdrawDecision closes an open consultation without a decision.

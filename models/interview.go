@@ -97,9 +97,9 @@ type InterviewRound struct {
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 
-	Panel []StaffUser       `gorm:"-"` // names, emails, titles
-	Slots []InterviewSlot   `gorm:"-"` // offered times, earliest first
-	ScorecardCount int     `gorm:"-"` // scorecards in (ApplicationRounds)
+	Panel          []StaffUser     `gorm:"-"` // names, emails, titles
+	Slots          []InterviewSlot `gorm:"-"` // offered times, earliest first
+	ScorecardCount int             `gorm:"-"` // scorecards in (ApplicationRounds)
 }
 
 // TableName binds the struct to its table.

@@ -46,7 +46,9 @@ func (s *Store) CreateRound(ctx context.Context, actor Actor, appID int64, in Ro
 		if err := s.offerSlots(tx, &round, app.PositionID, p.starts, p.shared, now); err != nil {
 			return err
 		}
-		round.Panel = panel
+		if err := loadRoundDetails(tx, []*InterviewRound{&round}); err != nil {
+			return err
+		}
 		if err := s.send(tx, interviewInvitationMail(s.urls(), app, &round, s.loc)); err != nil {
 			return err
 		}
@@ -102,14 +104,23 @@ func (s *Store) offerSlots(tx *gorm.DB, round *InterviewRound, positionID int64,
 
 // lockRound loads a round FOR UPDATE with its application (position,
 // pipeline, candidate) and panel, for staff who may manage the application.
+// The application is locked first, as every other change to it does, so
+// two transactions never wait on each other in opposite orders.
 func lockRound(tx *gorm.DB, actor Actor, roundID int64) (*InterviewRound, *Application, error) {
+	var appID int64
+	if err := tx.Model(&InterviewRound{}).Select("application_id").Where("id = ?", roundID).Scan(&appID).Error; err != nil {
+		return nil, nil, err
+	}
+	if appID == 0 {
+		return nil, nil, ErrNotFound
+	}
+	app, err := lockApplication(tx, actor, appID)
+	if err != nil {
+		return nil, nil, err
+	}
 	var r InterviewRound
 	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&r, roundID).Error; err != nil {
 		return nil, nil, notFound(err)
-	}
-	app, err := lockApplication(tx, actor, r.ApplicationID)
-	if err != nil {
-		return nil, nil, err
 	}
 	if err := loadRoundDetails(tx, []*InterviewRound{&r}); err != nil {
 		return nil, nil, err
@@ -163,6 +174,9 @@ func (s *Store) PickSlot(ctx context.Context, actor Actor, appID, roundID, slotI
 		if err != nil {
 			return err
 		}
+		if app.Status.Closed() {
+			return ErrRoundClosed
+		}
 		var slot InterviewSlot
 		if err := tx.First(&slot, slotID).Error; err != nil {
 			return notFound(err)
@@ -187,22 +201,23 @@ func (s *Store) PickSlot(ctx context.Context, actor Actor, appID, roundID, slotI
 			"ends_at": slot.EndsAt, "change_request": "", "change_requested_at": nil, "updated_at": now}).Error; err != nil {
 			return err
 		}
-		if err := s.sendRoundInvitations(tx, r, app, MsgInterviewScheduled, "New interview"); err != nil {
+		if err := s.sendRoundInvitations(tx, r, app, MsgInterviewScheduled, "New interview", true); err != nil {
 			return err
 		}
 		return audit(tx, actor, "interview.booked", "application", app.ID, map[string]any{"round": r.ID, "slot": slot.ID, "starts_at": slot.StartsAt})
 	})
 }
 
-// lockCandidateRound loads a round of the candidate's own application.
+// lockCandidateRound loads a round of the candidate's own application,
+// locking the application first (see lockRound).
 func (s *Store) lockCandidateRound(tx *gorm.DB, actor Actor, appID, roundID int64) (*InterviewRound, *Application, error) {
-	var r InterviewRound
-	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ? AND application_id = ?", roundID, appID).First(&r).Error; err != nil {
-		return nil, nil, notFound(err)
-	}
 	app, err := candidateApplication(tx, actor.ID, appID)
 	if err != nil {
 		return nil, nil, err
+	}
+	var r InterviewRound
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ? AND application_id = ?", roundID, appID).First(&r).Error; err != nil {
+		return nil, nil, notFound(err)
 	}
 	var pos Position
 	if err := tx.First(&pos, app.PositionID).Error; err != nil {
@@ -221,7 +236,7 @@ func (s *Store) lockCandidateRound(tx *gorm.DB, actor Actor, appID, roundID int6
 
 // sendRoundInvitations sends the candidate and every panelist the round's
 // calendar invitation (REQUEST, or CANCEL for a cancelled round).
-func (s *Store) sendRoundInvitations(tx *gorm.DB, r *InterviewRound, app *Application, candidateKind MessageKind, panelChange string) error {
+func (s *Store) sendRoundInvitations(tx *gorm.DB, r *InterviewRound, app *Application, candidateKind MessageKind, panelChange string, tellCandidate bool) error {
 	var organizer *StaffUser
 	if r.CreatedBy != nil {
 		var u StaffUser
@@ -229,18 +244,23 @@ func (s *Store) sendRoundInvitations(tx *gorm.DB, r *InterviewRound, app *Applic
 			organizer = &u
 		}
 	}
-	cal := InterviewCalendar(r, app.Candidate, organizer, app.Position.Title, s.Now())
-	if r.Status == RoundCancelled {
+	cal := InterviewCalendar(r, app.Candidate, organizer, app.Position.Title, true, s.Now())
+	switch {
+	case !tellCandidate:
+	case r.Status == RoundCancelled:
 		if err := s.send(tx, interviewCancelledMail(s.urls(), app, r, s.loc, r.CancelReason, cal)); err != nil {
 			return err
 		}
-	} else if err := s.send(tx, interviewScheduledMail(s.urls(), app, r, s.loc, candidateKind, cal)); err != nil {
-		return err
+	default:
+		if err := s.send(tx, interviewScheduledMail(s.urls(), app, r, s.loc, candidateKind, cal)); err != nil {
+			return err
+		}
 	}
+	panelCal := InterviewCalendar(r, app.Candidate, organizer, app.Position.Title, false, s.Now())
 	for i := range r.Panel {
-		d := panelInterviewMail(s.urls(), &r.Panel[i], app, r, s.loc, panelChange, cal)
+		d := panelInterviewMail(s.urls(), &r.Panel[i], app, r, s.loc, panelChange, panelCal)
 		if r.Status == RoundCancelled {
-			d = panelInterviewCancelledMail(s.urls(), &r.Panel[i], app, r, s.loc, cal)
+			d = panelInterviewCancelledMail(s.urls(), &r.Panel[i], app, r, s.loc, panelCal)
 		}
 		if err := s.send(tx, d); err != nil {
 			return err
@@ -385,7 +405,7 @@ func (s *Store) RescheduleRound(ctx context.Context, actor Actor, roundID int64,
 			"ical_sequence": r.ICalSequence, "change_request": "", "change_requested_at": nil, "updated_at": now}).Error; err != nil {
 			return err
 		}
-		if err := s.sendRoundInvitations(tx, r, app, MsgInterviewRescheduled, "Moved"); err != nil {
+		if err := s.sendRoundInvitations(tx, r, app, MsgInterviewRescheduled, "Moved", true); err != nil {
 			return err
 		}
 		return audit(tx, actor, "interview.rescheduled", "application", app.ID, map[string]any{"round": r.ID, "starts_at": slot.StartsAt})
@@ -408,24 +428,70 @@ func (s *Store) CancelRound(ctx context.Context, actor Actor, roundID int64, rea
 		if r.Status == RoundCancelled {
 			return Invalid("reason", "This interview is already cancelled.")
 		}
-		wasScheduled := r.Status == RoundScheduled
-		if err := tx.Exec("UPDATE interview_slots SET booked_round_id = NULL WHERE booked_round_id = ?", r.ID).Error; err != nil {
-			return err
-		}
-		r.Status, r.CancelReason, r.ICalSequence = RoundCancelled, reason, r.ICalSequence+1
-		if err := tx.Model(&InterviewRound{}).Where("id = ?", r.ID).Updates(map[string]any{"status": r.Status, "cancel_reason": reason,
-			"ical_sequence": r.ICalSequence, "starts_at": nil, "ends_at": nil, "updated_at": s.Now()}).Error; err != nil {
-			return err
-		}
-		if wasScheduled {
-			if err := s.sendRoundInvitations(tx, r, app, MsgInterviewCancelled, ""); err != nil {
-				return err
-			}
-		} else if err := s.send(tx, interviewCancelledMail(s.urls(), app, r, s.loc, reason, "")); err != nil {
+		if err := s.cancelRound(tx, r, app, reason, true); err != nil {
 			return err
 		}
 		return audit(tx, actor, "interview.cancelled", "application", app.ID, map[string]any{"round": r.ID, "reason": reason})
 	})
+}
+
+// cancelRound calls off r in tx: its slot is freed for others and the
+// sequence raised. A booked round sends the panel, and the candidate when
+// tellCandidate, a CANCEL for their calendars; a round still waiting for a
+// choice tells the candidate when tellCandidate.
+func (s *Store) cancelRound(tx *gorm.DB, r *InterviewRound, app *Application, reason string, tellCandidate bool) error {
+	wasScheduled := r.Status == RoundScheduled
+	if err := tx.Exec("UPDATE interview_slots SET booked_round_id = NULL WHERE booked_round_id = ?", r.ID).Error; err != nil {
+		return err
+	}
+	r.Status, r.CancelReason, r.ICalSequence = RoundCancelled, reason, r.ICalSequence+1
+	if err := tx.Model(&InterviewRound{}).Where("id = ?", r.ID).Updates(map[string]any{"status": r.Status, "cancel_reason": reason,
+		"ical_sequence": r.ICalSequence, "starts_at": nil, "ends_at": nil, "updated_at": s.Now()}).Error; err != nil {
+		return err
+	}
+	switch {
+	case wasScheduled:
+		return s.sendRoundInvitations(tx, r, app, MsgInterviewCancelled, "", tellCandidate)
+	case tellCandidate:
+		return s.send(tx, interviewCancelledMail(s.urls(), app, r, s.loc, reason, ""))
+	}
+	return nil
+}
+
+// cancelOpenRounds calls off an application's live rounds when it closes
+// (rejected or withdrawn): the shared times go back to other candidates and
+// the panel's calendars are cleared.
+func (s *Store) cancelOpenRounds(tx *gorm.DB, app *Application, reason string) error {
+	var rounds []InterviewRound
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("application_id = ? AND status <> ?", app.ID, RoundCancelled).
+		Order("id").Find(&rounds).Error; err != nil {
+		return err
+	}
+	if len(rounds) == 0 {
+		return nil
+	}
+	if app.Candidate == nil || app.Position == nil {
+		var c Candidate
+		var p Position
+		if err := tx.First(&c, app.CandidateID).Error; err != nil {
+			return err
+		}
+		if err := tx.First(&p, app.PositionID).Error; err != nil {
+			return err
+		}
+		app.Candidate, app.Position = &c, &p
+	}
+	for i := range rounds {
+		if err := loadRoundDetails(tx, []*InterviewRound{&rounds[i]}); err != nil {
+			return err
+		}
+		// The candidate hears the outcome in its own message; a booked time
+		// still gets its CANCEL so it leaves their calendar.
+		if err := s.cancelRound(tx, &rounds[i], app, reason, rounds[i].Status == RoundScheduled); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // StaffDirectory lists active staff by name, for choosing a panel or the

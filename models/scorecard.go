@@ -116,7 +116,7 @@ func (ScorecardRating) TableName() string { return "scorecard_ratings" }
 type ScorecardRecord struct {
 	Scorecard
 	Interviewer string
-	Ratings     map[int64]ScorecardRating // by criterion id
+	Ratings     map[int64]ScorecardRating `gorm:"-"` // by criterion id
 }
 
 // ScorecardInput is the scorecard form: a rating and a note per criterion.

@@ -97,3 +97,16 @@ func (h *Handler) accountTOTPDisable(c echo.Context) error {
 	h.setFlash(c, "Two-step sign-in is off.")
 	return redirect(c, "/admin/account")
 }
+
+func (h *Handler) accountJobTitle(c echo.Context) error {
+	title := c.FormValue("job_title")
+	if err := h.store.SetJobTitle(c.Request().Context(), actor(c), title); err != nil {
+		if fe := models.FieldErrors(err); fe != nil {
+			currentStaff(c).JobTitle = title // this request's copy: the page shows what was typed
+			return h.renderAccount(c, http.StatusUnprocessableEntity, fe)
+		}
+		return err
+	}
+	h.setFlash(c, "Your job title has been saved. Candidates see it next to your name.")
+	return redirect(c, "/admin/account")
+}

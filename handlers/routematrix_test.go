@@ -43,6 +43,7 @@ var routeAccess = map[string]access{
 	"GET /admin":                                                  anyStaff,
 	"GET /admin/account":                                          anyStaff,
 	"POST /admin/account/password":                                anyStaff,
+	"POST /admin/account/title":                                   anyStaff,
 	"POST /admin/account/totp":                                    anyStaff,
 	"POST /admin/account/totp/disable":                            anyStaff,
 	"GET /admin/candidates":                                       people,

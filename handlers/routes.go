@@ -84,6 +84,7 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	staff.GET("", h.adminHome)
 	staff.GET("/account", h.accountPage)
 	staff.POST("/account/password", h.accountPassword)
+	staff.POST("/account/title", h.accountJobTitle)
 	staff.POST("/account/totp", h.accountTOTPEnable)
 	staff.POST("/account/totp/disable", h.accountTOTPDisable)
 

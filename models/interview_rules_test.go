@@ -315,12 +315,35 @@ func parseICS(t *testing.T, cal string) *ical.Calendar {
 	return parsed
 }
 
+// calendarFor is the panel's copy of a booked round's calendar.
 func calendarFor(title, location, instructions string, candidate Candidate, panel ...StaffUser) string {
 	start := time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)
 	end := start.Add(time.Hour)
 	r := &InterviewRound{Title: title, Location: location, Instructions: instructions, ICalUID: "interview-abc@nextstep", ICalSequence: 3,
 		Status: RoundScheduled, StartsAt: &start, EndsAt: &end, Panel: panel}
-	return InterviewCalendar(r, &candidate, &StaffUser{Name: "Rita Recruiter", Email: "rita@x.test"}, "Account Executive", start.Add(-time.Hour))
+	return InterviewCalendar(r, &candidate, &StaffUser{Name: "Rita Recruiter", Email: "rita@x.test"}, "Account Executive", false, start.Add(-time.Hour))
+}
+
+// The candidate's copy names the panel but carries none of its addresses.
+func TestCandidateCalendarLeavesOutPanelAddresses(t *testing.T) {
+	start := time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)
+	end := start.Add(time.Hour)
+	r := &InterviewRound{Title: "Final interview", Location: "HQ", ICalUID: "interview-abc@nextstep", Status: RoundScheduled, StartsAt: &start, EndsAt: &end,
+		Panel: []StaffUser{{Name: "Ines Interviewer", Email: "ines@x.test", JobTitle: "Senior Account Executive"}}}
+	cand := &Candidate{Name: "Amelia Hart", Email: "amelia@x.test"}
+	org := &StaffUser{Name: "Rita Recruiter", Email: "rita@x.test"}
+	mine := InterviewCalendar(r, cand, org, "Account Executive", true, start)
+	if strings.Contains(mine, "ines@x.test") || !strings.Contains(mine, "Ines Interviewer (Senior Account Executive)") {
+		t.Errorf("candidate's calendar:\n%s", mine)
+	}
+	ev := parseICS(t, mine).Events()[0]
+	if att := ev.Props.Values("ATTENDEE"); len(att) != 1 || att[0].Value != "mailto:amelia@x.test" {
+		t.Errorf("candidate's attendees: %+v", att)
+	}
+	panel := parseICS(t, InterviewCalendar(r, cand, org, "Account Executive", false, start)).Events()[0]
+	if att := panel.Props.Values("ATTENDEE"); len(att) != 2 || att[1].Value != "mailto:ines@x.test" {
+		t.Errorf("panel's attendees: %+v", att)
+	}
 }
 
 // Long summaries with non-ASCII names fold on character boundaries, and

@@ -227,6 +227,13 @@ func TestPickSlotSchedulesAndInvitesEveryone(t *testing.T) {
 	if !to[d.interviewer.Email] || !to[d.manager.Email] {
 		t.Errorf("panel invitations went to %v", to)
 	}
+	// Candidates see the panel's names, never their addresses.
+	if ics := cand[0].CalendarICS; strings.Contains(ics, d.interviewer.Email) || strings.Contains(ics, d.manager.Email) {
+		t.Errorf("the candidate's calendar carries panel addresses:\n%s", ics)
+	}
+	if ics := panel[0].CalendarICS; !strings.Contains(ics, "mailto:amelia.hart@example.com") || !strings.Contains(ics, "mailto:"+d.manager.Email) {
+		t.Errorf("the panel's calendar lacks an attendee:\n%s", ics)
+	}
 	if n := len(auditRows(t, d.store, "interview.booked", app.ID)); n != 1 {
 		t.Errorf("%d interview.booked audit rows", n)
 	}
@@ -324,22 +331,40 @@ func TestPickSlotRefusesAPastSlot(t *testing.T) {
 	}
 }
 
-func TestPickSlotRefusedOnceTheApplicationIsClosed(t *testing.T) {
-	t.Skip("BUG: PickSlot (models/interview_store.go, after lockCandidateRound) never checks app.Status; a rejected candidate can still book an interview and the panel is invited")
+// Rejecting an application calls off its rounds: the booked time goes back
+// to the candidates sharing it, the panel's calendars are cleared, and the
+// candidate can no longer book.
+func TestClosingTheApplicationCancelsItsRounds(t *testing.T) {
 	d := newIVDemo(t)
-	r, app := d.newRound(t, "amelia.hart@example.com", roundInput([]int64{d.interviewer.ID}, "2026-12-08T10:00"))
+	booked, app := d.newRound(t, "amelia.hart@example.com", roundInput([]int64{d.interviewer.ID}, "2026-12-08T10:00"))
+	slot := roundSlots(t, d.store, booked.ID)[0]
+	in := roundInput([]int64{d.interviewer.ID})
+	in.SharedSlots = []int64{slot.ID}
+	other, chloe := d.newRound(t, "chloe.dubois@example.com", in)
+	if err := d.store.PickSlot(d.ctx, candidateActor(app), app.ID, booked.ID, slot.ID); err != nil {
+		t.Fatal(err)
+	}
+	waiting, _ := d.newRound(t, "amelia.hart@example.com", roundInput([]int64{d.interviewer.ID}, "2026-12-09T10:00"))
+	since := lastOutboxID(t, d.store)
 	if err := d.store.ChangeStatus(d.ctx, staffActor(d.recruiter), app.ID, models.StatusRejected, "Not the right fit"); err != nil {
 		t.Fatal(err)
 	}
-	since := lastOutboxID(t, d.store)
-	if err := d.store.PickSlot(d.ctx, candidateActor(app), app.ID, r.ID, roundSlots(t, d.store, r.ID)[0].ID); err == nil {
-		t.Error("a rejected candidate booked an interview")
+	for _, id := range []int64{booked.ID, waiting.ID} {
+		if got := loadRound(t, d.store, id); got.Status != models.RoundCancelled || got.StartsAt != nil {
+			t.Errorf("round %d after rejection: %s", id, got.Status)
+		}
 	}
-	if got := loadRound(t, d.store, r.ID); got.Status != models.RoundProposed {
-		t.Errorf("round is %s", got.Status)
+	if err := d.store.PickSlot(d.ctx, candidateActor(app), app.ID, waiting.ID, roundSlots(t, d.store, waiting.ID)[0].ID); !errors.Is(err, models.ErrRoundClosed) {
+		t.Errorf("a rejected candidate picking a time: %v, want ErrRoundClosed", err)
 	}
-	if n := len(outboxSince(t, d.store, since, models.MsgPanelInterview)); n != 0 {
-		t.Errorf("%d panel invitations sent for a rejected candidate", n)
+	if panel := outboxSince(t, d.store, since, models.MsgPanelInterviewCancelled); len(panel) != 1 || !strings.Contains(panel[0].CalendarICS, "METHOD:CANCEL") {
+		t.Errorf("panel cancellations: %+v", panel)
+	}
+	if cand := outboxSince(t, d.store, since, models.MsgInterviewCancelled); len(cand) != 1 || !strings.Contains(cand[0].CalendarICS, "METHOD:CANCEL") {
+		t.Errorf("candidate cancellations (one CANCEL for the booked time): %+v", cand)
+	}
+	if err := d.store.PickSlot(d.ctx, candidateActor(chloe), chloe.ID, other.ID, slot.ID); err != nil {
+		t.Errorf("picking the time the rejection freed: %v", err)
 	}
 }
 

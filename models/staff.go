@@ -537,3 +537,18 @@ func (s *Store) SendStaffSignInLink(ctx context.Context, actor Actor, userID int
 		return audit(tx, actor, "staff.sign_in_link_sent", "staff", u.ID, nil)
 	})
 }
+
+// SetJobTitle changes the title candidates read next to actor's name when
+// they are on an interview panel or answer for the company.
+func (s *Store) SetJobTitle(ctx context.Context, actor Actor, title string) error {
+	title = strings.TrimSpace(title)
+	if len([]rune(title)) > 200 {
+		return Invalid("job_title", "The job title is too long (200 characters at most).")
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&StaffUser{}).Where("id = ?", actor.ID).Updates(map[string]any{"job_title": title, "updated_at": s.Now()}).Error; err != nil {
+			return err
+		}
+		return audit(tx, actor, "staff.job_title_changed", "staff", actor.ID, map[string]any{"job_title": title})
+	})
+}

@@ -1,9 +1,12 @@
 package handlers_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"testing"
+
+	"nextstep/models"
 )
 
 // Every page has a query budget that does not grow with the rows it shows:
@@ -16,6 +19,23 @@ func TestQueryBudgets(t *testing.T) {
 	cand.loginCandidate("ben.okafor@example.com")
 	ben := app.candidateID("ben.okafor@example.com")
 	daniel := app.candidateID("daniel.kim@example.com")
+	// An interview with a booked time and a scorecard, for the interview pages.
+	ctx := context.Background()
+	benApp := app.applicationID("ben.okafor@example.com")
+	recruiter := models.Actor{Kind: "staff", ID: app.staffID(recruiterEmail), Email: recruiterEmail, Role: models.RoleRecruiter}
+	day := app.Clock.Now().UTC().AddDate(0, 0, 5).Format("2006-01-02")
+	round, err := app.Store.CreateRound(ctx, recruiter, benApp, models.RoundInput{Kind: models.InterviewHRRound, Duration: "45",
+		Location: "Head office", PanelIDs: []int64{app.staffID(interviewerEmail), app.staffID(recruiterEmail)},
+		Slots: []string{day + "T10:00", day + "T11:00", day + "T12:00"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Store.PickSlot(ctx, models.Actor{Kind: "candidate", ID: ben}, benApp, round.ID, round.Slots[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	interviewer := app.newClient()
+	interviewer.loginStaff(interviewerEmail)
+	salesPos := app.positionID("Account Executive")
 
 	for _, tc := range []struct {
 		name   string
@@ -31,6 +51,12 @@ func TestQueryBudgets(t *testing.T) {
 		{"staff list, filtered and sorted", staff, "/admin/candidates?status=active&sort=-name", 5},
 		{"staff candidate page (assessment)", staff, fmt.Sprintf("/admin/candidates/%d", ben), 8},
 		{"staff candidate page (offer)", staff, fmt.Sprintf("/admin/candidates/%d", daniel), 8},
+		{"candidate interview page", cand, fmt.Sprintf("/me/applications/%d/interviews/%d", benApp, round.ID), 4},
+		{"staff interview page", staff, fmt.Sprintf("/admin/interviews/%d", round.ID), 12},
+		{"interviewer's interview page", interviewer, fmt.Sprintf("/admin/interviews/%d", round.ID), 12},
+		{"my interviews", interviewer, "/admin/interviews", 4},
+		{"schedule an interview", staff, fmt.Sprintf("/admin/applications/%d/interviews/new", benApp), 8},
+		{"compare candidates", staff, fmt.Sprintf("/admin/positions/%d/review", salesPos), 8},
 	} {
 		before := app.Store.Statements()
 		res := tc.c.get(tc.path)

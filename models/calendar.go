@@ -129,10 +129,13 @@ func InterviewCalendar(r *InterviewRound, candidate *Candidate, organizer *Staff
 	return cal.Serialize(ics.WithNewLineWindows)
 }
 
-// calendarName is a name fit for a CN parameter: one line, without the
-// double quotes a quoted parameter value cannot contain.
+// calendarName is a name fit for a CN parameter. The library writes it
+// unquoted and escapes , ; : ' with backslashes, which RFC 5545 does not
+// allow in parameters; so those characters become spaces (the apostrophe a
+// typographic one), and double quotes and backslashes go.
 func calendarName(name string) string {
-	return strings.ReplaceAll(oneLine(name), `"`, "")
+	r := strings.NewReplacer(`"`, "", `\`, "", ",", " ", ";", " ", ":", " ", "'", "\u2019")
+	return strings.Join(strings.Fields(r.Replace(oneLine(name))), " ")
 }
 
 // calendarMethod is the METHOD of a serialised calendar, for the MIME type.

@@ -228,7 +228,10 @@ func (s *Store) MoveStage(ctx context.Context, actor Actor, appID int64, to Stag
 		if err := app.Position.Pipeline.CanMove(app.Status, app.Stage, to); err != nil {
 			return err
 		}
-		if to == StageOffer && app.Position.RequiresDecisionApproval {
+		// The offer stage, and every stage past it, waits for an approved
+		// decision when the position requires one: a forward jump is no way round.
+		if pl := app.Position.Pipeline; app.Position.RequiresDecisionApproval && pl.Index(StageOffer) >= 0 &&
+			pl.Index(to) >= pl.Index(StageOffer) && pl.Index(app.Stage) < pl.Index(StageOffer) {
 			if ok, err := decisionApproved(tx, app.ID); err != nil {
 				return err
 			} else if !ok {

@@ -428,6 +428,9 @@ func (s *Store) CancelRound(ctx context.Context, actor Actor, roundID int64, rea
 		if r.Status == RoundCancelled {
 			return Invalid("reason", "This interview is already cancelled.")
 		}
+		if r.Held(s.Now()) {
+			return Invalid("reason", "This interview has already taken place, so it cannot be cancelled; its scorecards stay on record.")
+		}
 		if err := s.cancelRound(tx, r, app, reason, true); err != nil {
 			return err
 		}
@@ -463,8 +466,9 @@ func (s *Store) cancelRound(tx *gorm.DB, r *InterviewRound, app *Application, re
 // the panel's calendars are cleared.
 func (s *Store) cancelOpenRounds(tx *gorm.DB, app *Application, reason string) error {
 	var rounds []InterviewRound
-	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("application_id = ? AND status <> ?", app.ID, RoundCancelled).
-		Order("id").Find(&rounds).Error; err != nil {
+	// Rounds that took place stay as they were: their scorecards are the record.
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("application_id = ? AND (status = ? OR (status = ? AND ends_at > ?))",
+		app.ID, RoundProposed, RoundScheduled, s.Now()).Order("id").Find(&rounds).Error; err != nil {
 		return err
 	}
 	if len(rounds) == 0 {

@@ -380,7 +380,7 @@ func (s *Store) GetReview(ctx context.Context, actor Actor, positionID int64, fr
 	}
 	if err := db.Raw(`SELECT r.application_id, sr.criterion_id, avg(sr.rating)::float8 AS mean
 		FROM scorecard_ratings sr JOIN scorecards sc ON sc.id = sr.scorecard_id JOIN interview_rounds r ON r.id = sc.round_id
-		WHERE r.application_id IN ? GROUP BY 1, 2`, ids).Scan(&avgs).Error; err != nil {
+		WHERE r.application_id IN ? AND r.status <> 'cancelled' GROUP BY 1, 2`, ids).Scan(&avgs).Error; err != nil {
 		return nil, err
 	}
 	var recs []struct {
@@ -389,7 +389,7 @@ func (s *Store) GetReview(ctx context.Context, actor Actor, positionID int64, fr
 		N              int
 	}
 	if err := db.Raw(`SELECT r.application_id, sc.recommendation, count(*) AS n FROM scorecards sc JOIN interview_rounds r ON r.id = sc.round_id
-		WHERE r.application_id IN ? GROUP BY 1, 2`, ids).Scan(&recs).Error; err != nil {
+		WHERE r.application_id IN ? AND r.status <> 'cancelled' GROUP BY 1, 2`, ids).Scan(&recs).Error; err != nil {
 		return nil, err
 	}
 	var results []struct {

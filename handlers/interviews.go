@@ -272,6 +272,12 @@ func (h *Handler) adminScorecard(c echo.Context) error {
 }
 
 func (h *Handler) adminMyInterviews(c echo.Context) error {
+	return h.renderMyInterviews(c, http.StatusOK, nil, views.CandidateActionForm{}, 0)
+}
+
+// renderMyInterviews shows an interviewer's home; errs and form belong to the
+// answer to consultation formFor, when one was refused.
+func (h *Handler) renderMyInterviews(c echo.Context, status int, errs map[string]string, form views.CandidateActionForm, formFor int64) error {
 	ctx := c.Request().Context()
 	upcoming, feedback, done, err := h.store.MyInterviews(ctx, actor(c))
 	if err != nil {
@@ -281,8 +287,8 @@ func (h *Handler) adminMyInterviews(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.MyInterviewsPage(views.MyInterviewsProps{Layout: h.layout(c, "My interviews"),
-		Upcoming: upcoming, NeedFeedback: feedback, Done: done, Decisions: pending}))
+	return render(c, status, views.MyInterviewsPage(views.MyInterviewsProps{Layout: h.layout(c, "My interviews"),
+		Upcoming: upcoming, NeedFeedback: feedback, Done: done, Decisions: pending, Errors: errs, Form: form, FormFor: formFor}))
 }
 
 func (h *Handler) adminReview(c echo.Context) error {
@@ -316,36 +322,30 @@ func (h *Handler) adminDecisionRespond(c echo.Context) error {
 	verdict := models.Verdict(c.FormValue("verdict"))
 	rationale := c.FormValue("rationale")
 	form := views.CandidateActionForm{Action: "respond", Status: string(verdict), Reason: rationale}
-	return h.decisionAction(c, form, func(id int64) error {
+	respond := func(id int64) error {
 		return h.store.RespondDecision(c.Request().Context(), actor(c), id, verdict, rationale)
-	}, "Your answer has been recorded with your reasons.")
-}
-
-func (h *Handler) adminDecisionWithdraw(c echo.Context) error {
-	return h.decisionAction(c, views.CandidateActionForm{}, func(id int64) error {
-		return h.store.WithdrawDecision(c.Request().Context(), actor(c), id)
-	}, "The consultation has been withdrawn.")
-}
-
-// decisionAction is applicationAction for a consultation: the form carries
-// the application and candidate ids, so refusals re-render the candidate page.
-func (h *Handler) decisionAction(c echo.Context, form views.CandidateActionForm, do func(id int64) error, done string) error {
+	}
+	const done = "Your answer has been recorded with your reasons."
+	if formInt(c.FormValue("candidate_id")) > 0 {
+		return h.staffAppAction(c, form, respond, done)
+	}
+	// Answered from My interviews (a colleague who may not open the candidate's page).
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	candidateID := formInt(c.FormValue("candidate_id"))
-	err = do(id)
-	if fe := models.FieldErrors(err); fe != nil && candidateID > 0 {
-		form.ApplicationID = formInt(c.FormValue("application_id"))
-		return h.renderCandidate(c, candidateID, http.StatusUnprocessableEntity, fe, form)
-	}
-	if err != nil {
+	if err := respond(id); err != nil {
+		if fe := models.FieldErrors(err); fe != nil {
+			return h.renderMyInterviews(c, http.StatusUnprocessableEntity, fe, form, id)
+		}
 		return err
 	}
 	h.setFlash(c, done)
-	if candidateID == 0 {
-		return redirect(c, "/admin/interviews")
-	}
-	return redirect(c, fmt.Sprintf("/admin/candidates/%d", candidateID))
+	return redirect(c, "/admin/interviews")
+}
+
+func (h *Handler) adminDecisionWithdraw(c echo.Context) error {
+	return h.staffAppAction(c, views.CandidateActionForm{}, func(id int64) error {
+		return h.store.WithdrawDecision(c.Request().Context(), actor(c), id)
+	}, "The consultation has been withdrawn.")
 }

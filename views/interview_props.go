@@ -106,6 +106,9 @@ type MyInterviewsProps struct {
 	Layout
 	Upcoming, NeedFeedback, Done []models.MyInterview
 	Decisions                    []models.PendingDecision
+	Errors                       map[string]string   // of the refused answer to consultation FormFor
+	Form                         CandidateActionForm // that answer as typed
+	FormFor                      int64
 }
 
 // ReviewProps is the side-by-side review of a position.

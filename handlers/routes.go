@@ -103,6 +103,12 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	staff.POST("/applications/:id/decision", h.adminDecisionRequest, managers)
 	staff.POST("/decisions/:id/withdraw", h.adminDecisionWithdraw, managers)
 
+	staff.GET("/reports", h.adminReports, managers)
+	staff.GET("/reports/:report/csv", h.adminReportCSV, managers)
+	staff.GET("/candidates/export.csv", h.adminCandidatesCSV, managers)
+	staff.GET("/offer-versions/:id", h.adminOfferReview, people)
+	staff.POST("/offer-versions/:id/send-back", h.adminOfferSendBack, people)
+
 	staff.GET("/candidates", h.adminCandidates, people)
 	staff.GET("/candidates/new", h.adminCandidateNew, people)
 	staff.POST("/candidates", h.adminCandidateCreate, people)

@@ -54,10 +54,23 @@ type StageEvent struct {
 	ToStatus      Status
 	ActorStaffID  *int64
 	Note          string
+	Kind          EventKind `gorm:"default:move"`
 	CreatedAt     time.Time
 
 	Actor *StaffUser `gorm:"foreignKey:ActorStaffID"`
 }
+
+// EventKind says how an application reached a stage (see migration 00008).
+type EventKind string
+
+// Event kinds: only a move or a skip can be undone.
+const (
+	EventMove   EventKind = "move"
+	EventSkip   EventKind = "skip"
+	EventUndo   EventKind = "undo"
+	EventFlow   EventKind = "flow"
+	EventStatus EventKind = "status"
+)
 
 // TableName binds the struct to its table.
 func (StageEvent) TableName() string { return "stage_events" }

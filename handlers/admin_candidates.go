@@ -173,13 +173,21 @@ func (h *Handler) applicationAction(c echo.Context, form views.CandidateActionFo
 func (h *Handler) adminApplicationMove(c echo.Context) error {
 	to := models.StageKey(c.FormValue("to_stage"))
 	note := c.FormValue("note")
-	form := views.CandidateActionForm{Action: "move", ToStage: string(to), Note: note}
+	confirm := c.FormValue("confirm_skip") != ""
+	form := views.CandidateActionForm{Action: "move", ToStage: string(to), Note: note, ConfirmSkip: confirm}
 	return h.applicationAction(c, form, func(appID int64) error {
 		if _, ok := models.LookupStage(to); !ok {
 			return models.Invalid("to_stage", "Choose the stage to move to.")
 		}
-		return h.store.MoveStage(c.Request().Context(), actor(c), appID, to, note)
+		return h.store.MoveStage(c.Request().Context(), actor(c), appID, models.MoveRequest{To: to, Note: note, ConfirmSkip: confirm})
 	}, "Stage changed to "+models.StageName(to)+". The candidate has been notified.")
+}
+
+func (h *Handler) adminApplicationUndo(c echo.Context) error {
+	note := c.FormValue("note")
+	return h.applicationAction(c, views.CandidateActionForm{Action: "undo", Note: note}, func(appID int64) error {
+		return h.store.UndoLastMove(c.Request().Context(), actor(c), appID, note)
+	}, "The last move has been undone. The candidate has been told their current step.")
 }
 
 func (h *Handler) adminApplicationStatus(c echo.Context) error {

@@ -44,6 +44,8 @@ var axeSkippedRoutes = map[string]string{
 	"GET /me/applications/:id/contract/signed.pdf":            "PDF",
 	"GET /admin/contracts/:id/signed.pdf":                     "PDF",
 	"GET /me/applications/:id/interviews/:round/calendar.ics": "iCalendar",
+	"GET /admin/reports/:report/csv":                          "CSV",
+	"GET /admin/candidates/export.csv":                        "CSV",
 }
 
 // axeRunScript runs axe on the whole document and returns the violations in a
@@ -304,6 +306,19 @@ func TestAxeEveryPage(t *testing.T) {
 	r.page(daniel, "Daniel", "GET /me/messages", "/me/messages", http.StatusOK, all...)
 	r.page(admin, "admin (interest check sent)", "", fmt.Sprintf("/admin/candidates/%d", danielCand), http.StatusOK)
 
+	// The offer review: waiting for the manager's decision, then a refused
+	// send-back (errors shown), then the confirmation step before sending.
+	f.staffPost(f.recruiter, fmt.Sprintf("/admin/applications/%d/offer", danielApp), offerForm(nil))
+	pending, _ := f.latestVersion()
+	f.staffPost(f.recruiter, fmt.Sprintf("/admin/offer-versions/%d/submit", pending), nil)
+	reviewPage := fmt.Sprintf("/admin/offer-versions/%d", pending)
+	r.page(manager, "manager (offer to review)", "GET /admin/offer-versions/:id", reviewPage, http.StatusOK, all...)
+	if status := submit(t, manager, "[data-testid=review-send-back]"); status != http.StatusUnprocessableEntity {
+		t.Fatalf("send back without a comment: status %d, want 422", status)
+	}
+	r.check(manager, "manager (send back refused: comment missing)")
+	f.staffPost(f.manager, fmt.Sprintf("/admin/offer-versions/%d/approve", pending), nil)
+	r.page(recruiter, "recruiter (confirm sending the offer)", "", reviewPage+"?confirm=send", http.StatusOK, all...)
 	f.sendOffer(nil)
 	if res := f.cand.post(me(danielApp, "/offer/question"), url.Values{"question": {"Is the bonus paid quarterly?"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("asking about the offer: status %d", res.Status)
@@ -348,6 +363,8 @@ func TestAxeEveryPage(t *testing.T) {
 		{"GET /admin/staff", "/admin/staff"},
 		{"GET /admin/audit", "/admin/audit"},
 		{"GET /admin/account", "/admin/account"},
+		{"GET /admin/reports", "/admin/reports"},
+		{"", fmt.Sprintf("/admin/reports?position=%d", salesPos)},
 	}
 	for _, p := range adminPages {
 		r.page(admin, "admin", p.route, p.path, http.StatusOK, all...)
@@ -360,6 +377,8 @@ func TestAxeEveryPage(t *testing.T) {
 	r.page(manager, "manager", "", "/admin/candidates", http.StatusOK)
 	r.page(manager, "manager", "", fmt.Sprintf("/admin/candidates/%d", benCand), http.StatusOK)
 	r.page(manager, "manager", "", "/admin/positions", http.StatusOK)
+	r.page(recruiter, "recruiter", "", "/admin/reports", http.StatusOK, all...)
+	r.page(manager, "manager", "", "/admin/reports", http.StatusForbidden)
 	r.page(interviewer, "interviewer", "", "/admin/candidates", http.StatusForbidden, all...)
 
 	// Interviews: scheduling, picking a time, the scorecard, the review, a consultation.

@@ -17,6 +17,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"nextstep/models"
 )
 
 const (
@@ -385,21 +387,39 @@ func TestBrowserInterviewJourney(t *testing.T) {
 		!strings.Contains(got, bookedWhen) || !strings.Contains(got, "1 of 2 scorecards") {
 		t.Errorf("interview row on Amelia's page = %q, want Scheduled, the time and 1 of 2 scorecards", got)
 	}
-	moveSelect := fmt.Sprintf("#to_stage-%d", appID)
-	offerValue := selectOption(t, rec, moveSelect, "Offer")
-	if status := submit(t, rec, "[data-testid=move-form] button[type=submit]"); status != http.StatusUnprocessableEntity {
-		t.Errorf("move to Offer without a decision: status %d, want 422", status)
+	// The offer stage opens by sending an offer: an approved one waits.
+	ctx := context.Background()
+	recActor := models.Actor{Kind: "staff", ID: app.staffID(recruiterEmail), Email: recruiterEmail, Role: models.RoleRecruiter}
+	version, err := app.Store.SaveOfferDraft(ctx, recActor, appID, models.OfferInput{JobTitle: "Account Executive", SalaryAmount: "65000",
+		SalaryCurrency: "gbp", SalaryPeriod: "year", StartDate: "2027-02-01", Location: "London", WorkingPattern: "Full time",
+		ExpiresOn: app.Clock.Now().AddDate(0, 0, 14).Format("2006-01-02")})
+	if err != nil {
+		t.Fatal(err)
 	}
-	waitVisible(t, rec, "[data-testid=error-summary]")
-	if got := text(t, rec, "[data-testid=error-summary]"); !strings.Contains(got, "needs an approved hiring decision before the offer stage") {
-		t.Fatalf("error summary = %q, want the approved decision error", got)
+	if err := app.Store.SubmitOffer(ctx, recActor, version.ID); err != nil {
+		t.Fatal(err)
 	}
-	if got := text(t, rec, "[data-testid=app-stage]"); got != "Interview completed" {
-		t.Fatalf("stage after the refused move = %q, want Interview completed", got)
+	if err := app.Store.ApproveOffer(ctx, models.Actor{Kind: "staff", ID: app.staffID(managerEmail), Email: managerEmail, Role: models.RoleHiringManager}, version.ID); err != nil {
+		t.Fatal(err)
 	}
-	if got := fieldValue(t, rec, moveSelect); got != offerValue {
-		t.Errorf("stage chosen after the error = %q, want the chosen %q", got, offerValue)
+	sendOffer := func() int {
+		t.Helper()
+		open(t, rec, staffPage, "[data-testid=offer-send]")
+		if status := submit(t, rec, "[data-testid=offer-send]"); status != http.StatusOK {
+			t.Fatalf("opening the send confirmation: status %d", status)
+		}
+		return submit(t, rec, "[data-testid=confirm-send]")
 	}
+	if status := sendOffer(); status != http.StatusUnprocessableEntity {
+		t.Errorf("sending the offer without a decision: status %d, want 422", status)
+	}
+	if got := text(t, rec, "main"); !strings.Contains(got, "needs an approved hiring decision") {
+		t.Fatalf("page after the refused send = %q, want the approved decision error", got)
+	}
+	if got := app.applicationStage(appID); got != string(models.StageInterviewCompleted) {
+		t.Fatalf("stage after the refused send = %q, want interview_completed", got)
+	}
+	open(t, rec, staffPage, "[data-testid=decision]")
 
 	do(t, rec, "open Ask colleagues for a decision", chromedp.Click(chromedp.CSS("[data-testid=decision] details > summary")))
 	fill(t, rec, fmt.Sprintf("proposal-%d", appID), proposal)
@@ -449,24 +469,17 @@ func TestBrowserInterviewJourney(t *testing.T) {
 		t.Errorf("the decided consultation still asks Hugo for an answer")
 	}
 
-	// 6. Now the recruiter moves Amelia to the offer stage.
-	open(t, rec, staffPage, "[data-testid=move-form]")
+	// 6. Now the offer goes out, and Amelia is at the offer stage.
+	open(t, rec, staffPage, "[data-testid=decision]")
 	if got := text(t, rec, "[data-testid=decision-status]"); got != "Approved" {
 		t.Fatalf("decision status for the recruiter = %q, want Approved", got)
 	}
-	selectOption(t, rec, moveSelect, "Offer")
-	if status := submit(t, rec, "[data-testid=move-form] button[type=submit]"); status != http.StatusOK {
-		t.Fatalf("move to Offer after approval: status %d", status)
+	if status := sendOffer(); status != http.StatusOK {
+		t.Fatalf("sending the offer after approval: status %d", status)
 	}
-	if got := path(t, rec); got != staffPath {
-		t.Fatalf("after moving, the recruiter is on %s, want %s", got, staffPath)
-	}
+	open(t, rec, staffPage, "[data-testid=app-stage]")
 	if got := text(t, rec, "[data-testid=app-stage]"); got != "Offer" {
-		t.Fatalf("stage after the move = %q, want Offer", got)
-	}
-	ivCheckFlash(t, rec, "Stage changed to Offer")
-	if n := elementCount(t, rec, "[data-testid=error-summary]"); n != 0 {
-		t.Errorf("the successful move still shows an error summary: %q", text(t, rec, "[data-testid=error-summary]"))
+		t.Fatalf("stage after the offer was sent = %q, want Offer", got)
 	}
 
 	// The audit log keeps the consultation: the request, Hugo's approval and

@@ -252,6 +252,12 @@ func TestBrowserOfferToSignedContract(t *testing.T) {
 	if status := submit(t, rec, "[data-testid=offer-send]"); status != http.StatusOK {
 		t.Fatalf("send offer: status %d", status)
 	}
+	if got := text(t, rec, "[data-testid=send-confirm] h2"); got != "Send this offer to "+danielName+" now?" {
+		t.Fatalf("confirmation step = %q", got)
+	}
+	if status := submit(t, rec, "[data-testid=confirm-send]"); status != http.StatusOK {
+		t.Fatalf("confirm sending: status %d", status)
+	}
 	if got := text(t, rec, "[data-testid=offer-version-status]"); got != "Sent to the candidate" {
 		t.Fatalf("offer status after sending = %q, want Sent to the candidate", got)
 	}

@@ -332,8 +332,10 @@ func TestBrowserJourneyStaffToCandidate(t *testing.T) {
 		t.Fatalf("stored application position = %q (err %v), want the chosen option %q", storedPosition, err, positionValue)
 	}
 
-	// Move the application to the assessment day.
-	selectOption(t, staff, "[data-testid=move-form] select[name=to_stage]", "Assessment day")
+	// Move the application to the assessment day: a skip over the additional
+	// interview, which needs its confirmation and reason.
+	selectOption(t, staff, "[data-testid=move-form] select[name=to_stage]", "Skip to Assessment day (skips Additional interview)")
+	do(t, staff, "confirm the skip", chromedp.Click(chromedp.CSS("[data-testid=move-form] input[name=confirm_skip]")))
 	fill(t, staff, run(t, staff, "move note id", chromedp.AttributeValue(chromedp.CSS("[data-testid=move-form] textarea[name=note]"), "id")).Value, "Strong first interview.")
 	if status := submit(t, staff, "[data-testid=move-form] button[type=submit]"); status != http.StatusOK {
 		t.Fatalf("move stage: status %d on %s", status, currentURL(staff))

@@ -57,6 +57,8 @@ func TestQueryBudgets(t *testing.T) {
 		{"my interviews", interviewer, "/admin/interviews", 4},
 		{"schedule an interview", staff, fmt.Sprintf("/admin/applications/%d/interviews/new", benApp), 8},
 		{"compare candidates", staff, fmt.Sprintf("/admin/positions/%d/review", salesPos), 8},
+		{"reports", staff, "/admin/reports", 8},
+		{"reports, one position", staff, fmt.Sprintf("/admin/reports?position=%d", salesPos), 8},
 	} {
 		before := app.Store.Statements()
 		res := tc.c.get(tc.path)

@@ -40,7 +40,11 @@ func TestInvalidStageMoveRefused(t *testing.T) {
 		form       url.Values
 		want       string
 	}{
-		{"back more than one step", movePath, url.Values{"to_stage": {"interview_completed"}, "candidate_id": {cid}}, "back one step"},
+		{"backwards", movePath, url.Values{"to_stage": {"interview_completed"}, "candidate_id": {cid}}, "Undo last move"},
+		{"skip without confirmation", movePath, url.Values{"to_stage": {"reference_checks"}, "note": {"Not needed"}, "candidate_id": {cid}}, "Tick the box to confirm"},
+		{"skip without reason", movePath, url.Values{"to_stage": {"reference_checks"}, "confirm_skip": {"1"}, "candidate_id": {cid}}, "reason for skipping"},
+		{"into the offer by hand", movePath, url.Values{"to_stage": {"offer"}, "confirm_skip": {"1"}, "note": {"Skip ahead"}, "candidate_id": {cid}}, "when an offer is sent"},
+		{"hired by hand", movePath, url.Values{"to_stage": {"hired"}, "confirm_skip": {"1"}, "note": {"Skip ahead"}, "candidate_id": {cid}}, "after onboarding"},
 		{"stage outside the pipeline", movePath, url.Values{"to_stage": {"background_check"}, "candidate_id": {cid}}, "not part of this position's pipeline"},
 		{"unknown stage", movePath, url.Values{"to_stage": {"ceo_blessing"}, "candidate_id": {cid}}, "Choose the stage to move to"},
 		{"same stage", movePath, url.Values{"to_stage": {"commercial_negotiation"}, "candidate_id": {cid}}, "already in"},
@@ -101,9 +105,42 @@ func TestInvalidStageMoveRefused(t *testing.T) {
 		if n := app.countRows("outbox_messages", "to_email = 'chloe.dubois@example.com' AND kind = 'stage_changed'"); n != 1 {
 			t.Errorf("no stage_changed message to the candidate")
 		}
-		// Back exactly one step is allowed.
-		if res := r.post(movePath, url.Values{"to_stage": {"commercial_negotiation"}, "candidate_id": {cid}}); res.Status != http.StatusSeeOther {
-			t.Errorf("back one step: %d, want 303", res.Status)
+		// A mistaken move is undone, not reversed by moving back.
+		if res := r.post(fmt.Sprintf("/admin/applications/%d/undo", appID), url.Values{"candidate_id": {cid}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("undo: %d, want 303", res.Status)
+		}
+		if got := app.applicationStage(appID); got != "commercial_negotiation" {
+			t.Fatalf("after undo the stage is %s, want commercial_negotiation", got)
+		}
+		if n := app.countRows("audit_log", "action = 'application.stage_move_undone' AND subject_id = ?", appID); n != 1 {
+			t.Errorf("no audit entry for the undo")
+		}
+		if n := app.countRows("stage_events", "application_id = ? AND kind = 'undo' AND to_stage = 'commercial_negotiation'", appID); n != 1 {
+			t.Errorf("no undo event")
+		}
+		// An undo cannot itself be undone.
+		if res := r.post(fmt.Sprintf("/admin/applications/%d/undo", appID), url.Values{"candidate_id": {cid}}); res.Status != http.StatusUnprocessableEntity {
+			t.Errorf("second undo: %d, want 422", res.Status)
+		}
+	})
+
+	t.Run("a confirmed skip shows the candidate the skipped stages as not needed", func(t *testing.T) {
+		res := r.post(movePath, url.Values{"to_stage": {"reference_checks"}, "confirm_skip": {"1"}, "note": {"HR round held by phone already."}, "candidate_id": {cid}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("skip: %d, want 303", res.Status)
+		}
+		if n := app.countRows("audit_log", "action = 'application.stages_skipped' AND subject_id = ?", appID); n != 1 {
+			t.Errorf("no audit entry for the skip")
+		}
+		cand := app.newClient()
+		cand.loginCandidate("chloe.dubois@example.com")
+		doc := cand.get(fmt.Sprintf("/me/applications/%d", appID)).Doc(t)
+		skipped := doc.Find("[data-testid=stepper] .step-skipped")
+		if skipped.Length() != 1 || !strings.Contains(skipped.Text(), "Conversation with HR") || !strings.Contains(skipped.Text(), "not needed") {
+			t.Errorf("stepper skipped steps = %d %q, want the HR round as not needed", skipped.Length(), skipped.Text())
+		}
+		if done := doc.Find("[data-testid=stepper] .step-done").Text(); strings.Contains(done, "Conversation with HR") {
+			t.Errorf("the skipped HR round reads as done: %q", done)
 		}
 	})
 }

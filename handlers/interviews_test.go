@@ -476,16 +476,32 @@ func TestDecisionConsultationGatesOffer(t *testing.T) {
 	app := newTestApp(t)
 	appID, candID := app.applicationID(ixAmeliaEmail), app.candidateID(ixAmeliaEmail)
 	cid := strconv.FormatInt(candID, 10)
-	if err := app.Store.MoveStage(context.Background(), app.ixActor(recruiterEmail), appID, models.StageFinalDecision, ""); err != nil {
+	if err := app.Store.MoveStage(context.Background(), app.ixActor(recruiterEmail), appID, models.MoveRequest{To: models.StageFinalDecision, Note: "not needed here", ConfirmSkip: true}); err != nil {
 		t.Fatalf("moving Amelia to the final decision: %v", err)
+	}
+	// An approved offer, ready to send: sending it opens the offer stage.
+	ctx := context.Background()
+	v, err := app.Store.SaveOfferDraft(ctx, app.ixActor(recruiterEmail), appID, models.OfferInput{JobTitle: "Account Executive",
+		SalaryAmount: "65000", SalaryCurrency: "gbp", SalaryPeriod: "year", StartDate: "2027-02-01", Location: "London",
+		WorkingPattern: "Full time", ExpiresOn: app.Clock.Now().AddDate(0, 0, 14).Format("2006-01-02")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Store.SubmitOffer(ctx, app.ixActor(recruiterEmail), v.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Store.ApproveOffer(ctx, app.ixActor(managerEmail), v.ID); err != nil {
+		t.Fatal(err)
 	}
 	rec := app.newClient()
 	rec.loginStaff(recruiterEmail)
-	movePath := fmt.Sprintf("/admin/applications/%d/move", appID)
-	toOffer := func() url.Values { return url.Values{"to_stage": {"offer"}, "candidate_id": {cid}} }
+	movePath := fmt.Sprintf("/admin/offer-versions/%d/send", v.ID)
+	toOffer := func() url.Values {
+		return url.Values{"candidate_id": {cid}, "application_id": {strconv.FormatInt(appID, 10)}}
+	}
 
 	if res := rec.post(movePath, toOffer()); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.text(t), ixNeedsDecisionRx) {
-		t.Fatalf("move to offer without a decision: %d, message %q", res.Status, offerProblemText(res))
+		t.Fatalf("sending the offer without a decision: %d, message %q", res.Status, offerProblemText(res))
 	}
 	if got := app.applicationStage(appID); got != string(models.StageFinalDecision) {
 		t.Fatalf("after the refused move the stage is %s", got)

@@ -341,7 +341,7 @@ func TestMessageTemplateEditor(t *testing.T) {
 		t.Error("the template list does not mark the saved wording as Edited")
 	}
 	const amelia = "amelia.hart@example.com"
-	if err := app.Store.MoveStage(ctx, app.adminActor(), app.applicationID(amelia), models.StageAdditionalInterview, ""); err != nil {
+	if err := app.Store.MoveStage(ctx, app.adminActor(), app.applicationID(amelia), models.MoveRequest{To: models.StageAdditionalInterview, Note: "not needed here", ConfirmSkip: true}); err != nil {
 		t.Fatal(err)
 	}
 	m, err := app.Store.GetMessage(ctx, app.latestMessageID(amelia, models.MsgStageChanged))
@@ -392,7 +392,7 @@ func TestMessageTemplateEditor(t *testing.T) {
 	if n := app.countRows("message_templates", ""); n != 0 {
 		t.Fatalf("after reset %d template rows remain", n)
 	}
-	if err := app.Store.MoveStage(ctx, app.adminActor(), app.applicationID(amelia), models.StageAssessmentDay, ""); err != nil {
+	if err := app.Store.MoveStage(ctx, app.adminActor(), app.applicationID(amelia), models.MoveRequest{To: models.StageAssessmentDay, Note: "not needed here", ConfirmSkip: true}); err != nil {
 		t.Fatal(err)
 	}
 	m, err = app.Store.GetMessage(ctx, app.latestMessageID(amelia, models.MsgStageChanged))

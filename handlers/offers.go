@@ -87,16 +87,26 @@ func (h *Handler) adminOfferSubmit(c echo.Context) error {
 	}, "Offer sent for approval.")
 }
 
+// adminOfferApprove approves from the candidate page or the review page,
+// and returns to the page it came from.
 func (h *Handler) adminOfferApprove(c echo.Context) error {
-	return h.staffAppAction(c, views.CandidateActionForm{Action: "offer-version"}, func(id int64) error {
-		return h.store.ApproveOffer(c.Request().Context(), actor(c), id)
-	}, "Offer approved. It can now be sent to the candidate.")
+	do := func(id int64) error { return h.store.ApproveOffer(c.Request().Context(), actor(c), id) }
+	const done = "Offer approved. It can now be sent to the candidate."
+	if fromReview(c) {
+		return h.reviewAction(c, do, done, "")
+	}
+	return h.staffAppAction(c, views.CandidateActionForm{Action: "offer-version"}, do, done)
 }
 
+// adminOfferSend sends an approved offer; the pages ask for confirmation
+// first (the review page's confirmation step).
 func (h *Handler) adminOfferSend(c echo.Context) error {
-	return h.staffAppAction(c, views.CandidateActionForm{Action: "offer-version"}, func(id int64) error {
-		return h.store.SendOffer(c.Request().Context(), actor(c), id)
-	}, "Offer sent to the candidate.")
+	do := func(id int64) error { return h.store.SendOffer(c.Request().Context(), actor(c), id) }
+	const done = "Offer sent to the candidate."
+	if fromReview(c) {
+		return h.reviewAction(c, do, done, "")
+	}
+	return h.staffAppAction(c, views.CandidateActionForm{Action: "offer-version"}, do, done)
 }
 
 func (h *Handler) adminOfferExtend(c echo.Context) error {

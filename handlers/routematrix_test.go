@@ -52,6 +52,7 @@ var routeAccess = map[string]access{
 	"GET /admin/candidates/:id":                                   people,
 	"POST /admin/candidates/:id/notes":                            people,
 	"POST /admin/applications/:id/move":                           people,
+	"POST /admin/applications/:id/undo":                           people,
 	"POST /admin/applications/:id/status":                         people,
 	"POST /admin/applications/:id/expected":                       people,
 	"GET /admin/positions":                                        people,
@@ -137,6 +138,11 @@ var routeAccess = map[string]access{
 	"GET /admin/positions/:id/review":            people,
 	"POST /admin/applications/:id/decision":      managers,
 	"POST /admin/decisions/:id/withdraw":         managers,
+	"GET /admin/reports":                         managers,
+	"GET /admin/reports/:report/csv":             managers,
+	"GET /admin/candidates/export.csv":           managers,
+	"GET /admin/offer-versions/:id":              people,
+	"POST /admin/offer-versions/:id/send-back":   people,
 }
 
 // TestEveryRouteIsAuthorised tries every route with an id as each persona
@@ -190,6 +196,8 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 			return strings.Replace(path, ":id", fmt.Sprint(engDay), 1)
 		case strings.HasPrefix(path, "/admin/assessment-bookings/:id"):
 			return strings.Replace(path, ":id", fmt.Sprint(faridBooking), 1)
+		case strings.HasPrefix(path, "/admin/reports/:report"):
+			return strings.Replace(path, ":report", "funnel", 1)
 		case strings.HasPrefix(path, "/admin/offer-versions/:id"):
 			return strings.Replace(path, ":id", fmt.Sprint(faridVersion), 1)
 		case strings.HasPrefix(path, "/admin/offer-questions/:id"):

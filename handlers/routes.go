@@ -115,6 +115,7 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	staff.GET("/candidates/:id", h.adminCandidate, people)
 	staff.POST("/candidates/:id/notes", h.adminCandidateNote, people)
 	staff.POST("/applications/:id/move", h.adminApplicationMove, people)
+	staff.POST("/applications/:id/undo", h.adminApplicationUndo, people)
 	staff.POST("/applications/:id/status", h.adminApplicationStatus, people)
 	staff.POST("/applications/:id/expected", h.adminApplicationExpected, people)
 	staff.GET("/positions", h.adminPositions, people)

@@ -320,7 +320,7 @@ func TestLeavingTheAssessmentReleasesTheSeat(t *testing.T) {
 		t.Fatalf("after rejection: taken %d booked %d offered %d; the seat should pass to the waitlist", taken, booked, offered)
 	}
 	// Moving the offered candidate on to another stage gives up the held seat too.
-	if err := f.store.MoveStage(ctx, staffActor(f.recruiter), f.apps[1], models.StageHRRound, ""); err != nil {
+	if err := f.store.MoveStage(ctx, staffActor(f.recruiter), f.apps[1], models.MoveRequest{To: models.StageHRRound, Note: "not needed here", ConfirmSkip: true}); err != nil {
 		t.Fatal(err)
 	}
 	if taken, _, _, _ := f.seats(t, f.dayID); taken != 0 {

@@ -226,9 +226,46 @@ func lockApplication(tx *gorm.DB, actor Actor, appID int64) (*Application, error
 	return &app, nil
 }
 
-// MoveStage moves an application to another stage of its pipeline, resets the
-// expected update date, records the event, audits, and tells the candidate.
-func (s *Store) MoveStage(ctx context.Context, actor Actor, appID int64, to StageKey, note string) error {
+// MoveStage moves an application on to a later stage of its pipeline (see
+// CanMove: the next stage, or further with a confirmed, explained skip),
+// resets the expected update date, records the event, audits, and tells the
+// candidate.
+func (s *Store) MoveStage(ctx context.Context, actor Actor, appID int64, m MoveRequest) error {
+	m.Note = strings.TrimSpace(m.Note)
+	if len([]rune(m.Note)) > 4000 {
+		return Invalid("note", "The note is too long (4000 characters at most).")
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		app, err := lockApplication(tx, actor, appID)
+		if err != nil {
+			return err
+		}
+		signed, err := contractSigned(tx, app.ID)
+		if err != nil {
+			return err
+		}
+		if err := app.Position.Pipeline.CanMove(app.Status, app.Stage, m, signed); err != nil {
+			return err
+		}
+		kind := EventMove
+		if len(app.Position.Pipeline.Between(app.Stage, m.To)) > 0 {
+			kind = EventSkip
+		}
+		return s.enterStage(tx, actor, app, m.To, m.Note, kind)
+	})
+}
+
+// contractSigned reports whether the application has a contract signed by both parties.
+func contractSigned(tx *gorm.DB, appID int64) (bool, error) {
+	var n int64
+	err := tx.Table("contracts").Where("application_id = ? AND status = ?", appID, ContractCompleted).Count(&n).Error
+	return n > 0, err
+}
+
+// UndoLastMove reverses the application's last stage move or skip, made by
+// staff: the application returns to the stage it left, the undo is recorded
+// and audited, and the candidate is told the step they now face.
+func (s *Store) UndoLastMove(ctx context.Context, actor Actor, appID int64, note string) error {
 	note = strings.TrimSpace(note)
 	if len([]rune(note)) > 4000 {
 		return Invalid("note", "The note is too long (4000 characters at most).")
@@ -238,46 +275,81 @@ func (s *Store) MoveStage(ctx context.Context, actor Actor, appID int64, to Stag
 		if err != nil {
 			return err
 		}
-		if err := app.Position.Pipeline.CanMove(app.Status, app.Stage, to); err != nil {
+		last, err := lastEvent(tx, app.ID)
+		if err != nil {
 			return err
 		}
-		// The offer stage, and every stage past it, waits for an approved
-		// decision when the position requires one: a forward jump is no way round.
-		if pl := app.Position.Pipeline; app.Position.RequiresDecisionApproval && pl.Index(StageOffer) >= 0 &&
-			pl.Index(to) >= pl.Index(StageOffer) && pl.Index(app.Stage) < pl.Index(StageOffer) {
-			if ok, err := decisionApproved(tx, app.ID); err != nil {
-				return err
-			} else if !ok {
-				return ErrDecisionNeeded
-			}
-		}
-		now := s.Now()
-		status := StatusAfterMove(to)
-		updates := map[string]any{"stage": to, "status": status, "stage_entered_at": now, "expected_update_note": "", "updated_at": now}
-		if status == StatusHired {
-			updates["expected_update_at"] = nil
-		} else {
-			updates["expected_update_at"] = AddBusinessDays(now, app.Position.DecisionSLADays, s.loc)
-		}
-		if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(updates).Error; err != nil {
+		if err := CanUndo(app, last); err != nil {
 			return err
 		}
-		if app.Stage == StageAssessmentDay {
-			if err := s.releaseAssessmentSeats(tx, app.ID); err != nil {
-				return err
-			}
+		if note == "" {
+			note = "Undid the move to " + StageName(last.ToStage) + "."
 		}
-		from := app.Stage
-		if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &from, ToStage: to,
-			FromStatus: app.Status, ToStatus: status, ActorStaffID: staffID(actor), Note: note}).Error; err != nil {
-			return err
-		}
-		st, _ := LookupStage(to)
-		if err := s.send(tx, stageChangedMail(s.urls(), app, st)); err != nil {
-			return err
-		}
-		return audit(tx, actor, "application.stage_moved", "application", app.ID, map[string]any{"from": from, "to": to})
+		return s.enterStage(tx, actor, app, *last.FromStage, note, EventUndo)
 	})
+}
+
+// lastEvent is the application's newest stage event, or nil.
+func lastEvent(tx *gorm.DB, appID int64) (*StageEvent, error) {
+	var e StageEvent
+	err := tx.Where("application_id = ?", appID).Order("created_at DESC, id DESC").Limit(1).Find(&e).Error
+	if err != nil || e.ID == 0 {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// CanUndo is the undo rule: the application's newest event must be a stage
+// move or skip made by staff, and the application still live and where
+// that move put it.
+func CanUndo(app *Application, last *StageEvent) error {
+	switch {
+	case last == nil || (last.Kind != EventMove && last.Kind != EventSkip) || last.FromStage == nil || last.ActorStaffID == nil:
+		return Invalid("undo", "There is no stage move to undo: only the last move or skip made by staff can be undone.")
+	case app.Stage != last.ToStage || app.Status.Closed() && app.Status != StatusHired:
+		return Invalid("undo", "The application has changed since that move, so it cannot be undone.")
+	case app.Position != nil && app.Position.Pipeline.Index(*last.FromStage) < 0:
+		return Invalid("undo", StageName(*last.FromStage)+" is no longer part of this position's pipeline.")
+	}
+	return nil
+}
+
+// enterStage puts app in stage to: the row, the event of kind, the
+// candidate's message and the audit entry, in tx.
+func (s *Store) enterStage(tx *gorm.DB, actor Actor, app *Application, to StageKey, note string, kind EventKind) error {
+	now := s.Now()
+	status := StatusAfterMove(to)
+	updates := map[string]any{"stage": to, "status": status, "stage_entered_at": now, "expected_update_note": "", "updated_at": now}
+	if status == StatusHired {
+		updates["expected_update_at"] = nil
+	} else {
+		updates["expected_update_at"] = AddBusinessDays(now, app.Position.DecisionSLADays, s.loc)
+	}
+	if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(updates).Error; err != nil {
+		return err
+	}
+	if app.Stage == StageAssessmentDay {
+		if err := s.releaseAssessmentSeats(tx, app.ID); err != nil {
+			return err
+		}
+	}
+	from := app.Stage
+	if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &from, ToStage: to,
+		FromStatus: app.Status, ToStatus: status, ActorStaffID: staffID(actor), Note: note, Kind: kind}).Error; err != nil {
+		return err
+	}
+	st, _ := LookupStage(to)
+	if err := s.send(tx, stageChangedMail(s.urls(), app, st)); err != nil {
+		return err
+	}
+	action := "application.stage_moved"
+	switch kind {
+	case EventSkip:
+		action = "application.stages_skipped"
+	case EventUndo:
+		action = "application.stage_move_undone"
+	}
+	return audit(tx, actor, action, "application", app.ID, map[string]any{"from": from, "to": to, "note": note})
 }
 
 // ChangeStatus rejects, withdraws, holds or reactivates an application.
@@ -320,7 +392,7 @@ func (s *Store) ChangeStatus(ctx context.Context, actor Actor, appID int64, to S
 		}
 		stage := app.Stage
 		if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &stage, ToStage: stage,
-			FromStatus: app.Status, ToStatus: to, ActorStaffID: staffID(actor), Note: reason}).Error; err != nil {
+			FromStatus: app.Status, ToStatus: to, ActorStaffID: staffID(actor), Note: reason, Kind: EventStatus}).Error; err != nil {
 			return err
 		}
 		if to == StatusRejected {
@@ -412,7 +484,7 @@ func (s *Store) withdrawByCandidate(tx *gorm.DB, app *Application, reason, note 
 	}
 	stage := app.Stage
 	if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &stage, ToStage: stage, FromStatus: app.Status,
-		ToStatus: StatusWithdrawn, Note: note}).Error; err != nil {
+		ToStatus: StatusWithdrawn, Note: note, Kind: EventStatus}).Error; err != nil {
 		return err
 	}
 	if err := s.releaseAssessmentSeats(tx, app.ID); err != nil {

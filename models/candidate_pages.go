@@ -180,7 +180,8 @@ type CandidateApplication struct {
 	Booking *AssessmentBooking // the current assessment-day seat, with Day
 	Offers  int                // open waitlist offers waiting for an answer
 
-	Rounds []InterviewRound // interviews, oldest first, with panel and offered times
+	Rounds  []InterviewRound  // interviews, oldest first, with panel and offered times
+	Skipped map[StageKey]bool // stages skipped as not needed
 
 	InterestOpen   bool   // an interest check waits for the candidate's answer
 	JobOffer       string // status of the newest offer version the candidate was sent, if any
@@ -248,6 +249,9 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 				e.Note, e.ActorStaffID, e.Actor = "", nil, nil
 				ca.History = append(ca.History, e)
 			}
+		}
+		if a.Position != nil {
+			ca.Skipped = a.Position.Pipeline.SkippedStages(ca.History)
 		}
 		v.Applications = append(v.Applications, ca)
 	}

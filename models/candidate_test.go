@@ -62,7 +62,7 @@ func TestMoveStageWritesEventAuditAndMessageTogether(t *testing.T) {
 	for _, tbl := range []string{"stage_events", "audit_log", "outbox_messages"} {
 		before[tbl] = count(t, d.store, tbl)
 	}
-	if err := d.store.MoveStage(ctx, staffActor(d.recruiter), app.ID, models.StageCommercialNegotiation, "Strong day"); err != nil {
+	if err := d.store.MoveStage(ctx, staffActor(d.recruiter), app.ID, models.MoveRequest{To: models.StageCommercialNegotiation, Note: "Strong day", ConfirmSkip: true}); err != nil {
 		t.Fatal(err)
 	}
 	for tbl, n := range before {
@@ -85,7 +85,7 @@ func TestInvalidMoveChangesNothing(t *testing.T) {
 	ctx := context.Background()
 	app := d.application(t, "chloe.dubois@example.com") // commercial_negotiation
 	events, audits := count(t, d.store, "stage_events"), count(t, d.store, "audit_log")
-	err := d.store.MoveStage(ctx, staffActor(d.recruiter), app.ID, models.StageInterviewCompleted, "")
+	err := d.store.MoveStage(ctx, staffActor(d.recruiter), app.ID, models.MoveRequest{To: models.StageInterviewCompleted, Note: "not needed here", ConfirmSkip: true})
 	if models.FieldErrors(err)["to_stage"] == "" {
 		t.Fatalf("err = %v, want a to_stage validation error", err)
 	}
@@ -152,7 +152,7 @@ func TestHiringManagerSeesOnlyOwnPositions(t *testing.T) {
 	if _, err := d.store.GetCandidateDetail(ctx, staffActor(d.manager), eng.CandidateID); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("manager opening engineering candidate: %v, want ErrNotFound", err)
 	}
-	if err := d.store.MoveStage(ctx, staffActor(d.manager), eng.ID, models.StageHRRound, ""); !errors.Is(err, models.ErrNotFound) {
+	if err := d.store.MoveStage(ctx, staffActor(d.manager), eng.ID, models.MoveRequest{To: models.StageHRRound, Note: "not needed here", ConfirmSkip: true}); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("manager moving engineering candidate: %v, want ErrNotFound", err)
 	}
 	interviewer := models.Actor{Kind: "staff", ID: 999, Role: models.RoleInterviewer}

@@ -10,9 +10,9 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// ErrDecisionNeeded refuses a move to the offer stage of a position that
-// requires an approved decision when none is approved.
-var ErrDecisionNeeded = Invalid("to_stage", "This position needs an approved hiring decision before the offer stage: ask your colleagues under \"Decision\" first.")
+// ErrDecisionNeeded refuses an offer on a position that requires an
+// approved decision when none is approved.
+var ErrDecisionNeeded = Invalid("", "This position needs an approved hiring decision before an offer is sent: ask your colleagues under \"Decision\" first.")
 
 // DecisionStatus is where a consultation stands.
 type DecisionStatus string
@@ -268,12 +268,24 @@ func (s *Store) WithdrawDecision(ctx context.Context, actor Actor, requestID int
 	})
 }
 
-// decisionApproved reports whether the application has an approved decision
-// (the gate to the offer stage of positions that require one).
-func decisionApproved(tx *gorm.DB, appID int64) (bool, error) {
+// requireDecision is the gate to the offer stage: on a position that
+// requires it, an offer goes out only after an approved consultation. (The
+// offer stage opens only by sending an offer, see flowStages.)
+func requireDecision(tx *gorm.DB, app *Application) error {
+	if app.Position == nil || !app.Position.RequiresDecisionApproval {
+		return nil
+	}
+	if pl := app.Position.Pipeline; pl.Index(app.Stage) >= pl.Index(StageOffer) {
+		return nil // already past the decision: a revised offer needs no new one
+	}
 	var n int64
-	err := tx.Model(&DecisionRequest{}).Where("application_id = ? AND status = ?", appID, DecisionApproved).Count(&n).Error
-	return n > 0, err
+	if err := tx.Model(&DecisionRequest{}).Where("application_id = ? AND status = ?", app.ID, DecisionApproved).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrDecisionNeeded
+	}
+	return nil
 }
 
 // Decisions loads the applications' consultations, newest first, with the

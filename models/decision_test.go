@@ -322,15 +322,25 @@ func auditWho(t *testing.T, rows []models.AuditEntry, emails []string, key strin
 	}
 }
 
+// The offer stage opens by sending an offer; on a position that requires
+// it, the offer goes out only after an approved consultation.
 func TestOfferStageNeedsAnApprovedDecision(t *testing.T) {
 	d := newIVDemo(t)
 	rec := staffActor(d.recruiter)
 	app := d.application(t, "chloe.dubois@example.com")
-	must(t, d.store.MoveStage(d.ctx, rec, app.ID, models.StageFinalDecision, ""))
+	must(t, d.store.MoveStage(d.ctx, rec, app.ID, models.MoveRequest{To: models.StageHRRound}))
+	v, err := d.store.SaveOfferDraft(d.ctx, rec, app.ID, offerInput)
+	must(t, err)
+	must(t, d.store.SubmitOffer(d.ctx, rec, v.ID))
+	must(t, d.store.ApproveOffer(d.ctx, staffActor(d.manager), v.ID))
 	blocked := func(when string) {
 		t.Helper()
-		if err := d.store.MoveStage(d.ctx, rec, app.ID, models.StageOffer, ""); models.FieldErrors(err)["to_stage"] == "" {
-			t.Fatalf("%s: move to offer gave %v, want a to_stage error", when, err)
+		err := d.store.SendOffer(d.ctx, rec, v.ID)
+		if msg := models.FieldErrors(err)[""]; !strings.Contains(msg, "approved hiring decision") {
+			t.Fatalf("%s: sending the offer gave %v, want the decision error", when, err)
+		}
+		if got := d.application(t, "chloe.dubois@example.com"); got.Stage != models.StageHRRound {
+			t.Fatalf("%s: the application moved to %s", when, got.Stage)
 		}
 	}
 	blocked("without a decision")
@@ -349,22 +359,21 @@ func TestOfferStageNeedsAnApprovedDecision(t *testing.T) {
 	for _, u := range []*models.StaffUser{d.manager, d.admin} {
 		must(t, d.store.RespondDecision(d.ctx, staffActor(u), id, models.VerdictApprove, "Agreed"))
 	}
-	if err := d.store.MoveStage(d.ctx, rec, app.ID, models.StageOffer, ""); err != nil {
-		t.Fatalf("move to offer after approval: %v", err)
+	if err := d.store.SendOffer(d.ctx, rec, v.ID); err != nil {
+		t.Fatalf("sending the offer after approval: %v", err)
 	}
-	// Positions without the rule move freely.
-	henrik := d.application(t, "henrik.larsen@example.com") // Backend Engineer, background check
-	if err := d.store.MoveStage(d.ctx, rec, henrik.ID, models.StageOffer, ""); err != nil {
-		t.Errorf("offer on a position without the approval rule: %v", err)
+	if got := d.application(t, "chloe.dubois@example.com"); got.Stage != models.StageOffer {
+		t.Fatalf("after the offer is sent the application is in %s, want offer", got.Stage)
 	}
 }
 
+// No hand move reaches the offer or anything past it.
 func TestOfferGateCannotBeJumped(t *testing.T) {
 	d := newIVDemo(t)
 	app := d.application(t, "chloe.dubois@example.com") // commercial negotiation, no decision
-	for _, to := range []models.StageKey{models.StageContract, models.StageHired} {
-		if err := d.store.MoveStage(d.ctx, staffActor(d.recruiter), app.ID, to, ""); models.FieldErrors(err)["to_stage"] == "" {
-			t.Errorf("jump to %s without an approved decision: %v", to, err)
+	for _, to := range []models.StageKey{models.StageOffer, models.StageContract, models.StageOnboarding, models.StageHired} {
+		if err := d.store.MoveStage(d.ctx, staffActor(d.recruiter), app.ID, models.MoveRequest{To: to, Note: "not needed here", ConfirmSkip: true}); models.FieldErrors(err)["to_stage"] == "" {
+			t.Errorf("jump to %s: %v", to, err)
 		}
 	}
 }

@@ -34,6 +34,7 @@ const (
 	MsgStaffInvitation            MessageKind = "staff_invitation"
 	MsgStaffSignInLink            MessageKind = "staff_sign_in_link"
 	MsgOfferApprovalRequested     MessageKind = "offer_approval_requested"
+	MsgOfferSentBack              MessageKind = "offer_sent_back"
 	MsgOfferAccepted              MessageKind = "offer_accepted"
 	MsgOfferDeclined              MessageKind = "offer_declined"
 	MsgOfferQuestionAsked         MessageKind = "offer_question_asked"
@@ -159,6 +160,12 @@ var messageCatalogue = map[MessageKind]MessageTemplate{
 		Subject:      "Please approve the offer for {{candidate_name}}",
 		Body:         "Hello {{name}},\n\nAn offer for {{candidate_name}} ({{job_title}}, {{salary}}) is waiting for your approval:\n{{link}}",
 		Placeholders: []string{"name", "company", "candidate_name", "job_title", "salary", "link"},
+	},
+	MsgOfferSentBack: {
+		Label:        "Offer sent back by its approver",
+		Subject:      "The offer for {{candidate_name}} was sent back",
+		Body:         "Hello {{name}},\n\n{{approver}} sent back the offer for {{candidate_name}} ({{job_title}}, {{salary}}) with this comment:\n\n{{comment}}\n\nChange the offer and send it for approval again here:\n{{link}}",
+		Placeholders: []string{"name", "company", "candidate_name", "job_title", "salary", "approver", "comment", "link"},
 	},
 	MsgOfferAccepted: {
 		Label:        "Offer accepted",
@@ -425,6 +432,14 @@ func offerApprovalRequestedMail(su siteURLs, hm *StaffUser, app *Application, v 
 	path := offerPagePath(app)
 	return toStaff(hm, MsgOfferApprovalRequested, path, map[string]string{"candidate_name": oneLine(app.Candidate.Name), "job_title": v.JobTitle,
 		"salary": v.Salary(), "link": su.path(path)})
+}
+
+// offerSentBackMail tells the person who drafted an offer that its approver
+// sent it back, and why.
+func offerSentBackMail(su siteURLs, drafter, approver *StaffUser, app *Application, v *OfferVersion, comment string) draft {
+	path := offerPagePath(app)
+	return toStaff(drafter, MsgOfferSentBack, path, map[string]string{"candidate_name": oneLine(app.Candidate.Name), "job_title": v.JobTitle,
+		"salary": v.Salary(), "approver": oneLine(approver.Name), "comment": comment, "link": su.path(path)})
 }
 
 func offerAnsweredMail(su siteURLs, author *StaffUser, kind MessageKind, app *Application, v *OfferVersion, question string) draft {

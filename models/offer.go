@@ -89,9 +89,26 @@ type OfferVersion struct {
 	ApprovedAt      *time.Time
 	SentAt          *time.Time
 	RespondedAt     *time.Time
+	// SentBackComment is the approver's reason for returning the version to
+	// draft; it stays with the draft while it is changed, and is cleared when
+	// a version that was submitted again is edited back into a draft.
+	SentBackComment string
+	SentBackBy      *int64
+	SentBackAt      *time.Time
 	CreatedAt       time.Time
 
-	Approver *StaffUser `gorm:"foreignKey:ApprovedBy"`
+	Approver   *StaffUser `gorm:"foreignKey:ApprovedBy"`
+	Drafter    *StaffUser `gorm:"foreignKey:CreatedBy"`  // loaded for the review page only
+	SentBacker *StaffUser `gorm:"foreignKey:SentBackBy"` // loaded for the review page only
+}
+
+// offerVersionAssociations are the loaded people, never written with a version.
+var offerVersionAssociations = []string{"Approver", "Drafter", "SentBacker"}
+
+// SentBack reports whether the version is a draft returned by its approver
+// with a comment still to be addressed.
+func (v OfferVersion) SentBack() bool {
+	return v.Status == OfferDraft && v.SentBackComment != ""
 }
 
 // TableName binds the struct to its table.
@@ -249,12 +266,19 @@ func (s *Store) SaveOfferDraft(ctx context.Context, actor Actor, appID int64, in
 			// Whoever edits the terms is their author: they may not approve them.
 			ov.ID, ov.OfferID, ov.Version, ov.CreatedBy, ov.CreatedAt = latest.ID, offer.ID, latest.Version, staffID(actor), latest.CreatedAt
 			ov.Status = OfferDraft // any edit needs approval again
-			if err := tx.Model(&OfferVersion{}).Where("id = ?", latest.ID).Select("*").Omit("Approver", "id", "created_at").Updates(&ov).Error; err != nil {
+			omit := append([]string{"id", "created_at"}, offerVersionAssociations...)
+			if latest.Status == OfferDraft {
+				// A draft sent back keeps the approver's comment while it is
+				// changed; once submitted again, an edit starts a fresh draft.
+				omit = append(omit, "sent_back_comment", "sent_back_by", "sent_back_at")
+				ov.SentBackComment, ov.SentBackBy, ov.SentBackAt = latest.SentBackComment, latest.SentBackBy, latest.SentBackAt
+			}
+			if err := tx.Model(&OfferVersion{}).Where("id = ?", latest.ID).Select("*").Omit(omit...).Updates(&ov).Error; err != nil {
 				return err
 			}
 		case err == nil || errors.Is(err, gorm.ErrRecordNotFound):
 			ov.OfferID, ov.Version, ov.Status, ov.CreatedBy = offer.ID, latest.Version+1, OfferDraft, staffID(actor)
-			if err := tx.Omit("Approver").Create(&ov).Error; err != nil {
+			if err := tx.Omit(offerVersionAssociations...).Create(&ov).Error; err != nil {
 				return err
 			}
 		default:
@@ -358,6 +382,76 @@ func (s *Store) ApproveOffer(ctx context.Context, actor Actor, versionID int64) 
 	})
 }
 
+// SendBackOffer returns a version waiting for approval to draft, with the
+// approver's comment for the person who drafted it. Only someone who may
+// approve the version may send it back, and the comment is required.
+func (s *Store) SendBackOffer(ctx context.Context, actor Actor, versionID int64, comment string) error {
+	comment = strings.TrimSpace(comment)
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		v, app, err := lockOfferVersion(tx, actor, versionID)
+		if err != nil {
+			return err
+		}
+		if err := CanApproveOffer(actor, app.Position, v); err != nil {
+			if errors.Is(err, ErrForbidden) {
+				return err
+			}
+			return Invalid("", "You drafted this offer: someone else must review it.")
+		}
+		if v.Status != OfferPendingApproval {
+			return Invalid("", "Only an offer waiting for approval can be sent back.")
+		}
+		if n := len([]rune(comment)); n < 3 || n > 2000 {
+			return Invalid("comment", "Write what should change before the offer can be approved (3 to 2000 characters).")
+		}
+		now := s.Now()
+		if err := tx.Model(&OfferVersion{}).Where("id = ?", v.ID).Updates(map[string]any{"status": OfferDraft,
+			"sent_back_comment": comment, "sent_back_by": actor.ID, "sent_back_at": now}).Error; err != nil {
+			return err
+		}
+		if v.CreatedBy != nil {
+			var drafter, approver StaffUser
+			if err := tx.Where("active").First(&drafter, *v.CreatedBy).Error; err == nil {
+				if err := tx.First(&approver, actor.ID).Error; err != nil {
+					return err
+				}
+				if err := s.send(tx, offerSentBackMail(s.urls(), &drafter, &approver, app, v, comment)); err != nil {
+					return err
+				}
+			}
+		}
+		return audit(tx, actor, "offer.sent_back", "offer", v.OfferID, map[string]any{"version": v.Version, "comment": comment})
+	})
+}
+
+// OfferReview is one offer version as its review page shows it.
+type OfferReview struct {
+	Version     OfferVersion // with Drafter, Approver and SentBacker
+	Application Application  // with Candidate, and Position with its HiringManager
+}
+
+// OfferReviewFor loads a version for its review page, in the scope of the
+// candidate page: a hiring manager sees only the offers of their positions.
+func (s *Store) OfferReviewFor(ctx context.Context, actor Actor, versionID int64) (*OfferReview, error) {
+	if !actor.Role.SeesCandidates() {
+		return nil, ErrNotFound
+	}
+	db := s.db.WithContext(ctx)
+	var r OfferReview
+	if err := db.Preload("Drafter").Preload("Approver").Preload("SentBacker").First(&r.Version, versionID).Error; err != nil {
+		return nil, notFound(err)
+	}
+	err := db.Preload("Candidate").Preload("Position.HiringManager").
+		Where("id = (SELECT application_id FROM offers WHERE id = ?)", r.Version.OfferID).First(&r.Application).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	if r.Application.Position == nil || !canManagePosition(actor, r.Application.Position) {
+		return nil, ErrNotFound
+	}
+	return &r, nil
+}
+
 // SendOffer sends an approved version to the candidate; an earlier sent
 // version is superseded and can no longer be accepted.
 func (s *Store) SendOffer(ctx context.Context, actor Actor, versionID int64) error {
@@ -374,6 +468,9 @@ func (s *Store) SendOffer(ctx context.Context, actor Actor, versionID int64) err
 		}
 		if app.Status.Closed() {
 			return Invalid("", "This application is closed.")
+		}
+		if err := requireDecision(tx, app); err != nil {
+			return err
 		}
 		now := s.Now()
 		if err := tx.Model(&OfferVersion{}).Where("offer_id = ? AND status = ?", v.OfferID, OfferSent).Update("status", OfferSuperseded).Error; err != nil {
@@ -433,7 +530,7 @@ func advanceTo(tx *gorm.DB, s *Store, actor Actor, app *Application, stage Stage
 	from := app.Stage
 	app.Stage = stage
 	return tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &from, ToStage: stage, FromStatus: StatusActive,
-		ToStatus: StatusActive, ActorStaffID: staffID(actor), Note: note}).Error
+		ToStatus: StatusActive, ActorStaffID: staffID(actor), Note: note, Kind: EventFlow}).Error
 }
 
 // candidateOffer locks the candidate's own application and its open offer.

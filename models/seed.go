@@ -147,7 +147,7 @@ func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
 			if d.status == StatusRejected || d.status == StatusWithdrawn || d.status == StatusOnHold {
 				st := d.stage
 				if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &st, ToStage: st, FromStatus: StatusActive,
-					ToStatus: d.status, Note: d.reason, CreatedAt: entered.Add(2 * time.Hour)}).Error; err != nil {
+					ToStatus: d.status, Note: d.reason, Kind: EventStatus, CreatedAt: entered.Add(2 * time.Hour)}).Error; err != nil {
 					return err
 				}
 			}

@@ -162,43 +162,6 @@ func (p Pipeline) Validate() error {
 	return nil
 }
 
-// CanMove is the stage-move rule: within an active application, forward to
-// any later stage of the pipeline or back exactly one step. Outcomes (reject,
-// withdraw, hold) are separate transitions, see CanChangeStatus.
-func (p Pipeline) CanMove(status Status, from, to StageKey) error {
-	if status != StatusActive {
-		return Invalid("to_stage", fmt.Sprintf("This application is %s; reactivate it before moving it to another stage.", status.Label()))
-	}
-	fi, ti := p.Index(from), p.Index(to)
-	if ti < 0 {
-		return Invalid("to_stage", fmt.Sprintf("%s is not part of this position's pipeline.", StageName(to)))
-	}
-	if fi < 0 {
-		return nil // the current stage left the pipeline: any pipeline stage repairs it
-	}
-	switch {
-	case ti == fi:
-		return Invalid("to_stage", fmt.Sprintf("The application is already in %s.", StageName(to)))
-	case ti > fi:
-		return nil
-	case ti == fi-1:
-		return nil
-	default:
-		return Invalid("to_stage", fmt.Sprintf("From %s an application can go back one step only (to %s), not to %s.", StageName(from), StageName(p[fi-1]), StageName(to)))
-	}
-}
-
-// AllowedMoves lists the stages CanMove accepts from the current stage.
-func (p Pipeline) AllowedMoves(status Status, from StageKey) []StageKey {
-	var out []StageKey
-	for _, k := range p {
-		if p.CanMove(status, from, k) == nil {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
 // StatusAfterMove is the status an application takes on entering a stage.
 func StatusAfterMove(to StageKey) Status {
 	if to == StageHired {

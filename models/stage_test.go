@@ -6,14 +6,23 @@ import (
 	"time"
 )
 
-var salesPipeline = Pipeline{StageInterviewCompleted, StageAdditionalInterview, StageAssessmentDay, StageCommercialNegotiation, StageHRRound, StageOffer, StageHired}
+// salesFull has every kind of stage: ordinary ones, the two flow stages,
+// onboarding and hired.
+var salesFull = Pipeline{StageInterviewCompleted, StageAdditionalInterview, StageAssessmentDay, StageHRRound,
+	StageFinalDecision, StageOffer, StageContract, StageOnboarding, StageHired}
 
 func TestCanMoveEveryPair(t *testing.T) {
-	// Forward to any later stage, back exactly one, nothing else.
-	for fi, from := range salesPipeline {
-		for ti, to := range salesPipeline {
-			err := salesPipeline.CanMove(StatusActive, from, to)
-			want := ti > fi || ti == fi-1
+	// With a confirmed, explained skip: forward only; never into or out of
+	// the offer and contract stages by hand; Hired only from onboarding.
+	flow := map[StageKey]bool{StageOffer: true, StageContract: true}
+	for fi, from := range salesFull {
+		for ti, to := range salesFull {
+			err := salesFull.CanMove(StatusActive, from, MoveRequest{To: to, Note: "not needed", ConfirmSkip: true}, true)
+			crossesFlow := false
+			for _, k := range salesFull.Between(from, to) {
+				crossesFlow = crossesFlow || flow[k]
+			}
+			want := ti > fi && !flow[to] && !flow[from] && !crossesFlow && (to != StageHired || from == StageOnboarding)
 			if (err == nil) != want {
 				t.Errorf("CanMove(%s → %s) = %v, want allowed=%v", from, to, err, want)
 			}
@@ -22,45 +31,107 @@ func TestCanMoveEveryPair(t *testing.T) {
 }
 
 func TestCanMoveRefusals(t *testing.T) {
+	next := MoveRequest{To: StageAssessmentDay}
 	tests := []struct {
-		name     string
-		status   Status
-		from, to StageKey
-		wantMsg  string
+		name   string
+		status Status
+		from   StageKey
+		m      MoveRequest
+		field  string
+		want   string
 	}{
-		{"not in pipeline", StatusActive, StageInterviewCompleted, StageBackgroundCheck, "not part of this position's pipeline"},
-		{"back two", StatusActive, StageCommercialNegotiation, StageAdditionalInterview, "back one step only"},
-		{"same stage", StatusActive, StageHRRound, StageHRRound, "already in"},
-		{"on hold", StatusOnHold, StageHRRound, StageOffer, "reactivate it"},
-		{"rejected", StatusRejected, StageHRRound, StageOffer, "reactivate it"},
-		{"hired", StatusHired, StageHired, StageOffer, "reactivate it"},
+		{"not in pipeline", StatusActive, StageInterviewCompleted, MoveRequest{To: StageBackgroundCheck}, "to_stage", "not part of this position's pipeline"},
+		{"backwards", StatusActive, StageHRRound, MoveRequest{To: StageAdditionalInterview}, "to_stage", "Undo last move"},
+		{"same stage", StatusActive, StageHRRound, MoveRequest{To: StageHRRound}, "to_stage", "already in"},
+		{"on hold", StatusOnHold, StageAdditionalInterview, next, "to_stage", "reactivate it"},
+		{"rejected", StatusRejected, StageAdditionalInterview, next, "to_stage", "reactivate it"},
+		{"into the offer by hand", StatusActive, StageFinalDecision, MoveRequest{To: StageOffer}, "to_stage", "when an offer is sent"},
+		{"into the contract by hand", StatusActive, StageFinalDecision, MoveRequest{To: StageContract, ConfirmSkip: true, Note: "x y z"}, "to_stage", "accepts the offer"},
+		{"hired from an interview", StatusActive, StageAdditionalInterview, MoveRequest{To: StageHired, ConfirmSkip: true, Note: "x y z"}, "to_stage", "after onboarding"},
+		{"skip without confirmation", StatusActive, StageInterviewCompleted, MoveRequest{To: StageHRRound, Note: "not needed"}, "confirm_skip", "skips Additional interview, Assessment day"},
+		{"skip without reason", StatusActive, StageInterviewCompleted, MoveRequest{To: StageHRRound, ConfirmSkip: true}, "note", "reason for skipping"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := salesPipeline.CanMove(tt.status, tt.from, tt.to)
+			err := salesFull.CanMove(tt.status, tt.from, tt.m, false)
 			if err == nil {
 				t.Fatal("move allowed; want refused")
 			}
-			if msg := FieldErrors(err)["to_stage"]; !strings.Contains(msg, tt.wantMsg) {
-				t.Fatalf("message %q does not contain %q", msg, tt.wantMsg)
+			if msg := FieldErrors(err)[tt.field]; !strings.Contains(msg, tt.want) {
+				t.Fatalf("%s message %q does not contain %q (all: %v)", tt.field, msg, tt.want, FieldErrors(err))
 			}
 		})
 	}
+	if err := salesFull.CanMove(StatusActive, StageAdditionalInterview, next, false); err != nil {
+		t.Fatalf("the next stage needs no confirmation: %v", err)
+	}
 }
 
-func TestAllowedMovesMatchesCanMove(t *testing.T) {
-	got := salesPipeline.AllowedMoves(StatusActive, StageAssessmentDay)
-	want := []StageKey{StageAdditionalInterview, StageCommercialNegotiation, StageHRRound, StageOffer, StageHired}
+func TestHiredWithoutOnboardingNeedsASignedContract(t *testing.T) {
+	p := Pipeline{StageInterviewCompleted, StageOffer, StageContract, StageHired}
+	if err := p.CanMove(StatusActive, StageContract, MoveRequest{To: StageHired}, false); err == nil {
+		t.Fatal("hired before the contract is signed")
+	}
+	if err := p.CanMove(StatusActive, StageContract, MoveRequest{To: StageHired}, true); err != nil {
+		t.Fatalf("hired after a signed contract refused: %v", err)
+	}
+}
+
+func TestMoveChoicesMatchCanMove(t *testing.T) {
+	got := salesFull.MoveChoices(StatusActive, StageAssessmentDay, false)
+	want := []StageKey{StageHRRound, StageFinalDecision}
 	if len(got) != len(want) {
-		t.Fatalf("AllowedMoves = %v, want %v", got, want)
+		t.Fatalf("MoveChoices = %v, want %v", got, want)
 	}
 	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("AllowedMoves = %v, want %v", got, want)
+		if got[i].To != want[i] {
+			t.Fatalf("MoveChoices = %v, want %v", got, want)
 		}
 	}
-	if moves := salesPipeline.AllowedMoves(StatusOnHold, StageAssessmentDay); len(moves) != 0 {
+	if len(got[0].Skipped) != 0 || len(got[1].Skipped) != 1 || got[1].Skipped[0] != StageHRRound {
+		t.Fatalf("skipped stages: %v", got)
+	}
+	if moves := salesFull.MoveChoices(StatusOnHold, StageAssessmentDay, false); len(moves) != 0 {
 		t.Fatalf("on-hold application has moves %v", moves)
+	}
+}
+
+func TestSkippedStagesComeFromSkipsNotYetEntered(t *testing.T) {
+	ic, ai, hr := StageInterviewCompleted, StageAdditionalInterview, StageHRRound
+	events := []StageEvent{
+		{ToStage: ic},
+		{FromStage: &ic, ToStage: hr, Kind: EventSkip}, // skips additional interview and assessment day
+	}
+	got := salesFull.SkippedStages(events)
+	if !got[StageAdditionalInterview] || !got[StageAssessmentDay] || len(got) != 2 {
+		t.Fatalf("skipped = %v", got)
+	}
+	// Undone, then moved on properly: nothing is skipped any more.
+	events = append(events, StageEvent{FromStage: &hr, ToStage: ic, Kind: EventUndo}, StageEvent{FromStage: &ic, ToStage: ai, Kind: EventMove})
+	got = salesFull.SkippedStages(events)
+	if got[StageAdditionalInterview] {
+		t.Fatalf("a stage entered after the skip is still marked skipped: %v", got)
+	}
+}
+
+func TestCanUndoOnlyTheLastStaffMove(t *testing.T) {
+	ic, ai := StageInterviewCompleted, StageAdditionalInterview
+	staff := int64(7)
+	app := &Application{Stage: ai, Status: StatusActive, Position: &Position{Pipeline: salesFull}}
+	if err := CanUndo(app, &StageEvent{FromStage: &ic, ToStage: ai, Kind: EventMove, ActorStaffID: &staff}); err != nil {
+		t.Fatalf("undo of a staff move refused: %v", err)
+	}
+	for name, e := range map[string]*StageEvent{
+		"no event":          nil,
+		"a flow":            {FromStage: &ic, ToStage: ai, Kind: EventFlow, ActorStaffID: &staff},
+		"an undo":           {FromStage: &ic, ToStage: ai, Kind: EventUndo, ActorStaffID: &staff},
+		"a status change":   {FromStage: &ai, ToStage: ai, Kind: EventStatus, ActorStaffID: &staff},
+		"no staff (import)": {FromStage: &ic, ToStage: ai, Kind: EventMove},
+		"moved since":       {FromStage: &ic, ToStage: StageHRRound, Kind: EventMove, ActorStaffID: &staff},
+	} {
+		if err := CanUndo(app, e); err == nil {
+			t.Errorf("%s: undo allowed", name)
+		}
 	}
 }
 
@@ -106,7 +177,7 @@ func TestPipelineValidate(t *testing.T) {
 	if err := (Pipeline{"made_up"}).Validate(); err == nil {
 		t.Error("unknown stage accepted")
 	}
-	if err := salesPipeline.Validate(); err != nil {
+	if err := salesFull.Validate(); err != nil {
 		t.Errorf("valid pipeline refused: %v", err)
 	}
 }

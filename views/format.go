@@ -63,6 +63,16 @@ func StepState(p models.Pipeline, current, step models.StageKey) string {
 	return "upcoming"
 }
 
+// CandidateStepState is StepState for the candidate's stepper, where a
+// stage skipped as not needed reads "skipped", never "done".
+func CandidateStepState(a models.CandidateApplication, step models.StageKey) string {
+	state := StepState(a.Position.Pipeline, a.Stage, step)
+	if state == "done" && a.Skipped[step] {
+		return "skipped"
+	}
+	return state
+}
+
 // CandidateStage is the candidate-facing description of a stage.
 func CandidateStage(k models.StageKey) models.Stage {
 	s, ok := models.LookupStage(k)
@@ -338,4 +348,46 @@ func FirstName(name string) string {
 // after t: then the day itself is the next date, not the promised update.
 func BookedDayAfter(a models.CandidateApplication, t time.Time) bool {
 	return a.Booking != nil && a.Booking.Day != nil && a.Booking.Day.StartsAt.After(t)
+}
+
+// moveChoices are the stages staff may move application a to.
+func moveChoices(p AdminCandidateProps, a models.Application) []models.MoveChoice {
+	signed := false
+	for _, c := range p.Detail.Contracts {
+		signed = signed || (c.ApplicationID == a.ID && c.Status == models.ContractCompleted)
+	}
+	return a.Position.Pipeline.MoveChoices(a.Status, a.Stage, signed)
+}
+
+// moveLabel names a move choice: the next stage, or what a skip passes over.
+func moveLabel(m models.MoveChoice) string {
+	if len(m.Skipped) == 0 {
+		return "Next: " + models.StageName(m.To)
+	}
+	names := make([]string, len(m.Skipped))
+	for i, k := range m.Skipped {
+		names[i] = models.StageName(k)
+	}
+	return "Skip to " + models.StageName(m.To) + " (skips " + strings.Join(names, ", ") + ")"
+}
+
+// undoableMove is application a's last move when staff may undo it.
+func undoableMove(p AdminCandidateProps, a models.Application) *models.StageEvent {
+	for i := range p.Detail.Events { // newest first
+		if e := &p.Detail.Events[i]; e.ApplicationID == a.ID {
+			if models.CanUndo(&a, e) == nil {
+				return e
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// invalidFor is invalid() for a field of one application's form.
+func invalidFor(p AdminCandidateProps, a models.Application, action, field string) string {
+	if p.Form.Action != action || p.Form.ApplicationID != a.ID {
+		return "false"
+	}
+	return invalid(p.Errors, field)
 }

@@ -89,6 +89,52 @@ type CandidateContractProps struct {
 	DisclosureVersion string
 }
 
+// OfferReviewProps is the staff page where an offer version is read as the
+// candidate will see it, then approved, sent back or sent.
+type OfferReviewProps struct {
+	Layout
+	Review  *models.OfferReview
+	Errors  map[string]string
+	Comment string // the send-back comment as typed
+	Confirm bool   // the confirmation step before sending to the candidate
+}
+
+// CanApprove reports whether the signed-in person may approve (or send back)
+// the version now.
+func (p OfferReviewProps) CanApprove() bool {
+	v := &p.Review.Version
+	return p.Staff != nil && v.Status == models.OfferPendingApproval &&
+		models.CanApproveOffer(models.Actor{ID: p.Staff.ID, Role: p.Staff.Role}, p.Review.Application.Position, v) == nil
+}
+
+// offerReviewPath is the review page of an offer version.
+func offerReviewPath(id int64) string { return "/admin/offer-versions/" + itoa(id) }
+
+// sentBackByName names who sent a version back. The review page loads the
+// person; the candidate page knows the viewer and the hiring manager, who
+// sends back unless an admin did.
+func sentBackByName(v models.OfferVersion, l Layout, pos *models.Position) string {
+	switch {
+	case v.SentBacker != nil:
+		return v.SentBacker.Name
+	case v.SentBackBy == nil:
+		return "the approver"
+	case l.Staff != nil && *v.SentBackBy == l.Staff.ID:
+		return l.Staff.Name
+	case pos != nil && pos.HiringManager != nil && *v.SentBackBy == pos.HiringManager.ID:
+		return pos.HiringManager.Name
+	}
+	return "an approver"
+}
+
+// staffNameOr is a staff member's name, or fallback when unknown.
+func staffNameOr(u *models.StaffUser, fallback string) string {
+	if u == nil {
+		return fallback
+	}
+	return u.Name
+}
+
 // OfferExpiry is the last moment to accept, in the organisation's zone.
 func OfferExpiry(v *models.OfferVersion, l Layout) string {
 	return v.ExpiresAt(l.loc()).Format("Monday 2 January 2006")

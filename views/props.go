@@ -125,6 +125,7 @@ type CandidateActionForm struct {
 	NoteBody      string
 	Offer         models.OfferInput
 	Consulted     []int64 // colleagues ticked in the decision form
+	ConfirmSkip   bool    // the move form's "skipped stages are not needed" box
 }
 
 // AdminCandidateProps is the staff candidate page.

@@ -1,0 +1,170 @@
+package handlers_test
+
+// Browser acceptance test of the offer review: the recruiter drafts and
+// submits Daniel's offer, the hiring manager reads it as Daniel will and
+// sends it back with a comment, the recruiter changes it and submits again,
+// the manager approves it, and the recruiter sends it after confirming.
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"nextstep/models"
+)
+
+func TestBrowserOfferReviewSendBackApproveSend(t *testing.T) {
+	app := newTestApp(t)
+	candID, appID := app.candidateID(danielEmail), app.applicationID(danielEmail)
+	staffPage := app.URL + fmt.Sprintf("/admin/candidates/%d", candID)
+	const comment = "Please bring the salary down to 62,000: the budget for this role is fixed."
+	version := func() (int64, string) {
+		t.Helper()
+		var row struct {
+			ID           int64
+			Status       string
+			SalaryAmount string
+		}
+		if err := app.Store.DB().Raw(`SELECT v.id, v.status, v.salary_amount::text AS salary_amount FROM offer_versions v
+			JOIN offers o ON o.id = v.offer_id WHERE o.application_id = ? ORDER BY v.id DESC LIMIT 1`, appID).Scan(&row).Error; err != nil || row.ID == 0 {
+			t.Fatalf("no offer version for Daniel: %v", err)
+		}
+		return row.ID, row.Status + " " + row.SalaryAmount
+	}
+
+	// The recruiter drafts the offer and sends it for approval.
+	rec := newBrowser(t)
+	browserLoginStaff(t, rec, app, recruiterEmail, "/admin/candidates")
+	open(t, rec, staffPage, "[data-testid=offer-form]")
+	fill(t, rec, "job_title", "Account Executive")
+	fill(t, rec, "salary_amount", "65000")
+	fill(t, rec, "salary_currency", "GBP")
+	selectOption(t, rec, "#salary_period", "per year")
+	setDate(t, rec, "start_date", "2027-02-01")
+	setDate(t, rec, "expires_on", offerExpiry)
+	fill(t, rec, "benefits", "25 days' holiday")
+	if status := submit(t, rec, "[data-testid=offer-form] button[type=submit]"); status != http.StatusOK {
+		t.Fatalf("save offer: status %d", status)
+	}
+	if status := submit(t, rec, "[data-testid=offer-submit]"); status != http.StatusOK {
+		t.Fatalf("send for approval: status %d", status)
+	}
+	id, state := version()
+	if state != models.OfferPendingApproval+" 65000.00" {
+		t.Fatalf("after submitting: %q, want pending_approval at 65000", state)
+	}
+	review := fmt.Sprintf("/admin/offer-versions/%d", id)
+
+	// The hiring manager opens the review from Daniel's page.
+	mgr := newBrowser(t)
+	browserLoginStaff(t, mgr, app, managerEmail, "/admin/candidates")
+	open(t, mgr, staffPage, "[data-testid=offer-review-link]")
+	if status := submit(t, mgr, "[data-testid=offer-review-link]"); status != http.StatusOK {
+		t.Fatalf("open the review: status %d", status)
+	}
+	if got := path(t, mgr); got != review {
+		t.Fatalf("the review link leads to %s, want %s", got, review)
+	}
+	if got := text(t, mgr, "[data-testid=offer-version-status]"); got != "Waiting for approval" {
+		t.Fatalf("status on the review page = %q", got)
+	}
+	if got := text(t, mgr, "[data-testid=offer-salary]"); got != "GBP 65,000 per year" {
+		t.Fatalf("salary for review = %q", got)
+	}
+	if got := text(t, mgr, "[data-testid=offer-preview] [data-testid=offer-terms]"); !strings.Contains(got, "25 days' holiday") ||
+		!strings.Contains(got, "Tuesday 8 December 2026") {
+		t.Errorf("offer shown for review = %q, want the benefits and the answer-by date", got)
+	}
+	screenshot(t, mgr, "offer-review.png")
+
+	// A comment too short is refused and kept; then the offer is sent back.
+	fill(t, mgr, "comment", "no")
+	if status := submit(t, mgr, "[data-testid=review-send-back]"); status != http.StatusUnprocessableEntity {
+		t.Fatalf("send back with a two-letter comment: status %d, want 422", status)
+	}
+	if got := fieldValue(t, mgr, "#comment"); got != "no" {
+		t.Fatalf("comment after the refusal = %q, want it kept", got)
+	}
+	if got := text(t, mgr, "#comment-error"); got == "" {
+		t.Fatal("no message next to the comment")
+	}
+	fill(t, mgr, "comment", comment)
+	if status := submit(t, mgr, "[data-testid=review-send-back]"); status != http.StatusOK {
+		t.Fatalf("send back: status %d", status)
+	}
+	if got := path(t, mgr); got != review {
+		t.Fatalf("after sending back the manager is on %s, want %s", got, review)
+	}
+	if got := text(t, mgr, "[data-testid=offer-version-status]"); got != "Draft" {
+		t.Fatalf("status after sending back = %q, want Draft", got)
+	}
+	if _, state := version(); state != models.OfferDraft+" 65000.00" {
+		t.Fatalf("after sending back: %q, want draft", state)
+	}
+
+	// The recruiter sees who sent it back and why, and changes the salary.
+	open(t, rec, staffPage, "[data-testid=offer-sent-back]")
+	if got := text(t, rec, "[data-testid=offer-sent-back]"); !strings.Contains(got, "Sent back by "+managerName) || !strings.Contains(got, comment) {
+		t.Fatalf("sent-back note on the candidate page = %q", got)
+	}
+	do(t, rec, "open the offer form", chromedp.Click(chromedp.CSS("[data-testid=offer] details > summary")))
+	fill(t, rec, "salary_amount", "62000")
+	if status := submit(t, rec, "[data-testid=offer-form] button[type=submit]"); status != http.StatusOK {
+		t.Fatalf("save the changed offer: status %d", status)
+	}
+	if got := text(t, rec, "[data-testid=offer-sent-back-comment]"); got != comment {
+		t.Fatalf("comment after editing the draft = %q, want it still shown", got)
+	}
+	if status := submit(t, rec, "[data-testid=offer-submit]"); status != http.StatusOK {
+		t.Fatalf("send for approval again: status %d", status)
+	}
+	if again, state := version(); again != id || state != models.OfferPendingApproval+" 62000.00" {
+		t.Fatalf("after submitting again: version %d %q, want %d pending at 62000", again, state, id)
+	}
+
+	// The manager approves on the review page.
+	open(t, mgr, staffPage, "[data-testid=offer-review-link]")
+	if status := submit(t, mgr, "[data-testid=offer-review-link]"); status != http.StatusOK {
+		t.Fatalf("open the review again: status %d", status)
+	}
+	if got := text(t, mgr, "[data-testid=offer-salary]"); got != "GBP 62,000 per year" {
+		t.Fatalf("salary for the second review = %q", got)
+	}
+	if status := submit(t, mgr, "[data-testid=review-approve]"); status != http.StatusOK {
+		t.Fatalf("approve: status %d", status)
+	}
+	if got := text(t, mgr, "[data-testid=offer-version-status]"); got != "Approved, not sent" {
+		t.Fatalf("status after approving = %q", got)
+	}
+
+	// The recruiter presses Send, is asked to confirm, and confirms.
+	open(t, rec, staffPage, "[data-testid=offer-send]")
+	if status := submit(t, rec, "[data-testid=offer-send]"); status != http.StatusOK {
+		t.Fatalf("Send: status %d", status)
+	}
+	if got := path(t, rec); got != review {
+		t.Fatalf("Send leads to %s, want the review page %s", got, review)
+	}
+	if got := text(t, rec, "[data-testid=send-confirm] h2"); got != "Send this offer to "+danielName+" now?" {
+		t.Fatalf("confirmation question = %q", got)
+	}
+	if _, state := version(); state != models.OfferApproved+" 62000.00" {
+		t.Fatalf("before confirming: %q, want still approved", state)
+	}
+	screenshot(t, rec, "offer-send-confirm.png")
+	if status := submit(t, rec, "[data-testid=confirm-send]"); status != http.StatusOK {
+		t.Fatalf("confirm sending: status %d", status)
+	}
+	if got := text(t, rec, "[data-testid=offer-version-status]"); got != "Sent to the candidate" {
+		t.Fatalf("status after confirming = %q", got)
+	}
+	if _, state := version(); state != models.OfferSent+" 62000.00" {
+		t.Fatalf("after confirming: %q, want sent at 62000", state)
+	}
+	if n := app.sqlCount("SELECT count(*) FROM outbox_messages WHERE kind = 'offer_sent' AND candidate_id = ?", candID); n != 1 {
+		t.Fatalf("%d offer messages to Daniel, want 1", n)
+	}
+}

@@ -146,3 +146,25 @@ func (h *Handler) adminPositionStatus(c echo.Context) error {
 	h.setFlash(c, "Position marked "+string(status)+".")
 	return redirect(c, "/admin/positions")
 }
+
+func (h *Handler) adminPositionClose(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	status := models.PositionStatus(c.QueryParam("status"))
+	if status != models.PositionFilled && status != models.PositionClosed {
+		status = models.PositionFilled
+	}
+	pos, apps, err := h.store.OpenApplications(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	props := views.PositionCloseProps{Layout: h.layout(c, "Close "+pos.Title), Position: pos, Status: status, Applications: apps}
+	for _, a := range apps {
+		if a.ClosesWithIt {
+			props.Closing++
+		}
+	}
+	return render(c, http.StatusOK, views.PositionClosePage(props))
+}

@@ -349,6 +349,7 @@ func TestAxeEveryPage(t *testing.T) {
 		{"GET /admin/positions", "/admin/positions"},
 		{"GET /admin/positions/new", "/admin/positions/new"},
 		{"GET /admin/positions/:id/edit", fmt.Sprintf("/admin/positions/%d/edit", salesPos)},
+		{"GET /admin/positions/:id/close", fmt.Sprintf("/admin/positions/%d/close?status=filled", salesPos)},
 		{"GET /admin/assessment-days", "/admin/assessment-days"},
 		{"GET /admin/assessment-days/:id", fmt.Sprintf("/admin/assessment-days/%d", salesDay)},
 		{"GET /admin/assessment-days/new", "/admin/assessment-days/new"},

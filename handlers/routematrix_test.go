@@ -108,6 +108,7 @@ var routeAccess = map[string]access{
 	"GET /admin/positions/:id/edit":                               managers,
 	"POST /admin/positions/:id":                                   managers,
 	"POST /admin/positions/:id/status":                            managers,
+	"GET /admin/positions/:id/close":                              managers,
 	"GET /admin/outbox":                                           managers,
 	"POST /admin/messages/:id/retry":                              managers,
 	"GET /admin/message-templates":                                admins,

@@ -140,6 +140,7 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	staff.GET("/positions/:id/edit", h.adminPositionEdit, managers)
 	staff.POST("/positions/:id", h.adminPositionUpdate, managers)
 	staff.POST("/positions/:id/status", h.adminPositionStatus, managers)
+	staff.GET("/positions/:id/close", h.adminPositionClose, managers)
 	staff.GET("/outbox", h.adminOutbox, managers) // recruiters see it with sign-in links hidden
 	staff.POST("/messages/:id/retry", h.adminMessageRetry, managers)
 	staff.GET("/assessment-days/new", h.adminAssessmentDayNew, managers)

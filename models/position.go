@@ -208,7 +208,14 @@ func (s *Store) SetPositionStatus(ctx context.Context, actor Actor, id int64, st
 		if err := tx.Model(&Position{}).Where("id = ?", id).Updates(map[string]any{"status": status, "updated_at": s.Now()}).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "position.status_changed", "position", id, map[string]any{"from": p.Status, "to": status})
+		closed := 0
+		if status != PositionOpen {
+			var err error
+			if closed, err = s.closeOpenApplications(tx, actor, &p, status); err != nil {
+				return err
+			}
+		}
+		return audit(tx, actor, "position.status_changed", "position", id, map[string]any{"from": p.Status, "to": status, "applications_closed": closed})
 	})
 }
 

@@ -265,3 +265,12 @@ type AccountProps struct {
 	// password is not asked (the way back after a forgotten password).
 	SignedInByLink bool
 }
+
+// PositionCloseProps confirms marking a position filled or closed.
+type PositionCloseProps struct {
+	Layout
+	Position     *models.Position
+	Status       models.PositionStatus
+	Applications []models.OpenApplication
+	Closing      int // how many close with the position
+}

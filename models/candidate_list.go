@@ -115,12 +115,9 @@ type candidateListSQL struct {
 	backwards, atCursor bool
 }
 
-// buildCandidateList writes the statements for one page. With fromMatches,
-// the filter runs once into a materialised set of at most the count cap
-// (a search's trigram scan then happens once, not for the count and again
-// for the page); that is only right when the set is complete, i.e. when
-// fewer rows than the cap match.
-func buildCandidateList(actor Actor, f CandidateFilter, fromMatches bool) candidateListSQL {
+// candidateFilterSQL is the WHERE condition (on applications "a") of the
+// candidate list's filters and search, scoped to what actor may see.
+func candidateFilterSQL(actor Actor, f CandidateFilter) (string, []any) {
 	var where []string
 	var args []any
 	if actor.Role == RoleHiringManager {
@@ -147,6 +144,16 @@ func buildCandidateList(actor Actor, f CandidateFilter, fromMatches bool) candid
 	if len(where) > 0 {
 		filter = strings.Join(where, " AND ")
 	}
+	return filter, args
+}
+
+// buildCandidateList writes the statements for one page. With fromMatches,
+// the filter runs once into a materialised set of at most the count cap
+// (a search's trigram scan then happens once, not for the count and again
+// for the page); that is only right when the set is complete, i.e. when
+// fewer rows than the cap match.
+func buildCandidateList(actor Actor, f CandidateFilter, fromMatches bool) candidateListSQL {
+	filter, args := candidateFilterSQL(actor, f)
 	q := candidateListSQL{
 		// The limits are constants in the text, not parameters, so the
 		// prepared statement settles on one plan instead of re-planning.

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Reports for admins and recruiters: the funnel of each position, the median
@@ -584,29 +583,7 @@ func (s *Store) ExportCandidates(ctx context.Context, actor Actor, f CandidateFi
 	if !actor.Role.SeesCandidates() {
 		return ErrForbidden
 	}
-	var where []string
-	var args []any
-	if actor.Role == RoleHiringManager {
-		where, args = append(where, "a.position_id IN (SELECT id FROM positions WHERE hiring_manager_id = ?)"), append(args, actor.ID)
-	}
-	if f.PositionID != 0 {
-		where, args = append(where, "a.position_id = ?"), append(args, f.PositionID)
-	}
-	if f.Stage != "" {
-		where, args = append(where, "a.stage = ?"), append(args, f.Stage)
-	}
-	if f.Status != "" {
-		where, args = append(where, "a.status = ?"), append(args, f.Status)
-	}
-	if qs := strings.TrimSpace(f.Query); utf8.RuneCountInString(qs) >= 3 {
-		where, args = append(where, "a.search LIKE ?"), append(args, "%"+escapeLike(strings.ToLower(qs))+"%")
-	} else if qs != "" {
-		where, args = append(where, "strpos(a.search, ?) > 0"), append(args, strings.ToLower(qs))
-	}
-	filter := "true"
-	if len(where) > 0 {
-		filter = strings.Join(where, " AND ")
-	}
+	filter, args := candidateFilterSQL(actor, f)
 	sort := lookupCandidateSort(f.Sort)
 	cmp, dir := ">", "ASC"
 	if sort.desc {

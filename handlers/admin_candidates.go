@@ -21,21 +21,8 @@ func (h *Handler) adminHome(c echo.Context) error {
 
 func (h *Handler) adminCandidates(c echo.Context) error {
 	ctx := c.Request().Context()
-	f := models.CandidateFilter{
-		PositionID: formInt(c.QueryParam("position")),
-		Stage:      models.StageKey(c.QueryParam("stage")),
-		Status:     models.Status(c.QueryParam("status")),
-		Query:      truncateInput(c.QueryParam("q"), 200),
-		Sort:       c.QueryParam("sort"),
-		After:      truncateInput(c.QueryParam("after"), 700),
-		Before:     truncateInput(c.QueryParam("before"), 700),
-	}
-	if _, ok := models.LookupStage(f.Stage); !ok {
-		f.Stage = ""
-	}
-	if !validStatus(f.Status) {
-		f.Status = ""
-	}
+	f := candidateFilter(c)
+	f.After, f.Before = truncateInput(c.QueryParam("after"), 700), truncateInput(c.QueryParam("before"), 700)
 	page, err := h.store.ListCandidates(ctx, actor(c), f)
 	if err != nil {
 		return err
@@ -227,4 +214,24 @@ func (h *Handler) adminCandidateNote(c echo.Context) error {
 	}
 	h.setFlash(c, "Note added.")
 	return redirect(c, fmt.Sprintf("/admin/candidates/%d", id))
+}
+
+// candidateFilter reads the candidate list's filters, search and sort from
+// the query string (the list page and its CSV export share them); unknown
+// stages and statuses are ignored.
+func candidateFilter(c echo.Context) models.CandidateFilter {
+	f := models.CandidateFilter{
+		PositionID: formInt(c.QueryParam("position")),
+		Stage:      models.StageKey(c.QueryParam("stage")),
+		Status:     models.Status(c.QueryParam("status")),
+		Query:      truncateInput(c.QueryParam("q"), 200),
+		Sort:       c.QueryParam("sort"),
+	}
+	if _, ok := models.LookupStage(f.Stage); !ok {
+		f.Stage = ""
+	}
+	if !validStatus(f.Status) {
+		f.Status = ""
+	}
+	return f
 }

@@ -55,19 +55,7 @@ func (h *Handler) adminReportCSV(c echo.Context) error {
 // adminCandidatesCSV downloads the staff candidate list, with the filters
 // and sort of the list page, streamed batch by batch.
 func (h *Handler) adminCandidatesCSV(c echo.Context) error {
-	f := models.CandidateFilter{
-		PositionID: formInt(c.QueryParam("position")),
-		Stage:      models.StageKey(c.QueryParam("stage")),
-		Status:     models.Status(c.QueryParam("status")),
-		Query:      truncateInput(c.QueryParam("q"), 200),
-		Sort:       c.QueryParam("sort"),
-	}
-	if _, ok := models.LookupStage(f.Stage); !ok {
-		f.Stage = ""
-	}
-	if !validStatus(f.Status) {
-		f.Status = ""
-	}
+	f := candidateFilter(c)
 	loc := h.reportLocation()
 	var w *csv.Writer
 	return h.store.ExportCandidates(c.Request().Context(), actor(c), f, func(rows []models.CandidateRow) error {

@@ -166,6 +166,17 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	return &d, nil
 }
 
+// ContractSigned reports whether application appID has a contract signed by
+// both parties (the way to Hired when its pipeline has no onboarding).
+func (d *CandidateDetail) ContractSigned(appID int64) bool {
+	for _, c := range d.Contracts {
+		if c.ApplicationID == appID && c.Status == ContractCompleted {
+			return true
+		}
+	}
+	return false
+}
+
 // CandidateView is what the candidate's own page shows: their applications
 // with pipeline and public history. Internal notes and reasons are left out.
 type CandidateView struct {

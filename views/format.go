@@ -352,11 +352,7 @@ func BookedDayAfter(a models.CandidateApplication, t time.Time) bool {
 
 // moveChoices are the stages staff may move application a to.
 func moveChoices(p AdminCandidateProps, a models.Application) []models.MoveChoice {
-	signed := false
-	for _, c := range p.Detail.Contracts {
-		signed = signed || (c.ApplicationID == a.ID && c.Status == models.ContractCompleted)
-	}
-	return a.Position.Pipeline.MoveChoices(a.Status, a.Stage, signed)
+	return a.Position.Pipeline.MoveChoices(a.Status, a.Stage, p.Detail.ContractSigned(a.ID))
 }
 
 // moveLabel names a move choice: the next stage, or what a skip passes over.

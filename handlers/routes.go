@@ -74,6 +74,7 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	me.POST("/applications/:id/contract/consent", h.candidateContractConsent)
 	me.POST("/applications/:id/contract/sign", h.candidateContractSign)
 	me.GET("/applications/:id/contract/signed.pdf", h.candidateContractPDF)
+	me.POST("/applications/:id/contract/name-correction", h.candidateContractNameCorrection)
 
 	// Staff admin panel: signed-in staff, then the roles each route allows.
 	staff := app.Group("/admin", h.requireStaff)
@@ -114,6 +115,12 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	staff.POST("/candidates", h.adminCandidateCreate, people)
 	staff.GET("/candidates/:id", h.adminCandidate, people)
 	staff.POST("/candidates/:id/notes", h.adminCandidateNote, people)
+	staff.POST("/candidates/:id/applications", h.adminCandidateAddApplication, people)
+	staff.POST("/candidates/bulk", h.adminCandidatesBulk, people)
+	staff.GET("/positions/:id/board", h.adminPositionBoard, people)
+	staff.POST("/positions/:id/board/move", h.adminBoardMove, people)
+	staff.POST("/name-corrections/:id/apply", h.adminNameCorrectionApply, people)
+	staff.POST("/name-corrections/:id/decline", h.adminNameCorrectionDecline, people)
 	staff.POST("/applications/:id/move", h.adminApplicationMove, people)
 	staff.POST("/applications/:id/undo", h.adminApplicationUndo, people)
 	staff.POST("/applications/:id/status", h.adminApplicationStatus, people)

@@ -194,8 +194,10 @@ var messageCatalogue = map[MessageKind]MessageTemplate{
 }
 
 func init() {
-	for k, t := range interviewMessages {
-		messageCatalogue[k] = t
+	for _, extra := range []map[MessageKind]MessageTemplate{interviewMessages, bulkMessages, nameCorrectionMessages} {
+		for k, t := range extra {
+			messageCatalogue[k] = t
+		}
 	}
 	for k, t := range messageCatalogue {
 		t.Kind = k

@@ -180,10 +180,17 @@ func (h *Handler) adminApplicationUndo(c echo.Context) error {
 func (h *Handler) adminApplicationStatus(c echo.Context) error {
 	to := models.Status(c.FormValue("status"))
 	reason := c.FormValue("reason")
-	form := views.CandidateActionForm{Action: "status", Status: string(to), Reason: reason}
+	hold := c.FormValue("hold_message") != ""
+	form := views.CandidateActionForm{Action: "status", Status: string(to), Reason: reason, HoldMessage: hold}
+	done := "Status changed to " + to.Label() + "."
+	if hold && to == models.StatusRejected {
+		return h.applicationAction(c, form, func(appID int64) error {
+			return h.store.RejectHeldUntilFilled(c.Request().Context(), actor(c), appID, reason)
+		}, "Rejected; the message to the candidate waits until the position is filled.")
+	}
 	return h.applicationAction(c, form, func(appID int64) error {
 		return h.store.ChangeStatus(c.Request().Context(), actor(c), appID, to, reason)
-	}, "Status changed to "+to.Label()+".")
+	}, done)
 }
 
 func (h *Handler) adminApplicationExpected(c echo.Context) error {

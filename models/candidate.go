@@ -34,8 +34,11 @@ type Application struct {
 	ExpectedUpdateAt   *time.Time
 	ExpectedUpdateNote string
 	OutcomeReason      string
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// RejectionHeld: rejected, with the message held until the position is
+	// filled; the candidate reads only that the decision waits for that.
+	RejectionHeld bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 
 	Candidate *Candidate `gorm:"foreignKey:CandidateID"`
 	Position  *Position  `gorm:"foreignKey:PositionID"`
@@ -354,6 +357,17 @@ func (s *Store) enterStage(tx *gorm.DB, actor Actor, app *Application, to StageK
 
 // ChangeStatus rejects, withdraws, holds or reactivates an application.
 func (s *Store) ChangeStatus(ctx context.Context, actor Actor, appID int64, to Status, reason string) error {
+	return s.changeStatus(ctx, actor, appID, to, reason, false)
+}
+
+// RejectHeldUntilFilled rejects an application but holds the candidate's
+// message until its position is filled or closed: the candidate stays a
+// fallback without being promised a date that will pass.
+func (s *Store) RejectHeldUntilFilled(ctx context.Context, actor Actor, appID int64, reason string) error {
+	return s.changeStatus(ctx, actor, appID, StatusRejected, reason, true)
+}
+
+func (s *Store) changeStatus(ctx context.Context, actor Actor, appID int64, to Status, reason string, holdMessage bool) error {
 	reason = strings.TrimSpace(reason)
 	if len([]rune(reason)) > 2000 {
 		return Invalid("reason", "The reason is too long (2000 characters at most).")
@@ -366,8 +380,17 @@ func (s *Store) ChangeStatus(ctx context.Context, actor Actor, appID int64, to S
 		if err := CanChangeStatus(app.Status, to, reason); err != nil {
 			return err
 		}
+		if holdMessage && app.Position.Status != PositionOpen {
+			return errNothingToHoldFor
+		}
 		now := s.Now()
-		updates := map[string]any{"status": to, "updated_at": now}
+		updates := map[string]any{"status": to, "updated_at": now, "rejection_held": holdMessage}
+		if app.RejectionHeld {
+			// Reopened before the position was settled: the held message must never go.
+			if err := dropHeldRejection(tx, app); err != nil {
+				return err
+			}
+		}
 		switch to {
 		case StatusRejected, StatusWithdrawn:
 			updates["outcome_reason"] = reason
@@ -396,11 +419,15 @@ func (s *Store) ChangeStatus(ctx context.Context, actor Actor, appID int64, to S
 			return err
 		}
 		if to == StatusRejected {
-			if err := s.send(tx, applicationRejectedMail(app)); err != nil {
+			d := applicationRejectedMail(app)
+			if holdMessage {
+				d.heldForPosition = &app.PositionID
+			}
+			if err := s.send(tx, d); err != nil {
 				return err
 			}
 		}
-		return audit(tx, actor, "application.status_changed", "application", app.ID, map[string]any{"from": app.Status, "to": to})
+		return audit(tx, actor, "application.status_changed", "application", app.ID, map[string]any{"from": app.Status, "to": to, "message_held": holdMessage})
 	})
 }
 

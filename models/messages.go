@@ -309,7 +309,10 @@ type draft struct {
 	linkPath    string // the page the message is about, for staff alerts
 	vars        map[string]string
 	sendAfter   *time.Time // held until then
-	calendarICS string     // an invitation to attach (RFC 5545), if any
+	// heldForPosition holds the message, with no delivery job, until that
+	// position is filled or closed (see releaseHeldRejections).
+	heldForPosition *int64
+	calendarICS     string // an invitation to attach (RFC 5545), if any
 }
 
 func toCandidate(c *Candidate, kind MessageKind, vars map[string]string) draft {

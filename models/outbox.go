@@ -68,8 +68,10 @@ type OutboxMessage struct {
 	SMTPReply     string `gorm:"column:smtp_reply"`
 	MessageID     string
 	CalendarICS   string `gorm:"column:calendar_ics"` // attached as invite.ics
-	CreatedAt     time.Time
-	SentAt        *time.Time
+	// HeldForPositionID: held, with no job, until that position is settled.
+	HeldForPositionID *int64
+	CreatedAt         time.Time
+	SentAt            *time.Time
 }
 
 // TableName binds the struct to its table.
@@ -101,6 +103,11 @@ func (s *Store) send(tx *gorm.DB, d draft) error {
 		ToEmail: d.toEmail, ToName: oneLine(d.toName), Subject: subject, Body: body, BodyHTML: messageHTML(s.company, subject, body),
 		Kind: d.kind, LinkPath: d.linkPath, CandidateID: d.candidateID, StaffID: d.staffID, Status: MessageQueued,
 		MessageID: newMessageID(s.baseURL), CalendarICS: d.calendarICS,
+	}
+	if d.heldForPosition != nil {
+		now := s.Now()
+		m.Status, m.SendAfter, m.HeldForPositionID = MessageHeld, &now, d.heldForPosition
+		return tx.Omit("SentAt", "LastAttemptAt").Create(&m).Error
 	}
 	opts := &river.InsertOpts{}
 	if d.sendAfter != nil && d.sendAfter.After(s.Now()) {

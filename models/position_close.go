@@ -123,5 +123,14 @@ func (s *Store) releaseHeldRejections(tx *gorm.DB, positionID int64) error {
 			return err
 		}
 	}
-	return nil
+	return tx.Exec(`UPDATE applications SET rejection_held = false WHERE position_id = ? AND rejection_held`, positionID).Error
+}
+
+var errNothingToHoldFor = Invalid("hold_message", "This position is no longer open, so there is nothing to wait for: send the message now.")
+
+// dropHeldRejection removes the never-sent rejection of an application
+// reopened while its message was held.
+func dropHeldRejection(tx *gorm.DB, app *Application) error {
+	return tx.Exec(`DELETE FROM outbox_messages WHERE held_for_position_id = ? AND candidate_id = ? AND kind = ? AND status = 'held'`,
+		app.PositionID, app.CandidateID, MsgApplicationRejected).Error
 }

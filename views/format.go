@@ -190,6 +190,21 @@ func EventText(e models.StageEvent) string {
 	}
 }
 
+// CandidateHistory is the history the candidate sees: while a rejection is
+// held until the position is filled, its event is not shown yet.
+func CandidateHistory(a models.CandidateApplication) []models.StageEvent {
+	if !a.RejectionHeld {
+		return a.History
+	}
+	out := make([]models.StageEvent, 0, len(a.History))
+	for _, e := range a.History {
+		if e.ToStatus != models.StatusRejected {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // CandidateEventText describes a stage event for the candidate.
 func CandidateEventText(e models.StageEvent) string {
 	st := CandidateStage(e.ToStage)

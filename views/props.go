@@ -126,6 +126,7 @@ type CandidateActionForm struct {
 	Offer         models.OfferInput
 	Consulted     []int64 // colleagues ticked in the decision form
 	ConfirmSkip   bool    // the move form's "skipped stages are not needed" box
+	HoldMessage   bool    // the status form's "hold the rejection until the position is filled" box
 }
 
 // AdminCandidateProps is the staff candidate page.

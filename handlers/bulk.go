@@ -1,5 +1,86 @@
 package handlers
 
-import "github.com/labstack/echo/v4"
+import (
+	"net/http"
+	"net/url"
+	"strings"
 
-func (h *Handler) adminCandidatesBulk(c echo.Context) error { return echo.ErrNotImplemented }
+	"github.com/labstack/echo/v4"
+
+	"nextstep/models"
+	"nextstep/views"
+)
+
+// adminCandidatesBulk applies one action to the applications ticked on the
+// candidate list (all of them or none) and brings the user back to the same
+// list: its filters, sort and page travel in the form's "list" field.
+func (h *Handler) adminCandidatesBulk(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	query := listQuery(c.FormValue("list"))
+	bulk := views.BulkForm{Selected: map[int64]bool{}, Action: c.FormValue("action"), Reason: c.FormValue("reason"),
+		HoldMessage: c.FormValue("hold_message") != "", ExpectedDate: c.FormValue("expected_date"),
+		ExpectedNote: c.FormValue("expected_note"), Subject: c.FormValue("subject"), Body: c.FormValue("body")}
+	var ids []int64
+	for _, v := range form["ids"] {
+		if id := formInt(v); id > 0 {
+			ids = append(ids, id)
+			bulk.Selected[id] = true
+		}
+	}
+	date := formDate(bulk.ExpectedDate, h.cfg.Location)
+	res, err := h.store.BulkAction(c.Request().Context(), actor(c), models.BulkRequest{
+		ApplicationIDs: ids, Action: models.BulkKind(bulk.Action), Reason: bulk.Reason, HoldMessage: bulk.HoldMessage,
+		Date: date, Note: bulk.ExpectedNote, Subject: bulk.Subject, Body: bulk.Body,
+	})
+	if fe := models.FieldErrors(err); fe != nil {
+		if _, ok := fe["expected_date"]; ok && date.IsZero() && strings.TrimSpace(bulk.ExpectedDate) != "" {
+			fe["expected_date"] = "Enter the date as YYYY-MM-DD."
+		}
+		bulk.Errors = fe
+		return h.renderCandidateList(c, query, http.StatusUnprocessableEntity, bulk)
+	}
+	if err != nil {
+		return err
+	}
+	h.setFlash(c, bulkDone(res))
+	to := "/admin/candidates"
+	if q := query.Encode(); q != "" {
+		to += "?" + q
+	}
+	return redirect(c, to)
+}
+
+// listQuery reads the list's filters, sort and page back from the bulk
+// form, keeping only the list's own keys.
+func listQuery(encoded string) url.Values {
+	parsed, _ := url.ParseQuery(encoded)
+	out := url.Values{}
+	for _, k := range views.ListQueryKeys {
+		if v := parsed.Get(k); v != "" {
+			out.Set(k, v)
+		}
+	}
+	return out
+}
+
+// bulkDone is the flash after a bulk action.
+func bulkDone(res models.BulkResult) string {
+	n := views.CountLabel(int64(res.Count), "candidate", "candidates")
+	switch res.Action {
+	case models.BulkMove:
+		return "Moved " + n + " to their next stage. Each candidate has been told."
+	case models.BulkReject:
+		if res.Held {
+			return "Rejected " + n + ". The messages wait until each position is filled."
+		}
+		return "Rejected " + n + ". Each candidate has been told."
+	case models.BulkExpectedDate:
+		return "Set a new promised date for " + n + "."
+	case models.BulkMessage:
+		return "Sent a message to " + n + "."
+	}
+	return "Done."
+}

@@ -1,0 +1,152 @@
+package views
+
+import (
+	"net/url"
+	"strconv"
+
+	"nextstep/models"
+)
+
+// BoardProps is a position's board: a column per stage, a card per
+// application in progress, each card with its own move form.
+type BoardProps struct {
+	Layout
+	Board  *models.Board
+	Form   BoardMoveForm     // the refused move, kept as typed
+	Errors map[string]string // its messages, by field (to_stage, note, confirm_skip)
+}
+
+// BoardMoveForm is a card's move form as submitted.
+type BoardMoveForm struct {
+	ApplicationID int64
+	To            string
+	Note          string
+	ConfirmSkip   bool
+}
+
+// failed reports whether the refused move was this card's.
+func (p BoardProps) failed(card models.BoardCard) bool {
+	return len(p.Errors) > 0 && p.Form.ApplicationID == card.ApplicationID
+}
+
+// cardError is a field's message for this card, or "".
+func (p BoardProps) cardError(card models.BoardCard, field string) string {
+	if !p.failed(card) {
+		return ""
+	}
+	return p.Errors[field]
+}
+
+// keptNote is the reason typed for this card's refused move.
+func (p BoardProps) keptNote(card models.BoardCard) string {
+	if !p.failed(card) {
+		return ""
+	}
+	return p.Form.Note
+}
+
+// moveSelected reports whether a move choice is preselected: the one the
+// person chose when their move was refused, otherwise the next stage.
+func (p BoardProps) moveSelected(card models.BoardCard, i int) bool {
+	if p.failed(card) {
+		return p.Form.To == string(card.Moves[i].To)
+	}
+	return i == 0
+}
+
+// skipOpen reports whether the card's skip fields start unfolded: when a
+// refused move was a skip or failed on its reason or confirmation.
+func (p BoardProps) skipOpen(card models.BoardCard) bool {
+	if !p.failed(card) {
+		return false
+	}
+	if p.Errors["note"] != "" || p.Errors["confirm_skip"] != "" {
+		return true
+	}
+	for _, m := range card.Moves {
+		if string(m.To) == p.Form.To {
+			return len(m.Skipped) > 0
+		}
+	}
+	return false
+}
+
+// boardHasSkips reports whether any of the card's moves skips stages.
+func boardHasSkips(card models.BoardCard) bool {
+	for _, m := range card.Moves {
+		if len(m.Skipped) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// boardFieldID is the id of a card's form control, unique on the page.
+func boardFieldID(field string, card models.BoardCard) string {
+	return "move-" + field + "-" + strconv.FormatInt(card.ApplicationID, 10)
+}
+
+// boardDescribedBy links a control to its message when it has one.
+func boardDescribedBy(msg, id string) string {
+	if msg == "" {
+		return ""
+	}
+	return id + "-error"
+}
+
+func boardInvalid(msg string) string {
+	if msg == "" {
+		return "false"
+	}
+	return "true"
+}
+
+// boardListURL is the candidate list filtered to one column, where the
+// cards beyond the board's cap are (filter names as in candidateFilter).
+func boardListURL(positionID int64, stage models.StageKey) string {
+	return "/admin/candidates?" + url.Values{"position": {itoa(positionID)}, "stage": {string(stage)}}.Encode()
+}
+
+// boardHiredURL lists the position's hired candidates, who leave the board.
+func boardHiredURL(positionID int64) string {
+	return "/admin/candidates?" + url.Values{"position": {itoa(positionID)}, "status": {string(models.StatusHired)}}.Encode()
+}
+
+// boardFlowHint says how a flow stage's column fills.
+func boardFlowHint(k models.StageKey) string {
+	switch k {
+	case models.StageOffer:
+		return "Opens when an offer is sent, from the candidate's page."
+	case models.StageContract:
+		return "Opens when the candidate accepts the offer."
+	case models.StageHired:
+		return "The hire is recorded on the candidate's page; hired candidates leave the board."
+	}
+	return ""
+}
+
+// boardNoMove says why a card has no move form and where to go instead.
+func boardNoMove(card models.BoardCard) string {
+	switch {
+	case card.Status == models.StatusOnHold:
+		return "On hold: reactivate it on the candidate's page to move it on."
+	case card.Stage == models.StageOffer:
+		return "Follows its offer: continue on the candidate's page."
+	case card.Stage == models.StageContract:
+		return "Follows its contract: continue on the candidate's page."
+	case card.Stage == models.StageOnboarding:
+		return "Record the hire on the candidate's page."
+	}
+	return "No move from here: open the candidate's page."
+}
+
+// boardDays is how long a card has waited in its stage.
+func boardDays(n int) string {
+	switch n {
+	case 0:
+		return "In this stage since today"
+	case 1:
+		return "1 day in this stage"
+	}
+	return strconv.Itoa(n) + " days in this stage"
+}

@@ -1,0 +1,181 @@
+package models
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// A person already in Nextstep who interviews for another position gets a
+// second application, not a second candidate: the "new candidate" form finds
+// them by email and offers to add one, and the staff candidate page offers
+// the same.
+
+// positionForApplication loads, in tx, the position a new application is
+// for, with its pipeline, and checks that actor may add applications to it
+// and that it still hires. The row is share-locked, so a position being
+// closed or its pipeline rewritten at the same moment waits for us, or we
+// for it.
+func positionForApplication(tx *gorm.DB, actor Actor, positionID int64) (*Position, error) {
+	var pos Position
+	if err := tx.Clauses(clause.Locking{Strength: "SHARE"}).First(&pos, positionID).Error; err != nil {
+		return nil, Invalid("position_id", "Choose the position they applied for.")
+	}
+	if !canManagePosition(actor, &pos) {
+		return nil, Invalid("position_id", "You can only add candidates to your own positions.")
+	}
+	if pos.Status != PositionOpen {
+		return nil, Invalid("position_id", fmt.Sprintf("%s is no longer open.", pos.Title))
+	}
+	if err := loadPipelines(tx, []*Position{&pos}); err != nil {
+		return nil, err
+	}
+	return &pos, nil
+}
+
+// openApplication starts c's application for pos at stage, with the update
+// date promised by the position, records the event, and invites c to follow
+// it on their page (a sign-in link in the invitation), all in tx.
+func (s *Store) openApplication(tx *gorm.DB, actor Actor, c *Candidate, pos *Position, stage StageKey) (*Application, error) {
+	now := s.Now()
+	expected := AddBusinessDays(now, pos.DecisionSLADays, s.loc)
+	app := &Application{CandidateID: c.ID, PositionID: pos.ID, Stage: stage, Status: StatusActive,
+		StageEnteredAt: now, ExpectedUpdateAt: &expected}
+	if err := tx.Omit("Candidate", "Position").Create(app).Error; err != nil {
+		if isUniqueViolation(err, "applications_candidate_id_position_id_key") {
+			return nil, Invalid("position_id", fmt.Sprintf("%s already has an application for %s.", c.Name, pos.Title))
+		}
+		return nil, err
+	}
+	if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, ToStage: stage, ToStatus: StatusActive,
+		ActorStaffID: staffID(actor), Note: "Application added"}).Error; err != nil {
+		return nil, err
+	}
+	raw, err := issueLoginToken(tx, LoginSubject{CandidateID: c.ID}, now.Add(InvitationLinkTTL))
+	if err != nil {
+		return nil, err
+	}
+	if err := s.send(tx, candidateInvitationMail(c, pos, SignInURL(s.baseURL, raw))); err != nil {
+		return nil, err
+	}
+	return app, nil
+}
+
+// AddApplication adds an application for an existing candidate to another
+// open position, at the first stage of its pipeline, and invites them as a
+// new candidate is invited. Hiring managers add only to their own positions;
+// a position the candidate already has an application for (open or closed)
+// is refused.
+func (s *Store) AddApplication(ctx context.Context, actor Actor, candidateID, positionID int64) (*Application, error) {
+	if !actor.Role.SeesCandidates() {
+		return nil, ErrForbidden
+	}
+	if positionID <= 0 {
+		return nil, Invalid("position_id", "Choose the position to add an application for.")
+	}
+	var app *Application
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var c Candidate
+		if err := tx.First(&c, candidateID).Error; err != nil {
+			return notFound(err)
+		}
+		pos, err := positionForApplication(tx, actor, positionID)
+		if err != nil {
+			return err
+		}
+		var n int64
+		if err := tx.Model(&Application{}).Where("candidate_id = ? AND position_id = ?", c.ID, pos.ID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 { // the unique constraint says the same if two requests race
+			return Invalid("position_id", fmt.Sprintf("%s already has an application for %s.", c.Name, pos.Title))
+		}
+		if app, err = s.openApplication(tx, actor, &c, pos, pos.Pipeline[0]); err != nil {
+			return err
+		}
+		app.Candidate, app.Position = &c, pos
+		return audit(tx, actor, "application.added", "application", app.ID,
+			map[string]any{"candidate_id": c.ID, "position_id": pos.ID, "stage": app.Stage})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return app, nil
+}
+
+// AddablePositions are the open positions actor may add an application for
+// candidateID to: all of them for admins and recruiters, their own for a
+// hiring manager, in each case without those the candidate already has an
+// application for. One statement.
+func (s *Store) AddablePositions(ctx context.Context, actor Actor, candidateID int64) ([]PositionChoice, error) {
+	if !actor.Role.SeesCandidates() {
+		return nil, nil
+	}
+	q := s.db.WithContext(ctx).Model(&Position{}).Select("id", "title", "status").
+		Where("status = ? AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.position_id = positions.id AND a.candidate_id = ?)", PositionOpen, candidateID).
+		Order("lower(title), id")
+	if !actor.Role.SeesAllCandidates() {
+		q = q.Where("hiring_manager_id = ?", actor.ID)
+	}
+	var out []PositionChoice
+	err := q.Limit(500).Scan(&out).Error
+	return out, err
+}
+
+// ExistingCandidate is a candidate the "new candidate" form found by email,
+// as far as actor may see them.
+type ExistingCandidate struct {
+	Candidate    Candidate
+	Applications []ExistingApplication // those in actor's scope, newest first
+	OutOfScope   int                   // applications for positions a hiring manager does not manage
+	Addable      []PositionChoice      // see AddablePositions
+}
+
+// ExistingApplication is one application of an ExistingCandidate.
+type ExistingApplication struct {
+	PositionTitle string
+	Stage         StageKey
+	Status        Status
+}
+
+// FindCandidateByEmail finds the candidate with this email for the "new
+// candidate" form, or returns ErrNotFound (also for an address that is not
+// one). Staff who may add candidates learn that the person exists; a hiring
+// manager sees only the applications for their own positions.
+func (s *Store) FindCandidateByEmail(ctx context.Context, actor Actor, email string) (*ExistingCandidate, error) {
+	if !actor.Role.SeesCandidates() {
+		return nil, ErrNotFound
+	}
+	e, err := NormalizeEmail(email)
+	if err != nil {
+		return nil, ErrNotFound
+	}
+	var out ExistingCandidate
+	if err := s.db.WithContext(ctx).Where("email = ?", e).First(&out.Candidate).Error; err != nil {
+		return nil, notFound(err)
+	}
+	var rows []struct {
+		ExistingApplication
+		InScope bool
+	}
+	if err := s.db.WithContext(ctx).Raw(`SELECT p.title AS position_title, a.stage, a.status,
+			(? OR p.hiring_manager_id IS NOT DISTINCT FROM ?) AS in_scope
+		FROM applications a JOIN positions p ON p.id = a.position_id
+		WHERE a.candidate_id = ? ORDER BY a.created_at DESC, a.id DESC`,
+		actor.Role.SeesAllCandidates(), actor.ID, out.Candidate.ID).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		if r.InScope {
+			out.Applications = append(out.Applications, r.ExistingApplication)
+		} else {
+			out.OutOfScope++
+		}
+	}
+	if out.Addable, err = s.AddablePositions(ctx, actor, out.Candidate.ID); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

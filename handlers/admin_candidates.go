@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -12,23 +13,36 @@ import (
 	"nextstep/views"
 )
 
+// adminHome is "Needs you": what waits for the signed-in staff member.
 func (h *Handler) adminHome(c echo.Context) error {
-	if currentStaff(c).Role.SeesCandidates() {
-		return redirect(c, "/admin/candidates")
-	}
-	return redirect(c, "/admin/interviews") // interviewers work from their interviews
-}
-
-func (h *Handler) adminCandidates(c echo.Context) error {
-	ctx := c.Request().Context()
-	f := candidateFilter(c)
-	f.After, f.Before = truncateInput(c.QueryParam("after"), 700), truncateInput(c.QueryParam("before"), 700)
-	page, err := h.store.ListCandidates(ctx, actor(c), f)
+	queues, err := h.store.NeedsYou(c.Request().Context(), actor(c))
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.AdminCandidatesPage(views.AdminCandidatesProps{
-		Layout: h.layout(c, "Candidates"), Page: page, Filter: f, Positions: page.Positions, Query: c.QueryParams(),
+	l := h.layoutWithoutCount(c, "Needs you")
+	for _, q := range queues {
+		if q.Action() {
+			l.NeedsYou += q.Count
+		}
+	}
+	return render(c, http.StatusOK, views.NeedsYouPage(views.NeedsYouProps{Layout: l, Queues: queues}))
+}
+
+func (h *Handler) adminCandidates(c echo.Context) error {
+	return h.renderCandidateList(c, c.QueryParams(), http.StatusOK, views.BulkForm{})
+}
+
+// renderCandidateList shows the list that query describes, with the bulk
+// form as given (the bulk action re-renders it with its problems).
+func (h *Handler) renderCandidateList(c echo.Context, query url.Values, status int, bulk views.BulkForm) error {
+	f := listFilter(query)
+	f.After, f.Before = truncateInput(query.Get("after"), 700), truncateInput(query.Get("before"), 700)
+	page, err := h.store.ListCandidates(c.Request().Context(), actor(c), f)
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.AdminCandidatesPage(views.AdminCandidatesProps{
+		Layout: h.layout(c, "Candidates"), Page: page, Filter: f, Positions: page.Positions, Query: query, Bulk: bulk,
 	}))
 }
 
@@ -84,6 +98,9 @@ func (h *Handler) adminCandidateCreate(c echo.Context) error {
 		if perr != nil {
 			return perr
 		}
+		if perr := h.offerExistingCandidate(c, &props); perr != nil {
+			return perr
+		}
 		return render(c, http.StatusUnprocessableEntity, views.AdminCandidateNewPage(props))
 	}
 	if err != nil {
@@ -123,8 +140,12 @@ func (h *Handler) renderCandidate(c echo.Context, id int64, status int, errs map
 	if err != nil {
 		return err
 	}
+	addable, err := h.store.AddablePositions(ctx, actor(c), id)
+	if err != nil {
+		return err
+	}
 	props := views.AdminCandidateProps{Layout: h.layout(c, d.Candidate.Name), Detail: d, Errors: errs, Form: form,
-		Rounds: map[int64][]models.InterviewRound{}, Decisions: map[int64][]models.DecisionRequest{}, Colleagues: colleagues}
+		Rounds: map[int64][]models.InterviewRound{}, Decisions: map[int64][]models.DecisionRequest{}, Colleagues: colleagues, Addable: addable}
 	for _, r := range rounds {
 		props.Rounds[r.ApplicationID] = append(props.Rounds[r.ApplicationID], r)
 	}
@@ -226,13 +247,16 @@ func (h *Handler) adminCandidateNote(c echo.Context) error {
 // candidateFilter reads the candidate list's filters, search and sort from
 // the query string (the list page and its CSV export share them); unknown
 // stages and statuses are ignored.
-func candidateFilter(c echo.Context) models.CandidateFilter {
+func candidateFilter(c echo.Context) models.CandidateFilter { return listFilter(c.QueryParams()) }
+
+// listFilter is candidateFilter of a query string.
+func listFilter(q url.Values) models.CandidateFilter {
 	f := models.CandidateFilter{
-		PositionID: formInt(c.QueryParam("position")),
-		Stage:      models.StageKey(c.QueryParam("stage")),
-		Status:     models.Status(c.QueryParam("status")),
-		Query:      truncateInput(c.QueryParam("q"), 200),
-		Sort:       c.QueryParam("sort"),
+		PositionID: formInt(q.Get("position")),
+		Stage:      models.StageKey(q.Get("stage")),
+		Status:     models.Status(q.Get("status")),
+		Query:      truncateInput(q.Get("q"), 200),
+		Sort:       q.Get("sort"),
 	}
 	if _, ok := models.LookupStage(f.Stage); !ok {
 		f.Stage = ""

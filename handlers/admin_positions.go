@@ -3,7 +3,6 @@ package handlers
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -20,24 +19,27 @@ func (h *Handler) adminPositions(c echo.Context) error {
 }
 
 // positionForm reads the position form. The pipeline editor posts one
-// "stage_<key>" checkbox and one "order_<key>" number per catalogue stage.
-func positionForm(c echo.Context) views.PositionForm {
-	f := views.PositionForm{
+// "stage_<key>" checkbox and one hidden "order_<key>" place per catalogue
+// stage; orderErr is set when a place is not a number from 1 to 99.
+func positionForm(c echo.Context) (f views.PositionForm, orderErr error) {
+	f = views.PositionForm{
 		Title: c.FormValue("title"), Department: c.FormValue("department"), Location: c.FormValue("location"),
 		Headcount: c.FormValue("headcount"), DecisionSLADays: c.FormValue("decision_sla_days"),
-		HiringManagerID: c.FormValue("hiring_manager_id"), Orders: map[models.StageKey]string{},
-		Criteria: c.FormValue("criteria"), RequiresDecisionApproval: c.FormValue("requires_decision_approval") != "",
+		HiringManagerID: c.FormValue("hiring_manager_id"),
+		Criteria:        c.FormValue("criteria"), RequiresDecisionApproval: c.FormValue("requires_decision_approval") != "",
 	}
+	places := map[models.StageKey]string{}
 	for _, st := range models.Stages() {
-		f.Orders[st.Key] = c.FormValue("order_" + string(st.Key))
+		places[st.Key] = c.FormValue("order_" + string(st.Key))
 		if c.FormValue("stage_"+string(st.Key)) != "" {
 			f.Selected = append(f.Selected, st.Key)
 		}
 	}
-	return f
+	f.Order, orderErr = models.ParseEditorOrder(places)
+	return f, orderErr
 }
 
-func positionInput(f views.PositionForm) (models.PositionInput, error) {
+func positionInput(f views.PositionForm, orderErr error) (models.PositionInput, error) {
 	v := &models.ValidationError{}
 	head, ok := formIntStrict(f.Headcount)
 	if !ok {
@@ -47,12 +49,11 @@ func positionInput(f views.PositionForm) (models.PositionInput, error) {
 	if !ok {
 		v.Add("decision_sla_days", "The decision time must be a whole number of business days from 1 to 60.")
 	}
-	pipeline, err := f.Pipeline()
-	if err != nil {
-		v.Add("stages", err.Error())
+	if orderErr != nil {
+		v.Add("stages", models.FieldErrors(orderErr)["stages"])
 	}
 	in := models.PositionInput{Title: f.Title, Department: f.Department, Location: f.Location, Headcount: head,
-		DecisionSLADays: sla, HiringManagerID: formInt(f.HiringManagerID), Pipeline: pipeline,
+		DecisionSLADays: sla, HiringManagerID: formInt(f.HiringManagerID), Pipeline: f.Pipeline(),
 		Criteria: f.Criteria, RequiresDecisionApproval: f.RequiresDecisionApproval}
 	if err := in.Validate(); err != nil {
 		for k, m := range models.FieldErrors(err) {
@@ -60,6 +61,37 @@ func positionInput(f views.PositionForm) (models.PositionInput, error) {
 		}
 	}
 	return in, v.Err()
+}
+
+// positionMove answers a "Move up"/"Move down" button pressed without
+// JavaScript: the form comes back with the stage moved and everything else as
+// typed, nothing saved. handled is false when no such button was pressed.
+func (h *Handler) positionMove(c echo.Context, id int64, form views.PositionForm, orderErr error) (handled bool, err error) {
+	raw := c.FormValue("pipeline_move")
+	if raw == "" {
+		return false, nil
+	}
+	if id != 0 { // the position must exist and be the actor's to edit, as for a save
+		if _, err := h.store.GetPosition(c.Request().Context(), actor(c), id); err != nil {
+			return true, err
+		}
+	}
+	if orderErr != nil {
+		return true, h.positionFormPage(c, http.StatusUnprocessableEntity, id, form, models.FieldErrors(orderErr))
+	}
+	dir, key, ok := models.ParseEditorMove(raw)
+	if !ok {
+		return true, h.positionFormPage(c, http.StatusUnprocessableEntity, id, form,
+			map[string]string{"stages": "Choose a stage of the list to move."})
+	}
+	order, merr := models.MoveInEditor(form.Order, key, dir)
+	if merr != nil {
+		form.Moved, form.MoveDir = key, dir // the focus goes back to the button pressed
+		return true, h.positionFormPage(c, http.StatusUnprocessableEntity, id, form, models.FieldErrors(merr))
+	}
+	form.Order, form.Moved, form.MoveDir = order, key, dir
+	form.Notice = models.EditorMoveNotice(order, key, dir)
+	return true, h.positionFormPage(c, http.StatusOK, id, form, nil)
 }
 
 func (h *Handler) positionFormPage(c echo.Context, status int, id int64, form views.PositionForm, errs map[string]string) error {
@@ -72,22 +104,23 @@ func (h *Handler) positionFormPage(c echo.Context, status int, id int64, form vi
 		title = "Edit position"
 	}
 	return render(c, status, views.AdminPositionFormPage(views.AdminPositionFormProps{
-		Layout: h.layout(c, title), ID: id, Form: form, Errors: errs, Managers: managers, Stages: models.Stages()}))
+		Layout: h.layout(c, title), ID: id, Form: form, Errors: errs, Managers: managers}))
 }
 
 func (h *Handler) adminPositionNew(c echo.Context) error {
-	form := views.PositionForm{Headcount: "1", DecisionSLADays: "5", Orders: map[models.StageKey]string{},
+	form := views.PositionForm{Headcount: "1", DecisionSLADays: "5",
 		Selected: []models.StageKey{models.StageInterviewCompleted, models.StageAdditionalInterview, models.StageHRRound,
 			models.StageReferenceChecks, models.StageFinalDecision, models.StageOffer, models.StageContract, models.StageOnboarding, models.StageHired}}
-	for i, k := range form.Selected {
-		form.Orders[k] = strconv.Itoa(i + 1)
-	}
+	form.Order = models.EditorOrder(form.Selected)
 	return h.positionFormPage(c, http.StatusOK, 0, form, nil)
 }
 
 func (h *Handler) adminPositionCreate(c echo.Context) error {
-	form := positionForm(c)
-	in, err := positionInput(form)
+	form, orderErr := positionForm(c)
+	if handled, err := h.positionMove(c, 0, form, orderErr); handled {
+		return err
+	}
+	in, err := positionInput(form, orderErr)
 	if err == nil {
 		var p *models.Position
 		p, err = h.store.CreatePosition(c.Request().Context(), actor(c), in)
@@ -119,8 +152,11 @@ func (h *Handler) adminPositionUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	form := positionForm(c)
-	in, err := positionInput(form)
+	form, orderErr := positionForm(c)
+	if handled, err := h.positionMove(c, id, form, orderErr); handled {
+		return err
+	}
+	in, err := positionInput(form, orderErr)
 	if err == nil {
 		err = h.store.UpdatePosition(c.Request().Context(), actor(c), id, in)
 		if err == nil {

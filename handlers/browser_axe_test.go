@@ -38,7 +38,6 @@ var axeSkippedRoutes = map[string]string{
 	"GET /healthz":  "plain text",
 	"GET /readyz":   "plain text",
 	"GET /static/*": "CSS, JavaScript and images",
-	"GET /admin":    "redirects to the candidates or, for interviewers, to their interviews",
 	"GET /admin/assessment-days/:id/roster.csv":               "CSV",
 	"GET /me/applications/:id/assessment/calendar.ics":        "iCalendar",
 	"GET /me/applications/:id/contract/signed.pdf":            "PDF",
@@ -236,10 +235,10 @@ func TestAxeEveryPage(t *testing.T) {
 	// Everyone signs in, each in a tab of their own.
 	anon := r.tab()
 	admin, recruiter, manager, interviewer := r.tab(), r.tab(), r.tab(), r.tab()
-	browserLoginStaff(t, admin, app, adminEmail, "/admin/candidates")
-	browserLoginStaff(t, recruiter, app, recruiterEmail, "/admin/candidates")
-	browserLoginStaff(t, manager, app, managerEmail, "/admin/candidates")
-	browserLoginStaff(t, interviewer, app, interviewerEmail, "/admin/interviews")
+	browserLoginStaff(t, admin, app, adminEmail, "/admin")
+	browserLoginStaff(t, recruiter, app, recruiterEmail, "/admin")
+	browserLoginStaff(t, manager, app, managerEmail, "/admin")
+	browserLoginStaff(t, interviewer, app, interviewerEmail, "/admin")
 	candidateTab := func(email string) context.Context {
 		tab := r.tab()
 		link, err := app.Store.IssueSignInLink(ctx, email)
@@ -312,6 +311,8 @@ func TestAxeEveryPage(t *testing.T) {
 	pending, _ := f.latestVersion()
 	f.staffPost(f.recruiter, fmt.Sprintf("/admin/offer-versions/%d/submit", pending), nil)
 	reviewPage := fmt.Sprintf("/admin/offer-versions/%d", pending)
+	r.page(manager, "manager (offer to approve)", "GET /admin", "/admin", http.StatusOK, all...)
+	r.page(recruiter, "recruiter (offer waiting for approval)", "", "/admin", http.StatusOK, all...)
 	r.page(manager, "manager (offer to review)", "GET /admin/offer-versions/:id", reviewPage, http.StatusOK, all...)
 	if status := submit(t, manager, "[data-testid=review-send-back]"); status != http.StatusUnprocessableEntity {
 		t.Fatalf("send back without a comment: status %d, want 422", status)
@@ -330,6 +331,19 @@ func TestAxeEveryPage(t *testing.T) {
 	f.accept(id)
 	contractID := f.contract(defaultTemplateID)
 	r.page(daniel, "Daniel (consent step)", "GET /me/applications/:id/contract", me(danielApp, "/contract"), http.StatusOK, all...)
+	// A correction of the legal name asked for, seen by both sides, then declined.
+	if res := f.cand.post(me(danielApp, "/contract/name-correction"), url.Values{"requested_name": {"Daniel J. Kim"}, "note": {"As on my passport."}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("asking for a name correction: status %d", res.Status)
+	}
+	r.page(daniel, "Daniel (name correction asked)", "", me(danielApp, "/contract"), http.StatusOK, all...)
+	r.page(manager, "manager (name correction to answer)", "", fmt.Sprintf("/admin/contracts/%d", contractID), http.StatusOK, all...)
+	r.page(recruiter, "recruiter (name correction waiting)", "", "/admin", http.StatusOK, all...)
+	var correction int64
+	app.Store.DB().Raw("SELECT id FROM contract_name_corrections WHERE contract_id = ? AND status = 'open'", contractID).Scan(&correction)
+	if res := f.recruiter.post(fmt.Sprintf("/admin/name-corrections/%d/decline", correction),
+		url.Values{"response": {"The contract must match your passport, which reads Daniel Kim."}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("declining the name correction: status %d", res.Status)
+	}
 	f.consent()
 	r.page(daniel, "Daniel (sign step)", "", me(danielApp, "/contract"), http.StatusOK, all...)
 	f.sign()
@@ -350,6 +364,8 @@ func TestAxeEveryPage(t *testing.T) {
 		{"GET /admin/positions/new", "/admin/positions/new"},
 		{"GET /admin/positions/:id/edit", fmt.Sprintf("/admin/positions/%d/edit", salesPos)},
 		{"GET /admin/positions/:id/close", fmt.Sprintf("/admin/positions/%d/close?status=filled", salesPos)},
+		{"GET /admin/positions/:id/board", fmt.Sprintf("/admin/positions/%d/board", salesPos)},
+		{"", "/admin"},
 		{"GET /admin/assessment-days", "/admin/assessment-days"},
 		{"GET /admin/assessment-days/:id", fmt.Sprintf("/admin/assessment-days/%d", salesDay)},
 		{"GET /admin/assessment-days/new", "/admin/assessment-days/new"},
@@ -381,6 +397,15 @@ func TestAxeEveryPage(t *testing.T) {
 	r.page(recruiter, "recruiter", "", "/admin/reports", http.StatusOK, all...)
 	r.page(manager, "manager", "", "/admin/reports", http.StatusForbidden)
 	r.page(interviewer, "interviewer", "", "/admin/candidates", http.StatusForbidden, all...)
+	r.page(manager, "manager", "", fmt.Sprintf("/admin/positions/%d/board", salesPos), http.StatusOK)
+	// Adding a candidate whose email is known offers an application instead.
+	open(t, recruiter, app.URL+"/admin/candidates/new", "#email")
+	fill(t, recruiter, "name", "Farid Haddad")
+	fill(t, recruiter, "email", "farid.haddad@example.com")
+	if status := submit(t, recruiter, `form[action="/admin/candidates"] button[type=submit]`); status != http.StatusUnprocessableEntity {
+		t.Fatalf("adding a known email: status %d, want 422 with the existing candidate", status)
+	}
+	r.check(recruiter, "recruiter (the candidate exists already)", all...)
 
 	// Interviews: scheduling, picking a time, the scorecard, the review, a consultation.
 	const ameliaEmail = "amelia.hart@example.com"
@@ -411,6 +436,7 @@ func TestAxeEveryPage(t *testing.T) {
 	r.page(amelia, "Amelia (booked)", "", me(ameliaApp, fmt.Sprintf("/interviews/%d", round.ID)), http.StatusOK, all...)
 	r.page(amelia, "Amelia (booked)", "", "/me", http.StatusOK, all...)
 	r.page(interviewer, "interviewer", "GET /admin/interviews", "/admin/interviews", http.StatusOK, all...)
+	r.page(interviewer, "interviewer", "", "/admin", http.StatusOK, all...)
 	r.page(interviewer, "interviewer (scorecard)", "", roundPath, http.StatusOK, all...)
 	r.page(recruiter, "recruiter (booked)", "", roundPath, http.StatusOK, all...)
 	r.page(manager, "manager", "GET /admin/positions/:id/review", fmt.Sprintf("/admin/positions/%d/review", salesPos), http.StatusOK, all...)

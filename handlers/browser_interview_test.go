@@ -113,7 +113,7 @@ func TestBrowserInterviewJourney(t *testing.T) {
 
 	// 1. The recruiter opens Amelia and schedules an interview.
 	rec := newBrowser(t)
-	browserLoginStaff(t, rec, app, recruiterEmail, "/admin/candidates")
+	browserLoginStaff(t, rec, app, recruiterEmail, "/admin")
 	open(t, rec, staffPage, "[data-testid=interviews]")
 	if got := text(t, rec, "[data-testid=candidate-name]"); got != ivAmeliaName {
 		t.Fatalf("candidate page name = %q, want %s", got, ivAmeliaName)
@@ -268,9 +268,10 @@ func TestBrowserInterviewJourney(t *testing.T) {
 	// 3. Ines signs in to her interviews, opens the round and scores it.
 	ines := newBrowser(t)
 	do(t, ines, "emulate a 360px viewport", chromedp.EmulateViewport(360, 800))
-	browserLoginStaff(t, ines, app, interviewerEmail, "/admin/interviews")
+	browserLoginStaff(t, ines, app, interviewerEmail, "/admin")
+	open(t, ines, app.URL+"/admin/interviews", "main h1")
 	if got := text(t, ines, "main h1"); got != "My interviews" {
-		t.Fatalf("interviewer home heading = %q, want My interviews", got)
+		t.Fatalf("interviewer's interviews heading = %q, want My interviews", got)
 	}
 	roundLink := fmt.Sprintf(`[data-testid=my-upcoming] a[href="%s"]`, roundPath)
 	waitVisible(t, ines, roundLink)
@@ -344,7 +345,7 @@ func TestBrowserInterviewJourney(t *testing.T) {
 
 	// 4. Hugo compares the sales candidates: Amelia's averages are Ines's ratings.
 	hugo := newBrowser(t)
-	browserLoginStaff(t, hugo, app, managerEmail, "/admin/candidates")
+	browserLoginStaff(t, hugo, app, managerEmail, "/admin")
 	open(t, hugo, fmt.Sprintf("%s/admin/positions/%d/review", app.URL, positionID), "[data-testid=review-table]")
 	if got := text(t, hugo, "main h1"); got != "Compare candidates: Account Executive" {
 		t.Errorf("review heading = %q", got)

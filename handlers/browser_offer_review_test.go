@@ -1,9 +1,11 @@
 package handlers_test
 
-// Browser acceptance test of the offer review: the recruiter drafts and
-// submits Daniel's offer, the hiring manager reads it as Daniel will and
-// sends it back with a comment, the recruiter changes it and submits again,
-// the manager approves it, and the recruiter sends it after confirming.
+// Browser acceptance test of the offer review, driven from each person's
+// "Needs you" home: the recruiter drafts and submits Daniel's offer and sees
+// it waiting for approval; the hiring manager finds it to approve, reads it
+// as Daniel will and sends it back with a comment; the recruiter finds it
+// sent back, changes it and submits again; the manager approves it; the
+// recruiter finds it ready to send and sends it after confirming.
 
 import (
 	"fmt"
@@ -37,7 +39,7 @@ func TestBrowserOfferReviewSendBackApproveSend(t *testing.T) {
 
 	// The recruiter drafts the offer and sends it for approval.
 	rec := newBrowser(t)
-	browserLoginStaff(t, rec, app, recruiterEmail, "/admin/candidates")
+	browserLoginStaff(t, rec, app, recruiterEmail, "/admin")
 	open(t, rec, staffPage, "[data-testid=offer-form]")
 	fill(t, rec, "job_title", "Account Executive")
 	fill(t, rec, "salary_amount", "65000")
@@ -58,12 +60,25 @@ func TestBrowserOfferReviewSendBackApproveSend(t *testing.T) {
 	}
 	review := fmt.Sprintf("/admin/offer-versions/%d", id)
 
-	// The hiring manager opens the review from Daniel's page.
+	// The recruiter's home shows the offer waiting for someone else.
+	open(t, rec, app.URL+"/admin", "[data-testid=queue-awaiting_approval]")
+	if got := text(t, rec, "[data-testid=queue-awaiting_approval]"); !strings.Contains(got, danielName) || !strings.Contains(got, "waiting for someone's approval") {
+		t.Fatalf("recruiter's Needs you = %q, want Daniel's offer waiting for approval", got)
+	}
+	screenshot(t, rec, "needs-you-recruiter.png")
+
+	// The hiring manager signs in, finds it to approve on their home, with
+	// the count in the navigation, and opens the review from there.
 	mgr := newBrowser(t)
-	browserLoginStaff(t, mgr, app, managerEmail, "/admin/candidates")
-	open(t, mgr, staffPage, "[data-testid=offer-review-link]")
-	if status := submit(t, mgr, "[data-testid=offer-review-link]"); status != http.StatusOK {
-		t.Fatalf("open the review: status %d", status)
+	browserLoginStaff(t, mgr, app, managerEmail, "/admin")
+	if got := text(t, mgr, "[data-testid=queue-offers_to_approve]"); !strings.Contains(got, "Offers to approve") || !strings.Contains(got, danielName) {
+		t.Fatalf("manager's Needs you = %q, want Daniel's offer to approve", got)
+	}
+	if got := text(t, mgr, "[data-testid=nav-needs-you-count]"); got == "" || got == "0" {
+		t.Fatalf("navigation count = %q, want the waiting work counted", got)
+	}
+	if status := submit(t, mgr, "[data-testid=queue-offers_to_approve] li a"); status != http.StatusOK {
+		t.Fatalf("open the review from Needs you: status %d", status)
 	}
 	if got := path(t, mgr); got != review {
 		t.Fatalf("the review link leads to %s, want %s", got, review)
@@ -105,8 +120,17 @@ func TestBrowserOfferReviewSendBackApproveSend(t *testing.T) {
 		t.Fatalf("after sending back: %q, want draft", state)
 	}
 
-	// The recruiter sees who sent it back and why, and changes the salary.
-	open(t, rec, staffPage, "[data-testid=offer-sent-back]")
+	// The recruiter finds it sent back on their home, with the comment, and
+	// goes to the offer from there; they see who sent it back and why, and
+	// change the salary.
+	open(t, rec, app.URL+"/admin", "[data-testid=queue-offers_sent_back]")
+	if got := text(t, rec, "[data-testid=queue-offers_sent_back]"); !strings.Contains(got, danielName) || !strings.Contains(got, comment) {
+		t.Fatalf("recruiter's Needs you after the send back = %q", got)
+	}
+	if status := submit(t, rec, "[data-testid=queue-offers_sent_back] li a"); status != http.StatusOK {
+		t.Fatalf("open the offer from Needs you: status %d", status)
+	}
+	waitVisible(t, rec, "[data-testid=offer-sent-back]")
 	if got := text(t, rec, "[data-testid=offer-sent-back]"); !strings.Contains(got, "Sent back by "+managerName) || !strings.Contains(got, comment) {
 		t.Fatalf("sent-back note on the candidate page = %q", got)
 	}
@@ -125,9 +149,9 @@ func TestBrowserOfferReviewSendBackApproveSend(t *testing.T) {
 		t.Fatalf("after submitting again: version %d %q, want %d pending at 62000", again, state, id)
 	}
 
-	// The manager approves on the review page.
-	open(t, mgr, staffPage, "[data-testid=offer-review-link]")
-	if status := submit(t, mgr, "[data-testid=offer-review-link]"); status != http.StatusOK {
+	// The manager approves on the review page, reached from their home.
+	open(t, mgr, app.URL+"/admin", "[data-testid=queue-offers_to_approve]")
+	if status := submit(t, mgr, "[data-testid=queue-offers_to_approve] li a"); status != http.StatusOK {
 		t.Fatalf("open the review again: status %d", status)
 	}
 	if got := text(t, mgr, "[data-testid=offer-salary]"); got != "GBP 62,000 per year" {
@@ -140,7 +164,12 @@ func TestBrowserOfferReviewSendBackApproveSend(t *testing.T) {
 		t.Fatalf("status after approving = %q", got)
 	}
 
-	// The recruiter presses Send, is asked to confirm, and confirms.
+	// The recruiter finds it ready to send on their home, presses Send on
+	// Daniel's page, is asked to confirm, and confirms.
+	open(t, rec, app.URL+"/admin", "[data-testid=queue-offers_to_send]")
+	if got := text(t, rec, "[data-testid=queue-offers_to_send]"); !strings.Contains(got, danielName) {
+		t.Fatalf("recruiter's Needs you after approval = %q, want Daniel's offer to send", got)
+	}
 	open(t, rec, staffPage, "[data-testid=offer-send]")
 	if status := submit(t, rec, "[data-testid=offer-send]"); status != http.StatusOK {
 		t.Fatalf("Send: status %d", status)
@@ -166,5 +195,10 @@ func TestBrowserOfferReviewSendBackApproveSend(t *testing.T) {
 	}
 	if n := app.sqlCount("SELECT count(*) FROM outbox_messages WHERE kind = 'offer_sent' AND candidate_id = ?", candID); n != 1 {
 		t.Fatalf("%d offer messages to Daniel, want 1", n)
+	}
+	// Sent, it is no longer anyone's work.
+	open(t, rec, app.URL+"/admin", "h1")
+	if n := run(t, rec, "offer queues", chromedp.Evaluate[int](`document.querySelectorAll("[data-testid^=queue-offers]").length`)); n != 0 {
+		t.Fatalf("%d offer queues still on the recruiter's home after sending", n)
 	}
 }

@@ -146,8 +146,8 @@ func TestBrowserOfferToSignedContract(t *testing.T) {
 	// The recruiter opens Daniel from the candidate list and asks whether he
 	// is still interested, with one question of their own.
 	rec := newBrowser(t)
-	browserLoginStaff(t, rec, app, recruiterEmail, "/admin/candidates")
-	waitVisible(t, rec, "[data-testid=candidates-table]")
+	browserLoginStaff(t, rec, app, recruiterEmail, "/admin")
+	open(t, rec, app.URL+"/admin/candidates", "[data-testid=candidates-table]")
 	if status := submit(t, rec, fmt.Sprintf(`[data-testid=candidates-table] a[href="%s"]`, staffPath)); status != http.StatusOK {
 		t.Fatalf("open Daniel: status %d", status)
 	}
@@ -235,7 +235,7 @@ func TestBrowserOfferToSignedContract(t *testing.T) {
 
 	// The hiring manager approves.
 	mgr := newBrowser(t)
-	browserLoginStaff(t, mgr, app, managerEmail, "/admin/candidates")
+	browserLoginStaff(t, mgr, app, managerEmail, "/admin")
 	open(t, mgr, staffPage, "[data-testid=offer-approve]")
 	if status := submit(t, mgr, "[data-testid=offer-approve]"); status != http.StatusOK {
 		t.Fatalf("approve: status %d", status)

@@ -249,7 +249,8 @@ func browserLoginStaff(t *testing.T, ctx context.Context, app *testApp, email, w
 	if got := path(t, ctx); got != wantPath {
 		t.Fatalf("after staff login the browser is on %s, want %s", got, wantPath)
 	}
-	if got := text(t, ctx, "nav.main-nav"); !strings.Contains(got, "Sign out") {
+	// Sign out sits under "More": read the text whether or not it is open.
+	if got := run(t, ctx, "navigation text", chromedp.Evaluate[string](`document.querySelector("nav.main-nav").textContent`)); !strings.Contains(got, "Sign out") {
 		t.Fatalf("signed-in navigation = %q, want a Sign out button", got)
 	}
 }
@@ -296,9 +297,16 @@ func TestBrowserJourneyStaffToCandidate(t *testing.T) {
 		email = "nora.lindqvist@example.com"
 	)
 
-	// The recruiter signs in through the form; /admin sends them to the list.
+	// The recruiter signs in through the form, lands on "Needs you" and
+	// goes to the candidate list from the navigation.
 	staff := newBrowser(t)
-	browserLoginStaff(t, staff, app, recruiterEmail, "/admin/candidates")
+	browserLoginStaff(t, staff, app, recruiterEmail, "/admin")
+	if got := text(t, staff, "main h1"); got != "Needs you" {
+		t.Fatalf("staff home heading = %q, want Needs you", got)
+	}
+	if status := submit(t, staff, `nav.main-nav a[href="/admin/candidates"]`); status != http.StatusOK {
+		t.Fatalf("Candidates in the navigation: status %d", status)
+	}
 	waitVisible(t, staff, "[data-testid=candidates-table]")
 	screenshot(t, staff, "admin-candidates.png")
 
@@ -349,6 +357,9 @@ func TestBrowserJourneyStaffToCandidate(t *testing.T) {
 	if got := text(t, staff, "[data-testid=flash]"); !strings.Contains(got, "Assessment day") {
 		t.Errorf("flash after moving = %q, want it to name Assessment day", got)
 	}
+	if got := text(t, staff, "[data-testid=staff-stepper] [data-testid=step-skipped]"); got != "Additional interview (skipped)" {
+		t.Errorf("staff stepper shows the skipped stage as %q, want \"Additional interview (skipped)\"", got)
+	}
 	if got := text(t, staff, "[data-testid=timeline]"); !strings.Contains(got, "Strong first interview.") {
 		t.Errorf("timeline = %q, want the move note", got)
 	}
@@ -357,7 +368,7 @@ func TestBrowserJourneyStaffToCandidate(t *testing.T) {
 	// An admin reads the invitation in the outbox, filtered to the candidate
 	// (only admins see the outbox: it holds sign-in links).
 	staff = newBrowser(t)
-	browserLoginStaff(t, staff, app, adminEmail, "/admin/candidates")
+	browserLoginStaff(t, staff, app, adminEmail, "/admin")
 	open(t, staff, app.URL+"/admin/outbox", "#to")
 	fill(t, staff, "to", email)
 	if status := submit(t, staff, `form[action="/admin/outbox"] button[type=submit]`); status != http.StatusOK {
@@ -500,7 +511,7 @@ func TestBrowserValidationKeepsInput(t *testing.T) {
 	before := countCandidates(t, app)
 
 	b := newBrowser(t)
-	browserLoginStaff(t, b, app, recruiterEmail, "/admin/candidates")
+	browserLoginStaff(t, b, app, recruiterEmail, "/admin")
 	open(t, b, app.URL+"/admin/candidates/new", "#name")
 	fill(t, b, "name", "Valid Name")
 	fill(t, b, "email", "not-an-email")

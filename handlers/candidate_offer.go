@@ -159,6 +159,12 @@ func (h *Handler) candidateOfferQuestion(c echo.Context) error {
 // ---- contract ----
 
 func (h *Handler) renderCandidateContract(c echo.Context, status int, errs map[string]string, typed string) error {
+	return h.renderCandidateContractWith(c, status, views.CandidateContractProps{Errors: errs, TypedName: typed})
+}
+
+// renderCandidateContractWith renders the contract page with the input of
+// one of its forms kept in p.
+func (h *Handler) renderCandidateContractWith(c echo.Context, status int, p views.CandidateContractProps) error {
 	appID, err := paramID(c, "id")
 	if err != nil {
 		return err
@@ -167,8 +173,8 @@ func (h *Handler) renderCandidateContract(c echo.Context, status int, errs map[s
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.CandidateContractPage(views.CandidateContractProps{Layout: h.layout(c, "Your contract"), View: v,
-		Errors: errs, TypedName: typed, DisclosureVersion: models.EsignDisclosureVersion}))
+	p.Layout, p.View, p.DisclosureVersion = h.layout(c, "Your contract"), v, models.EsignDisclosureVersion
+	return render(c, status, views.CandidateContractPage(p))
 }
 
 func (h *Handler) candidateContract(c echo.Context) error {

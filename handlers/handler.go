@@ -109,6 +109,21 @@ func redirect(c echo.Context, to string) error {
 
 // layout builds the props every page shares.
 func (h *Handler) layout(c echo.Context, title string) views.Layout {
+	l := h.layoutWithoutCount(c, title)
+	if l.Staff != nil {
+		// The count in the navigation is a help, not the page: a failure to
+		// read it is logged and the page still shows.
+		n, err := h.store.NeedsYouCount(c.Request().Context(), actor(c))
+		if err != nil {
+			slog.WarnContext(c.Request().Context(), "needs-you count", "err", err)
+		}
+		l.NeedsYou = n
+	}
+	return l
+}
+
+// layoutWithoutCount is the layout for a page that counts the queues itself.
+func (h *Handler) layoutWithoutCount(c echo.Context, title string) views.Layout {
 	l := views.Layout{
 		Title: title,
 		CSRF:  csrfToken(c),

@@ -216,7 +216,7 @@ func (h *Handler) popFlash(c echo.Context) string {
 var multiLineFields = map[string]bool{
 	"agenda": true, "answer": true, "benefits": true, "body": true, "bonus_equity": true, "directions": true,
 	"extra": true, "message": true, "note": true, "personal_message": true, "question": true, "questions": true,
-	"reason": true, "what_to_bring": true, "instructions": true, "notes": true, "proposal": true, "rationale": true, "criteria": true, "comment": true,
+	"reason": true, "what_to_bring": true, "instructions": true, "notes": true, "proposal": true, "rationale": true, "criteria": true, "comment": true, "response": true,
 }
 
 // MultiLineField reports whether a form field may hold line breaks: the

@@ -140,6 +140,12 @@ func (h *Handler) adminContract(c echo.Context) error {
 }
 
 func (h *Handler) renderStaffContract(c echo.Context, id int64, status int, errs map[string]string, typed string) error {
+	return h.renderStaffContractWith(c, id, status, views.ContractProps{Errors: errs, TypedName: typed})
+}
+
+// renderStaffContractWith renders the staff contract page with the input of
+// one of its forms kept in p.
+func (h *Handler) renderStaffContractWith(c echo.Context, id int64, status int, p views.ContractProps) error {
 	ctr, app, err := h.store.StaffContract(c.Request().Context(), actor(c), id)
 	if err != nil {
 		return err
@@ -148,8 +154,13 @@ func (h *Handler) renderStaffContract(c echo.Context, id int64, status int, errs
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.AdminContractPage(views.ContractProps{Layout: h.layout(c, "Contract"), Contract: ctr,
-		Application: app, Trail: trail, Errors: errs, TypedName: typed}))
+	if ctr.Status == models.ContractAwaitingCandidate {
+		if p.Correction, err = h.store.OpenNameCorrection(c.Request().Context(), id); err != nil {
+			return err
+		}
+	}
+	p.Layout, p.Contract, p.Application, p.Trail = h.layout(c, "Contract"), ctr, app, trail
+	return render(c, status, views.AdminContractPage(p))
 }
 
 func (h *Handler) adminCountersign(c echo.Context) error {

@@ -300,7 +300,7 @@ func TestReportsBrowserAxeAndNarrowScreen(t *testing.T) {
 	app := newTestApp(t)
 	r := newAxeRun(t, app)
 	tab := r.tab()
-	browserLoginStaff(t, tab, app, recruiterEmail, "/admin/candidates")
+	browserLoginStaff(t, tab, app, recruiterEmail, "/admin")
 	all := []axeWidth{axeDesktop, axeTablet, axeMobile}
 	warehouse := app.positionID("Warehouse Operations Lead")
 	for i, path := range []string{"/admin/reports", fmt.Sprintf("/admin/reports?position=%d", warehouse)} {

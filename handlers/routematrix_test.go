@@ -108,6 +108,13 @@ var routeAccess = map[string]access{
 	"GET /admin/positions/:id/edit":                               managers,
 	"POST /admin/positions/:id":                                   managers,
 	"POST /admin/positions/:id/status":                            managers,
+	"GET /admin/positions/:id/board":                              people,
+	"POST /admin/positions/:id/board/move":                        people,
+	"POST /admin/candidates/bulk":                                 people,
+	"POST /admin/candidates/:id/applications":                     people,
+	"POST /admin/name-corrections/:id/apply":                      people,
+	"POST /admin/name-corrections/:id/decline":                    people,
+	"POST /me/applications/:id/contract/name-correction":          candidate,
 	"GET /admin/positions/:id/close":                              managers,
 	"GET /admin/outbox":                                           managers,
 	"POST /admin/messages/:id/retry":                              managers,
@@ -181,6 +188,12 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 	if faridContract == 0 || faridQuestion == 0 {
 		t.Fatal("could not create Farid's offer and contract")
 	}
+	var faridCorrection int64
+	app.Store.DB().Raw(`INSERT INTO contract_name_corrections (contract_id, candidate_id, current_name, requested_name)
+		VALUES (?, ?, 'Farid Haddad', 'Farid A. Haddad') RETURNING id`, faridContract, farid).Scan(&faridCorrection)
+	if faridCorrection == 0 {
+		t.Fatal("could not create Farid's name correction")
+	}
 	secrets := []string{"Farid Haddad", "farid.haddad@example.com", "Ben Okafor", "ben.okafor@example.com"}
 
 	concrete := func(path string) string {
@@ -207,6 +220,8 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 			return strings.Replace(path, ":id", fmt.Sprint(faridContract), 1)
 		case strings.HasPrefix(path, "/admin/contract-templates/:id"):
 			return strings.Replace(path, ":id", "1", 1)
+		case strings.HasPrefix(path, "/admin/name-corrections/:id"):
+			return strings.Replace(path, ":id", fmt.Sprint(faridCorrection), 1)
 		case strings.HasPrefix(path, "/admin/staff/:id"):
 			return strings.Replace(path, ":id", fmt.Sprint(adminID), 1)
 		}

@@ -137,17 +137,8 @@ func (s *Store) CreateCandidate(ctx context.Context, actor Actor, in CandidateIn
 	}
 	c := &Candidate{Name: in.Name, Email: in.Email, Phone: in.Phone}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		var pos Position
-		if err := tx.First(&pos, in.PositionID).Error; err != nil {
-			return Invalid("position_id", "Choose the position they applied for.")
-		}
-		if !canManagePosition(actor, &pos) {
-			return Invalid("position_id", "You can only add candidates to your own positions.")
-		}
-		if pos.Status != PositionOpen {
-			return Invalid("position_id", "This position is no longer open.")
-		}
-		if err := loadPipelines(tx, []*Position{&pos}); err != nil {
+		pos, err := positionForApplication(tx, actor, in.PositionID)
+		if err != nil {
 			return err
 		}
 		stage := in.Stage
@@ -162,22 +153,7 @@ func (s *Store) CreateCandidate(ctx context.Context, actor Actor, in CandidateIn
 			}
 			return err
 		}
-		now := s.Now()
-		expected := AddBusinessDays(now, pos.DecisionSLADays, s.loc)
-		app := &Application{CandidateID: c.ID, PositionID: pos.ID, Stage: stage, Status: StatusActive,
-			StageEnteredAt: now, ExpectedUpdateAt: &expected}
-		if err := tx.Omit("Candidate", "Position").Create(app).Error; err != nil {
-			return err
-		}
-		if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, ToStage: stage, ToStatus: StatusActive,
-			ActorStaffID: staffID(actor), Note: "Application added"}).Error; err != nil {
-			return err
-		}
-		raw, err := issueLoginToken(tx, LoginSubject{CandidateID: c.ID}, now.Add(InvitationLinkTTL))
-		if err != nil {
-			return err
-		}
-		if err := s.send(tx, candidateInvitationMail(c, &pos, SignInURL(s.baseURL, raw))); err != nil {
+		if _, err := s.openApplication(tx, actor, c, pos, stage); err != nil {
 			return err
 		}
 		return audit(tx, actor, "candidate.created", "candidate", c.ID, map[string]any{"position_id": pos.ID, "stage": stage})
@@ -243,19 +219,29 @@ func (s *Store) MoveStage(ctx context.Context, actor Actor, appID int64, m MoveR
 		if err != nil {
 			return err
 		}
-		signed, err := contractSigned(tx, app.ID)
-		if err != nil {
-			return err
-		}
-		if err := app.Position.Pipeline.CanMove(app.Status, app.Stage, m, signed); err != nil {
-			return err
-		}
-		kind := EventMove
-		if len(app.Position.Pipeline.Between(app.Stage, m.To)) > 0 {
-			kind = EventSkip
-		}
-		return s.enterStage(tx, actor, app, m.To, m.Note, kind)
+		return s.moveStageTx(tx, actor, app, m)
 	})
+}
+
+// moveStageTx is MoveStage on an application already locked in tx (by
+// lockApplication or lockApplications): the rule, then the move. A refusal
+// is returned before anything is written.
+func (s *Store) moveStageTx(tx *gorm.DB, actor Actor, app *Application, m MoveRequest) error {
+	signed := false
+	if m.To == StageHired { // only the way to Hired asks about the contract
+		var err error
+		if signed, err = contractSigned(tx, app.ID); err != nil {
+			return err
+		}
+	}
+	if err := app.Position.Pipeline.CanMove(app.Status, app.Stage, m, signed); err != nil {
+		return err
+	}
+	kind := EventMove
+	if len(app.Position.Pipeline.Between(app.Stage, m.To)) > 0 {
+		kind = EventSkip
+	}
+	return s.enterStage(tx, actor, app, m.To, m.Note, kind)
 }
 
 // contractSigned reports whether the application has a contract signed by both parties.
@@ -368,71 +354,103 @@ func (s *Store) RejectHeldUntilFilled(ctx context.Context, actor Actor, appID in
 }
 
 func (s *Store) changeStatus(ctx context.Context, actor Actor, appID int64, to Status, reason string, holdMessage bool) error {
-	reason = strings.TrimSpace(reason)
-	if len([]rune(reason)) > 2000 {
-		return Invalid("reason", "The reason is too long (2000 characters at most).")
+	reason, err := cleanReason(reason)
+	if err != nil {
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		app, err := lockApplication(tx, actor, appID)
 		if err != nil {
 			return err
 		}
-		if err := CanChangeStatus(app.Status, to, reason); err != nil {
-			return err
-		}
-		if holdMessage && app.Position.Status != PositionOpen {
-			return errNothingToHoldFor
-		}
-		now := s.Now()
-		updates := map[string]any{"status": to, "updated_at": now, "rejection_held": holdMessage}
-		if app.RejectionHeld {
-			// Reopened before the position was settled: the held message must never go.
-			if err := dropHeldRejection(tx, app); err != nil {
-				return err
-			}
-		}
-		switch to {
-		case StatusRejected, StatusWithdrawn:
-			updates["outcome_reason"] = reason
-			updates["expected_update_at"] = nil
-		case StatusActive:
-			updates["outcome_reason"] = ""
-			updates["expected_update_at"] = AddBusinessDays(now, app.Position.DecisionSLADays, s.loc)
-		}
-		if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(updates).Error; err != nil {
-			return err
-		}
-		if to == StatusRejected || to == StatusWithdrawn {
-			if err := s.releaseAssessmentSeats(tx, app.ID); err != nil {
-				return err
-			}
-			if err := s.cancelOpenRounds(tx, app, "The application has closed."); err != nil {
-				return err
-			}
-			if err := closeOpenOfferWork(tx, app.ID); err != nil {
-				return err
-			}
-		}
-		stage := app.Stage
-		if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &stage, ToStage: stage,
-			FromStatus: app.Status, ToStatus: to, ActorStaffID: staffID(actor), Note: reason, Kind: EventStatus}).Error; err != nil {
-			return err
-		}
-		if to == StatusRejected {
-			d := applicationRejectedMail(app)
-			if holdMessage {
-				d.heldForPosition = &app.PositionID
-			}
-			if err := s.send(tx, d); err != nil {
-				return err
-			}
-		}
-		return audit(tx, actor, "application.status_changed", "application", app.ID, map[string]any{"from": app.Status, "to": to, "message_held": holdMessage})
+		return s.changeStatusTx(tx, actor, app, to, reason, holdMessage)
 	})
+}
+
+// cleanReason trims a status change's reason and refuses an overlong one.
+func cleanReason(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if len([]rune(reason)) > 2000 {
+		return "", Invalid("reason", "The reason is too long (2000 characters at most).")
+	}
+	return reason, nil
+}
+
+// changeStatusTx is changeStatus on an application already locked in tx,
+// with reason cleaned: the rule, then the change. A refusal is returned
+// before anything is written.
+func (s *Store) changeStatusTx(tx *gorm.DB, actor Actor, app *Application, to Status, reason string, holdMessage bool) error {
+	if err := CanChangeStatus(app.Status, to, reason); err != nil {
+		return err
+	}
+	if holdMessage && app.Position.Status != PositionOpen {
+		return errNothingToHoldFor
+	}
+	now := s.Now()
+	updates := map[string]any{"status": to, "updated_at": now, "rejection_held": holdMessage}
+	if app.RejectionHeld {
+		// Reopened before the position was settled: the held message must never go.
+		if err := dropHeldRejection(tx, app); err != nil {
+			return err
+		}
+	}
+	switch to {
+	case StatusRejected, StatusWithdrawn:
+		updates["outcome_reason"] = reason
+		updates["expected_update_at"] = nil
+	case StatusActive:
+		updates["outcome_reason"] = ""
+		updates["expected_update_at"] = AddBusinessDays(now, app.Position.DecisionSLADays, s.loc)
+	}
+	if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(updates).Error; err != nil {
+		return err
+	}
+	if to == StatusRejected || to == StatusWithdrawn {
+		if err := s.releaseAssessmentSeats(tx, app.ID); err != nil {
+			return err
+		}
+		if err := s.cancelOpenRounds(tx, app, "The application has closed."); err != nil {
+			return err
+		}
+		if err := closeOpenOfferWork(tx, app.ID); err != nil {
+			return err
+		}
+	}
+	stage := app.Stage
+	if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &stage, ToStage: stage,
+		FromStatus: app.Status, ToStatus: to, ActorStaffID: staffID(actor), Note: reason, Kind: EventStatus}).Error; err != nil {
+		return err
+	}
+	if to == StatusRejected {
+		d := applicationRejectedMail(app)
+		if holdMessage {
+			d.heldForPosition = &app.PositionID
+		}
+		if err := s.send(tx, d); err != nil {
+			return err
+		}
+	}
+	return audit(tx, actor, "application.status_changed", "application", app.ID, map[string]any{"from": app.Status, "to": to, "message_held": holdMessage})
 }
 
 // OverrideExpectedDate sets the date by which the candidate will hear from us.
 func (s *Store) OverrideExpectedDate(ctx context.Context, actor Actor, appID int64, date time.Time, note string) error {
+	at, note, err := s.promisedDate(date, note)
+	if err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		app, err := lockApplication(tx, actor, appID)
+		if err != nil {
+			return err
+		}
+		return s.overrideExpectedDateTx(tx, actor, app, at, note)
+	})
+}
+
+// promisedDate checks a new promised update date and its internal note, and
+// returns the moment promised (the end of that working day) and the note trimmed.
+func (s *Store) promisedDate(date time.Time, note string) (time.Time, string, error) {
 	note = strings.TrimSpace(note)
 	v := &ValidationError{}
 	if date.IsZero() {
@@ -448,23 +466,23 @@ func (s *Store) OverrideExpectedDate(ctx context.Context, actor Actor, appID int
 		v.Add("expected_note", "The note is too long (2000 characters at most).")
 	}
 	if err := v.Err(); err != nil {
+		return time.Time{}, "", err
+	}
+	return time.Date(date.Year(), date.Month(), date.Day(), 17, 0, 0, 0, s.loc), note, nil
+}
+
+// overrideExpectedDateTx is OverrideExpectedDate on an application already
+// locked in tx, with at and note checked by promisedDate. A refusal is
+// returned before anything is written.
+func (s *Store) overrideExpectedDateTx(tx *gorm.DB, actor Actor, app *Application, at time.Time, note string) error {
+	if app.Status.Closed() {
+		return Invalid("expected_date", "This application is closed; there is no next update to promise.")
+	}
+	if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(map[string]any{
+		"expected_update_at": at, "expected_update_note": note, "updated_at": s.Now()}).Error; err != nil {
 		return err
 	}
-	at := time.Date(date.Year(), date.Month(), date.Day(), 17, 0, 0, 0, s.loc)
-	return s.tx(ctx, func(tx *gorm.DB) error {
-		app, err := lockApplication(tx, actor, appID)
-		if err != nil {
-			return err
-		}
-		if app.Status.Closed() {
-			return Invalid("expected_date", "This application is closed; there is no next update to promise.")
-		}
-		if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(map[string]any{
-			"expected_update_at": at, "expected_update_note": note, "updated_at": s.Now()}).Error; err != nil {
-			return err
-		}
-		return audit(tx, actor, "application.expected_date_changed", "application", app.ID, map[string]any{"to": at.Format("2006-01-02"), "note": note})
-	})
+	return audit(tx, actor, "application.expected_date_changed", "application", app.ID, map[string]any{"to": at.Format("2006-01-02"), "note": note})
 }
 
 // AddNote adds an internal note to a candidate.

@@ -200,20 +200,10 @@ func (s *Store) GenerateContract(ctx context.Context, actor Actor, appID, templa
 			Where("o.application_id = ? AND o.status = 'accepted' AND offer_versions.status = ?", app.ID, OfferAccepted).First(&v).Error; err != nil {
 			return Invalid("template_id", "The candidate has not accepted an offer yet.")
 		}
-		values := map[string]string{"company": s.company, "candidate_name": app.Candidate.Name, "job_title": v.JobTitle,
-			"department": app.Position.Department, "salary": v.Salary(), "start_date": v.StartDate.Format("2 January 2006"),
-			"benefits": nonEmpty(v.Benefits, "As set out in the Employer's policies."), "bonus_equity": nonEmpty(v.BonusEquity, "None."),
-			"location": nonEmpty(v.Location, app.Position.Location), "working_pattern": nonEmpty(v.WorkingPattern, "Full time")}
-		text := FillTemplate(t.Body, values)
-		c = &Contract{ApplicationID: app.ID, OfferVersionID: v.ID, TemplateID: t.ID, Text: text, TextSHA256: TextHash(text),
-			WrittenFormRequired: t.WrittenFormRequired, Status: ContractAwaitingCandidate}
-		if err := tx.Create(c).Error; err != nil {
+		if c, err = s.createContract(tx, actor, app, &v, &t, nil); err != nil {
 			if isUniqueViolation(err, "contracts_one_live") {
 				return Invalid("template_id", "A contract already exists for this application.")
 			}
-			return err
-		}
-		if err := audit(tx, actor, "contract.created", "contract", c.ID, map[string]any{"text_sha256": c.TextSHA256, "template": t.Name}); err != nil {
 			return err
 		}
 		if err := s.send(tx, contractSentMail(s.urls(), app, v.JobTitle)); err != nil {
@@ -222,6 +212,27 @@ func (s *Store) GenerateContract(ctx context.Context, actor Actor, appID, templa
 		return audit(tx, actor, "contract.sent", "contract", c.ID, map[string]any{"to": app.Candidate.Email})
 	})
 	return c, err
+}
+
+// createContract freezes a contract for app from offer version v and template
+// t, made out to the candidate's name on record, and audits it (with extra
+// details, if any). Sending it to the candidate is the caller's part.
+func (s *Store) createContract(tx *gorm.DB, actor Actor, app *Application, v *OfferVersion, t *ContractTemplate, details map[string]any) (*Contract, error) {
+	values := map[string]string{"company": s.company, "candidate_name": app.Candidate.Name, "job_title": v.JobTitle,
+		"department": app.Position.Department, "salary": v.Salary(), "start_date": v.StartDate.Format("2 January 2006"),
+		"benefits": nonEmpty(v.Benefits, "As set out in the Employer's policies."), "bonus_equity": nonEmpty(v.BonusEquity, "None."),
+		"location": nonEmpty(v.Location, app.Position.Location), "working_pattern": nonEmpty(v.WorkingPattern, "Full time")}
+	text := FillTemplate(t.Body, values)
+	c := &Contract{ApplicationID: app.ID, OfferVersionID: v.ID, TemplateID: t.ID, Text: text, TextSHA256: TextHash(text),
+		WrittenFormRequired: t.WrittenFormRequired, Status: ContractAwaitingCandidate}
+	if err := tx.Create(c).Error; err != nil {
+		return nil, err
+	}
+	d := map[string]any{"text_sha256": c.TextSHA256, "template": t.Name}
+	for k, v := range details {
+		d[k] = v
+	}
+	return c, audit(tx, actor, "contract.created", "contract", c.ID, d)
 }
 
 // ContractFor loads the live contract of an application, or nil.
@@ -256,6 +267,9 @@ type CandidateContractView struct {
 	Contract    Contract
 	Application Application
 	Consented   bool
+	// Correction is the newest request to correct the name on this contract
+	// (open, applied or declined), or nil.
+	Correction *NameCorrection
 }
 
 // GetCandidateContract loads the candidate's contract and records the first view.
@@ -271,6 +285,9 @@ func (s *Store) GetCandidateContract(ctx context.Context, actor Actor, appID int
 			return err
 		}
 		out = &CandidateContractView{Contract: *c, Application: *app, Consented: n > 0}
+		if out.Correction, err = latestCorrection(tx, c.ID); err != nil {
+			return err
+		}
 		// The first opening is part of the signature trail; later ones add nothing.
 		var viewed int64
 		if err := tx.Table("audit_log").Where("subject_type = 'contract' AND subject_id = ? AND action = 'contract.viewed'", c.ID).Count(&viewed).Error; err != nil {
@@ -325,9 +342,17 @@ func (s *Store) SignAsCandidate(ctx context.Context, actor Actor, appID int64, t
 		if n == 0 {
 			return ErrConsentRequired
 		}
+		// While a name correction is open the contract is about to be replaced.
+		open, err := openCorrection(tx, c.ID)
+		if err != nil {
+			return err
+		}
+		if open != nil {
+			return ErrNotYourTurn
+		}
 		v := &ValidationError{}
 		if !NamesMatch(typedName, app.Candidate.Name) {
-			v.Add("signed_name", fmt.Sprintf("Type your full legal name exactly as we have it: %s.", app.Candidate.Name))
+			v.Add("signed_name", fmt.Sprintf("Type your full legal name exactly as the contract is made out to: %s.", app.Candidate.Name))
 		}
 		if !agreed {
 			v.Add("agree", "Tick \"I agree to sign this contract electronically\" to sign.")

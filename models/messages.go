@@ -288,6 +288,8 @@ func SampleMessageValues(kind MessageKind, company, baseURL string) map[string]s
 		"what_to_bring": "Photo ID", "booking_link": base + "/me/applications/1/assessment", "reason": "Reason: the venue is unavailable.",
 		"starts_at": "Tuesday 15 December, 09:30 GMT", "hold_until": "Thursday 10 December, 09:30 GMT",
 		"role": "Recruiter", "salary": "GBP 65,000 per year", "link": base + "/admin",
+		"subject": "About your application", "corrected_name": "Alex Jordan Example", "requested_name": "Alex Jordan Example",
+		"response": "We need the name exactly as it appears on your passport.", "note": "My passport includes my middle name.",
 	}
 	out := map[string]string{}
 	if def, ok := messageCatalogue[kind]; ok {

@@ -92,6 +92,8 @@ func (in *PositionInput) Validate() error {
 	}
 	if err := in.Pipeline.Validate(); err != nil {
 		v.Add("stages", FieldErrors(err)["stages"])
+	} else if err := in.Pipeline.checkClosingOrder(); err != nil {
+		v.Add("stages", FieldErrors(err)["stages"])
 	}
 	criteria, err := ParseCriteria(in.Criteria)
 	if err != nil {

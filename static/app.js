@@ -14,9 +14,20 @@
   document.querySelectorAll("form[data-testid='status-form']").forEach(function (form) {
     form.addEventListener("submit", function (ev) {
       var choice = form.querySelector("input[name='status']:checked");
-      if (choice && choice.value === "rejected" && !window.confirm("Reject this application? The candidate will be told.")) {
+      var held = form.querySelector("input[name='hold_message']:checked");
+      var question = held ? "Reject this application? The candidate will be told when the position is filled." : "Reject this application? The candidate will be told.";
+      if (choice && choice.value === "rejected" && !window.confirm(question)) {
         ev.preventDefault();
       }
+    });
+  });
+  // The "More" menu closes on Escape (focus back on it) and on a click elsewhere.
+  document.querySelectorAll("details.nav-more").forEach(function (menu) {
+    menu.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && menu.open) { menu.open = false; menu.querySelector("summary").focus(); }
+    });
+    document.addEventListener("click", function (ev) {
+      if (menu.open && !menu.contains(ev.target)) { menu.open = false; }
     });
   });
 })();

@@ -402,3 +402,67 @@ func invalidFor(p AdminCandidateProps, a models.Application, action, field strin
 	}
 	return invalid(p.Errors, field)
 }
+
+// countLabel shows a queue count, "99+" past the cap.
+func countLabel(n int) string {
+	if n >= models.QueueCountCap {
+		return strconv.Itoa(models.QueueCountCap-1) + "+"
+	}
+	return strconv.Itoa(n)
+}
+
+// queueDetail is the short line under a "needs you" item.
+func queueDetail(k models.QueueKind, it models.QueueItem) string {
+	switch k {
+	case models.QueueOverdue:
+		return "at " + models.StageName(models.StageKey(it.Detail))
+	case models.QueueOffersSentBack:
+		return "“" + truncate(it.Detail, 140) + "”"
+	case models.QueueOfferQuestions, models.QueueInterviewTimes, models.QueueDecisions:
+		return "“" + truncate(it.Detail, 140) + "”"
+	case models.QueueNameCorrections:
+		return "asks to be named " + it.Detail
+	}
+	return truncate(it.Detail, 140)
+}
+
+// queueWhen says how long an item has waited, or how late it is.
+func queueWhen(k models.QueueKind, it models.QueueItem, l Layout) string {
+	if k == models.QueueOverdue && it.Due != nil {
+		return "promised by " + ShortDate(*it.Due, l)
+	}
+	if it.Since.IsZero() {
+		return ""
+	}
+	return "since " + ShortDate(it.Since, l)
+}
+
+// queueMoreLink is where the whole of a long queue is listed, if anywhere.
+func queueMoreLink(k models.QueueKind) string {
+	switch k {
+	case models.QueueOverdue:
+		return "/admin/candidates?status=active&sort=expected"
+	case models.QueueScorecards:
+		return "/admin/interviews"
+	}
+	return ""
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// staffSkippedStages are the stages of a the staff stepper marks as skipped:
+// the detail's events are newest first and span all applications.
+func staffSkippedStages(d *models.CandidateDetail, a models.Application) map[models.StageKey]bool {
+	var events []models.StageEvent
+	for i := len(d.Events) - 1; i >= 0; i-- {
+		if d.Events[i].ApplicationID == a.ID {
+			events = append(events, d.Events[i])
+		}
+	}
+	return a.Position.Pipeline.SkippedStages(events)
+}

@@ -14,6 +14,9 @@ type ContractProps struct {
 	Trail       []models.AuditEntry
 	Errors      map[string]string
 	TypedName   string
+	// Correction is the candidate's open request to correct their name, or nil.
+	Correction *models.NameCorrection
+	Response   string // the decline response as typed
 }
 
 // AdminTemplatesProps lists contract templates.
@@ -87,6 +90,28 @@ type CandidateContractProps struct {
 	Errors            map[string]string
 	TypedName         string
 	DisclosureVersion string
+	Correction        NameCorrectionForm
+}
+
+// NameCorrectionForm keeps the candidate's name correction request as typed.
+type NameCorrectionForm struct {
+	RequestedName, Note string
+}
+
+// openCorrection is the candidate's open name correction request, or nil.
+func (p CandidateContractProps) openCorrection() *models.NameCorrection {
+	if nc := p.View.Correction; nc != nil && nc.Status == models.NameCorrectionOpen {
+		return nc
+	}
+	return nil
+}
+
+// declinedCorrection is the candidate's last request when it was declined, or nil.
+func (p CandidateContractProps) declinedCorrection() *models.NameCorrection {
+	if nc := p.View.Correction; nc != nil && nc.Status == models.NameCorrectionDeclined {
+		return nc
+	}
+	return nil
 }
 
 // OfferReviewProps is the staff page where an offer version is read as the
@@ -177,6 +202,8 @@ func contractStatusLabel(s string) string {
 		return "Signed by both parties"
 	case models.ContractWrittenForm:
 		return "Accepted; to be signed on paper"
+	case models.ContractVoid:
+		return "Void: replaced by a newer contract"
 	}
 	return s
 }
@@ -272,3 +299,11 @@ func templateAction(id int64) string {
 }
 
 func placeholderText(name string) string { return "{{" + name + "}}" }
+
+// noteOrNone is an optional note, or "None" when it was left empty.
+func noteOrNone(note string) string {
+	if note == "" {
+		return "None"
+	}
+	return note
+}

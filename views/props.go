@@ -3,11 +3,8 @@
 package views
 
 import (
-	"fmt"
 	"net/url"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"nextstep/models"
@@ -31,6 +28,8 @@ type Layout struct {
 	DevMailboxURL string
 	// StaticPath maps a static file's name to its content-hashed URL.
 	StaticPath func(name string) string
+	// NeedsYou counts what waits for the signed-in staff member (capped).
+	NeedsYou int
 }
 
 // Asset is the URL of a static file, content-hashed when the table is known.
@@ -97,6 +96,7 @@ type AdminCandidatesProps struct {
 	Filter    models.CandidateFilter
 	Positions []models.PositionChoice
 	Query     url.Values
+	Bulk      BulkForm // the bulk action form, as typed (see bulk_props.go)
 }
 
 // CandidateForm keeps the "new candidate" input as typed.
@@ -104,12 +104,16 @@ type CandidateForm struct {
 	Name, Email, Phone, PositionID, Stage string
 }
 
-// AdminCandidateNewProps is the "new candidate" page.
+// AdminCandidateNewProps is the "new candidate" page. Existing, when the
+// email typed belongs to a candidate already, offers to add an application
+// for them instead (AddPositionID: the position chosen there).
 type AdminCandidateNewProps struct {
 	Layout
-	Form      CandidateForm
-	Errors    map[string]string
-	Positions []models.PositionSummary
+	Form          CandidateForm
+	Errors        map[string]string
+	Positions     []models.PositionSummary
+	Existing      *models.ExistingCandidate
+	AddPositionID string
 }
 
 // CandidateActionForm keeps the input of a failed action on the candidate page.
@@ -126,6 +130,7 @@ type CandidateActionForm struct {
 	Offer         models.OfferInput
 	Consulted     []int64 // colleagues ticked in the decision form
 	ConfirmSkip   bool    // the move form's "skipped stages are not needed" box
+	AddPositionID string  // the "add an application" form's position
 	HoldMessage   bool    // the status form's "hold the rejection until the position is filled" box
 }
 
@@ -138,6 +143,8 @@ type AdminCandidateProps struct {
 	Rounds     map[int64][]models.InterviewRound  // by application id
 	Decisions  map[int64][]models.DecisionRequest // by application id, newest first
 	Colleagues []models.StaffUser                 // active staff, for consultation
+	// Addable: open positions this person may add an application for them to.
+	Addable []models.PositionChoice
 }
 
 // AdminPositionsProps is the positions list.
@@ -146,29 +153,32 @@ type AdminPositionsProps struct {
 	Positions []models.PositionSummary
 }
 
-// PositionForm keeps the position form as typed. Orders holds the number typed
-// beside each stage; Selected the ticked stages.
+// PositionForm keeps the position form as typed. Order is the pipeline
+// editor's list (every catalogue stage, in the order shown); Selected the
+// ticked stages. After a "Move up"/"Move down" round trip, Moved and MoveDir
+// name the button pressed (it takes the focus back) and Notice says where
+// the stage went.
 type PositionForm struct {
 	Title, Department, Location, Headcount, DecisionSLADays, HiringManagerID string
 	Selected                                                                 []models.StageKey
-	Orders                                                                   map[models.StageKey]string
+	Order                                                                    []models.StageKey
 	Criteria                                                                 string // one per line
 	RequiresDecisionApproval                                                 bool
+	Moved                                                                    models.StageKey
+	MoveDir                                                                  string
+	Notice                                                                   string
 }
 
 // PositionFormFrom fills the form from a stored position.
 func PositionFormFrom(p *models.Position) PositionForm {
 	f := PositionForm{Title: p.Title, Department: p.Department, Location: p.Location,
 		Headcount: strconv.Itoa(p.Headcount), DecisionSLADays: strconv.Itoa(p.DecisionSLADays),
-		Selected: p.Pipeline, Orders: map[models.StageKey]string{}, RequiresDecisionApproval: p.RequiresDecisionApproval}
+		Selected: p.Pipeline, Order: models.EditorOrder(p.Pipeline), RequiresDecisionApproval: p.RequiresDecisionApproval}
 	for _, c := range p.Criteria {
 		f.Criteria += c.Name + "\n"
 	}
 	if p.HiringManagerID != nil {
 		f.HiringManagerID = strconv.FormatInt(*p.HiringManagerID, 10)
-	}
-	for i, k := range p.Pipeline {
-		f.Orders[k] = strconv.Itoa(i + 1)
 	}
 	return f
 }
@@ -183,40 +193,16 @@ func (f PositionForm) IsSelected(k models.StageKey) bool {
 	return false
 }
 
-// Pipeline orders the ticked stages by the numbers typed beside them; ties
-// and blanks keep the catalogue's order.
-func (f PositionForm) Pipeline() (models.Pipeline, error) {
-	type item struct {
-		key   models.StageKey
-		order int
-		idx   int
-	}
-	var items []item
-	for i, st := range models.Stages() {
-		if !f.IsSelected(st.Key) {
-			continue
-		}
-		o := 1000 + i
-		if raw := strings.TrimSpace(f.Orders[st.Key]); raw != "" {
-			n, err := strconv.Atoi(raw)
-			if err != nil || n < 1 || n > 99 {
-				return nil, fmt.Errorf("The order of %s must be a number from 1 to 99.", st.Name)
-			}
-			o = n
-		}
-		items = append(items, item{st.Key, o, i})
-	}
-	sort.SliceStable(items, func(a, b int) bool {
-		if items[a].order != items[b].order {
-			return items[a].order < items[b].order
-		}
-		return items[a].idx < items[b].idx
-	})
-	p := make(models.Pipeline, len(items))
-	for i, it := range items {
-		p[i] = it.key
-	}
-	return p, nil
+// MoveDisabled is aria-disabled for a "Move" button: "true" when the stage
+// cannot move that way (the button stays focusable and says why when pressed).
+func (f PositionForm) MoveDisabled(k models.StageKey, dir string) string {
+	return strconv.FormatBool(!models.CanMoveInEditor(f.Order, k, dir))
+}
+
+// Pipeline is the pipeline the editor describes: the ticked stages in the
+// list's order.
+func (f PositionForm) Pipeline() models.Pipeline {
+	return models.PipelineFromEditor(f.Order, f.IsSelected)
 }
 
 // AdminPositionFormProps is the create/edit position page.
@@ -226,7 +212,6 @@ type AdminPositionFormProps struct {
 	Form     PositionForm
 	Errors   map[string]string
 	Managers []models.StaffUser
-	Stages   []models.Stage
 }
 
 // StaffForm keeps the invite form as typed.

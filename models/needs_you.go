@@ -1,0 +1,260 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// The "needs you" home: what waits for the signed-in staff member, oldest
+// first, grouped by what they have to do. Each queue reads only the few rows
+// waiting (partial indexes in migration 00009), so the page and the counts in
+// the navigation stay cheap however many candidates there are.
+
+// QueueKind names a "needs you" queue.
+type QueueKind string
+
+const (
+	QueueOffersToApprove   QueueKind = "offers_to_approve"
+	QueueOffersSentBack    QueueKind = "offers_sent_back"
+	QueueOffersToSend      QueueKind = "offers_to_send"
+	QueueOfferQuestions    QueueKind = "offer_questions"
+	QueueCountersign       QueueKind = "contracts_to_countersign"
+	QueueNameCorrections   QueueKind = "name_corrections"
+	QueueDecisions         QueueKind = "decisions"
+	QueueScorecards        QueueKind = "scorecards"
+	QueueInterviewTimes    QueueKind = "interview_times"
+	QueueAssessmentResults QueueKind = "assessment_results"
+	QueueOverdue           QueueKind = "overdue_promises"
+	// QueueAwaitingApproval is for information: offers the actor follows
+	// that wait for someone else's approval. It is not counted as work.
+	QueueAwaitingApproval QueueKind = "awaiting_approval"
+)
+
+// QueueItemLimit is how many items each queue shows; QueueCountCap is where
+// its count stops ("99+"), so counting never scans a long backlog.
+const (
+	QueueItemLimit = 10
+	QueueCountCap  = 100
+)
+
+// QueueItem is one thing waiting. Every queue yields the same columns.
+type QueueItem struct {
+	ID            int64 // the version, question, contract, round, booking… it is about
+	ApplicationID int64
+	CandidateID   int64
+	CandidateName string
+	PositionTitle string
+	Detail        string
+	Since         time.Time  // waiting since
+	Due           *time.Time // when it is due, if it has a date
+}
+
+// Queue is one group on the page.
+type Queue struct {
+	Kind  QueueKind
+	Count int // capped at QueueCountCap
+	Items []QueueItem
+}
+
+// Title is the queue's heading.
+func (q Queue) Title() string { return queueTitles[q.Kind] }
+
+// Action says whether the queue is work for the actor (counted in the navigation).
+func (q Queue) Action() bool { return q.Kind != QueueAwaitingApproval }
+
+// Link is where an item of the queue is acted on.
+func (q Queue) Link(it QueueItem) string {
+	candidate := fmt.Sprintf("/admin/candidates/%d", it.CandidateID)
+	switch q.Kind {
+	case QueueOffersToApprove, QueueAwaitingApproval, QueueOffersToSend:
+		return fmt.Sprintf("/admin/offer-versions/%d", it.ID)
+	case QueueOffersSentBack, QueueOfferQuestions:
+		return candidate + "#offer"
+	case QueueCountersign, QueueNameCorrections:
+		return fmt.Sprintf("/admin/contracts/%d", it.ID)
+	case QueueDecisions:
+		return "/admin/interviews#decisions"
+	case QueueScorecards, QueueInterviewTimes:
+		return fmt.Sprintf("/admin/interviews/%d", it.ID)
+	case QueueAssessmentResults:
+		return fmt.Sprintf("/admin/assessment-days/%d", it.ID)
+	}
+	return candidate
+}
+
+var queueTitles = map[QueueKind]string{
+	QueueOffersToApprove:   "Offers to approve",
+	QueueOffersSentBack:    "Offers sent back for changes",
+	QueueOffersToSend:      "Approved offers to send",
+	QueueOfferQuestions:    "Candidates' questions about offers",
+	QueueCountersign:       "Contracts to countersign",
+	QueueNameCorrections:   "Legal-name corrections asked for",
+	QueueDecisions:         "Decisions colleagues are waiting for",
+	QueueScorecards:        "Scorecards to write",
+	QueueInterviewTimes:    "Candidates asking for other interview times",
+	QueueAssessmentResults: "Assessment results to record",
+	QueueOverdue:           "Promised updates overdue",
+	QueueAwaitingApproval:  "Offers waiting for someone's approval",
+}
+
+// queueSQL is each queue's rows: the QueueItem columns, for the actor given
+// by the named arguments @me, @role, @all (sees every position) and @now.
+// "visible" limits rows to the applications the actor may see.
+const visible = `(@all OR p.hiring_manager_id = @me)`
+
+var queueSQL = []struct {
+	kind  QueueKind
+	query string
+	order string
+	// who: whether a role has the queue at all.
+	who func(r Role) bool
+}{
+	{QueueOffersToApprove, `SELECT v.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
+		v.job_title AS detail, v.created_at AS since, NULL::timestamptz AS due
+		FROM offer_versions v JOIN offers o ON o.id = v.offer_id JOIN applications a ON a.id = o.application_id
+		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		WHERE v.status = 'pending_approval' AND coalesce(v.created_by, 0) <> @me
+		AND (@role = 'admin' OR (@role = 'hiring_manager' AND p.hiring_manager_id = @me))`, "since",
+		func(r Role) bool { return r == RoleAdmin || r == RoleHiringManager }},
+	{QueueOffersSentBack, `SELECT v.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
+		v.sent_back_comment AS detail, v.sent_back_at AS since, NULL::timestamptz AS due
+		FROM offer_versions v JOIN offers o ON o.id = v.offer_id JOIN applications a ON a.id = o.application_id
+		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		WHERE v.status = 'draft' AND v.sent_back_at IS NOT NULL AND o.status = 'open' AND ` + visible, "since",
+		func(r Role) bool { return r.SeesCandidates() }},
+	{QueueOffersToSend, `SELECT v.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
+		v.job_title AS detail, v.approved_at AS since, NULL::timestamptz AS due
+		FROM offer_versions v JOIN offers o ON o.id = v.offer_id JOIN applications a ON a.id = o.application_id
+		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		WHERE v.status = 'approved' AND o.status = 'open' AND ` + visible, "since",
+		func(r Role) bool { return r.SeesCandidates() }},
+	{QueueOfferQuestions, `SELECT q.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
+		q.question AS detail, q.asked_at AS since, NULL::timestamptz AS due
+		FROM offer_questions q JOIN offers o ON o.id = q.offer_id JOIN applications a ON a.id = o.application_id
+		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		WHERE q.answered_at IS NULL AND o.status = 'open' AND ` + visible, "since",
+		func(r Role) bool { return r.SeesCandidates() }},
+	{QueueCountersign, `SELECT k.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
+		'' AS detail, k.candidate_signed_at AS since, NULL::timestamptz AS due
+		FROM contracts k JOIN applications a ON a.id = k.application_id
+		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		WHERE k.status = 'awaiting_employer' AND ` + visible + `
+		AND EXISTS (SELECT 1 FROM staff_users su WHERE su.id = @me AND su.can_sign_contracts AND su.active)`, "since",
+		func(r Role) bool { return r.SeesCandidates() }},
+	{QueueNameCorrections, `SELECT k.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
+		n.requested_name AS detail, n.created_at AS since, NULL::timestamptz AS due
+		FROM contract_name_corrections n JOIN contracts k ON k.id = n.contract_id JOIN applications a ON a.id = k.application_id
+		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		WHERE n.status = 'open' AND ` + visible, "since",
+		func(r Role) bool { return r.SeesCandidates() }},
+	{QueueDecisions, `SELECT d.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
+		d.proposal AS detail, d.created_at AS since, NULL::timestamptz AS due
+		FROM decision_responses r JOIN decision_requests d ON d.id = r.request_id JOIN applications a ON a.id = d.application_id
+		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		WHERE r.staff_id = @me AND r.verdict IS NULL AND d.status = 'open'`, "since",
+		func(Role) bool { return true }},
+	{QueueScorecards, `SELECT ir.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
+		ir.title AS detail, ir.ends_at AS since, NULL::timestamptz AS due
+		FROM interview_panelists ip JOIN interview_rounds ir ON ir.id = ip.round_id JOIN applications a ON a.id = ir.application_id
+		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		WHERE ip.staff_id = @me AND ir.status = 'scheduled' AND ir.ends_at <= @now
+		AND NOT EXISTS (SELECT 1 FROM scorecards sc WHERE sc.round_id = ir.id AND sc.interviewer_id = @me)`, "since",
+		func(Role) bool { return true }},
+	{QueueInterviewTimes, `SELECT ir.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
+		ir.change_request AS detail, ir.change_requested_at AS since, NULL::timestamptz AS due
+		FROM interview_rounds ir JOIN applications a ON a.id = ir.application_id
+		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		WHERE ir.change_requested_at IS NOT NULL AND ir.status <> 'cancelled' AND a.status IN ('active', 'on_hold') AND ` + visible, "since",
+		func(r Role) bool { return r.SeesCandidates() }},
+	{QueueAssessmentResults, `SELECT d.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
+		d.title AS detail, d.ends_at AS since, NULL::timestamptz AS due
+		FROM assessment_bookings b JOIN assessment_days d ON d.id = b.day_id JOIN applications a ON a.id = b.application_id
+		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		WHERE b.status = 'booked' AND b.result = 'none' AND d.ends_at <= @now AND a.status IN ('active', 'on_hold') AND ` + visible, "since",
+		func(r Role) bool { return r.SeesCandidates() }},
+	{QueueOverdue, `SELECT a.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
+		a.stage AS detail, a.stage_entered_at AS since, a.expected_update_at AS due
+		FROM applications a JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		WHERE a.status = 'active' AND a.expected_update_at < @now AND ` + visible, "due",
+		func(r Role) bool { return r.SeesCandidates() }},
+	{QueueAwaitingApproval, `SELECT v.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
+		v.job_title AS detail, v.created_at AS since, NULL::timestamptz AS due
+		FROM offer_versions v JOIN offers o ON o.id = v.offer_id JOIN applications a ON a.id = o.application_id
+		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		WHERE v.status = 'pending_approval' AND ` + visible + `
+		AND NOT (coalesce(v.created_by, 0) <> @me AND (@role = 'admin' OR (@role = 'hiring_manager' AND p.hiring_manager_id = @me)))`, "since",
+		func(r Role) bool { return r.SeesCandidates() }},
+}
+
+// queueArgs are the named arguments every queue statement reads.
+func (s *Store) queueArgs(actor Actor) map[string]any {
+	return map[string]any{"me": actor.ID, "role": string(actor.Role), "all": actor.Role.SeesAllCandidates(), "now": s.Now()}
+}
+
+// NeedsYou lists the actor's queues, in one statement. Empty queues are
+// left out.
+func (s *Store) NeedsYou(ctx context.Context, actor Actor) ([]Queue, error) {
+	if actor.Kind != "staff" {
+		return nil, ErrForbidden
+	}
+	var cols []string
+	var kinds []QueueKind
+	for _, q := range queueSQL {
+		if !q.who(actor.Role) {
+			continue
+		}
+		kinds = append(kinds, q.kind)
+		cols = append(cols, fmt.Sprintf(`(SELECT jsonb_build_object('count', (SELECT count(*) FROM (%[1]s LIMIT %[2]d) n),
+			'items', coalesce((SELECT jsonb_agg(i) FROM (%[1]s ORDER BY %[3]s, 1 LIMIT %[4]d) i), '[]')))::text AS %[5]s`,
+			q.query, QueueCountCap, q.order, QueueItemLimit, q.kind))
+	}
+	row := map[string]any{}
+	if err := s.db.WithContext(ctx).Raw("SELECT "+strings.Join(cols, ",\n"), s.queueArgs(actor)).Take(&row).Error; err != nil {
+		return nil, err
+	}
+	var out []Queue
+	for _, k := range kinds {
+		var q struct {
+			Count int
+			Items []QueueItem
+		}
+		if err := decodeRows(jsonBytes(row[string(k)]), &q); err != nil {
+			return nil, err
+		}
+		if q.Count > 0 {
+			out = append(out, Queue{Kind: k, Count: q.Count, Items: q.Items})
+		}
+	}
+	return out, nil
+}
+
+// NeedsYouCount is the number of things waiting for the actor, for the
+// navigation: one statement, each queue counted up to QueueCountCap.
+func (s *Store) NeedsYouCount(ctx context.Context, actor Actor) (int, error) {
+	if actor.Kind != "staff" {
+		return 0, nil
+	}
+	var parts []string
+	for _, q := range queueSQL {
+		if q.kind == QueueAwaitingApproval || !q.who(actor.Role) {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("(SELECT count(*) FROM (%s LIMIT %d) n)", q.query, QueueCountCap))
+	}
+	var n int
+	err := s.db.WithContext(ctx).Raw("SELECT "+strings.Join(parts, " + "), s.queueArgs(actor)).Scan(&n).Error
+	return n, err
+}
+
+// jsonBytes turns a jsonb value scanned into a map back into bytes.
+func jsonBytes(v any) []byte {
+	switch b := v.(type) {
+	case []byte:
+		return b
+	case string:
+		return []byte(b)
+	}
+	return nil
+}

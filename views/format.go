@@ -448,9 +448,10 @@ func queueMoreLink(k models.QueueKind) string {
 	return ""
 }
 
+// truncate cuts s to n characters at most, ending with "…" when cut.
 func truncate(s string, n int) string {
 	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
+		return strings.TrimSpace(string(r[:n-1])) + "…"
 	}
 	return s
 }

@@ -185,13 +185,7 @@ type chartText struct {
 
 func num(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
 
-func truncateLabel(s string) string {
-	r := []rune(s)
-	if len(r) <= chartMaxLabel {
-		return s
-	}
-	return strings.TrimSpace(string(r[:chartMaxLabel-1])) + "…"
-}
+func truncateLabel(s string) string { return truncate(s, chartMaxLabel) }
 
 // shapes lays the chart out.
 func (c Chart) shapes() ([]chartRect, []chartText) {

@@ -246,7 +246,7 @@ func TestBookingRefusals(t *testing.T) {
 		t.Fatalf("booking for someone else: %v", err)
 	}
 	// Not at the assessment stage.
-	f.store.DB().Exec("UPDATE applications SET stage = 'hr_round' WHERE id = ?", f.apps[1])
+	forceStage(t, f.store, "hr_round", f.apps[1])
 	if _, err := f.store.BookSeat(ctx, f.candidates[1], f.apps[1], f.dayID); !errors.Is(err, models.ErrNotInAssessment) {
 		t.Fatalf("booking outside the stage: %v", err)
 	}

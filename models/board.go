@@ -64,7 +64,7 @@ func (b *Board) Card(appID int64) *BoardCard {
 }
 
 // boardFlowStage reports whether a stage is reached only through its flow:
-// the offer (sent), the contract (offer accepted) and Hired (onboarding
+// the offer (sent), the contract (sent), onboarding (contract signed) and Hired (onboarding
 // done, or the contract signed), which is recorded on the candidate's page.
 func boardFlowStage(k StageKey) bool {
 	_, flow := flowStages[k]
@@ -202,7 +202,9 @@ func boardFlowReason(k StageKey) string {
 	case StageOffer:
 		return "it opens when an offer is sent, from the candidate's page."
 	case StageContract:
-		return "it opens when the candidate accepts the offer."
+		return "it opens when the contract is sent to the candidate, after they accept the offer."
+	case StageOnboarding:
+		return "it opens when the contract is signed by both parties."
 	}
 	return "record the hire from the candidate's page."
 }

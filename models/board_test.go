@@ -75,7 +75,7 @@ func TestPositionBoardColumnsCardsAndMoves(t *testing.T) {
 		if col.Count != len(col.Cards) || col.Hidden() != 0 {
 			t.Errorf("%s: count %d for %d cards", col.Stage.Key, col.Count, len(col.Cards))
 		}
-		flow := col.Stage.Key == models.StageOffer || col.Stage.Key == models.StageContract || col.Stage.Key == models.StageHired
+		flow := col.Stage.Key == models.StageOffer || col.Stage.Key == models.StageContract || col.Stage.Key == models.StageOnboarding || col.Stage.Key == models.StageHired
 		if col.Flow != flow {
 			t.Errorf("%s: flow %v, want %v", col.Stage.Key, col.Flow, flow)
 		}

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -68,6 +67,7 @@ type EventKind string
 
 // Event kinds: only a move or a skip can be undone.
 const (
+	EventOpened EventKind = "opened"
 	EventMove   EventKind = "move"
 	EventSkip   EventKind = "skip"
 	EventUndo   EventKind = "undo"
@@ -144,8 +144,10 @@ func (s *Store) CreateCandidate(ctx context.Context, actor Actor, in CandidateIn
 		stage := in.Stage
 		if stage == "" {
 			stage = pos.Pipeline[0]
-		} else if pos.Pipeline.Index(stage) < 0 {
-			return Invalid("stage", fmt.Sprintf("%s is not part of this position's pipeline.", StageName(stage)))
+		}
+		// The stage rule before anything is written (transition checks it again).
+		if _, err := pos.Pipeline.PlanTransition("", "", CauseOpened, MoveRequest{To: stage}, false); err != nil {
+			return err
 		}
 		if err := tx.Create(c).Error; err != nil {
 			if isUniqueViolation(err, "candidates_email_key") {
@@ -224,24 +226,10 @@ func (s *Store) MoveStage(ctx context.Context, actor Actor, appID int64, m MoveR
 }
 
 // moveStageTx is MoveStage on an application already locked in tx (by
-// lockApplication or lockApplications): the rule, then the move. A refusal
-// is returned before anything is written.
+// lockApplication or lockApplications). A refusal is returned before
+// anything is written.
 func (s *Store) moveStageTx(tx *gorm.DB, actor Actor, app *Application, m MoveRequest) error {
-	signed := false
-	if m.To == StageHired { // only the way to Hired asks about the contract
-		var err error
-		if signed, err = contractSigned(tx, app.ID); err != nil {
-			return err
-		}
-	}
-	if err := app.Position.Pipeline.CanMove(app.Status, app.Stage, m, signed); err != nil {
-		return err
-	}
-	kind := EventMove
-	if len(app.Position.Pipeline.Between(app.Stage, m.To)) > 0 {
-		kind = EventSkip
-	}
-	return s.enterStage(tx, actor, app, m.To, m.Note, kind)
+	return s.transition(tx, actor, app, transitionRequest{Cause: CauseStaffMove, To: m.To, Note: m.Note, ConfirmSkip: m.ConfirmSkip})
 }
 
 // contractSigned reports whether the application has a contract signed by both parties.
@@ -264,17 +252,10 @@ func (s *Store) UndoLastMove(ctx context.Context, actor Actor, appID int64, note
 		if err != nil {
 			return err
 		}
-		last, err := lastEvent(tx, app.ID)
-		if err != nil {
-			return err
-		}
-		if err := CanUndo(app, last); err != nil {
-			return err
-		}
 		if note == "" {
-			note = "Undid the move to " + StageName(last.ToStage) + "."
+			note = "Undid the last stage move."
 		}
-		return s.enterStage(tx, actor, app, *last.FromStage, note, EventUndo)
+		return s.transition(tx, actor, app, transitionRequest{Cause: CauseUndo, Note: note})
 	})
 }
 
@@ -301,44 +282,6 @@ func CanUndo(app *Application, last *StageEvent) error {
 		return Invalid("undo", StageName(*last.FromStage)+" is no longer part of this position's pipeline.")
 	}
 	return nil
-}
-
-// enterStage puts app in stage to: the row, the event of kind, the
-// candidate's message and the audit entry, in tx.
-func (s *Store) enterStage(tx *gorm.DB, actor Actor, app *Application, to StageKey, note string, kind EventKind) error {
-	now := s.Now()
-	status := StatusAfterMove(to)
-	updates := map[string]any{"stage": to, "status": status, "stage_entered_at": now, "expected_update_note": "", "updated_at": now}
-	if status == StatusHired {
-		updates["expected_update_at"] = nil
-	} else {
-		updates["expected_update_at"] = AddBusinessDays(now, app.Position.DecisionSLADays, s.loc)
-	}
-	if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(updates).Error; err != nil {
-		return err
-	}
-	if app.Stage == StageAssessmentDay {
-		if err := s.releaseAssessmentSeats(tx, app.ID); err != nil {
-			return err
-		}
-	}
-	from := app.Stage
-	if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &from, ToStage: to,
-		FromStatus: app.Status, ToStatus: status, ActorStaffID: staffID(actor), Note: note, Kind: kind}).Error; err != nil {
-		return err
-	}
-	st, _ := LookupStage(to)
-	if err := s.send(tx, stageChangedMail(s.urls(), app, st)); err != nil {
-		return err
-	}
-	action := "application.stage_moved"
-	switch kind {
-	case EventSkip:
-		action = "application.stages_skipped"
-	case EventUndo:
-		action = "application.stage_move_undone"
-	}
-	return audit(tx, actor, action, "application", app.ID, map[string]any{"from": from, "to": to, "note": note})
 }
 
 // ChangeStatus rejects, withdraws, holds or reactivates an application.
@@ -377,60 +320,9 @@ func cleanReason(reason string) (string, error) {
 }
 
 // changeStatusTx is changeStatus on an application already locked in tx,
-// with reason cleaned: the rule, then the change. A refusal is returned
-// before anything is written.
+// with reason cleaned. A refusal is returned before anything is written.
 func (s *Store) changeStatusTx(tx *gorm.DB, actor Actor, app *Application, to Status, reason string, holdMessage bool) error {
-	if err := CanChangeStatus(app.Status, to, reason); err != nil {
-		return err
-	}
-	if holdMessage && app.Position.Status != PositionOpen {
-		return errNothingToHoldFor
-	}
-	now := s.Now()
-	updates := map[string]any{"status": to, "updated_at": now, "rejection_held": holdMessage}
-	if app.RejectionHeld {
-		// Reopened before the position was settled: the held message must never go.
-		if err := dropHeldRejection(tx, app); err != nil {
-			return err
-		}
-	}
-	switch to {
-	case StatusRejected, StatusWithdrawn:
-		updates["outcome_reason"] = reason
-		updates["expected_update_at"] = nil
-	case StatusActive:
-		updates["outcome_reason"] = ""
-		updates["expected_update_at"] = AddBusinessDays(now, app.Position.DecisionSLADays, s.loc)
-	}
-	if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(updates).Error; err != nil {
-		return err
-	}
-	if to == StatusRejected || to == StatusWithdrawn {
-		if err := s.releaseAssessmentSeats(tx, app.ID); err != nil {
-			return err
-		}
-		if err := s.cancelOpenRounds(tx, app, "The application has closed."); err != nil {
-			return err
-		}
-		if err := closeOpenOfferWork(tx, app.ID); err != nil {
-			return err
-		}
-	}
-	stage := app.Stage
-	if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &stage, ToStage: stage,
-		FromStatus: app.Status, ToStatus: to, ActorStaffID: staffID(actor), Note: reason, Kind: EventStatus}).Error; err != nil {
-		return err
-	}
-	if to == StatusRejected {
-		d := applicationRejectedMail(app)
-		if holdMessage {
-			d.heldForPosition = &app.PositionID
-		}
-		if err := s.send(tx, d); err != nil {
-			return err
-		}
-	}
-	return audit(tx, actor, "application.status_changed", "application", app.ID, map[string]any{"from": app.Status, "to": to, "message_held": holdMessage})
+	return s.closeApplication(tx, actor, app, StatusChange{To: to, Reason: reason, HoldMessage: holdMessage, Cause: StatusByStaff})
 }
 
 // OverrideExpectedDate sets the date by which the candidate will hear from us.
@@ -516,29 +408,6 @@ func closeOpenOfferWork(tx *gorm.DB, appID int64) error {
 		return err
 	}
 	return tx.Exec("UPDATE contracts SET status = 'void' WHERE application_id = ? AND status IN ('awaiting_candidate', 'awaiting_employer')", appID).Error
-}
-
-// withdrawByCandidate closes an application the candidate stepped away from
-// (withdrawing, declining the offer) and lets go of everything a closed
-// application can no longer hold: its seat, waitlist places, open interest
-// check, open offer and unsigned contract.
-func (s *Store) withdrawByCandidate(tx *gorm.DB, app *Application, reason, note string) error {
-	if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(map[string]any{
-		"status": StatusWithdrawn, "outcome_reason": reason, "expected_update_at": nil, "updated_at": s.Now()}).Error; err != nil {
-		return err
-	}
-	stage := app.Stage
-	if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &stage, ToStage: stage, FromStatus: app.Status,
-		ToStatus: StatusWithdrawn, Note: note, Kind: EventStatus}).Error; err != nil {
-		return err
-	}
-	if err := s.releaseAssessmentSeats(tx, app.ID); err != nil {
-		return err
-	}
-	if err := s.cancelOpenRounds(tx, app, "The candidate withdrew."); err != nil {
-		return err
-	}
-	return closeOpenOfferWork(tx, app.ID)
 }
 
 // WhatToDoNow is the stage's advice, adjusted to what has already happened,

@@ -39,25 +39,21 @@ func positionForApplication(tx *gorm.DB, actor Actor, positionID int64) (*Positi
 // date promised by the position, records the event, and invites c to follow
 // it on their page (a sign-in link in the invitation), all in tx.
 func (s *Store) openApplication(tx *gorm.DB, actor Actor, c *Candidate, pos *Position, stage StageKey) (*Application, error) {
-	now := s.Now()
-	expected := AddBusinessDays(now, pos.DecisionSLADays, s.loc)
-	app := &Application{CandidateID: c.ID, PositionID: pos.ID, Stage: stage, Status: StatusActive,
-		StageEnteredAt: now, ExpectedUpdateAt: &expected}
-	if err := tx.Omit("Candidate", "Position").Create(app).Error; err != nil {
-		if isUniqueViolation(err, "applications_candidate_id_position_id_key") {
-			return nil, Invalid("position_id", fmt.Sprintf("%s already has an application for %s.", c.Name, pos.Title))
-		}
-		return nil, err
-	}
-	if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, ToStage: stage, ToStatus: StatusActive,
-		ActorStaffID: staffID(actor), Note: "Application added"}).Error; err != nil {
-		return nil, err
-	}
-	raw, err := issueLoginToken(tx, LoginSubject{CandidateID: c.ID}, now.Add(InvitationLinkTTL))
+	raw, err := issueLoginToken(tx, LoginSubject{CandidateID: c.ID}, s.Now().Add(InvitationLinkTTL))
 	if err != nil {
 		return nil, err
 	}
-	if err := s.send(tx, candidateInvitationMail(c, pos, SignInURL(s.baseURL, raw))); err != nil {
+	mail := candidateInvitationMail(c, pos, SignInURL(s.baseURL, raw))
+	app := &Application{CandidateID: c.ID, PositionID: pos.ID, Candidate: c, Position: pos}
+	note := "Application added"
+	if stage != pos.Pipeline[0] {
+		note = "Application added at " + StageName(stage)
+	}
+	err = s.transition(tx, actor, app, transitionRequest{Cause: CauseOpened, To: stage, Note: note, Message: &mail})
+	if isUniqueViolation(err, "applications_candidate_id_position_id_key") {
+		return nil, Invalid("position_id", fmt.Sprintf("%s already has an application for %s.", c.Name, pos.Title))
+	}
+	if err != nil {
 		return nil, err
 	}
 	return app, nil

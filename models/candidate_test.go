@@ -3,10 +3,14 @@ package models_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
 
 	"nextstep/models"
 )
@@ -100,9 +104,51 @@ func TestInvalidMoveChangesNothing(t *testing.T) {
 func TestDatabaseRefusesStageOutsidePipeline(t *testing.T) {
 	d := newDemo(t)
 	app := d.application(t, "ben.okafor@example.com") // sales pipeline has no background check
-	err := d.store.DB().Exec("UPDATE applications SET stage = 'background_check' WHERE id = ?", app.ID).Error
-	if err == nil {
-		t.Fatal("database accepted a stage outside the position's pipeline")
+	err := d.store.DB().Transaction(func(tx *gorm.DB) error {
+		tx.Exec("SELECT set_config('nextstep.writer', 'transition', true)")
+		return tx.Exec("UPDATE applications SET stage = 'background_check' WHERE id = ?", app.ID).Error
+	})
+	if err == nil || !strings.Contains(err.Error(), "applications_position_id_stage_fkey") {
+		t.Fatalf("database accepted a stage outside the position's pipeline (or refused it for another reason): %v", err)
+	}
+}
+
+// TestDatabaseRefusesDirectStageWrites: only the store's one writer (which
+// marks its write) may change an application's stage or status.
+func TestDatabaseRefusesDirectStageWrites(t *testing.T) {
+	d := newDemo(t)
+	app := d.application(t, "ben.okafor@example.com")
+	for _, stmt := range []string{
+		"UPDATE applications SET stage = 'hr_round' WHERE id = ?",
+		"UPDATE applications SET status = 'rejected', outcome_reason = 'x' WHERE id = ?",
+	} {
+		err := d.store.DB().Exec(stmt, app.ID).Error
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || pgErr.Code != "P0001" {
+			t.Fatalf("%s: want the guard's refusal (P0001), got %v", stmt, err)
+		}
+	}
+	// The mark is spent by one write: a second direct write in the same transaction is refused.
+	err := d.store.DB().Transaction(func(tx *gorm.DB) error {
+		tx.Exec("SELECT set_config('nextstep.writer', 'transition', true)")
+		if err := tx.Exec("UPDATE applications SET stage = 'hr_round' WHERE id = ?", app.ID).Error; err != nil {
+			return fmt.Errorf("marked write refused: %w", err)
+		}
+		return tx.Exec("UPDATE applications SET stage = 'reference_checks' WHERE id = ?", app.ID).Error
+	})
+	if err == nil || !strings.Contains(err.Error(), "guarded writer") {
+		t.Fatalf("second unmarked write in the same transaction: %v", err)
+	}
+	// Other columns stay writable (e.g. the promised date), and Hired goes with hired.
+	if err := d.store.DB().Exec("UPDATE applications SET expected_update_note = 'x' WHERE id = ?", app.ID).Error; err != nil {
+		t.Fatalf("a write that leaves stage and status alone: %v", err)
+	}
+	err = d.store.DB().Transaction(func(tx *gorm.DB) error {
+		tx.Exec("SELECT set_config('nextstep.writer', 'transition', true)")
+		return tx.Exec("UPDATE applications SET stage = 'hired' WHERE id = ?", app.ID).Error
+	})
+	if err == nil || !strings.Contains(err.Error(), "applications_hired_stage_is_status") {
+		t.Fatalf("stage hired with status active: %v", err)
 	}
 }
 

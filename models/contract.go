@@ -206,7 +206,8 @@ func (s *Store) GenerateContract(ctx context.Context, actor Actor, appID, templa
 			}
 			return err
 		}
-		if err := s.send(tx, contractSentMail(s.urls(), app, v.JobTitle)); err != nil {
+		mail := contractSentMail(s.urls(), app, v.JobTitle)
+		if err := s.transition(tx, actor, app, transitionRequest{Cause: CauseContractSent, Note: "Contract sent", Message: &mail}); err != nil {
 			return err
 		}
 		return audit(tx, actor, "contract.sent", "contract", c.ID, map[string]any{"to": app.Candidate.Email})
@@ -454,10 +455,8 @@ func (s *Store) Countersign(ctx context.Context, actor Actor, contractID int64, 
 		if err := audit(tx, actor, "contract.completed", "contract", c.ID, map[string]any{"pdf_sha256": pdfHash}); err != nil {
 			return err
 		}
-		if err := advanceTo(tx, s, actor, app, StageOnboarding, "Contract signed by both parties"); err != nil {
-			return err
-		}
-		return s.send(tx, contractCompletedMail(s.urls(), app))
+		mail := contractCompletedMail(s.urls(), app)
+		return s.transition(tx, actor, app, transitionRequest{Cause: CauseContractSigned, Note: "Contract signed by both parties", Message: &mail})
 	})
 }
 

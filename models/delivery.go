@@ -171,21 +171,20 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverMessageA
 // startAttempt counts an attempt and returns the message, or nil when it is
 // no longer waiting to be sent.
 func (s *Store) startAttempt(ctx context.Context, id int64) (*OutboxMessage, error) {
-	var m OutboxMessage
-	res := s.db.WithContext(ctx).Raw(`UPDATE outbox_messages SET attempts = attempts + 1, last_attempt_at = ?, status = 'queued'
-		WHERE id = ? AND status IN ('queued', 'held') RETURNING *`, s.Now(), id).Scan(&m)
-	if res.Error != nil {
-		return nil, res.Error
+	// A message held for its position has no job; a failed or withdrawn one is left alone.
+	rows, err := moveMessages(s.db.WithContext(ctx), MessageQueued, map[string]any{"attempts": sqlExpr("attempts + 1"), "last_attempt_at": s.Now()},
+		"id = ? AND (status = 'queued' OR status = 'held' AND held_for_position_id IS NULL)", id)
+	if err != nil || len(rows) == 0 {
+		return nil, err
 	}
-	if res.RowsAffected == 0 {
-		return nil, nil
-	}
-	return &m, nil
+	return &rows[0], nil
 }
 
+// recordSent: only a message being sent (queued) becomes sent.
 func (s *Store) recordSent(ctx context.Context, id int64, r MailReceipt, messageID string) error {
-	return s.db.WithContext(ctx).Exec(`UPDATE outbox_messages SET status = 'sent', sent_at = ?, smtp_reply = ?, message_id = ?, last_error = ''
-		WHERE id = ?`, s.Now(), truncate(r.Reply, 500), messageID, id).Error
+	_, err := moveMessages(s.db.WithContext(ctx), MessageSent, map[string]any{"sent_at": s.Now(), "smtp_reply": truncate(r.Reply, 500),
+		"message_id": messageID, "last_error": ""}, "id = ? AND status = 'queued'", id)
+	return err
 }
 
 func (s *Store) recordFailure(ctx context.Context, id int64, reason string, final bool) error {
@@ -193,6 +192,7 @@ func (s *Store) recordFailure(ctx context.Context, id int64, reason string, fina
 	if final {
 		status = MessageFailed
 	}
-	return s.db.WithContext(ctx).Exec(`UPDATE outbox_messages SET status = ?, last_error = ? WHERE id = ? AND status <> 'sent'`,
-		status, truncate(oneLine(reason), 1000), id).Error
+	_, err := moveMessages(s.db.WithContext(ctx), status, map[string]any{"last_error": truncate(oneLine(reason), 1000)},
+		"id = ? AND status = 'queued'", id)
+	return err
 }

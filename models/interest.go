@@ -179,7 +179,8 @@ func (s *Store) WithdrawFromInterestCheck(ctx context.Context, actor Actor, appI
 		if err := tx.First(&app, appID).Error; err != nil {
 			return err
 		}
-		if err := s.withdrawByCandidate(tx, &app, nonEmpty(reason, "Withdrew when asked to confirm interest"), "Candidate withdrew: "+reason); err != nil {
+		if err := s.closeApplication(tx, actor, &app, StatusChange{To: StatusWithdrawn, Cause: StatusByCandidate,
+			Reason: nonEmpty(reason, "Withdrew when asked to confirm interest"), Note: "Candidate withdrew: " + reason}); err != nil {
 			return err
 		}
 		return audit(tx, actor, "interest_check.withdrawn", "application", appID, map[string]any{"interest_check_id": ic.ID})

@@ -479,10 +479,8 @@ func (s *Store) SendOffer(ctx context.Context, actor Actor, versionID int64) err
 		if err := tx.Model(&OfferVersion{}).Where("id = ?", v.ID).Updates(map[string]any{"status": OfferSent, "sent_at": now}).Error; err != nil {
 			return err
 		}
-		if err := advanceTo(tx, s, actor, app, StageOffer, "Offer sent"); err != nil {
-			return err
-		}
-		if err := s.send(tx, offerSentMail(s.urls(), app, v)); err != nil {
+		mail := offerSentMail(s.urls(), app, v)
+		if err := s.transition(tx, actor, app, transitionRequest{Cause: CauseOfferSent, Note: "Offer sent", Message: &mail}); err != nil {
 			return err
 		}
 		return audit(tx, actor, "offer.sent", "offer", v.OfferID, map[string]any{"version": v.Version})
@@ -511,26 +509,6 @@ func (s *Store) ExtendOffer(ctx context.Context, actor Actor, versionID int64, d
 		}
 		return audit(tx, actor, "offer.extended", "offer", v.OfferID, map[string]any{"version": v.Version, "from": v.ExpiresOn.Format("2006-01-02"), "to": d.Format("2006-01-02")})
 	})
-}
-
-// advanceTo moves an application forward to stage when its pipeline has it
-// and it is not there or beyond yet.
-func advanceTo(tx *gorm.DB, s *Store, actor Actor, app *Application, stage StageKey, note string) error {
-	p := app.Position.Pipeline
-	ti, ci := p.Index(stage), p.Index(app.Stage)
-	if ti < 0 || ci >= ti || app.Status != StatusActive {
-		return nil
-	}
-	now := s.Now()
-	exp := AddBusinessDays(now, app.Position.DecisionSLADays, s.loc)
-	if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(map[string]any{
-		"stage": stage, "stage_entered_at": now, "expected_update_at": exp, "expected_update_note": "", "updated_at": now}).Error; err != nil {
-		return err
-	}
-	from := app.Stage
-	app.Stage = stage
-	return tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &from, ToStage: stage, FromStatus: StatusActive,
-		ToStatus: StatusActive, ActorStaffID: staffID(actor), Note: note, Kind: EventFlow}).Error
 }
 
 // candidateOffer locks the candidate's own application and its open offer.
@@ -580,9 +558,6 @@ func (s *Store) AcceptJobOffer(ctx context.Context, actor Actor, appID, versionI
 		if err := tx.Model(&Offer{}).Where("id = ?", offer.ID).Updates(map[string]any{"status": "accepted", "updated_at": now}).Error; err != nil {
 			return err
 		}
-		if err := advanceTo(tx, s, actor, app, StageContract, "Offer accepted"); err != nil {
-			return err
-		}
 		if err := s.notifyOfferAuthor(tx, v, app, MsgOfferAccepted, ""); err != nil {
 			return err
 		}
@@ -618,7 +593,8 @@ func (s *Store) DeclineJobOffer(ctx context.Context, actor Actor, appID, version
 		if err := tx.Model(&Offer{}).Where("id = ?", offer.ID).Updates(map[string]any{"status": "declined", "decline_reason": reason, "updated_at": now}).Error; err != nil {
 			return err
 		}
-		if err := s.withdrawByCandidate(tx, app, nonEmpty(reason, "Declined the offer"), "Offer declined: "+reason); err != nil {
+		if err := s.closeApplication(tx, actor, app, StatusChange{To: StatusWithdrawn, Cause: StatusByOfferDecline,
+			Reason: nonEmpty(reason, "Declined the offer"), Note: "Offer declined: " + reason}); err != nil {
 			return err
 		}
 		if err := s.notifyOfferAuthor(tx, v, app, MsgOfferDeclined, ""); err != nil {

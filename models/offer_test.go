@@ -39,8 +39,10 @@ func acceptedOffer(t *testing.T, d demo) (appID int64, candidate models.Actor) {
 	if err := d.store.AcceptJobOffer(ctx, candidate, app.ID, v.ID); err != nil {
 		t.Fatal(err)
 	}
-	if got := d.application(t, "daniel.kim@example.com"); got.Stage != models.StageContract {
-		t.Fatalf("accepting did not move to contract: %s", got.Stage)
+	// The contract stage opens when the contract is sent, not on acceptance:
+	// no application stands at Contract without a contract.
+	if got := d.application(t, "daniel.kim@example.com"); got.Stage != models.StageOffer {
+		t.Fatalf("accepting moved the application to %s before any contract exists", got.Stage)
 	}
 	return app.ID, candidate
 }

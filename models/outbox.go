@@ -25,11 +25,14 @@ const (
 	MessageQueued MessageStatus = "queued"
 	MessageSent   MessageStatus = "sent"
 	MessageFailed MessageStatus = "failed"
+	// MessageCancelled: withdrawn before it left (an undone stage move, a
+	// held rejection dropped when the application was reopened).
+	MessageCancelled MessageStatus = "cancelled"
 )
 
 // MessageStatuses are the states of a message, in the order of its life.
 func MessageStatuses() []MessageStatus {
-	return []MessageStatus{MessageHeld, MessageQueued, MessageSent, MessageFailed}
+	return []MessageStatus{MessageHeld, MessageQueued, MessageSent, MessageFailed, MessageCancelled}
 }
 
 // Label is the status in words, for staff.
@@ -43,6 +46,8 @@ func (s MessageStatus) Label() string {
 		return "Sent"
 	case MessageFailed:
 		return "Failed"
+	case MessageCancelled:
+		return "Withdrawn"
 	}
 	return string(s)
 }
@@ -104,9 +109,11 @@ func (s *Store) send(tx *gorm.DB, d draft) error {
 		Kind: d.kind, LinkPath: d.linkPath, CandidateID: d.candidateID, StaffID: d.staffID, Status: MessageQueued,
 		MessageID: newMessageID(s.baseURL), CalendarICS: d.calendarICS,
 	}
+	if h, ok := tx.Statement.Context.Value(heldForKey{}).(heldFor); ok && d.heldForPosition == nil && d.candidateID != nil && *d.candidateID == h.candidateID {
+		d.heldForPosition = &h.positionID
+	}
 	if d.heldForPosition != nil {
-		now := s.Now()
-		m.Status, m.SendAfter, m.HeldForPositionID = MessageHeld, &now, d.heldForPosition
+		m.Status, m.HeldForPositionID = MessageHeld, d.heldForPosition
 		return tx.Omit("SentAt", "LastAttemptAt").Create(&m).Error
 	}
 	opts := &river.InsertOpts{}
@@ -239,7 +246,7 @@ func (s *Store) RetryMessage(ctx context.Context, actor Actor, id int64) error {
 		if m.Status != MessageFailed {
 			return Invalid("", msgOnlyFailedRetry)
 		}
-		if err := tx.Model(&OutboxMessage{}).Where("id = ?", id).Updates(map[string]any{"status": MessageQueued}).Error; err != nil {
+		if _, err := moveMessages(tx, MessageQueued, nil, "id = ?", id); err != nil {
 			return err
 		}
 		if err := s.insertDeliveryJob(tx, id, nil); err != nil {

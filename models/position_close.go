@@ -70,40 +70,14 @@ func (s *Store) closeOpenApplications(tx *gorm.DB, actor Actor, p *Position, sta
 	if status == PositionClosed {
 		reason = "The position was closed."
 	}
-	now := s.Now()
 	closed := 0
 	for i := range apps {
 		app := &apps[i]
 		if !closesWithPosition(p.Pipeline, app.Stage) {
 			continue
 		}
-		var c Candidate
-		if err := tx.First(&c, app.CandidateID).Error; err != nil {
-			return 0, err
-		}
-		app.Candidate, app.Position = &c, p
-		if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(map[string]any{"status": StatusRejected,
-			"outcome_reason": reason, "expected_update_at": nil, "expected_update_note": "", "updated_at": now}).Error; err != nil {
-			return 0, err
-		}
-		stage := app.Stage
-		if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &stage, ToStage: stage, FromStatus: app.Status,
-			ToStatus: StatusRejected, ActorStaffID: staffID(actor), Note: reason, Kind: EventStatus}).Error; err != nil {
-			return 0, err
-		}
-		if err := s.releaseAssessmentSeats(tx, app.ID); err != nil {
-			return 0, err
-		}
-		if err := s.cancelOpenRounds(tx, app, reason); err != nil {
-			return 0, err
-		}
-		if err := closeOpenOfferWork(tx, app.ID); err != nil {
-			return 0, err
-		}
-		if err := s.send(tx, applicationRejectedMail(app)); err != nil {
-			return 0, err
-		}
-		if err := audit(tx, actor, "application.closed_with_position", "application", app.ID, map[string]any{"position": p.ID, "reason": reason}); err != nil {
+		app.Position = p
+		if err := s.closeApplication(tx, actor, app, StatusChange{To: StatusRejected, Reason: reason, Cause: StatusByPositionFilled}); err != nil {
 			return 0, err
 		}
 		closed++
@@ -111,26 +85,24 @@ func (s *Store) closeOpenApplications(tx *gorm.DB, actor Actor, p *Position, sta
 	return closed, s.releaseHeldRejections(tx, p.ID)
 }
 
-// releaseHeldRejections sends the messages held until the position was filled.
+// releaseHeldRejections sends the messages held until the position was
+// filled: the rejections and what their closing caused.
 func (s *Store) releaseHeldRejections(tx *gorm.DB, positionID int64) error {
-	var ids []int64
-	if err := tx.Raw(`UPDATE outbox_messages SET status = 'queued', send_after = NULL
-		WHERE held_for_position_id = ? AND status = 'held' RETURNING id`, positionID).Scan(&ids).Error; err != nil {
+	if err := s.releaseHeldMessages(tx, "held_for_position_id = ?", positionID); err != nil {
 		return err
-	}
-	for _, id := range ids {
-		if err := s.insertDeliveryJob(tx, id, nil); err != nil {
-			return err
-		}
 	}
 	return tx.Exec(`UPDATE applications SET rejection_held = false WHERE position_id = ? AND rejection_held`, positionID).Error
 }
 
 var errNothingToHoldFor = Invalid("hold_message", "This position is no longer open, so there is nothing to wait for: send the message now.")
 
-// dropHeldRejection removes the never-sent rejection of an application
-// reopened while its message was held.
-func dropHeldRejection(tx *gorm.DB, app *Application) error {
-	return tx.Exec(`DELETE FROM outbox_messages WHERE held_for_position_id = ? AND candidate_id = ? AND kind = ? AND status = 'held'`,
-		app.PositionID, app.CandidateID, MsgApplicationRejected).Error
+// dropHeldRejection withdraws the never-sent rejection of an application
+// reopened while its message was held; what else its closing held (an
+// interview's cancellation, which the candidate's calendar needs) goes now.
+func (s *Store) dropHeldRejection(tx *gorm.DB, app *Application) error {
+	if _, err := cancelMessages(tx, "held_for_position_id = ? AND candidate_id = ? AND kind = ?",
+		app.PositionID, app.CandidateID, MsgApplicationRejected); err != nil {
+		return err
+	}
+	return s.releaseHeldMessages(tx, "held_for_position_id = ? AND candidate_id = ?", app.PositionID, app.CandidateID)
 }

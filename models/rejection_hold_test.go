@@ -89,7 +89,7 @@ func TestReopeningAHeldRejectionDropsItsMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int64
-	db.Raw(`SELECT count(*) FROM outbox_messages WHERE kind = 'application_rejected' AND candidate_id = ?`, app.CandidateID).Scan(&n)
+	db.Raw(`SELECT count(*) FROM outbox_messages WHERE kind = 'application_rejected' AND candidate_id = ? AND status <> 'cancelled'`, app.CandidateID).Scan(&n)
 	var heldFlag bool
 	db.Raw(`SELECT rejection_held FROM applications WHERE id = ?`, app.ID).Scan(&heldFlag)
 	if n != 0 || heldFlag {

@@ -14,8 +14,9 @@ import (
 
 // flowStages are reached only through their flows.
 var flowStages = map[StageKey]string{
-	StageOffer:    "The offer stage opens when an offer is sent to the candidate, from the Offer section below.",
-	StageContract: "The contract stage opens when the candidate accepts the offer.",
+	StageOffer:      "The offer stage opens when an offer is sent to the candidate, from the Offer section below.",
+	StageContract:   "The contract stage opens when the contract is sent to the candidate, after they accept the offer.",
+	StageOnboarding: "Onboarding opens when the contract is signed by both parties.",
 }
 
 // MoveRequest is a staff member's stage move.
@@ -125,13 +126,21 @@ func (p Pipeline) MoveChoices(status Status, from StageKey, contractSigned bool)
 	return out
 }
 
-// SkippedStages are the stages the application's skips passed over and
-// that it has not entered since: the candidate sees them as "not needed".
+// SkippedStages are the stages the application passed over (a skip, a flow
+// such as an offer sent from an earlier stage, or being opened at a later
+// stage) and has not entered since: the candidate sees them as "not needed".
 // events are in the order they happened.
 func (p Pipeline) SkippedStages(events []StageEvent) map[StageKey]bool {
 	out := map[StageKey]bool{}
 	for _, e := range events {
-		if e.Kind == EventSkip && e.FromStage != nil {
+		switch {
+		case e.Kind == EventOpened || e.FromStage == nil:
+			if i := p.Index(e.ToStage); i > 0 {
+				for _, k := range p[:i] {
+					out[k] = true
+				}
+			}
+		case e.Kind == EventSkip || e.Kind == EventFlow:
 			for _, k := range p.Between(*e.FromStage, e.ToStage) {
 				out[k] = true
 			}

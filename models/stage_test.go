@@ -46,7 +46,7 @@ func TestCanMoveRefusals(t *testing.T) {
 		{"on hold", StatusOnHold, StageAdditionalInterview, next, "to_stage", "reactivate it"},
 		{"rejected", StatusRejected, StageAdditionalInterview, next, "to_stage", "reactivate it"},
 		{"into the offer by hand", StatusActive, StageFinalDecision, MoveRequest{To: StageOffer}, "to_stage", "when an offer is sent"},
-		{"into the contract by hand", StatusActive, StageFinalDecision, MoveRequest{To: StageContract, ConfirmSkip: true, Note: "x y z"}, "to_stage", "accepts the offer"},
+		{"into the contract by hand", StatusActive, StageFinalDecision, MoveRequest{To: StageContract, ConfirmSkip: true, Note: "x y z"}, "to_stage", "contract is sent"},
 		{"hired from an interview", StatusActive, StageAdditionalInterview, MoveRequest{To: StageHired, ConfirmSkip: true, Note: "x y z"}, "to_stage", "after onboarding"},
 		{"skip without confirmation", StatusActive, StageInterviewCompleted, MoveRequest{To: StageHRRound, Note: "not needed"}, "confirm_skip", "skips Additional interview, Assessment day"},
 		{"skip without reason", StatusActive, StageInterviewCompleted, MoveRequest{To: StageHRRound, ConfirmSkip: true}, "note", "reason for skipping"},

@@ -56,8 +56,11 @@ type Store struct {
 	company         string         // the employer, named in messages and contracts
 	jobs            *river.Client[*sql.Tx]
 	mailMaxAttempts int
-	hashSlots       chan struct{} // password hashes computed at once
-	statements      *atomic.Int64 // SQL statements run through GORM, for query budgets
+	// stageMessageDelay: a candidate's message about a stage move waits
+	// this long, so that undoing the move can withdraw it.
+	stageMessageDelay time.Duration
+	hashSlots         chan struct{} // password hashes computed at once
+	statements        *atomic.Int64 // SQL statements run through GORM, for query budgets
 }
 
 // Config is what a Store is built with.
@@ -69,6 +72,9 @@ type Config struct {
 	BaseURL         string
 	CompanyName     string
 	MailMaxAttempts int // delivery attempts before a message is marked failed
+	// StageMessageDelay holds a candidate's message about a stage move this
+	// long, so that Undo withdraws it unsent (0: sent at once).
+	StageMessageDelay time.Duration
 }
 
 // Open connects to PostgreSQL with a bounded pool.
@@ -129,7 +135,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs, hashSlots: make(chan struct{}, hashSlotCount()), statements: statements,
-		baseURL: strings.TrimRight(cfg.BaseURL, "/"), company: cfg.CompanyName, mailMaxAttempts: cfg.MailMaxAttempts}
+		baseURL: strings.TrimRight(cfg.BaseURL, "/"), company: cfg.CompanyName, mailMaxAttempts: cfg.MailMaxAttempts, stageMessageDelay: cfg.StageMessageDelay}
 	if st.baseURL == "" {
 		st.baseURL = "http://localhost:8080"
 	}

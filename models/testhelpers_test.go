@@ -9,6 +9,8 @@ import (
 
 	"nextstep/devdb"
 	"nextstep/models"
+
+	"gorm.io/gorm"
 )
 
 var migrator = devdb.Migrator{
@@ -81,4 +83,25 @@ func mustSMTP(t *testing.T, url string) models.SMTPConfig {
 
 func staffActor(u *models.StaffUser) models.Actor {
 	return models.Actor{Kind: "staff", ID: u.ID, Email: u.Email, Role: u.Role, IP: "192.0.2.1"}
+}
+
+// forceStage puts applications at stage directly, as a fixture does, marking
+// each write for the database's guard the way the store's one writer does
+// (migration 00010). Product code never does this.
+func forceStage(t testing.TB, store *models.Store, stage string, ids ...int64) {
+	t.Helper()
+	err := store.DB().Transaction(func(tx *gorm.DB) error {
+		for _, id := range ids {
+			if err := tx.Exec("SELECT set_config('nextstep.writer', 'transition', true)").Error; err != nil {
+				return err
+			}
+			if err := tx.Exec("UPDATE applications SET stage = ? WHERE id = ?", stage, id).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

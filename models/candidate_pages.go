@@ -276,10 +276,28 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 	}
 	for _, r := range rounds {
 		for i := range v.Applications {
-			if v.Applications[i].ID == r.ApplicationID {
-				v.Applications[i].Rounds = append(v.Applications[i].Rounds, r)
+			a := &v.Applications[i]
+			// A held rejection shows nothing of itself: not the interviews it called off.
+			if a.ID == r.ApplicationID && !(a.RejectionHeld && r.Status == RoundCancelled) {
+				a.Rounds = append(a.Rounds, r)
 			}
 		}
 	}
+	for i := range v.Applications {
+		if a := &v.Applications[i]; a.RejectionHeld {
+			a.History = historyBeforeHeldRejection(a.History)
+		}
+	}
 	return v, nil
+}
+
+// historyBeforeHeldRejection is a candidate's history without the held
+// rejection and what followed it.
+func historyBeforeHeldRejection(events []StageEvent) []StageEvent {
+	for i := len(events) - 1; i >= 0; i-- {
+		if events[i].ToStatus == StatusRejected && events[i].Kind == EventStatus {
+			return events[:i]
+		}
+	}
+	return events
 }

@@ -44,8 +44,11 @@ type Config struct {
 	MailRetryBase   time.Duration
 	MailMaxAttempts int
 	MailRescueAfter time.Duration
-	DevMailboxURL   string // development only: shown on the "check your email" page
-	MemoryLimit     int64  // soft heap limit in bytes; 0 leaves the Go runtime's (GOMEMLIMIT) alone
+	// StageMessageDelay holds a candidate's message about a stage move, so
+	// that undoing the move withdraws it unsent.
+	StageMessageDelay time.Duration
+	DevMailboxURL     string // development only: shown on the "check your email" page
+	MemoryLimit       int64  // soft heap limit in bytes; 0 leaves the Go runtime's (GOMEMLIMIT) alone
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -160,6 +163,9 @@ func loadMailConfig(cfg *Config, get func(key, def string) string) []error {
 	}
 	if cfg.MailRescueAfter, err = time.ParseDuration(get("NEXTSTEP_MAIL_RESCUE_AFTER", "5m")); err != nil || cfg.MailRescueAfter <= 0 {
 		errs = append(errs, errors.New("NEXTSTEP_MAIL_RESCUE_AFTER must be a positive duration such as 5m"))
+	}
+	if cfg.StageMessageDelay, err = time.ParseDuration(get("NEXTSTEP_STAGE_MESSAGE_DELAY", "2m")); err != nil || cfg.StageMessageDelay < 0 || cfg.StageMessageDelay > time.Hour {
+		errs = append(errs, errors.New("NEXTSTEP_STAGE_MESSAGE_DELAY must be a duration from 0s to 1h, such as 2m"))
 	}
 	return errs
 }

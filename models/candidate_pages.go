@@ -147,9 +147,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	if len(d.Applications) == 0 && !actor.Role.SeesAllCandidates() {
 		return nil, ErrNotFound
 	}
-	for i := range d.Messages {
-		d.Messages[i].Body = RedactSignInLinks(d.Messages[i].Body)
-	}
+	redactAll(d.Messages)
 	x, err := applicationExtras{row.Events, row.Bookings, row.WaitlistOffers, row.Interest, row.Offers, row.Contracts}.decode()
 	if err != nil {
 		return nil, err

@@ -996,16 +996,6 @@ func (s *Store) RecordAssessmentResult(ctx context.Context, actor Actor, booking
 	})
 }
 
-// BookingsForApplications lists every booking of the given applications, with Day, newest first.
-func (s *Store) BookingsForApplications(ctx context.Context, appIDs []int64) ([]AssessmentBooking, error) {
-	var out []AssessmentBooking
-	if len(appIDs) == 0 {
-		return nil, nil
-	}
-	err := s.db.WithContext(ctx).Preload("Day").Where("application_id IN ?", appIDs).Order("id DESC").Find(&out).Error
-	return out, err
-}
-
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

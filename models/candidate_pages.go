@@ -268,7 +268,7 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 	for i, a := range v.Applications {
 		ids[i] = a.ID
 	}
-	rounds, err := s.ApplicationRounds(ctx, ids)
+	rounds, err := s.applicationRounds(ctx, ids) // the candidate's own applications
 	if err != nil {
 		return nil, err
 	}

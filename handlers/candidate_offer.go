@@ -224,7 +224,7 @@ func (h *Handler) candidateContractPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctr, err := h.store.CandidateSignedPDF(c.Request().Context(), currentCandidate(c).ID, appID)
+	ctr, err := h.store.CandidateSignedPDF(c.Request().Context(), actor(c), appID)
 	if err != nil {
 		return err
 	}

@@ -747,11 +747,15 @@ type CandidateAssessment struct {
 	EarlierBookings int
 }
 
-// GetCandidateAssessment loads the candidate's assessment page for one of their applications.
-func (s *Store) GetCandidateAssessment(ctx context.Context, candidateID, appID int64) (*CandidateAssessment, error) {
+// GetCandidateAssessment loads the candidate actor's assessment page for one
+// of their own applications; ErrNotFound for anyone else's, or for staff.
+func (s *Store) GetCandidateAssessment(ctx context.Context, actor Actor, appID int64) (*CandidateAssessment, error) {
+	if actor.Kind != "candidate" || actor.ID == 0 {
+		return nil, ErrNotFound
+	}
 	db := s.db.WithContext(ctx)
 	var ca CandidateAssessment
-	if err := db.Preload("Position").Where("id = ? AND candidate_id = ?", appID, candidateID).First(&ca.Application).Error; err != nil {
+	if err := db.Preload("Position").Where("id = ? AND candidate_id = ?", appID, actor.ID).First(&ca.Application).Error; err != nil {
 		return nil, notFound(err)
 	}
 	var b AssessmentBooking

@@ -478,9 +478,13 @@ func (s *Store) StaffContract(ctx context.Context, actor Actor, contractID int64
 	return &c, &app, nil
 }
 
-// CandidateSignedPDF returns the final PDF of the candidate's own contract.
-func (s *Store) CandidateSignedPDF(ctx context.Context, candidateID, appID int64) (*Contract, error) {
-	c, _, err := candidateContract(s.db.WithContext(ctx), candidateID, appID, false)
+// CandidateSignedPDF returns the final PDF of the candidate actor's own
+// contract; ErrNotFound for anyone else's, or for staff.
+func (s *Store) CandidateSignedPDF(ctx context.Context, actor Actor, appID int64) (*Contract, error) {
+	if actor.Kind != "candidate" || actor.ID == 0 {
+		return nil, ErrNotFound
+	}
+	c, _, err := candidateContract(s.db.WithContext(ctx), actor.ID, appID, false)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -157,6 +158,21 @@ func TestFreeSlotsAreScoped(t *testing.T) {
 	for _, out := range append(f.outsiders, staffActor(f.interviewer), candidateActor(f.chloe)) {
 		if got, err := f.store.FreeSlots(f.ctx, out, f.chloe.PositionID); !isNotFound(err) || got != nil {
 			t.Errorf("%s reading free slots: %d, %v; want ErrNotFound", who(out), len(got), err)
+		}
+	}
+}
+
+// The audit log is for admins: everyone else gets ErrForbidden and no rows.
+func TestListAuditIsForAdminsOnly(t *testing.T) {
+	d := newDemo(t)
+	ctx := context.Background()
+	if rows, total, err := d.store.ListAudit(ctx, staffActor(d.admin), models.AuditFilter{Page: 1}); err != nil || len(rows) == 0 || total == 0 {
+		t.Fatalf("admin reading the audit log: %d rows, %v", len(rows), err)
+	}
+	cand := candidateActor(d.application(t, "ben.okafor@example.com"))
+	for _, out := range []models.Actor{staffActor(d.recruiter), staffActor(d.manager), cand, models.SystemActor("test"), {Kind: "candidate", ID: cand.ID, Role: models.RoleAdmin}} {
+		if rows, total, err := d.store.ListAudit(ctx, out, models.AuditFilter{Page: 1}); !errors.Is(err, models.ErrForbidden) || rows != nil || total != 0 {
+			t.Errorf("%s reading the audit log: %d rows, %v; want ErrForbidden", who(out), len(rows), err)
 		}
 	}
 }

@@ -128,11 +128,11 @@ func (h *Handler) renderCandidate(c echo.Context, id int64, status int, errs map
 	for i, a := range d.Applications {
 		appIDs[i] = a.ID
 	}
-	rounds, err := h.store.ApplicationRounds(ctx, appIDs)
+	rounds, err := h.store.ApplicationRounds(ctx, actor(c), appIDs)
 	if err != nil {
 		return err
 	}
-	decisions, err := h.store.Decisions(ctx, appIDs)
+	decisions, err := h.store.Decisions(ctx, actor(c), appIDs)
 	if err != nil {
 		return err
 	}

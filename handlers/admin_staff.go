@@ -82,7 +82,7 @@ func (h *Handler) adminAudit(c echo.Context) error {
 		f.To = f.To.AddDate(0, 0, 1) // inclusive end day
 	}
 	ctx := c.Request().Context()
-	entries, total, err := h.store.ListAudit(ctx, f)
+	entries, total, err := h.store.ListAudit(ctx, actor(c), f)
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ func (h *Handler) renderAssessment(c echo.Context, status int, problem string) e
 	if err != nil {
 		return err
 	}
-	ca, err := h.store.GetCandidateAssessment(c.Request().Context(), currentCandidate(c).ID, id)
+	ca, err := h.store.GetCandidateAssessment(c.Request().Context(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (h *Handler) candidateBookingConfirmation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ca, err := h.store.GetCandidateAssessment(c.Request().Context(), currentCandidate(c).ID, id)
+	ca, err := h.store.GetCandidateAssessment(c.Request().Context(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,7 @@ func (h *Handler) candidateBookingCalendar(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ca, err := h.store.GetCandidateAssessment(c.Request().Context(), currentCandidate(c).ID, id)
+	ca, err := h.store.GetCandidateAssessment(c.Request().Context(), actor(c), id)
 	if err != nil {
 		return err
 	}

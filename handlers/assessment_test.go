@@ -360,7 +360,7 @@ func TestAssessmentDayCancelNotifiesAndFreesBookings(t *testing.T) {
 	if got := app.dayRow(day1); got.Status != models.DayCancelled || got.SeatsTaken != 0 {
 		t.Fatalf("day after cancel = %+v, want cancelled with 0 seats taken", got)
 	}
-	msgs, _, err := app.Store.ListOutbox(ctx, models.OutboxFilter{To: "", Page: 1})
+	msgs, _, err := app.Store.ListOutbox(ctx, app.adminActor(), models.OutboxFilter{To: "", Page: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,7 +87,7 @@ func TestBrowserMailCandidateSignsInFromReceivedMail(t *testing.T) {
 	if html, err := mail.HTML(); err != nil || !strings.Contains(html, link) {
 		t.Errorf("the HTML part does not carry the same link (err %v)", err)
 	}
-	if m, err := app.Store.GetMessage(context.Background(), app.latestMessageID(email, models.MsgCandidateSignIn)); err != nil || m.Status != models.MessageSent {
+	if m, err := app.Store.GetMessage(context.Background(), app.adminActor(), app.latestMessageID(email, models.MsgCandidateSignIn)); err != nil || m.Status != models.MessageSent {
 		t.Errorf("the sign-in message in the outbox: %+v (err %v), want sent", m, err)
 	}
 

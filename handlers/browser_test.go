@@ -365,8 +365,8 @@ func TestBrowserJourneyStaffToCandidate(t *testing.T) {
 	}
 	screenshot(t, staff, "admin-candidate.png")
 
-	// An admin reads the invitation in the outbox, filtered to the candidate
-	// (only admins see the outbox: it holds sign-in links).
+	// An admin reads the invitation in the outbox, filtered to the candidate,
+	// with its sign-in link hidden: the candidate follows it from the email.
 	staff = newBrowser(t)
 	browserLoginStaff(t, staff, app, adminEmail, "/admin")
 	open(t, staff, app.URL+"/admin/outbox", "#to")
@@ -384,22 +384,24 @@ func TestBrowserJourneyStaffToCandidate(t *testing.T) {
 			return {to: m.querySelector("[data-testid=message-to]").textContent.trim(),
 				body: m.querySelector("[data-testid=message-body]").textContent};
 		})`))
-	var link string
+	hidden := false
 	for _, m := range messages { // newest first
 		if m.To != email {
 			t.Errorf("outbox filtered to %s shows a message to %s", email, m.To)
 			continue
 		}
-		if link == "" {
-			link = signInLinkRe.FindString(m.Body)
+		if strings.Contains(m.Body, "/signin/") {
+			t.Errorf("the admin's outbox shows a working sign-in link: %q", m.Body)
 		}
+		hidden = hidden || strings.Contains(m.Body, "[sign-in link hidden]")
 	}
 	if len(messages) < 2 {
 		t.Errorf("outbox has %d messages to %s, want the invitation and the stage change", len(messages), email)
 	}
-	if link == "" {
-		t.Fatalf("no message to %s in the outbox holds a sign-in link: %+v", email, messages)
+	if !hidden {
+		t.Errorf("no message to %s in the outbox shows the invitation with its link hidden: %+v", email, messages)
 	}
+	link := signInLinkRe.FindString(app.storedBody(app.latestMessageID(email, models.MsgCandidateInvitation)))
 	if !strings.HasPrefix(link, app.URL+"/signin/") {
 		t.Fatalf("invitation link %q does not point at this server %s", link, app.URL)
 	}
@@ -446,7 +448,7 @@ func TestBrowserCandidateSignInByEmail(t *testing.T) {
 	app := newTestApp(t)
 	const email = "amelia.hart@example.com"
 	ctx := context.Background()
-	_, before, err := app.Store.ListOutbox(ctx, models.OutboxFilter{To: email, Page: 1})
+	_, before, err := app.Store.ListOutbox(ctx, app.adminActor(), models.OutboxFilter{To: email, Page: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -462,7 +464,7 @@ func TestBrowserCandidateSignInByEmail(t *testing.T) {
 		t.Fatalf("after asking for a link the browser is on %s, want /signin/sent", got)
 	}
 
-	msgs, after, err := app.Store.ListOutbox(ctx, models.OutboxFilter{To: email, Page: 1})
+	msgs, after, err := app.Store.ListOutbox(ctx, app.adminActor(), models.OutboxFilter{To: email, Page: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -472,9 +474,13 @@ func TestBrowserCandidateSignInByEmail(t *testing.T) {
 	if msgs[0].Kind != "candidate_sign_in" {
 		t.Fatalf("newest message kind = %q, want candidate_sign_in", msgs[0].Kind)
 	}
-	link := signInLinkRe.FindString(msgs[0].Body)
+	if strings.Contains(msgs[0].Body, "/signin/") {
+		t.Fatalf("the outbox shows the admin a working sign-in link: %q", msgs[0].Body)
+	}
+	body := app.storedBody(msgs[0].ID)
+	link := signInLinkRe.FindString(body)
 	if !strings.HasPrefix(link, app.URL+"/signin/") {
-		t.Fatalf("sign-in message holds no link to %s: %q", app.URL, msgs[0].Body)
+		t.Fatalf("sign-in message holds no link to %s: %q", app.URL, body)
 	}
 
 	browserUseSignInLink(t, b, link)

@@ -36,7 +36,7 @@ func (h *Handler) renderInterest(c echo.Context, status int, errs map[string]str
 	if err != nil {
 		return err
 	}
-	checks, err := h.store.InterestChecksFor(c.Request().Context(), []int64{a.ID})
+	checks, err := h.store.InterestChecksFor(c.Request().Context(), actor(c), []int64{a.ID})
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (h *Handler) renderOffer(c echo.Context, status int, problem string, errs m
 	if err != nil {
 		return err
 	}
-	offer, err := h.store.OfferFor(c.Request().Context(), a.ID)
+	offer, err := h.store.OfferFor(c.Request().Context(), actor(c), a.ID)
 	if err != nil {
 		return err
 	}
@@ -224,7 +224,7 @@ func (h *Handler) candidateContractPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctr, err := h.store.CandidateSignedPDF(c.Request().Context(), currentCandidate(c).ID, appID)
+	ctr, err := h.store.CandidateSignedPDF(c.Request().Context(), actor(c), appID)
 	if err != nil {
 		return err
 	}

@@ -159,7 +159,7 @@ func (h *Handler) renderRoundNew(c echo.Context, status int, form views.RoundFor
 	if err != nil {
 		return err
 	}
-	free, err := h.store.FreeSlots(ctx, app.PositionID)
+	free, err := h.store.FreeSlots(ctx, actor(c), app.PositionID)
 	if err != nil {
 		return err
 	}

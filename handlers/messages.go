@@ -11,8 +11,8 @@ import (
 	"nextstep/views"
 )
 
-// adminOutbox lists messages with their delivery state. Admins see bodies
-// whole; recruiters see them with sign-in links hidden.
+// adminOutbox lists messages with their delivery state, every sign-in link
+// hidden (admins included).
 func (h *Handler) adminOutbox(c echo.Context) error {
 	ctx := c.Request().Context()
 	f := models.OutboxFilter{To: truncateInput(c.QueryParam("to"), 254), Page: pageParam(c)}
@@ -21,17 +21,17 @@ func (h *Handler) adminOutbox(c echo.Context) error {
 			f.Status = st
 		}
 	}
-	msgs, total, err := h.store.ListOutbox(ctx, f)
+	msgs, total, err := h.store.ListOutbox(ctx, actor(c), f)
 	if err != nil {
 		return err
 	}
-	counts, err := h.store.OutboxCounts(ctx)
+	counts, err := h.store.OutboxCounts(ctx, actor(c))
 	if err != nil {
 		return err
 	}
 	return render(c, http.StatusOK, views.AdminOutboxPage(views.AdminOutboxProps{
 		Layout: h.layout(c, "Outbox"), Messages: msgs, Counts: counts, Total: total, To: f.To, Status: f.Status, Page: f.Page,
-		PageSize: models.OutboxPageSize, Query: c.QueryParams(), ShowLinks: currentStaff(c).Role == models.RoleAdmin, CanRetry: true}))
+		PageSize: models.OutboxPageSize, Query: c.QueryParams(), CanRetry: true}))
 }
 
 // adminMessageRetry queues a failed message again.
@@ -111,7 +111,7 @@ func (h *Handler) adminMessageTemplateReset(c echo.Context) error {
 
 // candidateMessages is the candidate's inbox: what we sent them, newest first.
 func (h *Handler) candidateMessages(c echo.Context) error {
-	msgs, err := h.store.CandidateInbox(c.Request().Context(), currentCandidate(c).ID)
+	msgs, err := h.store.CandidateInbox(c.Request().Context(), actor(c))
 	if err != nil {
 		return err
 	}

@@ -150,12 +150,12 @@ func (h *Handler) renderStaffContractWith(c echo.Context, id int64, status int, 
 	if err != nil {
 		return err
 	}
-	trail, err := h.store.ContractTrail(c.Request().Context(), id)
+	trail, err := h.store.ContractTrail(c.Request().Context(), actor(c), id)
 	if err != nil {
 		return err
 	}
 	if ctr.Status == models.ContractAwaitingCandidate {
-		if p.Correction, err = h.store.OpenNameCorrection(c.Request().Context(), id); err != nil {
+		if p.Correction, err = h.store.OpenNameCorrection(c.Request().Context(), actor(c), id); err != nil {
 			return err
 		}
 	}

@@ -148,7 +148,7 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	staff.POST("/positions/:id", h.adminPositionUpdate, managers)
 	staff.POST("/positions/:id/status", h.adminPositionStatus, managers)
 	staff.GET("/positions/:id/close", h.adminPositionClose, managers)
-	staff.GET("/outbox", h.adminOutbox, managers) // recruiters see it with sign-in links hidden
+	staff.GET("/outbox", h.adminOutbox, managers) // every sign-in link hidden, admins included
 	staff.POST("/messages/:id/retry", h.adminMessageRetry, managers)
 	staff.GET("/assessment-days/new", h.adminAssessmentDayNew, managers)
 	staff.POST("/assessment-days", h.adminAssessmentDayCreate, managers)

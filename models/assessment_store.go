@@ -747,11 +747,15 @@ type CandidateAssessment struct {
 	EarlierBookings int
 }
 
-// GetCandidateAssessment loads the candidate's assessment page for one of their applications.
-func (s *Store) GetCandidateAssessment(ctx context.Context, candidateID, appID int64) (*CandidateAssessment, error) {
+// GetCandidateAssessment loads the candidate actor's assessment page for one
+// of their own applications; ErrNotFound for anyone else's, or for staff.
+func (s *Store) GetCandidateAssessment(ctx context.Context, actor Actor, appID int64) (*CandidateAssessment, error) {
+	if actor.Kind != "candidate" || actor.ID == 0 {
+		return nil, ErrNotFound
+	}
 	db := s.db.WithContext(ctx)
 	var ca CandidateAssessment
-	if err := db.Preload("Position").Where("id = ? AND candidate_id = ?", appID, candidateID).First(&ca.Application).Error; err != nil {
+	if err := db.Preload("Position").Where("id = ? AND candidate_id = ?", appID, actor.ID).First(&ca.Application).Error; err != nil {
 		return nil, notFound(err)
 	}
 	var b AssessmentBooking
@@ -994,16 +998,6 @@ func (s *Store) RecordAssessmentResult(ctx context.Context, actor Actor, booking
 		}
 		return audit(tx, actor, "assessment_booking.result_recorded", "assessment_booking", b.ID, map[string]any{"attendance": attendance, "result": result})
 	})
-}
-
-// BookingsForApplications lists every booking of the given applications, with Day, newest first.
-func (s *Store) BookingsForApplications(ctx context.Context, appIDs []int64) ([]AssessmentBooking, error) {
-	var out []AssessmentBooking
-	if len(appIDs) == 0 {
-		return nil, nil
-	}
-	err := s.db.WithContext(ctx).Preload("Day").Where("application_id IN ?", appIDs).Order("id DESC").Find(&out).Error
-	return out, err
 }
 
 func contains(list []string, s string) bool {

@@ -188,9 +188,15 @@ func TestWaitlistOfferAcceptExpireAndPassOn(t *testing.T) {
 	if _, err := f.store.ExpireWaitlistOffers(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ca, err := f.store.GetCandidateAssessment(ctx, f.candidates[third].ID, f.apps[third])
+	ca, err := f.store.GetCandidateAssessment(ctx, f.candidates[third], f.apps[third])
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The page is the candidate's own: another candidate or staff get ErrNotFound.
+	for _, out := range []models.Actor{f.candidates[holder], {Kind: "staff", ID: 1, Role: models.RoleAdmin}} {
+		if got, err := f.store.GetCandidateAssessment(ctx, out, f.apps[third]); !errors.Is(err, models.ErrNotFound) || got != nil {
+			t.Errorf("%s %d reading another candidate's assessment page: %v; want ErrNotFound", out.Kind, out.ID, err)
+		}
 	}
 	if len(ca.Waitlist) != 1 || !ca.Waitlist[0].OfferOpen(f.clock.Now()) {
 		t.Fatalf("third candidate has no open offer: %+v", ca.Waitlist)

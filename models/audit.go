@@ -97,8 +97,12 @@ type AuditFilter struct {
 // AuditPageSize is how many audit rows one page shows.
 const AuditPageSize = 50
 
-// ListAudit returns one page of the audit log, newest first, and the total.
-func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, int64, error) {
+// ListAudit returns one page of the audit log, newest first, and the total,
+// to admins only; anyone else gets ErrForbidden and nothing.
+func (s *Store) ListAudit(ctx context.Context, actor Actor, f AuditFilter) ([]AuditEntry, int64, error) {
+	if !actor.IsStaff() || actor.Role != RoleAdmin {
+		return nil, 0, ErrForbidden
+	}
 	q := s.db.WithContext(ctx).Model(&AuditEntry{})
 	if f.Action != "" {
 		q = q.Where("action = ?", f.Action)
@@ -121,8 +125,10 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, int
 	}
 	var rows []AuditEntry
 	page := max(f.Page, 1)
-	err := q.Order("id DESC").Limit(AuditPageSize).Offset((page - 1) * AuditPageSize).Find(&rows).Error
-	return rows, total, err
+	if err := q.Order("id DESC").Limit(AuditPageSize).Offset((page - 1) * AuditPageSize).Find(&rows).Error; err != nil {
+		return nil, 0, err
+	}
+	return rows, total, nil
 }
 
 // AuditActions lists the distinct actions recorded, for the filter menu.

@@ -147,9 +147,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	if len(d.Applications) == 0 && !actor.Role.SeesAllCandidates() {
 		return nil, ErrNotFound
 	}
-	for i := range d.Messages {
-		d.Messages[i].Body = RedactSignInLinks(d.Messages[i].Body)
-	}
+	redactAll(d.Messages)
 	x, err := applicationExtras{row.Events, row.Bookings, row.WaitlistOffers, row.Interest, row.Offers, row.Contracts}.decode()
 	if err != nil {
 		return nil, err
@@ -270,7 +268,7 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 	for i, a := range v.Applications {
 		ids[i] = a.ID
 	}
-	rounds, err := s.ApplicationRounds(ctx, ids)
+	rounds, err := s.applicationRounds(ctx, ids) // the candidate's own applications
 	if err != nil {
 		return nil, err
 	}

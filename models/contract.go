@@ -236,16 +236,6 @@ func (s *Store) createContract(tx *gorm.DB, actor Actor, app *Application, v *Of
 	return c, audit(tx, actor, "contract.created", "contract", c.ID, d)
 }
 
-// ContractFor loads the live contract of an application, or nil.
-func (s *Store) ContractFor(ctx context.Context, appID int64) (*Contract, error) {
-	var c Contract
-	err := s.db.WithContext(ctx).Where("application_id = ? AND status <> ?", appID, ContractVoid).First(&c).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	return &c, err
-}
-
 // candidateContract loads the candidate's own live contract of an application.
 func candidateContract(tx *gorm.DB, candidateID, appID int64, lock bool) (*Contract, *Application, error) {
 	var app Application
@@ -460,8 +450,12 @@ func (s *Store) Countersign(ctx context.Context, actor Actor, contractID int64, 
 	})
 }
 
-// ContractTrail is a contract's audit events in order.
-func (s *Store) ContractTrail(ctx context.Context, contractID int64) ([]AuditEntry, error) {
+// ContractTrail is a contract's audit events in order (its signature
+// record), for whoever may read the contract; ErrNotFound for anyone else.
+func (s *Store) ContractTrail(ctx context.Context, actor Actor, contractID int64) ([]AuditEntry, error) {
+	if err := contractVisible(s.db.WithContext(ctx), actor, contractID); err != nil {
+		return nil, err
+	}
 	var out []AuditEntry
 	err := s.db.WithContext(ctx).Where("subject_type = 'contract' AND subject_id = ?", contractID).Order("id").Find(&out).Error
 	return out, err
@@ -483,9 +477,13 @@ func (s *Store) StaffContract(ctx context.Context, actor Actor, contractID int64
 	return &c, &app, nil
 }
 
-// CandidateSignedPDF returns the final PDF of the candidate's own contract.
-func (s *Store) CandidateSignedPDF(ctx context.Context, candidateID, appID int64) (*Contract, error) {
-	c, _, err := candidateContract(s.db.WithContext(ctx), candidateID, appID, false)
+// CandidateSignedPDF returns the final PDF of the candidate actor's own
+// contract; ErrNotFound for anyone else's, or for staff.
+func (s *Store) CandidateSignedPDF(ctx context.Context, actor Actor, appID int64) (*Contract, error) {
+	if actor.Kind != "candidate" || actor.ID == 0 {
+		return nil, ErrNotFound
+	}
+	c, _, err := candidateContract(s.db.WithContext(ctx), actor.ID, appID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -528,14 +526,4 @@ func (s *Store) VerifyPDF(ctx context.Context, pdf []byte) (*VerifiedDocument, e
 		doc.EmployerName = *c.EmployerSignedName
 	}
 	return doc, nil
-}
-
-// ContractsAwaitingEmployer lists contracts the candidate has signed, for the countersign queue.
-func (s *Store) ContractsForApplications(ctx context.Context, appIDs []int64) ([]Contract, error) {
-	var out []Contract
-	if len(appIDs) == 0 {
-		return nil, nil
-	}
-	err := s.db.WithContext(ctx).Omit("pdf").Where("application_id IN ?", appIDs).Order("id DESC").Find(&out).Error
-	return out, err
 }

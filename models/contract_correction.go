@@ -357,10 +357,14 @@ func (s *Store) DeclineNameCorrection(ctx context.Context, actor Actor, correcti
 	})
 }
 
-// OpenNameCorrection is the open request on a contract, or nil. The caller
-// has loaded the contract within the actor's scope (StaffContract).
-func (s *Store) OpenNameCorrection(ctx context.Context, contractID int64) (*NameCorrection, error) {
-	return openCorrection(s.db.WithContext(ctx), contractID)
+// OpenNameCorrection is the open request on a contract, or nil, for whoever
+// may read the contract; ErrNotFound for anyone else.
+func (s *Store) OpenNameCorrection(ctx context.Context, actor Actor, contractID int64) (*NameCorrection, error) {
+	db := s.db.WithContext(ctx)
+	if err := contractVisible(db, actor, contractID); err != nil {
+		return nil, err
+	}
+	return openCorrection(db, contractID)
 }
 
 // StaffNameCorrection loads one request within the staff actor's scope.

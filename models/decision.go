@@ -288,9 +288,13 @@ func requireDecision(tx *gorm.DB, app *Application) error {
 	return nil
 }
 
-// Decisions loads the applications' consultations, newest first, with the
-// answers and who gave them: one statement.
-func (s *Store) Decisions(ctx context.Context, appIDs []int64) ([]DecisionRequest, error) {
+// Decisions loads the consultations of those applications actor may read
+// (staff only), newest first, with the answers and who gave them.
+func (s *Store) Decisions(ctx context.Context, actor Actor, appIDs []int64) ([]DecisionRequest, error) {
+	appIDs, err := visibleApplications(s.db.WithContext(ctx), actor, appIDs, scopeStaffOnly)
+	if err != nil {
+		return nil, err
+	}
 	if len(appIDs) == 0 {
 		return nil, nil
 	}

@@ -276,7 +276,7 @@ func TestRespondDecisionApprovalAndObjection(t *testing.T) {
 	if msgs := outboxSince(t, d.store, since, models.MsgDecisionDecided); len(msgs) != 1 || msgs[0].ToEmail != d.recruiter.Email {
 		t.Errorf("decided alerts: %+v", msgs)
 	}
-	reqs, err := d.store.Decisions(d.ctx, []int64{app.ID})
+	reqs, err := d.store.Decisions(d.ctx, staffActor(d.recruiter), []int64{app.ID})
 	if err != nil || len(reqs) != 1 || len(reqs[0].Responses) != 2 || reqs[0].Requester != d.recruiter.Name || reqs[0].DecidedAt == nil {
 		t.Fatalf("Decisions: %+v, %v", reqs, err)
 	}

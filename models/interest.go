@@ -207,12 +207,17 @@ func openInterestCheck(tx *gorm.DB, candidateID, appID int64) (*InterestCheck, e
 	return &ic, err
 }
 
-// InterestChecksFor lists an application's interest checks, newest first.
-func (s *Store) InterestChecksFor(ctx context.Context, appIDs []int64) ([]InterestCheck, error) {
+// InterestChecksFor lists the interest checks of those applications actor
+// may read, newest first.
+func (s *Store) InterestChecksFor(ctx context.Context, actor Actor, appIDs []int64) ([]InterestCheck, error) {
+	appIDs, err := visibleApplications(s.db.WithContext(ctx), actor, appIDs, scopeCandidateFacing)
+	if err != nil {
+		return nil, err
+	}
 	var out []InterestCheck
 	if len(appIDs) == 0 {
 		return nil, nil
 	}
-	err := s.db.WithContext(ctx).Where("application_id IN ?", appIDs).Order("id DESC").Find(&out).Error
+	err = s.db.WithContext(ctx).Where("application_id IN ?", appIDs).Order("id DESC").Find(&out).Error
 	return out, err
 }

@@ -537,8 +537,16 @@ func (s *Store) GetApplicationForStaff(ctx context.Context, actor Actor, appID i
 }
 
 // FreeSlots lists a position's future slots nobody has taken yet: times
-// already offered to one candidate that can be offered to others too.
-func (s *Store) FreeSlots(ctx context.Context, positionID int64) ([]InterviewSlot, error) {
+// already offered to one candidate that can be offered to others too. Only
+// staff who manage the position read them; anyone else gets ErrNotFound.
+func (s *Store) FreeSlots(ctx context.Context, actor Actor, positionID int64) ([]InterviewSlot, error) {
+	var pos Position
+	if err := s.db.WithContext(ctx).First(&pos, positionID).Error; err != nil {
+		return nil, notFound(err)
+	}
+	if !actor.IsStaff() || !actor.Role.SeesCandidates() || !canManagePosition(actor, &pos) {
+		return nil, ErrNotFound
+	}
 	var out []InterviewSlot
 	err := s.db.WithContext(ctx).Where("position_id = ? AND booked_round_id IS NULL AND starts_at > ?", positionID, s.Now()).
 		Order("starts_at, id").Limit(50).Find(&out).Error

@@ -239,6 +239,15 @@ func ValidateMessageTemplate(kind MessageKind, subject, body string) error {
 	case len([]rune(body)) > 20000:
 		v.Add("body", "Keep the message under 20,000 characters.")
 	}
+	var links []string
+	for _, m := range placeholderPattern.FindAllStringSubmatch(subject, -1) {
+		if tokenLinkPlaceholder(m[1]) && !contains(links, m[1]) {
+			links = append(links, m[1])
+		}
+	}
+	if len(links) > 0 {
+		v.Add("subject", msgTokenLinkOutsideBody(links))
+	}
 	allowed := def.Placeholders
 	for _, part := range []struct{ field, text string }{{"subject", subject}, {"body", body}} {
 		var unknown []string

@@ -679,8 +679,12 @@ func (s *Store) AnswerOfferQuestion(ctx context.Context, actor Actor, questionID
 }
 
 // OfferFor loads the newest offer of an application with versions (newest
-// first) and questions, or nil when there is none.
-func (s *Store) OfferFor(ctx context.Context, appID int64) (*Offer, error) {
+// first) and questions, or nil when there is none; ErrNotFound when actor
+// may not read the application (its candidate, or staff in scope).
+func (s *Store) OfferFor(ctx context.Context, actor Actor, appID int64) (*Offer, error) {
+	if err := applicationVisible(s.db.WithContext(ctx), actor, appID, scopeCandidateFacing); err != nil {
+		return nil, err
+	}
 	var o Offer
 	err := s.db.WithContext(ctx).Preload("Versions", func(db *gorm.DB) *gorm.DB { return db.Order("version DESC") }).
 		Preload("Versions.Approver").Preload("Questions", func(db *gorm.DB) *gorm.DB { return db.Order("asked_at") }).

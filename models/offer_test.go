@@ -138,9 +138,16 @@ func TestContractSigningFlow(t *testing.T) {
 	if events != 1 {
 		t.Fatalf("%d countersign events", events)
 	}
-	pdf, err := d.store.CandidateSignedPDF(ctx, candidate.ID, appID)
+	pdf, err := d.store.CandidateSignedPDF(ctx, candidate, appID)
 	if err != nil || len(pdf.PDF) < 1000 {
 		t.Fatalf("signed PDF: %v", err)
+	}
+	// The signed PDF is the candidate's own: staff and other candidates get ErrNotFound.
+	ben := d.application(t, "ben.okafor@example.com").CandidateID
+	for _, out := range []models.Actor{staffActor(d.admin), {Kind: "candidate", ID: ben}, models.SystemActor("test")} {
+		if got, err := d.store.CandidateSignedPDF(ctx, out, appID); !errors.Is(err, models.ErrNotFound) || got != nil {
+			t.Errorf("%s %d reading Daniel's signed PDF: %v; want ErrNotFound", out.Kind, out.ID, err)
+		}
 	}
 	doc, err := d.store.VerifyPDF(ctx, pdf.PDF)
 	if err != nil || doc.ContractID != c.ID || doc.CandidateName != "daniel KIM" { // the name as typed when signing

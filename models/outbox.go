@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -81,15 +80,6 @@ type OutboxMessage struct {
 
 // TableName binds the struct to its table.
 func (OutboxMessage) TableName() string { return "outbox_messages" }
-
-// signInLinkPattern finds sign-in links in message bodies.
-var signInLinkPattern = regexp.MustCompile(`https?://\S+/signin/[A-Za-z0-9_\-%]+`)
-
-// RedactSignInLinks hides working sign-in links, for everyone but admins and
-// the addressee.
-func RedactSignInLinks(text string) string {
-	return signInLinkPattern.ReplaceAllString(text, "[sign-in link hidden]")
-}
 
 // send composes d with the wording in force for its kind and writes it with
 // its delivery job, inside the caller's transaction.
@@ -190,8 +180,16 @@ type OutboxFilter struct {
 // OutboxPageSize is how many messages the Outbox page shows at once.
 const OutboxPageSize = 30
 
-// ListOutbox returns one page of messages, newest first.
-func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, int64, error) {
+// seesOutbox reports whether actor may read the Outbox: staff who see every
+// candidate (admins and recruiters). Every message there is redacted.
+func seesOutbox(actor Actor) bool { return actor.IsStaff() && actor.Role.SeesAllCandidates() }
+
+// ListOutbox returns one page of messages, newest first, redacted, for staff
+// who see the Outbox; anyone else gets ErrForbidden and nothing.
+func (s *Store) ListOutbox(ctx context.Context, actor Actor, f OutboxFilter) ([]OutboxMessage, int64, error) {
+	if !seesOutbox(actor) {
+		return nil, 0, ErrForbidden
+	}
 	q := s.db.WithContext(ctx).Model(&OutboxMessage{})
 	if f.To != "" {
 		q = q.Where("to_email ILIKE ?", "%"+escapeLike(f.To)+"%")
@@ -205,11 +203,19 @@ func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage
 	}
 	var rows []OutboxMessage
 	err := q.Order("id DESC").Limit(OutboxPageSize).Offset((max(f.Page, 1) - 1) * OutboxPageSize).Find(&rows).Error
-	return rows, total, err
+	if err != nil {
+		return nil, 0, err
+	}
+	redactAll(rows)
+	return rows, total, nil
 }
 
-// OutboxCounts is how many messages are in each state.
-func (s *Store) OutboxCounts(ctx context.Context) (map[MessageStatus]int64, error) {
+// OutboxCounts is how many messages are in each state, for staff who see
+// the Outbox; anyone else gets ErrForbidden.
+func (s *Store) OutboxCounts(ctx context.Context, actor Actor) (map[MessageStatus]int64, error) {
+	if !seesOutbox(actor) {
+		return nil, ErrForbidden
+	}
 	var rows []struct {
 		Status MessageStatus
 		N      int64
@@ -224,12 +230,17 @@ func (s *Store) OutboxCounts(ctx context.Context) (map[MessageStatus]int64, erro
 	return out, nil
 }
 
-// GetMessage loads one message.
-func (s *Store) GetMessage(ctx context.Context, id int64) (*OutboxMessage, error) {
+// GetMessage loads one message, redacted, for staff who see the Outbox;
+// for anyone else it does not exist (ErrNotFound).
+func (s *Store) GetMessage(ctx context.Context, actor Actor, id int64) (*OutboxMessage, error) {
+	if !seesOutbox(actor) {
+		return nil, ErrNotFound
+	}
 	var m OutboxMessage
 	if err := s.db.WithContext(ctx).First(&m, id).Error; err != nil {
 		return nil, notFound(err)
 	}
+	m = m.Redacted()
 	return &m, nil
 }
 
@@ -258,14 +269,20 @@ func (s *Store) RetryMessage(ctx context.Context, actor Actor, id int64) error {
 
 const msgOnlyFailedRetry = "Only a message that failed can be sent again."
 
-// CandidateInbox lists what was sent to a candidate, newest first: every
-// message but sign-in links, which are useless once spent and dangerous if not.
-func (s *Store) CandidateInbox(ctx context.Context, candidateID int64) ([]OutboxMessage, error) {
-	var rows []OutboxMessage
-	err := s.db.WithContext(ctx).Where("candidate_id = ? AND kind <> ? AND status <> ?", candidateID, MsgCandidateSignIn, MessageHeld).
-		Order("id DESC").Limit(200).Find(&rows).Error
-	for i := range rows {
-		rows[i].Body = RedactSignInLinks(rows[i].Body)
+// CandidateInbox lists what was sent to the candidate actor, newest first:
+// every message but sign-in links (useless once spent and dangerous if not),
+// redacted, so no other message shows a working token link either. Only a
+// candidate has an inbox; for anyone else it is ErrNotFound.
+func (s *Store) CandidateInbox(ctx context.Context, actor Actor) ([]OutboxMessage, error) {
+	if actor.Kind != "candidate" || actor.ID == 0 {
+		return nil, ErrNotFound
 	}
-	return rows, err
+	var rows []OutboxMessage
+	err := s.db.WithContext(ctx).Where("candidate_id = ? AND kind <> ? AND status <> ?", actor.ID, MsgCandidateSignIn, MessageHeld).
+		Order("id DESC").Limit(200).Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	redactAll(rows)
+	return rows, nil
 }

@@ -275,9 +275,20 @@ func (s *Store) MyInterviews(ctx context.Context, actor Actor) (upcoming, needFe
 	return upcoming, needFeedback, done, nil
 }
 
-// ApplicationRounds loads the rounds of the applications, oldest first, with
-// panel, offered slots and the number of scorecards in: one statement.
-func (s *Store) ApplicationRounds(ctx context.Context, appIDs []int64) ([]InterviewRound, error) {
+// ApplicationRounds loads the rounds of those applications actor may read
+// (an interviewer: the applications whose interviews they sit on), oldest
+// first, with panel, offered slots and the number of scorecards in.
+func (s *Store) ApplicationRounds(ctx context.Context, actor Actor, appIDs []int64) ([]InterviewRound, error) {
+	appIDs, err := visibleApplications(s.db.WithContext(ctx), actor, appIDs, scopeInterviews)
+	if err != nil {
+		return nil, err
+	}
+	return s.applicationRounds(ctx, appIDs)
+}
+
+// applicationRounds is ApplicationRounds for applications already in scope:
+// one statement.
+func (s *Store) applicationRounds(ctx context.Context, appIDs []int64) ([]InterviewRound, error) {
 	if len(appIDs) == 0 {
 		return nil, nil
 	}

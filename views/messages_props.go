@@ -9,7 +9,7 @@ import (
 // AdminOutboxProps is the outbox page.
 type AdminOutboxProps struct {
 	Layout
-	Messages []models.OutboxMessage
+	Messages []models.OutboxMessage // redacted by the store: no working sign-in link
 	Counts   map[models.MessageStatus]int64
 	Total    int64
 	To       string
@@ -17,9 +17,7 @@ type AdminOutboxProps struct {
 	Page     int
 	PageSize int
 	Query    url.Values
-	// ShowLinks is true for admins: they see sign-in links, others see them hidden.
-	ShowLinks bool
-	CanRetry  bool
+	CanRetry bool
 }
 
 // AdminMessageTemplatesProps lists the editable message kinds.

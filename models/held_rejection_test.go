@@ -76,7 +76,7 @@ func TestHeldRejectionRevealsNothingUntilThePositionIsFilled(t *testing.T) {
 	}
 	waitForDelivery(t, d.store)
 	before := len(sink.To(ben.Email))
-	inboxBefore, err := d.store.CandidateInbox(ctx, ben.ID)
+	inboxBefore, err := d.store.CandidateInbox(ctx, benActor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestHeldRejectionRevealsNothingUntilThePositionIsFilled(t *testing.T) {
 	if got := len(sink.To(interviewer.Email)); got == 0 {
 		t.Fatal("the panel was not told the interview is off")
 	}
-	inbox, err := d.store.CandidateInbox(ctx, ben.ID)
+	inbox, err := d.store.CandidateInbox(ctx, benActor)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -136,8 +136,15 @@ func (w *deliverWorker) Timeout(*river.Job[DeliverMessageArgs]) time.Duration {
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverMessageArgs]) error {
 	s := w.store
 	m, err := s.startAttempt(ctx, job.Args.MessageID)
-	if err != nil || m == nil {
+	if err != nil {
 		return err
+	}
+	if m == nil {
+		// Not due yet (the job ran early, or clocks differ): wait for its time.
+		if wait, ok := s.heldFor(ctx, job.Args.MessageID); ok {
+			return river.JobSnooze(wait)
+		}
+		return nil
 	}
 	if m.MessageID == "" { // written before Message-IDs were stored
 		m.MessageID = newMessageID(s.baseURL)
@@ -173,11 +180,21 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverMessageA
 func (s *Store) startAttempt(ctx context.Context, id int64) (*OutboxMessage, error) {
 	// A message held for its position has no job; a failed or withdrawn one is left alone.
 	rows, err := moveMessages(s.db.WithContext(ctx), MessageQueued, map[string]any{"attempts": sqlExpr("attempts + 1"), "last_attempt_at": s.Now()},
-		"id = ? AND (status = 'queued' OR status = 'held' AND held_for_position_id IS NULL)", id)
+		"id = ? AND (status = 'queued' OR status = 'held' AND held_for_position_id IS NULL AND send_after <= ?)", id, s.Now())
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
 	return &rows[0], nil
+}
+
+// heldFor says how long message id still waits for its time, if it does.
+func (s *Store) heldFor(ctx context.Context, id int64) (time.Duration, bool) {
+	var at []time.Time
+	s.db.WithContext(ctx).Raw("SELECT send_after FROM outbox_messages WHERE id = ? AND status = 'held' AND send_after IS NOT NULL", id).Scan(&at)
+	if len(at) == 0 {
+		return 0, false
+	}
+	return max(at[0].Sub(s.Now()), time.Second), true
 }
 
 // recordSent: only a message being sent (queued) becomes sent.

@@ -278,7 +278,9 @@ func (s *Store) CandidateInbox(ctx context.Context, actor Actor) ([]OutboxMessag
 		return nil, ErrNotFound
 	}
 	var rows []OutboxMessage
-	err := s.db.WithContext(ctx).Where("candidate_id = ? AND kind <> ? AND status <> ?", actor.ID, MsgCandidateSignIn, MessageHeld).
+	// Only what has left: a message waiting (an undoable stage move, a held
+	// rejection) or withdrawn was never theirs to read.
+	err := s.db.WithContext(ctx).Where("candidate_id = ? AND kind <> ? AND status = ?", actor.ID, MsgCandidateSignIn, MessageSent).
 		Order("id DESC").Limit(200).Find(&rows).Error
 	if err != nil {
 		return nil, err

@@ -1,0 +1,93 @@
+package models_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"nextstep/devdb"
+	"nextstep/models"
+)
+
+// A stage move's message to the candidate waits a short delay; undoing the
+// move in that time withdraws it, and the candidate hears nothing at all.
+// Once the message has left, an undo tells them the step they face again.
+func TestUndoWithdrawsTheUnsentStageMessage(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	dsn := devdb.TestDatabaseURL(t, migrator)
+	store, err := models.Open(context.Background(), dsn, models.Config{Clock: clock, MaxConns: 4, BaseURL: "http://x",
+		MailMaxAttempts: 5, StageMessageDelay: 2 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storeDSN.Store(store, dsn)
+	t.Cleanup(func() { store.Close() })
+	ctx := context.Background()
+	if _, err := store.SeedDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	d := demo{store: store, clock: clock}
+	if d.recruiter, err = store.StaffByEmail(ctx, "recruiter@demo.nextstep.test"); err != nil {
+		t.Fatal(err)
+	}
+	sink := startMail(t, store)
+	waitForDelivery(t, store)
+	app := d.application(t, "ben.okafor@example.com")
+	var ben models.Candidate
+	store.DB().First(&ben, app.CandidateID)
+	before := len(sink.To(ben.Email))
+	recruiter := staffActor(d.recruiter)
+	next, _ := models.Pipeline{models.StageAssessmentDay, models.StageCommercialNegotiation}.Next(models.StageAssessmentDay)
+
+	if err := store.MoveStage(ctx, recruiter, app.ID, models.MoveRequest{To: next}); err != nil {
+		t.Fatal(err)
+	}
+	var held []models.OutboxMessage
+	store.DB().Where("candidate_id = ? AND kind = ?", ben.ID, models.MsgStageChanged).Find(&held)
+	if len(held) != 1 || held[0].Status != models.MessageHeld || held[0].SendAfter == nil || !held[0].SendAfter.Equal(clock.Now().Add(2*time.Minute)) {
+		t.Fatalf("after the move: %+v; want one message held for two minutes", held)
+	}
+	clock.Advance(time.Minute)
+	if err := store.UndoLastMove(ctx, recruiter, app.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	var after []models.OutboxMessage
+	store.DB().Where("candidate_id = ? AND kind = ?", ben.ID, models.MsgStageChanged).Order("id").Find(&after)
+	if len(after) != 1 || after[0].Status != models.MessageCancelled {
+		t.Fatalf("after the undo: %d stage messages (first %s); want the one withdrawn and none added", len(after), after[0].Status)
+	}
+	clock.Advance(5 * time.Minute)
+	time.Sleep(300 * time.Millisecond)
+	waitForDelivery(t, store)
+	if got := sink.To(ben.Email); len(got) != before {
+		t.Fatalf("the candidate received %v for a move that was undone", subjects(got[before:]))
+	}
+	inbox, err := store.CandidateInbox(ctx, models.Actor{Kind: "candidate", ID: ben.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range inbox {
+		if m.Kind == models.MsgStageChanged {
+			t.Fatalf("the Messages page shows %q, which never left", m.Subject)
+		}
+	}
+
+	// A move whose message has gone: undo tells the candidate again.
+	if err := store.MoveStage(ctx, recruiter, app.ID, models.MoveRequest{To: next}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(3 * time.Minute)
+	for deadline := time.Now().Add(10 * time.Second); len(sink.To(ben.Email)) == before; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the move's message did not leave after its delay")
+		}
+	}
+	if err := store.UndoLastMove(ctx, recruiter, app.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	var last models.OutboxMessage
+	store.DB().Where("candidate_id = ? AND kind = ?", ben.ID, models.MsgStageChanged).Order("id DESC").First(&last)
+	if last.Status != models.MessageHeld {
+		t.Fatalf("undo after the message left: newest stage message is %s, want a new one held", last.Status)
+	}
+}

@@ -22,8 +22,10 @@ import (
 )
 
 var migrator = devdb.Migrator{
-	HashFunc:    models.MigrationsHash,
-	MigrateFunc: func(ctx context.Context, db *sql.DB) error { return models.Migrate(ctx, db, nil) },
+	HashFunc: models.MigrationsHash,
+	MigrateFunc: func(ctx context.Context, db *sql.DB, appRole string) error {
+		return models.Migrate(ctx, db, nil, appRole)
+	},
 }
 
 type fakeClock struct {

@@ -178,17 +178,25 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (string, *mode
 		store.Close()
 		return "", nil, err
 	}
+	return dsn, store, nil
+}
+
+// warnAboutRole warns, in production, when the app's role could switch off
+// the database's safeguards: a superuser, or the owner of the tables.
+func warnAboutRole(ctx context.Context, cfg Config, store *models.Store, log *slog.Logger) error {
+	if cfg.Env != "production" {
+		return nil
+	}
 	role, err := store.Role(ctx)
 	if err != nil {
-		store.Close()
-		return "", nil, err
+		return err
 	}
-	if role.CanDisableSafeguards() && cfg.Env == "production" {
+	if role.CanDisableSafeguards() {
 		log.Warn("the app's database role could switch off the database's safeguards (frozen contracts, append-only audit log): "+
 			"connect DATABASE_URL as a role that owns nothing and run migrations through NEXTSTEP_MIGRATE_DATABASE_URL (README: Database roles)",
 			"role", role.Name, "superuser", role.Superuser, "owned_tables", role.OwnedTables)
 	}
-	return dsn, store, nil
+	return nil
 }
 
 // migrate applies the migrations as the owner role and grants the app's role
@@ -246,6 +254,9 @@ func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log
 		// A soft limit makes the garbage collector return the 64 MB buffers of
 		// finished password hashes promptly instead of letting the heap double.
 		debug.SetMemoryLimit(cfg.MemoryLimit)
+	}
+	if err := warnAboutRole(ctx, cfg, store, log); err != nil {
+		return err
 	}
 	secret := cfg.SessionSecret
 	if secret == nil {

@@ -2,12 +2,10 @@ package devdb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // The project-local cluster splits the database roles as production should:
@@ -25,12 +23,9 @@ type Role struct {
 	Password string // empty: none (the local cluster trusts 127.0.0.1)
 }
 
-// ErrCannotCreateRoles means the server's role may not create roles.
-var ErrCannotCreateRoles = errors.New("the database role may not create roles")
-
 // EnsureRoles creates the roles that do not exist yet, as plain login roles
-// (no superuser, no CREATEDB, no CREATEROLE). conn must be a
-// role allowed to create roles; otherwise the error wraps ErrCannotCreateRoles.
+// (no superuser, no CREATEDB, no CREATEROLE). conn must be a role allowed
+// to create roles.
 func EnsureRoles(ctx context.Context, conn *pgx.Conn, roles ...Role) error {
 	tx, err := conn.Begin(ctx)
 	if err != nil {
@@ -54,10 +49,6 @@ func EnsureRoles(ctx context.Context, conn *pgx.Conn, roles ...Role) error {
 			stmt += " PASSWORD " + quoteLiteral(r.Password)
 		}
 		if _, err := tx.Exec(ctx, stmt); err != nil {
-			var pgErr *pgconn.PgError
-			if errors.As(err, &pgErr) && pgErr.Code == "42501" {
-				return fmt.Errorf("%w: %s", ErrCannotCreateRoles, pgErr.Message)
-			}
 			return fmt.Errorf("creating role %s: %w", r.Name, err)
 		}
 	}

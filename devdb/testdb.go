@@ -3,7 +3,6 @@ package devdb
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -21,8 +20,7 @@ import (
 type Migrator struct {
 	HashFunc func() (string, error)
 	// MigrateFunc migrates db (connected as the owner role) and grants
-	// appRole the app's privileges; appRole is empty when the test server
-	// cannot create roles and one role does everything.
+	// appRole the app's privileges.
 	MigrateFunc func(ctx context.Context, db *sql.DB, appRole string) error
 }
 
@@ -54,7 +52,6 @@ func (r roleMigrator) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config
 type TestDatabase struct {
 	URL      string // as the app's role, which owns nothing: what the app's code connects with
 	OwnerURL string // as the owner role that ran the migrations (for ANALYZE, or to show what only an owner may do)
-	Split    bool   // false when the server could not create roles and URL is the owner too
 }
 
 // TestDatabaseURL gives the test a database of its own, cloned from a migrated
@@ -66,45 +63,36 @@ func TestDatabaseURL(t testing.TB, m Migrator) string {
 	return NewTestDatabase(t, m).URL
 }
 
-// NewTestDatabase is TestDatabaseURL with the owner's URL too. The
-// migrations run as TestOwnerRole; URL connects as TestAppRole. When the
-// server in DATABASE_URL may not create roles, one role does everything and
-// a note says so.
+// NewTestDatabase is TestDatabaseURL with the owner's URL too: the
+// migrations run as TestOwnerRole, and URL connects as TestAppRole, as the
+// app does in production. The server's role (postgres on the local cluster,
+// the role in DATABASE_URL otherwise) must be a superuser: the template is
+// marked in pg_database, and the two roles are created when missing.
 func NewTestDatabase(t testing.TB, m Migrator) TestDatabase {
 	t.Helper()
 	conf, err := serverConfig(t)
 	if err != nil {
 		t.Fatalf("test database: %v", err)
 	}
-	split, err := ensureTestRoles(conf)
-	if err != nil {
-		t.Fatalf("test database roles: %v", err)
-	}
-	if !split {
-		t.Logf("note: the role in DATABASE_URL may not create roles, so tests run with one role for migrations and app alike")
-		owner := pgtestdb.Custom(t, conf, roleMigrator{m: m}).URL()
-		return TestDatabase{URL: owner, OwnerURL: owner}
+	if err := ensureTestRoles(conf); err != nil {
+		t.Fatalf("test database roles (the role in DATABASE_URL must be a superuser): %v", err)
 	}
 	conf.TestRole = &pgtestdb.Role{Username: TestOwnerRole, Password: testPassword, Capabilities: pgtestdb.DefaultRoleCapabilities}
 	inst := pgtestdb.Custom(t, conf, roleMigrator{m: m, appRole: TestAppRole})
 	app := *inst
 	app.User, app.Password = TestAppRole, testPassword
-	return TestDatabase{URL: app.URL(), OwnerURL: inst.URL(), Split: true}
+	return TestDatabase{URL: app.URL(), OwnerURL: inst.URL()}
 }
 
-// ensureTestRoles creates the test roles on the server; false when its role may not.
-func ensureTestRoles(conf pgtestdb.Config) (bool, error) {
+// ensureTestRoles creates the test roles on the server when missing.
+func ensureTestRoles(conf pgtestdb.Config) error {
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, conf.URL())
 	if err != nil {
-		return false, err
+		return err
 	}
 	defer conn.Close(ctx)
-	err = EnsureRoles(ctx, conn, Role{Name: TestOwnerRole, Password: testPassword}, Role{Name: TestAppRole, Password: testPassword})
-	if errors.Is(err, ErrCannotCreateRoles) {
-		return false, nil
-	}
-	return err == nil, err
+	return EnsureRoles(ctx, conn, Role{Name: TestOwnerRole, Password: testPassword}, Role{Name: TestAppRole, Password: testPassword})
 }
 
 func serverConfig(t testing.TB) (pgtestdb.Config, error) {

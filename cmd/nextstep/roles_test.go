@@ -18,9 +18,6 @@ import (
 func TestSplitRolesStartAndProductionWarnsAboutAnOwner(t *testing.T) {
 	ctx := context.Background()
 	tdb := devdb.NewTestDatabase(t, migrator)
-	if !tdb.Split {
-		t.Skip("the server in DATABASE_URL may not create roles, so the app and the owner are one role here (see README: Database roles)")
-	}
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	open := func(cfg Config) *models.Store {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 )
 
 // The database's safeguards (the frozen signed contracts, the append-only
@@ -84,4 +86,18 @@ func CurrentRole(ctx context.Context, db *sql.DB) (string, error) {
 	var name string
 	err := db.QueryRowContext(ctx, "SELECT current_user").Scan(&name)
 	return strings.TrimSpace(name), err
+}
+
+// riverReindexSchedule is River's default (a daily REINDEX of its job
+// indexes) when the role owns River's tables, and never otherwise: REINDEX
+// needs the owner, so as the app's role it would only log an error a day.
+// Bloat of those indexes then falls to autovacuum, or to the owner running
+// REINDEX TABLE CONCURRENTLY river_job.
+func riverReindexSchedule(ctx context.Context, pool *pgxpool.Pool) river.PeriodicSchedule {
+	var owns bool
+	err := pool.QueryRow(ctx, "SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class WHERE oid = 'river_job'::regclass").Scan(&owns)
+	if err == nil && owns {
+		return nil
+	}
+	return river.NeverSchedule()
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -41,8 +40,8 @@ func grantApp(ctx context.Context, db *sql.DB, appRole string) error {
 	if appRole == "" {
 		return nil
 	}
-	var current string
-	if err := db.QueryRowContext(ctx, "SELECT current_user").Scan(&current); err != nil {
+	current, err := CurrentRole(ctx, db)
+	if err != nil {
 		return err
 	}
 	if current == appRole {
@@ -53,6 +52,11 @@ func grantApp(ctx context.Context, db *sql.DB, appRole string) error {
 		return err
 	}
 	defer tx.Rollback()
+	// Instances starting together take turns: concurrent GRANTs on one table
+	// fail with "tuple concurrently updated".
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext('nextstep.grants'))"); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf(appGrants, pgx.Identifier{appRole}.Sanitize())); err != nil {
 		return fmt.Errorf("granting the app's role %q its privileges: %w", appRole, err)
 	}
@@ -85,7 +89,7 @@ func (s *Store) Role(ctx context.Context) (RoleInfo, error) {
 func CurrentRole(ctx context.Context, db *sql.DB) (string, error) {
 	var name string
 	err := db.QueryRowContext(ctx, "SELECT current_user").Scan(&name)
-	return strings.TrimSpace(name), err
+	return name, err
 }
 
 // riverReindexSchedule is River's default (a daily REINDEX of its job

@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 
 	"nextstep/devdb"
@@ -29,6 +30,25 @@ func TestSplitRolesStartAndProductionWarnsAboutAnOwner(t *testing.T) {
 		}
 		t.Cleanup(func() { store.Close() })
 		return store
+	}
+	// Instances starting together migrate and grant in turn.
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Go(func() {
+			_, store, err := openStore(ctx, Config{DatabaseURL: tdb.URL, MigrateURL: tdb.OwnerURL, DBMaxConns: 1}, log)
+			if err == nil {
+				store.Close()
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("starting with others: %v", err)
+		}
 	}
 	split := open(Config{DatabaseURL: tdb.URL, MigrateURL: tdb.OwnerURL})
 	if r, err := split.Role(ctx); err != nil || r.Name != devdb.TestAppRole || r.CanDisableSafeguards() {

@@ -12,33 +12,87 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/peterldowns/pgtestdb"
 )
 
 // Migrator prepares the template database that every test database is cloned from.
 type Migrator struct {
-	HashFunc    func() (string, error)
-	MigrateFunc func(ctx context.Context, db *sql.DB) error
+	HashFunc func() (string, error)
+	// MigrateFunc migrates db (connected as the owner role) and grants
+	// appRole the app's privileges.
+	MigrateFunc func(ctx context.Context, db *sql.DB, appRole string) error
 }
 
-// Hash identifies the migrated schema.
-func (m Migrator) Hash() (string, error) { return m.HashFunc() }
+// The roles test databases use: TestOwnerRole owns them and runs the
+// migrations; the tests' stores connect as TestAppRole, which owns nothing,
+// exactly as the app does in production.
+const (
+	TestOwnerRole = "nextstep_test_owner"
+	TestAppRole   = "nextstep_test_app"
+	testPassword  = "nextstep-test"
+)
 
-// Migrate runs the migrations on the template.
-func (m Migrator) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config) error {
-	return m.MigrateFunc(ctx, db)
+// roleMigrator is Migrator for pgtestdb, with the app's role in the hash.
+type roleMigrator struct {
+	m       Migrator
+	appRole string
+}
+
+func (r roleMigrator) Hash() (string, error) {
+	h, err := r.m.HashFunc()
+	return h + ":app=" + r.appRole, err
+}
+
+func (r roleMigrator) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config) error {
+	return r.m.MigrateFunc(ctx, db, r.appRole)
+}
+
+// TestDatabase is a test's own database.
+type TestDatabase struct {
+	URL      string // as the app's role, which owns nothing: what the app's code connects with
+	OwnerURL string // as the owner role that ran the migrations (for ANALYZE, or to show what only an owner may do)
 }
 
 // TestDatabaseURL gives the test a database of its own, cloned from a migrated
 // template (≈0.1 s), and drops it when the test ends. It uses the server in
-// DATABASE_URL when set, and otherwise starts the project-local cluster.
+// DATABASE_URL when set, and otherwise starts the project-local cluster. The
+// URL connects as the app's role (see NewTestDatabase).
 func TestDatabaseURL(t testing.TB, m Migrator) string {
+	t.Helper()
+	return NewTestDatabase(t, m).URL
+}
+
+// NewTestDatabase is TestDatabaseURL with the owner's URL too: the
+// migrations run as TestOwnerRole, and URL connects as TestAppRole, as the
+// app does in production. The server's role (postgres on the local cluster,
+// the role in DATABASE_URL otherwise) must be a superuser: the template is
+// marked in pg_database, and the two roles are created when missing.
+func NewTestDatabase(t testing.TB, m Migrator) TestDatabase {
 	t.Helper()
 	conf, err := serverConfig(t)
 	if err != nil {
 		t.Fatalf("test database: %v", err)
 	}
-	return pgtestdb.Custom(t, conf, m).URL()
+	if err := ensureTestRoles(conf); err != nil {
+		t.Fatalf("test database roles (the role in DATABASE_URL must be a superuser): %v", err)
+	}
+	conf.TestRole = &pgtestdb.Role{Username: TestOwnerRole, Password: testPassword, Capabilities: pgtestdb.DefaultRoleCapabilities}
+	inst := pgtestdb.Custom(t, conf, roleMigrator{m: m, appRole: TestAppRole})
+	app := *inst
+	app.User, app.Password = TestAppRole, testPassword
+	return TestDatabase{URL: app.URL(), OwnerURL: inst.URL()}
+}
+
+// ensureTestRoles creates the test roles on the server when missing.
+func ensureTestRoles(conf pgtestdb.Config) error {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, conf.URL())
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	return EnsureRoles(ctx, conn, Role{Name: TestOwnerRole, Password: testPassword}, Role{Name: TestAppRole, Password: testPassword})
 }
 
 func serverConfig(t testing.TB) (pgtestdb.Config, error) {

@@ -22,8 +22,10 @@ import (
 )
 
 var migrator = devdb.Migrator{
-	HashFunc:    models.MigrationsHash,
-	MigrateFunc: func(ctx context.Context, db *sql.DB) error { return models.Migrate(ctx, db, nil) },
+	HashFunc: models.MigrationsHash,
+	MigrateFunc: func(ctx context.Context, db *sql.DB, appRole string) error {
+		return models.Migrate(ctx, db, nil, appRole)
+	},
 }
 
 type fakeClock struct {
@@ -47,6 +49,7 @@ type testApp struct {
 	Server *httptest.Server
 	URL    string
 	DSN    string // the test database, for a delivery worker of its own
+	Owner  string // the same database as the owner role (the app's role owns nothing)
 }
 
 func newTestApp(t *testing.T) *testApp {
@@ -64,7 +67,8 @@ func newTestAppWith(t *testing.T, configure func(*handlers.Config)) *testApp {
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()
-	dsn := devdb.TestDatabaseURL(t, migrator)
+	db := devdb.NewTestDatabase(t, migrator)
+	dsn := db.URL
 	store, err := models.Open(context.Background(), dsn, models.Config{Clock: clock, Log: log, MaxConns: 8, BaseURL: srv.URL})
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +83,7 @@ func newTestAppWith(t *testing.T, configure func(*handlers.Config)) *testApp {
 		srv.Close()
 		store.Close()
 	})
-	return &testApp{t: t, Store: store, Clock: clock, Server: srv, URL: srv.URL, DSN: dsn}
+	return &testApp{t: t, Store: store, Clock: clock, Server: srv, URL: srv.URL, DSN: dsn, Owner: db.OwnerURL}
 }
 
 type testWriter struct{ t *testing.T }

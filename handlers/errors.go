@@ -35,6 +35,9 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	case errors.Is(err, models.ErrBusy):
 		status, heading, message = http.StatusServiceUnavailable, "Busy right now", "Too many requests are being handled at once. Wait a few seconds and try again."
 		c.Response().Header().Set("Retry-After", "5")
+	case models.RefusedByRule(err):
+		status, heading, message = http.StatusConflict, "This change is not allowed", models.RuleRefusalMessage
+		h.log.Warn("refused by a database rule", "err", err, "request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path)
 	case errors.Is(err, models.ErrConflict):
 		status, heading, message = http.StatusConflict, "Changed in the meantime", "Someone else changed this at the same time. Reload the page and try again."
 	case errors.As(err, &ve):

@@ -268,27 +268,33 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 	app := newTestApp(t)
 	c := app.newClient()
 	c.loginCandidate("ben.okafor@example.com")
-	u, err := url.Parse(app.DSN)
-	if err != nil {
-		t.Fatal(err)
+	// The owner closes the database; the app's role ends its own connections.
+	connect := func(dsn string) (*pgx.Conn, string) {
+		t.Helper()
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dbName := strings.TrimPrefix(u.Path, "/")
+		u.Path = "/postgres"
+		conn, err := pgx.Connect(context.Background(), u.String())
+		if err != nil {
+			t.Fatalf("connecting as %s: %v", u.User.Username(), err)
+		}
+		t.Cleanup(func() { conn.Close(context.Background()) })
+		return conn, dbName
 	}
-	dbName := strings.TrimPrefix(u.Path, "/")
-	admin := *u
-	admin.Path = "/postgres"
-	conn, err := pgx.Connect(context.Background(), admin.String())
-	if err != nil {
-		t.Fatalf("connecting as the test database's owner: %v", err)
-	}
-	defer conn.Close(context.Background())
-	exec := func(sql string) {
+	owner, dbName := connect(app.Owner)
+	self, _ := connect(app.DSN)
+	exec := func(conn *pgx.Conn, sql string) {
 		t.Helper()
 		if _, err := conn.Exec(context.Background(), sql); err != nil {
 			t.Fatalf("%s: %v", sql, err)
 		}
 	}
-	exec(`ALTER DATABASE "` + dbName + `" WITH ALLOW_CONNECTIONS false`)
-	defer exec(`ALTER DATABASE "` + dbName + `" WITH ALLOW_CONNECTIONS true`)
-	exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '` + dbName + `' AND pid <> pg_backend_pid()`)
+	exec(owner, `ALTER DATABASE "`+dbName+`" WITH ALLOW_CONNECTIONS false`)
+	defer exec(owner, `ALTER DATABASE "`+dbName+`" WITH ALLOW_CONNECTIONS true`)
+	exec(self, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '`+dbName+`' AND pid <> pg_backend_pid()`)
 
 	res := c.get("/me")
 	if res.Status != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {

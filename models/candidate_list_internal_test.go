@@ -12,7 +12,7 @@ import (
 // whole, and the count stops at its cap.
 func TestCandidateListPlansUseIndexes(t *testing.T) {
 	ctx := context.Background()
-	s, _ := newTestStore(t)
+	s, tdb := newTestStore(t)
 	db := s.db.WithContext(ctx)
 	if err := db.Exec(`WITH c AS (
 			INSERT INTO candidates (email, name)
@@ -28,9 +28,7 @@ func TestCandidateListPlansUseIndexes(t *testing.T) {
 		FROM c JOIN ps ON ps.n = 1 + c.id % ps.total`).Error; err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Exec("ANALYZE").Error; err != nil {
-		t.Fatal(err)
-	}
+	asOwner(t, tdb, "ANALYZE") // only the tables' owner may
 	// A surname as the data generates it, to search for.
 	var surname string
 	db.Raw("SELECT translate(substr(md5('1234'), 1, 9), '0123456789', 'ghijklmnop')").Scan(&surname)

@@ -84,6 +84,7 @@ func (s *Store) StartDelivery(ctx context.Context, cfg DeliveryConfig) (*Deliver
 		RescueStuckJobsAfter: rescue,
 		MaxAttempts:          s.mailMaxAttempts,
 		Logger:               log.With("component", "river"),
+		ReindexerSchedule:    riverReindexSchedule(ctx, pool),
 	})
 	if err != nil {
 		pool.Close()

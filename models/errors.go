@@ -94,3 +94,17 @@ func Unavailable(err error) bool {
 	}
 	return pgconn.SafeToRetry(err)
 }
+
+// RuleRefusalMessage is what a person reads when RefusedByRule.
+const RuleRefusalMessage = "Nothing was saved: this change would alter something that is final, such as a signed contract or the audit trail, or skip a required step. Reload the page to see where things stand."
+
+// RefusedByRule reports whether err is one of the database's own rules
+// refusing a write (a trigger's RAISE EXCEPTION, SQLSTATE P0001): a signed
+// contract is frozen, the audit log is append-only, a stage is written only
+// through its one function. The app's own checks come first, so reaching one
+// means the record changed under the request or a path forgot a rule: the
+// person gets a conflict, never a 500.
+func RefusedByRule(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "P0001"
+}

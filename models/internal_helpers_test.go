@@ -9,13 +9,13 @@ import (
 )
 
 // newTestStore gives an internal test a store on its own migrated database
-// (real clock), with the demo data, and the database's URL.
-func newTestStore(t *testing.T) (*Store, string) {
+// (real clock), with the demo data, and the database's URLs.
+func newTestStore(t *testing.T) (*Store, devdb.TestDatabase) {
 	t.Helper()
 	ctx := context.Background()
-	dsn := devdb.TestDatabaseURL(t, devdb.Migrator{HashFunc: MigrationsHash,
-		MigrateFunc: func(ctx context.Context, db *sql.DB) error { return Migrate(ctx, db, nil) }})
-	s, err := Open(ctx, dsn, Config{MaxConns: 4, BaseURL: "http://x"})
+	db := devdb.NewTestDatabase(t, devdb.Migrator{HashFunc: MigrationsHash,
+		MigrateFunc: func(ctx context.Context, db *sql.DB, appRole string) error { return Migrate(ctx, db, nil, appRole) }})
+	s, err := Open(ctx, db.URL, Config{MaxConns: 4, BaseURL: "http://x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,5 +23,19 @@ func newTestStore(t *testing.T) (*Store, string) {
 	if _, err := s.SeedDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return s, dsn
+	return s, db
+}
+
+// asOwner runs stmt as the owner role of the test database: what only an
+// owner may do, such as ANALYZE.
+func asOwner(t *testing.T, db devdb.TestDatabase, stmt string) {
+	t.Helper()
+	owner, err := sql.Open("pgx", db.OwnerURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close()
+	if _, err := owner.ExecContext(context.Background(), stmt); err != nil {
+		t.Fatalf("%s: %v", stmt, err)
+	}
 }

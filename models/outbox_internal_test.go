@@ -14,7 +14,7 @@ import (
 // is sent before then, and it is sent once when the time comes.
 func TestHeldMessageIsSentWhenItsTimeComes(t *testing.T) {
 	ctx := context.Background()
-	s, dsn := newTestStore(t)
+	s, tdb := newTestStore(t)
 	var c Candidate
 	if err := s.db.Where("email = ?", "ben.okafor@example.com").First(&c).Error; err != nil {
 		t.Fatal(err)
@@ -37,7 +37,7 @@ func TestHeldMessageIsSentWhenItsTimeComes(t *testing.T) {
 	}
 	defer sink.Close()
 	smtp, _ := ParseSMTPURL(sink.URL())
-	del, err := s.StartDelivery(ctx, DeliveryConfig{DSN: dsn, Sender: NewSMTPSender(smtp), FromEmail: "jobs@x.test",
+	del, err := s.StartDelivery(ctx, DeliveryConfig{DSN: tdb.URL, Sender: NewSMTPSender(smtp), FromEmail: "jobs@x.test",
 		Workers: 2, RetryBase: 20 * time.Millisecond, PollInterval: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)

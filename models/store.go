@@ -264,8 +264,11 @@ func isRetryable(err error) bool {
 }
 
 // Migrate applies the embedded migrations under a PostgreSQL advisory lock,
-// so two instances starting at once do not race.
-func Migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
+// so two instances starting at once do not race, then grants appRole (the
+// role the app connects as, which owns nothing) what the app needs. db
+// should connect as the owner of the schema; appRole may be empty, or the
+// migrating role itself, when one role does everything.
+func Migrate(ctx context.Context, db *sql.DB, log *slog.Logger, appRole string) error {
 	sub, err := fs.Sub(migrationFiles, "migrations")
 	if err != nil {
 		return err
@@ -287,7 +290,10 @@ func Migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
 			log.Info("applied migration", "source", r.Source.Path, "duration", r.Duration)
 		}
 	}
-	return migrateRiver(ctx, db, log)
+	if err := migrateRiver(ctx, db, log); err != nil {
+		return err
+	}
+	return grantApp(ctx, db, appRole)
 }
 
 // migrateRiver creates or updates River's job tables while holding an advisory
@@ -339,6 +345,7 @@ func MigrationsHash() (string, error) {
 		all := m.AllVersions()
 		fmt.Fprintf(h, "river:%d\n", all[len(all)-1].Version)
 	}
+	fmt.Fprintf(h, "grants:%s\n", appGrants)
 	for _, n := range names {
 		b, err := migrationFiles.ReadFile("migrations/" + n)
 		if err != nil {

@@ -14,8 +14,10 @@ import (
 )
 
 var migrator = devdb.Migrator{
-	HashFunc:    models.MigrationsHash,
-	MigrateFunc: func(ctx context.Context, db *sql.DB) error { return models.Migrate(ctx, db, nil) },
+	HashFunc: models.MigrationsHash,
+	MigrateFunc: func(ctx context.Context, db *sql.DB, appRole string) error {
+		return models.Migrate(ctx, db, nil, appRole)
+	},
 }
 
 // fakeClock is a settable clock for time rules.
@@ -35,18 +37,33 @@ func (c *fakeClock) Advance(d time.Duration) {
 func newStore(t *testing.T) (*models.Store, *fakeClock) {
 	t.Helper()
 	clock := &fakeClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)} // a Tuesday
-	dsn := devdb.TestDatabaseURL(t, migrator)
+	db := devdb.NewTestDatabase(t, migrator)
+	dsn := db.URL
 	store, err := models.Open(context.Background(), dsn, models.Config{Clock: clock, MaxConns: 4, BaseURL: "http://x", MailMaxAttempts: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
 	storeDSN.Store(store, dsn)
+	storeDatabase.Store(store, db)
 	t.Cleanup(func() { store.Close() })
 	return store, clock
 }
 
 // storeDSN remembers each test store's database, for delivery workers.
 var storeDSN sync.Map
+
+// storeDatabase remembers each test store's devdb.TestDatabase (its owner's URL).
+var storeDatabase sync.Map
+
+// testDatabase is the database under store, with the owner role's URL.
+func testDatabase(t *testing.T, store *models.Store) devdb.TestDatabase {
+	t.Helper()
+	db, ok := storeDatabase.Load(store)
+	if !ok {
+		t.Fatal("the store was not made by newStore")
+	}
+	return db.(devdb.TestDatabase)
+}
 
 // startMail runs delivery workers for store against a fresh SMTP sink, with
 // retries a few milliseconds apart so tests see every state quickly.

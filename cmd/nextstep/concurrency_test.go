@@ -51,8 +51,10 @@ func TestMain(m *testing.M) {
 }
 
 var migrator = devdb.Migrator{
-	HashFunc:    models.MigrationsHash,
-	MigrateFunc: func(ctx context.Context, db *sql.DB) error { return models.Migrate(ctx, db, nil) },
+	HashFunc: models.MigrationsHash,
+	MigrateFunc: func(ctx context.Context, db *sql.DB, appRole string) error {
+		return models.Migrate(ctx, db, nil, appRole)
+	},
 }
 
 const (

@@ -21,6 +21,7 @@ import (
 type Config struct {
 	Env             string // development or production
 	DatabaseURL     string // empty: the project-local cluster under DataDir
+	MigrateURL      string // the owner role that runs migrations; DatabaseURL when unset
 	Addr            string
 	BaseURL         string
 	SessionSecret   []byte
@@ -108,6 +109,10 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if cfg.Env == "production" && cfg.DatabaseURL == "" {
 		errs = append(errs, errors.New("DATABASE_URL is required in production"))
+	}
+	cfg.MigrateURL = get("NEXTSTEP_MIGRATE_DATABASE_URL", cfg.DatabaseURL)
+	if cfg.DatabaseURL == "" && cfg.MigrateURL != "" {
+		errs = append(errs, errors.New("NEXTSTEP_MIGRATE_DATABASE_URL needs DATABASE_URL (the project-local cluster sets up both roles itself)"))
 	}
 	errs = append(errs, loadMailConfig(&cfg, get)...)
 	if cfg.Env == "development" {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"nextstep/devdb"
 	"nextstep/handlers"
@@ -71,7 +72,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	log := newLogger(cfg, os.Stderr)
 	switch cmd {
 	case "db-start":
-		_, err := localDatabase(ctx, cfg, log)
+		_, _, err := localDatabase(ctx, cfg, log)
 		return err
 	case "db-stop":
 		cluster, err := devdb.New(cfg.DataDir, cfg.DBPort, log)
@@ -144,37 +145,27 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 }
 
 // localDatabase starts (or reuses) the project-local cluster and makes sure
-// the application database exists; it returns its URL.
-func localDatabase(ctx context.Context, cfg Config, log *slog.Logger) (string, error) {
+// the application database and its two roles exist; it returns the URLs of
+// the app's role and of the owner role that runs migrations.
+func localDatabase(ctx context.Context, cfg Config, log *slog.Logger) (appURL, ownerURL string, err error) {
 	cluster, err := devdb.New(cfg.DataDir, cfg.DBPort, log)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	if err := cluster.Start(ctx); err != nil {
-		return "", err
+		return "", "", err
 	}
-	conn, err := pgx.Connect(ctx, cluster.URL("postgres"))
-	if err != nil {
-		return "", fmt.Errorf("connecting to local PostgreSQL: %w", err)
-	}
-	defer conn.Close(ctx)
-	var exists bool
-	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'nextstep')").Scan(&exists); err != nil {
-		return "", err
-	}
-	if !exists {
-		if _, err := conn.Exec(ctx, "CREATE DATABASE nextstep"); err != nil {
-			return "", err
-		}
-	}
-	return cluster.URL("nextstep"), nil
+	return cluster.PrepareDatabase(ctx, "nextstep")
 }
 
+// openStore connects as the app's role, migrates as the owner role (its own
+// short-lived connection when the URLs differ) and grants the app's role
+// what it needs. It returns the app's URL, for the delivery workers.
 func openStore(ctx context.Context, cfg Config, log *slog.Logger) (string, *models.Store, error) {
-	dsn := cfg.DatabaseURL
+	dsn, migrateDSN := cfg.DatabaseURL, cfg.MigrateURL
 	if dsn == "" {
 		var err error
-		if dsn, err = localDatabase(ctx, cfg, log); err != nil {
+		if dsn, migrateDSN, err = localDatabase(ctx, cfg, log); err != nil {
 			return "", nil, err
 		}
 	}
@@ -184,16 +175,52 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (string, *mode
 	if err != nil {
 		return "", nil, err
 	}
-	sqlDB, err := store.DB().DB()
-	if err != nil {
-		store.Close()
-		return "", nil, err
-	}
-	if err := models.Migrate(ctx, sqlDB, log); err != nil {
+	if err := migrate(ctx, store, dsn, migrateDSN, log); err != nil {
 		store.Close()
 		return "", nil, err
 	}
 	return dsn, store, nil
+}
+
+// warnAboutRole warns, in production, when the app's role could switch off
+// the database's safeguards: a superuser, or the owner of the tables.
+func warnAboutRole(ctx context.Context, cfg Config, store *models.Store, log *slog.Logger) error {
+	if cfg.Env != "production" {
+		return nil
+	}
+	role, err := store.Role(ctx)
+	if err != nil {
+		return err
+	}
+	if role.CanDisableSafeguards() {
+		log.Warn("the app's database role could switch off the database's safeguards (frozen contracts, append-only audit log): "+
+			"connect DATABASE_URL as a role that owns nothing and run migrations through NEXTSTEP_MIGRATE_DATABASE_URL (README: Database roles)",
+			"role", role.Name, "superuser", role.Superuser, "owned_tables", role.OwnedTables)
+	}
+	return nil
+}
+
+// migrate applies the migrations as the owner role and grants the app's role
+// its privileges; with one URL for both, the app's own connection migrates.
+func migrate(ctx context.Context, store *models.Store, dsn, migrateDSN string, log *slog.Logger) error {
+	appDB, err := store.DB().DB()
+	if err != nil {
+		return err
+	}
+	if migrateDSN == "" || migrateDSN == dsn {
+		return models.Migrate(ctx, appDB, log, "")
+	}
+	appRole, err := models.CurrentRole(ctx, appDB)
+	if err != nil {
+		return err
+	}
+	pgxCfg, err := pgx.ParseConfig(migrateDSN)
+	if err != nil {
+		return fmt.Errorf("NEXTSTEP_MIGRATE_DATABASE_URL: %w", err)
+	}
+	ownerDB := stdlib.OpenDB(*pgxCfg)
+	defer ownerDB.Close()
+	return models.Migrate(ctx, ownerDB, log, appRole)
 }
 
 func createStaff(ctx context.Context, store *models.Store, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
@@ -228,6 +255,9 @@ func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log
 		// A soft limit makes the garbage collector return the 64 MB buffers of
 		// finished password hashes promptly instead of letting the heap double.
 		debug.SetMemoryLimit(cfg.MemoryLimit)
+	}
+	if err := warnAboutRole(ctx, cfg, store, log); err != nil {
+		return err
 	}
 	secret := cfg.SessionSecret
 	if secret == nil {

@@ -503,8 +503,9 @@ func TestOfferAcceptOnLastDayAllowed(t *testing.T) {
 	if got := f.versionStatus(v); got != models.OfferAccepted {
 		t.Fatalf("version accepted on its last day = %q, want accepted", got)
 	}
-	if got := f.app.applicationStageKey(f.appID); got != string(models.StageContract) {
-		t.Fatalf("stage after acceptance = %q, want contract", got)
+	// The contract stage opens when the contract is sent.
+	if got := f.app.applicationStageKey(f.appID); got != string(models.StageOffer) {
+		t.Fatalf("stage after acceptance = %q, want offer (until the contract is sent)", got)
 	}
 }
 

@@ -68,6 +68,8 @@ func TestEveryMessageReaderHidesTokenLinks(t *testing.T) {
 		}
 		check(who+" candidate page", detail.Messages[0])
 	}
+	startMail(t, d.store) // the Messages page lists only what has left
+	waitForDelivery(t, d.store)
 	inbox, err := d.store.CandidateInbox(ctx, models.Actor{Kind: "candidate", ID: c.ID})
 	if err != nil || len(inbox) != 1 {
 		t.Fatalf("inbox: %d messages, %v", len(inbox), err)

@@ -504,3 +504,51 @@ func TestPipelineEditRefusesRemovingOccupiedStage(t *testing.T) {
 		t.Fatalf("pipeline not reordered: %v", p2.Pipeline)
 	}
 }
+
+// A candidate is added only at a stage before the offer: the offer, the
+// contract, onboarding and Hired follow from their flows. Added at a later
+// stage, the stages before it are recorded as passed over (with the reason)
+// and the candidate sees them as not needed, never as done.
+func TestCandidatesStartBeforeTheOffer(t *testing.T) {
+	d := newDemo(t)
+	ctx := context.Background()
+	var posID int64
+	d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID)
+	before := count(t, d.store, "candidates")
+	for i, st := range []models.StageKey{models.StageOffer, models.StageContract, models.StageOnboarding, models.StageHired} {
+		_, err := d.store.CreateCandidate(ctx, staffActor(d.recruiter), models.CandidateInput{Name: "Zoe Quinn",
+			Email: fmt.Sprintf("zoe%d@example.com", i), PositionID: posID, Stage: st})
+		if models.FieldErrors(err)["stage"] == "" {
+			t.Fatalf("added at %s: %v, want a stage error", st, err)
+		}
+	}
+	if count(t, d.store, "candidates") != before {
+		t.Fatal("a refused candidate was saved")
+	}
+	for _, k := range models.OpeningStageChoices() {
+		if k == models.StageOffer || k == models.StageContract || k == models.StageOnboarding || k == models.StageHired {
+			t.Fatalf("the form offers %s", k)
+		}
+	}
+	c, err := d.store.CreateCandidate(ctx, staffActor(d.recruiter), models.CandidateInput{Name: "Zoe Quinn", Email: "zoe@example.com",
+		PositionID: posID, Stage: models.StageHRRound})
+	if err != nil {
+		t.Fatal(err)
+	}
+	view, err := d.store.GetCandidateView(ctx, c)
+	if err != nil || len(view.Applications) != 1 {
+		t.Fatalf("view: %v", err)
+	}
+	a := view.Applications[0]
+	if a.Stage != models.StageHRRound || a.Status != models.StatusActive {
+		t.Fatalf("added at %s/%s", a.Stage, a.Status)
+	}
+	for _, k := range a.Position.Pipeline[:a.Position.Pipeline.Index(models.StageHRRound)] {
+		if !a.Skipped[k] {
+			t.Errorf("%s shows as done for a candidate added at the HR round", k)
+		}
+	}
+	if len(a.History) != 1 || a.History[0].Kind != models.EventOpened {
+		t.Fatalf("history %+v, want one opening event", a.History)
+	}
+}

@@ -191,3 +191,74 @@ func TestTemplateValidation(t *testing.T) {
 		}
 	}
 }
+
+// An offer sent from an early stage passes over the stages in between: they
+// are recorded on the staff timeline with the reason and shown to the
+// candidate as not needed, never as done. An application on hold is not
+// sent an offer (it would never move).
+func TestOfferSentFromAnEarlyStageRecordsTheSkips(t *testing.T) {
+	d := newDemo(t)
+	ctx := context.Background()
+	var posID int64
+	d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID)
+	d.store.DB().Exec("UPDATE positions SET requires_decision_approval = false WHERE id = ?", posID)
+	c, err := d.store.CreateCandidate(ctx, staffActor(d.recruiter), models.CandidateInput{Name: "Omar Early", Email: "omar@example.com",
+		PositionID: posID, Stage: models.StageCommercialNegotiation})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := d.application(t, "omar@example.com")
+	send := func() error {
+		v, err := d.store.SaveOfferDraft(ctx, staffActor(d.recruiter), app.ID, offerInput)
+		if err != nil {
+			return err
+		}
+		if err := d.store.SubmitOffer(ctx, staffActor(d.recruiter), v.ID); err != nil {
+			return err
+		}
+		if err := d.store.ApproveOffer(ctx, staffActor(d.manager), v.ID); err != nil {
+			return err
+		}
+		return d.store.SendOffer(ctx, staffActor(d.recruiter), v.ID)
+	}
+	if err := d.store.ChangeStatus(ctx, staffActor(d.recruiter), app.ID, models.StatusOnHold, "Budget"); err != nil {
+		t.Fatal(err)
+	}
+	if err := send(); err == nil || !strings.Contains(err.Error(), "on hold") {
+		t.Fatalf("offer sent to an application on hold: %v", err)
+	}
+	if got := d.application(t, "omar@example.com"); got.Stage != models.StageCommercialNegotiation {
+		t.Fatalf("refused offer moved the application to %s", got.Stage)
+	}
+	if err := d.store.ChangeStatus(ctx, staffActor(d.recruiter), app.ID, models.StatusActive, "Budget approved"); err != nil {
+		t.Fatal(err)
+	}
+	var versionID int64
+	if err := send(); err != nil {
+		d.store.DB().Raw("SELECT v.id FROM offer_versions v JOIN offers o ON o.id = v.offer_id WHERE o.application_id = ? ORDER BY v.id DESC LIMIT 1", app.ID).Scan(&versionID)
+		if err := d.store.ApproveOffer(ctx, staffActor(d.manager), versionID); err != nil && models.FieldErrors(err) == nil {
+			t.Fatal(err)
+		}
+		if err := d.store.SendOffer(ctx, staffActor(d.recruiter), versionID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	view, err := d.store.GetCandidateView(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := view.Applications[0]
+	if a.Stage != models.StageOffer {
+		t.Fatalf("stage after sending the offer: %s", a.Stage)
+	}
+	for _, k := range a.Position.Pipeline.Between(models.StageCommercialNegotiation, models.StageOffer) {
+		if !a.Skipped[k] {
+			t.Errorf("%s shows as done though the offer passed over it", k)
+		}
+	}
+	var note string
+	d.store.DB().Raw("SELECT note FROM stage_events WHERE application_id = ? AND to_stage = 'offer' AND kind = 'flow'", app.ID).Scan(&note)
+	if !strings.Contains(note, "HR round") || !strings.Contains(note, "Final decision") {
+		t.Fatalf("staff timeline note %q does not name the stages passed over", note)
+	}
+}

@@ -20,6 +20,7 @@ const (
 	QueueOffersSentBack    QueueKind = "offers_sent_back"
 	QueueOffersToSend      QueueKind = "offers_to_send"
 	QueueOfferQuestions    QueueKind = "offer_questions"
+	QueueContractsToSend   QueueKind = "contracts_to_send"
 	QueueCountersign       QueueKind = "contracts_to_countersign"
 	QueueNameCorrections   QueueKind = "name_corrections"
 	QueueDecisions         QueueKind = "decisions"
@@ -70,6 +71,8 @@ func (q Queue) Link(it QueueItem) string {
 	switch q.Kind {
 	case QueueOffersToApprove, QueueAwaitingApproval, QueueOffersToSend:
 		return fmt.Sprintf("/admin/offer-versions/%d", it.ID)
+	case QueueContractsToSend:
+		return fmt.Sprintf("%s#offer-%d", candidate, it.ApplicationID)
 	case QueueOffersSentBack, QueueOfferQuestions:
 		return candidate + "#offer"
 	case QueueCountersign, QueueNameCorrections:
@@ -89,6 +92,7 @@ var queueTitles = map[QueueKind]string{
 	QueueOffersSentBack:    "Offers sent back for changes",
 	QueueOffersToSend:      "Approved offers to send",
 	QueueOfferQuestions:    "Candidates' questions about offers",
+	QueueContractsToSend:   "Accepted offers waiting for their contract",
 	QueueCountersign:       "Contracts to countersign",
 	QueueNameCorrections:   "Legal-name corrections asked for",
 	QueueDecisions:         "Decisions colleagues are waiting for",
@@ -129,6 +133,14 @@ var queueSQL = []struct {
 		FROM offer_versions v JOIN offers o ON o.id = v.offer_id JOIN applications a ON a.id = o.application_id
 		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
 		WHERE v.status = 'approved' AND o.status = 'open' AND ` + visible, "since",
+		func(r Role) bool { return r.SeesCandidates() }},
+	// The contract stage opens when the contract is sent: an accepted offer
+	// waits at the offer stage until someone sends it.
+	{QueueContractsToSend, `SELECT a.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
+		v.job_title AS detail, coalesce(v.responded_at, o.updated_at) AS since, NULL::timestamptz AS due
+		FROM offers o JOIN offer_versions v ON v.offer_id = o.id AND v.status = 'accepted' JOIN applications a ON a.id = o.application_id
+		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		WHERE o.status = 'accepted' AND a.status IN ('active', 'on_hold') AND a.stage = 'offer' AND ` + visible, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueOfferQuestions, `SELECT q.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		q.question AS detail, q.asked_at AS since, NULL::timestamptz AS due

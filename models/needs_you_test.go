@@ -152,9 +152,17 @@ func TestNeedsYouQuestionsAndContracts(t *testing.T) {
 	}
 
 	db.Exec(`UPDATE offers SET status = 'accepted' WHERE application_id = ?`, appID)
+	qs, _ = needsYou(t, d, d.recruiter)
+	if q, ok := queue(qs, models.QueueContractsToSend); !ok || q.Items[0].ApplicationID != appID || q.Link(q.Items[0]) != fmt.Sprintf("/admin/candidates/%d#offer-%d", q.Items[0].CandidateID, appID) {
+		t.Fatalf("an accepted offer is not listed as waiting for its contract: %+v (found %v)", q, ok)
+	}
 	c, err := d.store.GenerateContract(ctx, staffActor(d.recruiter), appID, 1)
 	if err != nil {
 		t.Fatal(err)
+	}
+	qs, _ = needsYou(t, d, d.recruiter)
+	if _, ok := queue(qs, models.QueueContractsToSend); ok {
+		t.Fatal("a sent contract is still listed as waiting")
 	}
 	if err := d.store.GiveEsignConsent(ctx, cand, appID, true); err != nil {
 		t.Fatal(err)

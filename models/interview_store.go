@@ -237,13 +237,7 @@ func (s *Store) lockCandidateRound(tx *gorm.DB, actor Actor, appID, roundID int6
 // sendRoundInvitations sends the candidate and every panelist the round's
 // calendar invitation (REQUEST, or CANCEL for a cancelled round).
 func (s *Store) sendRoundInvitations(tx *gorm.DB, r *InterviewRound, app *Application, candidateKind MessageKind, panelChange string, tellCandidate bool) error {
-	var organizer *StaffUser
-	if r.CreatedBy != nil {
-		var u StaffUser
-		if err := tx.First(&u, *r.CreatedBy).Error; err == nil {
-			organizer = &u
-		}
-	}
+	organizer := s.roundOrganizer(tx, r)
 	cal := InterviewCalendar(r, app.Candidate, organizer, app.Position.Title, true, s.Now())
 	switch {
 	case !tellCandidate:
@@ -267,6 +261,29 @@ func (s *Store) sendRoundInvitations(tx *gorm.DB, r *InterviewRound, app *Applic
 		}
 	}
 	return nil
+}
+
+// roundOrganizer is the ORGANIZER of a round's invitations, which RFC 5546
+// requires for REQUEST and CANCEL: the staff member who arranged it, or else
+// the recruiting contact address under the company's name (nil only when
+// neither exists).
+func (s *Store) roundOrganizer(tx *gorm.DB, r *InterviewRound) *StaffUser {
+	if r.CreatedBy != nil {
+		var u StaffUser
+		if err := tx.First(&u, *r.CreatedBy).Error; err == nil {
+			return &u
+		}
+	}
+	if s.contactEmail != "" {
+		return &StaffUser{Email: s.contactEmail, Name: s.company}
+	}
+	return nil
+}
+
+// CandidateInterviewCalendar is the invitation the candidate downloads for a
+// round of theirs, the same file their email carried (organiser included).
+func (s *Store) CandidateInterviewCalendar(ctx context.Context, r *InterviewRound, candidate *Candidate, positionTitle string) string {
+	return InterviewCalendar(r, candidate, s.roundOrganizer(s.db.WithContext(ctx), r), positionTitle, true, s.Now())
 }
 
 // RequestOtherTimes records the candidate's message that none of the times

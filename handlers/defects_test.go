@@ -6,8 +6,11 @@ package handlers_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/labstack/echo/v4"
 )
 
 // TestInterviewICSHasOrganizer: the calendar file the candidate downloads is
@@ -37,5 +40,119 @@ func TestInterviewICSHasOrganizer(t *testing.T) {
 	}
 	if strings.Contains(unfolded, interviewerEmail) {
 		t.Errorf("the candidate's calendar names the panel's address:\n%s", ics.Body)
+	}
+}
+
+// TestHeadAnswersLikeGet: every GET route answers HEAD with the status and
+// headers its GET gives, with no body, and HEAD leaves no trace: no session
+// write (a flash survives), no audit event (a contract's first viewing is
+// still recorded by the GET that follows).
+func TestHeadAnswersLikeGet(t *testing.T) {
+	f := newOfferFlow(t)
+	app := f.app
+	e := app.Server.Config.Handler.(*echo.Echo)
+	contractID := f.acceptedContract() // Daniel's, not yet viewed
+	versionID, _ := f.latestVersion()
+	daniel := f.candID
+	var dayID int64
+	app.Store.DB().Raw("SELECT id FROM assessment_days ORDER BY id LIMIT 1").Scan(&dayID)
+	salesPos := app.positionID(ixAccountExecutive)
+	concrete := func(path string) string {
+		id := func(v int64) string { return fmt.Sprint(v) }
+		switch {
+		case strings.HasPrefix(path, "/admin/candidates/:id"):
+			path = strings.Replace(path, ":id", id(daniel), 1)
+		case strings.HasPrefix(path, "/admin/applications/:id"):
+			path = strings.Replace(path, ":id", id(f.appID), 1)
+		case strings.HasPrefix(path, "/me/applications/:id"):
+			path = strings.Replace(path, ":id", id(f.appID), 1)
+		case strings.HasPrefix(path, "/admin/positions/:id"):
+			path = strings.Replace(path, ":id", id(salesPos), 1)
+		case strings.HasPrefix(path, "/admin/assessment-days/:id"):
+			path = strings.Replace(path, ":id", id(dayID), 1)
+		case strings.HasPrefix(path, "/admin/offer-versions/:id"):
+			path = strings.Replace(path, ":id", id(versionID), 1)
+		case strings.HasPrefix(path, "/admin/contracts/:id"):
+			path = strings.Replace(path, ":id", id(contractID), 1)
+		case strings.HasPrefix(path, "/admin/staff/:id"):
+			path = strings.Replace(path, ":id", id(app.staffID(recruiterEmail)), 1)
+		}
+		return strings.NewReplacer(":id", "1", ":report", "funnel", ":kind", "stage_changed", ":token", "not-a-token",
+			":round", "1", "*", "app.css").Replace(path)
+	}
+	admin := app.newClient()
+	admin.loginStaff(adminEmail)
+	cand := f.cand
+	// A flash waits for the admin's next page.
+	if res := admin.post("/admin/account/title", url.Values{"job_title": {"Head of People"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("setting a title: %d", res.Status)
+	}
+	send := func(c *client, method, path string) response {
+		t.Helper()
+		req, _ := http.NewRequest(method, app.URL+path, nil)
+		return c.do(req)
+	}
+	type probe struct {
+		c    *client
+		path string
+		head response
+	}
+	snapshot := func() (audits int64, sessions string) {
+		var rows []string
+		app.Store.DB().Raw("SELECT convert_from(data, 'UTF8') || last_seen_at::text FROM sessions ORDER BY id_hash").Scan(&rows)
+		return app.countRows("audit_log", "true"), strings.Join(rows, "\n")
+	}
+	auditsBefore, sessionsBefore := snapshot()
+	var probes []probe
+	for _, r := range e.Routes() {
+		if r.Method != http.MethodGet {
+			continue
+		}
+		c := admin
+		if strings.HasPrefix(r.Path, "/me") {
+			c = cand
+		}
+		path := concrete(r.Path)
+		probes = append(probes, probe{c: c, path: path, head: send(c, http.MethodHead, path)})
+	}
+	auditsAfter, sessionsAfter := snapshot()
+	if auditsAfter != auditsBefore {
+		t.Errorf("HEAD requests wrote %d audit event(s)", auditsAfter-auditsBefore)
+	}
+	if !strings.Contains(sessionsBefore, "job title has been saved") {
+		t.Fatalf("no flash waiting in the admin's session: %s", sessionsBefore)
+	}
+	if sessionsAfter != sessionsBefore {
+		t.Errorf("HEAD requests changed the sessions (a flash was consumed?):\nbefore %s\nafter  %s", sessionsBefore, sessionsAfter)
+	}
+
+	ok := 0
+	for _, p := range probes {
+		get := send(p.c, http.MethodGet, p.path)
+		if p.head.Status != get.Status {
+			t.Errorf("HEAD %s: %d, GET: %d", p.path, p.head.Status, get.Status)
+			continue
+		}
+		if get.Status == http.StatusOK {
+			ok++
+		}
+		if p.head.Body != "" {
+			t.Errorf("HEAD %s has a body of %d bytes", p.path, len(p.head.Body))
+		}
+		for _, h := range []string{"Content-Type", "Content-Disposition", "Location", "Cache-Control", "X-Content-Type-Options", "Content-Security-Policy"} {
+			hv, gv := p.head.Header.Get(h), get.Header.Get(h)
+			if h == "Content-Security-Policy" { // the nonce differs per response
+				hv, gv = strings.Split(hv, "nonce-")[0], strings.Split(gv, "nonce-")[0]
+			}
+			if hv != gv {
+				t.Errorf("%s: HEAD %s = %q, GET %q", p.path, h, hv, gv)
+			}
+		}
+	}
+	if ok < 30 {
+		t.Errorf("only %d of %d GET routes answered 200 here, want most of them", ok, len(probes))
+	}
+	if n := app.countRows("audit_log", "action = 'contract.viewed' AND subject_id = ?", contractID); n != 1 {
+		t.Errorf("the GET of the contract recorded %d contract.viewed events, want 1", n)
 	}
 }

@@ -11,6 +11,9 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
+
+	"nextstep/handlers"
+	"nextstep/models"
 )
 
 // TestInterviewICSHasOrganizer: the calendar file the candidate downloads is
@@ -154,5 +157,61 @@ func TestHeadAnswersLikeGet(t *testing.T) {
 	}
 	if n := app.countRows("audit_log", "action = 'contract.viewed' AND subject_id = ?", contractID); n != 1 {
 		t.Errorf("the GET of the contract recorded %d contract.viewed events, want 1", n)
+	}
+}
+
+// TestHSTSAndSecureCookiesWithHTTPSBaseURL: with an https:// base URL every
+// answer carries Strict-Transport-Security and the session and CSRF cookies
+// are Secure (and HttpOnly, SameSite=Lax); with http:// there is no HSTS.
+func TestHSTSAndSecureCookiesWithHTTPSBaseURL(t *testing.T) {
+	plain := newTestApp(t)
+	if res := plain.newClient().get("/signin"); res.Header.Get("Strict-Transport-Security") != "" {
+		t.Errorf("HSTS over an http:// base URL: %q", res.Header.Get("Strict-Transport-Security"))
+	}
+
+	app := newTestAppWith(t, func(cfg *handlers.Config) { cfg.BaseURL = "https://jobs.example.com" })
+	// The jar would not send Secure cookies back over the test's plain
+	// http, so the cookies travel by hand.
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := hc.Get(app.URL + "/staff/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if got := res.Header.Get("Strict-Transport-Security"); !strings.Contains(got, "max-age=") || strings.Contains(got, "max-age=0") {
+		t.Errorf("Strict-Transport-Security = %q, want a max-age", got)
+	}
+	var csrf *http.Cookie
+	for _, ck := range res.Cookies() {
+		if ck.Name == "nextstep_csrf" {
+			csrf = ck
+		}
+	}
+	if csrf == nil || !csrf.Secure {
+		t.Fatalf("CSRF cookie %+v, want Secure", csrf)
+	}
+	form := url.Values{"email": {adminEmail}, "password": {models.DemoPassword}, "_csrf": {csrf.Value}}
+	req, _ := http.NewRequest(http.MethodPost, app.URL+"/staff/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: csrf.Name, Value: csrf.Value})
+	res, err = hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("staff login: %d", res.StatusCode)
+	}
+	var sess *http.Cookie
+	for _, ck := range res.Cookies() {
+		if ck.Name == "nextstep_session" {
+			sess = ck
+		}
+	}
+	if sess == nil || !sess.Secure || !sess.HttpOnly || sess.SameSite != http.SameSiteLaxMode {
+		t.Errorf("session cookie %+v, want Secure, HttpOnly, SameSite=Lax", sess)
+	}
+	if got := res.Header.Get("Strict-Transport-Security"); got == "" {
+		t.Error("no Strict-Transport-Security on the sign-in answer")
 	}
 }

@@ -18,7 +18,7 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	e.Use(middleware.RequestID())
 	e.Use(h.requestLogger())
 	e.Use(middleware.Recover())
-	e.Use(securityHeaders)
+	e.Use(securityHeaders(secure))
 	// Forms get the small limit; /verify takes a PDF. Both apply before any
 	// middleware (CSRF among them) reads the body.
 	isVerify := func(c echo.Context) bool { return c.Request().URL.Path == "/verify" }

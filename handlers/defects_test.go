@@ -4,12 +4,14 @@ package handlers_test
 // before its fix.
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/labstack/echo/v4"
 
 	"nextstep/handlers"
@@ -213,5 +215,51 @@ func TestHSTSAndSecureCookiesWithHTTPSBaseURL(t *testing.T) {
 	}
 	if got := res.Header.Get("Strict-Transport-Security"); got == "" {
 		t.Error("no Strict-Transport-Security on the sign-in answer")
+	}
+}
+
+// TestNeedsYouLinksPointAtElements: every link on the Needs-you page that
+// carries a #fragment leads to a page with an element of that id (offers
+// sent back, candidates' questions, decisions to answer).
+func TestNeedsYouLinksPointAtElements(t *testing.T) {
+	f := newOfferFlow(t)
+	app := f.app
+	f.sendOffer(nil)
+	if res := f.cand.post(fmt.Sprintf("/me/applications/%d/offer/question", f.appID), url.Values{"question": {"Is the bonus paid quarterly?"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("asking a question: %d", res.Status)
+	}
+	id := f.pendingVersion(map[string]string{"salary_amount": "66000"})
+	f.reviewPost(f.manager, reviewPath(id)+"/send-back", url.Values{"comment": {sendBackComment}}, id)
+	if err := app.Store.RequestDecision(context.Background(), app.ixActor(recruiterEmail), app.applicationID(ixChloeEmail),
+		models.DecisionInput{Proposal: "Offer Chloe the role.", ConsultedIDs: []int64{app.staffID(managerEmail)}}); err != nil {
+		t.Fatal(err)
+	}
+	checked := map[string]bool{}
+	for _, c := range []*client{f.recruiter, f.manager} {
+		home := c.get("/admin")
+		if home.Status != http.StatusOK {
+			t.Fatalf("GET /admin: %d", home.Status)
+		}
+		home.Doc(t).Find("main a[href*='#']").Each(func(_ int, a *goquery.Selection) {
+			href, _ := a.Attr("href")
+			path, frag, _ := strings.Cut(href, "#")
+			if path == "" || frag == "" {
+				return // a link within the page itself
+			}
+			target := c.get(path)
+			if target.Status != http.StatusOK {
+				t.Errorf("Needs-you link %s: %d", href, target.Status)
+				return
+			}
+			if target.Doc(t).Find("#"+frag).Length() != 1 {
+				t.Errorf("Needs-you link %s: no element with id %q on %s", href, frag, path)
+			}
+			checked[strings.TrimRight(frag, "0123456789-")] = true
+		})
+	}
+	for _, want := range []string{"offer", "decisions"} {
+		if !checked[want] {
+			t.Errorf("no Needs-you link to #%s… was checked (checked %v)", want, checked)
+		}
 	}
 }

@@ -71,7 +71,7 @@ func (q Queue) Link(it QueueItem) string {
 	case QueueOffersToApprove, QueueAwaitingApproval, QueueOffersToSend:
 		return fmt.Sprintf("/admin/offer-versions/%d", it.ID)
 	case QueueOffersSentBack, QueueOfferQuestions:
-		return candidate + "#offer"
+		return fmt.Sprintf("%s#offer-%d", candidate, it.ApplicationID) // the application's offer section
 	case QueueCountersign, QueueNameCorrections:
 		return fmt.Sprintf("/admin/contracts/%d", it.ID)
 	case QueueDecisions:

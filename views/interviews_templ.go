@@ -2777,7 +2777,7 @@ func MyInterviewsPage(p MyInterviewsProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(p.Decisions) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 265, "<section class=\"card\" aria-labelledby=\"dec-h\" data-testid=\"pending-decisions\"><h2 id=\"dec-h\">Decisions waiting for your answer</h2>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 265, "<section class=\"card\" id=\"decisions\" aria-labelledby=\"dec-h\" data-testid=\"pending-decisions\"><h2 id=\"dec-h\">Decisions waiting for your answer</h2>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -263,3 +263,34 @@ func TestNeedsYouLinksPointAtElements(t *testing.T) {
 		}
 	}
 }
+
+// TestNoEmailPromiseWithoutSMTP: with no SMTP server configured, staff are
+// not told that the candidate "has been notified" or "told": they read that
+// the message waits in the outbox. With email configured, that it is on its way.
+func TestNoEmailPromiseWithoutSMTP(t *testing.T) {
+	for _, emailOn := range []bool{false, true} {
+		t.Run(fmt.Sprintf("email=%v", emailOn), func(t *testing.T) {
+			app := newTestAppWith(t, func(cfg *handlers.Config) { cfg.EmailEnabled = emailOn })
+			c := app.newClient()
+			c.loginStaff(recruiterEmail)
+			cand := app.candidateID(ixChloeEmail)
+			res := c.post(fmt.Sprintf("/admin/applications/%d/move", app.applicationID(ixChloeEmail)),
+				url.Values{"to_stage": {"hr_round"}, "candidate_id": {fmt.Sprint(cand)}})
+			if res.Status != http.StatusSeeOther {
+				t.Fatalf("move: %d; %s", res.Status, offerProblemText(res))
+			}
+			flash := squash(c.get(fmt.Sprintf("/admin/candidates/%d", cand)).Doc(t).Find("[data-testid=flash]").Text())
+			if flash == "" {
+				t.Fatal("no flash after the move")
+			}
+			for _, promise := range []string{"notified", "has been told", "been emailed"} {
+				if !emailOn && strings.Contains(flash, promise) {
+					t.Errorf("flash %q promises email (%q) although none is configured", flash, promise)
+				}
+			}
+			if want := map[bool]string{false: "outbox", true: "by email"}[emailOn]; !strings.Contains(flash, want) {
+				t.Errorf("flash %q, want it to say %q", flash, want)
+			}
+		})
+	}
+}

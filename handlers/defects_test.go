@@ -294,3 +294,28 @@ func TestNoEmailPromiseWithoutSMTP(t *testing.T) {
 		})
 	}
 }
+
+// TestContractTextClaimsNoSignatureBeforeSigning: the contract the candidate
+// is asked to sign does not already say "Signed electronically by both
+// parties", and names the place of work in a sentence that reads naturally
+// (not "working at London").
+func TestContractTextClaimsNoSignatureBeforeSigning(t *testing.T) {
+	f := newOfferFlow(t)
+	id := f.acceptedContract()
+	var text string
+	if err := f.app.Store.DB().Raw("SELECT text FROM contracts WHERE id = ?", id).Scan(&text).Error; err != nil {
+		t.Fatal(err)
+	}
+	page := f.openContract()
+	for where, body := range map[string]string{"stored text": text, "candidate's page": page.Body} {
+		if strings.Contains(strings.ToLower(body), "signed electronically by both parties") {
+			t.Errorf("the %s says it was signed by both parties before anyone signed", where)
+		}
+		if strings.Contains(body, "working at London") {
+			t.Errorf("the %s says %q", where, "working at London")
+		}
+	}
+	if !strings.Contains(text, "Place of work: London") {
+		t.Errorf("the contract does not name the place of work naturally:\n%s", text)
+	}
+}

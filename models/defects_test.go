@@ -69,3 +69,41 @@ func TestScorecardRefusedBeforeInterviewStarts(t *testing.T) {
 		t.Fatalf("%d scorecards stored at the start, want 1", n)
 	}
 }
+
+// TestMessagesCarryReplyTo: mail comes from a no-reply sender, so every
+// message names where replies go: the recruiter who arranged an interview
+// for its invitations, otherwise NEXTSTEP_CONTACT_EMAIL. The address is
+// chosen when the message is written and kept on its outbox row.
+func TestMessagesCarryReplyTo(t *testing.T) {
+	d := newIVDemo(t)
+	sink := startMail(t, d.store)
+	must(t, d.store.RequestCandidateLink(d.ctx, "ben.okafor@example.com", "192.0.2.7"))
+	if _, err := sink.WaitFor(1, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	ben := sink.To("ben.okafor@example.com")
+	if len(ben) != 1 || ben[0].Header.Get("Reply-To") != "<"+testContactEmail+">" && ben[0].Header.Get("Reply-To") != testContactEmail {
+		t.Errorf("sign-in email Reply-To = %q, want %s", ben[0].Header.Get("Reply-To"), testContactEmail)
+	}
+	if row := lastMessageTo(t, d.store, "ben.okafor@example.com"); row.ReplyTo != testContactEmail {
+		t.Errorf("outbox row reply_to = %q, want %s", row.ReplyTo, testContactEmail)
+	}
+
+	d.bookedRound(t, "amelia.hart@example.com", "2026-12-08T10:00", d.interviewer.ID)
+	deadline := time.Now().Add(10 * time.Second)
+	for len(sink.To("amelia.hart@example.com")) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	var got []string
+	for _, m := range sink.To("amelia.hart@example.com") {
+		got = append(got, m.Header.Get("Reply-To"))
+	}
+	if len(got) == 0 {
+		t.Fatal("no interview email reached Amelia")
+	}
+	for _, rt := range got {
+		if !strings.Contains(rt, d.recruiter.Email) {
+			t.Errorf("interview email Reply-To = %q, want the recruiter who arranged it (%s)", rt, d.recruiter.Email)
+		}
+	}
+}

@@ -4,6 +4,8 @@ package models_test
 // before its fix.
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +107,52 @@ func TestMessagesCarryReplyTo(t *testing.T) {
 		if !strings.Contains(rt, d.recruiter.Email) {
 			t.Errorf("interview email Reply-To = %q, want the recruiter who arranged it (%s)", rt, d.recruiter.Email)
 		}
+	}
+}
+
+// TestStageSortFollowsPositionPipeline: the "Stage" sort of the candidate
+// list follows the position's own pipeline order, also after the pipeline is
+// reordered, and every application's stage_order matches its pipeline.
+func TestStageSortFollowsPositionPipeline(t *testing.T) {
+	d := newDemo(t)
+	ctx := context.Background()
+	var posID int64
+	d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID)
+	p, err := d.store.GetPosition(ctx, staffActor(d.recruiter), posID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Commercial negotiation (Chloe) moves before the assessment day (Ben).
+	pipeline := models.Pipeline{}
+	for _, k := range p.Pipeline {
+		switch k {
+		case models.StageAssessmentDay:
+			pipeline = append(pipeline, models.StageCommercialNegotiation, models.StageAssessmentDay)
+		case models.StageCommercialNegotiation:
+		default:
+			pipeline = append(pipeline, k)
+		}
+	}
+	in := models.PositionInput{Title: p.Title, Department: p.Department, Location: p.Location, Headcount: p.Headcount,
+		DecisionSLADays: p.DecisionSLADays, RequiresDecisionApproval: p.RequiresDecisionApproval, Pipeline: pipeline}
+	must(t, d.store.UpdatePosition(ctx, staffActor(d.recruiter), posID, in))
+
+	var wrong int64
+	must(t, d.store.DB().Raw(`SELECT count(*) FROM applications a JOIN position_stages ps ON ps.position_id = a.position_id AND ps.stage = a.stage
+		WHERE a.stage_order <> ps.sort_order`).Scan(&wrong).Error)
+	if wrong != 0 {
+		t.Errorf("%d applications sort by a stage order other than their pipeline's", wrong)
+	}
+	page, err := d.store.ListCandidates(ctx, staffActor(d.recruiter), models.CandidateFilter{PositionID: posID, Status: models.StatusActive, Sort: "stage"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range page.Rows {
+		names = append(names, r.Name)
+	}
+	chloe, ben := slices.Index(names, "Chloe Dubois"), slices.Index(names, "Ben Okafor")
+	if chloe < 0 || ben < 0 || chloe > ben {
+		t.Errorf("sorted by stage: %v, want Chloe (commercial negotiation, now before the assessment day) before Ben", names)
 	}
 }

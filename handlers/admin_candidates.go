@@ -162,6 +162,11 @@ func (h *Handler) applicationAction(c echo.Context, form views.CandidateActionFo
 	if err != nil {
 		return err
 	}
+	// Permission first: an input error must not confirm that an
+	// application out of the actor's scope exists.
+	if err := h.store.CheckApplicationScope(c.Request().Context(), actor(c), appID); err != nil {
+		return err
+	}
 	candidateID := formInt(c.FormValue("candidate_id"))
 	err = do(appID)
 	if fe := models.FieldErrors(err); fe != nil && candidateID > 0 {

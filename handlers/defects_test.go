@@ -319,3 +319,47 @@ func TestContractTextClaimsNoSignatureBeforeSigning(t *testing.T) {
 		t.Errorf("the contract does not name the place of work naturally:\n%s", text)
 	}
 }
+
+// TestHiringManagerOutOfScopeWritesAre404: a hiring manager writing to an
+// application of a position they do not manage gets 404 whether the input is
+// valid or not: permission is checked before the input, so a 422 cannot
+// confirm that the application exists. Nothing is written.
+func TestHiringManagerOutOfScopeWritesAre404(t *testing.T) {
+	app := newTestApp(t)
+	farid := app.applicationID(ixFaridEmail) // Backend Engineer: the demo manager does not manage it
+	c := app.newClient()
+	c.loginStaff(managerEmail)
+	before := app.countRows("audit_log", "true")
+	for _, tc := range []struct {
+		name, path string
+		form       url.Values
+	}{
+		{"expected date, invalid", "/expected", url.Values{"expected_date": {"not a date"}}},
+		{"expected date, valid", "/expected", url.Values{"expected_date": {"2027-01-05"}, "expected_note": {"probe"}}},
+		{"move, unknown stage", "/move", url.Values{"to_stage": {"nonsense"}}},
+		{"move, valid stage", "/move", url.Values{"to_stage": {"hr_round"}}},
+		{"offer, invalid", "/offer", url.Values{"salary_amount": {"-1"}}},
+		{"interview, invalid", "/interviews", url.Values{"kind": {"additional"}}},
+		{"status, invalid", "/status", url.Values{"status": {"nonsense"}}},
+	} {
+		for _, withCandidate := range []bool{false, true} {
+			form := url.Values{}
+			for k, v := range tc.form {
+				form[k] = v
+			}
+			if withCandidate {
+				form.Set("candidate_id", fmt.Sprint(app.candidateID(ixFaridEmail)))
+			}
+			res := c.post(fmt.Sprintf("/admin/applications/%d%s", farid, tc.path), form)
+			if res.Status != http.StatusNotFound {
+				t.Errorf("%s (candidate_id sent: %v): %d, want 404", tc.name, withCandidate, res.Status)
+			}
+			if strings.Contains(res.Body, ixFaridName) {
+				t.Errorf("%s: the answer names the candidate", tc.name)
+			}
+		}
+	}
+	if after := app.countRows("audit_log", "true"); after != before {
+		t.Errorf("refused writes left %d audit events", after-before)
+	}
+}

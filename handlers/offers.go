@@ -22,6 +22,11 @@ func (h *Handler) staffAppAction(c echo.Context, form views.CandidateActionForm,
 	if err != nil {
 		return err
 	}
+	if strings.HasPrefix(c.Path(), "/admin/applications/:id") { // permission before input (see applicationAction)
+		if err := h.store.CheckApplicationScope(c.Request().Context(), actor(c), id); err != nil {
+			return err
+		}
+	}
 	candidateID := formInt(c.FormValue("candidate_id"))
 	err = do(id)
 	if fe := models.FieldErrors(err); fe != nil && candidateID > 0 {

@@ -162,6 +162,11 @@ func (h *Handler) applicationAction(c echo.Context, form views.CandidateActionFo
 	if err != nil {
 		return err
 	}
+	// Permission first: an input error must not confirm that an
+	// application out of the actor's scope exists.
+	if err := h.store.CheckApplicationScope(c.Request().Context(), actor(c), appID); err != nil {
+		return err
+	}
 	candidateID := formInt(c.FormValue("candidate_id"))
 	err = do(appID)
 	if fe := models.FieldErrors(err); fe != nil && candidateID > 0 {
@@ -188,14 +193,14 @@ func (h *Handler) adminApplicationMove(c echo.Context) error {
 			return models.Invalid("to_stage", "Choose the stage to move to.")
 		}
 		return h.store.MoveStage(c.Request().Context(), actor(c), appID, models.MoveRequest{To: to, Note: note, ConfirmSkip: confirm})
-	}, "Stage changed to "+models.StageName(to)+". The candidate has been notified.")
+	}, h.sentNotice("Stage changed to "+models.StageName(to), "the candidate's update"))
 }
 
 func (h *Handler) adminApplicationUndo(c echo.Context) error {
 	note := c.FormValue("note")
 	return h.applicationAction(c, views.CandidateActionForm{Action: "undo", Note: note}, func(appID int64) error {
 		return h.store.UndoLastMove(c.Request().Context(), actor(c), appID, note)
-	}, "The last move has been undone. The candidate has been told their current step.")
+	}, h.sentNotice("The last move has been undone", "the message telling the candidate their current step"))
 }
 
 func (h *Handler) adminApplicationStatus(c echo.Context) error {

@@ -270,7 +270,7 @@ func (h *Handler) adminAssessmentDayCancel(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.setFlash(c, "The day is cancelled. Every booked and waitlisted candidate has been told and can choose another day.")
+	h.setFlash(c, h.sentNotice("The day is cancelled and every booked and waitlisted candidate can choose another day", "their messages"))
 	return redirect(c, fmt.Sprintf("/admin/assessment-days/%d", id))
 }
 

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -290,6 +291,15 @@ func TestBrowserInterviewJourney(t *testing.T) {
 	if got := text(t, ines, "[data-testid=round-when]"); got != bookedWhen {
 		t.Errorf("round time for the interviewer = %q, want %q", got, bookedWhen)
 	}
+	// Before the interview the scorecard is not open yet, and says so.
+	waitVisible(t, ines, "[data-testid=scorecard-not-yet]")
+	if n := elementCount(t, ines, "[data-testid=scorecard-form]"); n != 0 {
+		t.Errorf("the scorecard form is offered before the interview took place")
+	}
+	// The interview takes place (sessions have expired by then: sign in again).
+	app.Clock.Advance(time.Date(2026, 12, 9, 15, 0, 0, 0, time.UTC).Sub(app.Clock.Now()))
+	browserLoginStaff(t, ines, app, interviewerEmail, "/admin")
+	open(t, ines, app.URL+roundPath, "[data-testid=scorecard-form]")
 	waitVisible(t, ines, "[data-testid=blind-notice]")
 	waitVisible(t, ines, "[data-testid=scorecard-form]")
 	type criterion struct {
@@ -383,6 +393,7 @@ func TestBrowserInterviewJourney(t *testing.T) {
 	}
 
 	// 5. The offer stage is refused until colleagues approve the decision.
+	browserLoginStaff(t, rec, app, recruiterEmail, "/admin")
 	open(t, rec, staffPage, "[data-testid=move-form]")
 	if got := text(t, rec, "[data-testid=interviews] [data-testid=round-row]"); !strings.Contains(got, "Scheduled") ||
 		!strings.Contains(got, bookedWhen) || !strings.Contains(got, "1 of 2 scorecards") {

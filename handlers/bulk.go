@@ -45,7 +45,7 @@ func (h *Handler) adminCandidatesBulk(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.setFlash(c, bulkDone(res))
+	h.setFlash(c, h.bulkDone(res))
 	to := "/admin/candidates"
 	if q := query.Encode(); q != "" {
 		to += "?" + q
@@ -67,20 +67,20 @@ func listQuery(encoded string) url.Values {
 }
 
 // bulkDone is the flash after a bulk action.
-func bulkDone(res models.BulkResult) string {
+func (h *Handler) bulkDone(res models.BulkResult) string {
 	n := views.CountLabel(int64(res.Count), "candidate", "candidates")
 	switch res.Action {
 	case models.BulkMove:
-		return "Moved " + n + " to their next stage. Each candidate has been told."
+		return h.sentNotice("Moved "+n+" to their next stage", "each candidate's update")
 	case models.BulkReject:
 		if res.Held {
 			return "Rejected " + n + ". The messages wait until each position is filled."
 		}
-		return "Rejected " + n + ". Each candidate has been told."
+		return h.sentNotice("Rejected "+n, "each candidate's message")
 	case models.BulkExpectedDate:
 		return "Set a new promised date for " + n + "."
 	case models.BulkMessage:
-		return "Sent a message to " + n + "."
+		return h.sentNotice("Wrote to "+n, "the message")
 	}
 	return "Done."
 }

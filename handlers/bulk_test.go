@@ -171,7 +171,7 @@ func TestBulkSuccessReturnsToTheSameList(t *testing.T) {
 		t.Errorf("Farid is %s", got)
 	}
 	page := c.get("/admin/candidates?status=active&sort=-name")
-	if got := page.Doc(t).Find("[data-testid=flash]").Text(); got != "Moved 2 candidates to their next stage. Each candidate has been told." {
+	if got := page.Doc(t).Find("[data-testid=flash]").Text(); got != "Moved 2 candidates to their next stage; each candidate's update is in the outbox (email delivery is not configured)." {
 		t.Errorf("flash = %q", got)
 	}
 }

@@ -43,7 +43,7 @@ func (h *Handler) adminNameCorrectionApply(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.setFlash(c, "Name corrected. The old contract is void, and the corrected one has been sent to the candidate to sign.")
+	h.setFlash(c, h.sentNotice("Name corrected. The old contract is void, and the candidate can sign the corrected one on their page", "the message telling them"))
 	return redirect(c, fmt.Sprintf("/admin/contracts/%d", ctr.ID))
 }
 

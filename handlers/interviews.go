@@ -108,7 +108,7 @@ func (h *Handler) candidateInterviewCalendar(c echo.Context) error {
 	}
 	for i := range app.Rounds {
 		if r := &app.Rounds[i]; r.ID == roundID && r.Status != models.RoundProposed {
-			body := models.InterviewCalendar(r, currentCandidate(c), nil, app.Position.Title, true, h.clock.Now())
+			body := h.store.CandidateInterviewCalendar(c.Request().Context(), r, currentCandidate(c), app.Position.Title)
 			c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="interview.ics"`)
 			return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(body))
 		}

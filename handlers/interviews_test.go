@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"nextstep/models"
 )
@@ -95,6 +96,12 @@ func (a *testApp) ixBook(candEmail string, appID, roundID int64) {
 	if err := a.Store.PickSlot(context.Background(), actor, appID, roundID, a.ixSlots(roundID)[0]); err != nil {
 		a.t.Fatalf("booking round %d for %s: %v", roundID, candEmail, err)
 	}
+}
+
+// ixAfterInterviews moves the clock past the default times (scorecards open
+// when the interview starts); sign in after it, as sessions expire.
+func (a *testApp) ixAfterInterviews() {
+	a.Clock.Advance(time.Date(2026, 12, 4, 16, 0, 0, 0, time.UTC).Sub(a.Clock.Now()))
 }
 
 // ixRoundStatus reads a round's status straight from the database.
@@ -219,6 +226,7 @@ func TestBlindFeedbackUntilOwnScorecard(t *testing.T) {
 	r := app.ixRound(recruiterEmail, appID, "Panel interview", []int64{app.staffID(interviewerEmail), nora})
 	app.ixBook(ixAmeliaEmail, appID, r.ID)
 	criteria := app.ixCriteria(ixAccountExecutive)
+	app.ixAfterInterviews()
 
 	second := app.newClient()
 	second.loginStaff(ixSecondPanelEmail)
@@ -359,6 +367,7 @@ func TestInterviewRoundValidationKeepsInput(t *testing.T) {
 	missing := criteria[len(criteria)-1]
 	form := ixScorecard(criteria, "KEEP-THESE-NOTES", "KEEP-RATING-NOTE")
 	form.Del("rating_" + strconv.FormatInt(missing.ID, 10))
+	app.ixAfterInterviews()
 	ines := app.newClient()
 	ines.loginStaff(interviewerEmail)
 	res = ines.post(ixRoundPath(r.ID)+"/scorecard", form)

@@ -22,6 +22,11 @@ func (h *Handler) staffAppAction(c echo.Context, form views.CandidateActionForm,
 	if err != nil {
 		return err
 	}
+	if strings.HasPrefix(c.Path(), "/admin/applications/:id") { // permission before input (see applicationAction)
+		if err := h.store.CheckApplicationScope(c.Request().Context(), actor(c), id); err != nil {
+			return err
+		}
+	}
 	candidateID := formInt(c.FormValue("candidate_id"))
 	err = do(id)
 	if fe := models.FieldErrors(err); fe != nil && candidateID > 0 {
@@ -102,7 +107,7 @@ func (h *Handler) adminOfferApprove(c echo.Context) error {
 // first (the review page's confirmation step).
 func (h *Handler) adminOfferSend(c echo.Context) error {
 	do := func(id int64) error { return h.store.SendOffer(c.Request().Context(), actor(c), id) }
-	const done = "Offer sent to the candidate."
+	done := h.sentNotice("Offer sent: the candidate can read it on their page", "the message telling them")
 	if fromReview(c) {
 		return h.reviewAction(c, do, done, "")
 	}
@@ -120,7 +125,7 @@ func (h *Handler) adminOfferAnswer(c echo.Context) error {
 	answer := c.FormValue("answer")
 	return h.staffAppAction(c, views.CandidateActionForm{Action: "offer-answer", NoteBody: answer}, func(id int64) error {
 		return h.store.AnswerOfferQuestion(c.Request().Context(), actor(c), id, answer)
-	}, "Answer sent to the candidate.")
+	}, h.sentNotice("Answer saved on the candidate's offer page", "the message telling them"))
 }
 
 func (h *Handler) adminContractGenerate(c echo.Context) error {
@@ -128,7 +133,7 @@ func (h *Handler) adminContractGenerate(c echo.Context) error {
 	return h.staffAppAction(c, views.CandidateActionForm{Action: "contract"}, func(appID int64) error {
 		_, err := h.store.GenerateContract(c.Request().Context(), actor(c), appID, templateID)
 		return err
-	}, "Contract generated and sent to the candidate for signature.")
+	}, h.sentNotice("Contract generated: the candidate can sign it on their page", "the message telling them"))
 }
 
 func (h *Handler) adminContract(c echo.Context) error {

@@ -13,11 +13,12 @@ import (
 
 // routes lists every route of the application.
 func (h *Handler) routes(e *echo.Echo, secure bool) {
+	e.Pre(headAsGet)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RequestID())
 	e.Use(h.requestLogger())
 	e.Use(middleware.Recover())
-	e.Use(securityHeaders)
+	e.Use(securityHeaders(secure))
 	// Forms get the small limit; /verify takes a PDF. Both apply before any
 	// middleware (CSRF among them) reads the body.
 	isVerify := func(c echo.Context) bool { return c.Request().URL.Path == "/verify" }
@@ -183,6 +184,10 @@ func (h *Handler) requestLogger() echo.MiddlewareFunc {
 			if len(path) > 8 && path[:8] == "/signin/" && path != "/signin/sent" {
 				path = "/signin/[token]"
 			}
+			method := v.Method
+			if models.IsPeek(c.Request().Context()) {
+				method = http.MethodHead // answered by the GET route
+			}
 			level := slog.LevelInfo
 			switch {
 			case v.Status == http.StatusServiceUnavailable:
@@ -191,7 +196,7 @@ func (h *Handler) requestLogger() echo.MiddlewareFunc {
 				level = slog.LevelError
 			}
 			h.log.LogAttrs(c.Request().Context(), level, "request",
-				slog.String("method", v.Method), slog.String("path", path), slog.Int("status", v.Status),
+				slog.String("method", method), slog.String("path", path), slog.Int("status", v.Status),
 				slog.Duration("latency", v.Latency.Round(time.Microsecond)), slog.String("request_id", v.RequestID),
 				slog.String("ip", v.RemoteIP))
 			return nil

@@ -148,6 +148,9 @@ func loadedPerson(sess *sessions.Session) *models.SessionPerson {
 
 // Save writes the session row and the cookie, or deletes both when MaxAge < 0.
 func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+	if models.IsPeek(r.Context()) {
+		return nil // a HEAD request changes no session (a waiting flash stays)
+	}
 	if sess.Options.MaxAge < 0 {
 		if sess.ID != "" {
 			if err := s.store.DeleteSession(r.Context(), models.HashSecret(sess.ID)); err != nil {

@@ -284,7 +284,7 @@ func (s *Store) GetCandidateContract(ctx context.Context, actor Actor, appID int
 		if err := tx.Table("audit_log").Where("subject_type = 'contract' AND subject_id = ? AND action = 'contract.viewed'", c.ID).Count(&viewed).Error; err != nil {
 			return err
 		}
-		if viewed == 0 {
+		if viewed == 0 && !IsPeek(ctx) { // a HEAD request is not a viewing
 			return audit(tx, actor, "contract.viewed", "contract", c.ID, nil)
 		}
 		return nil

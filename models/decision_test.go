@@ -49,6 +49,15 @@ func card(cs []models.ScorecardCriterion, rec models.Recommendation, ratings ...
 	return in
 }
 
+// at moves the clock to when (UTC, "2006-01-02T15:04"): scorecards open
+// when the interview starts.
+func (d ivDemo) at(t *testing.T, when string) {
+	t.Helper()
+	at, err := time.Parse("2006-01-02T15:04", when)
+	must(t, err)
+	d.clock.Advance(at.Sub(d.clock.Now()))
+}
+
 func (d ivDemo) submit(t *testing.T, u *models.StaffUser, roundID int64, in models.ScorecardInput) {
 	t.Helper()
 	must(t, d.store.SubmitScorecard(d.ctx, staffActor(u), roundID, in))
@@ -63,6 +72,7 @@ func TestSubmitScorecardRules(t *testing.T) {
 	ivan := d.newInterviewer(t, "Ivan Second")
 	r, app := d.bookedRound(t, "amelia.hart@example.com", "2026-12-08T10:00", d.interviewer.ID, ivan.ID)
 	good := card(cs, models.RecommendYes, 3, 4, 2)
+	d.at(t, "2026-12-08T11:00") // the interview has taken place
 
 	for _, u := range []*models.StaffUser{d.recruiter, d.manager} {
 		if err := d.store.SubmitScorecard(d.ctx, staffActor(u), r.ID, good); !errors.Is(err, models.ErrNotFound) {
@@ -152,6 +162,7 @@ func TestScorecardsAreBlindUntilYourOwnIsIn(t *testing.T) {
 		}
 		return p
 	}
+	d.at(t, "2026-12-08T11:00")
 	d.submit(t, ivan, r.ID, card(cs, models.RecommendNo, 2, 2, 2))
 
 	p := page(d.interviewer)
@@ -175,9 +186,9 @@ func TestScorecardsAreBlindUntilYourOwnIsIn(t *testing.T) {
 	if _, err := d.store.GetRoundPage(d.ctx, staffActor(outsider), r.ID); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("interviewer not on the panel: %v, want ErrNotFound", err)
 	}
-	upcoming, needFeedback, _, err := d.store.MyInterviews(d.ctx, staffActor(d.interviewer))
-	if err != nil || len(upcoming) != 1 || upcoming[0].Round.ID != r.ID || !upcoming[0].Submitted || len(needFeedback) != 0 {
-		t.Errorf("MyInterviews: %+v, %+v, %v", upcoming, needFeedback, err)
+	upcoming, needFeedback, done, err := d.store.MyInterviews(d.ctx, staffActor(d.interviewer))
+	if err != nil || len(done) != 1 || done[0].Round.ID != r.ID || !done[0].Submitted || len(needFeedback) != 0 || len(upcoming) != 0 {
+		t.Errorf("MyInterviews: %+v, %+v, %+v, %v", upcoming, needFeedback, done, err)
 	}
 	if up, _, _, _ := d.store.MyInterviews(d.ctx, staffActor(outsider)); len(up) != 0 {
 		t.Errorf("an outsider lists %d interviews", len(up))
@@ -383,14 +394,16 @@ func TestReviewAveragesPerCriterion(t *testing.T) {
 	cs := criteria(t, d, d.ae)
 	ivan := d.newInterviewer(t, "Ivan Second")
 	amelia, _ := d.bookedRound(t, "amelia.hart@example.com", "2026-12-08T10:00", d.interviewer.ID, ivan.ID)
+	chloe1, _ := d.bookedRound(t, "chloe.dubois@example.com", "2026-12-08T12:00", d.interviewer.ID, ivan.ID)
+	d.at(t, "2026-12-08T13:00")
 	d.submit(t, d.interviewer, amelia.ID, card(cs, models.RecommendYes, 3, 4, 2))
 	d.submit(t, ivan, amelia.ID, card(cs, models.RecommendStrongYes, 2, 4, 3))
-	chloe1, _ := d.bookedRound(t, "chloe.dubois@example.com", "2026-12-08T12:00", d.interviewer.ID, ivan.ID)
 	d.submit(t, d.interviewer, chloe1.ID, card(cs, models.RecommendNo, 1, 2, 3))
 	d.submit(t, ivan, chloe1.ID, card(cs, models.RecommendStrongNo, 2, 2, 4))
 	chloe2, _ := d.newRound(t, "chloe.dubois@example.com", roundInput([]int64{d.interviewer.ID}, "2026-12-09T12:00"))
 	chloeApp := d.application(t, "chloe.dubois@example.com")
 	must(t, d.store.PickSlot(d.ctx, candidateActor(chloeApp), chloeApp.ID, chloe2.ID, roundSlots(t, d.store, chloe2.ID)[0].ID))
+	d.at(t, "2026-12-09T13:00")
 	d.submit(t, d.interviewer, chloe2.ID, card(cs, models.RecommendNo, 1, 3, 4))
 
 	rv, err := d.store.GetReview(d.ctx, staffActor(d.recruiter), d.ae, "")

@@ -49,7 +49,7 @@ func (s *Store) CreateRound(ctx context.Context, actor Actor, appID int64, in Ro
 		if err := loadRoundDetails(tx, []*InterviewRound{&round}); err != nil {
 			return err
 		}
-		if err := s.send(tx, interviewInvitationMail(s.urls(), app, &round, s.loc)); err != nil {
+		if err := s.send(tx, repliesTo(interviewInvitationMail(s.urls(), app, &round, s.loc), s.roundOrganizer(tx, &round))); err != nil {
 			return err
 		}
 		return audit(tx, actor, "interview.created", "application", app.ID, map[string]any{"round": round.ID, "kind": round.Kind,
@@ -237,22 +237,16 @@ func (s *Store) lockCandidateRound(tx *gorm.DB, actor Actor, appID, roundID int6
 // sendRoundInvitations sends the candidate and every panelist the round's
 // calendar invitation (REQUEST, or CANCEL for a cancelled round).
 func (s *Store) sendRoundInvitations(tx *gorm.DB, r *InterviewRound, app *Application, candidateKind MessageKind, panelChange string, tellCandidate bool) error {
-	var organizer *StaffUser
-	if r.CreatedBy != nil {
-		var u StaffUser
-		if err := tx.First(&u, *r.CreatedBy).Error; err == nil {
-			organizer = &u
-		}
-	}
+	organizer := s.roundOrganizer(tx, r)
 	cal := InterviewCalendar(r, app.Candidate, organizer, app.Position.Title, true, s.Now())
 	switch {
 	case !tellCandidate:
 	case r.Status == RoundCancelled:
-		if err := s.send(tx, interviewCancelledMail(s.urls(), app, r, s.loc, r.CancelReason, cal)); err != nil {
+		if err := s.send(tx, repliesTo(interviewCancelledMail(s.urls(), app, r, s.loc, r.CancelReason, cal), organizer)); err != nil {
 			return err
 		}
 	default:
-		if err := s.send(tx, interviewScheduledMail(s.urls(), app, r, s.loc, candidateKind, cal)); err != nil {
+		if err := s.send(tx, repliesTo(interviewScheduledMail(s.urls(), app, r, s.loc, candidateKind, cal), organizer)); err != nil {
 			return err
 		}
 	}
@@ -267,6 +261,37 @@ func (s *Store) sendRoundInvitations(tx *gorm.DB, r *InterviewRound, app *Applic
 		}
 	}
 	return nil
+}
+
+// repliesTo sends replies to d to the staff member responsible (if known).
+func repliesTo(d draft, u *StaffUser) draft {
+	if u != nil {
+		d.replyTo = u.Email
+	}
+	return d
+}
+
+// roundOrganizer is the ORGANIZER of a round's invitations, which RFC 5546
+// requires for REQUEST and CANCEL: the staff member who arranged it, or else
+// the recruiting contact address under the company's name (nil only when
+// neither exists).
+func (s *Store) roundOrganizer(tx *gorm.DB, r *InterviewRound) *StaffUser {
+	if r.CreatedBy != nil {
+		var u StaffUser
+		if err := tx.First(&u, *r.CreatedBy).Error; err == nil {
+			return &u
+		}
+	}
+	if s.contactEmail != "" {
+		return &StaffUser{Email: s.contactEmail, Name: s.company}
+	}
+	return nil
+}
+
+// CandidateInterviewCalendar is the invitation the candidate downloads for a
+// round of theirs, the same file their email carried (organiser included).
+func (s *Store) CandidateInterviewCalendar(ctx context.Context, r *InterviewRound, candidate *Candidate, positionTitle string) string {
+	return InterviewCalendar(r, candidate, s.roundOrganizer(s.db.WithContext(ctx), r), positionTitle, true, s.Now())
 }
 
 // RequestOtherTimes records the candidate's message that none of the times
@@ -359,7 +384,7 @@ func (s *Store) OfferMoreTimes(ctx context.Context, actor Actor, roundID int64, 
 			"updated_at": now}).Error; err != nil {
 			return err
 		}
-		if err := s.send(tx, interviewInvitationMail(s.urls(), app, r, s.loc)); err != nil {
+		if err := s.send(tx, repliesTo(interviewInvitationMail(s.urls(), app, r, s.loc), s.roundOrganizer(tx, r))); err != nil {
 			return err
 		}
 		return audit(tx, actor, "interview.times_added", "application", app.ID, map[string]any{"round": r.ID, "times": len(starts)})
@@ -456,7 +481,7 @@ func (s *Store) cancelRound(tx *gorm.DB, r *InterviewRound, app *Application, re
 	case wasScheduled:
 		return s.sendRoundInvitations(tx, r, app, MsgInterviewCancelled, "", tellCandidate)
 	case tellCandidate:
-		return s.send(tx, interviewCancelledMail(s.urls(), app, r, s.loc, reason, ""))
+		return s.send(tx, repliesTo(interviewCancelledMail(s.urls(), app, r, s.loc, reason, ""), s.roundOrganizer(tx, r)))
 	}
 	return nil
 }

@@ -23,6 +23,7 @@ type OutgoingMail struct {
 	MessageID           string // stable per message, so a receiver can spot a duplicate
 	Date                time.Time
 	Calendar            string // an iCalendar invitation to attach, if any
+	ReplyTo             string // where replies go, if anywhere (From is a no-reply address)
 }
 
 // MailReceipt is what the server answered when it accepted a message.
@@ -117,6 +118,14 @@ func (s *SMTPSender) Send(ctx context.Context, m OutgoingMail) (MailReceipt, err
 	}
 	if err := msg.AddToFormat(oneLine(m.ToName), m.ToEmail); err != nil {
 		return MailReceipt{}, &PermanentMailError{fmt.Errorf("recipient address %q: %w", m.ToEmail, err)}
+	}
+	if m.ReplyTo != "" {
+		// A bad address (a typo in the configuration) costs the header, not the message.
+		if _, err := mail.ParseAddress(m.ReplyTo); err == nil && !strings.ContainsAny(m.ReplyTo, "\r\n") {
+			if err := msg.ReplyTo(m.ReplyTo); err != nil {
+				return MailReceipt{}, &PermanentMailError{fmt.Errorf("reply-to address %q: %w", m.ReplyTo, err)}
+			}
+		}
 	}
 	msg.Subject(oneLine(m.Subject))
 	msg.SetMessageIDWithValue(m.MessageID)

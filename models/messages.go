@@ -324,6 +324,7 @@ type draft struct {
 	// position is filled or closed (see releaseHeldRejections).
 	heldForPosition *int64
 	calendarICS     string // an invitation to attach (RFC 5545), if any
+	replyTo         string // where replies go; empty: the contact address
 }
 
 func toCandidate(c *Candidate, kind MessageKind, vars map[string]string) draft {

@@ -74,7 +74,7 @@ func (q Queue) Link(it QueueItem) string {
 	case QueueContractsToSend:
 		return fmt.Sprintf("%s#offer-%d", candidate, it.ApplicationID)
 	case QueueOffersSentBack, QueueOfferQuestions:
-		return candidate + "#offer"
+		return fmt.Sprintf("%s#offer-%d", candidate, it.ApplicationID) // the application's offer section
 	case QueueCountersign, QueueNameCorrections:
 		return fmt.Sprintf("/admin/contracts/%d", it.ID)
 	case QueueDecisions:

@@ -72,6 +72,7 @@ type OutboxMessage struct {
 	SMTPReply     string `gorm:"column:smtp_reply"`
 	MessageID     string
 	CalendarICS   string `gorm:"column:calendar_ics"` // attached as invite.ics
+	ReplyTo       string // where replies go (the sender is a no-reply address); empty: no header
 	// HeldForPositionID: held, with no job, until that position is settled.
 	HeldForPositionID *int64
 	CreatedAt         time.Time
@@ -97,7 +98,7 @@ func (s *Store) send(tx *gorm.DB, d draft) error {
 	m := OutboxMessage{
 		ToEmail: d.toEmail, ToName: oneLine(d.toName), Subject: subject, Body: body, BodyHTML: messageHTML(s.company, subject, body),
 		Kind: d.kind, LinkPath: d.linkPath, CandidateID: d.candidateID, StaffID: d.staffID, Status: MessageQueued,
-		MessageID: newMessageID(s.baseURL), CalendarICS: d.calendarICS,
+		MessageID: newMessageID(s.baseURL), CalendarICS: d.calendarICS, ReplyTo: nonEmpty(d.replyTo, s.contactEmail),
 	}
 	if h, ok := tx.Statement.Context.Value(heldForKey{}).(heldFor); ok && d.heldForPosition == nil && d.candidateID != nil && *d.candidateID == h.candidateID {
 		d.heldForPosition = &h.positionID

@@ -100,6 +100,10 @@ func ContractPDF(doc ContractDocument) ([]byte, error) {
 	}
 	block("Employee", deref(c.CandidateSignedName), doc.CandidateEmail, *c.CandidateSignedAt, deref(c.CandidateIP))
 	block("For the Employer: "+doc.Company, deref(c.EmployerSignedName), doc.EmployerEmail, *c.EmployerSignedAt, deref(c.EmployerIP))
+	// True only now: the contract text itself never claims it (it is shown
+	// for signing before anyone has signed).
+	pdf.SetFont(pdfSans, "B", 10)
+	pdf.MultiCell(0, 5.5, "Signed electronically by both parties.", "", "L", false)
 
 	pdf.AddPage()
 	pdf.SetFont(pdfSans, "B", 16)

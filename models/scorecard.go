@@ -169,6 +169,23 @@ func ScorecardsOpen(app *Application) bool {
 	return true
 }
 
+// CanWriteScorecard is the rule for writing or changing a scorecard on a
+// round at now: the round has a booked time, the interview has started (a
+// scorecard judges an interview that took place), and the application is
+// still open to evaluation (ScorecardsOpen).
+func CanWriteScorecard(r *InterviewRound, app *Application, now time.Time) error {
+	if r.Status != RoundScheduled || r.StartsAt == nil {
+		return Invalid("", "Scorecards are written for a scheduled interview; this one is "+strings.ToLower(r.Status.Label())+".")
+	}
+	if !ScorecardsOpen(app) {
+		return Invalid("", "The hiring decision has been made, so scorecards can no longer change.")
+	}
+	if now.Before(*r.StartsAt) {
+		return Invalid("", "The interview has not started yet: its scorecard opens when the interview begins.")
+	}
+	return nil
+}
+
 // CanReadScorecards is the blind-feedback rule for one round: recruiters,
 // admins and the position's hiring manager read every scorecard; a panelist
 // reads the others' only once their own is in; nobody else reads any.

@@ -73,7 +73,9 @@ type RoundPage struct {
 	SeesOthers  bool // the blind-feedback rule lets the reader see the others' scorecards
 	Others      []ScorecardRecord
 	Submitted   int // scorecards in, of len(Round.Panel)
-	FreeSlots   []InterviewSlot
+	// ScorecardNotice says why a panelist cannot write their scorecard yet.
+	ScorecardNotice string
+	FreeSlots       []InterviewSlot
 }
 
 // GetRoundPage loads a round for a staff member who sits on its panel or may
@@ -117,7 +119,13 @@ func (s *Store) GetRoundPage(ctx context.Context, actor Actor, roundID int64) (*
 		}
 	}
 	p.Submitted = len(cards)
-	p.CanEdit = onPanel && p.Round.Status == RoundScheduled && ScorecardsOpen(&p.Application)
+	if onPanel {
+		if err := CanWriteScorecard(&p.Round, &p.Application, s.Now()); err == nil {
+			p.CanEdit = true
+		} else if p.Round.Status == RoundScheduled && ScorecardsOpen(&p.Application) {
+			p.ScorecardNotice = err.Error() // not yet: say when it opens
+		}
+	}
 	p.SeesOthers = CanReadScorecards(actor, canManagePosition(actor, &pos) && actor.Role.SeesCandidates(), onPanel, p.Mine != nil)
 	if p.SeesOthers {
 		for _, c := range cards {
@@ -190,11 +198,8 @@ func (s *Store) SubmitScorecard(ctx context.Context, actor Actor, roundID int64,
 		if err := loadCriteria(tx, &pos); err != nil {
 			return err
 		}
-		if r.Status != RoundScheduled {
-			return Invalid("", "Scorecards are written for a scheduled interview; this one is "+strings.ToLower(r.Status.Label())+".")
-		}
-		if !ScorecardsOpen(&app) {
-			return Invalid("", "The hiring decision has been made, so scorecards can no longer change.")
+		if err := CanWriteScorecard(&r, &app, s.Now()); err != nil {
+			return err
 		}
 		ratings, err := in.parse(pos.Criteria)
 		if err != nil {

@@ -54,6 +54,7 @@ type Store struct {
 	loc             *time.Location // business days and "end of day" are counted here
 	baseURL         string         // public address, for links in messages
 	company         string         // the employer, named in messages and contracts
+	contactEmail    string         // where candidates write with questions (NEXTSTEP_CONTACT_EMAIL)
 	jobs            *river.Client[*sql.Tx]
 	mailMaxAttempts int
 	// stageMessageDelay: a candidate's message about a stage move waits
@@ -71,7 +72,8 @@ type Config struct {
 	Location        *time.Location
 	BaseURL         string
 	CompanyName     string
-	MailMaxAttempts int // delivery attempts before a message is marked failed
+	ContactEmail    string // where candidates write with questions; the fallback Reply-To and organiser
+	MailMaxAttempts int    // delivery attempts before a message is marked failed
 	// StageMessageDelay holds a candidate's message about a stage move this
 	// long, so that Undo withdraws it unsent (0: sent at once).
 	StageMessageDelay time.Duration
@@ -135,7 +137,8 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs, hashSlots: make(chan struct{}, hashSlotCount()), statements: statements,
-		baseURL: strings.TrimRight(cfg.BaseURL, "/"), company: cfg.CompanyName, mailMaxAttempts: cfg.MailMaxAttempts, stageMessageDelay: cfg.StageMessageDelay}
+		baseURL: strings.TrimRight(cfg.BaseURL, "/"), company: cfg.CompanyName, contactEmail: cfg.ContactEmail, mailMaxAttempts: cfg.MailMaxAttempts,
+		stageMessageDelay: cfg.StageMessageDelay}
 	if st.baseURL == "" {
 		st.baseURL = "http://localhost:8080"
 	}

@@ -33,13 +33,16 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// testContactEmail is NEXTSTEP_CONTACT_EMAIL in store tests.
+const testContactEmail = "recruiting@nextstep.test"
+
 // newStore gives the test a store on its own freshly migrated database.
 func newStore(t *testing.T) (*models.Store, *fakeClock) {
 	t.Helper()
 	clock := &fakeClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)} // a Tuesday
 	db := devdb.NewTestDatabase(t, migrator)
 	dsn := db.URL
-	store, err := models.Open(context.Background(), dsn, models.Config{Clock: clock, MaxConns: 4, BaseURL: "http://x", MailMaxAttempts: 5})
+	store, err := models.Open(context.Background(), dsn, models.Config{Clock: clock, MaxConns: 4, BaseURL: "http://x", ContactEmail: testContactEmail, MailMaxAttempts: 5})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -170,7 +170,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (string, *mode
 		}
 	}
 	store, err := models.Open(ctx, dsn, models.Config{Clock: models.SystemClock{}, Log: log, MaxConns: cfg.DBMaxConns,
-		Location: cfg.Location, BaseURL: cfg.BaseURL, CompanyName: cfg.CompanyName, MailMaxAttempts: cfg.MailMaxAttempts,
+		Location: cfg.Location, BaseURL: cfg.BaseURL, CompanyName: cfg.CompanyName, ContactEmail: cfg.ContactEmail, MailMaxAttempts: cfg.MailMaxAttempts,
 		StageMessageDelay: cfg.StageMessageDelay})
 	if err != nil {
 		return "", nil, err

@@ -215,7 +215,7 @@ func TestBulkIsForPeopleWhoManageCandidates(t *testing.T) {
 // The bulk message reaches the candidate's Messages page, and its wording is
 // on the admins' Message wording page.
 func TestBulkMessageReachesTheCandidate(t *testing.T) {
-	app := newTestApp(t)
+	app, _ := newMailTestApp(t)
 	staff := app.newClient()
 	staff.loginStaff(recruiterEmail)
 	amelia := app.applicationID("amelia.hart@example.com")
@@ -226,6 +226,7 @@ func TestBulkMessageReachesTheCandidate(t *testing.T) {
 	}
 	cand := app.newClient()
 	cand.loginCandidate("amelia.hart@example.com")
+	app.waitDelivered() // the Messages page lists what has left
 	page := cand.get("/me/messages")
 	if page.Status != http.StatusOK || !strings.Contains(page.Body, "Our office moves") || !strings.Contains(page.Body, "From Monday we are at 2 Market Street.") {
 		t.Errorf("Amelia's Messages page (%d) does not show the message", page.Status)

@@ -57,6 +57,22 @@ func newMailTestApp(t *testing.T) (*testApp, *devdb.SMTPSink) {
 	return app, sink
 }
 
+// waitDelivered waits until no message is queued: the candidate's Messages
+// page lists only what has left.
+func (a *testApp) waitDelivered() {
+	a.t.Helper()
+	for deadline := time.Now().Add(mailWait); ; time.Sleep(20 * time.Millisecond) {
+		var n int64
+		a.Store.DB().Raw("SELECT count(*) FROM outbox_messages WHERE status = 'queued'").Scan(&n)
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			a.t.Fatalf("%d messages still queued", n)
+		}
+	}
+}
+
 // latestMessageID is the newest outbox message of kind to email.
 func (a *testApp) latestMessageID(email string, kind models.MessageKind) int64 {
 	a.t.Helper()

@@ -18,7 +18,7 @@ import (
 // the candidate's own Messages page never contain the token or a /signin/
 // URL; the invitation is shown with the link marked hidden.
 func TestNoPageShowsALiveSignInLink(t *testing.T) {
-	app := newTestApp(t)
+	app, _ := newMailTestApp(t)
 	ctx := context.Background()
 	const zoe = "zoe.quinn@example.com"
 	if err := app.Store.DB().Exec(`INSERT INTO message_templates (kind, subject, body, updated_by, updated_at)
@@ -73,6 +73,7 @@ func TestNoPageShowsALiveSignInLink(t *testing.T) {
 	}
 	cand := app.newClient()
 	cand.loginCandidate(zoe)
+	app.waitDelivered()
 	res = cand.get("/me/messages")
 	noLink("Zoe", "her Messages page", res)
 	if strings.Contains(res.Body, "Your sign-in link") {

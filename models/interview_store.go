@@ -565,12 +565,17 @@ func (s *Store) GetApplicationForStaff(ctx context.Context, actor Actor, appID i
 // already offered to one candidate that can be offered to others too. Only
 // staff who manage the position read them; anyone else gets ErrNotFound.
 func (s *Store) FreeSlots(ctx context.Context, actor Actor, positionID int64) ([]InterviewSlot, error) {
-	var pos Position
-	if err := s.db.WithContext(ctx).First(&pos, positionID).Error; err != nil {
-		return nil, notFound(err)
-	}
-	if !actor.IsStaff() || !actor.Role.SeesCandidates() || !canManagePosition(actor, &pos) {
+	if !actor.IsStaff() || !actor.Role.SeesCandidates() {
 		return nil, ErrNotFound
+	}
+	if !actor.Role.SeesAllCandidates() { // a hiring manager: their own positions only
+		var pos Position
+		if err := s.db.WithContext(ctx).First(&pos, positionID).Error; err != nil {
+			return nil, notFound(err)
+		}
+		if !canManagePosition(actor, &pos) {
+			return nil, ErrNotFound
+		}
 	}
 	var out []InterviewSlot
 	err := s.db.WithContext(ctx).Where("position_id = ? AND booked_round_id IS NULL AND starts_at > ?", positionID, s.Now()).

@@ -250,7 +250,6 @@ func (d *demoSeed) script() {
 	chloe := d.person("Chloe Dubois", "chloe.dubois@example.com", &d.sales)
 	chloe.create(20)
 	chloe.move(18, StageAdditionalInterview)
-	chloe.interview(17, 16, InterviewAdditional, demoCard{&d.manager, RecommendYes}, demoCard{&d.interviewer, RecommendStrongYes})
 	chloe.move(13, StageAssessmentDay)
 	chloe.book(12, "sales-past", "pass")
 	chloe.move(entered(2), StageCommercialNegotiation)

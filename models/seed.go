@@ -227,13 +227,14 @@ func (d *demoSeed) script() {
 		return nil
 	})
 
-	// Assessment days: one held last month (operations) and one ten days ago
-	// (sales), whose candidates have results; three to come, to book.
-	d.assessmentDay(42, "ops-past", "Operations assessment day (Manchester)", -30, 8, &d.operations, manchester)
-	d.assessmentDay(20, "sales-past", "Sales assessment day (London)", -10, 12, &d.sales, london)
-	d.assessmentDay(14, "sales-1", "Sales assessment day (London)", 10, 12, &d.sales, london)
-	d.assessmentDay(14, "sales-2", "Sales assessment day (London, second date)", 17, 12, &d.sales, london)
-	d.assessmentDay(14, "ops-1", "Operations assessment day (Manchester)", 12, 8, &d.operations, manchester)
+	// Assessment days: three to come, planned well ahead and still free to
+	// book (created first, so they keep the first ids); one held last month
+	// (operations) and one ten days ago (sales), whose candidates have results.
+	d.assessmentDay(44.2, "sales-1", "Sales assessment day (London)", 10, 12, &d.sales, london)
+	d.assessmentDay(44.1, "sales-2", "Sales assessment day (London, second date)", 17, 12, &d.sales, london)
+	d.assessmentDay(44, "ops-1", "Operations assessment day (Manchester)", 12, 8, &d.operations, manchester)
+	d.assessmentDay(42, "ops-past", "Operations assessment day (Manchester, last month)", -30, 8, &d.operations, manchester)
+	d.assessmentDay(20, "sales-past", "Sales assessment day (London, earlier date)", -10, 12, &d.sales, london)
 
 	// Each candidate enters the stage the demo shows them in at the moment
 	// the earlier demo data had them enter it: (i+1)×26 hours ago.
@@ -334,8 +335,7 @@ func (d *demoSeed) script() {
 	// Warehouse Operations Lead (operations).
 	kemi := d.person("Kemi Adeyemi", "kemi.adeyemi@example.com", &d.operations)
 	kemi.create(16)
-	kemi.move(entered(10), StageAssessmentDay)
-	kemi.book(11, "ops-1", "")
+	kemi.move(entered(10), StageAssessmentDay) // her seat still to book
 
 	liam := d.person("Liam O'Brien", "liam.obrien@example.com", &d.operations)
 	liam.create(38)
@@ -365,9 +365,9 @@ func (d *demoSeed) script() {
 	noah.contract(17.5, 16.5, &d.manager, entered(13)) // countersigned: onboarding
 
 	olivia := d.person("Olivia Brown", "olivia.brown@example.com", &d.operations)
-	olivia.create(39)
-	olivia.move(37, StageAssessmentDay)
-	olivia.book(35, "ops-past", "pass")
+	olivia.create(35) // hired 18.75 days after she was added
+	olivia.move(34.5, StageAssessmentDay)
+	olivia.book(34, "ops-past", "pass")
 	olivia.move(29, StageHRRound)
 	olivia.move(28, StageReferenceChecks)
 	olivia.move(27, StageMedical)

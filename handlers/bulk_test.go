@@ -143,7 +143,7 @@ func TestBulkProblemsKeepTheInput(t *testing.T) {
 		t.Errorf("summary %q does not name Daniel", got)
 	}
 	row := doc.Find(`input[name=ids][value="` + idStr(daniel) + `"]`).Closest("tr")
-	if !row.HasClass("bulk-refused") || !strings.Contains(row.Find(".field-error").Text(), "Contract") {
+	if !row.HasClass("bulk-refused") || !strings.Contains(row.Find(".field-error").Text(), "Offer") {
 		t.Errorf("Daniel's row is not marked refused: %q", row.Text())
 	}
 	if got := app.appState(amelia); !strings.HasPrefix(got, "interview_completed ") {

@@ -298,15 +298,17 @@ func TestHiringManagerScopingOnInterviews(t *testing.T) {
 		t.Errorf("manager on the schedule page of another manager's position: %d (names Farid: %v), want 404",
 			res.Status, strings.Contains(res.Body, ixFaridName))
 	}
+	roundsBefore := app.countRows("interview_rounds", "application_id = ?", farid) // the demo's own
+	slotsBefore := app.countRows("interview_slots", "position_id = ?", app.positionID(ixBackendEngineer))
 	form := url.Values{"kind": {"technical"}, "title": {"Sneaky round"}, "duration": {"60"}, "location": {"Room 1"},
 		"panel": {ines}, "slots": {ixFirstSlot}}
 	if res := m.post(fmt.Sprintf("/admin/applications/%d/interviews", farid), form); res.Status != http.StatusNotFound {
 		t.Errorf("manager creating a round on another position: %d, want 404", res.Status)
 	}
-	if n := app.countRows("interview_rounds", "application_id = ?", farid); n != 0 {
+	if n := app.countRows("interview_rounds", "application_id = ?", farid) - roundsBefore; n != 0 {
 		t.Errorf("the refused round was written (%d rows)", n)
 	}
-	if n := app.countRows("interview_slots", "position_id = ?", app.positionID(ixBackendEngineer)); n != 0 {
+	if n := app.countRows("interview_slots", "position_id = ?", app.positionID(ixBackendEngineer)) - slotsBefore; n != 0 {
 		t.Errorf("the refused round left %d slot(s)", n)
 	}
 	if res := m.get(fmt.Sprintf("/admin/positions/%d/review", app.positionID(ixBackendEngineer))); res.Status != http.StatusNotFound {

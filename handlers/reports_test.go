@@ -106,8 +106,7 @@ func TestReportsPageChartsHaveTextAlternatives(t *testing.T) {
 			t.Errorf("warehouse funnel row %d = %q, want %q", i, got, want)
 		}
 	}
-	// Olivia's history starts 9 stages × 50 hours before she was hired:
-	// 450 hours, 18.75 days.
+	// Olivia was added 18.75 days before she was hired.
 	if got := strings.TrimSpace(doc.Find(`[data-testid="time-to-hire-overall"]`).Text()); got != "18.8 days" {
 		t.Errorf("overall time to hire = %q, want 18.8 days", got)
 	}

@@ -61,7 +61,8 @@ func TestPositionBoardColumnsCardsAndMoves(t *testing.T) {
 		models.StageInterviewCompleted:    {"Amelia Hart"},
 		models.StageAssessmentDay:         {"Ben Okafor"},
 		models.StageCommercialNegotiation: {"Chloe Dubois"},
-		models.StageOffer:                 {"Daniel Kim"},
+		models.StageFinalDecision:         {"Daniel Kim"},
+		models.StageOffer:                 {"Sofia Costa"},
 	}
 	if len(names) != len(want) {
 		t.Fatalf("cards by stage %v, want %v", names, want)
@@ -110,7 +111,10 @@ func TestPositionBoardColumnsCardsAndMoves(t *testing.T) {
 		t.Errorf("Chloe (on hold): %+v, want a card without moves", c)
 	}
 	if c := b.Card(d.application(t, "daniel.kim@example.com").ID); c == nil || len(c.Moves) != 0 {
-		t.Errorf("Daniel (offer): %+v, want a card without moves", c)
+		t.Errorf("Daniel (final decision, next the offer): %+v, want a card without moves", c)
+	}
+	if c := b.Card(d.application(t, "sofia.costa@example.com").ID); c == nil || len(c.Moves) != 0 {
+		t.Errorf("Sofia (offer): %+v, want a card without moves", c)
 	}
 
 	// Days later the promise has passed.

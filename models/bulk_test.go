@@ -67,6 +67,8 @@ func TestBulkMoveTakesEachToItsNextStage(t *testing.T) {
 	d := newDemo(t)
 	ctx := context.Background()
 	ids := d.ids(t, "amelia.hart@example.com", "ben.okafor@example.com", "farid.haddad@example.com")
+	since := lastOutboxID(t, d.store)
+	movedBefore := appAudits(t, d.store, "application.stage_moved", ids) // the demo's own history
 	res, err := d.store.BulkAction(ctx, actorOf(d.recruiter), models.BulkRequest{ApplicationIDs: ids, Action: models.BulkMove})
 	if err != nil {
 		t.Fatal(err)
@@ -82,11 +84,11 @@ func TestBulkMoveTakesEachToItsNextStage(t *testing.T) {
 		}
 	}
 	var msgs int64
-	query(t, d.store, &msgs, "SELECT count(*) FROM outbox_messages m JOIN applications a ON a.candidate_id = m.candidate_id WHERE a.id IN ? AND m.kind = 'stage_changed'", ids)
+	query(t, d.store, &msgs, "SELECT count(*) FROM outbox_messages m JOIN applications a ON a.candidate_id = m.candidate_id WHERE a.id IN ? AND m.kind = 'stage_changed' AND m.id > ?", ids, since)
 	if msgs != 3 {
 		t.Errorf("%d stage messages, want one per candidate (3)", msgs)
 	}
-	if n := appAudits(t, d.store, "application.stage_moved", ids); n != 3 {
+	if n := appAudits(t, d.store, "application.stage_moved", ids) - movedBefore; n != 3 {
 		t.Errorf("%d stage_moved audit rows, want 3", n)
 	}
 	if rows, count := bulkAudit(t, d.store, "candidates.bulk_move"); rows != 1 || count != 3 {
@@ -100,7 +102,7 @@ func TestBulkIsAllOrNothing(t *testing.T) {
 	d := newDemo(t)
 	ctx := context.Background()
 	amelia := d.application(t, "amelia.hart@example.com")
-	daniel := d.application(t, "daniel.kim@example.com")    // at the offer: the contract comes through its flow
+	daniel := d.application(t, "daniel.kim@example.com")    // at the final decision: the offer comes through its flow
 	isabel := d.application(t, "isabel.moreno@example.com") // on hold
 	noah := d.application(t, "noah.schmidt@example.com")    // onboarding: Hired is not a bulk move
 	before := readBulkState(t, d.store)
@@ -114,7 +116,7 @@ func TestBulkIsAllOrNothing(t *testing.T) {
 	if _, ok := fe[models.RefusalField(amelia.ID)]; ok || len(fe) != 3 {
 		t.Errorf("refusals %v, want exactly Daniel, Isabel and Noah", fe)
 	}
-	for id, want := range map[int64][]string{daniel.ID: {"Daniel Kim — Account Executive", "Contract"},
+	for id, want := range map[int64][]string{daniel.ID: {"Daniel Kim — Account Executive", "Offer"},
 		isabel.ID: {"Isabel Moreno — Backend Engineer (Go)", "on hold"}, noah.ID: {"Noah Schmidt", "Hired"}} {
 		for _, w := range want {
 			if !strings.Contains(fe[models.RefusalField(id)], w) {

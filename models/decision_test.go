@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +70,7 @@ func TestSubmitScorecardRules(t *testing.T) {
 	if len(cs) != 3 || cs[1].Name != "Customer empathy" {
 		t.Fatalf("Account Executive criteria: %+v", cs)
 	}
+	cardsBefore := count(t, d.store, "scorecards") // the demo's own
 	ivan := d.newInterviewer(t, "Ivan Second")
 	r, app := d.bookedRound(t, "amelia.hart@example.com", "2026-12-08T10:00", d.interviewer.ID, ivan.ID)
 	good := card(cs, models.RecommendYes, 3, 4, 2)
@@ -86,7 +88,7 @@ func TestSubmitScorecardRules(t *testing.T) {
 	if msg := models.FieldErrors(err)[key]; !strings.Contains(msg, "Customer empathy") {
 		t.Fatalf("missing rating: %v, want an error under %s naming the criterion", err, key)
 	}
-	if n := count(t, d.store, "scorecards"); n != 0 {
+	if n := count(t, d.store, "scorecards"); n != cardsBefore {
 		t.Fatalf("%d scorecards stored after refusals", n)
 	}
 
@@ -139,7 +141,7 @@ func TestSubmitScorecardRules(t *testing.T) {
 	}
 
 	// Nor at the offer stage, nor before a time is booked.
-	offer, _ := d.bookedRound(t, "daniel.kim@example.com", "2026-12-09T10:00", d.interviewer.ID)
+	offer, _ := d.bookedRound(t, "sofia.costa@example.com", "2026-12-09T10:00", d.interviewer.ID)
 	if err := d.store.SubmitScorecard(d.ctx, staffActor(d.interviewer), offer.ID, good); models.FieldErrors(err) == nil {
 		t.Errorf("scorecard at the offer stage: %v", err)
 	}
@@ -187,6 +189,8 @@ func TestScorecardsAreBlindUntilYourOwnIsIn(t *testing.T) {
 		t.Errorf("interviewer not on the panel: %v, want ErrNotFound", err)
 	}
 	upcoming, needFeedback, done, err := d.store.MyInterviews(d.ctx, staffActor(d.interviewer))
+	notDemo := func(m models.MyInterview) bool { return m.Round.ApplicationID != r.ApplicationID }
+	upcoming, needFeedback, done = slices.DeleteFunc(upcoming, notDemo), slices.DeleteFunc(needFeedback, notDemo), slices.DeleteFunc(done, notDemo)
 	if err != nil || len(done) != 1 || done[0].Round.ID != r.ID || !done[0].Submitted || len(needFeedback) != 0 || len(upcoming) != 0 {
 		t.Errorf("MyInterviews: %+v, %+v, %+v, %v", upcoming, needFeedback, done, err)
 	}
@@ -199,6 +203,8 @@ func TestRequestDecisionValidation(t *testing.T) {
 	d := newIVDemo(t)
 	app := d.application(t, "chloe.dubois@example.com")
 	rec := staffActor(d.recruiter)
+	requestsBefore := count(t, d.store, "decision_requests") // the demo's own
+	responsesBefore := count(t, d.store, "decision_responses")
 	ask := func(actor models.Actor, proposal string, ids ...int64) error {
 		return d.store.RequestDecision(d.ctx, actor, app.ID, models.DecisionInput{Proposal: proposal, ConsultedIDs: ids})
 	}
@@ -217,7 +223,7 @@ func TestRequestDecisionValidation(t *testing.T) {
 	if err := ask(staffActor(d.manager), "Offer the role", d.admin.ID); !errors.Is(err, models.ErrForbidden) {
 		t.Errorf("hiring manager asking: %v, want ErrForbidden", err)
 	}
-	if n := count(t, d.store, "decision_requests"); n != 0 {
+	if n := count(t, d.store, "decision_requests"); n != requestsBefore {
 		t.Fatalf("%d requests stored after refusals", n)
 	}
 	since := lastOutboxID(t, d.store)
@@ -225,7 +231,7 @@ func TestRequestDecisionValidation(t *testing.T) {
 	if err := ask(rec, "Offer it again", d.admin.ID); models.FieldErrors(err)["proposal"] == "" {
 		t.Errorf("second open request: %v", err)
 	}
-	if n := count(t, d.store, "decision_responses"); n != 2 {
+	if n := count(t, d.store, "decision_responses") - responsesBefore; n != 2 {
 		t.Errorf("%d colleagues asked, want 2", n)
 	}
 	if msgs := outboxSince(t, d.store, since, models.MsgDecisionRequested); len(msgs) != 2 {
@@ -414,7 +420,7 @@ func TestReviewAveragesPerCriterion(t *testing.T) {
 	for _, r := range rv.Rows {
 		rows[r.CandidateName] = r
 	}
-	if len(rows) != 4 || rows["Elena Rossi"].ApplicationID != 0 { // Amelia, Ben, Chloe, Daniel; not the rejected Elena
+	if len(rows) != 5 || rows["Elena Rossi"].ApplicationID != 0 { // Amelia, Ben, Chloe, Daniel, Sofia; not the rejected Elena
 		t.Fatalf("review rows %v", rows)
 	}
 	want := map[string]struct {
@@ -447,7 +453,7 @@ func TestReviewAveragesPerCriterion(t *testing.T) {
 	for _, r := range later.Rows {
 		names = append(names, r.CandidateName)
 	}
-	if fmt.Sprint(names) != "[Chloe Dubois Daniel Kim]" {
+	if fmt.Sprint(names) != "[Chloe Dubois Daniel Kim Sofia Costa]" {
 		t.Errorf("from commercial negotiation the manager sees %v", names)
 	}
 	backend := positionID(t, d.store, "Backend Engineer (Go)")

@@ -3,9 +3,10 @@ package models
 import (
 	"context"
 	"fmt"
+	"sort"
+	"sync"
 	"time"
 
-	"github.com/alexedwards/argon2id"
 	"gorm.io/gorm"
 )
 
@@ -25,158 +26,645 @@ var DemoStaff = []StaffInput{
 var demoJobTitles = map[Role]string{RoleAdmin: "People Operations", RoleRecruiter: "Talent Partner",
 	RoleHiringManager: "Head of Sales", RoleInterviewer: "Senior Account Executive"}
 
-type demoCandidate struct {
-	name, email string
-	position    int
-	stage       StageKey
-	status      Status
-	reason      string
-}
+// demoSeedLock is the advisory lock key that keeps two seeds apart.
+const demoSeedLock = 7_346_221_901
 
-// SeedDemo fills an empty database with demo positions, candidates and staff.
-// It does nothing when the demo admin already exists, so it is safe to rerun.
+// SeedDemo fills an empty database with demo staff, positions, assessment
+// days and candidates. It does nothing when the demo admin already exists,
+// so it is safe to rerun.
+//
+// The demo is built only through the Store's use cases, acting as the demo
+// staff or as the candidate, so it obeys every rule real use obeys: an
+// application at the offer stage has a sent offer, one at the contract stage
+// a contract, a hired one a contract signed by both parties, and so on.
+//
+// Time: the demo has a history (interviews held weeks ago, an assessment day
+// last month), but the use cases check times against the store's clock (an
+// interview time must be in the future when offered, results are recorded
+// once a day has started, an offer cannot be sent after its expiry). So the
+// seed runs on its own copy of the store whose clock it sets: each step of
+// the script is stamped with a moment in the past, the steps of all
+// candidates run in the order of those moments, and the clock shows each
+// step's moment while it runs. Every row therefore carries the time it would
+// have had, and every rule is checked at that time. The last steps happen
+// just before the real now; future dates (upcoming interviews, assessment
+// days) lie after it.
+//
+// All of it runs in one transaction (each use case's own transaction nests
+// as a savepoint), so a failure leaves the database as it was and a rerun
+// starts afresh. The messages the use cases write are queued like any
+// others: under `make run` they arrive in the local mail catcher.
 func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
-	var n int64
-	if err := s.db.WithContext(ctx).Model(&StaffUser{}).Where("lower(email) = ?", DemoStaff[0].Email).Count(&n).Error; err != nil {
-		return false, err
-	}
-	if n > 0 {
-		return false, nil
-	}
-	hash, err := argon2id.CreateHash(DemoPassword, argon2id.DefaultParams)
-	if err != nil {
-		return false, err
-	}
-	actor := SystemActor("seed")
-	err = s.tx(ctx, func(tx *gorm.DB) error {
-		staff := make([]StaffUser, len(DemoStaff))
-		for i, in := range DemoStaff {
-			staff[i] = StaffUser{Email: in.Email, Name: in.Name, JobTitle: demoJobTitles[in.Role], Role: in.Role, PasswordHash: hash, Active: true,
-				CanSignContracts: in.Role == RoleAdmin || in.Role == RoleHiringManager}
-			if err := tx.Create(&staff[i]).Error; err != nil {
-				return err
-			}
-		}
-		manager := staff[2].ID
-		positions := []struct {
-			p        Position
-			pipeline Pipeline
-			criteria []string
-		}{
-			// Sales offers need the head of sales' approval.
-			{Position{Title: "Account Executive", Department: "Sales", Location: "London", Headcount: 2, DecisionSLADays: 3, RequiresDecisionApproval: true},
-				Pipeline{StageInterviewCompleted, StageAdditionalInterview, StageAssessmentDay, StageCommercialNegotiation, StageHRRound, StageReferenceChecks, StageFinalDecision, StageOffer, StageContract, StageOnboarding, StageHired},
-				[]string{"Negotiation", "Customer empathy", "Values and teamwork"}},
-			{Position{Title: "Backend Engineer (Go)", Department: "Engineering", Location: "Remote (EU)", Headcount: 1, DecisionSLADays: 5},
-				Pipeline{StageInterviewCompleted, StageAdditionalInterview, StageHRRound, StageReferenceChecks, StageBackgroundCheck, StageFinalDecision, StageOffer, StageContract, StageOnboarding, StageHired},
-				[]string{"Go and system design", "Problem solving", "Communication"}},
-			{Position{Title: "Warehouse Operations Lead", Department: "Operations", Location: "Manchester", Headcount: 1, DecisionSLADays: 4},
-				Pipeline{StageInterviewCompleted, StageAssessmentDay, StageHRRound, StageReferenceChecks, StageMedical, StageFinalDecision, StageOffer, StageContract, StageOnboarding, StageHired},
-				nil},
-		}
-		posIDs := make([]int64, len(positions))
-		for i := range positions {
-			p := positions[i].p
-			p.Status = PositionOpen
-			p.HiringManagerID = &manager
-			if i == 1 {
-				p.HiringManagerID = nil // engineering has no manager assigned yet: the demo manager must not see it
-			}
-			if err := tx.Omit("HiringManager").Create(&p).Error; err != nil {
-				return err
-			}
-			if err := writePipeline(tx, p.ID, positions[i].pipeline); err != nil {
-				return err
-			}
-			if err := writeCriteria(tx, p.ID, positions[i].criteria); err != nil {
-				return err
-			}
-			posIDs[i] = p.ID
-		}
-		people := []demoCandidate{
-			{"Amelia Hart", "amelia.hart@example.com", 0, StageInterviewCompleted, StatusActive, ""},
-			{"Ben Okafor", "ben.okafor@example.com", 0, StageAssessmentDay, StatusActive, ""},
-			{"Chloe Dubois", "chloe.dubois@example.com", 0, StageCommercialNegotiation, StatusActive, ""},
-			{"Daniel Kim", "daniel.kim@example.com", 0, StageOffer, StatusActive, ""},
-			{"Elena Rossi", "elena.rossi@example.com", 0, StageAdditionalInterview, StatusRejected, "Stronger candidates on negotiation skills."},
-			{"Farid Haddad", "farid.haddad@example.com", 1, StageAdditionalInterview, StatusActive, ""},
-			{"Grace Liu", "grace.liu@example.com", 1, StageHRRound, StatusActive, ""},
-			{"Henrik Larsen", "henrik.larsen@example.com", 1, StageBackgroundCheck, StatusActive, ""},
-			{"Isabel Moreno", "isabel.moreno@example.com", 1, StageFinalDecision, StatusOnHold, ""},
-			{"Jonas Weber", "jonas.weber@example.com", 1, StageContract, StatusActive, ""},
-			{"Kemi Adeyemi", "kemi.adeyemi@example.com", 2, StageAssessmentDay, StatusActive, ""},
-			{"Liam O'Brien", "liam.obrien@example.com", 2, StageReferenceChecks, StatusActive, ""},
-			{"Maya Patel", "maya.patel@example.com", 2, StageMedical, StatusActive, ""},
-			{"Noah Schmidt", "noah.schmidt@example.com", 2, StageOnboarding, StatusActive, ""},
-			{"Olivia Brown", "olivia.brown@example.com", 2, StageHired, StatusHired, ""},
-			{"Pavel Novak", "pavel.novak@example.com", 2, StageInterviewCompleted, StatusWithdrawn, "Accepted another offer."},
-		}
-		now := s.Now()
-		for i, d := range people {
-			c := Candidate{Name: d.name, Email: d.email}
-			if err := tx.Create(&c).Error; err != nil {
-				return err
-			}
-			pipeline := positions[d.position].pipeline
-			entered := now.Add(-time.Duration(i+1) * 26 * time.Hour)
-			app := Application{CandidateID: c.ID, PositionID: posIDs[d.position], Stage: d.stage, Status: d.status,
-				StageEnteredAt: entered, OutcomeReason: d.reason}
-			if !d.status.Closed() {
-				exp := AddBusinessDays(entered, positions[d.position].p.DecisionSLADays, s.loc)
-				app.ExpectedUpdateAt = &exp
-			}
-			if err := tx.Omit("Candidate", "Position").Create(&app).Error; err != nil {
-				return err
-			}
-			// History: every stage up to the current one, a day or two apart.
-			upto := pipeline.Index(d.stage)
-			for j := 0; j <= upto; j++ {
-				at := entered.Add(-time.Duration(upto-j) * 50 * time.Hour)
-				ev := StageEvent{ApplicationID: app.ID, ToStage: pipeline[j], ToStatus: StatusActive, CreatedAt: at}
-				if j > 0 {
-					prev := pipeline[j-1]
-					ev.FromStage, ev.FromStatus = &prev, StatusActive
-				}
-				if j == upto && d.status == StatusHired {
-					ev.ToStatus = StatusHired
-				}
-				if err := tx.Omit("Actor").Create(&ev).Error; err != nil {
-					return err
-				}
-			}
-			if d.status == StatusRejected || d.status == StatusWithdrawn || d.status == StatusOnHold {
-				st := d.stage
-				if err := tx.Omit("Actor").Create(&StageEvent{ApplicationID: app.ID, FromStage: &st, ToStage: st, FromStatus: StatusActive,
-					ToStatus: d.status, Note: d.reason, Kind: EventStatus, CreatedAt: entered.Add(2 * time.Hour)}).Error; err != nil {
-					return err
-				}
-			}
-		}
-		// Assessment days for the two roles that hold one.
-		day := func(title string, inDays, capacity int, posIdx int, address string) error {
-			start := time.Date(now.Year(), now.Month(), now.Day(), 9, 0, 0, 0, time.UTC).AddDate(0, 0, inDays)
-			d := AssessmentDay{Title: title, StartsAt: start, EndsAt: start.Add(7 * time.Hour), TimeZone: "Europe/London",
-				LocationAddress: address, Directions: "Ask for the Nextstep hiring team at reception.", Capacity: capacity, CutoffHours: 24,
-				Agenda:      "09:00 Welcome and coffee\n09:30 Group exercise\n12:00 Lunch with the team\n13:00 Role play\n15:30 Questions and close",
-				WhatToBring: "Photo ID and a pen. Lunch is provided.", Status: DayScheduled}
-			if err := tx.Create(&d).Error; err != nil {
-				return err
-			}
-			return writeDayPositions(tx, d.ID, []int64{posIDs[posIdx]})
-		}
-		if err := day("Sales assessment day (London)", 10, 12, 0, "1 Market Street, London EC2A 1AA"); err != nil {
+	added := false
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", demoSeedLock).Error; err != nil {
 			return err
 		}
-		if err := day("Sales assessment day (London, second date)", 17, 12, 0, "1 Market Street, London EC2A 1AA"); err != nil {
+		var n int64
+		if err := tx.Model(&StaffUser{}).Where("lower(email) = ?", DemoStaff[0].Email).Count(&n).Error; err != nil {
 			return err
 		}
-		if err := day("Operations assessment day (Manchester)", 12, 8, 2, "Unit 4, Trafford Park, Manchester M17 1AB"); err != nil {
+		if n > 0 {
+			return nil
+		}
+		clock := &seedClock{}
+		seed := *s
+		seed.clock = clock
+		seed.db = tx.Session(&gorm.Session{NowFunc: func() time.Time { return clock.Now().UTC() }})
+		d := &demoSeed{ctx: ctx, s: &seed, clock: clock, now: s.Now()}
+		if err := d.run(); err != nil {
 			return err
 		}
-		return audit(tx, actor, "demo.seeded", "", 0, map[string]any{"candidates": len(people), "positions": len(positions)})
+		added = true
+		return nil
 	})
 	if err != nil {
 		return false, fmt.Errorf("seeding demo data: %w", err)
 	}
-	return true, nil
+	return added, nil
+}
+
+// seedClock is the clock the seed sets to each step's moment.
+type seedClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *seedClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *seedClock) set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
+
+// demoStep is one use case of the demo script, at its moment.
+type demoStep struct {
+	at   time.Time
+	what string
+	do   func() error
+}
+
+// demoSeed is the script and what its steps have created so far.
+type demoSeed struct {
+	ctx   context.Context
+	s     *Store
+	clock *seedClock
+	now   time.Time // the real now: the script ends just before it
+	steps []demoStep
+
+	admin, recruiter, manager, interviewer Actor
+	sales, engineering, operations         *Position
+	template                               int64
+	days                                   map[string]*AssessmentDay
+	dayOffsets                             map[string]int // days from now
+}
+
+// demoPerson is one demo candidate and what the script made for them.
+type demoPerson struct {
+	d           *demoSeed
+	name, email string
+	pos         **Position // filled when the positions exist
+	candidate   Actor
+	appID       int64
+	booking     *AssessmentBooking
+	version     *OfferVersion
+	contractID  int64
+}
+
+// ago is the moment days before the real now.
+func (d *demoSeed) ago(days float64) time.Time {
+	return d.now.Add(-time.Duration(days * float64(24*time.Hour)))
+}
+
+// localTime is hh:mm on the day of t, in the portal's time zone.
+func (d *demoSeed) localTime(t time.Time, hh, mm int) time.Time {
+	l := t.In(d.s.loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), hh, mm, 0, 0, d.s.loc)
+}
+
+func (d *demoSeed) step(at time.Time, what string, do func() error) {
+	d.steps = append(d.steps, demoStep{at: at, what: what, do: do})
+}
+
+// run builds the script, then plays it in time order.
+func (d *demoSeed) run() error {
+	d.days, d.dayOffsets = map[string]*AssessmentDay{}, map[string]int{}
+	d.script()
+	sort.SliceStable(d.steps, func(i, j int) bool { return d.steps[i].at.Before(d.steps[j].at) })
+	for _, st := range d.steps {
+		if !st.at.Before(d.now) {
+			return fmt.Errorf("demo step %q is not in the past", st.what)
+		}
+		d.clock.set(st.at)
+		if err := st.do(); err != nil {
+			return fmt.Errorf("%s: %w", st.what, err)
+		}
+	}
+	d.clock.set(d.now)
+	return d.s.Audit(d.ctx, SystemActor("seed"), "demo.seeded", "", 0, map[string]any{"steps": len(d.steps)})
+}
+
+// script lays out the demo: staff, positions, assessment days, then each
+// candidate's way to where the demo shows them. Times are in days before now.
+func (d *demoSeed) script() {
+	ctx, s := d.ctx, d.s
+	d.step(d.ago(46), "demo staff", func() error {
+		seedActor := SystemActor("seed")
+		actors := make([]Actor, len(DemoStaff))
+		for i, in := range DemoStaff {
+			in.Password = DemoPassword
+			u, err := s.CreateStaff(ctx, seedActor, in)
+			if err != nil {
+				return err
+			}
+			actors[i] = Actor{Kind: "staff", ID: u.ID, Email: u.Email, Role: u.Role}
+			if err := s.SetJobTitle(ctx, actors[i], demoJobTitles[u.Role]); err != nil {
+				return err
+			}
+		}
+		d.admin, d.recruiter, d.manager, d.interviewer = actors[0], actors[1], actors[2], actors[3]
+		// The admin and the head of sales may sign contracts for the employer.
+		for _, a := range []Actor{d.admin, d.manager} {
+			if err := s.UpdateStaff(ctx, d.admin, a.ID, a.Role, true, true); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	d.step(d.ago(45), "demo positions", func() error {
+		var err error
+		// Sales offers need an approved decision (the head of sales decides).
+		if d.sales, err = s.CreatePosition(ctx, d.recruiter, PositionInput{Title: "Account Executive", Department: "Sales",
+			Location: "London", Headcount: 2, DecisionSLADays: 3, RequiresDecisionApproval: true, HiringManagerID: d.manager.ID,
+			Pipeline: Pipeline{StageInterviewCompleted, StageAdditionalInterview, StageAssessmentDay, StageCommercialNegotiation,
+				StageHRRound, StageReferenceChecks, StageFinalDecision, StageOffer, StageContract, StageOnboarding, StageHired},
+			Criteria: "Negotiation\nCustomer empathy\nValues and teamwork"}); err != nil {
+			return err
+		}
+		// Engineering has no hiring manager yet: the demo manager must not see it.
+		if d.engineering, err = s.CreatePosition(ctx, d.recruiter, PositionInput{Title: "Backend Engineer (Go)", Department: "Engineering",
+			Location: "Remote (EU)", Headcount: 1, DecisionSLADays: 5,
+			Pipeline: Pipeline{StageInterviewCompleted, StageAdditionalInterview, StageHRRound, StageReferenceChecks,
+				StageBackgroundCheck, StageFinalDecision, StageOffer, StageContract, StageOnboarding, StageHired},
+			Criteria: "Go and system design\nProblem solving\nCommunication"}); err != nil {
+			return err
+		}
+		if d.operations, err = s.CreatePosition(ctx, d.recruiter, PositionInput{Title: "Warehouse Operations Lead", Department: "Operations",
+			Location: "Manchester", Headcount: 1, DecisionSLADays: 4, HiringManagerID: d.manager.ID,
+			Pipeline: Pipeline{StageInterviewCompleted, StageAssessmentDay, StageHRRound, StageReferenceChecks, StageMedical,
+				StageFinalDecision, StageOffer, StageContract, StageOnboarding, StageHired}}); err != nil {
+			return err
+		}
+		templates, err := s.ListTemplates(ctx)
+		if err != nil {
+			return err
+		}
+		for _, t := range templates {
+			if t.Active && !t.WrittenFormRequired {
+				d.template = t.ID
+				break
+			}
+		}
+		if d.template == 0 {
+			return fmt.Errorf("no active electronic contract template")
+		}
+		return nil
+	})
+
+	// Assessment days: three to come, planned well ahead and still free to
+	// book (created first, so they keep the first ids); one held last month
+	// (operations) and one ten days ago (sales), whose candidates have results.
+	d.assessmentDay(44.2, "sales-1", "Sales assessment day (London)", 10, 12, &d.sales, london)
+	d.assessmentDay(44.1, "sales-2", "Sales assessment day (London, second date)", 17, 12, &d.sales, london)
+	d.assessmentDay(44, "ops-1", "Operations assessment day (Manchester)", 12, 8, &d.operations, manchester)
+	d.assessmentDay(42, "ops-past", "Operations assessment day (Manchester, last month)", -30, 8, &d.operations, manchester)
+	d.assessmentDay(20, "sales-past", "Sales assessment day (London, earlier date)", -10, 12, &d.sales, london)
+
+	// Each candidate enters the stage the demo shows them in at the moment
+	// the earlier demo data had them enter it: (i+1)×26 hours ago.
+	entered := func(i int) float64 { return float64(i+1) * 26 / 24 }
+
+	// Account Executive (sales).
+	amelia := d.person("Amelia Hart", "amelia.hart@example.com", &d.sales)
+	amelia.create(entered(0))
+
+	ben := d.person("Ben Okafor", "ben.okafor@example.com", &d.sales)
+	ben.create(9)
+	ben.skip(entered(1), StageAssessmentDay, "Strong first interview; the hiring manager waived the additional interview.")
+
+	chloe := d.person("Chloe Dubois", "chloe.dubois@example.com", &d.sales)
+	chloe.create(20)
+	chloe.move(18, StageAdditionalInterview)
+	chloe.move(13, StageAssessmentDay)
+	chloe.book(12, "sales-past", "pass")
+	chloe.move(entered(2), StageCommercialNegotiation)
+
+	daniel := d.person("Daniel Kim", "daniel.kim@example.com", &d.sales)
+	daniel.create(24)
+	daniel.move(23, StageAdditionalInterview)
+	daniel.interview(22, 21, InterviewAdditional, demoCard{&d.manager, RecommendStrongYes}, demoCard{&d.interviewer, RecommendYes})
+	daniel.move(15, StageAssessmentDay)
+	daniel.book(14, "sales-past", "pass")
+	daniel.move(9, StageCommercialNegotiation)
+	daniel.interview(8.5, 7.5, InterviewCommercialNegotiation, demoCard{&d.manager, RecommendStrongYes})
+	daniel.move(6.5, StageHRRound)
+	daniel.move(5.5, StageReferenceChecks)
+	daniel.move(entered(3), StageFinalDecision)
+	daniel.decision(4.2, 4.0, "Offer Daniel the Account Executive role.") // ready for his offer, not drafted yet
+
+	sofia := d.person("Sofia Costa", "sofia.costa@example.com", &d.sales)
+	sofia.create(26)
+	sofia.move(25, StageAdditionalInterview)
+	sofia.interview(24.5, 23.5, InterviewAdditional, demoCard{&d.manager, RecommendYes}, demoCard{&d.interviewer, RecommendYes})
+	sofia.move(16, StageAssessmentDay)
+	sofia.book(15, "sales-past", "pass")
+	sofia.move(8.8, StageCommercialNegotiation)
+	sofia.move(8, StageHRRound)
+	sofia.move(7, StageReferenceChecks)
+	sofia.move(6, StageFinalDecision)
+	sofia.decision(5.8, 5.4, "Offer Sofia the Account Executive role.")
+	sofia.offer(3.5, 3.0, 2.0, &d.manager, "62000", "GBP", 7, 45)
+	sofia.ask(1.0, "Is the bonus paid quarterly or once a year?")
+
+	elena := d.person("Elena Rossi", "elena.rossi@example.com", &d.sales)
+	elena.create(14)
+	elena.move(entered(4), StageAdditionalInterview)
+	elena.interview(5.3, 4.2, InterviewAdditional, demoCard{&d.manager, RecommendNo}, demoCard{&d.interviewer, RecommendNo})
+	elena.status(3.0, StatusRejected, "Stronger candidates on negotiation skills.")
+
+	// Backend Engineer (engineering): no hiring manager, so the admin approves offers.
+	farid := d.person("Farid Haddad", "farid.haddad@example.com", &d.engineering)
+	farid.create(10)
+	farid.move(entered(5), StageAdditionalInterview)
+	farid.proposeTimes(1.0, InterviewTechnical, &d.interviewer, [][3]int{{2, 14, 30}, {2, 16, 0}, {3, 10, 30}}) // his to pick
+
+	grace := d.person("Grace Liu", "grace.liu@example.com", &d.engineering)
+	grace.create(16)
+	grace.move(14, StageAdditionalInterview)
+	grace.interview(13.5, 12.5, InterviewTechnical, demoCard{&d.interviewer, RecommendYes})
+	grace.move(entered(6), StageHRRound)
+	grace.upcoming(2.0, 1.5, InterviewHRRound, &d.recruiter, 1, 15, 30) // tomorrow
+
+	henrik := d.person("Henrik Larsen", "henrik.larsen@example.com", &d.engineering)
+	henrik.create(22)
+	henrik.move(21, StageAdditionalInterview)
+	henrik.interview(20.5, 19.5, InterviewTechnical, demoCard{&d.interviewer, RecommendStrongYes})
+	henrik.move(17, StageHRRound)
+	henrik.move(12, StageReferenceChecks)
+	henrik.move(entered(7), StageBackgroundCheck)
+
+	isabel := d.person("Isabel Moreno", "isabel.moreno@example.com", &d.engineering)
+	isabel.create(25)
+	isabel.move(24, StageAdditionalInterview)
+	isabel.interview(23.5, 22.5, InterviewTechnical, demoCard{&d.interviewer, RecommendYes})
+	isabel.move(20, StageHRRound)
+	isabel.move(17, StageReferenceChecks)
+	isabel.move(14, StageBackgroundCheck)
+	isabel.move(entered(8), StageFinalDecision)
+	isabel.status(9.5, StatusOnHold, "The one opening went to another candidate; kept as a strong fallback.")
+	isabel.interestCheck(2.0) // waiting for her answer
+
+	jonas := d.person("Jonas Weber", "jonas.weber@example.com", &d.engineering)
+	jonas.create(30)
+	jonas.move(29, StageAdditionalInterview)
+	jonas.interview(28.5, 27.5, InterviewTechnical, demoCard{&d.interviewer, RecommendStrongYes})
+	jonas.move(26, StageHRRound)
+	jonas.move(24, StageReferenceChecks)
+	jonas.move(21, StageBackgroundCheck)
+	jonas.move(17, StageFinalDecision)
+	jonas.offer(15, 14.5, 14, &d.admin, "85000", "EUR", 12, 30)
+	jonas.accept(entered(9))
+	jonas.contract(10.5, 10.0, nil, 0) // signed by Jonas; the employer's countersignature is still to come
+
+	// Warehouse Operations Lead (operations).
+	kemi := d.person("Kemi Adeyemi", "kemi.adeyemi@example.com", &d.operations)
+	kemi.create(16)
+	kemi.move(entered(10), StageAssessmentDay) // her seat still to book
+
+	liam := d.person("Liam O'Brien", "liam.obrien@example.com", &d.operations)
+	liam.create(38)
+	liam.move(36, StageAssessmentDay)
+	liam.book(35, "ops-past", "pass")
+	liam.move(25, StageHRRound)
+	liam.move(entered(11), StageReferenceChecks)
+
+	maya := d.person("Maya Patel", "maya.patel@example.com", &d.operations)
+	maya.create(38)
+	maya.move(36, StageAssessmentDay)
+	maya.book(35, "ops-past", "pass")
+	maya.move(27, StageHRRound)
+	maya.move(22, StageReferenceChecks)
+	maya.move(entered(12), StageMedical)
+
+	noah := d.person("Noah Schmidt", "noah.schmidt@example.com", &d.operations)
+	noah.create(38)
+	noah.move(36, StageAssessmentDay)
+	noah.book(35, "ops-past", "pass")
+	noah.move(28, StageHRRound)
+	noah.move(26, StageReferenceChecks)
+	noah.move(24, StageMedical)
+	noah.move(22, StageFinalDecision)
+	noah.offer(21, 20.5, 20, &d.manager, "42000", "GBP", 10, 25)
+	noah.accept(18)
+	noah.contract(17.5, 16.5, &d.manager, entered(13)) // countersigned: onboarding
+
+	olivia := d.person("Olivia Brown", "olivia.brown@example.com", &d.operations)
+	olivia.create(35) // hired 18.75 days after she was added
+	olivia.move(34.5, StageAssessmentDay)
+	olivia.book(34, "ops-past", "pass")
+	olivia.move(29, StageHRRound)
+	olivia.move(28, StageReferenceChecks)
+	olivia.move(27, StageMedical)
+	olivia.move(26, StageFinalDecision)
+	olivia.offer(25.5, 25, 24.5, &d.manager, "45000", "GBP", 10, 9)
+	olivia.accept(23.5)
+	olivia.contract(23, 22.5, &d.manager, 21)
+	olivia.move(entered(14), StageHired)
+
+	pavel := d.person("Pavel Novak", "pavel.novak@example.com", &d.operations)
+	pavel.create(20)
+	pavel.status(entered(15)-2.0/24, StatusWithdrawn, "Accepted another offer.")
+}
+
+const (
+	london     = "1 Market Street, London EC2A 1AA"
+	manchester = "Unit 4, Trafford Park, Manchester M17 1AB"
+)
+
+// assessmentDay has the recruiter create, createdAgo days ago, a day held
+// inDays from now (negative: in the past) at 09:00 London time.
+func (d *demoSeed) assessmentDay(createdAgo float64, key, title string, inDays, capacity int, pos **Position, address string) {
+	d.dayOffsets[key] = inDays
+	d.step(d.ago(createdAgo), "assessment day "+key, func() error {
+		date := d.dayStart(key).Format("2006-01-02")
+		day, err := d.s.CreateAssessmentDay(d.ctx, d.recruiter, AssessmentDayInput{Title: title, Date: date, StartTime: "09:00", EndTime: "16:00",
+			TimeZone: "Europe/London", LocationAddress: address, Directions: "Ask for the Nextstep hiring team at reception.",
+			Capacity: fmt.Sprint(capacity), CutoffHours: "24",
+			Agenda:      "09:00 Welcome and coffee\n09:30 Group exercise\n12:00 Lunch with the team\n13:00 Role play\n15:30 Questions and close",
+			WhatToBring: "Photo ID and a pen. Lunch is provided.", PositionIDs: []int64{(*pos).ID}})
+		d.days[key] = day
+		return err
+	})
+}
+
+func (d *demoSeed) person(name, email string, pos **Position) *demoPerson {
+	return &demoPerson{d: d, name: name, email: email, pos: pos}
+}
+
+// create has the recruiter add the candidate at the first stage.
+func (p *demoPerson) create(ago float64) {
+	d := p.d
+	d.step(d.ago(ago), p.name+" added", func() error {
+		c, err := d.s.CreateCandidate(d.ctx, d.recruiter, CandidateInput{Name: p.name, Email: p.email, PositionID: (*p.pos).ID})
+		if err != nil {
+			return err
+		}
+		p.candidate = Actor{Kind: "candidate", ID: c.ID, Email: c.Email, IP: "203.0.113.10", UserAgent: "Nextstep demo data"}
+		return d.s.db.WithContext(d.ctx).Model(&Application{}).Where("candidate_id = ? AND position_id = ?", c.ID, (*p.pos).ID).
+			Pluck("id", &p.appID).Error
+	})
+}
+
+// move has the recruiter move the candidate on to the next stage.
+func (p *demoPerson) move(ago float64, to StageKey) {
+	d := p.d
+	d.step(d.ago(ago), fmt.Sprintf("%s to %s", p.name, to), func() error {
+		return d.s.MoveStage(d.ctx, d.recruiter, p.appID, MoveRequest{To: to})
+	})
+}
+
+// skip moves the candidate further than the next stage, confirmed and explained.
+func (p *demoPerson) skip(ago float64, to StageKey, why string) {
+	d := p.d
+	d.step(d.ago(ago), fmt.Sprintf("%s skips to %s", p.name, to), func() error {
+		return d.s.MoveStage(d.ctx, d.recruiter, p.appID, MoveRequest{To: to, Note: why, ConfirmSkip: true})
+	})
+}
+
+// status has the recruiter reject, withdraw or hold the application.
+func (p *demoPerson) status(ago float64, to Status, reason string) {
+	d := p.d
+	d.step(d.ago(ago), fmt.Sprintf("%s %s", p.name, to), func() error {
+		return d.s.ChangeStatus(d.ctx, d.recruiter, p.appID, to, reason)
+	})
+}
+
+// slotString is t as the interview form sends it, in the portal's time zone.
+func (d *demoSeed) slotString(t time.Time) string { return t.In(d.s.loc).Format("2006-01-02T15:04") }
+
+func (d *demoSeed) roundInput(kind InterviewKind, panel []int64, slots ...time.Time) RoundInput {
+	in := RoundInput{Kind: kind, Duration: "60", PanelIDs: panel, Location: "1 Market Street, London",
+		VideoURL: "https://meet.example.com/nextstep-demo", Instructions: "Bring examples of your recent work."}
+	for _, t := range slots {
+		in.Slots = append(in.Slots, d.slotString(t))
+	}
+	return in
+}
+
+// interview: the recruiter offers one time, heldAgo days ago at 14:30, on
+// createdAgo days ago (at least a day earlier); the candidate picks it an
+// hour later; each panelist writes a scorecard two hours after it started.
+func (p *demoPerson) interview(createdAgo, heldAgo float64, kind InterviewKind, panel ...demoCard) {
+	d := p.d
+	start := d.localTime(d.ago(heldAgo), 14, 30)
+	var round *InterviewRound
+	d.step(d.ago(createdAgo), p.name+" interview offered", func() error {
+		var ids []int64
+		for _, c := range panel {
+			ids = append(ids, c.who.ID)
+		}
+		var err error
+		round, err = d.s.CreateRound(d.ctx, d.recruiter, p.appID, d.roundInput(kind, ids, start))
+		return err
+	})
+	d.step(d.ago(createdAgo).Add(time.Hour), p.name+" picks the interview time", func() error {
+		return d.s.PickSlot(d.ctx, p.candidate, p.appID, round.ID, round.Slots[0].ID)
+	})
+	for i, c := range panel {
+		d.step(start.Add(2*time.Hour+time.Duration(i)*20*time.Minute), p.name+" scorecard", func() error {
+			return d.s.SubmitScorecard(d.ctx, *c.who, round.ID, d.scorecard(*p.pos, c.rec))
+		})
+	}
+}
+
+// demoCard is a panelist and the recommendation they will give.
+type demoCard struct {
+	who *Actor
+	rec Recommendation
+}
+
+// proposeTimes offers future times (days from now, hour, minute) the candidate has not picked yet.
+func (p *demoPerson) proposeTimes(createdAgo float64, kind InterviewKind, panelist *Actor, times [][3]int) {
+	d := p.d
+	d.step(d.ago(createdAgo), p.name+" interview times offered", func() error {
+		var slots []time.Time
+		for _, t := range times {
+			slots = append(slots, d.localTime(d.now.AddDate(0, 0, t[0]), t[1], t[2]))
+		}
+		_, err := d.s.CreateRound(d.ctx, d.recruiter, p.appID, d.roundInput(kind, []int64{panelist.ID}, slots...))
+		return err
+	})
+}
+
+// upcoming offers one time inDays from now, which the candidate picks pickedAgo days ago.
+func (p *demoPerson) upcoming(createdAgo, pickedAgo float64, kind InterviewKind, panelist *Actor, inDays, hh, mm int) {
+	d := p.d
+	var round *InterviewRound
+	d.step(d.ago(createdAgo), p.name+" interview offered", func() error {
+		var err error
+		round, err = d.s.CreateRound(d.ctx, d.recruiter, p.appID,
+			d.roundInput(kind, []int64{panelist.ID}, d.localTime(d.now.AddDate(0, 0, inDays), hh, mm)))
+		return err
+	})
+	d.step(d.ago(pickedAgo), p.name+" picks the interview time", func() error {
+		return d.s.PickSlot(d.ctx, p.candidate, p.appID, round.ID, round.Slots[0].ID)
+	})
+}
+
+// scorecard rates every criterion of pos in line with the recommendation.
+func (d *demoSeed) scorecard(pos *Position, rec Recommendation) ScorecardInput {
+	var criteria []ScorecardCriterion
+	d.s.db.WithContext(d.ctx).Where("position_id = ? AND NOT retired", pos.ID).Order("sort_order, id").Find(&criteria)
+	base := map[Recommendation]int{RecommendStrongNo: 1, RecommendNo: 2, RecommendYes: 3, RecommendStrongYes: 4}[rec]
+	in := ScorecardInput{Recommendation: rec, Ratings: map[int64]string{}, RatingNotes: map[int64]string{},
+		Notes: map[Recommendation]string{
+			RecommendStrongYes: "Excellent throughout; I would hire.",
+			RecommendYes:       "Solid answers and good examples.",
+			RecommendNo:        "Struggled with the pricing scenario.",
+			RecommendStrongNo:  "Not a fit for this role.",
+		}[rec]}
+	for i, c := range criteria {
+		r := base
+		if i == 1 && r > 1 { // not every criterion the same
+			r--
+		}
+		in.Ratings[c.ID] = fmt.Sprint(r)
+	}
+	return in
+}
+
+// book: the candidate books a seat on the day; with a result, the recruiter
+// records attendance and the result once the day is over.
+func (p *demoPerson) book(ago float64, dayKey, result string) {
+	d := p.d
+	d.step(d.ago(ago), p.name+" books "+dayKey, func() error {
+		var err error
+		p.booking, err = d.s.BookSeat(d.ctx, p.candidate, p.appID, d.days[dayKey].ID)
+		return err
+	})
+	if result == "" {
+		return
+	}
+	// Results are recorded seven hours after the day started.
+	d.step(d.dayStart(dayKey).Add(7*time.Hour), p.name+" assessment result", func() error {
+		return d.s.RecordAssessmentResult(d.ctx, d.recruiter, p.booking.ID, "attended", result, "Clear communicator; led the group exercise well.")
+	})
+}
+
+// dayStart is when the assessment day key starts: 09:00 London time, as
+// many days from now as the script lays it out (negative: in the past).
+func (d *demoSeed) dayStart(key string) time.Time {
+	tz, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		tz = time.UTC
+	}
+	l := d.now.AddDate(0, 0, d.dayOffsets[key]).In(tz)
+	return time.Date(l.Year(), l.Month(), l.Day(), 9, 0, 0, 0, tz)
+}
+
+// decision: the recruiter asks the head of sales and the admin, who both approve.
+func (p *demoPerson) decision(askedAgo, answeredAgo float64, proposal string) {
+	d := p.d
+	var id int64
+	d.step(d.ago(askedAgo), p.name+" decision asked", func() error {
+		if err := d.s.RequestDecision(d.ctx, d.recruiter, p.appID, DecisionInput{Proposal: proposal,
+			ConsultedIDs: []int64{d.manager.ID, d.admin.ID}}); err != nil {
+			return err
+		}
+		return d.s.db.WithContext(d.ctx).Model(&DecisionRequest{}).Where("application_id = ?", p.appID).Order("id DESC").Limit(1).Pluck("id", &id).Error
+	})
+	d.step(d.ago(answeredAgo), p.name+" decision approved", func() error {
+		if err := d.s.RespondDecision(d.ctx, d.manager, id, VerdictApprove, "Best commercial instincts we have seen this round."); err != nil {
+			return err
+		}
+		return d.s.RespondDecision(d.ctx, d.admin, id, VerdictApprove, "Agreed; the budget is there.")
+	})
+}
+
+// offer: the recruiter drafts and submits the offer, the approver approves
+// it, the recruiter sends it. It expires expiresIn days after it is
+// drafted; the job starts startIn days from now.
+func (p *demoPerson) offer(draftedAgo, approvedAgo, sentAgo float64, approver *Actor, salary, currency string, expiresIn, startIn int) {
+	d := p.d
+	d.step(d.ago(draftedAgo), p.name+" offer drafted", func() error {
+		in := OfferInput{JobTitle: (*p.pos).Title, SalaryAmount: salary, SalaryCurrency: currency, SalaryPeriod: "year",
+			Benefits: "25 days holiday, pension and private health cover.", BonusEquity: "Annual bonus of up to 10%.",
+			StartDate: d.now.AddDate(0, 0, startIn).In(d.s.loc).Format("2006-01-02"), Location: (*p.pos).Location,
+			WorkingPattern: "Full time", PersonalMessage: "We all enjoyed meeting you and hope you will join us.",
+			ExpiresOn: d.ago(draftedAgo).AddDate(0, 0, expiresIn).In(d.s.loc).Format("2006-01-02")}
+		var err error
+		if p.version, err = d.s.SaveOfferDraft(d.ctx, d.recruiter, p.appID, in); err != nil {
+			return err
+		}
+		return d.s.SubmitOffer(d.ctx, d.recruiter, p.version.ID)
+	})
+	d.step(d.ago(approvedAgo), p.name+" offer approved", func() error {
+		return d.s.ApproveOffer(d.ctx, *approver, p.version.ID)
+	})
+	d.step(d.ago(sentAgo), p.name+" offer sent", func() error {
+		return d.s.SendOffer(d.ctx, d.recruiter, p.version.ID)
+	})
+}
+
+// accept: the candidate accepts the offer sent to them.
+func (p *demoPerson) accept(ago float64) {
+	d := p.d
+	d.step(d.ago(ago), p.name+" accepts the offer", func() error {
+		return d.s.AcceptJobOffer(d.ctx, p.candidate, p.appID, p.version.ID)
+	})
+}
+
+// ask: the candidate asks a question about the offer.
+func (p *demoPerson) ask(ago float64, question string) {
+	d := p.d
+	d.step(d.ago(ago), p.name+" asks about the offer", func() error {
+		return d.s.AskOfferQuestion(d.ctx, p.candidate, p.appID, question)
+	})
+}
+
+// contract: the recruiter sends the contract; the candidate consents and
+// signs; with a countersigner, they countersign countersignedAgo days ago.
+func (p *demoPerson) contract(sentAgo, signedAgo float64, countersigner *Actor, countersignedAgo float64) {
+	d := p.d
+	d.step(d.ago(sentAgo), p.name+" contract sent", func() error {
+		c, err := d.s.GenerateContract(d.ctx, d.recruiter, p.appID, d.template)
+		if err != nil {
+			return err
+		}
+		p.contractID = c.ID
+		return nil
+	})
+	d.step(d.ago(signedAgo), p.name+" signs the contract", func() error {
+		if err := d.s.GiveEsignConsent(d.ctx, p.candidate, p.appID, true); err != nil {
+			return err
+		}
+		return d.s.SignAsCandidate(d.ctx, p.candidate, p.appID, p.name, true)
+	})
+	if countersigner == nil {
+		return
+	}
+	d.step(d.ago(countersignedAgo), p.name+" contract countersigned", func() error {
+		var u StaffUser
+		if err := d.s.db.WithContext(d.ctx).First(&u, countersigner.ID).Error; err != nil {
+			return err
+		}
+		return d.s.Countersign(d.ctx, *countersigner, p.contractID, u.Name, true)
+	})
+}
+
+// interestCheck: the recruiter asks whether the candidate is still interested.
+func (p *demoPerson) interestCheck(ago float64) {
+	d := p.d
+	d.step(d.ago(ago), p.name+" interest check", func() error {
+		_, err := d.s.SendInterestCheck(d.ctx, d.recruiter, p.appID,
+			"A similar opening may come up soon. Are you still interested in joining us?",
+			[]string{"Would a start in the spring suit you?"})
+		return err
+	})
 }

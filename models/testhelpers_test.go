@@ -52,6 +52,16 @@ func newStore(t *testing.T) (*models.Store, *fakeClock) {
 	return store, clock
 }
 
+// forgetDemoMail drops the delivery jobs of the messages the demo data
+// queued (they stay in the outbox, queued), so delivery workers started by
+// a test deliver only what the test itself sends.
+func forgetDemoMail(t *testing.T, s *models.Store) {
+	t.Helper()
+	if err := s.DB().Exec("DELETE FROM river_job WHERE kind = 'deliver_message'").Error; err != nil {
+		t.Fatal(err)
+	}
+}
+
 // storeDSN remembers each test store's database, for delivery workers.
 var storeDSN sync.Map
 

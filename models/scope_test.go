@@ -1,9 +1,9 @@
 package models_test
 
 import (
-	"slices"
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"nextstep/models"

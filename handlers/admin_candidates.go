@@ -157,7 +157,10 @@ func (h *Handler) renderCandidate(c echo.Context, id int64, status int, errs map
 
 // applicationAction runs one state change on an application and redirects
 // back to the candidate page, or re-renders it with the error and input kept.
-func (h *Handler) applicationAction(c echo.Context, form views.CandidateActionForm, do func(appID int64) error, done string) error {
+// applicationAction runs one staff action on an application and returns to
+// the candidate page with the flash done gives (asked after the action, so
+// it can say what happened), or re-renders the page with the form's errors.
+func (h *Handler) applicationAction(c echo.Context, form views.CandidateActionForm, do func(appID int64) error, done func() string) error {
 	appID, err := paramID(c, "id")
 	if err != nil {
 		return err
@@ -176,12 +179,15 @@ func (h *Handler) applicationAction(c echo.Context, form views.CandidateActionFo
 	if err != nil {
 		return err
 	}
-	h.setFlash(c, done)
+	h.setFlash(c, done())
 	if candidateID == 0 {
 		return redirect(c, "/admin/candidates")
 	}
 	return redirect(c, fmt.Sprintf("/admin/candidates/%d", candidateID))
 }
+
+// fixed is a flash that does not depend on what the action did.
+func fixed(flash string) func() string { return func() string { return flash } }
 
 func (h *Handler) adminApplicationMove(c echo.Context) error {
 	to := models.StageKey(c.FormValue("to_stage"))
@@ -193,14 +199,21 @@ func (h *Handler) adminApplicationMove(c echo.Context) error {
 			return models.Invalid("to_stage", "Choose the stage to move to.")
 		}
 		return h.store.MoveStage(c.Request().Context(), actor(c), appID, models.MoveRequest{To: to, Note: note, ConfirmSkip: confirm})
-	}, h.sentNotice("Stage changed to "+models.StageName(to), "the candidate's update"))
+	}, fixed(h.sentNotice("Stage changed to "+models.StageName(to), "the candidate's update")))
 }
 
 func (h *Handler) adminApplicationUndo(c echo.Context) error {
 	note := c.FormValue("note")
-	return h.applicationAction(c, views.CandidateActionForm{Action: "undo", Note: note}, func(appID int64) error {
-		return h.store.UndoLastMove(c.Request().Context(), actor(c), appID, note)
-	}, h.sentNotice("The last move has been undone", "the message telling the candidate their current step"))
+	withdrawn := false
+	return h.applicationAction(c, views.CandidateActionForm{Action: "undo", Note: note}, func(appID int64) (err error) {
+		withdrawn, err = h.store.UndoLastMove(c.Request().Context(), actor(c), appID, note)
+		return err
+	}, func() string {
+		if withdrawn {
+			return "The last move has been undone. Its message to the candidate had not left yet and was withdrawn: they were told nothing."
+		}
+		return h.sentNotice("The last move has been undone", "the message telling the candidate their current step")
+	})
 }
 
 func (h *Handler) adminApplicationStatus(c echo.Context) error {
@@ -212,11 +225,11 @@ func (h *Handler) adminApplicationStatus(c echo.Context) error {
 	if hold && to == models.StatusRejected {
 		return h.applicationAction(c, form, func(appID int64) error {
 			return h.store.RejectHeldUntilFilled(c.Request().Context(), actor(c), appID, reason)
-		}, "Rejected; the message to the candidate waits until the position is filled.")
+		}, fixed("Rejected; every message to the candidate waits until the position is filled."))
 	}
 	return h.applicationAction(c, form, func(appID int64) error {
 		return h.store.ChangeStatus(c.Request().Context(), actor(c), appID, to, reason)
-	}, done)
+	}, fixed(done))
 }
 
 func (h *Handler) adminApplicationExpected(c echo.Context) error {
@@ -229,7 +242,7 @@ func (h *Handler) adminApplicationExpected(c echo.Context) error {
 			return models.Invalid("expected_date", "Enter the date as YYYY-MM-DD.")
 		}
 		return h.store.OverrideExpectedDate(c.Request().Context(), actor(c), appID, d, note)
-	}, "Expected update date changed.")
+	}, fixed("Expected update date changed."))
 }
 
 func (h *Handler) adminCandidateNote(c echo.Context) error {

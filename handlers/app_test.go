@@ -60,6 +60,13 @@ func newTestApp(t *testing.T) *testApp {
 // newTestAppWith is newTestApp with a change to the HTTP configuration.
 func newTestAppWith(t *testing.T, configure func(*handlers.Config)) *testApp {
 	t.Helper()
+	return newTestAppWithStore(t, configure, func(*models.Config) {})
+}
+
+// newTestAppWithStore is newTestApp with changes to the HTTP and the store
+// configurations.
+func newTestAppWithStore(t *testing.T, configure func(*handlers.Config), configureStore func(*models.Config)) *testApp {
+	t.Helper()
 	clock := &fakeClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)} // a Tuesday
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
@@ -69,7 +76,9 @@ func newTestAppWith(t *testing.T, configure func(*handlers.Config)) *testApp {
 	srv.Start()
 	db := devdb.NewTestDatabase(t, migrator)
 	dsn := db.URL
-	store, err := models.Open(context.Background(), dsn, models.Config{Clock: clock, Log: log, MaxConns: 8, BaseURL: srv.URL})
+	storeCfg := models.Config{Clock: clock, Log: log, MaxConns: 8, BaseURL: srv.URL}
+	configureStore(&storeCfg)
+	store, err := models.Open(context.Background(), dsn, storeCfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -315,7 +315,7 @@ func (h *Handler) adminDecisionRequest(c echo.Context) error {
 	form := views.CandidateActionForm{Action: "decision", Note: proposal, Consulted: ids}
 	return h.applicationAction(c, form, func(appID int64) error {
 		return h.store.RequestDecision(c.Request().Context(), actor(c), appID, models.DecisionInput{Proposal: proposal, ConsultedIDs: ids})
-	}, h.sentNotice("Your colleagues have been asked for their decision", "their notification"))
+	}, fixed(h.sentNotice("Your colleagues have been asked for their decision", "their notification")))
 }
 
 func (h *Handler) adminDecisionRespond(c echo.Context) error {

@@ -241,13 +241,15 @@ func contractSigned(tx *gorm.DB, appID int64) (bool, error) {
 
 // UndoLastMove reverses the application's last stage move or skip, made by
 // staff: the application returns to the stage it left, the undo is recorded
-// and audited, and the candidate is told the step they now face.
-func (s *Store) UndoLastMove(ctx context.Context, actor Actor, appID int64, note string) error {
+// and audited. If the move's message to the candidate has not left yet, it is
+// withdrawn and nothing is sent (messageWithdrawn); otherwise the candidate
+// is told the step they now face.
+func (s *Store) UndoLastMove(ctx context.Context, actor Actor, appID int64, note string) (messageWithdrawn bool, err error) {
 	note = strings.TrimSpace(note)
 	if len([]rune(note)) > 4000 {
-		return Invalid("note", "The note is too long (4000 characters at most).")
+		return false, Invalid("note", "The note is too long (4000 characters at most).")
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		app, err := lockApplication(tx, actor, appID)
 		if err != nil {
 			return err
@@ -255,8 +257,20 @@ func (s *Store) UndoLastMove(ctx context.Context, actor Actor, appID int64, note
 		if note == "" {
 			note = "Undid the last stage move."
 		}
+		// What transition's undo will withdraw: the move's message, if it has not left.
+		if last, err := lastEvent(tx, app.ID); err != nil {
+			return err
+		} else if last != nil {
+			var n int64
+			if err := tx.Raw(`SELECT count(*) FROM outbox_messages WHERE candidate_id = ? AND kind = ? AND status = 'held'
+				AND held_for_position_id IS NULL AND created_at >= ?`, app.CandidateID, MsgStageChanged, last.CreatedAt).Scan(&n).Error; err != nil {
+				return err
+			}
+			messageWithdrawn = n > 0
+		}
 		return s.transition(tx, actor, app, transitionRequest{Cause: CauseUndo, Note: note})
 	})
+	return messageWithdrawn, err
 }
 
 // lastEvent is the application's newest stage event, or nil.

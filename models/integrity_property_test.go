@@ -133,7 +133,10 @@ func runIntegrityProperty(t *testing.T, rng *rand.Rand, steps int) {
 			_, err := d.store.BoardMove(ctx, manager, a.PositionID, a.ID, models.MoveRequest{To: later(a), ConfirmSkip: true, Note: "Board skip"})
 			return err
 		}},
-		{"undo", func(a models.Application) error { return d.store.UndoLastMove(ctx, recruiter, a.ID, "") }},
+		{"undo", func(a models.Application) error {
+			_, err := d.store.UndoLastMove(ctx, recruiter, a.ID, "")
+			return err
+		}},
 		{"add candidate", func(models.Application) error { return addCandidate(len(people) + 10) }},
 		{"add application", func(a models.Application) error {
 			_, err := d.store.AddApplication(ctx, recruiter, a.CandidateID, other.ID)

@@ -50,8 +50,8 @@ func TestUndoWithdrawsTheUnsentStageMessage(t *testing.T) {
 		t.Fatalf("after the move: %+v; want one message held for two minutes", held)
 	}
 	clock.Advance(time.Minute)
-	if err := store.UndoLastMove(ctx, recruiter, app.ID, ""); err != nil {
-		t.Fatal(err)
+	if withdrawn, err := store.UndoLastMove(ctx, recruiter, app.ID, ""); err != nil || !withdrawn {
+		t.Fatalf("undo within the delay: withdrawn %v, %v", withdrawn, err)
 	}
 	var after []models.OutboxMessage
 	store.DB().Where("candidate_id = ? AND kind = ? AND id > ?", ben.ID, models.MsgStageChanged, firstID).Order("id").Find(&after)
@@ -84,8 +84,8 @@ func TestUndoWithdrawsTheUnsentStageMessage(t *testing.T) {
 			t.Fatal("the move's message did not leave after its delay")
 		}
 	}
-	if err := store.UndoLastMove(ctx, recruiter, app.ID, ""); err != nil {
-		t.Fatal(err)
+	if withdrawn, err := store.UndoLastMove(ctx, recruiter, app.ID, ""); err != nil || withdrawn {
+		t.Fatalf("undo after the message left: withdrawn %v, %v", withdrawn, err)
 	}
 	var last models.OutboxMessage
 	store.DB().Where("candidate_id = ? AND kind = ? AND id > ?", ben.ID, models.MsgStageChanged, firstID).Order("id DESC").First(&last)

@@ -83,6 +83,8 @@ func TestInvalidStageMoveRefused(t *testing.T) {
 
 	t.Run("valid move", func(t *testing.T) {
 		before := app.rowCounts(changeTables...)
+		auditsBefore := app.countRows("audit_log", "action = 'application.stage_moved' AND subject_id = ?", appID)
+		messagesBefore := app.countRows("outbox_messages", "to_email = 'chloe.dubois@example.com' AND kind = 'stage_changed'")
 		res := r.post(movePath, url.Values{"to_stage": {"hr_round"}, "candidate_id": {cid}})
 		if res.Status != http.StatusSeeOther || res.Location != "/admin/candidates/"+cid {
 			t.Fatalf("valid move: %d → %q, want 303 → /admin/candidates/%s", res.Status, res.Location, cid)
@@ -99,10 +101,10 @@ func TestInvalidStageMoveRefused(t *testing.T) {
 		if n := app.countRows("stage_events", "application_id = ? AND from_stage = 'commercial_negotiation' AND to_stage = 'hr_round'", appID); n != 1 {
 			t.Errorf("no stage event for the move")
 		}
-		if n := app.countRows("audit_log", "action = 'application.stage_moved' AND subject_id = ?", appID); n != 1 {
+		if n := app.countRows("audit_log", "action = 'application.stage_moved' AND subject_id = ?", appID); n != auditsBefore+1 {
 			t.Errorf("no audit entry for the move")
 		}
-		if n := app.countRows("outbox_messages", "to_email = 'chloe.dubois@example.com' AND kind = 'stage_changed'"); n != 1 {
+		if n := app.countRows("outbox_messages", "to_email = 'chloe.dubois@example.com' AND kind = 'stage_changed'"); n != messagesBefore+1 {
 			t.Errorf("no stage_changed message to the candidate")
 		}
 		// A mistaken move is undone, not reversed by moving back.

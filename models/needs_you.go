@@ -138,9 +138,10 @@ var queueSQL = []struct {
 	// waits at the offer stage until someone sends it.
 	{QueueContractsToSend, `SELECT a.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		v.job_title AS detail, coalesce(v.responded_at, o.updated_at) AS since, NULL::timestamptz AS due
-		FROM offers o JOIN offer_versions v ON v.offer_id = o.id AND v.status = 'accepted' JOIN applications a ON a.id = o.application_id
+		FROM applications a JOIN offers o ON o.application_id = a.id AND o.status = 'accepted'
+		JOIN offer_versions v ON v.offer_id = o.id AND v.status = 'accepted'
 		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
-		WHERE o.status = 'accepted' AND a.status IN ('active', 'on_hold') AND a.stage = 'offer' AND ` + visible, "since",
+		WHERE a.stage = 'offer' AND a.status IN ('active', 'on_hold') AND ` + visible, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueOfferQuestions, `SELECT q.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		q.question AS detail, q.asked_at AS since, NULL::timestamptz AS due
@@ -248,16 +249,39 @@ func (s *Store) NeedsYouCount(ctx context.Context, actor Actor) (int, error) {
 	if actor.Kind != "staff" {
 		return 0, nil
 	}
-	var parts []string
-	for _, q := range queueSQL {
-		if q.kind == QueueAwaitingApproval || !q.who(actor.Role) {
-			continue
-		}
-		parts = append(parts, fmt.Sprintf("(SELECT count(*) FROM (%s LIMIT %d) n)", q.query, QueueCountCap))
+	query, ok := s.needsYouCount[actor.Role]
+	if !ok {
+		return 0, nil
+	}
+	row, err := s.queryRow(ctx, query, actor.ID, string(actor.Role), actor.Role.SeesAllCandidates(), s.Now())
+	if err != nil {
+		return 0, err
 	}
 	var n int
-	err := s.db.WithContext(ctx).Raw("SELECT "+strings.Join(parts, " + "), s.queueArgs(actor)).Scan(&n).Error
-	return n, err
+	return n, row.Scan(&n)
+}
+
+// needsYouCountQueries builds, once, each role's count statement for the
+// navigation, with the named arguments as $1 (@me), $2 (@role), $3 (@all)
+// and $4 (@now): every staff page runs it, so its text is built and parsed
+// once and its prepared plan reused.
+func needsYouCountQueries() map[Role]string {
+	out := map[Role]string{}
+	named := strings.NewReplacer("@me", "$1", "@role", "$2", "@all", "$3", "@now", "$4")
+	for _, r := range Roles() {
+		var parts []string
+		for _, q := range queueSQL {
+			if q.kind == QueueAwaitingApproval || !q.who(r) {
+				continue
+			}
+			parts = append(parts, fmt.Sprintf("(SELECT count(*) FROM (%s LIMIT %d) n)", named.Replace(q.query), QueueCountCap))
+		}
+		if len(parts) > 0 {
+			// The FROM names each argument's type, used by the queues or not.
+			out[r] = "SELECT " + strings.Join(parts, " + ") + " FROM (SELECT $1::bigint, $2::text, $3::boolean, $4::timestamptz) args"
+		}
+	}
+	return out
 }
 
 // jsonBytes turns a jsonb value scanned into a map back into bytes.

@@ -60,8 +60,9 @@ type Store struct {
 	// stageMessageDelay: a candidate's message about a stage move waits
 	// this long, so that undoing the move can withdraw it.
 	stageMessageDelay time.Duration
-	hashSlots         chan struct{} // password hashes computed at once
-	statements        *atomic.Int64 // SQL statements run through GORM, for query budgets
+	needsYouCount     map[Role]string // the navigation's count statement per role, built once (read-only)
+	hashSlots         chan struct{}   // password hashes computed at once
+	statements        *atomic.Int64   // SQL statements run through GORM, for query budgets
 }
 
 // Config is what a Store is built with.
@@ -138,7 +139,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 	}
 	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs, hashSlots: make(chan struct{}, hashSlotCount()), statements: statements,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), company: cfg.CompanyName, contactEmail: cfg.ContactEmail, mailMaxAttempts: cfg.MailMaxAttempts,
-		stageMessageDelay: cfg.StageMessageDelay}
+		stageMessageDelay: cfg.StageMessageDelay, needsYouCount: needsYouCountQueries()}
 	if st.baseURL == "" {
 		st.baseURL = "http://localhost:8080"
 	}

@@ -52,11 +52,12 @@ ALTER TABLE outbox_messages ADD CONSTRAINT outbox_messages_kind_check CHECK (kin
 -- Candidate messages caused by a stage move wait a moment (so Undo can withdraw them).
 CREATE INDEX outbox_messages_pending_stage_idx ON outbox_messages (candidate_id) WHERE status = 'held' AND kind = 'stage_changed';
 
--- Accepted offers waiting for their contract (a "needs you" queue).
-CREATE INDEX offers_accepted_at_offer_idx ON offers (application_id) WHERE status = 'accepted';
+-- Accepted offers waiting for their contract (a "needs you" queue): read from
+-- the few live applications at the offer stage, never from every offer ever accepted.
+CREATE INDEX applications_at_offer_idx ON applications (id) WHERE stage = 'offer' AND status IN ('active', 'on_hold');
 
 -- +goose Down
-DROP INDEX offers_accepted_at_offer_idx;
+DROP INDEX applications_at_offer_idx;
 DROP INDEX outbox_messages_pending_stage_idx;
 ALTER TABLE outbox_messages DROP CONSTRAINT outbox_messages_kind_check;
 ALTER TABLE outbox_messages DROP CONSTRAINT outbox_messages_held_waits_for_one;

@@ -359,6 +359,13 @@ func TestHiringManagerOutOfScopeWritesAre404(t *testing.T) {
 			}
 		}
 	}
+	// A note on a candidate out of scope: 404 whether the note is empty or not.
+	for _, body := range []string{"", "probe"} {
+		res := c.post(fmt.Sprintf("/admin/candidates/%d/notes", app.candidateID(ixFaridEmail)), url.Values{"body": {body}})
+		if res.Status != http.StatusNotFound || strings.Contains(res.Body, ixFaridName) {
+			t.Errorf("note %q on a candidate out of scope: %d, want 404 naming nobody", body, res.Status)
+		}
+	}
 	if after := app.countRows("audit_log", "true"); after != before {
 		t.Errorf("refused writes left %d audit events", after-before)
 	}

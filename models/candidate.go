@@ -393,15 +393,17 @@ func (s *Store) overrideExpectedDateTx(tx *gorm.DB, actor Actor, app *Applicatio
 
 // AddNote adds an internal note to a candidate.
 func (s *Store) AddNote(ctx context.Context, actor Actor, candidateID int64, body string) error {
+	// Permission first: an input error must not confirm that a candidate
+	// out of the actor's scope exists.
+	if _, err := s.GetCandidateDetail(ctx, actor, candidateID); err != nil {
+		return err
+	}
 	body = strings.TrimSpace(body)
 	if body == "" {
 		return Invalid("body", "Write the note first.")
 	}
 	if len([]rune(body)) > 4000 {
 		return Invalid("body", "The note is too long (4000 characters at most).")
-	}
-	if _, err := s.GetCandidateDetail(ctx, actor, candidateID); err != nil {
-		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		n := CandidateNote{CandidateID: candidateID, AuthorStaffID: actor.ID, Body: body}

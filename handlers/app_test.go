@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"database/sql"
+	"github.com/alexedwards/argon2id"
 	"io"
 	"log/slog"
 	"net/http"
@@ -76,7 +77,9 @@ func newTestAppWithStore(t *testing.T, configure func(*handlers.Config), configu
 	srv.Start()
 	db := devdb.NewTestDatabase(t, migrator)
 	dsn := db.URL
-	storeCfg := models.Config{Clock: clock, Log: log, MaxConns: 8, BaseURL: srv.URL}
+	// Cheap password hashes (1 MB, one pass): the demo seed hashes four in every test database.
+	storeCfg := models.Config{Clock: clock, Log: log, MaxConns: 8, BaseURL: srv.URL,
+		PasswordParams: &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
 	configureStore(&storeCfg)
 	store, err := models.Open(context.Background(), dsn, storeCfg)
 	if err != nil {

@@ -21,19 +21,19 @@ import (
 
 // Config is what the HTTP layer needs to know about its deployment.
 type Config struct {
-	BaseURL        string
-	SessionSecret  []byte
-	IdleTimeout    time.Duration
-	AbsoluteTimout time.Duration
-	RequireTOTP    bool // every staff member must use a second factor
-	Location       *time.Location
-	TrustProxy     bool // take the client IP from X-Forwarded-For
-	BodyLimit      string
-	Version        string
-	CompanyName    string // the employer named in contracts
-	ContactEmail   string // shown to candidates for questions
-	EmailEnabled   bool   // an SMTP server is configured: pages may promise email
-	DevMailboxURL  string // development: the local mail catcher's newest message
+	BaseURL         string
+	SessionSecret   []byte
+	IdleTimeout     time.Duration
+	AbsoluteTimeout time.Duration
+	RequireTOTP     bool // every staff member must use a second factor
+	Location        *time.Location
+	TrustProxy      bool // take the client IP from X-Forwarded-For
+	BodyLimit       string
+	Version         string
+	CompanyName     string // the employer named in contracts
+	ContactEmail    string // shown to candidates for questions
+	EmailEnabled    bool   // an SMTP server is configured: pages may promise email
+	DevMailboxURL   string // development: the local mail catcher's newest message
 	// SignInAnswerTime is the least time a sign-in link request takes to
 	// answer, known address or not (default 300 ms).
 	SignInAnswerTime time.Duration
@@ -57,8 +57,8 @@ func New(store *models.Store, clock models.Clock, log *slog.Logger, cfg Config) 
 	if cfg.IdleTimeout == 0 {
 		cfg.IdleTimeout = 2 * time.Hour
 	}
-	if cfg.AbsoluteTimout == 0 {
-		cfg.AbsoluteTimout = 12 * time.Hour
+	if cfg.AbsoluteTimeout == 0 {
+		cfg.AbsoluteTimeout = 12 * time.Hour
 	}
 	if cfg.CompanyName == "" {
 		cfg.CompanyName = "Nextstep Demo Ltd"
@@ -77,7 +77,7 @@ func New(store *models.Store, clock models.Clock, log *slog.Logger, cfg Config) 
 	h := &Handler{
 		assets:   assets,
 		store:    store,
-		sessions: NewSessionStore(store, cfg.SessionSecret, secure, cfg.IdleTimeout, cfg.AbsoluteTimout),
+		sessions: NewSessionStore(store, cfg.SessionSecret, secure, cfg.IdleTimeout, cfg.AbsoluteTimeout),
 		clock:    clock,
 		log:      log,
 		cfg:      cfg,

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"database/sql"
+	"github.com/alexedwards/argon2id"
 	"testing"
 
 	"nextstep/devdb"
@@ -15,7 +16,8 @@ func newTestStore(t *testing.T) (*Store, devdb.TestDatabase) {
 	ctx := context.Background()
 	db := devdb.NewTestDatabase(t, devdb.Migrator{HashFunc: MigrationsHash,
 		MigrateFunc: func(ctx context.Context, db *sql.DB, appRole string) error { return Migrate(ctx, db, nil, appRole) }})
-	s, err := Open(ctx, db.URL, Config{MaxConns: 4, BaseURL: "http://x"})
+	s, err := Open(ctx, db.URL, Config{MaxConns: 4, BaseURL: "http://x",
+		PasswordParams: &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}) // cheap hashes for the demo's staff
 	if err != nil {
 		t.Fatal(err)
 	}

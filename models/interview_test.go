@@ -529,7 +529,7 @@ func TestInterviewCalendarIsStrictAcrossDST(t *testing.T) {
 	must(t, err)
 	clock := &fakeClock{now: time.Date(2027, 3, 20, 9, 0, 0, 0, time.UTC)}
 	ctx := context.Background()
-	store, err := models.Open(ctx, devdb.TestDatabaseURL(t, migrator), models.Config{Location: ams, Clock: clock, BaseURL: "http://x", MaxConns: 4})
+	store, err := models.Open(ctx, devdb.TestDatabaseURL(t, migrator), models.Config{Location: ams, Clock: clock, BaseURL: "http://x", MaxConns: 4, PasswordParams: testPasswordParams})
 	must(t, err)
 	t.Cleanup(func() { store.Close() })
 	_, err = store.SeedDemo(ctx)

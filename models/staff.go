@@ -376,7 +376,7 @@ func (s *Store) hashPassword(ctx context.Context, password string) (string, erro
 		return "", err
 	}
 	defer release()
-	return argon2id.CreateHash(password, argon2id.DefaultParams)
+	return argon2id.CreateHash(password, s.passwordParams)
 }
 
 // PasswordChange is a request to replace a password.

@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/alexedwards/argon2id"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -61,8 +62,9 @@ type Store struct {
 	// this long, so that undoing the move can withdraw it.
 	stageMessageDelay time.Duration
 	needsYouCount     map[Role]string // the navigation's count statement per role, built once (read-only)
-	hashSlots         chan struct{}   // password hashes computed at once
-	statements        *atomic.Int64   // SQL statements run through GORM, for query budgets
+	passwordParams    *argon2id.Params
+	hashSlots         chan struct{} // password hashes computed at once
+	statements        *atomic.Int64 // SQL statements run through GORM, for query budgets
 }
 
 // Config is what a Store is built with.
@@ -78,6 +80,10 @@ type Config struct {
 	// StageMessageDelay holds a candidate's message about a stage move this
 	// long, so that Undo withdraws it unsent (0: sent at once).
 	StageMessageDelay time.Duration
+	// PasswordParams are the argon2id parameters of new password hashes;
+	// nil is argon2id.DefaultParams (64 MB). Tests pass cheap ones: a hash
+	// records its parameters, so checking it costs what making it did.
+	PasswordParams *argon2id.Params
 }
 
 // Open connects to PostgreSQL with a bounded pool.
@@ -139,7 +145,10 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 	}
 	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs, hashSlots: make(chan struct{}, hashSlotCount()), statements: statements,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), company: cfg.CompanyName, contactEmail: cfg.ContactEmail, mailMaxAttempts: cfg.MailMaxAttempts,
-		stageMessageDelay: cfg.StageMessageDelay, needsYouCount: needsYouCountQueries()}
+		stageMessageDelay: cfg.StageMessageDelay, needsYouCount: needsYouCountQueries(), passwordParams: cfg.PasswordParams}
+	if st.passwordParams == nil {
+		st.passwordParams = argon2id.DefaultParams
+	}
 	if st.baseURL == "" {
 		st.baseURL = "http://localhost:8080"
 	}
@@ -257,7 +266,11 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 			return err
 		}
 		s.log.Warn("retrying transaction", "attempt", attempt+1, "err", err)
-		time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+		select { // a request that has ended stops waiting to retry
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt+1) * 10 * time.Millisecond):
+		}
 	}
 	return err
 }

@@ -10,6 +10,7 @@ import (
 	"nextstep/devdb"
 	"nextstep/models"
 
+	"github.com/alexedwards/argon2id"
 	"gorm.io/gorm"
 )
 
@@ -19,6 +20,10 @@ var migrator = devdb.Migrator{
 		return models.Migrate(ctx, db, nil, appRole)
 	},
 }
+
+// testPasswordParams make staff password hashes cheap in tests (1 MB, one
+// pass): the demo seed hashes four, in every test database.
+var testPasswordParams = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
 // fakeClock is a settable clock for time rules.
 type fakeClock struct {
@@ -42,7 +47,8 @@ func newStore(t *testing.T) (*models.Store, *fakeClock) {
 	clock := &fakeClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)} // a Tuesday
 	db := devdb.NewTestDatabase(t, migrator)
 	dsn := db.URL
-	store, err := models.Open(context.Background(), dsn, models.Config{Clock: clock, MaxConns: 4, BaseURL: "http://x", ContactEmail: testContactEmail, MailMaxAttempts: 5})
+	store, err := models.Open(context.Background(), dsn, models.Config{Clock: clock, MaxConns: 4, BaseURL: "http://x", ContactEmail: testContactEmail, MailMaxAttempts: 5,
+		PasswordParams: testPasswordParams})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ func TestUndoWithdrawsTheUnsentStageMessage(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
 	dsn := devdb.TestDatabaseURL(t, migrator)
 	store, err := models.Open(context.Background(), dsn, models.Config{Clock: clock, MaxConns: 4, BaseURL: "http://x",
-		MailMaxAttempts: 5, StageMessageDelay: 2 * time.Minute})
+		MailMaxAttempts: 5, StageMessageDelay: 2 * time.Minute, PasswordParams: testPasswordParams})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -267,7 +267,7 @@ func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log
 		}
 	}
 	e := handlers.New(store, models.SystemClock{}, log, handlers.Config{
-		BaseURL: cfg.BaseURL, SessionSecret: secret, IdleTimeout: cfg.IdleTimeout, AbsoluteTimout: cfg.AbsoluteTimeout,
+		BaseURL: cfg.BaseURL, SessionSecret: secret, IdleTimeout: cfg.IdleTimeout, AbsoluteTimeout: cfg.AbsoluteTimeout,
 		RequireTOTP: cfg.RequireTOTP, Location: cfg.Location, TrustProxy: cfg.TrustProxy, Version: version, CompanyName: cfg.CompanyName,
 		ContactEmail: cfg.ContactEmail, EmailEnabled: cfg.SMTP != nil, DevMailboxURL: cfg.DevMailboxURL,
 	})

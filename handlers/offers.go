@@ -224,7 +224,7 @@ func (h *Handler) adminTemplates(c echo.Context) error {
 
 func (h *Handler) templateForm(c echo.Context, status int, id int64, form views.TemplateForm, errs map[string]string) error {
 	return render(c, status, views.AdminTemplateFormPage(views.AdminTemplateFormProps{Layout: h.layout(c, "Contract template"), ID: id,
-		Form: form, Errors: errs, Preview: models.FillTemplate(form.Body, models.SampleValues(h.cfg.CompanyName)), Placeholders: models.Placeholders}))
+		Form: form, Errors: errs, Preview: models.FillTemplate(form.Body, models.SampleValues(h.cfg.CompanyName)), Placeholders: models.ContractPlaceholders()}))
 }
 
 func (h *Handler) adminTemplateNew(c echo.Context) error {

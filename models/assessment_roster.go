@@ -75,19 +75,19 @@ func (s *Store) GetRoster(ctx context.Context, actor Actor, dayID int64) (*Roste
 	return &r, nil
 }
 
-// Attendance values and results.
-var (
-	Attendances = []string{"unknown", "attended", "no_show"}
-	Results     = []string{"none", "pass", "fail"}
-)
+// Attendances are the attendance values a seat can have, in display order.
+func Attendances() []string { return []string{"unknown", "attended", "no_show"} }
+
+// AssessmentResults are the results a seat can have, in display order.
+func AssessmentResults() []string { return []string{"none", "pass", "fail"} }
 
 // RecordAssessmentResult marks attendance and the result of one booking.
 func (s *Store) RecordAssessmentResult(ctx context.Context, actor Actor, bookingID int64, attendance, result, notes string) error {
 	v := &ValidationError{}
-	if !contains(Attendances, attendance) {
+	if !contains(Attendances(), attendance) {
 		v.Add("attendance", "Choose attended, no-show or not recorded.")
 	}
-	if !contains(Results, result) {
+	if !contains(AssessmentResults(), result) {
 		v.Add("result", "Choose pass, fail or no result yet.")
 	}
 	if attendance == "no_show" && result == "pass" {

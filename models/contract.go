@@ -75,8 +75,10 @@ type Contract struct {
 // TableName binds the struct to its table.
 func (Contract) TableName() string { return "contracts" }
 
-// Placeholders are the fields a template may use.
-var Placeholders = []string{"company", "candidate_name", "job_title", "department", "salary", "start_date", "benefits", "bonus_equity", "location", "working_pattern"}
+// ContractPlaceholders are the fields a contract template may use.
+func ContractPlaceholders() []string {
+	return []string{"company", "candidate_name", "job_title", "department", "salary", "start_date", "benefits", "bonus_equity", "location", "working_pattern"}
+}
 
 var placeholderPattern = regexp.MustCompile(`\{\{\s*([a-z_]+)\s*\}\}`)
 
@@ -104,13 +106,13 @@ func ValidateTemplate(name, body string) error {
 	}
 	var unknown []string
 	for _, m := range placeholderPattern.FindAllStringSubmatch(body, -1) {
-		if !contains(Placeholders, m[1]) && !contains(unknown, m[1]) {
+		if !contains(ContractPlaceholders(), m[1]) && !contains(unknown, m[1]) {
 			unknown = append(unknown, m[1])
 		}
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		v.Add("body", "Unknown placeholder(s): "+strings.Join(unknown, ", ")+". Use only: "+strings.Join(Placeholders, ", ")+".")
+		v.Add("body", "Unknown placeholder(s): "+strings.Join(unknown, ", ")+". Use only: "+strings.Join(ContractPlaceholders(), ", ")+".")
 	}
 	return v.Err()
 }

@@ -51,7 +51,9 @@ func RatingLabel(n int) string {
 }
 
 // DefaultCriteria are given to a position created without its own.
-var DefaultCriteria = []string{"Skills for the role", "Communication", "Values and teamwork"}
+func DefaultCriteria() []string {
+	return []string{"Skills for the role", "Communication", "Values and teamwork"}
+}
 
 // ScorecardCriterion is one thing interviewers rate for a position.
 type ScorecardCriterion struct {

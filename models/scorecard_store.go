@@ -13,7 +13,7 @@ import (
 // names that stay (so ratings keep their criterion) and retiring the rest.
 func writeCriteria(tx *gorm.DB, positionID int64, names []string) error {
 	if len(names) == 0 {
-		names = DefaultCriteria
+		names = DefaultCriteria()
 	}
 	var existing []ScorecardCriterion
 	if err := tx.Where("position_id = ?", positionID).Find(&existing).Error; err != nil {

@@ -313,7 +313,7 @@ func idList(m map[int64]bool) []int64 {
 // application, written on the candidate list.
 const MsgStaffMessage MessageKind = "staff_message"
 
-// bulkMessages joins messageCatalogue (see its init).
+// bulkMessages joins messageCatalogue (registered in messages.go).
 var bulkMessages = map[MessageKind]MessageTemplate{
 	MsgStaffMessage: {
 		Label: "A message about your application", Editable: true,

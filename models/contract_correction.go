@@ -49,7 +49,7 @@ const (
 	MsgNameCorrectionDeclined  MessageKind = "name_correction_declined"
 )
 
-// nameCorrectionMessages joins messageCatalogue (see its init).
+// nameCorrectionMessages joins messageCatalogue (registered in messages.go).
 var nameCorrectionMessages = map[MessageKind]MessageTemplate{
 	MsgContractNameCorrected: {
 		Label: "Contract corrected to the candidate's legal name", Editable: true,

@@ -20,7 +20,7 @@ const (
 	MsgDecisionDecided         MessageKind = "decision_decided"
 )
 
-// interviewMessages joins messageCatalogue (see its init).
+// interviewMessages joins messageCatalogue (registered in messages.go).
 var interviewMessages = map[MessageKind]MessageTemplate{
 	MsgInterviewInvitation: {
 		Label: "Invitation to choose an interview time", Editable: true,

@@ -63,3 +63,22 @@ func TestMessageMovesFollowItsLife(t *testing.T) {
 		t.Fatal("recording a second delivery rewrote a sent message")
 	}
 }
+
+// A message kind defined by two features is refused when the catalogue is
+// built, instead of one silently replacing the other.
+func TestMessageCatalogueRefusesADuplicateKind(t *testing.T) {
+	a := map[MessageKind]MessageTemplate{"x": {Subject: "A"}}
+	b := map[MessageKind]MessageTemplate{"x": {Subject: "B"}}
+	if _, err := buildMessageCatalogue(a, b); err == nil {
+		t.Fatal("a kind defined twice was accepted")
+	}
+	c, err := buildMessageCatalogue(coreMessages, interviewMessages, bulkMessages, nameCorrectionMessages)
+	if err != nil || len(c) != len(coreMessages)+len(interviewMessages)+len(bulkMessages)+len(nameCorrectionMessages) {
+		t.Fatalf("the real catalogue: %d kinds, %v", len(c), err)
+	}
+	for k, tmpl := range c {
+		if tmpl.Kind != k {
+			t.Errorf("%s registered as %s", k, tmpl.Kind)
+		}
+	}
+}

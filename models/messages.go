@@ -63,7 +63,7 @@ type MessageTemplate struct {
 }
 
 // messageCatalogue holds the default wording of every kind.
-var messageCatalogue = map[MessageKind]MessageTemplate{
+var coreMessages = map[MessageKind]MessageTemplate{
 	MsgCandidateSignIn: {
 		Label: "Sign-in link (asked for on the sign-in page)", Editable: true,
 		Subject:      "Your sign-in link for {{company}}",
@@ -193,16 +193,33 @@ var messageCatalogue = map[MessageKind]MessageTemplate{
 	},
 }
 
-func init() {
-	for _, extra := range []map[MessageKind]MessageTemplate{interviewMessages, bulkMessages, nameCorrectionMessages} {
-		for k, t := range extra {
-			messageCatalogue[k] = t
+// messageCatalogue is every kind of message, registered once from each
+// feature's list; a kind defined twice stops the program at start. It is
+// read-only after that.
+var messageCatalogue = mustMessageCatalogue(coreMessages, interviewMessages, bulkMessages, nameCorrectionMessages)
+
+// buildMessageCatalogue joins the features' message lists, refusing a kind
+// defined twice (the later one would otherwise silently win).
+func buildMessageCatalogue(parts ...map[MessageKind]MessageTemplate) (map[MessageKind]MessageTemplate, error) {
+	out := map[MessageKind]MessageTemplate{}
+	for _, part := range parts {
+		for k, t := range part {
+			if _, dup := out[k]; dup {
+				return nil, fmt.Errorf("message kind %q is defined twice", k)
+			}
+			t.Kind = k
+			out[k] = t
 		}
 	}
-	for k, t := range messageCatalogue {
-		t.Kind = k
-		messageCatalogue[k] = t
+	return out, nil
+}
+
+func mustMessageCatalogue(parts ...map[MessageKind]MessageTemplate) map[MessageKind]MessageTemplate {
+	c, err := buildMessageCatalogue(parts...)
+	if err != nil {
+		panic(err)
 	}
+	return c
 }
 
 // EditableMessageKinds lists the candidate-facing kinds, in a stable order.

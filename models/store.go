@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"os"
 	"runtime"
 	"sort"
 	"strconv"
@@ -139,7 +138,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	statements := &atomic.Int64{}
-	if err := countStatements(db, statements); err != nil {
+	if err := countStatements(db, statements, log); err != nil {
 		sqlDB.Close()
 		return nil, err
 	}
@@ -171,11 +170,12 @@ func hashSlotCount() int { return min(runtime.NumCPU(), 2) }
 
 // countStatements counts every statement GORM runs: the query budget of each
 // page is checked against it in tests (and it is one atomic add per query).
-func countStatements(db *gorm.DB, n *atomic.Int64) error {
+// At log level debug each statement is logged too.
+func countStatements(db *gorm.DB, n *atomic.Int64, log *slog.Logger) error {
 	count := func(db *gorm.DB) {
 		n.Add(1)
-		if os.Getenv("NEXTSTEP_TRACE_SQL") != "" {
-			fmt.Fprintf(os.Stderr, "SQL %d: %.160s\n", n.Load(), db.Statement.SQL.String())
+		if log.Enabled(db.Statement.Context, slog.LevelDebug) {
+			log.Debug("sql statement", "n", n.Load(), "sql", truncate(db.Statement.SQL.String(), 300))
 		}
 	}
 	cb := db.Callback()

@@ -53,15 +53,16 @@ func lockDay(tx *gorm.DB, id int64) (*AssessmentDay, error) {
 // dayVisibleTo reports whether a staff actor may see a day: admins and
 // recruiters see all, hiring managers the days serving one of their positions.
 func dayVisibleTo(tx *gorm.DB, actor Actor, d *AssessmentDay) (bool, error) {
-	if actor.Role.SeesAllCandidates() {
+	switch cond, args := positionScope(actor, ""); cond {
+	case "TRUE":
 		return true, nil
-	}
-	if actor.Role != RoleHiringManager {
+	case "FALSE":
 		return false, nil
+	default:
+		var n int64
+		err := tx.Table("positions").Where("id IN ?", d.PositionIDs).Where(cond, args...).Count(&n).Error
+		return n > 0, err
 	}
-	var n int64
-	err := tx.Table("positions").Where("id IN ? AND hiring_manager_id = ?", d.PositionIDs, actor.ID).Count(&n).Error
-	return n > 0, err
 }
 
 // CreateAssessmentDay schedules a day.
@@ -247,8 +248,8 @@ func (s *Store) ListAssessmentDays(ctx context.Context, actor Actor) ([]DaySumma
 	db := s.db.WithContext(ctx)
 	var days []AssessmentDay
 	q := db.Order("starts_at < now() , starts_at")
-	if actor.Role == RoleHiringManager {
-		q = q.Where("id IN (SELECT dp.day_id FROM assessment_day_positions dp JOIN positions p ON p.id = dp.position_id WHERE p.hiring_manager_id = ?)", actor.ID)
+	if cond, args := positionScope(actor, "p"); cond != "TRUE" {
+		q = q.Where("id IN (SELECT dp.day_id FROM assessment_day_positions dp JOIN positions p ON p.id = dp.position_id WHERE "+cond+")", args...)
 	}
 	if err := q.Find(&days).Error; err != nil {
 		return nil, err

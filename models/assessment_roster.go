@@ -52,12 +52,9 @@ func (s *Store) GetRoster(ctx context.Context, actor Actor, dayID int64) (*Roste
 	} else if !ok {
 		return nil, ErrNotFound
 	}
-	scope := ""
-	args := []any{dayID}
-	if actor.Role == RoleHiringManager {
-		scope = " AND p.hiring_manager_id = ?"
-		args = append(args, actor.ID)
-	}
+	cond, condArgs := positionScope(actor, "p")
+	scope := " AND " + cond
+	args := append([]any{dayID}, condArgs...)
 	if err := db.Raw(`SELECT b.id AS booking_id, a.id AS application_id, c.id AS candidate_id, c.name, c.email, p.title AS position_title,
 			b.status, b.attendance, b.result, b.result_notes, b.created_at
 		FROM assessment_bookings b JOIN applications a ON a.id = b.application_id JOIN candidates c ON c.id = a.candidate_id
@@ -112,7 +109,7 @@ func (s *Store) RecordAssessmentResult(ctx context.Context, actor Actor, booking
 		if err := tx.First(&pos, app.PositionID).Error; err != nil {
 			return err
 		}
-		if !actor.Role.SeesCandidates() || !canManagePosition(actor, &pos) {
+		if !actor.Role.SeesCandidates() || !actor.ManagesPosition(&pos) {
 			return ErrNotFound
 		}
 		if b.Status != BookingBooked {

@@ -102,6 +102,7 @@ func (s *Store) PositionBoard(ctx context.Context, actor Actor, positionID int64
 	if !actor.Role.SeesCandidates() {
 		return nil, ErrNotFound
 	}
+	scope, scopeArgs := positionScope(actor, "p")
 	// The window runs over the position's applications alone (index
 	// applications_position_idx); candidates are joined for the kept cards only.
 	r, err := s.queryRow(ctx, `SELECT p.id, p.title, p.department, p.location, p.headcount, p.status, p.decision_sla_days,
@@ -116,8 +117,8 @@ func (s *Store) PositionBoard(ctx context.Context, actor Actor, positionID int64
 					FROM applications a WHERE a.position_id = p.id AND a.status IN ('active', 'on_hold')) x
 				JOIN candidates c ON c.id = x.candidate_id
 				WHERE x.rn <= `+strconv.Itoa(BoardCardCap)+`)
-		FROM positions p WHERE p.id = ? AND (? OR p.hiring_manager_id = ?)`,
-		positionID, actor.Role.SeesAllCandidates(), actor.ID)
+		FROM positions p WHERE p.id = ? AND (`+scope+`)`,
+		append([]any{positionID}, scopeArgs...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -273,7 +273,7 @@ func lockApplications(tx *gorm.DB, actor Actor, ids []int64) ([]*Application, er
 	ptrs := make([]*Position, len(positions))
 	for i := range positions {
 		p := &positions[i]
-		if !canManagePosition(actor, p) {
+		if !actor.ManagesPosition(p) {
 			return nil, ErrNotFound
 		}
 		byPos[p.ID], ptrs[i] = p, p

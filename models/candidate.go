@@ -174,13 +174,6 @@ func staffID(a Actor) *int64 {
 	return &id
 }
 
-func canManagePosition(actor Actor, p *Position) bool {
-	if actor.Role.SeesAllCandidates() {
-		return true
-	}
-	return actor.Role == RoleHiringManager && p.HiringManagerID != nil && *p.HiringManagerID == actor.ID
-}
-
 // lockApplication loads an application FOR UPDATE with its position and
 // pipeline, and checks that actor may change it.
 func lockApplication(tx *gorm.DB, actor Actor, appID int64) (*Application, error) {
@@ -192,7 +185,7 @@ func lockApplication(tx *gorm.DB, actor Actor, appID int64) (*Application, error
 	if err := tx.First(&pos, app.PositionID).Error; err != nil {
 		return nil, err
 	}
-	if !actor.Role.SeesCandidates() || !canManagePosition(actor, &pos) {
+	if !actor.Role.SeesCandidates() || !actor.ManagesPosition(&pos) {
 		return nil, ErrNotFound
 	}
 	if err := loadPipelines(tx, []*Position{&pos}); err != nil {

@@ -23,7 +23,7 @@ func positionForApplication(tx *gorm.DB, actor Actor, positionID int64) (*Positi
 	if err := tx.Clauses(clause.Locking{Strength: "SHARE"}).First(&pos, positionID).Error; err != nil {
 		return nil, Invalid("position_id", "Choose the position they applied for.")
 	}
-	if !canManagePosition(actor, &pos) {
+	if !actor.ManagesPosition(&pos) {
 		return nil, Invalid("position_id", "You can only add candidates to your own positions.")
 	}
 	if pos.Status != PositionOpen {
@@ -112,8 +112,8 @@ func (s *Store) AddablePositions(ctx context.Context, actor Actor, candidateID i
 	q := s.db.WithContext(ctx).Model(&Position{}).Select("id", "title", "status").
 		Where("status = ? AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.position_id = positions.id AND a.candidate_id = ?)", PositionOpen, candidateID).
 		Order("lower(title), id")
-	if !actor.Role.SeesAllCandidates() {
-		q = q.Where("hiring_manager_id = ?", actor.ID)
+	if cond, args := positionScope(actor, ""); cond != "TRUE" {
+		q = q.Where(cond, args...)
 	}
 	var out []PositionChoice
 	err := q.Limit(500).Scan(&out).Error
@@ -156,11 +156,12 @@ func (s *Store) FindCandidateByEmail(ctx context.Context, actor Actor, email str
 		ExistingApplication
 		InScope bool
 	}
+	cond, condArgs := positionScope(actor, "p")
 	if err := s.db.WithContext(ctx).Raw(`SELECT p.title AS position_title, a.stage, a.status,
-			(? OR p.hiring_manager_id IS NOT DISTINCT FROM ?) AS in_scope
+			coalesce(`+cond+`, false) AS in_scope
 		FROM applications a JOIN positions p ON p.id = a.position_id
 		WHERE a.candidate_id = ? ORDER BY a.created_at DESC, a.id DESC`,
-		actor.Role.SeesAllCandidates(), actor.ID, out.Candidate.ID).Scan(&rows).Error; err != nil {
+		append(condArgs, out.Candidate.ID)...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	for _, r := range rows {

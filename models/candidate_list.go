@@ -120,9 +120,9 @@ type candidateListSQL struct {
 func candidateFilterSQL(actor Actor, f CandidateFilter) (string, []any) {
 	var where []string
 	var args []any
-	if actor.Role == RoleHiringManager {
-		where = append(where, "a.position_id IN (SELECT id FROM positions WHERE hiring_manager_id = ?)")
-		args = append(args, actor.ID)
+	if cond, scopeArgs := positionScope(actor, ""); cond != "TRUE" {
+		where = append(where, "a.position_id IN (SELECT id FROM positions WHERE "+cond+")")
+		args = append(args, scopeArgs...)
 	}
 	if f.PositionID != 0 {
 		where, args = append(where, "a.position_id = ?"), append(args, f.PositionID)
@@ -214,10 +214,7 @@ func (s *Store) ListCandidates(ctx context.Context, actor Actor, f CandidateFilt
 func (s *Store) listCandidates(ctx context.Context, actor Actor, q candidateListSQL) (*CandidatePage, error) {
 	// One statement: the capped count, the page (as JSON, in order) and the
 	// positions the filter offers.
-	posScope, posArgs := "true", []any{}
-	if actor.Role == RoleHiringManager {
-		posScope, posArgs = "hiring_manager_id = ?", []any{actor.ID}
-	}
+	posScope, posArgs := positionScope(actor, "")
 	args := append(append(append(append([]any{}, q.withArgs...), q.countArgs...), posArgs...), q.pageArgs...)
 	sqlDB, err := s.db.DB()
 	if err != nil {

@@ -97,11 +97,8 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	if !actor.Role.SeesCandidates() {
 		return nil, ErrNotFound
 	}
-	scope, scopeArgs := "", []any{candidateID}
-	if actor.Role == RoleHiringManager {
-		scope = " AND p.hiring_manager_id = ?"
-		scopeArgs = append(scopeArgs, actor.ID)
-	}
+	cond, condArgs := positionScope(actor, "p")
+	scope, scopeArgs := " AND "+cond, append([]any{candidateID}, condArgs...)
 	seesMessages := actor.Role.SeesAllCandidates()
 	// The candidate, the applications in scope, the notes this person may read,
 	// the messages sent (staff who see all candidates only) and the templates.

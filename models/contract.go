@@ -473,7 +473,7 @@ func (s *Store) StaffContract(ctx context.Context, actor Actor, contractID int64
 	if err := s.db.WithContext(ctx).Preload("Candidate").Preload("Position").First(&app, c.ApplicationID).Error; err != nil {
 		return nil, nil, err
 	}
-	if !actor.Role.SeesCandidates() || !canManagePosition(actor, app.Position) {
+	if !actor.Role.SeesCandidates() || !actor.ManagesPosition(app.Position) {
 		return nil, nil, ErrNotFound
 	}
 	return &c, &app, nil

@@ -401,8 +401,8 @@ func (s *Store) OpenNameCorrections(ctx context.Context, actor Actor, limit int)
 		Joins("JOIN applications a ON a.id = c.application_id").
 		Joins("JOIN candidates cand ON cand.id = nc.candidate_id").
 		Where("nc.status = ?", NameCorrectionOpen)
-	if !actor.Role.SeesAllCandidates() {
-		q = q.Joins("JOIN positions p ON p.id = a.position_id").Where("p.hiring_manager_id = ?", actor.ID)
+	if cond, args := positionScope(actor, "p"); cond != "TRUE" {
+		q = q.Joins("JOIN positions p ON p.id = a.position_id").Where(cond, args...)
 	}
 	var out []NameCorrectionItem
 	err := q.Order("nc.created_at, nc.id").Limit(limit).Scan(&out).Error

@@ -243,7 +243,7 @@ func (s *Store) GetApplicationForStaff(ctx context.Context, actor Actor, appID i
 	if err := db.First(&pos, app.PositionID).Error; err != nil {
 		return nil, err
 	}
-	if !actor.Role.SeesCandidates() || !canManagePosition(actor, &pos) {
+	if !actor.Role.SeesCandidates() || !actor.ManagesPosition(&pos) {
 		return nil, ErrNotFound
 	}
 	var c Candidate
@@ -272,7 +272,7 @@ func (s *Store) FreeSlots(ctx context.Context, actor Actor, positionID int64) ([
 		if err := s.db.WithContext(ctx).First(&pos, positionID).Error; err != nil {
 			return nil, notFound(err)
 		}
-		if !canManagePosition(actor, &pos) {
+		if !actor.ManagesPosition(&pos) {
 			return nil, ErrNotFound
 		}
 	}

@@ -229,7 +229,7 @@ func (s *Store) OfferReviewFor(ctx context.Context, actor Actor, versionID int64
 	if err != nil {
 		return nil, notFound(err)
 	}
-	if r.Application.Position == nil || !canManagePosition(actor, r.Application.Position) {
+	if r.Application.Position == nil || !actor.ManagesPosition(r.Application.Position) {
 		return nil, ErrNotFound
 	}
 	return &r, nil

@@ -279,13 +279,11 @@ type PositionSummary struct {
 func (s *Store) ListPositions(ctx context.Context, actor Actor) ([]PositionSummary, error) {
 	var ps []Position
 	q := s.db.WithContext(ctx).Preload("HiringManager").Order("status = 'open' DESC, lower(title)")
-	switch {
-	case actor.Role.SeesAllCandidates():
-	case actor.Role == RoleHiringManager:
-		q = q.Where("hiring_manager_id = ?", actor.ID)
-	default:
+	cond, args := positionScope(actor, "")
+	if cond == "FALSE" {
 		return nil, nil
 	}
+	q = q.Where(cond, args...)
 	if err := q.Find(&ps).Error; err != nil {
 		return nil, err
 	}
@@ -322,7 +320,7 @@ func (s *Store) GetPosition(ctx context.Context, actor Actor, id int64) (*Positi
 	if err := s.db.WithContext(ctx).Preload("HiringManager").First(&p, id).Error; err != nil {
 		return nil, notFound(err)
 	}
-	if !actor.Role.SeesAllCandidates() && !(actor.Role == RoleHiringManager && p.HiringManagerID != nil && *p.HiringManagerID == actor.ID) {
+	if !actor.ManagesPosition(&p) {
 		return nil, ErrNotFound
 	}
 	if err := loadPipelines(s.db.WithContext(ctx), []*Position{&p}); err != nil {

@@ -43,7 +43,7 @@ func appScopeSQL(actor Actor, rs readScope) (string, []any) {
 	case actor.Role.SeesAllCandidates():
 		return "TRUE", nil
 	case actor.Role == RoleHiringManager:
-		return "p.hiring_manager_id = ?", []any{actor.ID}
+		return positionScope(actor, "p")
 	case actor.Role == RoleInterviewer && rs&panelReads != 0:
 		return `EXISTS (SELECT 1 FROM interview_rounds r JOIN interview_panelists ip ON ip.round_id = r.id
 			WHERE r.application_id = a.id AND ip.staff_id = ?)`, []any{actor.ID}
@@ -110,6 +110,38 @@ func contractVisible(db *gorm.DB, actor Actor, contractID int64) error {
 	return applicationVisible(db, actor, appID, scopeCandidateFacing)
 }
 
+// ManagesPosition is the one rule of who manages a position and its
+// applications: admins and recruiters every position, a hiring manager the
+// positions they are the hiring manager of, nobody else.
+func (a Actor) ManagesPosition(p *Position) bool {
+	switch {
+	case !a.IsStaff():
+		return false
+	case a.Role.SeesAllCandidates():
+		return true
+	}
+	return a.Role == RoleHiringManager && p != nil && p.HiringManagerID != nil && *p.HiringManagerID == a.ID
+}
+
+// positionScope is ManagesPosition in SQL: the condition on the positions
+// table known as alias (empty: unqualified) under which actor manages a
+// position, with its arguments.
+func positionScope(actor Actor, alias string) (string, []any) {
+	col := "hiring_manager_id"
+	if alias != "" {
+		col = alias + "." + col
+	}
+	switch {
+	case !actor.IsStaff():
+		return "FALSE", nil
+	case actor.Role.SeesAllCandidates():
+		return "TRUE", nil
+	case actor.Role == RoleHiringManager:
+		return col + " = ?", []any{actor.ID}
+	}
+	return "FALSE", nil
+}
+
 // CheckApplicationScope returns ErrNotFound unless actor may manage the
 // application (staff who see candidates, a hiring manager only on their own
 // positions). Handlers call it before looking at the form, so an input error
@@ -123,7 +155,7 @@ func (s *Store) CheckApplicationScope(ctx context.Context, actor Actor, appID in
 		Scan(&pos).Error; err != nil {
 		return err
 	}
-	if len(pos) == 0 || !canManagePosition(actor, &pos[0]) {
+	if len(pos) == 0 || !actor.ManagesPosition(&pos[0]) {
 		return ErrNotFound
 	}
 	return nil

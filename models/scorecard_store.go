@@ -105,7 +105,7 @@ func (s *Store) GetRoundPage(ctx context.Context, actor Actor, roundID int64) (*
 	}
 	p.Application.Position, p.Application.Candidate = &pos, &cand
 	onPanel := p.Round.HasPanelist(actor.ID)
-	p.CanManage = actor.Role.SeesCandidates() && canManagePosition(actor, &pos)
+	p.CanManage = actor.Role.SeesCandidates() && actor.ManagesPosition(&pos)
 	if !onPanel && !p.CanManage {
 		return nil, ErrNotFound
 	}
@@ -126,7 +126,7 @@ func (s *Store) GetRoundPage(ctx context.Context, actor Actor, roundID int64) (*
 			p.ScorecardNotice = err.Error() // not yet: say when it opens
 		}
 	}
-	p.SeesOthers = CanReadScorecards(actor, canManagePosition(actor, &pos) && actor.Role.SeesCandidates(), onPanel, p.Mine != nil)
+	p.SeesOthers = CanReadScorecards(actor, actor.ManagesPosition(&pos) && actor.Role.SeesCandidates(), onPanel, p.Mine != nil)
 	if p.SeesOthers {
 		for _, c := range cards {
 			if c.InterviewerID != actor.ID {
@@ -355,7 +355,7 @@ func (s *Store) GetReview(ctx context.Context, actor Actor, positionID int64, fr
 	if err := db.First(&pos, positionID).Error; err != nil {
 		return nil, notFound(err)
 	}
-	if !actor.Role.SeesCandidates() || !canManagePosition(actor, &pos) {
+	if !actor.Role.SeesCandidates() || !actor.ManagesPosition(&pos) {
 		return nil, ErrNotFound
 	}
 	if err := loadPipelines(db, []*Position{&pos}); err != nil {

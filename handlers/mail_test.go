@@ -64,7 +64,7 @@ func (a *testApp) waitDelivered() {
 	for deadline := time.Now().Add(mailWait); ; time.Sleep(20 * time.Millisecond) {
 		var n int64
 		// Only messages with a live delivery job: the demo's own wait without one.
-		a.Store.DB().Raw(`SELECT count(*) FROM outbox_messages m WHERE m.status = 'queued' AND EXISTS (SELECT 1 FROM river_job j
+		a.Store.DB().Raw(`SELECT count(*) FROM outbox_messages m WHERE m.status IN ('queued', 'held') AND EXISTS (SELECT 1 FROM river_job j
 			WHERE j.kind = 'deliver_message' AND (j.args->>'message_id')::bigint = m.id AND j.state NOT IN ('completed', 'cancelled', 'discarded'))`).Scan(&n)
 		if n == 0 {
 			return

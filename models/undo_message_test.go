@@ -69,7 +69,7 @@ func TestUndoWithdrawsTheUnsentStageMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range inbox {
-		if m.Kind == models.MsgStageChanged {
+		if m.Kind == models.MsgStageChanged && m.ID > firstID { // the demo's own did leave
 			t.Fatalf("the Messages page shows %q, which never left", m.Subject)
 		}
 	}

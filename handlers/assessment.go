@@ -27,7 +27,7 @@ func bookingProblem(err error) (status int, msg string, ok bool) {
 		return http.StatusConflict, "You already have a seat on another day. Use \"Move my seat here\" to change days.", true
 	case errors.Is(err, models.ErrSeatsStillOpen):
 		return http.StatusConflict, "This day still has seats: you can book one directly.", true
-	case errors.Is(err, models.ErrOfferExpired):
+	case errors.Is(err, models.ErrSeatOfferExpired):
 		return http.StatusConflict, "This offer is no longer available: it expired or the seat went to someone else.", true
 	case errors.Is(err, models.ErrNotInAssessment):
 		return http.StatusConflict, "Your application is not at the assessment day step at the moment, so there is nothing to book.", true
@@ -111,13 +111,13 @@ func (h *Handler) candidateJoinWaitlist(c echo.Context) error {
 	}, "You are on the waitlist. If a seat frees up, we will hold it for you and let you know.", "")
 }
 
-func (h *Handler) candidateAcceptOffer(c echo.Context) error {
+func (h *Handler) candidateAcceptSeatOffer(c echo.Context) error {
 	entryID, err := paramID(c, "entry")
 	if err != nil {
 		return err
 	}
 	return h.assessmentAction(c, func(appID int64) error {
-		_, err := h.store.AcceptOffer(c.Request().Context(), actor(c), appID, entryID)
+		_, err := h.store.AcceptSeatOffer(c.Request().Context(), actor(c), appID, entryID)
 		return err
 	}, "The seat is yours. A confirmation is on its way to your inbox.", "/confirmation")
 }

@@ -89,7 +89,7 @@ func (h *Handler) candidateInterestWithdraw(c echo.Context) error {
 
 func offerProblem(err error) (int, string, bool) {
 	switch {
-	case errors.Is(err, models.ErrOfferLapsed):
+	case errors.Is(err, models.ErrJobOfferExpired):
 		return http.StatusConflict, "This offer has expired, so it can no longer be accepted online. Please contact your recruiter: they can extend it.", true
 	case errors.Is(err, models.ErrOfferNotCurrent):
 		return http.StatusConflict, "This version of the offer has been replaced or closed. Please read the current offer below.", true

@@ -58,7 +58,7 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	me.POST("/applications/:id/assessment/reschedule", h.candidateReschedule)
 	me.POST("/applications/:id/assessment/cancel", h.candidateCancelSeat)
 	me.POST("/applications/:id/assessment/waitlist", h.candidateJoinWaitlist)
-	me.POST("/applications/:id/assessment/waitlist/:entry/accept", h.candidateAcceptOffer)
+	me.POST("/applications/:id/assessment/waitlist/:entry/accept", h.candidateAcceptSeatOffer)
 	me.POST("/applications/:id/assessment/waitlist/:entry/leave", h.candidateLeaveWaitlist)
 	me.GET("/applications/:id/interest", h.candidateInterest)
 	me.POST("/applications/:id/interest/confirm", h.candidateInterestConfirm)

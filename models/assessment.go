@@ -20,7 +20,7 @@ var (
 	ErrDayCancelled     = errors.New("this day has been cancelled")
 	ErrPastCutoff       = errors.New("the cutoff for changes has passed")
 	ErrNotInAssessment  = errors.New("the application is not at the assessment day stage")
-	ErrOfferExpired     = errors.New("the offered seat has expired")
+	ErrSeatOfferExpired = errors.New("the offered seat has expired")
 	ErrAlreadyBooked    = errors.New("you already hold a seat on another day")
 	ErrSeatsStillOpen   = errors.New("this day still has seats")
 	ErrCapacityTooSmall = errors.New("capacity below seats already taken")
@@ -192,8 +192,8 @@ type WaitlistEntry struct {
 // TableName binds the struct to its table.
 func (WaitlistEntry) TableName() string { return "assessment_waitlist" }
 
-// OfferOpen reports whether the entry holds a seat offer that has not lapsed.
-func (w WaitlistEntry) OfferOpen(now time.Time) bool {
+// SeatOfferOpen reports whether the entry holds a seat offer that has not lapsed.
+func (w WaitlistEntry) SeatOfferOpen(now time.Time) bool {
 	return w.Status == WaitOffered && w.OfferExpiresAt != nil && now.Before(*w.OfferExpiresAt)
 }
 

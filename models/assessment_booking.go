@@ -91,7 +91,7 @@ func (s *Store) releaseSeat(tx *gorm.DB, b *AssessmentBooking, status string) er
 		return err
 	}
 	d.SeatsTaken--
-	if err := s.expireOffers(tx, d); err != nil {
+	if err := s.expireSeatOffers(tx, d); err != nil {
 		return err
 	}
 	return s.offerFreeSeats(tx, d)
@@ -132,7 +132,7 @@ func (s *Store) bookableDay(tx *gorm.DB, app *Application, dayID int64) (*Assess
 	if err := d.CanBook(s.Now()); err != nil {
 		return nil, err
 	}
-	if err := s.expireOffers(tx, d); err != nil {
+	if err := s.expireSeatOffers(tx, d); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -222,7 +222,7 @@ func (s *Store) RescheduleSeat(ctx context.Context, actor Actor, appID, newDayID
 		if err := newDay.CanBook(s.Now()); err != nil {
 			return err
 		}
-		if err := s.expireOffers(tx, newDay); err != nil {
+		if err := s.expireSeatOffers(tx, newDay); err != nil {
 			return err
 		}
 		if err := s.takeSeatOrHeldOffer(tx, newDay, app.ID); err != nil {

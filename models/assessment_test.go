@@ -198,13 +198,13 @@ func TestWaitlistOfferAcceptExpireAndPassOn(t *testing.T) {
 			t.Errorf("%s %d reading another candidate's assessment page: %v; want ErrNotFound", out.Kind, out.ID, err)
 		}
 	}
-	if len(ca.Waitlist) != 1 || !ca.Waitlist[0].OfferOpen(f.clock.Now()) {
+	if len(ca.Waitlist) != 1 || !ca.Waitlist[0].SeatOfferOpen(f.clock.Now()) {
 		t.Fatalf("third candidate has no open offer: %+v", ca.Waitlist)
 	}
-	if _, err := f.store.AcceptOffer(ctx, f.candidates[second], f.apps[second], ca.Waitlist[0].ID); !errors.Is(err, models.ErrNotFound) {
+	if _, err := f.store.AcceptSeatOffer(ctx, f.candidates[second], f.apps[second], ca.Waitlist[0].ID); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("accepting someone else's offer: %v", err)
 	}
-	if _, err := f.store.AcceptOffer(ctx, f.candidates[third], f.apps[third], ca.Waitlist[0].ID); err != nil {
+	if _, err := f.store.AcceptSeatOffer(ctx, f.candidates[third], f.apps[third], ca.Waitlist[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	if taken, _, booked, offered := f.seats(t, f.dayID); taken != 1 || booked != 1 || offered != 0 {

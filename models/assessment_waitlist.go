@@ -64,8 +64,8 @@ func (s *Store) offerFreeSeats(tx *gorm.DB, d *AssessmentDay) error {
 	return nil
 }
 
-// expireOffers lapses the day's offers whose time is up and passes their seats on.
-func (s *Store) expireOffers(tx *gorm.DB, d *AssessmentDay) error {
+// expireSeatOffers lapses the day's offers whose time is up and passes their seats on.
+func (s *Store) expireSeatOffers(tx *gorm.DB, d *AssessmentDay) error {
 	now := s.Now()
 	res := tx.Exec("UPDATE assessment_waitlist SET status = ?, updated_at = ? WHERE day_id = ? AND status = ? AND offer_expires_at <= ?",
 		WaitExpired, now, d.ID, WaitOffered, now)
@@ -96,7 +96,7 @@ func (s *Store) ExpireWaitlistOffers(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			return s.expireOffers(tx, d)
+			return s.expireSeatOffers(tx, d)
 		}); err != nil {
 			return 0, err
 		}
@@ -135,9 +135,9 @@ func (s *Store) JoinWaitlist(ctx context.Context, actor Actor, appID, dayID int6
 	})
 }
 
-// AcceptOffer turns a held seat into a booking; a booking on another day is
+// AcceptSeatOffer turns a held seat into a booking; a booking on another day is
 // moved, atomically.
-func (s *Store) AcceptOffer(ctx context.Context, actor Actor, appID, entryID int64) (*AssessmentBooking, error) {
+func (s *Store) AcceptSeatOffer(ctx context.Context, actor Actor, appID, entryID int64) (*AssessmentBooking, error) {
 	var booking *AssessmentBooking
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		app, err := candidateApplication(tx, actor.ID, appID)
@@ -151,7 +151,7 @@ func (s *Store) AcceptOffer(ctx context.Context, actor Actor, appID, entryID int
 		if entry.Status == WaitAccepted {
 			booking, err = activeBooking(tx, app.ID)
 			if err == nil && booking == nil {
-				return ErrOfferExpired
+				return ErrSeatOfferExpired
 			}
 			return err
 		}
@@ -176,14 +176,14 @@ func (s *Store) AcceptOffer(ctx context.Context, actor Actor, appID, entryID int
 				d = locked
 			}
 		}
-		if err := s.expireOffers(tx, d); err != nil {
+		if err := s.expireSeatOffers(tx, d); err != nil {
 			return err
 		}
 		if err := tx.First(&entry, entry.ID).Error; err != nil {
 			return err
 		}
 		if entry.Status != WaitOffered {
-			return ErrOfferExpired
+			return ErrSeatOfferExpired
 		}
 		if app.Status != StatusActive || app.Stage != StageAssessmentDay {
 			return ErrNotInAssessment

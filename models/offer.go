@@ -25,7 +25,7 @@ const (
 // Errors of answering an offer.
 var (
 	ErrOfferNotCurrent = errors.New("this version of the offer has been replaced")
-	ErrOfferLapsed     = errors.New("the offer has expired")
+	ErrJobOfferExpired = errors.New("the offer has expired")
 )
 
 // Offer is a job offer for an application, with every version it went through.
@@ -148,7 +148,7 @@ func (v OfferVersion) CanAccept(now time.Time, loc *time.Location) error {
 		return ErrOfferNotCurrent
 	}
 	if now.After(v.ExpiresAt(loc)) {
-		return ErrOfferLapsed
+		return ErrJobOfferExpired
 	}
 	return nil
 }

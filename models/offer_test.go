@@ -78,7 +78,7 @@ func TestOfferVersionsAndExpiry(t *testing.T) {
 	}
 	// After the expiry day (11 December) acceptance is refused.
 	d.clock.Advance(11 * 24 * time.Hour)
-	if err := d.store.AcceptJobOffer(ctx, candidate, app.ID, v2.ID); !errors.Is(err, models.ErrOfferLapsed) {
+	if err := d.store.AcceptJobOffer(ctx, candidate, app.ID, v2.ID); !errors.Is(err, models.ErrJobOfferExpired) {
 		t.Fatalf("accepting an expired offer: %v", err)
 	}
 	if err := d.store.ExtendOffer(ctx, staffActor(d.recruiter), v2.ID, "2026-12-20"); err != nil {

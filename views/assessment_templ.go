@@ -201,7 +201,7 @@ func CandidateAssessmentPage(p CandidateAssessmentProps) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					if w.OfferOpen(p.Now) {
+					if w.SeatOfferOpen(p.Now) {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<p class=\"eyebrow\">A seat is waiting for you</p><h2>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err

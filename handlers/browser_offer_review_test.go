@@ -55,7 +55,7 @@ func TestBrowserOfferReviewSendBackApproveSend(t *testing.T) {
 		t.Fatalf("send for approval: status %d", status)
 	}
 	id, state := version()
-	if state != models.OfferPendingApproval+" 65000.00" {
+	if state != string(models.OfferPendingApproval)+" 65000.00" {
 		t.Fatalf("after submitting: %q, want pending_approval at 65000", state)
 	}
 	review := fmt.Sprintf("/admin/offer-versions/%d", id)
@@ -116,7 +116,7 @@ func TestBrowserOfferReviewSendBackApproveSend(t *testing.T) {
 	if got := text(t, mgr, "[data-testid=offer-version-status]"); got != "Draft" {
 		t.Fatalf("status after sending back = %q, want Draft", got)
 	}
-	if _, state := version(); state != models.OfferDraft+" 65000.00" {
+	if _, state := version(); state != string(models.OfferDraft)+" 65000.00" {
 		t.Fatalf("after sending back: %q, want draft", state)
 	}
 
@@ -145,7 +145,7 @@ func TestBrowserOfferReviewSendBackApproveSend(t *testing.T) {
 	if status := submit(t, rec, "[data-testid=offer-submit]"); status != http.StatusOK {
 		t.Fatalf("send for approval again: status %d", status)
 	}
-	if again, state := version(); again != id || state != models.OfferPendingApproval+" 62000.00" {
+	if again, state := version(); again != id || state != string(models.OfferPendingApproval)+" 62000.00" {
 		t.Fatalf("after submitting again: version %d %q, want %d pending at 62000", again, state, id)
 	}
 
@@ -180,7 +180,7 @@ func TestBrowserOfferReviewSendBackApproveSend(t *testing.T) {
 	if got := text(t, rec, "[data-testid=send-confirm] h2"); got != "Send this offer to "+danielName+" now?" {
 		t.Fatalf("confirmation question = %q", got)
 	}
-	if _, state := version(); state != models.OfferApproved+" 62000.00" {
+	if _, state := version(); state != string(models.OfferApproved)+" 62000.00" {
 		t.Fatalf("before confirming: %q, want still approved", state)
 	}
 	screenshot(t, rec, "offer-send-confirm.png")
@@ -190,7 +190,7 @@ func TestBrowserOfferReviewSendBackApproveSend(t *testing.T) {
 	if got := text(t, rec, "[data-testid=offer-version-status]"); got != "Sent to the candidate" {
 		t.Fatalf("status after confirming = %q", got)
 	}
-	if _, state := version(); state != models.OfferSent+" 62000.00" {
+	if _, state := version(); state != string(models.OfferSent)+" 62000.00" {
 		t.Fatalf("after confirming: %q, want sent at 62000", state)
 	}
 	if n := app.sqlCount("SELECT count(*) FROM outbox_messages WHERE kind = 'offer_sent' AND candidate_id = ?", candID); n != 1 {

@@ -28,7 +28,7 @@ func (f *offerFlow) pendingVersion(change map[string]string) int64 {
 	f.staffPost(f.recruiter, fmt.Sprintf("/admin/applications/%d/offer", f.appID), offerForm(change))
 	id, _ := f.latestVersion()
 	f.staffPost(f.recruiter, fmt.Sprintf("/admin/offer-versions/%d/submit", id), nil)
-	if got := f.versionStatus(id); got != models.OfferPendingApproval {
+	if got := f.versionStatus(id); got != string(models.OfferPendingApproval) {
 		f.fatalf("after submitting, version %d is %q", id, got)
 	}
 	return id
@@ -120,18 +120,18 @@ func TestOfferReviewSendBackApproveAndConfirmSend(t *testing.T) {
 			t.Error("the refused page no longer shows the offer")
 		}
 	}
-	if got := f.versionStatus(id); got != models.OfferPendingApproval {
+	if got := f.versionStatus(id); got != string(models.OfferPendingApproval) {
 		t.Fatalf("status after refused send-backs = %q", got)
 	}
 	// The drafter may not send back their own offer: a refusal, not a 500.
 	res = f.recruiter.post(reviewPath(id)+"/send-back", url.Values{"comment": {sendBackComment}})
-	if res.Status != http.StatusUnprocessableEntity || f.versionStatus(id) != models.OfferPendingApproval {
+	if res.Status != http.StatusUnprocessableEntity || f.versionStatus(id) != string(models.OfferPendingApproval) {
 		t.Fatalf("the drafter sending back: %d; %s", res.Status, offerProblemText(res))
 	}
 
 	// Sent back with a comment.
 	f.reviewPost(f.manager, reviewPath(id)+"/send-back", url.Values{"comment": {sendBackComment}}, id)
-	if got := f.versionStatus(id); got != models.OfferDraft {
+	if got := f.versionStatus(id); got != string(models.OfferDraft) {
 		t.Fatalf("status after sending back = %q, want draft", got)
 	}
 	doc = f.manager.get(reviewPath(id)).Doc(t)
@@ -196,11 +196,11 @@ func TestOfferReviewSendBackApproveAndConfirmSend(t *testing.T) {
 	if action, _ := confirm.Find("form").Attr("action"); action != reviewPath(id)+"/send" || confirm.Find("[data-testid=confirm-send]").Length() != 1 {
 		t.Fatalf("confirmation form posts to %q", action)
 	}
-	if got := f.versionStatus(id); got != models.OfferApproved {
+	if got := f.versionStatus(id); got != string(models.OfferApproved) {
 		t.Fatalf("opening the confirmation step changed the status to %q", got)
 	}
 	f.reviewPost(f.recruiter, reviewPath(id)+"/send", url.Values{"from": {"review"}}, id)
-	if got := f.versionStatus(id); got != models.OfferSent {
+	if got := f.versionStatus(id); got != string(models.OfferSent) {
 		t.Fatalf("status after confirming = %q, want sent", got)
 	}
 
@@ -247,7 +247,7 @@ func TestOfferReviewRefusalsRenderThePage(t *testing.T) {
 	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(offerProblemText(res), "expiry date has passed") {
 		t.Fatalf("sending after the expiry date: %d, %q", res.Status, offerProblemText(res))
 	}
-	if got := f.versionStatus(id); got != models.OfferApproved {
+	if got := f.versionStatus(id); got != string(models.OfferApproved) {
 		t.Fatalf("status after refused sends = %q", got)
 	}
 	// ?confirm=send on a version that is not approved shows no send form.
@@ -313,7 +313,7 @@ func TestOfferReviewScoping(t *testing.T) {
 			}
 		}
 	}
-	if got := f.versionStatus(id); got != models.OfferPendingApproval {
+	if got := f.versionStatus(id); got != string(models.OfferPendingApproval) {
 		t.Fatalf("refused requests changed the version to %q", got)
 	}
 	if n := f.app.sqlCount("SELECT count(*) FROM audit_log WHERE action = 'offer.sent_back'"); n != 0 {

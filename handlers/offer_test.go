@@ -115,13 +115,13 @@ func (f *offerFlow) sendOffer(change map[string]string) int64 {
 	f.t.Helper()
 	f.staffPost(f.recruiter, fmt.Sprintf("/admin/applications/%d/offer", f.appID), offerForm(change))
 	id, status := f.latestVersion()
-	if status != models.OfferDraft {
+	if status != string(models.OfferDraft) {
 		f.fatalf("after saving, version %d is %q, want draft", id, status)
 	}
 	f.staffPost(f.recruiter, fmt.Sprintf("/admin/offer-versions/%d/submit", id), nil)
 	f.staffPost(f.manager, fmt.Sprintf("/admin/offer-versions/%d/approve", id), nil)
 	f.staffPost(f.recruiter, fmt.Sprintf("/admin/offer-versions/%d/send", id), nil)
-	if got := f.versionStatus(id); got != models.OfferSent {
+	if got := f.versionStatus(id); got != string(models.OfferSent) {
 		f.fatalf("after sending, version %d is %q, want sent", id, got)
 	}
 	return id
@@ -478,7 +478,7 @@ func TestOfferAcceptExpiredRefused(t *testing.T) {
 	if got := res.Doc(t).Find("[data-testid=offer-problem]").Text(); !strings.Contains(got, "expired") {
 		t.Errorf("problem shown = %q, want it to say the offer expired", strings.TrimSpace(got))
 	}
-	if got := f.versionStatus(v); got != models.OfferSent {
+	if got := f.versionStatus(v); got != string(models.OfferSent) {
 		t.Fatalf("version after a refused late acceptance = %q, want sent", got)
 	}
 	if n := f.app.sqlCount("SELECT count(*) FROM offers WHERE application_id = ? AND status = 'accepted'", f.appID); n != 0 {
@@ -500,7 +500,7 @@ func TestOfferAcceptOnLastDayAllowed(t *testing.T) {
 	cand.loginCandidate(danielEmail)
 	f.cand = cand
 	f.accept(v)
-	if got := f.versionStatus(v); got != models.OfferAccepted {
+	if got := f.versionStatus(v); got != string(models.OfferAccepted) {
 		t.Fatalf("version accepted on its last day = %q, want accepted", got)
 	}
 	// The contract stage opens when the contract is sent.
@@ -537,7 +537,7 @@ func TestOfferAcceptSupersededVersionRefused(t *testing.T) {
 	if v2 == v1 {
 		t.Fatalf("editing a sent offer changed version %d in place; want a new version", v1)
 	}
-	if got := f.versionStatus(v1); got != models.OfferSuperseded {
+	if got := f.versionStatus(v1); got != string(models.OfferSuperseded) {
 		t.Fatalf("v1 after v2 was sent = %q, want superseded", got)
 	}
 
@@ -559,7 +559,7 @@ func TestOfferAcceptSupersededVersionRefused(t *testing.T) {
 	if n := f.app.sqlCount("SELECT count(*) FROM offers WHERE application_id = ? AND status = 'open'", f.appID); n != 1 {
 		t.Fatalf("%d open offers after a refused acceptance, want 1", n)
 	}
-	if got := f.versionStatus(v1); got != models.OfferSuperseded {
+	if got := f.versionStatus(v1); got != string(models.OfferSuperseded) {
 		t.Fatalf("v1 after the refused acceptance = %q, want superseded", got)
 	}
 	if got := f.app.applicationStageKey(f.appID); got != string(models.StageOffer) {
@@ -568,10 +568,10 @@ func TestOfferAcceptSupersededVersionRefused(t *testing.T) {
 
 	// The current version is accepted as usual.
 	f.accept(v2)
-	if got := f.versionStatus(v2); got != models.OfferAccepted {
+	if got := f.versionStatus(v2); got != string(models.OfferAccepted) {
 		t.Fatalf("v2 after accepting = %q, want accepted", got)
 	}
-	if got := f.versionStatus(v1); got != models.OfferSuperseded {
+	if got := f.versionStatus(v1); got != string(models.OfferSuperseded) {
 		t.Fatalf("v1 after accepting v2 = %q, want superseded", got)
 	}
 }
@@ -606,7 +606,7 @@ func TestOfferConcurrentDraftSaves(t *testing.T) {
 		if n != int64(round+1) {
 			t.Fatalf("round %d: %d offer versions after ten simultaneous saves, want %d (one per round)", round, n, round+1)
 		}
-		if _, status := f.latestVersion(); status != models.OfferDraft {
+		if _, status := f.latestVersion(); status != string(models.OfferDraft) {
 			t.Fatalf("round %d: newest version is %q, want draft", round, status)
 		}
 		if t.Failed() {
@@ -1070,7 +1070,7 @@ func TestOfferAcceptAfterRejectionRefused(t *testing.T) {
 	if res.Status < 400 || res.Status >= 500 {
 		t.Errorf("accepting the offer of a rejected application: status %d, want a 4xx refusal", res.Status)
 	}
-	if got := f.versionStatus(v); got == models.OfferAccepted {
+	if got := f.versionStatus(v); got == string(models.OfferAccepted) {
 		t.Fatalf("the offer of a rejected application was accepted")
 	}
 	if n := f.app.sqlCount("SELECT count(*) FROM offers WHERE application_id = ? AND status = 'accepted'", f.appID); n != 0 {

@@ -189,9 +189,9 @@ type CandidateApplication struct {
 	Rounds  []InterviewRound  // interviews, oldest first, with panel and offered times
 	Skipped map[StageKey]bool // stages skipped as not needed
 
-	InterestOpen   bool   // an interest check waits for the candidate's answer
-	JobOffer       string // status of the newest offer version the candidate was sent, if any
-	ContractStatus string // the live contract's status, if any
+	InterestOpen   bool               // an interest check waits for the candidate's answer
+	JobOffer       OfferVersionStatus // status of the newest offer version the candidate was sent, if any
+	ContractStatus string             // the live contract's status, if any
 }
 
 // GetCandidateView loads the candidate's own page: one statement, and one

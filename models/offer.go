@@ -11,15 +11,18 @@ import (
 	"gorm.io/gorm"
 )
 
+// OfferVersionStatus is where one version of a job offer is in its life.
+type OfferVersionStatus string
+
 // Offer version statuses.
 const (
-	OfferDraft           = "draft"
-	OfferPendingApproval = "pending_approval"
-	OfferApproved        = "approved"
-	OfferSent            = "sent"
-	OfferSuperseded      = "superseded"
-	OfferAccepted        = "accepted"
-	OfferDeclined        = "declined"
+	OfferDraft           OfferVersionStatus = "draft"
+	OfferPendingApproval OfferVersionStatus = "pending_approval"
+	OfferApproved        OfferVersionStatus = "approved"
+	OfferSent            OfferVersionStatus = "sent"
+	OfferSuperseded      OfferVersionStatus = "superseded"
+	OfferAccepted        OfferVersionStatus = "accepted"
+	OfferDeclined        OfferVersionStatus = "declined"
 )
 
 // Errors of answering an offer.
@@ -71,7 +74,7 @@ type OfferVersion struct {
 	ID              int64
 	OfferID         int64
 	Version         int
-	Status          string
+	Status          OfferVersionStatus
 	JobTitle        string
 	SalaryAmount    string
 	SalaryCurrency  string

@@ -98,7 +98,7 @@ func TestSendBackOfferRules(t *testing.T) {
 			t.Errorf("comment of %d characters: %v, want a message on comment", len([]rune(bad)), err)
 		}
 	}
-	if r := readSentBack(t, d, v.ID); r.Status != models.OfferPendingApproval || r.SentBackComment != "" || r.SentBackBy != nil {
+	if r := readSentBack(t, d, v.ID); r.Status != string(models.OfferPendingApproval) || r.SentBackComment != "" || r.SentBackBy != nil {
 		t.Fatalf("after refused send-backs: %+v, want still pending with no comment", r)
 	}
 	var before int64
@@ -112,7 +112,7 @@ func TestSendBackOfferRules(t *testing.T) {
 		t.Fatalf("the hiring manager sending back: %v", err)
 	}
 	r := readSentBack(t, d, v.ID)
-	if r.Status != models.OfferDraft || r.SentBackComment != comment || r.SentBackBy == nil || *r.SentBackBy != d.manager.ID ||
+	if r.Status != string(models.OfferDraft) || r.SentBackComment != comment || r.SentBackBy == nil || *r.SentBackBy != d.manager.ID ||
 		r.SentBackAt == nil || !r.SentBackAt.Equal(d.clock.Now()) {
 		t.Fatalf("after sending back: %+v, want a draft with the trimmed comment, by the manager, now", r)
 	}
@@ -155,14 +155,14 @@ func TestSendBackOfferRules(t *testing.T) {
 	if err != nil || v2.ID != v.ID || v2.SentBackComment != comment {
 		t.Fatalf("editing the draft sent back: %+v, %v; want the same version, comment kept", v2, err)
 	}
-	if r := readSentBack(t, d, v.ID); r.Status != models.OfferDraft || r.SentBackComment != comment || r.SalaryAmount != "62000.00" {
+	if r := readSentBack(t, d, v.ID); r.Status != string(models.OfferDraft) || r.SentBackComment != comment || r.SalaryAmount != "62000.00" {
 		t.Fatalf("after editing: %+v, want a draft at 62000 with the comment", r)
 	}
 	// Submitting again clears nothing: the comment is history of this version.
 	if err := d.store.SubmitOffer(ctx, staffActor(d.recruiter), v.ID); err != nil {
 		t.Fatal(err)
 	}
-	if r := readSentBack(t, d, v.ID); r.Status != models.OfferPendingApproval || r.SentBackComment != comment {
+	if r := readSentBack(t, d, v.ID); r.Status != string(models.OfferPendingApproval) || r.SentBackComment != comment {
 		t.Fatalf("after submitting again: %+v, want pending with the comment on record", r)
 	}
 	// An admin may send back too (the position has a hiring manager).
@@ -180,7 +180,7 @@ func TestSendBackOfferRules(t *testing.T) {
 	if _, err := d.store.SaveOfferDraft(ctx, staffActor(d.recruiter), app.ID, changed); err != nil {
 		t.Fatal(err)
 	}
-	if r := readSentBack(t, d, v.ID); r.Status != models.OfferDraft || r.SentBackComment != "" || r.SentBackBy != nil || r.SentBackAt != nil {
+	if r := readSentBack(t, d, v.ID); r.Status != string(models.OfferDraft) || r.SentBackComment != "" || r.SentBackBy != nil || r.SentBackAt != nil {
 		t.Fatalf("editing a resubmitted version: %+v, want a fresh draft without the old comment", r)
 	}
 	if err := d.store.SubmitOffer(ctx, staffActor(d.recruiter), v.ID); err != nil {
@@ -193,7 +193,7 @@ func TestSendBackOfferRules(t *testing.T) {
 	if err := d.store.SendBackOffer(ctx, staffActor(d.manager), v.ID, comment); models.FieldErrors(err) == nil {
 		t.Errorf("sending back an approved version: %v, want a refusal", err)
 	}
-	if r := readSentBack(t, d, v.ID); r.Status != models.OfferApproved {
+	if r := readSentBack(t, d, v.ID); r.Status != string(models.OfferApproved) {
 		t.Fatalf("status after refusing to send back the approved version: %q", r.Status)
 	}
 }

@@ -172,7 +172,7 @@ func OfferExpired(v *models.OfferVersion, l Layout) bool {
 
 func fmtDate(t time.Time) string { return t.Format("2 January 2006") }
 
-func offerStatusLabel(s string) string {
+func offerStatusLabel(s models.OfferVersionStatus) string {
 	switch s {
 	case models.OfferDraft:
 		return "Draft"
@@ -189,7 +189,7 @@ func offerStatusLabel(s string) string {
 	case models.OfferDeclined:
 		return "Declined"
 	}
-	return s
+	return string(s)
 }
 
 func contractStatusLabel(s string) string {

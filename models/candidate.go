@@ -250,18 +250,7 @@ func (s *Store) UndoLastMove(ctx context.Context, actor Actor, appID int64, note
 		if note == "" {
 			note = "Undid the last stage move."
 		}
-		// What transition's undo will withdraw: the move's message, if it has not left.
-		if last, err := lastEvent(tx, app.ID); err != nil {
-			return err
-		} else if last != nil {
-			var n int64
-			if err := tx.Raw(`SELECT count(*) FROM outbox_messages WHERE candidate_id = ? AND kind = ? AND status = 'held'
-				AND held_for_position_id IS NULL AND created_at >= ?`, app.CandidateID, MsgStageChanged, last.CreatedAt).Scan(&n).Error; err != nil {
-				return err
-			}
-			messageWithdrawn = n > 0
-		}
-		return s.transition(tx, actor, app, transitionRequest{Cause: CauseUndo, Note: note})
+		return s.transition(tx, actor, app, transitionRequest{Cause: CauseUndo, Note: note, withdrawn: &messageWithdrawn})
 	})
 	return messageWithdrawn, err
 }

@@ -137,7 +137,7 @@ var queueSQL = []struct {
 	// The contract stage opens when the contract is sent: an accepted offer
 	// waits at the offer stage until someone sends it.
 	{QueueContractsToSend, `SELECT a.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
-		v.job_title AS detail, coalesce(v.responded_at, o.updated_at) AS since, NULL::timestamptz AS due
+		'' AS detail, coalesce(v.responded_at, o.updated_at) AS since, NULL::timestamptz AS due
 		FROM applications a JOIN offers o ON o.application_id = a.id AND o.status = 'accepted'
 		JOIN offer_versions v ON v.offer_id = o.id AND v.status = 'accepted'
 		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id

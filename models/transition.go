@@ -149,6 +149,9 @@ type transitionRequest struct {
 	// Message is the candidate's message for a flow (an offer, a contract,
 	// an invitation); staff moves and undo tell the candidate themselves.
 	Message *draft
+	// withdrawn, when set, learns whether an undo withdrew the move's
+	// message before it left.
+	withdrawn *bool
 }
 
 // markGuardedWrite lets the next change of an application's stage or status
@@ -262,6 +265,9 @@ func (s *Store) tellCandidateOfStage(tx *gorm.DB, app *Application, req transiti
 	if req.Cause == CauseUndo {
 		withdrawn, err := cancelMessages(tx, "candidate_id = ? AND kind = ? AND held_for_position_id IS NULL AND created_at >= ?",
 			app.CandidateID, MsgStageChanged, undone.CreatedAt)
+		if req.withdrawn != nil {
+			*req.withdrawn = withdrawn > 0
+		}
 		if err != nil || withdrawn > 0 {
 			return err
 		}

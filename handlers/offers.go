@@ -15,17 +15,26 @@ import (
 
 // ---- staff: interest checks, offers, contracts on the candidate page ----
 
+// staffApplicationAction is staffAppAction for a route whose :id is an
+// application: permission before input (see applicationAction), so a refusal
+// of the form never confirms that an application out of scope exists.
+func (h *Handler) staffApplicationAction(c echo.Context, form views.CandidateActionForm, do func(appID int64) error, done string) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.store.CheckApplicationScope(c.Request().Context(), actor(c), id); err != nil {
+		return err
+	}
+	return h.staffAppAction(c, form, do, done)
+}
+
 // staffAppAction runs a staff action on an application or one of its parts
 // and returns to the candidate page, keeping the input on a refusal.
 func (h *Handler) staffAppAction(c echo.Context, form views.CandidateActionForm, do func(id int64) error, done string) error {
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
-	}
-	if strings.HasPrefix(c.Path(), "/admin/applications/:id") { // permission before input (see applicationAction)
-		if err := h.store.CheckApplicationScope(c.Request().Context(), actor(c), id); err != nil {
-			return err
-		}
 	}
 	candidateID := formInt(c.FormValue("candidate_id"))
 	err = do(id)
@@ -64,7 +73,7 @@ func (h *Handler) adminInterestCheck(c echo.Context) error {
 	msg := c.FormValue("message")
 	questions := strings.Split(c.FormValue("questions"), "\n")
 	form := views.CandidateActionForm{Action: "interest", Note: msg, Reason: c.FormValue("questions")}
-	return h.staffAppAction(c, form, func(appID int64) error {
+	return h.staffApplicationAction(c, form, func(appID int64) error {
 		_, err := h.store.SendInterestCheck(c.Request().Context(), actor(c), appID, msg, questions)
 		return err
 	}, "Interest check sent. The candidate's answers will appear here.")
@@ -80,7 +89,7 @@ func offerInput(c echo.Context) models.OfferInput {
 func (h *Handler) adminOfferSave(c echo.Context) error {
 	in := offerInput(c)
 	form := views.CandidateActionForm{Action: "offer", Offer: in}
-	return h.staffAppAction(c, form, func(appID int64) error {
+	return h.staffApplicationAction(c, form, func(appID int64) error {
 		_, err := h.store.SaveOfferDraft(c.Request().Context(), actor(c), appID, in)
 		return err
 	}, "Offer draft saved. Send it for approval when it is ready.")
@@ -130,7 +139,7 @@ func (h *Handler) adminOfferAnswer(c echo.Context) error {
 
 func (h *Handler) adminContractGenerate(c echo.Context) error {
 	templateID := formInt(c.FormValue("template_id"))
-	return h.staffAppAction(c, views.CandidateActionForm{Action: "contract"}, func(appID int64) error {
+	return h.staffApplicationAction(c, views.CandidateActionForm{Action: "contract"}, func(appID int64) error {
 		_, err := h.store.GenerateContract(c.Request().Context(), actor(c), appID, templateID)
 		return err
 	}, h.sentNotice("Contract generated: the candidate can sign it on their page", "the message telling them"))

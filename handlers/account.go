@@ -53,8 +53,8 @@ func (h *Handler) accountPassword(c echo.Context) error {
 	byLink, _ := sess.Values[keyResetLink].(bool)
 	err := h.store.ChangePassword(c.Request().Context(), actor(c), u.ID, models.PasswordChange{
 		Current: c.FormValue("current_password"), New: next, ByResetLink: byLink, KeepSession: models.HashSecret(sess.ID)})
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.renderAccount(c, http.StatusUnprocessableEntity, fe)
+	if r := formRefusal(err); r != nil {
+		return h.renderAccount(c, statusOf(r.Code), formErrors(r))
 	}
 	if err != nil {
 		return err
@@ -72,8 +72,8 @@ func (h *Handler) accountTOTPEnable(c echo.Context) error {
 		return redirect(c, "/admin/account")
 	}
 	err := h.store.EnableTOTP(c.Request().Context(), actor(c), u.ID, secret, c.FormValue("code"))
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.renderAccount(c, http.StatusUnprocessableEntity, fe)
+	if r := formRefusal(err); r != nil {
+		return h.renderAccount(c, statusOf(r.Code), formErrors(r))
 	}
 	if err != nil {
 		return err
@@ -88,8 +88,8 @@ func (h *Handler) accountTOTPDisable(c echo.Context) error {
 		return h.renderAccount(c, http.StatusUnprocessableEntity, map[string]string{"totp": "Your organisation requires two-step sign-in; it cannot be turned off."})
 	}
 	err := h.store.DisableTOTP(c.Request().Context(), actor(c), currentStaff(c).ID, c.FormValue("proof"))
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.renderAccount(c, http.StatusUnprocessableEntity, fe)
+	if r := formRefusal(err); r != nil {
+		return h.renderAccount(c, statusOf(r.Code), formErrors(r))
 	}
 	if err != nil {
 		return err
@@ -101,9 +101,9 @@ func (h *Handler) accountTOTPDisable(c echo.Context) error {
 func (h *Handler) accountJobTitle(c echo.Context) error {
 	title := c.FormValue("job_title")
 	if err := h.store.SetJobTitle(c.Request().Context(), actor(c), title); err != nil {
-		if fe := models.FieldErrors(err); fe != nil {
+		if r := formRefusal(err); r != nil {
 			currentStaff(c).JobTitle = title // this request's copy: the page shows what was typed
-			return h.renderAccount(c, http.StatusUnprocessableEntity, fe)
+			return h.renderAccount(c, statusOf(r.Code), formErrors(r))
 		}
 		return err
 	}

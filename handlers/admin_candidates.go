@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -93,15 +92,15 @@ func (h *Handler) adminCandidateCreate(c echo.Context) error {
 	in := models.CandidateInput{Name: form.Name, Email: form.Email, Phone: form.Phone,
 		PositionID: formInt(form.PositionID), Stage: models.StageKey(form.Stage)}
 	cand, err := h.store.CreateCandidate(c.Request().Context(), actor(c), in)
-	if fe := models.FieldErrors(err); fe != nil {
-		props, perr := h.candidateFormProps(c, form, fe)
+	if r := formRefusal(err); r != nil {
+		props, perr := h.candidateFormProps(c, form, formErrors(r))
 		if perr != nil {
 			return perr
 		}
 		if perr := h.offerExistingCandidate(c, &props); perr != nil {
 			return perr
 		}
-		return render(c, http.StatusUnprocessableEntity, views.AdminCandidateNewPage(props))
+		return render(c, statusOf(r.Code), views.AdminCandidateNewPage(props))
 	}
 	if err != nil {
 		return err
@@ -155,11 +154,9 @@ func (h *Handler) renderCandidate(c echo.Context, id int64, status int, errs map
 	return render(c, status, views.AdminCandidatePage(props))
 }
 
-// applicationAction runs one state change on an application and redirects
-// back to the candidate page, or re-renders it with the error and input kept.
 // applicationAction runs one staff action on an application and returns to
 // the candidate page with the flash done gives (asked after the action, so
-// it can say what happened), or re-renders the page with the form's errors.
+// it can say what happened), or shows the page again with the refusal.
 func (h *Handler) applicationAction(c echo.Context, form views.CandidateActionForm, do func(appID int64) error, done func() string) error {
 	appID, err := paramID(c, "id")
 	if err != nil {
@@ -170,24 +167,23 @@ func (h *Handler) applicationAction(c echo.Context, form views.CandidateActionFo
 	if err := h.store.CheckApplicationScope(c.Request().Context(), actor(c), appID); err != nil {
 		return err
 	}
-	candidateID := formInt(c.FormValue("candidate_id"))
-	err = do(appID)
-	if fe := models.FieldErrors(err); fe != nil && candidateID > 0 {
-		form.ApplicationID = appID
-		return h.renderCandidate(c, candidateID, http.StatusUnprocessableEntity, fe, form)
-	}
-	if err != nil {
-		return err
-	}
-	h.setFlash(c, done())
-	if candidateID == 0 {
-		return redirect(c, "/admin/candidates")
-	}
-	return redirect(c, fmt.Sprintf("/admin/candidates/%d", candidateID))
+	return h.act(c, h.candidatePageAction(c, form, appID, func() error { return do(appID) }, done))
 }
 
-// fixed is a flash that does not depend on what the action did.
-func fixed(flash string) func() string { return func() string { return flash } }
+// candidatePageAction is an action posted from the staff candidate page:
+// back to it when done, the page again with the input kept when refused.
+func (h *Handler) candidatePageAction(c echo.Context, form views.CandidateActionForm, appID int64, do func() error, done func() string) action {
+	candidateID := formInt(c.FormValue("candidate_id"))
+	a := action{do: do, flash: done, next: "/admin/candidates"}
+	if candidateID > 0 {
+		a.next = fmt.Sprintf("/admin/candidates/%d", candidateID)
+		a.again = func(status int, r *models.Error) error {
+			form.ApplicationID = appID
+			return h.renderCandidate(c, candidateID, status, formErrors(r), form)
+		}
+	}
+	return a
+}
 
 func (h *Handler) adminApplicationMove(c echo.Context) error {
 	to := models.StageKey(c.FormValue("to_stage"))
@@ -251,15 +247,14 @@ func (h *Handler) adminCandidateNote(c echo.Context) error {
 		return err
 	}
 	body := c.FormValue("body")
-	err = h.store.AddNote(c.Request().Context(), actor(c), id, body)
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.renderCandidate(c, id, http.StatusUnprocessableEntity, fe, views.CandidateActionForm{Action: "note", NoteBody: body})
-	}
-	if errors.Is(err, models.ErrNotFound) || err != nil {
-		return err
-	}
-	h.setFlash(c, "Note added.")
-	return redirect(c, fmt.Sprintf("/admin/candidates/%d", id))
+	return h.act(c, action{
+		do:    func() error { return h.store.AddNote(c.Request().Context(), actor(c), id, body) },
+		flash: fixed("Note added."),
+		next:  fmt.Sprintf("/admin/candidates/%d", id),
+		again: func(status int, r *models.Error) error {
+			return h.renderCandidate(c, id, status, formErrors(r), views.CandidateActionForm{Action: "note", NoteBody: body})
+		},
+	})
 }
 
 // candidateFilter reads the candidate list's filters, search and sort from

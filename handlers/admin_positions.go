@@ -40,7 +40,7 @@ func positionForm(c echo.Context) (f views.PositionForm, orderErr error) {
 }
 
 func positionInput(f views.PositionForm, orderErr error) (models.PositionInput, error) {
-	v := &models.ValidationError{}
+	v := &models.Problems{}
 	head, ok := formIntStrict(f.Headcount)
 	if !ok {
 		v.Add("headcount", "Headcount must be a whole number from 1 to 1000.")
@@ -129,8 +129,8 @@ func (h *Handler) adminPositionCreate(c echo.Context) error {
 			return redirect(c, "/admin/positions")
 		}
 	}
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.positionFormPage(c, http.StatusUnprocessableEntity, 0, form, fe)
+	if r := formRefusal(err); r != nil {
+		return h.positionFormPage(c, statusOf(r.Code), 0, form, formErrors(r))
 	}
 	return err
 }
@@ -164,8 +164,8 @@ func (h *Handler) adminPositionUpdate(c echo.Context) error {
 			return redirect(c, "/admin/positions")
 		}
 	}
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.positionFormPage(c, http.StatusUnprocessableEntity, id, form, fe)
+	if r := formRefusal(err); r != nil {
+		return h.positionFormPage(c, statusOf(r.Code), id, form, formErrors(r))
 	}
 	return err
 }

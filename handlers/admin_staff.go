@@ -25,8 +25,8 @@ func (h *Handler) adminStaffInvite(c echo.Context) error {
 	form := views.StaffForm{Name: c.FormValue("name"), Email: c.FormValue("email"), Role: c.FormValue("role")}
 	u, err := h.store.InviteStaff(c.Request().Context(), actor(c),
 		models.StaffInput{Name: form.Name, Email: form.Email, Role: models.Role(form.Role)})
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.staffPage(c, http.StatusUnprocessableEntity, form, fe)
+	if r := formRefusal(err); r != nil {
+		return h.staffPage(c, statusOf(r.Code), form, formErrors(r))
 	}
 	if err != nil {
 		return err
@@ -43,8 +43,8 @@ func (h *Handler) adminStaffUpdate(c echo.Context) error {
 	role := models.Role(c.FormValue("role"))
 	active := c.FormValue("active") == "true"
 	err = h.store.UpdateStaff(c.Request().Context(), actor(c), id, role, active, c.FormValue("can_sign") == "true")
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.staffPage(c, http.StatusUnprocessableEntity, views.StaffForm{Role: string(models.RoleInterviewer)}, fe)
+	if r := formRefusal(err); r != nil {
+		return h.staffPage(c, statusOf(r.Code), views.StaffForm{Role: string(models.RoleInterviewer)}, formErrors(r))
 	}
 	if err != nil {
 		return err
@@ -59,8 +59,8 @@ func (h *Handler) adminStaffLink(c echo.Context) error {
 		return err
 	}
 	err = h.store.SendStaffSignInLink(c.Request().Context(), actor(c), id)
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.staffPage(c, http.StatusUnprocessableEntity, views.StaffForm{Role: string(models.RoleInterviewer)}, fe)
+	if r := formRefusal(err); r != nil {
+		return h.staffPage(c, statusOf(r.Code), views.StaffForm{Role: string(models.RoleInterviewer)}, formErrors(r))
 	}
 	if err != nil {
 		return err

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -10,33 +9,6 @@ import (
 	"nextstep/models"
 	"nextstep/views"
 )
-
-// bookingProblem turns a booking refusal into the words and status the
-// candidate sees; ok is false for errors that are not booking refusals.
-func bookingProblem(err error) (status int, msg string, ok bool) {
-	switch {
-	case errors.Is(err, models.ErrDayFull):
-		return http.StatusConflict, "This day has just filled up. Choose another day below, or join its waitlist and we will offer you a seat if one frees up.", true
-	case errors.Is(err, models.ErrBookingClosed):
-		return http.StatusConflict, "Booking for this day has closed. Choose another day, or contact your recruiter.", true
-	case errors.Is(err, models.ErrDayCancelled):
-		return http.StatusConflict, "This day has been cancelled. Please choose another day.", true
-	case errors.Is(err, models.ErrPastCutoff):
-		return http.StatusConflict, "The deadline for changing this booking has passed. If you cannot attend, please contact your recruiter directly.", true
-	case errors.Is(err, models.ErrAlreadyBooked):
-		return http.StatusConflict, "You already have a seat on another day. Use \"Move my seat here\" to change days.", true
-	case errors.Is(err, models.ErrSeatsStillOpen):
-		return http.StatusConflict, "This day still has seats: you can book one directly.", true
-	case errors.Is(err, models.ErrSeatOfferExpired):
-		return http.StatusConflict, "This offer is no longer available: it expired or the seat went to someone else.", true
-	case errors.Is(err, models.ErrNotInAssessment):
-		return http.StatusConflict, "Your application is not at the assessment day step at the moment, so there is nothing to book.", true
-	}
-	if fe := models.FieldErrors(err); fe != nil {
-		return http.StatusUnprocessableEntity, fe[""], true
-	}
-	return 0, "", false
-}
 
 func (h *Handler) renderAssessment(c echo.Context, status int, problem string) error {
 	id, err := paramID(c, "id")
@@ -66,20 +38,18 @@ func (h *Handler) candidateAssessment(c echo.Context) error {
 }
 
 // assessmentAction runs one candidate booking action and redirects to where
-// it leads, or re-renders the page with the reason it was refused.
+// it leads, or shows the page again with the reason it was refused.
 func (h *Handler) assessmentAction(c echo.Context, do func(appID int64) error, done, next string) error {
 	appID, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := do(appID); err != nil {
-		if status, msg, ok := bookingProblem(err); ok {
-			return h.renderAssessment(c, status, msg)
-		}
-		return err
-	}
-	h.setFlash(c, done)
-	return redirect(c, fmt.Sprintf("/me/applications/%d/assessment%s", appID, next))
+	return h.act(c, action{
+		do:    func() error { return do(appID) },
+		flash: fixed(done),
+		next:  fmt.Sprintf("/me/applications/%d/assessment%s", appID, next),
+		again: func(status int, r *models.Error) error { return h.renderAssessment(c, status, sentence(r)) },
+	})
 }
 
 func (h *Handler) candidateBook(c echo.Context) error {
@@ -218,8 +188,8 @@ func (h *Handler) adminAssessmentDayNew(c echo.Context) error {
 func (h *Handler) adminAssessmentDayCreate(c echo.Context) error {
 	form := assessmentDayForm(c)
 	d, err := h.store.CreateAssessmentDay(c.Request().Context(), actor(c), form.Input())
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.assessmentDayFormPage(c, http.StatusUnprocessableEntity, 0, form, fe)
+	if r := formRefusal(err); r != nil {
+		return h.assessmentDayFormPage(c, statusOf(r.Code), 0, form, formErrors(r))
 	}
 	if err != nil {
 		return err
@@ -247,8 +217,8 @@ func (h *Handler) adminAssessmentDayUpdate(c echo.Context) error {
 	}
 	form := assessmentDayForm(c)
 	err = h.store.UpdateAssessmentDay(c.Request().Context(), actor(c), id, form.Input())
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.assessmentDayFormPage(c, http.StatusUnprocessableEntity, id, form, fe)
+	if r := formRefusal(err); r != nil {
+		return h.assessmentDayFormPage(c, statusOf(r.Code), id, form, formErrors(r))
 	}
 	if err != nil {
 		return err
@@ -264,8 +234,8 @@ func (h *Handler) adminAssessmentDayCancel(c echo.Context) error {
 	}
 	reason := truncateInput(c.FormValue("reason"), 2001)
 	err = h.store.CancelAssessmentDay(c.Request().Context(), actor(c), id, reason)
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.renderRoster(c, id, http.StatusUnprocessableEntity, fe)
+	if r := formRefusal(err); r != nil {
+		return h.renderRoster(c, id, statusOf(r.Code), formErrors(r))
 	}
 	if err != nil {
 		return err
@@ -316,8 +286,8 @@ func (h *Handler) adminBookingResult(c echo.Context) error {
 	dayID := formInt(c.FormValue("day_id"))
 	err = h.store.RecordAssessmentResult(c.Request().Context(), actor(c), id,
 		c.FormValue("attendance"), c.FormValue("result"), truncateInput(c.FormValue("notes"), 4001))
-	if fe := models.FieldErrors(err); fe != nil && dayID > 0 {
-		return h.renderRoster(c, dayID, http.StatusUnprocessableEntity, fe)
+	if r := formRefusal(err); r != nil && dayID > 0 {
+		return h.renderRoster(c, dayID, statusOf(r.Code), formErrors(r))
 	}
 	if err != nil {
 		return err

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -30,9 +29,9 @@ func (h *Handler) candidateSignInRequest(c echo.Context) error {
 	start := time.Now()
 	email := strings.TrimSpace(c.FormValue("email"))
 	err := h.store.RequestCandidateLink(c.Request().Context(), email, c.RealIP())
-	if fe := models.FieldErrors(err); fe != nil {
-		return render(c, http.StatusUnprocessableEntity, views.CandidateSignInPage(views.CandidateSignInProps{
-			Layout: h.layout(c, "Sign in"), Email: email, Errors: fe}))
+	if r := formRefusal(err); r != nil {
+		return render(c, statusOf(r.Code), views.CandidateSignInPage(views.CandidateSignInProps{
+			Layout: h.layout(c, "Sign in"), Email: email, Errors: formErrors(r)}))
 	}
 	if err != nil {
 		return err
@@ -65,7 +64,7 @@ func (h *Handler) signInLinkForm(c echo.Context) error {
 func (h *Handler) signInLinkConsume(c echo.Context) error {
 	token := c.Param("token")
 	who, err := h.store.ConsumeSignInToken(c.Request().Context(), token, actor(c))
-	if errors.Is(err, models.ErrTokenInvalid) {
+	if refusalOf(err, models.CodeGone) != nil {
 		return render(c, http.StatusGone, views.SignInContinuePage(views.SignInContinueProps{
 			Layout: h.layout(c, "Link no longer valid"), Invalid: true}))
 	}
@@ -136,15 +135,13 @@ func (h *Handler) staffLogin(c echo.Context) error {
 		return fail(http.StatusUnprocessableEntity, "The email or password is not correct.")
 	}
 	u, err := h.store.Authenticate(c.Request().Context(), email, password, c.RealIP())
-	switch {
-	case errors.Is(err, models.ErrBusy):
-		c.Response().Header().Set("Retry-After", "5")
-		return fail(http.StatusServiceUnavailable, "Many people are signing in right now. Wait a few seconds and try again.")
-	case errors.Is(err, models.ErrTooManyAttempts):
-		return fail(http.StatusTooManyRequests, "Too many sign-in attempts. Wait 15 minutes and try again, or ask an admin for a sign-in link.")
-	case errors.Is(err, models.ErrBadCredentials):
-		return fail(http.StatusUnauthorized, "The email or password is not correct.")
-	case err != nil:
+	if r := refusalOf(err, models.CodeBusy, models.CodeRateLimited, models.CodeUnauthorized); r != nil {
+		if r.Code == models.CodeBusy {
+			c.Response().Header().Set("Retry-After", "5")
+		}
+		return fail(statusOf(r.Code), r.Message)
+	}
+	if err != nil {
 		return err
 	}
 	sess := session(c)
@@ -203,16 +200,13 @@ func (h *Handler) staffTOTP(c echo.Context) error {
 	// Wrong codes count as failed sign-ins, so guessing is rate-limited too.
 	ctx := c.Request().Context()
 	attempt, err := h.store.BeginLoginAttempt(ctx, u.Email, c.RealIP())
-	if errors.Is(err, models.ErrTooManyAttempts) {
-		return render(c, http.StatusTooManyRequests, views.StaffTOTPPage(views.StaffTOTPProps{Layout: h.layout(c, "Enter your code"),
-			Error: "Too many attempts. Wait 15 minutes and sign in again."}))
-	} else if err != nil {
-		return err
+	if err == nil {
+		err = h.store.AcceptTOTP(ctx, u, c.FormValue("code"))
 	}
-	if err := h.store.AcceptTOTP(ctx, u, c.FormValue("code")); errors.Is(err, models.ErrBadTOTP) {
-		return render(c, http.StatusUnauthorized, views.StaffTOTPPage(views.StaffTOTPProps{Layout: h.layout(c, "Enter your code"),
-			Error: "That code is not correct, or was already used. Enter the current 6-digit code from your authenticator app."}))
-	} else if err != nil {
+	if r := refusalOf(err, models.CodeRateLimited, models.CodeUnauthorized); r != nil {
+		return render(c, statusOf(r.Code), views.StaffTOTPPage(views.StaffTOTPProps{Layout: h.layout(c, "Enter your code"), Error: r.Message}))
+	}
+	if err != nil {
 		return err
 	}
 	if err := h.store.FinishLoginAttempt(ctx, attempt); err != nil {

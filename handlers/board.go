@@ -45,8 +45,8 @@ func (h *Handler) adminBoardMove(c echo.Context) error {
 	to := models.StageKey(form.To)
 	name, err := h.store.BoardMove(c.Request().Context(), actor(c), positionID, appID,
 		models.MoveRequest{To: to, Note: form.Note, ConfirmSkip: form.ConfirmSkip})
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.renderBoard(c, positionID, http.StatusUnprocessableEntity, form, fe)
+	if r := formRefusal(err); r != nil {
+		return h.renderBoard(c, positionID, statusOf(r.Code), form, formErrors(r))
 	}
 	if err != nil {
 		return err

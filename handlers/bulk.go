@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -35,12 +34,12 @@ func (h *Handler) adminCandidatesBulk(c echo.Context) error {
 		ApplicationIDs: ids, Action: models.BulkKind(bulk.Action), Reason: bulk.Reason, HoldMessage: bulk.HoldMessage,
 		Date: date, Note: bulk.ExpectedNote, Subject: bulk.Subject, Body: bulk.Body,
 	})
-	if fe := models.FieldErrors(err); fe != nil {
-		if _, ok := fe["expected_date"]; ok && date.IsZero() && strings.TrimSpace(bulk.ExpectedDate) != "" {
-			fe["expected_date"] = "Enter the date as YYYY-MM-DD."
+	if r := formRefusal(err); r != nil {
+		bulk.Errors = formErrors(r)
+		if _, ok := bulk.Errors["expected_date"]; ok && date.IsZero() && strings.TrimSpace(bulk.ExpectedDate) != "" {
+			bulk.Errors["expected_date"] = "Enter the date as YYYY-MM-DD."
 		}
-		bulk.Errors = fe
-		return h.renderCandidateList(c, query, http.StatusUnprocessableEntity, bulk)
+		return h.renderCandidateList(c, query, statusOf(r.Code), bulk)
 	}
 	if err != nil {
 		return err

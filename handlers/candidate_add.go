@@ -1,9 +1,7 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,7 +14,7 @@ import (
 // add an application for them instead.
 func (h *Handler) offerExistingCandidate(c echo.Context, props *views.AdminCandidateNewProps) error {
 	existing, err := h.store.FindCandidateByEmail(c.Request().Context(), actor(c), props.Form.Email)
-	if errors.Is(err, models.ErrNotFound) {
+	if models.ErrorCode(err) == models.CodeNotFound {
 		return nil
 	}
 	if err != nil {
@@ -44,10 +42,14 @@ func (h *Handler) adminCandidateAddApplication(c echo.Context) error {
 	}
 	positionID := c.FormValue("position_id")
 	app, err := h.store.AddApplication(c.Request().Context(), actor(c), id, formInt(positionID))
-	if fe := models.FieldErrors(err); fe != nil {
-		errs := map[string]string{"add_position_id": fe["position_id"]}
+	if r := formRefusal(err); r != nil {
+		msg, ok := r.Fields()["position_id"]
+		if !ok {
+			msg = sentence(r)
+		}
+		errs := map[string]string{"add_position_id": msg}
 		if c.FormValue("from") != "new" {
-			return h.renderCandidate(c, id, http.StatusUnprocessableEntity, errs,
+			return h.renderCandidate(c, id, statusOf(r.Code), errs,
 				views.CandidateActionForm{Action: "add_application", AddPositionID: positionID})
 		}
 		form := views.CandidateForm{Name: c.FormValue("name"), Email: c.FormValue("email"), Phone: c.FormValue("phone"),
@@ -60,7 +62,7 @@ func (h *Handler) adminCandidateAddApplication(c echo.Context) error {
 		if err := h.offerExistingCandidate(c, &props); err != nil {
 			return err
 		}
-		return render(c, http.StatusUnprocessableEntity, views.AdminCandidateNewPage(props))
+		return render(c, statusOf(r.Code), views.AdminCandidateNewPage(props))
 	}
 	if err != nil {
 		return err

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -58,8 +57,8 @@ func (h *Handler) candidateInterestConfirm(c echo.Context) error {
 		SalaryExpectation: c.FormValue("salary_expectation"), Extra: params["extra"]}
 	err = h.store.ConfirmInterest(c.Request().Context(), actor(c), appID, models.InterestAnswer{EarliestStart: form.EarliestStart,
 		NoticePeriod: form.NoticePeriod, SalaryExpectation: form.SalaryExpectation, Extra: append([]string{}, form.Extra...)})
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.renderInterest(c, http.StatusUnprocessableEntity, withFormKey(fe), form)
+	if r := formRefusal(err); r != nil {
+		return h.renderInterest(c, statusOf(r.Code), formErrors(r), form)
 	}
 	if err != nil {
 		return err
@@ -75,8 +74,8 @@ func (h *Handler) candidateInterestWithdraw(c echo.Context) error {
 	}
 	reason := c.FormValue("reason")
 	err = h.store.WithdrawFromInterestCheck(c.Request().Context(), actor(c), appID, reason)
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.renderInterest(c, http.StatusUnprocessableEntity, withFormKey(fe), views.InterestForm{Reason: reason})
+	if r := formRefusal(err); r != nil {
+		return h.renderInterest(c, statusOf(r.Code), formErrors(r), views.InterestForm{Reason: reason})
 	}
 	if err != nil {
 		return err
@@ -86,19 +85,6 @@ func (h *Handler) candidateInterestWithdraw(c echo.Context) error {
 }
 
 // ---- offer ----
-
-func offerProblem(err error) (int, string, bool) {
-	switch {
-	case errors.Is(err, models.ErrJobOfferExpired):
-		return http.StatusConflict, "This offer has expired, so it can no longer be accepted online. Please contact your recruiter: they can extend it.", true
-	case errors.Is(err, models.ErrOfferNotCurrent):
-		return http.StatusConflict, "This version of the offer has been replaced or closed. Please read the current offer below.", true
-	}
-	if fe := models.FieldErrors(err); fe != nil {
-		return http.StatusUnprocessableEntity, "", true
-	}
-	return 0, "", false
-}
 
 func (h *Handler) renderOffer(c echo.Context, status int, problem string, errs map[string]string, question string) error {
 	a, err := h.ownApplication(c)
@@ -125,15 +111,17 @@ func (h *Handler) candidateOfferAction(c echo.Context, do func(appID int64) erro
 	if err != nil {
 		return err
 	}
-	err = do(appID)
-	if status, msg, ok := offerProblem(err); ok {
-		return h.renderOffer(c, status, msg, withFormKey(models.FieldErrors(err)), c.FormValue("question"))
-	}
-	if err != nil {
-		return err
-	}
-	h.setFlash(c, done)
-	return redirect(c, fmt.Sprintf(next, appID))
+	return h.act(c, action{
+		do:    func() error { return do(appID) },
+		flash: fixed(done),
+		next:  fmt.Sprintf(next, appID),
+		again: func(status int, r *models.Error) error {
+			if r.Code == models.CodeInvalid {
+				return h.renderOffer(c, status, "", formErrors(r), c.FormValue("question"))
+			}
+			return h.renderOffer(c, status, sentence(r), nil, c.FormValue("question"))
+		},
+	})
 }
 
 func (h *Handler) candidateOfferAccept(c echo.Context) error {
@@ -187,8 +175,8 @@ func (h *Handler) candidateContractConsent(c echo.Context) error {
 		return err
 	}
 	err = h.store.GiveEsignConsent(c.Request().Context(), actor(c), appID, c.FormValue("consent") == "yes")
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.renderCandidateContract(c, http.StatusUnprocessableEntity, fe, "")
+	if r := formRefusal(err); r != nil {
+		return h.renderCandidateContract(c, statusOf(r.Code), formErrors(r), "")
 	}
 	if err != nil {
 		return err
@@ -202,21 +190,16 @@ func (h *Handler) candidateContractSign(c echo.Context) error {
 		return err
 	}
 	typed := c.FormValue("signed_name")
-	err = h.store.SignAsCandidate(c.Request().Context(), actor(c), appID, typed, c.FormValue("agree") == "yes")
-	switch {
-	case errors.Is(err, models.ErrConsentRequired):
-		return h.renderCandidateContract(c, http.StatusConflict, map[string]string{"consent": "Please agree to receive and sign documents electronically first."}, typed)
-	case errors.Is(err, models.ErrNotYourTurn):
-		return h.renderCandidateContract(c, http.StatusConflict, map[string]string{"form": "This contract is not waiting for your signature."}, typed)
-	}
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.renderCandidateContract(c, http.StatusUnprocessableEntity, fe, typed)
-	}
-	if err != nil {
-		return err
-	}
-	h.setFlash(c, "You have signed your contract. We will countersign it and send you the final copy.")
-	return redirect(c, fmt.Sprintf("/me/applications/%d/contract", appID))
+	return h.act(c, action{
+		do: func() error {
+			return h.store.SignAsCandidate(c.Request().Context(), actor(c), appID, typed, c.FormValue("agree") == "yes")
+		},
+		flash: fixed("You have signed your contract. We will countersign it and send you the final copy."),
+		next:  fmt.Sprintf("/me/applications/%d/contract", appID),
+		again: func(status int, r *models.Error) error {
+			return h.renderCandidateContract(c, status, formErrors(r), typed)
+		},
+	})
 }
 
 func (h *Handler) candidateContractPDF(c echo.Context) error {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"nextstep/models"
 	"nextstep/views"
 )
 
@@ -19,8 +18,8 @@ func (h *Handler) candidateContractNameCorrection(c echo.Context) error {
 	}
 	form := views.NameCorrectionForm{RequestedName: c.FormValue("requested_name"), Note: c.FormValue("note")}
 	_, err = h.store.RequestNameCorrection(c.Request().Context(), actor(c), appID, form.RequestedName, form.Note)
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.renderCandidateContractWith(c, http.StatusUnprocessableEntity, views.CandidateContractProps{Errors: withFormKey(fe), Correction: form})
+	if r := formRefusal(err); r != nil {
+		return h.renderCandidateContractWith(c, statusOf(r.Code), views.CandidateContractProps{Errors: formErrors(r), Correction: form})
 	}
 	if err != nil {
 		return err
@@ -37,8 +36,8 @@ func (h *Handler) adminNameCorrectionApply(c echo.Context) error {
 		return err
 	}
 	ctr, err := h.store.ApplyNameCorrection(c.Request().Context(), actor(c), id)
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.renderCorrectionRefusal(c, id, views.ContractProps{Errors: withFormKey(fe)})
+	if r := formRefusal(err); r != nil {
+		return h.renderCorrectionRefusal(c, id, views.ContractProps{Errors: formErrors(r)})
 	}
 	if err != nil {
 		return err
@@ -56,8 +55,8 @@ func (h *Handler) adminNameCorrectionDecline(c echo.Context) error {
 	}
 	response := c.FormValue("response")
 	err = h.store.DeclineNameCorrection(c.Request().Context(), actor(c), id, response)
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.renderCorrectionRefusal(c, id, views.ContractProps{Errors: withFormKey(fe), Response: response})
+	if r := formRefusal(err); r != nil {
+		return h.renderCorrectionRefusal(c, id, views.ContractProps{Errors: formErrors(r), Response: response})
 	}
 	if err != nil {
 		return err

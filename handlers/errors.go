@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,27 +23,20 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	heading := "Something went wrong on our side"
 	message := "We could not complete your request. Please try again in a moment. If it keeps happening, tell us the reference below."
 	var he *echo.HTTPError
-	var ve *models.ValidationError
-	switch {
-	case errors.Is(err, models.ErrNotFound):
-		status, heading, message = http.StatusNotFound, "Page not found", "This page does not exist, or you do not have access to it."
-	case errors.Is(err, models.ErrForbidden):
-		status, heading, message = http.StatusForbidden, "Not allowed", "Your role does not allow this. Ask an admin if you think you need access."
-	case models.Unavailable(err):
-		status, heading, message = http.StatusServiceUnavailable, "Back in a moment", "We cannot reach our database just now. Nothing you sent was half-saved. Please try again in a minute."
-		c.Response().Header().Set("Retry-After", "30")
-		h.log.Warn("database unavailable", "err", err, "request_id", requestID(c), "path", c.Request().URL.Path)
-	case errors.Is(err, models.ErrBusy):
-		status, heading, message = http.StatusServiceUnavailable, "Busy right now", "Too many requests are being handled at once. Wait a few seconds and try again."
-		c.Response().Header().Set("Retry-After", "5")
-	case models.RefusedByRule(err):
-		status, heading, message = http.StatusConflict, "This change is not allowed", models.RuleRefusalMessage
-		h.log.Warn("refused by a database rule", "err", err, "request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path)
-	case errors.Is(err, models.ErrConflict):
-		status, heading, message = http.StatusConflict, "Changed in the meantime", "Someone else changed this at the same time. Reload the page and try again."
-	case errors.As(err, &ve):
-		status, heading, message = http.StatusUnprocessableEntity, "Please check your input", ve.Error()
-	case errors.As(err, &he):
+	if e := models.ErrorOf(err); e != nil {
+		status, heading, message = statusOf(e.Code), headingOf(e.Code), strings.Join(e.Messages(), " ")
+		switch e.Code {
+		case models.CodeUnavailable:
+			c.Response().Header().Set("Retry-After", "30")
+			h.log.Warn("database unavailable", "err", err, "request_id", requestID(c), "path", c.Request().URL.Path)
+		case models.CodeBusy:
+			c.Response().Header().Set("Retry-After", "5")
+			h.log.Warn("busy", "err", err, "request_id", requestID(c), "path", c.Request().URL.Path)
+		}
+		if models.RefusedByRule(err) {
+			h.log.Warn("refused by a database rule", "err", err, "request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path)
+		}
+	} else if errors.As(err, &he) {
 		status = he.Code
 		heading = http.StatusText(status)
 		if m, ok := he.Message.(string); ok && status < 500 {
@@ -63,7 +57,7 @@ func (h *Handler) handleError(err error, c echo.Context) {
 			heading = "We could not read that request"
 		}
 	}
-	if status >= 500 {
+	if status >= 500 && models.ErrorOf(err) == nil {
 		h.log.Error("request failed", "err", err, "request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path)
 	}
 	if c.Request().Method == http.MethodHead {
@@ -74,6 +68,55 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	if rerr := render(c, status, views.ErrorPage(props)); rerr != nil {
 		h.log.Error("rendering error page", "err", rerr)
 	}
+}
+
+// statusOf is the HTTP status of each kind of refusal: the one place where
+// refusal codes become statuses.
+func statusOf(code models.Code) int {
+	switch code {
+	case models.CodeNotFound:
+		return http.StatusNotFound
+	case models.CodeForbidden:
+		return http.StatusForbidden
+	case models.CodeConflict:
+		return http.StatusConflict
+	case models.CodeInvalid:
+		return http.StatusUnprocessableEntity
+	case models.CodeGone:
+		return http.StatusGone
+	case models.CodeBusy, models.CodeUnavailable:
+		return http.StatusServiceUnavailable
+	case models.CodeUnauthorized:
+		return http.StatusUnauthorized
+	case models.CodeRateLimited:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// headingOf is the error page's heading for each kind of refusal.
+func headingOf(code models.Code) string {
+	switch code {
+	case models.CodeNotFound:
+		return "Page not found"
+	case models.CodeForbidden:
+		return "Not allowed"
+	case models.CodeConflict:
+		return "This change is not possible now"
+	case models.CodeInvalid:
+		return "Please check your input"
+	case models.CodeGone:
+		return "No longer available"
+	case models.CodeBusy:
+		return "Busy right now"
+	case models.CodeUnavailable:
+		return "Back in a moment"
+	case models.CodeUnauthorized:
+		return "Please sign in"
+	case models.CodeRateLimited:
+		return "Too many attempts"
+	}
+	return "Something went wrong on our side"
 }
 
 func requestID(c echo.Context) string {

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -12,27 +11,6 @@ import (
 	"nextstep/models"
 	"nextstep/views"
 )
-
-// interviewProblem turns a scheduling refusal into the words and status the
-// candidate sees; ok is false for errors that are not scheduling refusals.
-func interviewProblem(err error) (status int, msg string, ok bool) {
-	switch {
-	case errors.Is(err, models.ErrSlotTaken):
-		return http.StatusConflict, "Someone else has just taken that time. Please choose another one below, or ask for other times.", true
-	case errors.Is(err, models.ErrSlotPast):
-		return http.StatusConflict, "That time has already passed. Please choose another one below.", true
-	case errors.Is(err, models.ErrRoundClosed):
-		return http.StatusConflict, "A time is already booked for this interview. To change it, ask for another time below.", true
-	case errors.Is(err, models.ErrRoundCancelled):
-		return http.StatusConflict, "This interview has been cancelled, so there is nothing to book.", true
-	}
-	if fe := models.FieldErrors(err); fe != nil {
-		for _, m := range fe {
-			return http.StatusUnprocessableEntity, m, true
-		}
-	}
-	return 0, "", false
-}
 
 // ---- candidate ----
 
@@ -63,22 +41,18 @@ func (h *Handler) candidateInterviewPick(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	slotID := formInt(c.FormValue("slot_id"))
-	if slotID == 0 {
-		return h.renderCandidateInterview(c, http.StatusUnprocessableEntity, "Choose one of the times first.", "")
-	}
-	if err := h.store.PickSlot(c.Request().Context(), actor(c), appID, roundID, slotID); err != nil {
-		if status, msg, ok := interviewProblem(err); ok {
-			return h.renderCandidateInterview(c, status, msg, "")
-		}
-		return err
-	}
 	booked := "Your interview is booked. Add it to your calendar with the button below."
 	if h.cfg.EmailEnabled {
 		booked = "Your interview is booked. The invitation for your calendar is on its way to your inbox."
 	}
-	h.setFlash(c, booked)
-	return redirect(c, fmt.Sprintf("/me/applications/%d/interviews/%d", appID, roundID))
+	return h.act(c, action{
+		do: func() error {
+			return h.store.PickSlot(c.Request().Context(), actor(c), appID, roundID, formInt(c.FormValue("slot_id")))
+		},
+		flash: fixed(booked),
+		next:  fmt.Sprintf("/me/applications/%d/interviews/%d", appID, roundID),
+		again: func(status int, r *models.Error) error { return h.renderCandidateInterview(c, status, sentence(r), "") },
+	})
 }
 
 func (h *Handler) candidateInterviewOtherTimes(c echo.Context) error {
@@ -87,14 +61,16 @@ func (h *Handler) candidateInterviewOtherTimes(c echo.Context) error {
 		return err
 	}
 	message := c.FormValue("message")
-	if err := h.store.RequestOtherTimes(c.Request().Context(), actor(c), appID, roundID, message); err != nil {
-		if status, msg, ok := interviewProblem(err); ok {
-			return h.renderCandidateInterview(c, status, msg, message)
-		}
-		return err
-	}
-	h.setFlash(c, "Thank you. We have passed your message on and will offer other times soon.")
-	return redirect(c, fmt.Sprintf("/me/applications/%d/interviews/%d", appID, roundID))
+	return h.act(c, action{
+		do: func() error {
+			return h.store.RequestOtherTimes(c.Request().Context(), actor(c), appID, roundID, message)
+		},
+		flash: fixed("Thank you. We have passed your message on and will offer other times soon."),
+		next:  fmt.Sprintf("/me/applications/%d/interviews/%d", appID, roundID),
+		again: func(status int, r *models.Error) error {
+			return h.renderCandidateInterview(c, status, sentence(r), message)
+		},
+	})
 }
 
 func (h *Handler) candidateInterviewCalendar(c echo.Context) error {
@@ -178,8 +154,8 @@ func (h *Handler) adminRoundCreate(c echo.Context) error {
 	}
 	form := roundForm(c)
 	round, err := h.store.CreateRound(c.Request().Context(), actor(c), appID, form.Input())
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.renderRoundNew(c, http.StatusUnprocessableEntity, form, fe)
+	if r := formRefusal(err); r != nil {
+		return h.renderRoundNew(c, statusOf(r.Code), form, formErrors(r))
 	}
 	if err != nil {
 		return err
@@ -213,14 +189,12 @@ func (h *Handler) roundAction(c echo.Context, form views.RoundActionForm, do fun
 	if err != nil {
 		return err
 	}
-	if err := do(id); err != nil {
-		if fe := models.FieldErrors(err); fe != nil {
-			return h.renderRound(c, http.StatusUnprocessableEntity, fe, form)
-		}
-		return err
-	}
-	h.setFlash(c, done)
-	return redirect(c, fmt.Sprintf("/admin/interviews/%d", id))
+	return h.act(c, action{
+		do:    func() error { return do(id) },
+		flash: fixed(done),
+		next:  fmt.Sprintf("/admin/interviews/%d", id),
+		again: func(status int, r *models.Error) error { return h.renderRound(c, status, formErrors(r), form) },
+	})
 }
 
 func (h *Handler) adminRoundTimes(c echo.Context) error {
@@ -335,8 +309,8 @@ func (h *Handler) adminDecisionRespond(c echo.Context) error {
 		return err
 	}
 	if err := respond(id); err != nil {
-		if fe := models.FieldErrors(err); fe != nil {
-			return h.renderMyInterviews(c, http.StatusUnprocessableEntity, fe, form, id)
+		if r := formRefusal(err); r != nil {
+			return h.renderMyInterviews(c, statusOf(r.Code), formErrors(r), form, id)
 		}
 		return err
 	}

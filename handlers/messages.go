@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -41,8 +40,8 @@ func (h *Handler) adminMessageRetry(c echo.Context) error {
 		return err
 	}
 	if err := h.store.RetryMessage(c.Request().Context(), actor(c), id); err != nil {
-		if fe := models.FieldErrors(err); fe != nil {
-			h.setFlash(c, fe[""])
+		if r := formRefusal(err); r != nil {
+			h.setFlash(c, sentence(r))
 			return redirect(c, "/admin/outbox")
 		}
 		return err
@@ -82,17 +81,16 @@ func (h *Handler) adminMessageTemplateSave(c echo.Context) error {
 	props := views.AdminMessageTemplateProps{Layout: h.layout(c, t.Label), Template: t, Subject: subject, Body: body}
 	if c.FormValue("do") == "preview" {
 		if verr := models.ValidateMessageTemplate(t.Kind, subject, body); verr != nil {
-			props.Errors = models.FieldErrors(verr)
+			props.Errors = formErrors(models.ErrorOf(verr))
 			return render(c, http.StatusUnprocessableEntity, views.AdminMessageTemplatePage(props))
 		}
 		props.PreviewSubject, props.PreviewBody = h.store.PreviewMessage(t.Kind, subject, body)
 		return render(c, http.StatusOK, views.AdminMessageTemplatePage(props))
 	}
 	if err := h.store.SaveMessageTemplate(ctx, actor(c), t.Kind, subject, body); err != nil {
-		var ve *models.ValidationError
-		if errors.As(err, &ve) {
-			props.Errors = ve.Fields
-			return render(c, http.StatusUnprocessableEntity, views.AdminMessageTemplatePage(props))
+		if r := formRefusal(err); r != nil {
+			props.Errors = formErrors(r)
+			return render(c, statusOf(r.Code), views.AdminMessageTemplatePage(props))
 		}
 		return err
 	}

@@ -43,15 +43,14 @@ func (h *Handler) reviewAction(c echo.Context, do func(id int64) error, done, co
 	if err != nil {
 		return err
 	}
-	err = do(id)
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.renderOfferReview(c, id, http.StatusUnprocessableEntity, withFormKey(fe), comment)
-	}
-	if err != nil {
-		return err
-	}
-	h.setFlash(c, done)
-	return redirect(c, fmt.Sprintf("/admin/offer-versions/%d", id))
+	return h.act(c, action{
+		do:    func() error { return do(id) },
+		flash: fixed(done),
+		next:  fmt.Sprintf("/admin/offer-versions/%d", id),
+		again: func(status int, r *models.Error) error {
+			return h.renderOfferReview(c, id, status, formErrors(r), comment)
+		},
+	})
 }
 
 func (h *Handler) adminOfferSendBack(c echo.Context) error {

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,14 +18,7 @@ import (
 // application: permission before input (see applicationAction), so a refusal
 // of the form never confirms that an application out of scope exists.
 func (h *Handler) staffApplicationAction(c echo.Context, form views.CandidateActionForm, do func(appID int64) error, done string) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := h.store.CheckApplicationScope(c.Request().Context(), actor(c), id); err != nil {
-		return err
-	}
-	return h.staffAppAction(c, form, do, done)
+	return h.applicationAction(c, form, do, fixed(done))
 }
 
 // staffAppAction runs a staff action on an application or one of its parts
@@ -36,37 +28,11 @@ func (h *Handler) staffAppAction(c echo.Context, form views.CandidateActionForm,
 	if err != nil {
 		return err
 	}
-	candidateID := formInt(c.FormValue("candidate_id"))
-	err = do(id)
-	if fe := models.FieldErrors(err); fe != nil && candidateID > 0 {
-		form.ApplicationID = formInt(c.FormValue("application_id"))
-		if form.ApplicationID == 0 {
-			form.ApplicationID = id
-		}
-		return h.renderCandidate(c, candidateID, http.StatusUnprocessableEntity, withFormKey(fe), form)
+	appID := formInt(c.FormValue("application_id"))
+	if appID == 0 {
+		appID = id
 	}
-	if err != nil {
-		return err
-	}
-	h.setFlash(c, done)
-	if candidateID == 0 {
-		return redirect(c, "/admin/candidates")
-	}
-	return redirect(c, fmt.Sprintf("/admin/candidates/%d", candidateID))
-}
-
-// withFormKey names a whole-form message so the error summary can show it.
-func withFormKey(fe map[string]string) map[string]string {
-	if msg, ok := fe[""]; ok {
-		out := map[string]string{"form": msg}
-		for k, v := range fe {
-			if k != "" {
-				out[k] = v
-			}
-		}
-		return out
-	}
-	return fe
+	return h.act(c, h.candidatePageAction(c, form, appID, func() error { return do(id) }, fixed(done)))
 }
 
 func (h *Handler) adminInterestCheck(c echo.Context) error {
@@ -183,22 +149,16 @@ func (h *Handler) adminCountersign(c echo.Context) error {
 		return err
 	}
 	typed := c.FormValue("signed_name")
-	err = h.store.Countersign(c.Request().Context(), actor(c), id, typed, c.FormValue("agree") == "yes")
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.renderStaffContract(c, id, http.StatusUnprocessableEntity, fe, typed)
-	}
-	if errors.Is(err, models.ErrNotYourTurn) {
-		msg := "The candidate has not signed yet: the employer signs second."
-		if ctr, _, cerr := h.store.StaffContract(c.Request().Context(), actor(c), id); cerr == nil && ctr.Status == models.ContractWrittenForm {
-			msg = "This contract must be signed on paper; it cannot be countersigned here."
-		}
-		return h.renderStaffContract(c, id, http.StatusConflict, map[string]string{"form": msg}, typed)
-	}
-	if err != nil {
-		return err
-	}
-	h.setFlash(c, "Contract countersigned. The signed PDF is ready for both parties.")
-	return redirect(c, fmt.Sprintf("/admin/contracts/%d", id))
+	return h.act(c, action{
+		do: func() error {
+			return h.store.Countersign(c.Request().Context(), actor(c), id, typed, c.FormValue("agree") == "yes")
+		},
+		flash: fixed("Contract countersigned. The signed PDF is ready for both parties."),
+		next:  fmt.Sprintf("/admin/contracts/%d", id),
+		again: func(status int, r *models.Error) error {
+			return h.renderStaffContract(c, id, status, formErrors(r), typed)
+		},
+	})
 }
 
 func (h *Handler) adminContractPDF(c echo.Context) error {
@@ -265,8 +225,8 @@ func (h *Handler) adminTemplateSave(c echo.Context) error {
 		return h.templateForm(c, http.StatusOK, id, form, models.FieldErrors(models.ValidateTemplate(form.Name, form.Body)))
 	}
 	newID, err := h.store.SaveTemplate(c.Request().Context(), actor(c), id, form.Name, form.Body, form.WrittenForm, form.Active)
-	if fe := models.FieldErrors(err); fe != nil {
-		return h.templateForm(c, http.StatusUnprocessableEntity, id, form, fe)
+	if r := formRefusal(err); r != nil {
+		return h.templateForm(c, statusOf(r.Code), id, form, formErrors(r))
 	}
 	if err != nil {
 		return err
@@ -299,7 +259,7 @@ func (h *Handler) verifyUpload(c echo.Context) error {
 	doc, err := h.store.VerifyPDF(c.Request().Context(), buf)
 	props := views.VerifyProps{Layout: h.layout(c, "Verify a signed contract"), Checked: true, FileName: fh.Filename}
 	switch {
-	case errors.Is(err, models.ErrNotFound):
+	case models.ErrorCode(err) == models.CodeNotFound:
 	case err != nil:
 		return err
 	default:

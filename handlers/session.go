@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"encoding/json"
-	"errors"
 	"net"
 	"net/http"
 	"time"
@@ -119,7 +118,7 @@ func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, err
 		return sess, nil // forged, expired or from another secret: start afresh
 	}
 	loaded, err := s.store.LoadSessionPerson(r.Context(), models.HashSecret(id), s.idle, s.absolute)
-	if errors.Is(err, models.ErrNotFound) {
+	if models.ErrorCode(err) == models.CodeNotFound {
 		return sess, nil
 	}
 	if err != nil {
@@ -181,7 +180,7 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 			return err
 		}
 	} else if err := s.store.UpdateSession(r.Context(), row); err != nil {
-		if errors.Is(err, models.ErrNotFound) {
+		if models.ErrorCode(err) == models.CodeNotFound {
 			// Ended meanwhile (a logout while this request was in flight):
 			// it stays ended, and this browser's cookie is cleared.
 			sess.ID, sess.Values = "", map[any]any{}

@@ -1,7 +1,6 @@
 package models
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -13,17 +12,16 @@ import (
 // the waitlist before it passes to the next.
 const WaitlistOfferTTL = 24 * time.Hour
 
-// Errors of booking that the candidate pages explain in their own words.
+// Refusals of booking, in the words the candidate reads.
 var (
-	ErrDayFull          = errors.New("this day has just filled up")
-	ErrBookingClosed    = errors.New("booking for this day has closed")
-	ErrDayCancelled     = errors.New("this day has been cancelled")
-	ErrPastCutoff       = errors.New("the cutoff for changes has passed")
-	ErrNotInAssessment  = errors.New("the application is not at the assessment day stage")
-	ErrSeatOfferExpired = errors.New("the offered seat has expired")
-	ErrAlreadyBooked    = errors.New("you already hold a seat on another day")
-	ErrSeatsStillOpen   = errors.New("this day still has seats")
-	ErrCapacityTooSmall = errors.New("capacity below seats already taken")
+	ErrDayFull          = refusal(CodeConflict, "This day has just filled up. Choose another day below, or join its waitlist and we will offer you a seat if one frees up.")
+	ErrBookingClosed    = refusal(CodeConflict, "Booking for this day has closed. Choose another day, or contact your recruiter.")
+	ErrDayCancelled     = refusal(CodeConflict, "This day has been cancelled. Please choose another day.")
+	ErrPastCutoff       = refusal(CodeConflict, "The deadline for changing this booking has passed. If you cannot attend, please contact your recruiter directly.")
+	ErrNotInAssessment  = refusal(CodeConflict, "Your application is not at the assessment day step at the moment, so there is nothing to book.")
+	ErrSeatOfferExpired = refusal(CodeConflict, "This offer is no longer available: it expired or the seat went to someone else.")
+	ErrAlreadyBooked    = refusal(CodeConflict, "You already have a seat on another day. Use \"Move my seat here\" to change days.")
+	ErrSeatsStillOpen   = refusal(CodeConflict, "This day still has seats: you can book one directly.")
 )
 
 // Day statuses.
@@ -223,7 +221,7 @@ type parsedDay struct {
 }
 
 func (in AssessmentDayInput) parse(now time.Time, requireFuture bool) (parsedDay, error) {
-	v := &ValidationError{}
+	v := &Problems{}
 	p := parsedDay{
 		title: strings.TrimSpace(in.Title), timeZone: strings.TrimSpace(in.TimeZone),
 		address: strings.TrimSpace(in.LocationAddress), directions: strings.TrimSpace(in.Directions),

@@ -80,7 +80,7 @@ func AssessmentResults() []string { return []string{"none", "pass", "fail"} }
 
 // RecordAssessmentResult marks attendance and the result of one booking.
 func (s *Store) RecordAssessmentResult(ctx context.Context, actor Actor, bookingID int64, attendance, result, notes string) error {
-	v := &ValidationError{}
+	v := &Problems{}
 	if !contains(Attendances(), attendance) {
 		v.Add("attendance", "Choose attended, no-show or not recorded.")
 	}

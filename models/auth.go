@@ -110,7 +110,7 @@ func subjectByEmail(tx *gorm.DB, email string) (LoginSubject, error) {
 func (s *Store) RequestCandidateLink(ctx context.Context, email, ip string) error {
 	email, err := NormalizeEmail(email)
 	if err != nil {
-		return Invalid("email", err.Error())
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var c Candidate

@@ -77,7 +77,7 @@ type BulkResult struct {
 	Held   bool // rejections whose messages wait until the position is filled
 }
 
-// RefusalField is the ValidationError key under which a bulk action names
+// RefusalField is the Problems key under which a bulk action names
 // the refusal of one application.
 func RefusalField(appID int64) string { return "application_" + strconv.FormatInt(appID, 10) }
 
@@ -100,7 +100,7 @@ func (s *Store) BulkAction(ctx context.Context, actor Actor, req BulkRequest) (B
 		if err != nil {
 			return err
 		}
-		refused := &ValidationError{}
+		refused := &Problems{}
 		for _, app := range apps {
 			err := s.bulkStep(tx, actor, app, req, at)
 			if fe := FieldErrors(err); fe != nil {
@@ -137,7 +137,7 @@ func (s *Store) BulkAction(ctx context.Context, actor Actor, req BulkRequest) (B
 // checkBulk validates the request as a whole (the same rules as the
 // single-item actions) and returns its distinct application ids, in order.
 func (s *Store) checkBulk(req *BulkRequest) ([]int64, error) {
-	v := &ValidationError{}
+	v := &Problems{}
 	seen := map[int64]bool{}
 	var ids []int64
 	for _, id := range req.ApplicationIDs {
@@ -205,7 +205,7 @@ func (s *Store) bulkStep(tx *gorm.DB, actor Actor, app *Application, req BulkReq
 		}
 		return audit(tx, actor, "application.message_sent", "application", app.ID, map[string]any{"subject": req.Subject})
 	}
-	return fmt.Errorf("unknown bulk action %q", req.Action)
+	return fault("unknown bulk action %q", req.Action)
 }
 
 // bulkNextStage is where "Move to next stage" takes app: the next stage of
@@ -241,8 +241,8 @@ func refusalText(app *Application, fields map[string]string) string {
 	return fmt.Sprintf("%s — %s: %s", app.Candidate.Name, app.Position.Title, strings.Join(msgs, " "))
 }
 
-// mergeFields adds err's field messages to v; err must be nil or a ValidationError.
-func mergeFields(v *ValidationError, err error) {
+// mergeFields adds err's field messages to v; err must be nil or a Problems.
+func mergeFields(v *Problems, err error) {
 	for k, msg := range FieldErrors(err) {
 		v.Add(k, msg)
 	}

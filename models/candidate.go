@@ -104,7 +104,7 @@ type CandidateInput struct {
 
 // Validate checks the form and normalises its text.
 func (in *CandidateInput) Validate() error {
-	v := &ValidationError{}
+	v := &Problems{}
 	in.Name = strings.TrimSpace(in.Name)
 	in.Phone = strings.TrimSpace(in.Phone)
 	if in.Name == "" {
@@ -113,7 +113,7 @@ func (in *CandidateInput) Validate() error {
 		v.Add("name", "The name is too long (200 characters at most).")
 	}
 	if e, err := NormalizeEmail(in.Email); err != nil {
-		v.Add("email", err.Error())
+		mergeFields(v, err)
 	} else {
 		in.Email = e
 	}
@@ -340,7 +340,7 @@ func (s *Store) OverrideExpectedDate(ctx context.Context, actor Actor, appID int
 // returns the moment promised (the end of that working day) and the note trimmed.
 func (s *Store) promisedDate(date time.Time, note string) (time.Time, string, error) {
 	note = strings.TrimSpace(note)
-	v := &ValidationError{}
+	v := &Problems{}
 	if date.IsZero() {
 		v.Add("expected_date", "Enter a date.")
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -28,10 +27,12 @@ const (
 	ContractVoid              = "void"
 )
 
-// Errors of signing.
+// Refusals of signing.
 var (
-	ErrConsentRequired = errors.New("consent to electronic records is required before signing")
-	ErrNotYourTurn     = errors.New("the contract is not waiting for this signature")
+	ErrConsentRequired = &Error{Code: CodeConflict, Field: "consent", Message: "Please agree to receive and sign documents electronically first."}
+	ErrNotYourTurn     = refusal(CodeConflict, "This contract is not waiting for your signature.")
+	ErrCandidateFirst  = refusal(CodeConflict, "The candidate has not signed yet: the employer signs second.")
+	ErrSignedOnPaper   = refusal(CodeConflict, "This contract must be signed on paper; it cannot be countersigned here.")
 )
 
 // ContractTemplate is admin-editable contract text with {{placeholders}}.
@@ -95,7 +96,7 @@ func FillTemplate(body string, values map[string]string) string {
 
 // ValidateTemplate refuses empty text and unknown placeholders.
 func ValidateTemplate(name, body string) error {
-	v := &ValidationError{}
+	v := &Problems{}
 	if strings.TrimSpace(name) == "" || len([]rune(name)) > 200 {
 		v.Add("name", "Give the template a name (200 characters at most).")
 	}
@@ -343,7 +344,7 @@ func (s *Store) SignAsCandidate(ctx context.Context, actor Actor, appID int64, t
 		if open != nil {
 			return ErrNotYourTurn
 		}
-		v := &ValidationError{}
+		v := &Problems{}
 		if !NamesMatch(typedName, app.Candidate.Name) {
 			v.Add("signed_name", fmt.Sprintf("Type your full legal name exactly as the contract is made out to: %s.", app.Candidate.Name))
 		}
@@ -403,10 +404,13 @@ func (s *Store) Countersign(ctx context.Context, actor Actor, contractID int64, 
 		if c.EmployerSignedAt != nil {
 			return nil
 		}
-		if c.Status != ContractAwaitingEmployer || app.Status.Closed() {
-			return ErrNotYourTurn
+		if c.Status == ContractWrittenForm {
+			return ErrSignedOnPaper
 		}
-		v := &ValidationError{}
+		if c.Status != ContractAwaitingEmployer || app.Status.Closed() {
+			return ErrCandidateFirst
+		}
+		v := &Problems{}
 		if !NamesMatch(typedName, signer.Name) {
 			v.Add("signed_name", fmt.Sprintf("Type your full name exactly as on your account: %s.", signer.Name))
 		}

@@ -104,7 +104,7 @@ func (s *Store) RequestNameCorrection(ctx context.Context, actor Actor, appID in
 		return nil, ErrForbidden
 	}
 	requestedName, note = tidyName(requestedName), strings.TrimSpace(note)
-	v := &ValidationError{}
+	v := &Problems{}
 	switch n := len([]rune(requestedName)); {
 	case n == 0:
 		v.Add("requested_name", "Type your full legal name as it should appear on the contract.")

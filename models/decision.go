@@ -110,7 +110,7 @@ type DecisionInput struct {
 // RequestDecision asks the named colleagues to approve or object to the
 // proposal for an application; each gets an alert with a link.
 func (s *Store) RequestDecision(ctx context.Context, actor Actor, appID int64, in DecisionInput) error {
-	var errs ValidationError
+	var errs Problems
 	proposal := strings.TrimSpace(in.Proposal)
 	if len([]rune(proposal)) < 3 {
 		errs.Add("proposal", "Say what you propose, for example \"Offer the Account Executive role\".")
@@ -174,7 +174,7 @@ func (s *Store) RequestDecision(ctx context.Context, actor Actor, appID int64, i
 // the request is decided as soon as someone objects or everyone approved.
 func (s *Store) RespondDecision(ctx context.Context, actor Actor, requestID int64, verdict Verdict, rationale string) error {
 	rationale = strings.TrimSpace(rationale)
-	var errs ValidationError
+	var errs Problems
 	if verdict != VerdictApprove && verdict != VerdictObject {
 		errs.Add("verdict", "Choose Approve or Object.")
 	}

@@ -49,7 +49,7 @@ type Delivery struct {
 // each job to one worker, so two servers never send a message twice.
 func (s *Store) StartDelivery(ctx context.Context, cfg DeliveryConfig) (*Delivery, error) {
 	if cfg.Sender == nil {
-		return nil, errors.New("delivery needs a mail sender")
+		return nil, fault("delivery needs a mail sender")
 	}
 	poolCfg, err := pgxpool.ParseConfig(cfg.DSN)
 	if err != nil {

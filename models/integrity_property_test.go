@@ -293,18 +293,11 @@ func plausibleSteps(d demo, a models.Application) []string {
 	return append([]string{"move", "move", "skip", "bulk move", "board move", "send offer", "send offer"}, closing...)
 }
 
-// refusal reports whether err is the domain saying no (as opposed to a fault).
+// refusal reports whether err is the domain saying no (as opposed to a
+// fault, or a database rule catching what the domain missed).
 func refusal(err error) bool {
-	if models.FieldErrors(err) != nil {
-		return true
-	}
-	for _, e := range []error{models.ErrNotFound, models.ErrForbidden, models.ErrConflict, models.ErrNotYourTurn,
-		models.ErrOfferNotCurrent, models.ErrNotInAssessment} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	return false
+	var e *models.Error
+	return errors.As(err, &e)
 }
 
 func activeTemplate(t *testing.T, d demo) int64 {

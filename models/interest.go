@@ -64,7 +64,7 @@ func (ic InterestCheck) Answers() []QA {
 // SendInterestCheck asks the candidate to confirm interest and answer questions.
 func (s *Store) SendInterestCheck(ctx context.Context, actor Actor, appID int64, message string, questions []string) (*InterestCheck, error) {
 	message = strings.TrimSpace(message)
-	v := &ValidationError{}
+	v := &Problems{}
 	if message == "" {
 		v.Add("message", "Write a short message to the candidate.")
 	} else if len([]rune(message)) > 4000 {
@@ -120,7 +120,7 @@ type InterestAnswer struct {
 
 // ConfirmInterest records the candidate's "yes, still interested" with answers.
 func (s *Store) ConfirmInterest(ctx context.Context, actor Actor, appID int64, in InterestAnswer) error {
-	v := &ValidationError{}
+	v := &Problems{}
 	trim := func(field, label, val string) string {
 		val = strings.TrimSpace(val)
 		if val == "" {

@@ -1,7 +1,6 @@
 package models
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -10,12 +9,12 @@ import (
 	"time"
 )
 
-// Errors of interview scheduling that the pages explain in their own words.
+// Refusals of interview scheduling, in the words the candidate reads.
 var (
-	ErrSlotTaken      = errors.New("this time has just been taken")
-	ErrSlotPast       = errors.New("this time has passed")
-	ErrRoundClosed    = errors.New("the interview is no longer open for booking")
-	ErrRoundCancelled = errors.New("the interview has been cancelled")
+	ErrSlotTaken      = refusal(CodeConflict, "Someone else has just taken that time. Please choose another one below, or ask for other times.")
+	ErrSlotPast       = refusal(CodeConflict, "That time has already passed. Please choose another one below.")
+	ErrRoundClosed    = refusal(CodeConflict, "A time is already booked for this interview. To change it, ask for another time below.")
+	ErrRoundCancelled = refusal(CodeConflict, "This interview has been cancelled, so there is nothing to book.")
 )
 
 // InterviewKind is the kind of an interview round.
@@ -175,7 +174,7 @@ type parsedRound struct {
 
 // parse validates the form: every problem at once, each under its field.
 func (in RoundInput) parse(loc *time.Location, now time.Time) (parsedRound, error) {
-	var errs ValidationError
+	var errs Problems
 	p := parsedRound{kind: in.Kind, title: strings.TrimSpace(in.Title), location: strings.TrimSpace(in.Location),
 		videoURL: strings.TrimSpace(in.VideoURL), instr: strings.TrimSpace(in.Instructions)}
 	if !slices.Contains(InterviewKinds(), in.Kind) {

@@ -19,6 +19,9 @@ import (
 // UPDATE. Picking the slot already held is a no-op, so a double click
 // books once.
 func (s *Store) PickSlot(ctx context.Context, actor Actor, appID, roundID, slotID int64) error {
+	if slotID == 0 {
+		return Invalid("slot_id", "Choose one of the times first.")
+	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		r, app, err := s.lockCandidateRound(tx, actor, appID, roundID)
 		if err != nil {

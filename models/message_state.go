@@ -33,7 +33,7 @@ type sqlExpr string
 func moveMessages(tx *gorm.DB, to MessageStatus, set map[string]any, where string, args ...any) ([]OutboxMessage, error) {
 	from, ok := messageMoves[to]
 	if !ok {
-		return nil, fmt.Errorf("no message enters state %q", to)
+		return nil, fault("no message enters state %q", to)
 	}
 	cols := make([]string, 0, len(set))
 	for k := range set {

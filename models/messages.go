@@ -205,7 +205,7 @@ func buildMessageCatalogue(parts ...map[MessageKind]MessageTemplate) (map[Messag
 	for _, part := range parts {
 		for k, t := range part {
 			if _, dup := out[k]; dup {
-				return nil, fmt.Errorf("message kind %q is defined twice", k)
+				return nil, fault("message kind %q is defined twice", k)
 			}
 			t.Kind = k
 			out[k] = t
@@ -241,7 +241,7 @@ func ValidateMessageTemplate(kind MessageKind, subject, body string) error {
 	if !ok || !def.Editable {
 		return ErrNotFound
 	}
-	v := &ValidationError{}
+	v := &Problems{}
 	switch {
 	case strings.TrimSpace(subject) == "":
 		v.Add("subject", "Write a subject.")

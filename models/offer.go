@@ -25,10 +25,10 @@ const (
 	OfferDeclined        OfferVersionStatus = "declined"
 )
 
-// Errors of answering an offer.
+// Refusals of answering an offer, in the words the candidate reads.
 var (
-	ErrOfferNotCurrent = errors.New("this version of the offer has been replaced")
-	ErrJobOfferExpired = errors.New("the offer has expired")
+	ErrOfferNotCurrent = refusal(CodeConflict, "This version of the offer has been replaced or closed. Please read the current offer below.")
+	ErrJobOfferExpired = refusal(CodeConflict, "This offer has expired, so it can no longer be accepted online. Please contact your recruiter: they can extend it.")
 )
 
 // Offer is a job offer for an application, with every version it went through.
@@ -179,7 +179,7 @@ type OfferInput struct {
 var amountPattern = regexp.MustCompile(`^[0-9]{1,10}(\.[0-9]{1,2})?$`)
 
 func (in OfferInput) parse(today time.Time, loc *time.Location) (OfferVersion, error) {
-	v := &ValidationError{}
+	v := &Problems{}
 	t := strings.TrimSpace
 	ov := OfferVersion{JobTitle: t(in.JobTitle), SalaryCurrency: strings.ToUpper(t(in.SalaryCurrency)), SalaryPeriod: t(in.SalaryPeriod),
 		BonusEquity: t(in.BonusEquity), Benefits: t(in.Benefits), Location: t(in.Location), WorkingPattern: t(in.WorkingPattern),

@@ -111,7 +111,7 @@ func TestContractSigningFlow(t *testing.T) {
 		t.Fatalf("wrong name: %v", err)
 	}
 	// The employer cannot sign first.
-	if err := d.store.Countersign(ctx, staffActor(d.manager), c.ID, "Hugo Manager", true); !errors.Is(err, models.ErrNotYourTurn) {
+	if err := d.store.Countersign(ctx, staffActor(d.manager), c.ID, "Hugo Manager", true); !errors.Is(err, models.ErrCandidateFirst) {
 		t.Fatalf("countersign first: %v", err)
 	}
 	if err := d.store.SignAsCandidate(ctx, candidate, appID, "  daniel   KIM ", true); err != nil {

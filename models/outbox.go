@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -121,7 +120,7 @@ func (s *Store) send(tx *gorm.DB, d draft) error {
 func (s *Store) insertDeliveryJob(tx *gorm.DB, id int64, opts *river.InsertOpts) error {
 	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 	if !ok {
-		return errors.New("delivery jobs must be inserted inside a transaction")
+		return fault("delivery jobs must be inserted inside a transaction")
 	}
 	if opts == nil {
 		opts = &river.InsertOpts{}
@@ -155,7 +154,7 @@ func oneLine(s string) string {
 func (s *Store) templateFor(tx *gorm.DB, kind MessageKind) (MessageTemplate, error) {
 	def, ok := messageCatalogue[kind]
 	if !ok {
-		return MessageTemplate{}, fmt.Errorf("unknown message kind %q", kind)
+		return MessageTemplate{}, fault("unknown message kind %q", kind)
 	}
 	if !def.Editable {
 		return def, nil

@@ -55,7 +55,7 @@ type ContractDocument struct {
 func ContractPDF(doc ContractDocument) ([]byte, error) {
 	c := doc.Contract
 	if c.CandidateSignedAt == nil || c.EmployerSignedAt == nil {
-		return nil, fmt.Errorf("contract %d is not signed by both parties", c.ID)
+		return nil, fault("contract %d is not signed by both parties", c.ID)
 	}
 	pdf, err := newPDF()
 	if err != nil {

@@ -69,7 +69,7 @@ type PositionInput struct {
 
 // Validate checks the form and trims its text.
 func (in *PositionInput) Validate() error {
-	v := &ValidationError{}
+	v := &Problems{}
 	in.Title = strings.TrimSpace(in.Title)
 	in.Department = strings.TrimSpace(in.Department)
 	in.Location = strings.TrimSpace(in.Location)

@@ -49,7 +49,7 @@ func TestClosedApplicationContractCannotBeCountersigned(t *testing.T) {
 	if err := d.store.ChangeStatus(ctx, staffActor(d.recruiter), appID, models.StatusRejected, "Failed the background check"); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.store.Countersign(ctx, staffActor(d.manager), c.ID, "Hugo Manager", true); !errors.Is(err, models.ErrNotYourTurn) && !errors.Is(err, models.ErrNotFound) {
+	if err := d.store.Countersign(ctx, staffActor(d.manager), c.ID, "Hugo Manager", true); !errors.Is(err, models.ErrCandidateFirst) && !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("countersigning a closed application's contract: %v", err)
 	}
 	var status string

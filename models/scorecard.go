@@ -132,7 +132,7 @@ type ScorecardInput struct {
 // parse checks the form against the position's criteria: every criterion
 // rated 1–4, a recommendation chosen.
 func (in ScorecardInput) parse(criteria []ScorecardCriterion) ([]ScorecardRating, error) {
-	var errs ValidationError
+	var errs Problems
 	if !slices.Contains(Recommendations(), in.Recommendation) {
 		errs.Add("recommendation", "Choose your overall recommendation.")
 	}

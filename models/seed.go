@@ -151,7 +151,7 @@ func (d *demoSeed) run() error {
 	sort.SliceStable(d.steps, func(i, j int) bool { return d.steps[i].at.Before(d.steps[j].at) })
 	for _, st := range d.steps {
 		if !st.at.Before(d.now) {
-			return fmt.Errorf("demo step %q is not in the past", st.what)
+			return fault("demo step %q is not in the past", st.what)
 		}
 		d.clock.set(st.at)
 		if err := st.do(); err != nil {
@@ -224,7 +224,7 @@ func (d *demoSeed) script() {
 			}
 		}
 		if d.template == 0 {
-			return fmt.Errorf("no active electronic contract template")
+			return fault("no active electronic contract template")
 		}
 		return nil
 	})

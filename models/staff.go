@@ -80,16 +80,12 @@ type StaffUser struct {
 // TableName binds the struct to its table.
 func (StaffUser) TableName() string { return "staff_users" }
 
-// Errors of signing in.
+// Refusals of signing in.
 var (
-	ErrBadCredentials  = errors.New("the email or password is not correct")
-	ErrTooManyAttempts = errors.New("too many sign-in attempts")
-	ErrTOTPRequired    = errors.New("a one-time code is required")
-	ErrBadTOTP         = errors.New("the one-time code is not correct")
-	// ErrBusy: too many password checks at once; try again in a moment.
-	ErrBusy             = errors.New("busy")
-	ErrTokenInvalid     = errors.New("this sign-in link is invalid, used or expired")
-	ErrPasswordTooShort = errors.New("password too short")
+	ErrBadCredentials  = refusal(CodeUnauthorized, "The email or password is not correct.")
+	ErrTooManyAttempts = refusal(CodeRateLimited, "Too many sign-in attempts. Wait 15 minutes and try again, or ask an admin for a sign-in link.")
+	ErrBadTOTP         = refusal(CodeUnauthorized, "That code is not correct, or was already used. Enter the current 6-digit code from your authenticator app.")
+	ErrTokenInvalid    = refusal(CodeGone, "This sign-in link is invalid, used or expired.")
 )
 
 // Sign-in rate limits, counted over LoginWindow across all instances.
@@ -105,14 +101,14 @@ const (
 func NormalizeEmail(raw string) (string, error) {
 	e := strings.ToLower(strings.TrimSpace(raw))
 	if e == "" {
-		return "", errors.New("Enter an email address.")
+		return "", Invalid("email", "Enter an email address.")
 	}
 	if len(e) > 254 {
-		return "", errors.New("The email address is too long (254 characters at most).")
+		return "", Invalid("email", "The email address is too long (254 characters at most).")
 	}
 	addr, err := mail.ParseAddress(e)
 	if err != nil || addr.Address != e || !strings.Contains(e[strings.LastIndex(e, "@")+1:], ".") {
-		return "", errors.New("Enter an email address like name@example.com.")
+		return "", Invalid("email", "Enter an email address like name@example.com.")
 	}
 	return e, nil
 }
@@ -138,9 +134,9 @@ type StaffInput struct {
 }
 
 func (in *StaffInput) validate() error {
-	v := &ValidationError{}
+	v := &Problems{}
 	if email, err := NormalizeEmail(in.Email); err != nil {
-		v.Add("email", err.Error())
+		mergeFields(v, err)
 	} else {
 		in.Email = email
 	}

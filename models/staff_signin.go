@@ -98,7 +98,7 @@ func (s *Store) FinishLoginAttempt(ctx context.Context, id int64) error {
 }
 
 // takeHashSlot bounds the password hashes computed at once (argon2id takes
-// 64 MB each): a flood of sign-ins waits briefly, then gets ErrBusy, instead
+// 64 MB each): a flood of sign-ins waits briefly, then is refused as busy, instead
 // of exhausting the server's memory.
 func (s *Store) takeHashSlot(ctx context.Context) (release func(), err error) {
 	t := time.NewTimer(hashSlotWait)
@@ -114,7 +114,7 @@ func (s *Store) takeHashSlot(ctx context.Context) (release func(), err error) {
 			}
 		}, nil
 	case <-t.C:
-		return nil, ErrBusy
+		return nil, refusal(CodeBusy, "Many people are signing in right now. Wait a few seconds and try again.")
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}

@@ -82,7 +82,7 @@ func (p Pipeline) CanMove(status Status, from StageKey, m MoveRequest, contractS
 		for i, k := range skipped {
 			names[i] = StageName(k)
 		}
-		var errs ValidationError
+		var errs Problems
 		if !m.ConfirmSkip {
 			errs.Add("confirm_skip", fmt.Sprintf("Moving to %s skips %s. Tick the box to confirm they are not needed.", StageName(to), strings.Join(names, ", ")))
 		}

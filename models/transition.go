@@ -84,7 +84,7 @@ func (p Pipeline) PlanTransition(status Status, from StageKey, cause TransitionC
 	}
 	flow, ok := flowTargets[cause]
 	if !ok {
-		return t, fmt.Errorf("unknown transition cause %q", cause)
+		return t, fault("unknown transition cause %q", cause)
 	}
 	t.To, t.Kind = flow.to, EventFlow
 	ti, fi := p.Index(flow.to), p.Index(from)

@@ -122,7 +122,7 @@ func TestAdminSendsStaffSignInLink(t *testing.T) {
 	admin := app.newClient()
 	admin.loginStaff(adminEmail)
 	var recruiterID int64
-	app.Store.DB().Raw("SELECT id FROM staff_users WHERE email = ?", recruiterEmail).Scan(&recruiterID)
+	mustDB(t, app.Store.DB().Raw("SELECT id FROM staff_users WHERE email = ?", recruiterEmail).Scan(&recruiterID))
 	if res := admin.post(fmt.Sprintf("/admin/staff/%d/link", recruiterID), nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("send link: %d", res.Status)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"gorm.io/gorm"
 
 	"nextstep/devdb"
 	"nextstep/handlers"
@@ -248,3 +249,13 @@ const (
 	managerEmail     = "manager@demo.nextstep.test"
 	interviewerEmail = "interviewer@demo.nextstep.test"
 )
+
+// mustDB fails the test when a database statement the test relies on
+// failed; an ignored error would let the test go on with empty data.
+func mustDB(t testing.TB, res *gorm.DB) *gorm.DB {
+	t.Helper()
+	if res.Error != nil {
+		t.Fatalf("database: %v", res.Error)
+	}
+	return res
+}

@@ -99,6 +99,6 @@ func BenchmarkCandidateDetail(b *testing.B) {
 	h, store := benchApp(b, 0)
 	cookies := benchSessionCookie(b, h, store, recruiterEmail)
 	var id int64
-	store.DB().Raw("SELECT id FROM candidates WHERE email = 'ben.okafor@example.com'").Scan(&id)
+	mustDB(b, store.DB().Raw("SELECT id FROM candidates WHERE email = 'ben.okafor@example.com'").Scan(&id))
 	benchPage(b, h, cookies, fmt.Sprintf("/admin/candidates/%d", id))
 }

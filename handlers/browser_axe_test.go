@@ -339,7 +339,7 @@ func TestAxeEveryPage(t *testing.T) {
 	r.page(manager, "manager (name correction to answer)", "", fmt.Sprintf("/admin/contracts/%d", contractID), http.StatusOK, all...)
 	r.page(recruiter, "recruiter (name correction waiting)", "", "/admin", http.StatusOK, all...)
 	var correction int64
-	app.Store.DB().Raw("SELECT id FROM contract_name_corrections WHERE contract_id = ? AND status = 'open'", contractID).Scan(&correction)
+	mustDB(t, app.Store.DB().Raw("SELECT id FROM contract_name_corrections WHERE contract_id = ? AND status = 'open'", contractID).Scan(&correction))
 	if res := f.recruiter.post(fmt.Sprintf("/admin/name-corrections/%d/decline", correction),
 		url.Values{"response": {"The contract must match your passport, which reads Daniel Kim."}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("declining the name correction: status %d", res.Status)

@@ -55,7 +55,7 @@ func TestBrowserAddLaterMoveAndUndo(t *testing.T) {
 	}
 
 	// A mistaken move, undone at once: the candidate's message never leaves.
-	app.Store.DB().Exec("UPDATE positions SET requires_decision_approval = false") // not about the decision gate
+	mustDB(t, app.Store.DB().Exec("UPDATE positions SET requires_decision_approval = false")) // not about the decision gate
 	selectOption(t, staff, "[data-testid=move-form] select[name=to_stage]", "Next: Reference checks")
 	if status := submit(t, staff, "[data-testid=move-form] button[type=submit]"); status != http.StatusOK {
 		t.Fatalf("move: status %d", status)
@@ -73,8 +73,8 @@ func TestBrowserAddLaterMoveAndUndo(t *testing.T) {
 		t.Errorf("flash after the undo = %q, want it to say the message was withdrawn", got)
 	}
 	var left int64
-	app.Store.DB().Raw(`SELECT count(*) FROM outbox_messages m JOIN candidates c ON c.id = m.candidate_id
-		WHERE c.email = ? AND m.kind = 'stage_changed' AND m.status <> 'cancelled'`, email).Scan(&left)
+	mustDB(t, app.Store.DB().Raw(`SELECT count(*) FROM outbox_messages m JOIN candidates c ON c.id = m.candidate_id
+		WHERE c.email = ? AND m.kind = 'stage_changed' AND m.status <> 'cancelled'`, email).Scan(&left))
 	if left != 0 {
 		t.Fatalf("%d stage messages still on their way after the undo", left)
 	}

@@ -253,8 +253,8 @@ func TestBrowserExistingCandidate(t *testing.T) {
 		t.Errorf("applications on the page: %v", titles)
 	}
 	var stage string
-	app.Store.DB().WithContext(context.Background()).Raw(`SELECT a.stage FROM applications a JOIN positions p ON p.id = a.position_id
-		WHERE a.candidate_id = ? AND p.title = 'Warehouse Operations Lead'`, farid).Scan(&stage)
+	mustDB(t, app.Store.DB().WithContext(context.Background()).Raw(`SELECT a.stage FROM applications a JOIN positions p ON p.id = a.position_id
+		WHERE a.candidate_id = ? AND p.title = 'Warehouse Operations Lead'`, farid).Scan(&stage))
 	if stage != "interview_completed" {
 		t.Errorf("new application at %q, want the first stage", stage)
 	}

@@ -60,7 +60,7 @@ func TestHeadAnswersLikeGet(t *testing.T) {
 	versionID, _ := f.latestVersion()
 	daniel := f.candID
 	var dayID int64
-	app.Store.DB().Raw("SELECT id FROM assessment_days ORDER BY id LIMIT 1").Scan(&dayID)
+	mustDB(t, app.Store.DB().Raw("SELECT id FROM assessment_days ORDER BY id LIMIT 1").Scan(&dayID))
 	salesPos := app.positionID(ixAccountExecutive)
 	concrete := func(path string) string {
 		id := func(v int64) string { return fmt.Sprint(v) }
@@ -104,7 +104,7 @@ func TestHeadAnswersLikeGet(t *testing.T) {
 	}
 	snapshot := func() (audits int64, sessions string) {
 		var rows []string
-		app.Store.DB().Raw("SELECT convert_from(data, 'UTF8') || last_seen_at::text FROM sessions ORDER BY id_hash").Scan(&rows)
+		mustDB(t, app.Store.DB().Raw("SELECT convert_from(data, 'UTF8') || last_seen_at::text FROM sessions ORDER BY id_hash").Scan(&rows))
 		return app.countRows("audit_log", "true"), strings.Join(rows, "\n")
 	}
 	auditsBefore, sessionsBefore := snapshot()

@@ -70,7 +70,7 @@ func TestLogoutCannotBeUndoneByRequestsInFlight(t *testing.T) {
 		}
 	}
 	var n int64
-	app.Store.DB().Raw("SELECT count(*) FROM sessions WHERE staff_id = ?", app.staffID(recruiterEmail)).Scan(&n)
+	mustDB(t, app.Store.DB().Raw("SELECT count(*) FROM sessions WHERE staff_id = ?", app.staffID(recruiterEmail)).Scan(&n))
 	if n != 0 {
 		t.Fatalf("%d sessions of the recruiter survive logging out", n)
 	}
@@ -179,7 +179,7 @@ func TestFormLineBreaksAreNormalisedAndControlsRefused(t *testing.T) {
 		t.Fatalf("saving an agenda typed with CRLF: %d", res.Status)
 	}
 	var agenda string
-	app.Store.DB().Raw("SELECT agenda FROM assessment_days WHERE id = ?", day).Scan(&agenda)
+	mustDB(t, app.Store.DB().Raw("SELECT agenda FROM assessment_days WHERE id = ?", day).Scan(&agenda))
 	if agenda != "09:00 Welcome\n10:00 Role play\n11:00 Lunch" {
 		t.Fatalf("stored agenda %q, want LF line breaks only", agenda)
 	}
@@ -191,7 +191,7 @@ func TestFormLineBreaksAreNormalisedAndControlsRefused(t *testing.T) {
 		}
 	}
 	var title string
-	app.Store.DB().Raw("SELECT title FROM assessment_days WHERE id = ?", day).Scan(&title)
+	mustDB(t, app.Store.DB().Raw("SELECT title FROM assessment_days WHERE id = ?", day).Scan(&title))
 	if strings.ContainsAny(title, "\r\n") {
 		t.Fatalf("a title with a line break was stored: %q", title)
 	}
@@ -240,7 +240,7 @@ func TestMultipartFormsAreCheckedToo(t *testing.T) {
 		}
 	}
 	var notes int64
-	app.Store.DB().Raw("SELECT count(*) FROM candidate_notes WHERE candidate_id = ?", ben).Scan(&notes)
+	mustDB(t, app.Store.DB().Raw("SELECT count(*) FROM candidate_notes WHERE candidate_id = ?", ben).Scan(&notes))
 	before := notes
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
@@ -252,12 +252,12 @@ func TestMultipartFormsAreCheckedToo(t *testing.T) {
 	if res := c.do(req); res.Status != http.StatusSeeOther {
 		t.Fatalf("a clean multipart note: %d", res.Status)
 	}
-	app.Store.DB().Raw("SELECT count(*) FROM candidate_notes WHERE candidate_id = ?", ben).Scan(&notes)
+	mustDB(t, app.Store.DB().Raw("SELECT count(*) FROM candidate_notes WHERE candidate_id = ?", ben).Scan(&notes))
 	if notes != before+1 {
 		t.Fatalf("notes %d → %d, want one more", before, notes)
 	}
 	var body string
-	app.Store.DB().Raw("SELECT body FROM candidate_notes WHERE candidate_id = ? ORDER BY id DESC LIMIT 1", ben).Scan(&body)
+	mustDB(t, app.Store.DB().Raw("SELECT body FROM candidate_notes WHERE candidate_id = ? ORDER BY id DESC LIMIT 1", ben).Scan(&body))
 	if body != "A clean note\nover two lines" {
 		t.Fatalf("stored multipart note %q, want its CRLF as LF", body)
 	}

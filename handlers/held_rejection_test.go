@@ -28,7 +28,7 @@ func TestHeldRejectionShowsNothingOnTheCandidatesPages(t *testing.T) {
 	admin, recruiter := staff("admin@demo.nextstep.test"), staff("recruiter@demo.nextstep.test")
 	ben := models.Actor{Kind: "candidate", ID: benID, Email: "ben.okafor@example.com"}
 	var positionID int64
-	s.DB().Raw("SELECT position_id FROM applications WHERE id = ?", appID).Scan(&positionID)
+	mustDB(t, s.DB().Raw("SELECT position_id FROM applications WHERE id = ?", appID).Scan(&positionID))
 	day, err := s.CreateAssessmentDay(ctx, admin, models.AssessmentDayInput{Title: "Held page day", Date: "2026-12-18",
 		StartTime: "09:00", EndTime: "16:00", TimeZone: "UTC", LocationAddress: "1 Test Street", Capacity: "4", CutoffHours: "24",
 		Agenda: "Exercises", PositionIDs: []int64{positionID}})
@@ -45,7 +45,7 @@ func TestHeldRejectionShowsNothingOnTheCandidatesPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	var slotID int64
-	s.DB().Raw("SELECT slot_id FROM interview_round_slots WHERE round_id = ? LIMIT 1", round.ID).Scan(&slotID)
+	mustDB(t, s.DB().Raw("SELECT slot_id FROM interview_round_slots WHERE round_id = ? LIMIT 1", round.ID).Scan(&slotID))
 	if err := s.PickSlot(ctx, ben, appID, round.ID, slotID); err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestHeldRejectionShowsNothingOnTheCandidatesPages(t *testing.T) {
 		t.Fatalf("held rejection: %d %s", r.Status, r.Body)
 	}
 	var held bool
-	s.DB().Raw("SELECT rejection_held FROM applications WHERE id = ?", appID).Scan(&held)
+	mustDB(t, s.DB().Raw("SELECT rejection_held FROM applications WHERE id = ?", appID).Scan(&held))
 	if !held {
 		t.Fatal("the staff form did not hold the rejection")
 	}

@@ -68,7 +68,7 @@ func TestInvalidStageMoveRefused(t *testing.T) {
 				t.Errorf("stage changed to %s", got)
 			}
 			var status string
-			app.Store.DB().Raw("SELECT status FROM applications WHERE id = ?", appID).Scan(&status)
+			mustDB(t, app.Store.DB().Raw("SELECT status FROM applications WHERE id = ?", appID).Scan(&status))
 			if status != "active" {
 				t.Errorf("status changed to %s", status)
 			}

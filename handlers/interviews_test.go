@@ -556,8 +556,8 @@ func TestDecisionConsultationGatesOffer(t *testing.T) {
 		t.Fatalf("approving: %d; %s", res.Status, offerProblemText(res))
 	}
 	var status, rationale string
-	app.Store.DB().Raw("SELECT status FROM decision_requests WHERE id = ?", decisionID).Scan(&status)
-	app.Store.DB().Raw("SELECT rationale FROM decision_responses WHERE request_id = ?", decisionID).Scan(&rationale)
+	mustDB(t, app.Store.DB().Raw("SELECT status FROM decision_requests WHERE id = ?", decisionID).Scan(&status))
+	mustDB(t, app.Store.DB().Raw("SELECT rationale FROM decision_responses WHERE request_id = ?", decisionID).Scan(&rationale))
 	if status != string(models.DecisionApproved) || rationale != why {
 		t.Fatalf("after approval: status %q, rationale %q", status, rationale)
 	}

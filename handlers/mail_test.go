@@ -64,8 +64,8 @@ func (a *testApp) waitDelivered() {
 	for deadline := time.Now().Add(mailWait); ; time.Sleep(20 * time.Millisecond) {
 		var n int64
 		// Only messages with a live delivery job: the demo's own wait without one.
-		a.Store.DB().Raw(`SELECT count(*) FROM outbox_messages m WHERE m.status IN ('queued', 'held') AND EXISTS (SELECT 1 FROM river_job j
-			WHERE j.kind = 'deliver_message' AND (j.args->>'message_id')::bigint = m.id AND j.state NOT IN ('completed', 'cancelled', 'discarded'))`).Scan(&n)
+		mustDB(a.t, a.Store.DB().Raw(`SELECT count(*) FROM outbox_messages m WHERE m.status IN ('queued', 'held') AND EXISTS (SELECT 1 FROM river_job j
+			WHERE j.kind = 'deliver_message' AND (j.args->>'message_id')::bigint = m.id AND j.state NOT IN ('completed', 'cancelled', 'discarded'))`).Scan(&n))
 		if n == 0 {
 			return
 		}
@@ -116,6 +116,23 @@ func (a *testApp) waitMessageStatus(id int64, want models.MessageStatus) *models
 	}
 }
 
+// waitJobsFinished waits until message id has no delivery job that is
+// still to run or running.
+func (a *testApp) waitJobsFinished(id int64) {
+	a.t.Helper()
+	for deadline := time.Now().Add(mailWait); ; time.Sleep(20 * time.Millisecond) {
+		var n int64
+		mustDB(a.t, a.Store.DB().Raw(`SELECT count(*) FROM river_job WHERE kind = 'deliver_message' AND (args->>'message_id')::bigint = ?
+			AND state NOT IN ('completed', 'cancelled', 'discarded')`, id).Scan(&n))
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			a.t.Fatalf("message %d still has %d unfinished delivery jobs after %s", id, n, mailWait)
+		}
+	}
+}
+
 // mailsWithSubject are the received mails to rcpt with this subject.
 func mailsWithSubject(sink *devdb.SMTPSink, rcpt, subject string) []devdb.ReceivedMail {
 	var out []devdb.ReceivedMail
@@ -154,6 +171,9 @@ func TestOutboxFailedMessageIsRetriedAndSent(t *testing.T) {
 	}
 	id := app.latestMessageID(ben, models.MsgCandidateSignIn)
 	failed := app.waitMessageStatus(id, models.MessageFailed)
+	// River closes the failed attempt's job just after the message is marked
+	// failed; "Send again" before then is refused as "still finishing".
+	app.waitJobsFinished(id)
 	if failed.Attempts != 1 {
 		t.Errorf("a permanent refusal took %d attempts, want 1 (no retry of a 550)", failed.Attempts)
 	}

@@ -323,9 +323,9 @@ func TestOfferReviewScoping(t *testing.T) {
 	// Farid's offer (engineering, no hiring manager) is out of the demo manager's scope.
 	faridApp := f.app.applicationID("farid.haddad@example.com")
 	var faridOffer, faridVersion int64
-	f.app.Store.DB().Raw("INSERT INTO offers (application_id) VALUES (?) RETURNING id", faridApp).Scan(&faridOffer)
-	f.app.Store.DB().Raw(`INSERT INTO offer_versions (offer_id, version, status, job_title, salary_amount, salary_currency, salary_period, start_date, expires_on)
-		VALUES (?, 1, 'pending_approval', 'Backend Engineer', 70000, 'EUR', 'year', '2027-03-01', '2026-12-20') RETURNING id`, faridOffer).Scan(&faridVersion)
+	mustDB(t, f.app.Store.DB().Raw("INSERT INTO offers (application_id) VALUES (?) RETURNING id", faridApp).Scan(&faridOffer))
+	mustDB(t, f.app.Store.DB().Raw(`INSERT INTO offer_versions (offer_id, version, status, job_title, salary_amount, salary_currency, salary_period, start_date, expires_on)
+		VALUES (?, 1, 'pending_approval', 'Backend Engineer', 70000, 'EUR', 'year', '2027-03-01', '2026-12-20') RETURNING id`, faridOffer).Scan(&faridVersion))
 	if faridVersion == 0 {
 		t.Fatal("could not create Farid's offer")
 	}

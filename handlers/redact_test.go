@@ -44,7 +44,7 @@ func TestNoPageShowsALiveSignInLink(t *testing.T) {
 		tokens = append(tokens, link[strings.LastIndex(link, "/")+1:])
 	}
 	var subject string
-	app.Store.DB().Raw("SELECT subject FROM outbox_messages WHERE id = ?", app.latestMessageID(zoe, models.MsgCandidateInvitation)).Scan(&subject)
+	mustDB(t, app.Store.DB().Raw("SELECT subject FROM outbox_messages WHERE id = ?", app.latestMessageID(zoe, models.MsgCandidateInvitation)).Scan(&subject))
 	if !strings.Contains(subject, "/signin/"+tokens[0]) {
 		t.Fatalf("the stored invitation subject %q holds no link: the test would prove nothing", subject)
 	}

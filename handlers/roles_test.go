@@ -32,7 +32,7 @@ func TestDatabaseRuleRefusalIsAConflict(t *testing.T) {
 	}
 	ben := app.candidateID("ben.okafor@example.com")
 	var before int64
-	app.Store.DB().Raw("SELECT count(*) FROM candidate_notes").Scan(&before)
+	mustDB(t, app.Store.DB().Raw("SELECT count(*) FROM candidate_notes").Scan(&before))
 
 	c := app.newClient()
 	c.loginStaff("recruiter@demo.nextstep.test")
@@ -48,7 +48,7 @@ func TestDatabaseRuleRefusalIsAConflict(t *testing.T) {
 		t.Error("the page shows the database's own message")
 	}
 	var after int64
-	app.Store.DB().Raw("SELECT count(*) FROM candidate_notes").Scan(&after)
+	mustDB(t, app.Store.DB().Raw("SELECT count(*) FROM candidate_notes").Scan(&after))
 	if after != before {
 		t.Errorf("notes went from %d to %d", before, after)
 	}

@@ -166,31 +166,31 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 	faridApp := app.applicationID("farid.haddad@example.com")
 	benApp := app.applicationID("ben.okafor@example.com")
 	var engPos, adminID int64
-	app.Store.DB().Raw("SELECT id FROM positions WHERE title LIKE 'Backend%'").Scan(&engPos)
-	app.Store.DB().Raw("SELECT id FROM staff_users WHERE email = ?", adminEmail).Scan(&adminID)
+	mustDB(t, app.Store.DB().Raw("SELECT id FROM positions WHERE title LIKE 'Backend%'").Scan(&engPos))
+	mustDB(t, app.Store.DB().Raw("SELECT id FROM staff_users WHERE email = ?", adminEmail).Scan(&adminID))
 	// An engineering-only assessment day with a booking of Farid's, out of the demo manager's scope.
 	var engDay, faridBooking int64
-	app.Store.DB().Raw(`INSERT INTO assessment_days (title, starts_at, ends_at, time_zone, location_address, capacity, seats_taken)
-		VALUES ('Engineering day', now() + interval '10 days', now() + interval '10 days 6 hours', 'UTC', 'HQ', 10, 1) RETURNING id`).Scan(&engDay)
-	app.Store.DB().Exec("INSERT INTO assessment_day_positions (day_id, position_id) VALUES (?, ?)", engDay, engPos)
-	app.Store.DB().Raw("INSERT INTO assessment_bookings (day_id, application_id) VALUES (?, ?) RETURNING id", engDay, faridApp).Scan(&faridBooking)
+	mustDB(t, app.Store.DB().Raw(`INSERT INTO assessment_days (title, starts_at, ends_at, time_zone, location_address, capacity, seats_taken)
+		VALUES ('Engineering day', now() + interval '10 days', now() + interval '10 days 6 hours', 'UTC', 'HQ', 10, 1) RETURNING id`).Scan(&engDay))
+	mustDB(t, app.Store.DB().Exec("INSERT INTO assessment_day_positions (day_id, position_id) VALUES (?, ?)", engDay, engPos))
+	mustDB(t, app.Store.DB().Raw("INSERT INTO assessment_bookings (day_id, application_id) VALUES (?, ?) RETURNING id", engDay, faridApp).Scan(&faridBooking))
 	if engDay == 0 || faridBooking == 0 {
 		t.Fatal("could not create the engineering day")
 	}
 	// Farid's offer, question and contract, equally out of scope.
 	var faridOffer, faridVersion, faridQuestion, faridContract int64
-	app.Store.DB().Raw("INSERT INTO offers (application_id) VALUES (?) RETURNING id", faridApp).Scan(&faridOffer)
-	app.Store.DB().Raw(`INSERT INTO offer_versions (offer_id, version, status, job_title, salary_amount, salary_currency, salary_period, start_date, expires_on)
-		VALUES (?, 1, 'pending_approval', 'Backend Engineer', 70000, 'EUR', 'year', '2027-03-01', '2026-12-20') RETURNING id`, faridOffer).Scan(&faridVersion)
-	app.Store.DB().Raw("INSERT INTO offer_questions (offer_id, question) VALUES (?, 'Remote?') RETURNING id", faridOffer).Scan(&faridQuestion)
-	app.Store.DB().Raw(`INSERT INTO contracts (application_id, offer_version_id, template_id, text, text_sha256)
-		VALUES (?, ?, 1, 'Farid Haddad contract', repeat('a', 64)) RETURNING id`, faridApp, faridVersion).Scan(&faridContract)
+	mustDB(t, app.Store.DB().Raw("INSERT INTO offers (application_id) VALUES (?) RETURNING id", faridApp).Scan(&faridOffer))
+	mustDB(t, app.Store.DB().Raw(`INSERT INTO offer_versions (offer_id, version, status, job_title, salary_amount, salary_currency, salary_period, start_date, expires_on)
+		VALUES (?, 1, 'pending_approval', 'Backend Engineer', 70000, 'EUR', 'year', '2027-03-01', '2026-12-20') RETURNING id`, faridOffer).Scan(&faridVersion))
+	mustDB(t, app.Store.DB().Raw("INSERT INTO offer_questions (offer_id, question) VALUES (?, 'Remote?') RETURNING id", faridOffer).Scan(&faridQuestion))
+	mustDB(t, app.Store.DB().Raw(`INSERT INTO contracts (application_id, offer_version_id, template_id, text, text_sha256)
+		VALUES (?, ?, 1, 'Farid Haddad contract', repeat('a', 64)) RETURNING id`, faridApp, faridVersion).Scan(&faridContract))
 	if faridContract == 0 || faridQuestion == 0 {
 		t.Fatal("could not create Farid's offer and contract")
 	}
 	var faridCorrection int64
-	app.Store.DB().Raw(`INSERT INTO contract_name_corrections (contract_id, candidate_id, current_name, requested_name)
-		VALUES (?, ?, 'Farid Haddad', 'Farid A. Haddad') RETURNING id`, faridContract, farid).Scan(&faridCorrection)
+	mustDB(t, app.Store.DB().Raw(`INSERT INTO contract_name_corrections (contract_id, candidate_id, current_name, requested_name)
+		VALUES (?, ?, 'Farid Haddad', 'Farid A. Haddad') RETURNING id`, faridContract, farid).Scan(&faridCorrection))
 	if faridCorrection == 0 {
 		t.Fatal("could not create Farid's name correction")
 	}
@@ -305,26 +305,28 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 	}
 	// Nothing the probes sent may have changed Farid's application or the staff list.
 	var stage, status string
-	app.Store.DB().Raw("SELECT stage, status FROM applications WHERE id = ?", faridApp).Row().Scan(&stage, &status)
+	if err := app.Store.DB().Raw("SELECT stage, status FROM applications WHERE id = ?", faridApp).Row().Scan(&stage, &status); err != nil {
+		t.Fatal(err)
+	}
 	if stage != "additional_interview" || status != "active" {
 		t.Errorf("Farid's application changed to %s/%s", stage, status)
 	}
 	var dayStatus, result string
-	app.Store.DB().Raw("SELECT status FROM assessment_days WHERE id = ?", engDay).Scan(&dayStatus)
-	app.Store.DB().Raw("SELECT result FROM assessment_bookings WHERE id = ?", faridBooking).Scan(&result)
+	mustDB(t, app.Store.DB().Raw("SELECT status FROM assessment_days WHERE id = ?", engDay).Scan(&dayStatus))
+	mustDB(t, app.Store.DB().Raw("SELECT result FROM assessment_bookings WHERE id = ?", faridBooking).Scan(&result))
 	if dayStatus != "scheduled" || result != "none" {
 		t.Errorf("refused requests changed the engineering day (%s) or its booking (%s)", dayStatus, result)
 	}
 	var versionStatus, contractStatus, answer, templateName string
-	app.Store.DB().Raw("SELECT status FROM offer_versions WHERE id = ?", faridVersion).Scan(&versionStatus)
-	app.Store.DB().Raw("SELECT status FROM contracts WHERE id = ?", faridContract).Scan(&contractStatus)
-	app.Store.DB().Raw("SELECT answer FROM offer_questions WHERE id = ?", faridQuestion).Scan(&answer)
-	app.Store.DB().Raw("SELECT name FROM contract_templates WHERE id = 1").Scan(&templateName)
+	mustDB(t, app.Store.DB().Raw("SELECT status FROM offer_versions WHERE id = ?", faridVersion).Scan(&versionStatus))
+	mustDB(t, app.Store.DB().Raw("SELECT status FROM contracts WHERE id = ?", faridContract).Scan(&contractStatus))
+	mustDB(t, app.Store.DB().Raw("SELECT answer FROM offer_questions WHERE id = ?", faridQuestion).Scan(&answer))
+	mustDB(t, app.Store.DB().Raw("SELECT name FROM contract_templates WHERE id = 1").Scan(&templateName))
 	if versionStatus != "pending_approval" || contractStatus != "awaiting_candidate" || answer != "" || templateName == "probe" {
 		t.Errorf("refused requests changed offers or contracts: %s %s %q %q", versionStatus, contractStatus, answer, templateName)
 	}
 	var notes int64
-	app.Store.DB().Table("candidate_notes").Count(&notes)
+	mustDB(t, app.Store.DB().Table("candidate_notes").Count(&notes))
 	if notes != 0 {
 		t.Errorf("%d notes written by refused requests", notes)
 	}

@@ -251,7 +251,7 @@ func TestHiringManagerSeesOnlyOwnCandidates(t *testing.T) {
 		t.Errorf("stage changed from %s to %s", before, after)
 	}
 	var status string
-	app.Store.DB().Raw("SELECT status FROM applications WHERE id = ?", faridApp).Scan(&status)
+	mustDB(t, app.Store.DB().Raw("SELECT status FROM applications WHERE id = ?", faridApp).Scan(&status))
 	if status != "active" {
 		t.Errorf("status changed to %q", status)
 	}

@@ -26,7 +26,7 @@ func newAssessmentFixture(t *testing.T, n, capacity int) assessmentFixture {
 	d := newDemo(t)
 	ctx := context.Background()
 	var posID int64
-	d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID)
+	mustDB(t, d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID))
 	day, err := d.store.CreateAssessmentDay(ctx, staffActor(d.recruiter), models.AssessmentDayInput{
 		Title: "Race day", Date: "2026-12-10", StartTime: "09:00", EndTime: "15:00", TimeZone: "UTC",
 		LocationAddress: "HQ", Capacity: fmt.Sprint(capacity), PositionIDs: []int64{posID}})
@@ -130,7 +130,7 @@ func TestRescheduleKeepsOldSeatWhenNewDayIsFull(t *testing.T) {
 	f := newAssessmentFixture(t, 2, 5)
 	ctx := context.Background()
 	var posID int64
-	f.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID)
+	mustDB(t, f.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID))
 	full, err := f.store.CreateAssessmentDay(ctx, staffActor(f.recruiter), models.AssessmentDayInput{
 		Title: "Tiny day", Date: "2026-12-11", StartTime: "09:00", EndTime: "12:00", TimeZone: "UTC",
 		LocationAddress: "HQ", Capacity: "1", PositionIDs: []int64{posID}})

@@ -218,7 +218,7 @@ func TestBoardMoveChecksPositionAndFlows(t *testing.T) {
 		t.Fatalf("stage after the move: %s", got.Stage)
 	}
 	var audits int64
-	d.store.DB().Raw(`SELECT count(*) FROM audit_log WHERE action = 'application.stage_moved' AND subject_id = ?`, amelia.ID).Scan(&audits)
+	mustDB(t, d.store.DB().Raw(`SELECT count(*) FROM audit_log WHERE action = 'application.stage_moved' AND subject_id = ?`, amelia.ID).Scan(&audits))
 	if audits != 1 {
 		t.Errorf("%d audit rows for the move, want 1", audits)
 	}

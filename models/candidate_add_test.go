@@ -57,7 +57,7 @@ func TestAddApplicationForExistingCandidate(t *testing.T) {
 	}
 	// The same invitation as a new candidate's: a fresh sign-in link.
 	var msgs []models.OutboxMessage
-	d.store.DB().Where("candidate_id = ? AND kind = ?", amelia.CandidateID, models.MsgCandidateInvitation).Order("id DESC").Find(&msgs)
+	mustDB(t, d.store.DB().Where("candidate_id = ? AND kind = ?", amelia.CandidateID, models.MsgCandidateInvitation).Order("id DESC").Find(&msgs))
 	if len(msgs) == 0 || !strings.Contains(msgs[0].Subject, "Backend Engineer (Go)") || !strings.Contains(msgs[0].Body, "/signin/") {
 		t.Fatalf("invitation %+v", msgs)
 	}
@@ -172,7 +172,7 @@ func TestFindCandidateByEmailAndAddablePositions(t *testing.T) {
 		t.Errorf("manager sees %+v", found)
 	}
 	// A closed position is not offered.
-	d.store.DB().Exec("UPDATE positions SET status = 'closed' WHERE title = 'Warehouse Operations Lead'")
+	mustDB(t, d.store.DB().Exec("UPDATE positions SET status = 'closed' WHERE title = 'Warehouse Operations Lead'"))
 	ps, err := d.store.AddablePositions(ctx, staffActor(d.admin), farid.CandidateID)
 	if err != nil || titles(ps) != "Account Executive" {
 		t.Errorf("addable after closing: %q %v", titles(ps), err)

@@ -31,10 +31,12 @@ func TestCandidateListPlansUseIndexes(t *testing.T) {
 	asOwner(t, tdb, "ANALYZE") // only the tables' owner may
 	// A surname as the data generates it, to search for.
 	var surname string
-	db.Raw("SELECT translate(substr(md5('1234'), 1, 9), '0123456789', 'ghijklmnop')").Scan(&surname)
+	mustDB(t, db.Raw("SELECT translate(substr(md5('1234'), 1, 9), '0123456789', 'ghijklmnop')").Scan(&surname))
 	var posID int64
 	var hmID int64
-	db.Raw("SELECT id, coalesce(hiring_manager_id, 0) FROM positions WHERE hiring_manager_id IS NOT NULL ORDER BY id LIMIT 1").Row().Scan(&posID, &hmID)
+	if err := db.Raw("SELECT id, coalesce(hiring_manager_id, 0) FROM positions WHERE hiring_manager_id IS NOT NULL ORDER BY id LIMIT 1").Row().Scan(&posID, &hmID); err != nil {
+		t.Fatal(err)
+	}
 	admin := Actor{Kind: "staff", ID: 1, Role: RoleAdmin}
 	manager := Actor{Kind: "staff", ID: hmID, Role: RoleHiringManager}
 	filters := map[string]CandidateFilter{
@@ -51,7 +53,9 @@ func TestCandidateListPlansUseIndexes(t *testing.T) {
 		defer rows.Close()
 		for rows.Next() {
 			var l string
-			rows.Scan(&l)
+			if err := rows.Scan(&l); err != nil {
+				t.Fatal(err)
+			}
 			lines = append(lines, l)
 		}
 		return strings.Join(lines, "\n")
@@ -63,7 +67,7 @@ func TestCandidateListPlansUseIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want []int64
-	db.Raw(`SELECT id FROM applications WHERE search LIKE '%ada%' ORDER BY sort_name DESC, id DESC LIMIT ?`, CandidatePageSize).Scan(&want)
+	mustDB(t, db.Raw(`SELECT id FROM applications WHERE search LIKE '%ada%' ORDER BY sort_name DESC, id DESC LIMIT ?`, CandidatePageSize).Scan(&want))
 	if wide.CountAt == 0 || len(wide.Rows) != len(want) {
 		t.Fatalf("wide search: count at %d, %d rows, want the cap and %d rows", wide.CountAt, len(wide.Rows), len(want))
 	}

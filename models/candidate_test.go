@@ -106,7 +106,7 @@ func TestDatabaseRefusesStageOutsidePipeline(t *testing.T) {
 	d := newDemo(t)
 	app := d.application(t, "ben.okafor@example.com") // sales pipeline has no background check
 	err := d.store.DB().Transaction(func(tx *gorm.DB) error {
-		tx.Exec("SELECT set_config('nextstep.writer', 'transition', true)")
+		mustDB(t, tx.Exec("SELECT set_config('nextstep.writer', 'transition', true)"))
 		return tx.Exec("UPDATE applications SET stage = 'background_check' WHERE id = ?", app.ID).Error
 	})
 	if err == nil || !strings.Contains(err.Error(), "applications_position_id_stage_fkey") {
@@ -131,7 +131,7 @@ func TestDatabaseRefusesDirectStageWrites(t *testing.T) {
 	}
 	// The mark is spent by one write: a second direct write in the same transaction is refused.
 	err := d.store.DB().Transaction(func(tx *gorm.DB) error {
-		tx.Exec("SELECT set_config('nextstep.writer', 'transition', true)")
+		mustDB(t, tx.Exec("SELECT set_config('nextstep.writer', 'transition', true)"))
 		if err := tx.Exec("UPDATE applications SET stage = 'hr_round' WHERE id = ?", app.ID).Error; err != nil {
 			return fmt.Errorf("marked write refused: %w", err)
 		}
@@ -145,7 +145,7 @@ func TestDatabaseRefusesDirectStageWrites(t *testing.T) {
 		t.Fatalf("a write that leaves stage and status alone: %v", err)
 	}
 	err = d.store.DB().Transaction(func(tx *gorm.DB) error {
-		tx.Exec("SELECT set_config('nextstep.writer', 'transition', true)")
+		mustDB(t, tx.Exec("SELECT set_config('nextstep.writer', 'transition', true)"))
 		return tx.Exec("UPDATE applications SET stage = 'hired' WHERE id = ?", app.ID).Error
 	})
 	if err == nil || !strings.Contains(err.Error(), "applications_hired_stage_is_status") {
@@ -270,7 +270,7 @@ func TestCandidateListKeysetPaging(t *testing.T) {
 	ctx := context.Background()
 	a := staffActor(d.recruiter)
 	var posID int64
-	d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID)
+	mustDB(t, d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID))
 	// 70 more applications, many sharing a sort value, so ties are broken by id.
 	if err := d.store.DB().Exec(`WITH c AS (INSERT INTO candidates (email, name)
 			SELECT 'pager' || g || '@example.com', 'Pager ' || (g % 7) FROM generate_series(1, 70) g RETURNING id)
@@ -339,7 +339,7 @@ func TestCreateCandidateIsAllOrNothing(t *testing.T) {
 	d := newDemo(t)
 	ctx := context.Background()
 	var posID int64
-	d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID)
+	mustDB(t, d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID))
 	before := count(t, d.store, "candidates")
 	_, err := d.store.CreateCandidate(ctx, staffActor(d.recruiter), models.CandidateInput{Name: "Zoe", Email: "BEN.okafor@example.com", PositionID: posID})
 	if models.FieldErrors(err)["email"] == "" {
@@ -403,7 +403,7 @@ func TestSignInTokenExpires(t *testing.T) {
 		t.Fatalf("expired token: %v", err)
 	}
 	var stored int64
-	d.store.DB().Table("login_tokens").Where("token_hash = ?", []byte(link)).Count(&stored)
+	mustDB(t, d.store.DB().Table("login_tokens").Where("token_hash = ?", []byte(link)).Count(&stored))
 	if stored != 0 {
 		t.Fatal("raw token stored")
 	}
@@ -450,7 +450,7 @@ func TestDeactivationEndsSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int64
-	d.store.DB().Table("sessions").Where("staff_id = ?", staffID).Count(&n)
+	mustDB(t, d.store.DB().Table("sessions").Where("staff_id = ?", staffID).Count(&n))
 	if n != 0 {
 		t.Fatalf("%d sessions left for a deactivated user", n)
 	}
@@ -483,7 +483,7 @@ func TestPipelineEditRefusesRemovingOccupiedStage(t *testing.T) {
 	d := newDemo(t)
 	ctx := context.Background()
 	var posID int64
-	d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID)
+	mustDB(t, d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID))
 	p, err := d.store.GetPosition(ctx, staffActor(d.recruiter), posID)
 	if err != nil {
 		t.Fatal(err)
@@ -514,7 +514,7 @@ func TestCandidatesStartBeforeTheOffer(t *testing.T) {
 	d := newDemo(t)
 	ctx := context.Background()
 	var posID int64
-	d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID)
+	mustDB(t, d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID))
 	before := count(t, d.store, "candidates")
 	for i, st := range []models.StageKey{models.StageOffer, models.StageContract, models.StageOnboarding, models.StageHired} {
 		_, err := d.store.CreateCandidate(ctx, staffActor(d.recruiter), models.CandidateInput{Name: "Zoe Quinn",

@@ -140,12 +140,12 @@ func TestNameCorrectionApply(t *testing.T) {
 	// The staff who manage the application are told: the offer's drafter and
 	// the position's hiring manager.
 	var alerted []string
-	f.store.DB().Raw("SELECT to_email FROM outbox_messages WHERE kind = ? ORDER BY to_email", models.MsgNameCorrectionRequested).Scan(&alerted)
+	mustDB(t, f.store.DB().Raw("SELECT to_email FROM outbox_messages WHERE kind = ? ORDER BY to_email", models.MsgNameCorrectionRequested).Scan(&alerted))
 	if strings.Join(alerted, ",") != "manager@demo.nextstep.test,recruiter@demo.nextstep.test" {
 		t.Fatalf("alerted %v, want the manager and the recruiter", alerted)
 	}
 	var body string
-	f.store.DB().Raw("SELECT body FROM outbox_messages WHERE kind = ? LIMIT 1", models.MsgNameCorrectionRequested).Scan(&body)
+	mustDB(t, f.store.DB().Raw("SELECT body FROM outbox_messages WHERE kind = ? LIMIT 1", models.MsgNameCorrectionRequested).Scan(&body))
 	if !strings.Contains(body, corrected) || !strings.Contains(body, "/admin/contracts/") || !strings.Contains(body, "middle name") {
 		t.Fatalf("staff alert body: %s", body)
 	}
@@ -195,17 +195,17 @@ func TestNameCorrectionApply(t *testing.T) {
 		t.Fatalf("new contract: %+v", newC)
 	}
 	var old models.Contract
-	f.store.DB().Omit("pdf").First(&old, f.contractID)
+	mustDB(t, f.store.DB().Omit("pdf").First(&old, f.contractID))
 	if old.Status != models.ContractVoid || old.OfferVersionID != newC.OfferVersionID || old.TemplateID != newC.TemplateID {
 		t.Fatalf("old contract %+v, new %+v", old, newC)
 	}
 	var name string
-	f.store.DB().Raw("SELECT name FROM candidates WHERE id = ?", f.candidate.ID).Scan(&name)
+	mustDB(t, f.store.DB().Raw("SELECT name FROM candidates WHERE id = ?", f.candidate.ID).Scan(&name))
 	if name != corrected {
 		t.Fatalf("candidate name on record = %q", name)
 	}
 	var stored models.NameCorrection
-	f.store.DB().First(&stored, nc.ID)
+	mustDB(t, f.store.DB().First(&stored, nc.ID))
 	if stored.Status != models.NameCorrectionApplied || stored.ResolvedBy == nil || *stored.ResolvedBy != f.manager.ID || stored.ResolvedAt == nil {
 		t.Fatalf("stored correction: %+v", stored)
 	}
@@ -220,7 +220,7 @@ func TestNameCorrectionApply(t *testing.T) {
 		}
 	}
 	var msg struct{ ToEmail, Body string }
-	f.store.DB().Raw("SELECT to_email, body FROM outbox_messages WHERE kind = ?", models.MsgContractNameCorrected).Scan(&msg)
+	mustDB(t, f.store.DB().Raw("SELECT to_email, body FROM outbox_messages WHERE kind = ?", models.MsgContractNameCorrected).Scan(&msg))
 	if msg.ToEmail != "daniel.kim@example.com" || !strings.Contains(msg.Body, corrected) || !strings.Contains(msg.Body, "/contract") {
 		t.Fatalf("candidate message: %+v", msg)
 	}
@@ -248,7 +248,7 @@ func TestNameCorrectionApply(t *testing.T) {
 		t.Fatalf("signing with the corrected name: %v", err)
 	}
 	var signed models.Contract
-	f.store.DB().Omit("pdf").First(&signed, newC.ID)
+	mustDB(t, f.store.DB().Omit("pdf").First(&signed, newC.ID))
 	if signed.Status != models.ContractAwaitingEmployer || signed.CandidateSignedName == nil || *signed.CandidateSignedName != corrected {
 		t.Fatalf("signed contract: %+v", signed)
 	}
@@ -272,7 +272,7 @@ func TestNameCorrectionDecline(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stored models.NameCorrection
-	f.store.DB().First(&stored, nc.ID)
+	mustDB(t, f.store.DB().First(&stored, nc.ID))
 	if stored.Status != models.NameCorrectionDeclined || stored.Response != response || stored.ResolvedBy == nil || *stored.ResolvedBy != f.recruiter.ID {
 		t.Fatalf("stored correction: %+v", stored)
 	}
@@ -280,14 +280,14 @@ func TestNameCorrectionDecline(t *testing.T) {
 		t.Fatalf("%d decline audit rows", n)
 	}
 	var msg struct{ ToEmail, Body string }
-	f.store.DB().Raw("SELECT to_email, body FROM outbox_messages WHERE kind = ?", models.MsgNameCorrectionDeclined).Scan(&msg)
+	mustDB(t, f.store.DB().Raw("SELECT to_email, body FROM outbox_messages WHERE kind = ?", models.MsgNameCorrectionDeclined).Scan(&msg))
 	if msg.ToEmail != "daniel.kim@example.com" || !strings.Contains(msg.Body, response) || !strings.Contains(msg.Body, "Danny Kim") {
 		t.Fatalf("candidate message: %+v", msg)
 	}
 	// The name and the contract stay as they were.
 	var name, status string
-	f.store.DB().Raw("SELECT name FROM candidates WHERE id = ?", f.candidate.ID).Scan(&name)
-	f.store.DB().Raw("SELECT status FROM contracts WHERE id = ?", f.contractID).Scan(&status)
+	mustDB(t, f.store.DB().Raw("SELECT name FROM candidates WHERE id = ?", f.candidate.ID).Scan(&name))
+	mustDB(t, f.store.DB().Raw("SELECT status FROM contracts WHERE id = ?", f.contractID).Scan(&status))
 	if name != "Daniel Kim" || status != models.ContractAwaitingCandidate {
 		t.Fatalf("after declining: name %q, contract %q", name, status)
 	}

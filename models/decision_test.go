@@ -100,7 +100,7 @@ func TestSubmitScorecardRules(t *testing.T) {
 	}
 	ratings := func() map[int64]int {
 		var rows []models.ScorecardRating
-		d.store.DB().Where("scorecard_id = ?", sc.ID).Find(&rows)
+		mustDB(t, d.store.DB().Where("scorecard_id = ?", sc.ID).Find(&rows))
 		out := map[int64]int{}
 		for _, r := range rows {
 			out[r.CriterionID] = r.Rating
@@ -116,7 +116,7 @@ func TestSubmitScorecardRules(t *testing.T) {
 	d.clock.Advance(time.Hour)
 	d.submit(t, d.interviewer, r.ID, card(cs, models.RecommendStrongYes, 4, 4, 3))
 	var cards []models.Scorecard
-	d.store.DB().Where("round_id = ?", r.ID).Find(&cards)
+	mustDB(t, d.store.DB().Where("round_id = ?", r.ID).Find(&cards))
 	if len(cards) != 1 || cards[0].ID != sc.ID || cards[0].Recommendation != models.RecommendStrongYes ||
 		!cards[0].SubmittedAt.Equal(submitted) || !cards[0].UpdatedAt.Equal(d.clock.Now()) {
 		t.Fatalf("after update: %+v", cards)
@@ -251,7 +251,7 @@ func (d ivDemo) openDecision(t *testing.T, email string) (models.Application, in
 		t.Fatal(err)
 	}
 	var id int64
-	d.store.DB().Raw("SELECT id FROM decision_requests WHERE application_id = ? AND status = 'open'", app.ID).Scan(&id)
+	mustDB(t, d.store.DB().Raw("SELECT id FROM decision_requests WHERE application_id = ? AND status = 'open'", app.ID).Scan(&id))
 	return app, id
 }
 

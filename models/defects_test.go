@@ -63,12 +63,12 @@ func TestScorecardRefusedBeforeInterviewStarts(t *testing.T) {
 		t.Fatalf("scorecard a week before the interview: %v, want a validation error", err)
 	}
 	var n int64
-	if d.store.DB().Raw("SELECT count(*) FROM scorecards WHERE round_id = ?", r.ID).Scan(&n); n != 0 {
+	if mustDB(t, d.store.DB().Raw("SELECT count(*) FROM scorecards WHERE round_id = ?", r.ID).Scan(&n)); n != 0 {
 		t.Fatalf("%d scorecards stored before the interview", n)
 	}
 	d.clock.Advance(time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC).Sub(d.clock.Now()))
 	d.submit(t, d.interviewer, r.ID, good)
-	if d.store.DB().Raw("SELECT count(*) FROM scorecards WHERE round_id = ?", r.ID).Scan(&n); n != 1 {
+	if mustDB(t, d.store.DB().Raw("SELECT count(*) FROM scorecards WHERE round_id = ?", r.ID).Scan(&n)); n != 1 {
 		t.Fatalf("%d scorecards stored at the start, want 1", n)
 	}
 }
@@ -118,7 +118,7 @@ func TestStageSortFollowsPositionPipeline(t *testing.T) {
 	d := newDemo(t)
 	ctx := context.Background()
 	var posID int64
-	d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID)
+	mustDB(t, d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID))
 	p, err := d.store.GetPosition(ctx, staffActor(d.recruiter), posID)
 	if err != nil {
 		t.Fatal(err)

@@ -147,7 +147,7 @@ func TestHeaderInjectionThroughANameFails(t *testing.T) {
 	d := newDemo(t)
 	sink := startMail(t, d.store)
 	var posID int64
-	d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID)
+	mustDB(t, d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID))
 	evil := "Eve Example\r\nBcc: attacker@evil.test\r\nX-Injected: 1"
 	if err := d.store.DB().Exec("INSERT INTO candidates (email, name) VALUES ('eve@example.com', ?)", evil).Error; err != nil {
 		t.Fatal(err)

@@ -43,7 +43,7 @@ func TestSignedContractCannotBeMovedOrErased(t *testing.T) {
 	c, _ := signedContract(t, d)
 	db := d.store.DB()
 	var otherApp int64
-	db.Raw("SELECT a.id FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE c.email = 'ben.okafor@example.com'").Scan(&otherApp)
+	mustDB(t, db.Raw("SELECT a.id FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE c.email = 'ben.okafor@example.com'").Scan(&otherApp))
 	var otherTemplate int64
 	if err := db.Raw("INSERT INTO contract_templates (name, body) VALUES ('Other', 'Other text') RETURNING id").Scan(&otherTemplate).Error; err != nil || otherApp == 0 {
 		t.Fatalf("fixture: template %d (%v), other application %d", otherTemplate, err, otherApp)

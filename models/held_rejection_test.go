@@ -18,8 +18,8 @@ func waitForDelivery(t *testing.T, s *models.Store) {
 	for time.Now().Before(deadline) {
 		var n int64
 		// Only messages with a live delivery job: the demo's own wait without one.
-		s.DB().Raw(`SELECT count(*) FROM outbox_messages m WHERE m.status IN ('queued', 'held') AND EXISTS (SELECT 1 FROM river_job j
-			WHERE j.kind = 'deliver_message' AND (j.args->>'message_id')::bigint = m.id AND j.state NOT IN ('completed', 'cancelled', 'discarded'))`).Scan(&n)
+		mustDB(t, s.DB().Raw(`SELECT count(*) FROM outbox_messages m WHERE m.status IN ('queued', 'held') AND EXISTS (SELECT 1 FROM river_job j
+			WHERE j.kind = 'deliver_message' AND (j.args->>'message_id')::bigint = m.id AND j.state NOT IN ('completed', 'cancelled', 'discarded'))`).Scan(&n))
 		if n == 0 {
 			return
 		}
@@ -47,7 +47,7 @@ func TestHeldRejectionRevealsNothingUntilThePositionIsFilled(t *testing.T) {
 	admin, recruiter := staffActor(d.admin), staffActor(d.recruiter)
 	app := d.application(t, "ben.okafor@example.com") // at the assessment day
 	var ben models.Candidate
-	d.store.DB().First(&ben, app.CandidateID)
+	mustDB(t, d.store.DB().First(&ben, app.CandidateID))
 	benActor := models.Actor{Kind: "candidate", ID: ben.ID, Email: ben.Email}
 
 	day, err := d.store.CreateAssessmentDay(ctx, admin, models.AssessmentDayInput{Title: "Held test day", Date: "2026-12-18",
@@ -69,9 +69,9 @@ func TestHeldRejectionRevealsNothingUntilThePositionIsFilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	var slotID int64
-	d.store.DB().Raw("SELECT id FROM interview_slots WHERE id IN (SELECT slot_id FROM interview_round_slots WHERE round_id = ?) LIMIT 1", round.ID).Scan(&slotID)
+	mustDB(t, d.store.DB().Raw("SELECT id FROM interview_slots WHERE id IN (SELECT slot_id FROM interview_round_slots WHERE round_id = ?) LIMIT 1", round.ID).Scan(&slotID))
 	if slotID == 0 {
-		d.store.DB().Raw("SELECT id FROM interview_slots ORDER BY id DESC LIMIT 1").Scan(&slotID)
+		mustDB(t, d.store.DB().Raw("SELECT id FROM interview_slots ORDER BY id DESC LIMIT 1").Scan(&slotID))
 	}
 	if err := d.store.PickSlot(ctx, benActor, app.ID, round.ID, slotID); err != nil {
 		t.Fatal(err)
@@ -89,9 +89,9 @@ func TestHeldRejectionRevealsNothingUntilThePositionIsFilled(t *testing.T) {
 	// The interview and the seat are let go at once: the panel's calendars
 	// are cleared and the seat goes back to others.
 	var seatsTaken int
-	d.store.DB().Raw("SELECT seats_taken FROM assessment_days WHERE id = ?", day.ID).Scan(&seatsTaken)
+	mustDB(t, d.store.DB().Raw("SELECT seats_taken FROM assessment_days WHERE id = ?", day.ID).Scan(&seatsTaken))
 	var roundStatus string
-	d.store.DB().Raw("SELECT status FROM interview_rounds WHERE id = ?", round.ID).Scan(&roundStatus)
+	mustDB(t, d.store.DB().Raw("SELECT status FROM interview_rounds WHERE id = ?", round.ID).Scan(&roundStatus))
 	if seatsTaken != 0 || roundStatus != string(models.RoundCancelled) {
 		t.Fatalf("after the held rejection: %d seats taken, round %s; want the seat freed and the round cancelled", seatsTaken, roundStatus)
 	}

@@ -89,18 +89,18 @@ func runIntegrityProperty(t *testing.T, rng *rand.Rand, steps int) {
 	}
 	apps := func() []models.Application {
 		var out []models.Application
-		d.store.DB().Where("position_id IN ?", []int64{pos.ID, other.ID}).Order("id").Find(&out)
+		mustDB(t, d.store.DB().Where("position_id IN ?", []int64{pos.ID, other.ID}).Order("id").Find(&out))
 		return out
 	}
 	candidateActor := func(a models.Application) models.Actor {
 		var c models.Candidate
-		d.store.DB().First(&c, a.CandidateID)
+		mustDB(t, d.store.DB().First(&c, a.CandidateID))
 		return models.Actor{Kind: "candidate", ID: c.ID, Email: c.Email, IP: "198.51.100.7", UserAgent: "PropertyTest"}
 	}
 	sentVersion := func(a models.Application) int64 {
 		var id int64
-		d.store.DB().Raw(`SELECT v.id FROM offer_versions v JOIN offers o ON o.id = v.offer_id
-			WHERE o.application_id = ? AND v.status = 'sent' ORDER BY v.id DESC LIMIT 1`, a.ID).Scan(&id)
+		mustDB(t, d.store.DB().Raw(`SELECT v.id FROM offer_versions v JOIN offers o ON o.id = v.offer_id
+			WHERE o.application_id = ? AND v.status = 'sent' ORDER BY v.id DESC LIMIT 1`, a.ID).Scan(&id))
 		return id
 	}
 	next := func(a models.Application) models.StageKey {
@@ -171,12 +171,12 @@ func runIntegrityProperty(t *testing.T, rng *rand.Rand, steps int) {
 				return err
 			}
 			var name string
-			d.store.DB().Raw("SELECT name FROM candidates WHERE id = ?", a.CandidateID).Scan(&name)
+			mustDB(t, d.store.DB().Raw("SELECT name FROM candidates WHERE id = ?", a.CandidateID).Scan(&name))
 			return d.store.SignAsCandidate(ctx, c, a.ID, name, true)
 		}},
 		{"countersign", func(a models.Application) error {
 			var id int64
-			d.store.DB().Raw("SELECT id FROM contracts WHERE application_id = ? AND status = 'awaiting_employer'", a.ID).Scan(&id)
+			mustDB(t, d.store.DB().Raw("SELECT id FROM contracts WHERE application_id = ? AND status = 'awaiting_employer'", a.ID).Scan(&id))
 			return d.store.Countersign(ctx, admin, id, d.admin.Name, true)
 		}},
 		{"hire", func(a models.Application) error {
@@ -222,7 +222,7 @@ func runIntegrityProperty(t *testing.T, rng *rand.Rand, steps int) {
 		a := all[rng.IntN(len(all))]
 		o := ops[rng.IntN(len(ops))]
 		if rng.IntN(5) > 0 { // mostly a step that fits, so that runs reach the offer, the contract and Hired
-			names := plausibleSteps(d, a)
+			names := plausibleSteps(t, d, a)
 			name := names[rng.IntN(len(names))]
 			for _, x := range ops {
 				if x.name == name {
@@ -254,21 +254,21 @@ func runIntegrityProperty(t *testing.T, rng *rand.Rand, steps int) {
 		}
 	}
 	var reached []string
-	d.store.DB().Raw("SELECT DISTINCT stage || '/' || status FROM applications WHERE position_id IN ?", []int64{pos.ID, other.ID}).Scan(&reached)
+	mustDB(t, d.store.DB().Raw("SELECT DISTINCT stage || '/' || status FROM applications WHERE position_id IN ?", []int64{pos.ID, other.ID}).Scan(&reached))
 	t.Logf("steps that went through: %v; reached: %v", done, reached)
 }
 
 // plausibleSteps are the steps that fit application a as it stands, some
 // more than once (weights), with the closing steps rarer.
-func plausibleSteps(d demo, a models.Application) []string {
+func plausibleSteps(t *testing.T, d demo, a models.Application) []string {
 	var x struct{ Sent, Accepted, Awaiting, Employer, Completed bool }
-	d.store.DB().Raw(`SELECT
+	mustDB(t, d.store.DB().Raw(`SELECT
 		EXISTS (SELECT 1 FROM offer_versions v JOIN offers o ON o.id = v.offer_id WHERE o.application_id = @id AND v.status = 'sent') AS sent,
 		EXISTS (SELECT 1 FROM offers o WHERE o.application_id = @id AND o.status = 'accepted') AS accepted,
 		EXISTS (SELECT 1 FROM contracts c WHERE c.application_id = @id AND c.status = 'awaiting_candidate') AS awaiting,
 		EXISTS (SELECT 1 FROM contracts c WHERE c.application_id = @id AND c.status = 'awaiting_employer') AS employer,
 		EXISTS (SELECT 1 FROM contracts c WHERE c.application_id = @id AND c.status = 'completed') AS completed`,
-		map[string]any{"id": a.ID}).Scan(&x)
+		map[string]any{"id": a.ID}).Scan(&x))
 	closing := []string{"reject", "hold", "withdraw", "reject held", "candidate withdraws", "add candidate", "add application", "undo"}
 	switch {
 	case a.Status == models.StatusRejected || a.Status == models.StatusWithdrawn:

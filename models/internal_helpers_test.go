@@ -3,8 +3,10 @@ package models
 import (
 	"context"
 	"database/sql"
-	"github.com/alexedwards/argon2id"
 	"testing"
+
+	"github.com/alexedwards/argon2id"
+	"gorm.io/gorm"
 
 	"nextstep/devdb"
 )
@@ -45,4 +47,14 @@ func asOwner(t *testing.T, db devdb.TestDatabase, stmt string) {
 	if _, err := owner.ExecContext(context.Background(), stmt); err != nil {
 		t.Fatalf("%s: %v", stmt, err)
 	}
+}
+
+// mustDB fails the test when a database statement the test relies on
+// failed; an ignored error would let the test go on with empty data.
+func mustDB(t testing.TB, res *gorm.DB) *gorm.DB {
+	t.Helper()
+	if res.Error != nil {
+		t.Fatalf("database: %v", res.Error)
+	}
+	return res
 }

@@ -129,7 +129,7 @@ func TestCreateRoundStoresPanelSlotsInvitationAndAudit(t *testing.T) {
 		t.Errorf("iCalendar UID %q (returned %q)", got.ICalUID, r.ICalUID)
 	}
 	var panel []int64
-	d.store.DB().Raw("SELECT staff_id FROM interview_panelists WHERE round_id = ? ORDER BY staff_id <> ?", r.ID, d.interviewer.ID).Scan(&panel)
+	mustDB(t, d.store.DB().Raw("SELECT staff_id FROM interview_panelists WHERE round_id = ? ORDER BY staff_id <> ?", r.ID, d.interviewer.ID).Scan(&panel))
 	if fmt.Sprint(panel) != fmt.Sprint([]int64{d.interviewer.ID, d.manager.ID}) {
 		t.Errorf("panel %v, want the interviewer and the manager", panel)
 	}
@@ -442,12 +442,12 @@ func TestRescheduleKeepsUIDAndBumpsSequence(t *testing.T) {
 		t.Fatalf("round after reschedule: %+v", got)
 	}
 	var oldSlot models.InterviewSlot
-	d.store.DB().First(&oldSlot, old.ID)
+	mustDB(t, d.store.DB().First(&oldSlot, old.ID))
 	if oldSlot.BookedRoundID != nil {
 		t.Errorf("old slot still booked to %d", *oldSlot.BookedRoundID)
 	}
 	var booked []models.InterviewSlot
-	d.store.DB().Where("booked_round_id = ?", r.ID).Find(&booked)
+	mustDB(t, d.store.DB().Where("booked_round_id = ?", r.ID).Find(&booked))
 	if len(booked) != 1 || !booked[0].StartsAt.Equal(start) {
 		t.Errorf("slots booked to the round: %+v", booked)
 	}

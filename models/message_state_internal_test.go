@@ -46,8 +46,8 @@ func TestMessageMovesFollowItsLife(t *testing.T) {
 	}
 	s, _ := newTestStore(t)
 	var id int64
-	s.db.Raw(`INSERT INTO outbox_messages (to_email, to_name, subject, body, kind, status, sent_at)
-		VALUES ('a@example.com', 'A', 'S', 'B', 'staff_message', 'sent', now()) RETURNING id`).Scan(&id)
+	mustDB(t, s.db.Raw(`INSERT INTO outbox_messages (to_email, to_name, subject, body, kind, status, sent_at)
+		VALUES ('a@example.com', 'A', 'S', 'B', 'staff_message', 'sent', now()) RETURNING id`).Scan(&id))
 	for _, to := range []MessageStatus{MessageQueued, MessageFailed, MessageCancelled} {
 		rows, err := moveMessages(s.db, to, nil, "id = ?", id)
 		if err != nil || len(rows) != 0 {
@@ -58,7 +58,7 @@ func TestMessageMovesFollowItsLife(t *testing.T) {
 		t.Fatal(err)
 	}
 	var reply string
-	s.db.Raw("SELECT smtp_reply FROM outbox_messages WHERE id = ?", id).Scan(&reply)
+	mustDB(t, s.db.Raw("SELECT smtp_reply FROM outbox_messages WHERE id = ?", id).Scan(&reply))
 	if reply == "250 again" {
 		t.Fatal("recording a second delivery rewrote a sent message")
 	}

@@ -115,9 +115,9 @@ func TestNeedsYouOverduePromises(t *testing.T) {
 	db := d.store.DB()
 	var want, managed int64
 	now := d.clock.Now()
-	db.Raw(`SELECT count(*) FROM applications WHERE status = 'active' AND expected_update_at < ?`, now).Scan(&want)
-	db.Raw(`SELECT count(*) FROM applications a JOIN positions p ON p.id = a.position_id
-		WHERE a.status = 'active' AND a.expected_update_at < ? AND p.hiring_manager_id = ?`, now, d.manager.ID).Scan(&managed)
+	mustDB(t, db.Raw(`SELECT count(*) FROM applications WHERE status = 'active' AND expected_update_at < ?`, now).Scan(&want))
+	mustDB(t, db.Raw(`SELECT count(*) FROM applications a JOIN positions p ON p.id = a.position_id
+		WHERE a.status = 'active' AND a.expected_update_at < ? AND p.hiring_manager_id = ?`, now, d.manager.ID).Scan(&managed))
 	if want == 0 || managed == 0 || managed == want {
 		t.Fatalf("fixture: %d overdue, %d of them the manager's; want some of each", want, managed)
 	}
@@ -166,13 +166,13 @@ func TestNeedsYouQuestionsAndContracts(t *testing.T) {
 	if q, ok := queue(qs, models.QueueOfferQuestions); ok && hasDetail(q, "Is the start date flexible?") {
 		t.Fatalf("a question on an accepted offer is listed: %+v", q)
 	}
-	db.Exec(`UPDATE offers SET status = 'open' WHERE application_id = ?`, appID)
+	mustDB(t, db.Exec(`UPDATE offers SET status = 'open' WHERE application_id = ?`, appID))
 	qs, _ = needsYou(t, d, d.recruiter)
 	if q, ok := queue(qs, models.QueueOfferQuestions); !ok || !hasDetail(q, "Is the start date flexible?") {
 		t.Fatalf("recruiter: questions %+v (found %v)", q, ok)
 	}
 
-	db.Exec(`UPDATE offers SET status = 'accepted' WHERE application_id = ?`, appID)
+	mustDB(t, db.Exec(`UPDATE offers SET status = 'accepted' WHERE application_id = ?`, appID))
 	qs, _ = needsYou(t, d, d.recruiter)
 	if q, ok := queue(qs, models.QueueContractsToSend); !ok || q.Items[0].ApplicationID != appID || q.Link(q.Items[0]) != fmt.Sprintf("/admin/candidates/%d#offer-%d", q.Items[0].CandidateID, appID) {
 		t.Fatalf("an accepted offer is not listed as waiting for its contract: %+v (found %v)", q, ok)
@@ -188,7 +188,7 @@ func TestNeedsYouQuestionsAndContracts(t *testing.T) {
 	if err := d.store.GiveEsignConsent(ctx, cand, appID, true); err != nil {
 		t.Fatal(err)
 	}
-	db.Exec(`UPDATE staff_users SET can_sign_contracts = (id = ?)`, d.admin.ID)
+	mustDB(t, db.Exec(`UPDATE staff_users SET can_sign_contracts = (id = ?)`, d.admin.ID))
 	qs, _ = needsYou(t, d, d.admin)
 	if q, ok := queue(qs, models.QueueCountersign); ok && hasItem(q, c.ID) {
 		t.Fatal("a contract the candidate has not signed is listed to countersign")

@@ -102,7 +102,7 @@ func TestSendBackOfferRules(t *testing.T) {
 		t.Fatalf("after refused send-backs: %+v, want still pending with no comment", r)
 	}
 	var before int64
-	d.store.DB().Table("outbox_messages").Where("kind = ?", models.MsgOfferSentBack).Count(&before)
+	mustDB(t, d.store.DB().Table("outbox_messages").Where("kind = ?", models.MsgOfferSentBack).Count(&before))
 	if before != 0 {
 		t.Fatalf("%d sent-back alerts queued by refused requests", before)
 	}
@@ -117,12 +117,12 @@ func TestSendBackOfferRules(t *testing.T) {
 		t.Fatalf("after sending back: %+v, want a draft with the trimmed comment, by the manager, now", r)
 	}
 	var audits []models.AuditEntry
-	d.store.DB().Where("action = 'offer.sent_back' AND subject_type = 'offer' AND subject_id = ?", v.OfferID).Find(&audits)
+	mustDB(t, d.store.DB().Where("action = 'offer.sent_back' AND subject_type = 'offer' AND subject_id = ?", v.OfferID).Find(&audits))
 	if len(audits) != 1 || audits[0].ActorID == nil || *audits[0].ActorID != d.manager.ID || !strings.Contains(string(audits[0].Details), "budget is fixed") {
 		t.Fatalf("audit rows for sending back: %+v, want one by the manager with the comment", audits)
 	}
 	var msgs []models.OutboxMessage
-	d.store.DB().Where("kind = ?", models.MsgOfferSentBack).Find(&msgs)
+	mustDB(t, d.store.DB().Where("kind = ?", models.MsgOfferSentBack).Find(&msgs))
 	if len(msgs) != 1 {
 		t.Fatalf("%d sent-back alerts, want 1", len(msgs))
 	}

@@ -134,7 +134,7 @@ func TestContractSigningFlow(t *testing.T) {
 	}
 	wg.Wait()
 	var events int64
-	d.store.DB().Table("audit_log").Where("subject_type = 'contract' AND subject_id = ? AND action = 'contract.countersigned'", c.ID).Count(&events)
+	mustDB(t, d.store.DB().Table("audit_log").Where("subject_type = 'contract' AND subject_id = ? AND action = 'contract.countersigned'", c.ID).Count(&events))
 	if events != 1 {
 		t.Fatalf("%d countersign events", events)
 	}
@@ -200,8 +200,8 @@ func TestOfferSentFromAnEarlyStageRecordsTheSkips(t *testing.T) {
 	d := newDemo(t)
 	ctx := context.Background()
 	var posID int64
-	d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID)
-	d.store.DB().Exec("UPDATE positions SET requires_decision_approval = false WHERE id = ?", posID)
+	mustDB(t, d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID))
+	mustDB(t, d.store.DB().Exec("UPDATE positions SET requires_decision_approval = false WHERE id = ?", posID))
 	c, err := d.store.CreateCandidate(ctx, staffActor(d.recruiter), models.CandidateInput{Name: "Omar Early", Email: "omar@example.com",
 		PositionID: posID, Stage: models.StageCommercialNegotiation})
 	if err != nil {
@@ -235,7 +235,7 @@ func TestOfferSentFromAnEarlyStageRecordsTheSkips(t *testing.T) {
 	}
 	var versionID int64
 	if err := send(); err != nil {
-		d.store.DB().Raw("SELECT v.id FROM offer_versions v JOIN offers o ON o.id = v.offer_id WHERE o.application_id = ? ORDER BY v.id DESC LIMIT 1", app.ID).Scan(&versionID)
+		mustDB(t, d.store.DB().Raw("SELECT v.id FROM offer_versions v JOIN offers o ON o.id = v.offer_id WHERE o.application_id = ? ORDER BY v.id DESC LIMIT 1", app.ID).Scan(&versionID))
 		if err := d.store.ApproveOffer(ctx, staffActor(d.manager), versionID); err != nil && models.FieldErrors(err) == nil {
 			t.Fatal(err)
 		}
@@ -257,7 +257,7 @@ func TestOfferSentFromAnEarlyStageRecordsTheSkips(t *testing.T) {
 		}
 	}
 	var note string
-	d.store.DB().Raw("SELECT note FROM stage_events WHERE application_id = ? AND to_stage = 'offer' AND kind = 'flow'", app.ID).Scan(&note)
+	mustDB(t, d.store.DB().Raw("SELECT note FROM stage_events WHERE application_id = ? AND to_stage = 'offer' AND kind = 'flow'", app.ID).Scan(&note))
 	if !strings.Contains(note, "HR round") || !strings.Contains(note, "Final decision") {
 		t.Fatalf("staff timeline note %q does not name the stages passed over", note)
 	}

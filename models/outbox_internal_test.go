@@ -26,7 +26,7 @@ func TestHeldMessageIsSentWhenItsTimeComes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var m OutboxMessage
-	s.db.Where("to_email = ?", c.Email).Order("id DESC").First(&m)
+	mustDB(t, s.db.Where("to_email = ?", c.Email).Order("id DESC").First(&m))
 	if m.Status != MessageHeld || m.SendAfter == nil {
 		t.Fatalf("status %s, send after %v; want held", m.Status, m.SendAfter)
 	}
@@ -53,10 +53,10 @@ func TestHeldMessageIsSentWhenItsTimeComes(t *testing.T) {
 	if time.Now().Before(at) {
 		t.Fatal("the held message was sent early")
 	}
-	s.db.First(&m, m.ID)
+	mustDB(t, s.db.First(&m, m.ID))
 	if m.Status != MessageSent {
 		time.Sleep(300 * time.Millisecond)
-		s.db.First(&m, m.ID)
+		mustDB(t, s.db.First(&m, m.ID))
 	}
 	if m.Status != MessageSent || sink.Count() != 1 {
 		t.Fatalf("after its time: status %s, %d emails", m.Status, sink.Count())

@@ -189,14 +189,14 @@ func TestCreatePositionRefusesStageAfterOffer(t *testing.T) {
 	d := newDemo(t)
 	ctx := context.Background()
 	var before int64
-	d.store.DB().Raw("SELECT count(*) FROM positions").Scan(&before)
+	mustDB(t, d.store.DB().Raw("SELECT count(*) FROM positions").Scan(&before))
 	_, err := d.store.CreatePosition(ctx, staffActor(d.recruiter), m.PositionInput{Title: "Analyst", Headcount: 1, DecisionSLADays: 5,
 		Pipeline: m.Pipeline{m.StageInterviewCompleted, m.StageOffer, m.StageBackgroundCheck, m.StageHired}})
 	if !strings.Contains(m.FieldErrors(err)["stages"], "cannot come after Offer") {
 		t.Fatalf("err = %v", err)
 	}
 	var after int64
-	d.store.DB().Raw("SELECT count(*) FROM positions").Scan(&after)
+	mustDB(t, d.store.DB().Raw("SELECT count(*) FROM positions").Scan(&after))
 	if after != before {
 		t.Errorf("positions %d → %d", before, after)
 	}

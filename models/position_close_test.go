@@ -29,14 +29,14 @@ func TestFillingAPositionClosesItsOpenApplications(t *testing.T) {
 		}
 	}
 	var before struct{ Open, Offer int64 }
-	db.Raw(`SELECT count(*) FILTER (WHERE stage NOT IN ('offer', 'contract', 'onboarding')) AS open,
+	mustDB(t, db.Raw(`SELECT count(*) FILTER (WHERE stage NOT IN ('offer', 'contract', 'onboarding')) AS open,
 		count(*) FILTER (WHERE stage IN ('offer', 'contract', 'onboarding')) AS offer
-		FROM applications WHERE position_id = ? AND status IN ('active', 'on_hold')`, posID).Scan(&before)
+		FROM applications WHERE position_id = ? AND status IN ('active', 'on_hold')`, posID).Scan(&before))
 	if before.Open < 10 || before.Offer == 0 {
 		t.Fatalf("fixture: %d open before the offer, %d at the offer or later", before.Open, before.Offer)
 	}
 	var messagesBefore int64
-	db.Raw("SELECT count(*) FROM outbox_messages WHERE kind = 'application_rejected'").Scan(&messagesBefore)
+	mustDB(t, db.Raw("SELECT count(*) FROM outbox_messages WHERE kind = 'application_rejected'").Scan(&messagesBefore))
 
 	admin := models.Actor{Kind: "staff", ID: d.admin.ID, Email: d.admin.Email, Role: d.admin.Role}
 	if _, apps, err := d.store.OpenApplications(ctx, admin, posID); err != nil || int64(len(apps)) != before.Open+before.Offer {
@@ -46,10 +46,10 @@ func TestFillingAPositionClosesItsOpenApplications(t *testing.T) {
 		t.Fatal(err)
 	}
 	var after struct{ Open, Offer, Promised int64 }
-	db.Raw(`SELECT count(*) FILTER (WHERE stage NOT IN ('offer', 'contract', 'onboarding')) AS open,
+	mustDB(t, db.Raw(`SELECT count(*) FILTER (WHERE stage NOT IN ('offer', 'contract', 'onboarding')) AS open,
 		count(*) FILTER (WHERE stage IN ('offer', 'contract', 'onboarding')) AS offer,
 		count(*) FILTER (WHERE expected_update_at IS NOT NULL AND stage NOT IN ('offer', 'contract', 'onboarding')) AS promised
-		FROM applications WHERE position_id = ? AND status IN ('active', 'on_hold')`, posID).Scan(&after)
+		FROM applications WHERE position_id = ? AND status IN ('active', 'on_hold')`, posID).Scan(&after))
 	if after.Open != 0 || after.Promised != 0 {
 		t.Fatalf("after filling: %d still open before the offer, %d still promised a date", after.Open, after.Promised)
 	}
@@ -57,21 +57,21 @@ func TestFillingAPositionClosesItsOpenApplications(t *testing.T) {
 		t.Fatalf("applications at the offer or later: %d → %d, want them left alone", before.Offer, after.Offer)
 	}
 	var messagesAfter, perCandidate int64
-	db.Raw("SELECT count(*) FROM outbox_messages WHERE kind = 'application_rejected'").Scan(&messagesAfter)
+	mustDB(t, db.Raw("SELECT count(*) FROM outbox_messages WHERE kind = 'application_rejected'").Scan(&messagesAfter))
 	if messagesAfter-messagesBefore != before.Open {
 		t.Fatalf("%d rejection messages, want one per closed application (%d)", messagesAfter-messagesBefore, before.Open)
 	}
-	db.Raw("SELECT count(*) FROM outbox_messages WHERE kind = 'application_rejected' AND to_email = 'close3@example.com'").Scan(&perCandidate)
+	mustDB(t, db.Raw("SELECT count(*) FROM outbox_messages WHERE kind = 'application_rejected' AND to_email = 'close3@example.com'").Scan(&perCandidate))
 	if perCandidate != 1 {
 		t.Fatalf("close3 got %d messages, want 1", perCandidate)
 	}
 	var reason string
-	db.Raw("SELECT a.outcome_reason FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE c.email = 'close3@example.com'").Scan(&reason)
+	mustDB(t, db.Raw("SELECT a.outcome_reason FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE c.email = 'close3@example.com'").Scan(&reason))
 	if reason != "The position was filled." {
 		t.Fatalf("reason %q", reason)
 	}
 	var n int64
-	db.Raw("SELECT count(*) FROM audit_log WHERE action = 'application.closed_with_position'").Scan(&n)
+	mustDB(t, db.Raw("SELECT count(*) FROM audit_log WHERE action = 'application.closed_with_position'").Scan(&n))
 	if n != before.Open {
 		t.Fatalf("%d audit rows, want %d", n, before.Open)
 	}

@@ -19,7 +19,7 @@ func newInvitedWithLegacyWording(t *testing.T, d demo) (*models.Candidate, strin
 		t.Fatal(err)
 	}
 	var posID int64
-	d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID)
+	mustDB(t, d.store.DB().Raw("SELECT id FROM positions WHERE title = 'Account Executive'").Scan(&posID))
 	c, err := d.store.CreateCandidate(ctx, staffActor(d.recruiter), models.CandidateInput{Name: "Zoe Quinn", Email: "zoe@example.com", PositionID: posID})
 	if err != nil {
 		t.Fatal(err)

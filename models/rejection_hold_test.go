@@ -33,17 +33,17 @@ func TestRejectionHeldUntilThePositionIsFilled(t *testing.T) {
 		Held     bool
 		Expected *string
 	}
-	db.Raw(`SELECT m.status, (SELECT count(*) FROM river_job j WHERE j.args->>'message_id' = m.id::text) AS jobs,
+	mustDB(t, db.Raw(`SELECT m.status, (SELECT count(*) FROM river_job j WHERE j.args->>'message_id' = m.id::text) AS jobs,
 		a.rejection_held AS held, a.expected_update_at::text AS expected
 		FROM outbox_messages m JOIN applications a ON a.candidate_id = m.candidate_id AND a.id = ?
-		WHERE m.kind = 'application_rejected' AND m.held_for_position_id = a.position_id`, app.ID).Scan(&held)
+		WHERE m.kind = 'application_rejected' AND m.held_for_position_id = a.position_id`, app.ID).Scan(&held))
 	if held.Status != "held" || held.Jobs != 0 || !held.Held || held.Expected != nil {
 		t.Fatalf("after a held rejection: message %q with %d jobs, held flag %v, promised %v; want held, 0 jobs, flag set, no date",
 			held.Status, held.Jobs, held.Held, held.Expected)
 	}
 
 	var cand models.Candidate
-	db.First(&cand, app.CandidateID)
+	mustDB(t, db.First(&cand, app.CandidateID))
 	view, err := d.store.GetCandidateView(ctx, &cand)
 	if err != nil {
 		t.Fatal(err)
@@ -63,9 +63,9 @@ func TestRejectionHeldUntilThePositionIsFilled(t *testing.T) {
 		Held   bool
 		Count  int64
 	}
-	db.Raw(`SELECT max(m.status) AS status, bool_or(a.rejection_held) AS held, count(*) AS count
+	mustDB(t, db.Raw(`SELECT max(m.status) AS status, bool_or(a.rejection_held) AS held, count(*) AS count
 		FROM outbox_messages m JOIN applications a ON a.candidate_id = m.candidate_id AND a.id = ?
-		WHERE m.kind = 'application_rejected'`, app.ID).Scan(&after)
+		WHERE m.kind = 'application_rejected'`, app.ID).Scan(&after))
 	if after.Status != "queued" && after.Status != "sent" || after.Held || after.Count != 1 {
 		t.Fatalf("after filling: message %q, held flag %v, %d messages; want one released message and the flag cleared", after.Status, after.Held, after.Count)
 	}
@@ -89,9 +89,9 @@ func TestReopeningAHeldRejectionDropsItsMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int64
-	db.Raw(`SELECT count(*) FROM outbox_messages WHERE kind = 'application_rejected' AND candidate_id = ? AND status <> 'cancelled'`, app.CandidateID).Scan(&n)
+	mustDB(t, db.Raw(`SELECT count(*) FROM outbox_messages WHERE kind = 'application_rejected' AND candidate_id = ? AND status <> 'cancelled'`, app.CandidateID).Scan(&n))
 	var heldFlag bool
-	db.Raw(`SELECT rejection_held FROM applications WHERE id = ?`, app.ID).Scan(&heldFlag)
+	mustDB(t, db.Raw(`SELECT rejection_held FROM applications WHERE id = ?`, app.ID).Scan(&heldFlag))
 	if n != 0 || heldFlag {
 		t.Fatalf("after reopening: %d rejection messages, held flag %v; want none and false", n, heldFlag)
 	}
@@ -106,14 +106,14 @@ func TestHoldingARejectionNeedsAnOpenPosition(t *testing.T) {
 	if err := db.Where("status = 'active' AND stage NOT IN ('offer', 'contract', 'onboarding', 'hired')").Order("id").First(&app).Error; err != nil {
 		t.Fatal(err)
 	}
-	db.Exec(`UPDATE positions SET status = 'closed' WHERE id = ?`, app.PositionID)
+	mustDB(t, db.Exec(`UPDATE positions SET status = 'closed' WHERE id = ?`, app.PositionID))
 	recruiter := models.Actor{Kind: "staff", ID: d.recruiter.ID, Email: d.recruiter.Email, Role: d.recruiter.Role}
 	err := d.store.RejectHeldUntilFilled(ctx, recruiter, app.ID, "Not this time")
 	if models.FieldErrors(err)["hold_message"] == "" || errors.Is(err, models.ErrForbidden) {
 		t.Fatalf("holding for a closed position: %v, want a hold_message error", err)
 	}
 	var status string
-	db.Raw(`SELECT status FROM applications WHERE id = ?`, app.ID).Scan(&status)
+	mustDB(t, db.Raw(`SELECT status FROM applications WHERE id = ?`, app.ID).Scan(&status))
 	if status != "active" {
 		t.Fatalf("status %q after the refusal, want active (nothing half-saved)", status)
 	}

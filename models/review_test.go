@@ -53,7 +53,7 @@ func TestClosedApplicationContractCannotBeCountersigned(t *testing.T) {
 		t.Fatalf("countersigning a closed application's contract: %v", err)
 	}
 	var status string
-	d.store.DB().Raw("SELECT status FROM contracts WHERE id = ?", c.ID).Scan(&status)
+	mustDB(t, d.store.DB().Raw("SELECT status FROM contracts WHERE id = ?", c.ID).Scan(&status))
 	if status != models.ContractVoid {
 		t.Fatalf("contract status %q, want void", status)
 	}

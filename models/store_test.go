@@ -17,8 +17,8 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 		t.Fatalf("second seed: added=%v err=%v, want nothing added", added, err)
 	}
 	var candidates, positions int64
-	store.DB().Table("candidates").Count(&candidates)
-	store.DB().Table("positions").Count(&positions)
+	mustDB(t, store.DB().Table("candidates").Count(&candidates))
+	mustDB(t, store.DB().Table("positions").Count(&positions))
 	if candidates < 15 || positions != 3 {
 		t.Fatalf("demo data: %d candidates, %d positions", candidates, positions)
 	}

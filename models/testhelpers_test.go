@@ -141,3 +141,13 @@ func forceStage(t testing.TB, store *models.Store, stage string, ids ...int64) {
 		t.Fatal(err)
 	}
 }
+
+// mustDB fails the test when a database statement the test relies on
+// failed; an ignored error would let the test go on with empty data.
+func mustDB(t testing.TB, res *gorm.DB) *gorm.DB {
+	t.Helper()
+	if res.Error != nil {
+		t.Fatalf("database: %v", res.Error)
+	}
+	return res
+}

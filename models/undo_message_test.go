@@ -34,10 +34,10 @@ func TestUndoWithdrawsTheUnsentStageMessage(t *testing.T) {
 	waitForDelivery(t, store)
 	app := d.application(t, "ben.okafor@example.com")
 	var ben models.Candidate
-	store.DB().First(&ben, app.CandidateID)
+	mustDB(t, store.DB().First(&ben, app.CandidateID))
 	before := len(sink.To(ben.Email))
 	var firstID int64 // messages written by this test come after the demo's
-	store.DB().Raw("SELECT coalesce(max(id), 0) FROM outbox_messages").Scan(&firstID)
+	mustDB(t, store.DB().Raw("SELECT coalesce(max(id), 0) FROM outbox_messages").Scan(&firstID))
 	recruiter := staffActor(d.recruiter)
 	next, _ := models.Pipeline{models.StageAssessmentDay, models.StageCommercialNegotiation}.Next(models.StageAssessmentDay)
 
@@ -45,7 +45,7 @@ func TestUndoWithdrawsTheUnsentStageMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	var held []models.OutboxMessage
-	store.DB().Where("candidate_id = ? AND kind = ? AND id > ?", ben.ID, models.MsgStageChanged, firstID).Find(&held)
+	mustDB(t, store.DB().Where("candidate_id = ? AND kind = ? AND id > ?", ben.ID, models.MsgStageChanged, firstID).Find(&held))
 	if len(held) != 1 || held[0].Status != models.MessageHeld || held[0].SendAfter == nil || !held[0].SendAfter.Equal(clock.Now().Add(2*time.Minute)) {
 		t.Fatalf("after the move: %+v; want one message held for two minutes", held)
 	}
@@ -54,7 +54,7 @@ func TestUndoWithdrawsTheUnsentStageMessage(t *testing.T) {
 		t.Fatalf("undo within the delay: withdrawn %v, %v", withdrawn, err)
 	}
 	var after []models.OutboxMessage
-	store.DB().Where("candidate_id = ? AND kind = ? AND id > ?", ben.ID, models.MsgStageChanged, firstID).Order("id").Find(&after)
+	mustDB(t, store.DB().Where("candidate_id = ? AND kind = ? AND id > ?", ben.ID, models.MsgStageChanged, firstID).Order("id").Find(&after))
 	if len(after) != 1 || after[0].Status != models.MessageCancelled {
 		t.Fatalf("after the undo: %d stage messages (first %s); want the one withdrawn and none added", len(after), after[0].Status)
 	}
@@ -88,7 +88,7 @@ func TestUndoWithdrawsTheUnsentStageMessage(t *testing.T) {
 		t.Fatalf("undo after the message left: withdrawn %v, %v", withdrawn, err)
 	}
 	var last models.OutboxMessage
-	store.DB().Where("candidate_id = ? AND kind = ? AND id > ?", ben.ID, models.MsgStageChanged, firstID).Order("id DESC").First(&last)
+	mustDB(t, store.DB().Where("candidate_id = ? AND kind = ? AND id > ?", ben.ID, models.MsgStageChanged, firstID).Order("id DESC").First(&last))
 	if last.Status != models.MessageHeld {
 		t.Fatalf("undo after the message left: newest stage message is %s, want a new one held", last.Status)
 	}

@@ -246,34 +246,118 @@ func (s *Store) Reports(ctx context.Context, actor Actor, f ReportFilter) (*Repo
 	if f.PositionID < 0 || f.OverdueLimit < 0 {
 		return nil, ErrNotFound
 	}
-	now := s.Now()
-	r := &Reports{Filter: f, Now: now}
-	var q reportSQL
-	var positions, funnel, stageTimes, hires, offers, overdue []byte
+	r := &Reports{Filter: f, Now: s.Now()}
+	q, parts := reportQuery(f, r.Now, s.loc)
+	if err := s.scanReports(ctx, q); err != nil {
+		return nil, err
+	}
+	for _, decode := range parts {
+		if err := decode(r); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
 
+// reportPart fills one report (or the list of positions) of r from its
+// column, once the statement has run.
+type reportPart func(r *Reports) error
+
+// reportQuery builds the statement of the reports f asks for: the list of
+// positions first, then each report's CTEs and column in page order. The
+// parts decode the columns in the same order.
+func reportQuery(f ReportFilter, now time.Time, loc *time.Location) (*reportSQL, []reportPart) {
+	q := &reportSQL{}
+	parts := []reportPart{positionsPart(q, f)}
+	if f.wants(ReportFunnel) || f.wants(ReportStageTimes) {
+		stageEntries(q, f)
+	}
+	if f.wants(ReportFunnel) {
+		parts = append(parts, funnelPart(q, f))
+	}
+	if f.wants(ReportStageTimes) {
+		parts = append(parts, stageTimesPart(q, f))
+	}
+	if f.wants(ReportTimeToHire) {
+		parts = append(parts, timeToHirePart(q, f))
+	}
+	if f.wants(ReportOfferAcceptance) {
+		parts = append(parts, offerAcceptancePart(q, f))
+	}
+	if f.wants(ReportOverdue) {
+		parts = append(parts, overduePart(q, f, now, pgZone(loc)))
+	}
+	return q, parts
+}
+
+// scanReports runs the statement and scans its one row into q's columns.
+func (s *Store) scanReports(ctx context.Context, q *reportSQL) error {
+	query, args := q.text()
+	row, err := s.queryRow(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	dests := make([]any, len(q.dests))
+	for i, d := range q.dests {
+		dests[i] = d
+	}
+	if err := row.Scan(dests...); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		return err
+	}
+	return nil
+}
+
+// positionsPart lists every position, for the filter; with a position
+// filtered on, it must be among them (else ErrNotFound).
+func positionsPart(q *reportSQL, f ReportFilter) reportPart {
+	var positions []byte
 	q.col(`(SELECT coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'title', p.title, 'status', p.status)
 		ORDER BY p.status = 'open' DESC, lower(p.title), p.id), '[]') FROM positions p)`, &positions)
+	return func(r *Reports) error {
+		if err := decodeRows(positions, &r.Positions); err != nil {
+			return err
+		}
+		if f.PositionID != 0 {
+			for i := range r.Positions {
+				if r.Positions[i].ID == f.PositionID {
+					r.Position = &r.Positions[i]
+				}
+			}
+			if r.Position == nil {
+				return ErrNotFound
+			}
+		}
+		return nil
+	}
+}
 
-	if f.wants(ReportFunnel) || f.wants(ReportStageTimes) {
-		// Stage entries, without undone moves and their undos.
-		cond, args := positionCond(f, "a.position_id")
-		q.cte("entries", `SELECT x.id, x.application_id, x.position_id, x.current_stage, x.to_stage AS stage, x.created_at
+// stageEntries is the CTE of stage entries that the funnel and the time in
+// each stage read.
+func stageEntries(q *reportSQL, f ReportFilter) {
+	// Stage entries, without undone moves and their undos.
+	cond, args := positionCond(f, "a.position_id")
+	q.cte("entries", `SELECT x.id, x.application_id, x.position_id, x.current_stage, x.to_stage AS stage, x.created_at
 			FROM (SELECT e.id, e.application_id, a.position_id, a.stage AS current_stage, e.to_stage, e.kind, e.created_at,
 			             lead(e.kind) OVER (PARTITION BY e.application_id ORDER BY e.created_at, e.id) AS next_kind
 			      FROM stage_events e JOIN applications a ON a.id = e.application_id
 			      WHERE e.from_stage IS DISTINCT FROM e.to_stage AND `+cond+`) x
 			WHERE x.kind <> 'undo' AND x.next_kind IS DISTINCT FROM 'undo'`, args...)
-	}
+}
 
-	if f.wants(ReportFunnel) {
-		// Reached = the applications whose current stage is at or past the
-		// stage (a running sum from the pipeline's end), plus those that
-		// entered it but are back at an earlier stage now.
-		condA, argsA := positionCond(f, "a.position_id")
-		condPS, argsPS := positionCond(f, "ps.position_id")
-		condP, argsP := positionCond(f, "p.id")
-		args := append(append(append([]any{}, argsA...), argsPS...), argsP...)
-		q.col(`(SELECT coalesce(jsonb_agg(jsonb_build_object('position_id', p.id, 'title', p.title, 'status', p.status,
+// funnelPart is the funnel of each position.
+func funnelPart(q *reportSQL, f ReportFilter) reportPart {
+	// Reached = the applications whose current stage is at or past the
+	// stage (a running sum from the pipeline's end), plus those that
+	// entered it but are back at an earlier stage now.
+	condA, argsA := positionCond(f, "a.position_id")
+	condPS, argsPS := positionCond(f, "ps.position_id")
+	condP, argsP := positionCond(f, "p.id")
+	args := append(append(append([]any{}, argsA...), argsPS...), argsP...)
+	var funnel []byte
+	q.col(`(SELECT coalesce(jsonb_agg(jsonb_build_object('position_id', p.id, 'title', p.title, 'status', p.status,
 				'stages', coalesce(fs.stages, '[]'))
 			ORDER BY p.status = 'open' DESC, lower(p.title), p.id), '[]')
 		FROM positions p
@@ -304,18 +388,26 @@ func (s *Store) Reports(ctx context.Context, actor Actor, f ReportFilter) (*Repo
 			GROUP BY cum.position_id
 		) fs ON fs.position_id = p.id
 		WHERE `+condP+`)`, &funnel, args...)
-	}
-
-	if f.wants(ReportStageTimes) {
-		// Per position: its pipeline in its order; overall: every stage some
-		// pipeline uses (or that has stays), in catalogue order.
-		from, order, where := "stages s", "s.sort_order", "s.key IN (SELECT stage FROM position_stages) OR t.stays IS NOT NULL"
-		var args []any
-		if f.PositionID != 0 {
-			from, order, where = "stages s JOIN position_stages ps ON ps.stage = s.key AND ps.position_id = ?", "ps.sort_order", "true"
-			args = append(args, f.PositionID)
+	return func(r *Reports) error {
+		if err := decodeRows(funnel, &r.Funnel); err != nil {
+			return fmt.Errorf("funnel: %w", err)
 		}
-		q.col(`(SELECT coalesce(jsonb_agg(jsonb_build_object('stage', s.key, 'stays', coalesce(t.stays, 0), 'median_days', t.median_days)
+		return nil
+	}
+}
+
+// stageTimesPart is the median time in each stage.
+func stageTimesPart(q *reportSQL, f ReportFilter) reportPart {
+	// Per position: its pipeline in its order; overall: every stage some
+	// pipeline uses (or that has stays), in catalogue order.
+	from, order, where := "stages s", "s.sort_order", "s.key IN (SELECT stage FROM position_stages) OR t.stays IS NOT NULL"
+	var args []any
+	if f.PositionID != 0 {
+		from, order, where = "stages s JOIN position_stages ps ON ps.stage = s.key AND ps.position_id = ?", "ps.sort_order", "true"
+		args = append(args, f.PositionID)
+	}
+	var stageTimes []byte
+	q.col(`(SELECT coalesce(jsonb_agg(jsonb_build_object('stage', s.key, 'stays', coalesce(t.stays, 0), 'median_days', t.median_days)
 			ORDER BY `+order+`), '[]')
 		FROM `+from+`
 		LEFT JOIN (
@@ -327,20 +419,28 @@ func (s *Store) Reports(ctx context.Context, actor Actor, f ReportFilter) (*Repo
 			GROUP BY st.stage
 		) t ON t.stage = s.key
 		WHERE `+where+`)`, &stageTimes, args...)
+	return func(r *Reports) error {
+		if err := decodeRows(stageTimes, &r.StageTimes); err != nil {
+			return fmt.Errorf("stage times: %w", err)
+		}
+		return nil
 	}
+}
 
-	if f.wants(ReportTimeToHire) {
-		cond, args := positionCond(f, "a.position_id")
-		// An application starts when it was created, or at its first stage
-		// event when that is earlier (a history imported with it).
-		q.cte("hires", `SELECT a.position_id, (extract(epoch FROM h.hired_at - least(a.created_at, h.first_at)) / 86400)::float8 AS days
+// timeToHirePart is time to hire, per position and overall.
+func timeToHirePart(q *reportSQL, f ReportFilter) reportPart {
+	cond, args := positionCond(f, "a.position_id")
+	// An application starts when it was created, or at its first stage
+	// event when that is earlier (a history imported with it).
+	q.cte("hires", `SELECT a.position_id, (extract(epoch FROM h.hired_at - least(a.created_at, h.first_at)) / 86400)::float8 AS days
 			FROM applications a
 			JOIN LATERAL (SELECT min(e.created_at) FILTER (WHERE e.to_status = 'hired' AND e.from_status IS DISTINCT FROM 'hired') AS hired_at,
 			                     min(e.created_at) AS first_at
 			              FROM stage_events e WHERE e.application_id = a.id) h ON h.hired_at IS NOT NULL
 			WHERE a.status = 'hired' AND `+cond, args...)
-		condP, argsP := positionCond(f, "p.id")
-		q.col(`(SELECT jsonb_build_object(
+	condP, argsP := positionCond(f, "p.id")
+	var hires []byte
+	q.col(`(SELECT jsonb_build_object(
 			'overall', (SELECT jsonb_build_object('hires', count(*), 'median_days', percentile_cont(0.5) WITHIN GROUP (ORDER BY days)) FROM hires),
 			'positions', (SELECT coalesce(jsonb_agg(jsonb_build_object('position_id', p.id, 'title', p.title, 'status', p.status,
 					'hires', coalesce(h.hires, 0), 'median_days', h.median_days)
@@ -349,19 +449,35 @@ func (s *Store) Reports(ctx context.Context, actor Actor, f ReportFilter) (*Repo
 				LEFT JOIN (SELECT position_id, count(*) AS hires, percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median_days
 				           FROM hires GROUP BY position_id) h ON h.position_id = p.id
 				WHERE `+condP+`)))`, &hires, argsP...)
+	return func(r *Reports) error {
+		if len(hires) == 0 {
+			return nil
+		}
+		var h struct {
+			Overall   HireTime
+			Positions []HireTime
+		}
+		if err := decodeRows(hires, &h); err != nil {
+			return fmt.Errorf("time to hire: %w", err)
+		}
+		r.TimeToHireOverall, r.TimeToHire = h.Overall, h.Positions
+		return nil
 	}
+}
 
-	if f.wants(ReportOfferAcceptance) {
-		cond, args := positionCond(f, "a.position_id")
-		q.cte("outcomes", `SELECT a.position_id, v.status
+// offerAcceptancePart is the offer acceptance rate, per position and overall.
+func offerAcceptancePart(q *reportSQL, f ReportFilter) reportPart {
+	cond, args := positionCond(f, "a.position_id")
+	q.cte("outcomes", `SELECT a.position_id, v.status
 			FROM offers o
 			JOIN applications a ON a.id = o.application_id
 			JOIN LATERAL (SELECT ov.status FROM offer_versions ov WHERE ov.offer_id = o.id ORDER BY ov.version DESC LIMIT 1) v ON true
 			WHERE `+cond, args...)
-		condP, argsP := positionCond(f, "p.id")
-		const counts = `'accepted', count(*) FILTER (WHERE status = 'accepted'), 'declined', count(*) FILTER (WHERE status = 'declined'),
+	condP, argsP := positionCond(f, "p.id")
+	const counts = `'accepted', count(*) FILTER (WHERE status = 'accepted'), 'declined', count(*) FILTER (WHERE status = 'declined'),
 			'awaiting', count(*) FILTER (WHERE status = 'sent')`
-		q.col(`(SELECT jsonb_build_object(
+	var offers []byte
+	q.col(`(SELECT jsonb_build_object(
 			'overall', (SELECT jsonb_build_object(`+counts+`) FROM outcomes),
 			'positions', (SELECT coalesce(jsonb_agg(jsonb_build_object('position_id', p.id, 'title', p.title, 'status', p.status,
 					'accepted', coalesce(oc.accepted, 0), 'declined', coalesce(oc.declined, 0), 'awaiting', coalesce(oc.awaiting, 0))
@@ -371,22 +487,39 @@ func (s *Store) Reports(ctx context.Context, actor Actor, f ReportFilter) (*Repo
 				                  count(*) FILTER (WHERE status = 'declined') AS declined, count(*) FILTER (WHERE status = 'sent') AS awaiting
 				           FROM outcomes GROUP BY position_id) oc ON oc.position_id = p.id
 				WHERE `+condP+`)))`, &offers, argsP...)
+	return func(r *Reports) error {
+		if len(offers) == 0 {
+			return nil
+		}
+		var o struct {
+			Overall   OfferAcceptance
+			Positions []OfferAcceptance
+		}
+		if err := decodeRows(offers, &o); err != nil {
+			return fmt.Errorf("offer acceptance: %w", err)
+		}
+		r.OffersOverall, r.Offers = o.Overall, o.Positions
+		return nil
 	}
+}
 
-	if f.wants(ReportOverdue) {
-		cond, args := positionCond(f, "a.position_id")
-		zone := pgZone(s.loc)
-		// coalesce(…, 'infinity') < now is the expression of the index
-		// applications_expected_asc, and means the same as expected_update_at < now.
-		q.cte("overdue", `SELECT a.id AS application_id, a.candidate_id, a.position_id, a.stage, a.expected_update_at
+// overduePart is the overdue promises at now: the count, the most overdue up
+// to f.OverdueLimit, and the count per position. zone is the organisation's
+// time zone as PostgreSQL names it.
+func overduePart(q *reportSQL, f ReportFilter, now time.Time, zone string) reportPart {
+	cond, args := positionCond(f, "a.position_id")
+	// coalesce(…, 'infinity') < now is the expression of the index
+	// applications_expected_asc, and means the same as expected_update_at < now.
+	q.cte("overdue", `SELECT a.id AS application_id, a.candidate_id, a.position_id, a.stage, a.expected_update_at
 			FROM applications a
 			WHERE a.status = 'active' AND coalesce(a.expected_update_at, 'infinity'::timestamptz) < CAST(? AS timestamptz) AND `+cond,
-			append([]any{now}, args...)...)
-		limit := "ALL"
-		if f.OverdueLimit > 0 {
-			limit = strconv.Itoa(f.OverdueLimit)
-		}
-		q.col(`(SELECT jsonb_build_object(
+		append([]any{now}, args...)...)
+	limit := "ALL"
+	if f.OverdueLimit > 0 {
+		limit = strconv.Itoa(f.OverdueLimit)
+	}
+	var overdue []byte
+	q.col(`(SELECT jsonb_build_object(
 			'count', (SELECT count(*) FROM overdue),
 			'rows', (SELECT coalesce(jsonb_agg(to_jsonb(o) || jsonb_build_object('name', c.name, 'email', c.email, 'position_title', p.title,
 					'days_overdue', (CAST(? AS timestamptz) AT TIME ZONE CAST(? AS text))::date - (o.expected_update_at AT TIME ZONE CAST(? AS text))::date)
@@ -398,75 +531,21 @@ func (s *Store) Reports(ctx context.Context, actor Actor, f ReportFilter) (*Repo
 				ORDER BY b.n DESC, lower(p.title), p.id), '[]')
 				FROM (SELECT position_id, count(*) AS n FROM overdue GROUP BY position_id) b
 				JOIN positions p ON p.id = b.position_id)))`, &overdue, now, zone, zone)
-	}
-
-	query, args := q.text()
-	row, err := s.queryRow(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	dests := make([]any, len(q.dests))
-	for i, d := range q.dests {
-		dests[i] = d
-	}
-	if err := row.Scan(dests...); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, ErrNotFound
+	return func(r *Reports) error {
+		if len(overdue) == 0 {
+			return nil
 		}
-		return nil, err
-	}
-
-	if err := decodeRows(positions, &r.Positions); err != nil {
-		return nil, err
-	}
-	if f.PositionID != 0 {
-		for i := range r.Positions {
-			if r.Positions[i].ID == f.PositionID {
-				r.Position = &r.Positions[i]
-			}
-		}
-		if r.Position == nil {
-			return nil, ErrNotFound
-		}
-	}
-	if err := decodeRows(funnel, &r.Funnel); err != nil {
-		return nil, fmt.Errorf("funnel: %w", err)
-	}
-	if err := decodeRows(stageTimes, &r.StageTimes); err != nil {
-		return nil, fmt.Errorf("stage times: %w", err)
-	}
-	if len(hires) > 0 {
-		var h struct {
-			Overall   HireTime
-			Positions []HireTime
-		}
-		if err := decodeRows(hires, &h); err != nil {
-			return nil, fmt.Errorf("time to hire: %w", err)
-		}
-		r.TimeToHireOverall, r.TimeToHire = h.Overall, h.Positions
-	}
-	if len(offers) > 0 {
-		var o struct {
-			Overall   OfferAcceptance
-			Positions []OfferAcceptance
-		}
-		if err := decodeRows(offers, &o); err != nil {
-			return nil, fmt.Errorf("offer acceptance: %w", err)
-		}
-		r.OffersOverall, r.Offers = o.Overall, o.Positions
-	}
-	if len(overdue) > 0 {
 		var o struct {
 			Count      int64
 			Rows       []OverduePromise
 			ByPosition []OverdueTally
 		}
 		if err := decodeRows(overdue, &o); err != nil {
-			return nil, fmt.Errorf("overdue promises: %w", err)
+			return fmt.Errorf("overdue promises: %w", err)
 		}
 		r.OverdueCount, r.Overdue, r.OverdueByPosition = o.Count, o.Rows, o.ByPosition
+		return nil
 	}
-	return r, nil
 }
 
 // csvDays formats a number of days for a CSV cell: two decimals, "" for none.
@@ -486,54 +565,18 @@ func (r *Reports) CSVRecords(kind ReportKind, loc *time.Location) ([][]string, e
 	if loc == nil {
 		loc = time.UTC
 	}
-	n := strconv.FormatInt
 	var rows [][]string
 	switch kind {
 	case ReportFunnel:
-		rows = append(rows, []string{"position", "position_status", "stage_number", "stage", "reached", "in_stage_now"})
-		for _, p := range r.Funnel {
-			for i, st := range p.Stages {
-				rows = append(rows, []string{p.Title, string(p.Status), strconv.Itoa(i + 1), StageName(st.Stage), n(st.Reached, 10), n(st.InStage, 10)})
-			}
-		}
+		rows = r.funnelCSV()
 	case ReportStageTimes:
-		scope := "All positions"
-		if r.Position != nil {
-			scope = r.Position.Title
-		}
-		rows = append(rows, []string{"positions", "stage", "completed_stays", "median_days"})
-		for _, st := range r.StageTimes {
-			rows = append(rows, []string{scope, StageName(st.Stage), n(st.Stays, 10), csvDays(st.MedianDays)})
-		}
+		rows = r.stageTimesCSV()
 	case ReportTimeToHire:
-		rows = append(rows, []string{"position", "hires", "median_days_to_hire"})
-		for _, h := range r.TimeToHire {
-			rows = append(rows, []string{h.Title, n(h.Hires, 10), csvDays(h.MedianDays)})
-		}
-		if r.Position == nil {
-			rows = append(rows, []string{"All positions", n(r.TimeToHireOverall.Hires, 10), csvDays(r.TimeToHireOverall.MedianDays)})
-		}
+		rows = r.timeToHireCSV()
 	case ReportOfferAcceptance:
-		rows = append(rows, []string{"position", "accepted", "declined", "awaiting_answer", "acceptance_rate_percent"})
-		line := func(title string, o OfferAcceptance) []string {
-			rate := ""
-			if v, ok := o.Rate(); ok {
-				rate = strconv.FormatFloat(v*100, 'f', 1, 64)
-			}
-			return []string{title, n(o.Accepted, 10), n(o.Declined, 10), n(o.Awaiting, 10), rate}
-		}
-		for _, o := range r.Offers {
-			rows = append(rows, line(o.Title, o))
-		}
-		if r.Position == nil {
-			rows = append(rows, line("All positions", r.OffersOverall))
-		}
+		rows = r.offerAcceptanceCSV()
 	case ReportOverdue:
-		rows = append(rows, []string{"candidate", "email", "position", "stage", "promised_update", "days_overdue"})
-		for _, o := range r.Overdue {
-			rows = append(rows, []string{o.Name, o.Email, o.PositionTitle, StageName(o.Stage),
-				o.ExpectedUpdateAt.In(loc).Format("2006-01-02 15:04"), n(o.DaysOverdue, 10)})
-		}
+		rows = r.overdueCSV(loc)
 	default:
 		return nil, ErrNotFound
 	}
@@ -543,6 +586,79 @@ func (r *Reports) CSVRecords(kind ReportKind, loc *time.Location) ([][]string, e
 		}
 	}
 	return rows, nil
+}
+
+// funnelCSV is the funnel as CSV records, header first, not yet made formula-safe.
+func (r *Reports) funnelCSV() [][]string {
+	n := strconv.FormatInt
+	rows := [][]string{{"position", "position_status", "stage_number", "stage", "reached", "in_stage_now"}}
+	for _, p := range r.Funnel {
+		for i, st := range p.Stages {
+			rows = append(rows, []string{p.Title, string(p.Status), strconv.Itoa(i + 1), StageName(st.Stage), n(st.Reached, 10), n(st.InStage, 10)})
+		}
+	}
+	return rows
+}
+
+// stageTimesCSV is the time in each stage as CSV records, header first, not
+// yet made formula-safe.
+func (r *Reports) stageTimesCSV() [][]string {
+	n := strconv.FormatInt
+	scope := "All positions"
+	if r.Position != nil {
+		scope = r.Position.Title
+	}
+	rows := [][]string{{"positions", "stage", "completed_stays", "median_days"}}
+	for _, st := range r.StageTimes {
+		rows = append(rows, []string{scope, StageName(st.Stage), n(st.Stays, 10), csvDays(st.MedianDays)})
+	}
+	return rows
+}
+
+// timeToHireCSV is time to hire as CSV records, header first, not yet made
+// formula-safe.
+func (r *Reports) timeToHireCSV() [][]string {
+	n := strconv.FormatInt
+	rows := [][]string{{"position", "hires", "median_days_to_hire"}}
+	for _, h := range r.TimeToHire {
+		rows = append(rows, []string{h.Title, n(h.Hires, 10), csvDays(h.MedianDays)})
+	}
+	if r.Position == nil {
+		rows = append(rows, []string{"All positions", n(r.TimeToHireOverall.Hires, 10), csvDays(r.TimeToHireOverall.MedianDays)})
+	}
+	return rows
+}
+
+// offerAcceptanceCSV is offer acceptance as CSV records, header first, not
+// yet made formula-safe.
+func (r *Reports) offerAcceptanceCSV() [][]string {
+	n := strconv.FormatInt
+	rows := [][]string{{"position", "accepted", "declined", "awaiting_answer", "acceptance_rate_percent"}}
+	line := func(title string, o OfferAcceptance) []string {
+		rate := ""
+		if v, ok := o.Rate(); ok {
+			rate = strconv.FormatFloat(v*100, 'f', 1, 64)
+		}
+		return []string{title, n(o.Accepted, 10), n(o.Declined, 10), n(o.Awaiting, 10), rate}
+	}
+	for _, o := range r.Offers {
+		rows = append(rows, line(o.Title, o))
+	}
+	if r.Position == nil {
+		rows = append(rows, line("All positions", r.OffersOverall))
+	}
+	return rows
+}
+
+// overdueCSV is the overdue promises as CSV records, header first, with
+// times in loc, not yet made formula-safe.
+func (r *Reports) overdueCSV(loc *time.Location) [][]string {
+	rows := [][]string{{"candidate", "email", "position", "stage", "promised_update", "days_overdue"}}
+	for _, o := range r.Overdue {
+		rows = append(rows, []string{o.Name, o.Email, o.PositionTitle, StageName(o.Stage),
+			o.ExpectedUpdateAt.In(loc).Format("2006-01-02 15:04"), strconv.FormatInt(o.DaysOverdue, 10)})
+	}
+	return rows
 }
 
 // CandidateExportBatch is how many applications one statement of the

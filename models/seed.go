@@ -14,12 +14,15 @@ import (
 // in demo data.
 const DemoPassword = "nextstep-demo"
 
-// Demo staff accounts, one per role.
-var DemoStaff = []StaffInput{
-	{Email: "admin@demo.nextstep.test", Name: "Ada Admin", Role: RoleAdmin},
-	{Email: "recruiter@demo.nextstep.test", Name: "Rita Recruiter", Role: RoleRecruiter},
-	{Email: "manager@demo.nextstep.test", Name: "Hugo Manager", Role: RoleHiringManager},
-	{Email: "interviewer@demo.nextstep.test", Name: "Ines Interviewer", Role: RoleInterviewer},
+// DemoStaff are the demo staff accounts, one per role: admin, recruiter,
+// hiring manager, interviewer. Each call returns a fresh slice.
+func DemoStaff() []StaffInput {
+	return []StaffInput{
+		{Email: "admin@demo.nextstep.test", Name: "Ada Admin", Role: RoleAdmin},
+		{Email: "recruiter@demo.nextstep.test", Name: "Rita Recruiter", Role: RoleRecruiter},
+		{Email: "manager@demo.nextstep.test", Name: "Hugo Manager", Role: RoleHiringManager},
+		{Email: "interviewer@demo.nextstep.test", Name: "Ines Interviewer", Role: RoleInterviewer},
+	}
 }
 
 // demoJobTitles are what candidates read next to the demo staff's names.
@@ -62,7 +65,7 @@ func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
 			return err
 		}
 		var n int64
-		if err := tx.Model(&StaffUser{}).Where("lower(email) = ?", DemoStaff[0].Email).Count(&n).Error; err != nil {
+		if err := tx.Model(&StaffUser{}).Where("lower(email) = ?", DemoStaff()[0].Email).Count(&n).Error; err != nil {
 			return err
 		}
 		if n > 0 {
@@ -181,8 +184,9 @@ func (d *demoSeed) staffScene() {
 	ctx, s := d.ctx, d.s
 	d.step(d.ago(46), "demo staff", func() error {
 		seedActor := SystemActor("seed")
-		actors := make([]Actor, len(DemoStaff))
-		for i, in := range DemoStaff {
+		staff := DemoStaff()
+		actors := make([]Actor, len(staff))
+		for i, in := range staff {
 			in.Password = DemoPassword
 			u, err := s.CreateStaff(ctx, seedActor, in)
 			if err != nil {

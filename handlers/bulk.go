@@ -57,7 +57,7 @@ func (h *Handler) adminCandidatesBulk(c echo.Context) error {
 func listQuery(encoded string) url.Values {
 	parsed, _ := url.ParseQuery(encoded)
 	out := url.Values{}
-	for _, k := range views.ListQueryKeys {
+	for _, k := range views.ListQueryKeys() {
 		if v := parsed.Get(k); v != "" {
 			out.Set(k, v)
 		}

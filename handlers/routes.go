@@ -11,7 +11,8 @@ import (
 	"nextstep/models"
 )
 
-// routes lists every route of the application.
+// routes lists every route of the application: the middleware every request
+// passes through, then each feature's routes.
 func (h *Handler) routes(e *echo.Echo, secure bool) {
 	e.Pre(headAsGet)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
@@ -31,8 +32,17 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 
 	app := e.Group("", cleanInput, csrfMiddleware(secure), h.loadSession)
 	app.GET("/", h.home)
+	h.signInRoutes(app)
+	// Anyone may check whether a PDF is a contract Nextstep signed.
+	app.GET("/verify", h.verifyForm)
+	app.POST("/verify", h.verifyUpload)
+	h.candidateRoutes(app.Group("/me", h.requireCandidate))
+	h.staffRoutes(app.Group("/admin", h.requireStaff))
+}
 
-	// Sign-in for candidates (one-time links) and staff (password + optional TOTP).
+// signInRoutes: sign-in for candidates (one-time links) and staff (password +
+// optional TOTP), and signing out.
+func (h *Handler) signInRoutes(app *echo.Group) {
 	app.GET("/signin", h.candidateSignInForm)
 	app.POST("/signin", h.candidateSignInRequest)
 	app.GET("/signin/sent", h.candidateSignInSent)
@@ -43,11 +53,10 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	app.GET("/staff/login/totp", h.staffTOTPForm)
 	app.POST("/staff/login/totp", h.staffTOTP)
 	app.POST("/logout", h.logout)
-	app.GET("/verify", h.verifyForm)
-	app.POST("/verify", h.verifyUpload)
+}
 
-	// Candidate pages.
-	me := app.Group("/me", h.requireCandidate)
+// candidateRoutes: the signed-in candidate's pages under /me.
+func (h *Handler) candidateRoutes(me *echo.Group) {
 	me.GET("", h.candidateHome)
 	me.GET("/messages", h.candidateMessages)
 	me.GET("/applications/:id", h.candidateApplication)
@@ -76,22 +85,42 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	me.POST("/applications/:id/contract/sign", h.candidateContractSign)
 	me.GET("/applications/:id/contract/signed.pdf", h.candidateContractPDF)
 	me.POST("/applications/:id/contract/name-correction", h.candidateContractNameCorrection)
+}
 
-	// Staff admin panel: signed-in staff, then the roles each route allows.
-	staff := app.Group("/admin", h.requireStaff)
+// staffRoutes: the staff admin panel under /admin, for signed-in staff, then
+// the roles each route allows: people (admins, recruiters and hiring
+// managers), managers (admins and recruiters) or admins.
+func (h *Handler) staffRoutes(staff *echo.Group) {
 	people := requireRole(models.RoleAdmin, models.RoleRecruiter, models.RoleHiringManager)
 	managers := requireRole(models.RoleAdmin, models.RoleRecruiter)
 	admins := requireRole(models.RoleAdmin)
 
 	staff.GET("", h.adminHome)
+	h.accountRoutes(staff)
+	h.interviewRoutes(staff, people, managers)
+	h.reportRoutes(staff, managers)
+	h.staffCandidateRoutes(staff, people)
+	h.positionRoutes(staff, people, managers)
+	h.assessmentRoutes(staff, people, managers)
+	h.offerRoutes(staff, people)
+	h.contractRoutes(staff, people, admins)
+	h.messageRoutes(staff, managers, admins)
+	h.staffAdminRoutes(staff, admins)
+}
+
+// accountRoutes: every staff member's own account.
+func (h *Handler) accountRoutes(staff *echo.Group) {
 	staff.GET("/account", h.accountPage)
 	staff.POST("/account/password", h.accountPassword)
 	staff.POST("/account/title", h.accountJobTitle)
 	staff.POST("/account/totp", h.accountTOTPEnable)
 	staff.POST("/account/totp/disable", h.accountTOTPDisable)
+}
 
-	// Interviews: the store scopes each round to its panel and to the staff
-	// who manage the application, so every role reaches these routes.
+// interviewRoutes: interview rounds, scorecards, comparing candidates and
+// decisions. The store scopes each round to its panel and to the staff who
+// manage the application, so every role reaches the first routes.
+func (h *Handler) interviewRoutes(staff *echo.Group, people, managers echo.MiddlewareFunc) {
 	staff.GET("/interviews", h.adminMyInterviews)
 	staff.GET("/interviews/:id", h.adminRound)
 	staff.POST("/interviews/:id/scorecard", h.adminScorecard)
@@ -104,13 +133,18 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	staff.GET("/positions/:id/review", h.adminReview, people)
 	staff.POST("/applications/:id/decision", h.adminDecisionRequest, managers)
 	staff.POST("/decisions/:id/withdraw", h.adminDecisionWithdraw, managers)
+}
 
+// reportRoutes: the reports and the candidate list's CSV export.
+func (h *Handler) reportRoutes(staff *echo.Group, managers echo.MiddlewareFunc) {
 	staff.GET("/reports", h.adminReports, managers)
 	staff.GET("/reports/:report/csv", h.adminReportCSV, managers)
 	staff.GET("/candidates/export.csv", h.adminCandidatesCSV, managers)
-	staff.GET("/offer-versions/:id", h.adminOfferReview, people)
-	staff.POST("/offer-versions/:id/send-back", h.adminOfferSendBack, people)
+}
 
+// staffCandidateRoutes: the candidate list, adding candidates and
+// applications, bulk actions, notes, stage moves and promised dates.
+func (h *Handler) staffCandidateRoutes(staff *echo.Group, people echo.MiddlewareFunc) {
 	staff.GET("/candidates", h.adminCandidates, people)
 	staff.GET("/candidates/new", h.adminCandidateNew, people)
 	staff.POST("/candidates", h.adminCandidateCreate, people)
@@ -118,59 +152,85 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	staff.POST("/candidates/:id/notes", h.adminCandidateNote, people)
 	staff.POST("/candidates/:id/applications", h.adminCandidateAddApplication, people)
 	staff.POST("/candidates/bulk", h.adminCandidatesBulk, people)
-	staff.GET("/positions/:id/board", h.adminPositionBoard, people)
-	staff.POST("/positions/:id/board/move", h.adminBoardMove, people)
-	staff.POST("/name-corrections/:id/apply", h.adminNameCorrectionApply, people)
-	staff.POST("/name-corrections/:id/decline", h.adminNameCorrectionDecline, people)
 	staff.POST("/applications/:id/move", h.adminApplicationMove, people)
 	staff.POST("/applications/:id/undo", h.adminApplicationUndo, people)
 	staff.POST("/applications/:id/status", h.adminApplicationStatus, people)
 	staff.POST("/applications/:id/expected", h.adminApplicationExpected, people)
-	staff.GET("/positions", h.adminPositions, people)
-	staff.GET("/assessment-days", h.adminAssessmentDays, people)
-	staff.GET("/assessment-days/:id", h.adminAssessmentDay, people)
-	staff.GET("/assessment-days/:id/roster.csv", h.adminRosterCSV, people)
-	staff.POST("/assessment-bookings/:id/result", h.adminBookingResult, people)
-	staff.POST("/applications/:id/interest", h.adminInterestCheck, people)
-	staff.POST("/applications/:id/offer", h.adminOfferSave, people)
-	staff.POST("/offer-versions/:id/submit", h.adminOfferSubmit, people)
-	staff.POST("/offer-versions/:id/approve", h.adminOfferApprove, people)
-	staff.POST("/offer-versions/:id/send", h.adminOfferSend, people)
-	staff.POST("/offer-versions/:id/extend", h.adminOfferExtend, people)
-	staff.POST("/offer-questions/:id/answer", h.adminOfferAnswer, people)
-	staff.POST("/applications/:id/contract", h.adminContractGenerate, people)
-	staff.GET("/contracts/:id", h.adminContract, people)
-	staff.POST("/contracts/:id/countersign", h.adminCountersign, people)
-	staff.GET("/contracts/:id/signed.pdf", h.adminContractPDF, people)
+}
 
+// positionRoutes: positions, their boards, editing and closing them.
+func (h *Handler) positionRoutes(staff *echo.Group, people, managers echo.MiddlewareFunc) {
+	staff.GET("/positions", h.adminPositions, people)
+	staff.GET("/positions/:id/board", h.adminPositionBoard, people)
+	staff.POST("/positions/:id/board/move", h.adminBoardMove, people)
 	staff.GET("/positions/new", h.adminPositionNew, managers)
 	staff.POST("/positions", h.adminPositionCreate, managers)
 	staff.GET("/positions/:id/edit", h.adminPositionEdit, managers)
 	staff.POST("/positions/:id", h.adminPositionUpdate, managers)
 	staff.POST("/positions/:id/status", h.adminPositionStatus, managers)
 	staff.GET("/positions/:id/close", h.adminPositionClose, managers)
-	staff.GET("/outbox", h.adminOutbox, managers) // every sign-in link hidden, admins included
-	staff.POST("/messages/:id/retry", h.adminMessageRetry, managers)
+}
+
+// assessmentRoutes: assessment days, their rosters and results.
+func (h *Handler) assessmentRoutes(staff *echo.Group, people, managers echo.MiddlewareFunc) {
+	staff.GET("/assessment-days", h.adminAssessmentDays, people)
+	staff.GET("/assessment-days/:id", h.adminAssessmentDay, people)
+	staff.GET("/assessment-days/:id/roster.csv", h.adminRosterCSV, people)
+	staff.POST("/assessment-bookings/:id/result", h.adminBookingResult, people)
 	staff.GET("/assessment-days/new", h.adminAssessmentDayNew, managers)
 	staff.POST("/assessment-days", h.adminAssessmentDayCreate, managers)
 	staff.GET("/assessment-days/:id/edit", h.adminAssessmentDayEdit, managers)
 	staff.POST("/assessment-days/:id", h.adminAssessmentDayUpdate, managers)
 	staff.POST("/assessment-days/:id/cancel", h.adminAssessmentDayCancel, managers)
+}
 
-	staff.GET("/staff", h.adminStaff, admins)
-	staff.POST("/staff", h.adminStaffInvite, admins)
-	staff.POST("/staff/:id", h.adminStaffUpdate, admins)
-	staff.POST("/staff/:id/link", h.adminStaffLink, admins)
-	staff.GET("/audit", h.adminAudit, admins)
-	staff.GET("/message-templates", h.adminMessageTemplates, admins)
-	staff.GET("/message-templates/:kind", h.adminMessageTemplate, admins)
-	staff.POST("/message-templates/:kind", h.adminMessageTemplateSave, admins)
-	staff.POST("/message-templates/:kind/reset", h.adminMessageTemplateReset, admins)
+// offerRoutes: interest checks, offers, their versions, review and approval,
+// and the candidates' questions about them.
+func (h *Handler) offerRoutes(staff *echo.Group, people echo.MiddlewareFunc) {
+	staff.POST("/applications/:id/interest", h.adminInterestCheck, people)
+	staff.POST("/applications/:id/offer", h.adminOfferSave, people)
+	staff.GET("/offer-versions/:id", h.adminOfferReview, people)
+	staff.POST("/offer-versions/:id/send-back", h.adminOfferSendBack, people)
+	staff.POST("/offer-versions/:id/submit", h.adminOfferSubmit, people)
+	staff.POST("/offer-versions/:id/approve", h.adminOfferApprove, people)
+	staff.POST("/offer-versions/:id/send", h.adminOfferSend, people)
+	staff.POST("/offer-versions/:id/extend", h.adminOfferExtend, people)
+	staff.POST("/offer-questions/:id/answer", h.adminOfferAnswer, people)
+}
+
+// contractRoutes: contracts, countersigning, legal-name corrections and the
+// contract templates.
+func (h *Handler) contractRoutes(staff *echo.Group, people, admins echo.MiddlewareFunc) {
+	staff.POST("/applications/:id/contract", h.adminContractGenerate, people)
+	staff.GET("/contracts/:id", h.adminContract, people)
+	staff.POST("/contracts/:id/countersign", h.adminCountersign, people)
+	staff.GET("/contracts/:id/signed.pdf", h.adminContractPDF, people)
+	staff.POST("/name-corrections/:id/apply", h.adminNameCorrectionApply, people)
+	staff.POST("/name-corrections/:id/decline", h.adminNameCorrectionDecline, people)
 	staff.GET("/contract-templates", h.adminTemplates, admins)
 	staff.GET("/contract-templates/new", h.adminTemplateNew, admins)
 	staff.POST("/contract-templates", h.adminTemplateSave, admins)
 	staff.GET("/contract-templates/:id/edit", h.adminTemplateEdit, admins)
 	staff.POST("/contract-templates/:id", h.adminTemplateSave, admins)
+}
+
+// messageRoutes: the outbox and the wording of messages.
+func (h *Handler) messageRoutes(staff *echo.Group, managers, admins echo.MiddlewareFunc) {
+	staff.GET("/outbox", h.adminOutbox, managers) // every sign-in link hidden, admins included
+	staff.POST("/messages/:id/retry", h.adminMessageRetry, managers)
+	staff.GET("/message-templates", h.adminMessageTemplates, admins)
+	staff.GET("/message-templates/:kind", h.adminMessageTemplate, admins)
+	staff.POST("/message-templates/:kind", h.adminMessageTemplateSave, admins)
+	staff.POST("/message-templates/:kind/reset", h.adminMessageTemplateReset, admins)
+}
+
+// staffAdminRoutes: staff accounts and the audit log, for admins.
+func (h *Handler) staffAdminRoutes(staff *echo.Group, admins echo.MiddlewareFunc) {
+	staff.GET("/staff", h.adminStaff, admins)
+	staff.POST("/staff", h.adminStaffInvite, admins)
+	staff.POST("/staff/:id", h.adminStaffUpdate, admins)
+	staff.POST("/staff/:id/link", h.adminStaffLink, admins)
+	staff.GET("/audit", h.adminAudit, admins)
 }
 
 // requestLogger writes one structured line per request. It logs the path

@@ -14,12 +14,15 @@ import (
 // in demo data.
 const DemoPassword = "nextstep-demo"
 
-// Demo staff accounts, one per role.
-var DemoStaff = []StaffInput{
-	{Email: "admin@demo.nextstep.test", Name: "Ada Admin", Role: RoleAdmin},
-	{Email: "recruiter@demo.nextstep.test", Name: "Rita Recruiter", Role: RoleRecruiter},
-	{Email: "manager@demo.nextstep.test", Name: "Hugo Manager", Role: RoleHiringManager},
-	{Email: "interviewer@demo.nextstep.test", Name: "Ines Interviewer", Role: RoleInterviewer},
+// DemoStaff are the demo staff accounts, one per role: admin, recruiter,
+// hiring manager, interviewer. Each call returns a fresh slice.
+func DemoStaff() []StaffInput {
+	return []StaffInput{
+		{Email: "admin@demo.nextstep.test", Name: "Ada Admin", Role: RoleAdmin},
+		{Email: "recruiter@demo.nextstep.test", Name: "Rita Recruiter", Role: RoleRecruiter},
+		{Email: "manager@demo.nextstep.test", Name: "Hugo Manager", Role: RoleHiringManager},
+		{Email: "interviewer@demo.nextstep.test", Name: "Ines Interviewer", Role: RoleInterviewer},
+	}
 }
 
 // demoJobTitles are what candidates read next to the demo staff's names.
@@ -62,7 +65,7 @@ func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
 			return err
 		}
 		var n int64
-		if err := tx.Model(&StaffUser{}).Where("lower(email) = ?", DemoStaff[0].Email).Count(&n).Error; err != nil {
+		if err := tx.Model(&StaffUser{}).Where("lower(email) = ?", DemoStaff()[0].Email).Count(&n).Error; err != nil {
 			return err
 		}
 		if n > 0 {
@@ -163,13 +166,27 @@ func (d *demoSeed) run() error {
 }
 
 // script lays out the demo: staff, positions, assessment days, then each
-// candidate's way to where the demo shows them. Times are in days before now.
+// candidate's way to where the demo shows them, position by position. Times
+// are in days before now. The steps are played in time order, those at the
+// same moment in the order the script lays them out.
 func (d *demoSeed) script() {
+	d.staffScene()
+	d.positionsScene()
+	d.assessmentDaysScene()
+	d.salesScene()
+	d.engineeringScene()
+	d.operationsScene()
+}
+
+// staffScene creates the demo staff, one per role, with their job titles;
+// the admin and the head of sales may sign contracts.
+func (d *demoSeed) staffScene() {
 	ctx, s := d.ctx, d.s
 	d.step(d.ago(46), "demo staff", func() error {
 		seedActor := SystemActor("seed")
-		actors := make([]Actor, len(DemoStaff))
-		for i, in := range DemoStaff {
+		staff := DemoStaff()
+		actors := make([]Actor, len(staff))
+		for i, in := range staff {
 			in.Password = DemoPassword
 			u, err := s.CreateStaff(ctx, seedActor, in)
 			if err != nil {
@@ -189,6 +206,12 @@ func (d *demoSeed) script() {
 		}
 		return nil
 	})
+}
+
+// positionsScene opens the three positions and finds the electronic
+// contract template their contracts use.
+func (d *demoSeed) positionsScene() {
+	ctx, s := d.ctx, d.s
 	d.step(d.ago(45), "demo positions", func() error {
 		var err error
 		// Sales offers need an approved decision (the head of sales decides).
@@ -228,34 +251,40 @@ func (d *demoSeed) script() {
 		}
 		return nil
 	})
+}
 
-	// Assessment days: three to come, planned well ahead and still free to
-	// book (created first, so they keep the first ids); one held last month
-	// (operations) and one ten days ago (sales), whose candidates have results.
+// assessmentDaysScene plans the assessment days: three to come, planned
+// well ahead and still free to book (created first, so they keep the first
+// ids); one held last month (operations) and one ten days ago (sales), whose
+// candidates have results.
+func (d *demoSeed) assessmentDaysScene() {
 	d.assessmentDay(44.2, "sales-1", "Sales assessment day (London)", 10, 12, &d.sales, london)
 	d.assessmentDay(44.1, "sales-2", "Sales assessment day (London, second date)", 17, 12, &d.sales, london)
 	d.assessmentDay(44, "ops-1", "Operations assessment day (Manchester)", 12, 8, &d.operations, manchester)
 	d.assessmentDay(42, "ops-past", "Operations assessment day (Manchester, last month)", -30, 8, &d.operations, manchester)
 	d.assessmentDay(20, "sales-past", "Sales assessment day (London, earlier date)", -10, 12, &d.sales, london)
+}
 
-	// Each candidate enters the stage the demo shows them in at the moment
-	// the earlier demo data had them enter it: (i+1)×26 hours ago.
-	entered := func(i int) float64 { return float64(i+1) * 26 / 24 }
+// demoEntered is when the i-th demo candidate entered the stage the demo
+// shows them in, in days before now: the moment the earlier demo data had
+// them enter it, (i+1)×26 hours ago.
+func demoEntered(i int) float64 { return float64(i+1) * 26 / 24 }
 
-	// Account Executive (sales).
+// salesScene: the Account Executive candidates.
+func (d *demoSeed) salesScene() {
 	amelia := d.person("Amelia Hart", "amelia.hart@example.com", &d.sales)
-	amelia.create(entered(0))
+	amelia.create(demoEntered(0))
 
 	ben := d.person("Ben Okafor", "ben.okafor@example.com", &d.sales)
 	ben.create(9)
-	ben.skip(entered(1), StageAssessmentDay, "Strong first interview; the hiring manager waived the additional interview.")
+	ben.skip(demoEntered(1), StageAssessmentDay, "Strong first interview; the hiring manager waived the additional interview.")
 
 	chloe := d.person("Chloe Dubois", "chloe.dubois@example.com", &d.sales)
 	chloe.create(20)
 	chloe.move(18, StageAdditionalInterview)
 	chloe.move(13, StageAssessmentDay)
 	chloe.book(12, "sales-past", "pass")
-	chloe.move(entered(2), StageCommercialNegotiation)
+	chloe.move(demoEntered(2), StageCommercialNegotiation)
 
 	daniel := d.person("Daniel Kim", "daniel.kim@example.com", &d.sales)
 	daniel.create(24)
@@ -267,7 +296,7 @@ func (d *demoSeed) script() {
 	daniel.interview(8.5, 7.5, InterviewCommercialNegotiation, demoCard{&d.manager, RecommendStrongYes})
 	daniel.move(6.5, StageHRRound)
 	daniel.move(5.5, StageReferenceChecks)
-	daniel.move(entered(3), StageFinalDecision)
+	daniel.move(demoEntered(3), StageFinalDecision)
 	daniel.decision(4.2, 4.0, "Offer Daniel the Account Executive role.") // ready for his offer, not drafted yet
 
 	sofia := d.person("Sofia Costa", "sofia.costa@example.com", &d.sales)
@@ -286,21 +315,24 @@ func (d *demoSeed) script() {
 
 	elena := d.person("Elena Rossi", "elena.rossi@example.com", &d.sales)
 	elena.create(14)
-	elena.move(entered(4), StageAdditionalInterview)
+	elena.move(demoEntered(4), StageAdditionalInterview)
 	elena.interview(5.3, 4.2, InterviewAdditional, demoCard{&d.manager, RecommendNo}, demoCard{&d.interviewer, RecommendNo})
 	elena.status(3.0, StatusRejected, "Stronger candidates on negotiation skills.")
+}
 
-	// Backend Engineer (engineering): no hiring manager, so the admin approves offers.
+// engineeringScene: the Backend Engineer candidates. The position has no
+// hiring manager, so the admin approves offers.
+func (d *demoSeed) engineeringScene() {
 	farid := d.person("Farid Haddad", "farid.haddad@example.com", &d.engineering)
 	farid.create(10)
-	farid.move(entered(5), StageAdditionalInterview)
+	farid.move(demoEntered(5), StageAdditionalInterview)
 	farid.proposeTimes(1.0, InterviewTechnical, &d.interviewer, [][3]int{{2, 14, 30}, {2, 16, 0}, {3, 10, 30}}) // his to pick
 
 	grace := d.person("Grace Liu", "grace.liu@example.com", &d.engineering)
 	grace.create(16)
 	grace.move(14, StageAdditionalInterview)
 	grace.interview(13.5, 12.5, InterviewTechnical, demoCard{&d.interviewer, RecommendYes})
-	grace.move(entered(6), StageHRRound)
+	grace.move(demoEntered(6), StageHRRound)
 	grace.upcoming(2.0, 1.5, InterviewHRRound, &d.recruiter, 1, 15, 30) // tomorrow
 
 	henrik := d.person("Henrik Larsen", "henrik.larsen@example.com", &d.engineering)
@@ -309,7 +341,7 @@ func (d *demoSeed) script() {
 	henrik.interview(20.5, 19.5, InterviewTechnical, demoCard{&d.interviewer, RecommendStrongYes})
 	henrik.move(17, StageHRRound)
 	henrik.move(12, StageReferenceChecks)
-	henrik.move(entered(7), StageBackgroundCheck)
+	henrik.move(demoEntered(7), StageBackgroundCheck)
 
 	isabel := d.person("Isabel Moreno", "isabel.moreno@example.com", &d.engineering)
 	isabel.create(25)
@@ -318,7 +350,7 @@ func (d *demoSeed) script() {
 	isabel.move(20, StageHRRound)
 	isabel.move(17, StageReferenceChecks)
 	isabel.move(14, StageBackgroundCheck)
-	isabel.move(entered(8), StageFinalDecision)
+	isabel.move(demoEntered(8), StageFinalDecision)
 	isabel.status(9.5, StatusOnHold, "The one opening went to another candidate; kept as a strong fallback.")
 	isabel.interestCheck(2.0) // waiting for her answer
 
@@ -331,20 +363,22 @@ func (d *demoSeed) script() {
 	jonas.move(21, StageBackgroundCheck)
 	jonas.move(17, StageFinalDecision)
 	jonas.offer(15, 14.5, 14, &d.admin, "85000", "EUR", 12, 30)
-	jonas.accept(entered(9))
+	jonas.accept(demoEntered(9))
 	jonas.contract(10.5, 10.0, nil, 0) // signed by Jonas; the employer's countersignature is still to come
+}
 
-	// Warehouse Operations Lead (operations).
+// operationsScene: the Warehouse Operations Lead candidates.
+func (d *demoSeed) operationsScene() {
 	kemi := d.person("Kemi Adeyemi", "kemi.adeyemi@example.com", &d.operations)
 	kemi.create(16)
-	kemi.move(entered(10), StageAssessmentDay) // her seat still to book
+	kemi.move(demoEntered(10), StageAssessmentDay) // her seat still to book
 
 	liam := d.person("Liam O'Brien", "liam.obrien@example.com", &d.operations)
 	liam.create(38)
 	liam.move(36, StageAssessmentDay)
 	liam.book(35, "ops-past", "pass")
 	liam.move(25, StageHRRound)
-	liam.move(entered(11), StageReferenceChecks)
+	liam.move(demoEntered(11), StageReferenceChecks)
 
 	maya := d.person("Maya Patel", "maya.patel@example.com", &d.operations)
 	maya.create(38)
@@ -352,7 +386,7 @@ func (d *demoSeed) script() {
 	maya.book(35, "ops-past", "pass")
 	maya.move(27, StageHRRound)
 	maya.move(22, StageReferenceChecks)
-	maya.move(entered(12), StageMedical)
+	maya.move(demoEntered(12), StageMedical)
 
 	noah := d.person("Noah Schmidt", "noah.schmidt@example.com", &d.operations)
 	noah.create(38)
@@ -364,7 +398,7 @@ func (d *demoSeed) script() {
 	noah.move(22, StageFinalDecision)
 	noah.offer(21, 20.5, 20, &d.manager, "42000", "GBP", 10, 25)
 	noah.accept(18)
-	noah.contract(17.5, 16.5, &d.manager, entered(13)) // countersigned: onboarding
+	noah.contract(17.5, 16.5, &d.manager, demoEntered(13)) // countersigned: onboarding
 
 	olivia := d.person("Olivia Brown", "olivia.brown@example.com", &d.operations)
 	olivia.create(35) // hired 18.75 days after she was added
@@ -377,9 +411,9 @@ func (d *demoSeed) script() {
 	olivia.offer(25.5, 25, 24.5, &d.manager, "45000", "GBP", 10, 9)
 	olivia.accept(23.5)
 	olivia.contract(23, 22.5, &d.manager, 21)
-	olivia.move(entered(14), StageHired)
+	olivia.move(demoEntered(14), StageHired)
 
 	pavel := d.person("Pavel Novak", "pavel.novak@example.com", &d.operations)
 	pavel.create(20)
-	pavel.status(entered(15)-2.0/24, StatusWithdrawn, "Accepted another offer.")
+	pavel.status(demoEntered(15)-2.0/24, StatusWithdrawn, "Accepted another offer.")
 }

@@ -71,22 +71,28 @@ type AdminRosterProps struct {
 	Errors map[string]string
 }
 
-// TimeZones offered in the day form; the organisation's own zone is added if missing.
-var TimeZones = []string{"UTC", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin",
-	"Europe/Madrid", "Europe/Rome", "Europe/Amsterdam", "Europe/Warsaw", "Europe/Stockholm", "Europe/Helsinki",
-	"Europe/Athens", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto",
-	"America/Sao_Paulo", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney"}
+// TimeZones are the zones offered in the day form; the organisation's own
+// zone is added if missing. Each call returns a fresh slice.
+func TimeZones() []string {
+	return []string{"UTC", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin",
+		"Europe/Madrid", "Europe/Rome", "Europe/Amsterdam", "Europe/Warsaw", "Europe/Stockholm", "Europe/Helsinki",
+		"Europe/Athens", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto",
+		"America/Sao_Paulo", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney"}
+}
 
+// zoneChoices are the zones the day form offers, current first when it is
+// not among TimeZones.
 func zoneChoices(current string) []string {
-	for _, z := range TimeZones {
+	zones := TimeZones()
+	for _, z := range zones {
 		if z == current {
-			return TimeZones
+			return zones
 		}
 	}
 	if current == "" {
-		return TimeZones
+		return zones
 	}
-	return append([]string{current}, TimeZones...)
+	return append([]string{current}, zones...)
 }
 
 // DayWhen is "Tuesday 15 December 2026, 09:00–16:00 (Europe/London)" in the day's own zone.

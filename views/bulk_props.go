@@ -23,14 +23,16 @@ type BulkForm struct {
 }
 
 // ListQueryKeys are the parts of the list's address that say which list
-// the user is on: its filters, sort and page.
-var ListQueryKeys = []string{"q", "position", "stage", "status", "sort", "after", "before"}
+// the user is on: its filters, sort and page. Each call returns a fresh slice.
+func ListQueryKeys() []string {
+	return []string{"q", "position", "stage", "status", "sort", "after", "before"}
+}
 
 // ListQuery is the list's query string with only its own keys, for the
 // bulk form to bring the user back to the same list.
 func ListQuery(q url.Values) string {
 	out := url.Values{}
-	for _, k := range ListQueryKeys {
+	for _, k := range ListQueryKeys() {
 		if v := q.Get(k); v != "" {
 			out.Set(k, v)
 		}

@@ -289,11 +289,11 @@ func newRaceEnv(tb testing.TB) *raceEnv {
 	}
 	e := &raceEnv{tb: tb, ctx: ctx, store: store}
 	e.positionID = e.scalar("SELECT id FROM positions WHERE title = 'Account Executive'")
-	adminID := e.scalar("SELECT id FROM staff_users WHERE lower(email) = lower(?)", models.DemoStaff[0].Email)
+	adminID := e.scalar("SELECT id FROM staff_users WHERE lower(email) = lower(?)", models.DemoStaff()[0].Email)
 	if e.positionID == 0 || adminID == 0 {
 		tb.Fatalf("demo data lacks the Account Executive position or the admin (position %d, admin %d)", e.positionID, adminID)
 	}
-	e.admin = models.Actor{Kind: "staff", ID: adminID, Email: models.DemoStaff[0].Email, Role: models.RoleAdmin, IP: "192.0.2.1"}
+	e.admin = models.Actor{Kind: "staff", ID: adminID, Email: models.DemoStaff()[0].Email, Role: models.RoleAdmin, IP: "192.0.2.1"}
 
 	transport := &http.Transport{
 		MaxIdleConns: 2 * racers, MaxIdleConnsPerHost: racers, IdleConnTimeout: 90 * time.Second,

@@ -42,7 +42,7 @@ type interviewRacer struct {
 // recruiter is the demo recruiter, who schedules the interviews.
 func (e *raceEnv) recruiter() models.Actor {
 	e.tb.Helper()
-	in := models.DemoStaff[1]
+	in := models.DemoStaff()[1]
 	id := e.scalar("SELECT id FROM staff_users WHERE lower(email) = lower(?)", in.Email)
 	if id == 0 || in.Role != models.RoleRecruiter {
 		e.tb.Fatalf("demo data lacks the recruiter %s", in.Email)
@@ -55,7 +55,7 @@ func (e *raceEnv) recruiter() models.Actor {
 // slots, with the demo interviewer on the panel.
 func (e *raceEnv) newRound(actor models.Actor, appID int64, times []string, shared []int64) *models.InterviewRound {
 	e.tb.Helper()
-	panelist := e.scalar("SELECT id FROM staff_users WHERE lower(email) = lower(?)", models.DemoStaff[3].Email)
+	panelist := e.scalar("SELECT id FROM staff_users WHERE lower(email) = lower(?)", models.DemoStaff()[3].Email)
 	r, err := e.store.CreateRound(e.ctx, actor, appID, models.RoundInput{
 		Kind: models.InterviewTechnical, Title: "Race interview", Duration: "45", Location: "1 Test Street, London",
 		VideoURL: "https://meet.example.com/race", PanelIDs: []int64{panelist}, Slots: times, SharedSlots: shared,

@@ -247,7 +247,7 @@ func runScale(b *testing.B) *scaleReport {
 	// The first server: cold start, then both sign-ins, then it stops.
 	login, cold := scaleStartTimed(b, "login server", dbURL, env)
 	rep.coldStarts = append(rep.coldStarts, cold)
-	staffCookie := scaleStaffSignIn(b, login.base, models.DemoStaff[0].Email, models.DemoPassword)
+	staffCookie := scaleStaffSignIn(b, login.base, models.DemoStaff()[0].Email, models.DemoPassword)
 	candCookie := scaleCandidateSignIn(b, ctx, store, login.base, scaleCandidateEmail)
 	rep.loginHWMKB, _ = scaleProcStatusKB(login.cmd.Process.Pid, "VmHWM")
 	login.stop(b)

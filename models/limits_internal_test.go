@@ -75,16 +75,7 @@ func TestLimitsMatchTheDatabase(t *testing.T) {
 
 	goCols := map[string]string{} // table.column → the limit's name
 	eachLimit(func(name string, l limit) {
-		if l.Max <= 0 || l.Subject == "" {
-			t.Errorf("limits.%s needs a Max and a Subject", name)
-		}
-		if (len(l.Columns) == 0) == (l.GoOnly == "") {
-			t.Errorf("limits.%s needs either the columns whose CHECK holds it or, in GoOnly, why none does", name)
-		}
 		for _, c := range l.Columns {
-			if other, ok := goCols[c]; ok {
-				t.Errorf("%s is in limits.%s and limits.%s", c, other, name)
-			}
 			goCols[c] = name
 			d, ok := db[c]
 			switch {
@@ -108,6 +99,36 @@ func TestLimitsMatchTheDatabase(t *testing.T) {
 		if e == nil || e.Code != CodeInvalid || e.Field != limitNamed(name).Field || e.Message == "" {
 			t.Errorf("violating %s (limits.%s) = %+v, want an invalid input of %q", d.constraint, name, e, limitNamed(name).Field)
 		}
+	}
+}
+
+// TestLimitsTableIsWellFormed checks each limit without a database: a
+// maximum, the sentence's subject, a field unless no form writes it, and
+// either the columns whose CHECK holds it or why none does, each column in
+// one limit only.
+func TestLimitsTableIsWellFormed(t *testing.T) {
+	cols := map[string]string{}
+	n := 0
+	eachLimit(func(name string, l limit) {
+		n++
+		if l.Max <= 0 || l.Min < 0 || l.Min > l.Max || strings.TrimSpace(l.Subject) == "" {
+			t.Errorf("limits.%s needs a Max, a Min between 0 and Max, and a Subject", name)
+		}
+		if (len(l.Columns) == 0) == (l.GoOnly == "") {
+			t.Errorf("limits.%s needs either the columns whose CHECK holds it or, in GoOnly, why none does", name)
+		}
+		if l.Field == "" && len(l.Columns) == 0 {
+			t.Errorf("limits.%s has neither a form field nor a column", name)
+		}
+		for _, c := range l.Columns {
+			if other, ok := cols[c]; ok {
+				t.Errorf("%s is in limits.%s and limits.%s", c, other, name)
+			}
+			cols[c] = name
+		}
+	})
+	if n < 50 {
+		t.Errorf("eachLimit walked %d limits; it is not reading the table", n)
 	}
 }
 

@@ -228,20 +228,15 @@ func (in AssessmentDayInput) parse(now time.Time, requireFuture bool) (parsedDay
 		onlineURL: strings.TrimSpace(in.OnlineURL), agenda: strings.TrimSpace(in.Agenda), bring: strings.TrimSpace(in.WhatToBring),
 		positions: in.PositionIDs,
 	}
-	textLimit := func(field, label, s string, n int) {
-		if len([]rune(s)) > n {
-			v.Add(field, fmt.Sprintf("%s is too long (%d characters at most).", label, n))
-		}
-	}
 	if p.title == "" {
 		v.Add("title", "Give the day a title, e.g. \"Sales assessment day\".")
 	}
-	textLimit("title", "The title", p.title, 200)
-	textLimit("location_address", "The address", p.address, 500)
-	textLimit("directions", "The directions", p.directions, 2000)
-	textLimit("online_url", "The link", p.onlineURL, 500)
-	textLimit("agenda", "The agenda", p.agenda, 4000)
-	textLimit("what_to_bring", "What to bring", p.bring, 2000)
+	v.checkLength(p.title, limits.DayTitle)
+	v.checkLength(p.address, limits.DayAddress)
+	v.checkLength(p.directions, limits.DayDirections)
+	v.checkLength(p.onlineURL, limits.DayOnlineURL)
+	v.checkLength(p.agenda, limits.DayAgenda)
+	v.checkLength(p.bring, limits.DayWhatToBring)
 	loc, err := time.LoadLocation(p.timeZone)
 	if p.timeZone == "" || err != nil {
 		v.Add("time_zone", "Choose the time zone the day takes place in.")

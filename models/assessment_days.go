@@ -165,8 +165,8 @@ func (s *Store) CancelAssessmentDay(ctx context.Context, actor Actor, id int64, 
 	if !actor.Role.ManagesPositions() {
 		return ErrForbidden
 	}
-	if len([]rune(reason)) > 2000 {
-		return Invalid("reason", "The reason is too long (2000 characters at most).")
+	if err := tooLong(reason, limits.DayCancelReason); err != nil {
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		d, err := lockDay(tx, id)

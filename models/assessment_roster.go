@@ -90,9 +90,7 @@ func (s *Store) RecordAssessmentResult(ctx context.Context, actor Actor, booking
 	if attendance == "no_show" && result == "pass" {
 		v.Add("result", "A candidate who did not attend cannot pass.")
 	}
-	if len([]rune(notes)) > 4000 {
-		v.Add("notes", "The notes are too long (4000 characters at most).")
-	}
+	v.checkLength(notes, limits.BookingNotes)
 	if err := v.Err(); err != nil {
 		return err
 	}

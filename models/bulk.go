@@ -50,12 +50,6 @@ func (k BulkKind) Label() string {
 // MaxBulkApplications is how many applications one bulk action may touch.
 const MaxBulkApplications = 200
 
-// Limits of a staff member's message to candidates.
-const (
-	maxStaffMessageSubject = 200
-	maxStaffMessageBody    = 4000
-)
-
 // BulkRequest is one bulk action on the ticked applications. Reason and
 // HoldMessage serve BulkReject, Date and Note BulkExpectedDate, Subject and
 // Body BulkMessage.
@@ -167,18 +161,14 @@ func (s *Store) checkBulk(req *BulkRequest) ([]int64, error) {
 		mergeFields(v, err)
 	case BulkMessage:
 		req.Subject, req.Body = oneLine(strings.TrimSpace(req.Subject)), strings.TrimSpace(req.Body)
-		switch n := len([]rune(req.Subject)); {
-		case n == 0:
+		if req.Subject == "" {
 			v.Add("subject", "Write a subject.")
-		case n > maxStaffMessageSubject:
-			v.Add("subject", fmt.Sprintf("The subject is too long (%d characters at most).", maxStaffMessageSubject))
 		}
-		switch n := len([]rune(req.Body)); {
-		case n == 0:
+		v.checkLength(req.Subject, limits.StaffMessageSubject)
+		if req.Body == "" {
 			v.Add("body", "Write the message.")
-		case n > maxStaffMessageBody:
-			v.Add("body", fmt.Sprintf("The message is too long (%d characters at most).", maxStaffMessageBody))
 		}
+		v.checkLength(req.Body, limits.StaffMessageBody)
 	default:
 		v.Add("action", "Choose what to do with the ticked candidates.")
 	}

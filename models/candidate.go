@@ -109,17 +109,14 @@ func (in *CandidateInput) Validate() error {
 	in.Phone = strings.TrimSpace(in.Phone)
 	if in.Name == "" {
 		v.Add("name", "Enter the candidate's full name.")
-	} else if len([]rune(in.Name)) > 200 {
-		v.Add("name", "The name is too long (200 characters at most).")
 	}
+	v.checkLength(in.Name, limits.Name)
 	if e, err := NormalizeEmail(in.Email); err != nil {
 		mergeFields(v, err)
 	} else {
 		in.Email = e
 	}
-	if len([]rune(in.Phone)) > 40 {
-		v.Add("phone", "The phone number is too long (40 characters at most).")
-	}
+	v.checkLength(in.Phone, limits.Phone)
 	if in.PositionID <= 0 {
 		v.Add("position_id", "Choose the position they applied for.")
 	}
@@ -206,8 +203,8 @@ func lockApplication(tx *gorm.DB, actor Actor, appID int64) (*Application, error
 // candidate.
 func (s *Store) MoveStage(ctx context.Context, actor Actor, appID int64, m MoveRequest) error {
 	m.Note = strings.TrimSpace(m.Note)
-	if len([]rune(m.Note)) > 4000 {
-		return Invalid("note", "The note is too long (4000 characters at most).")
+	if err := tooLong(m.Note, limits.StageNote); err != nil {
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		app, err := lockApplication(tx, actor, appID)
@@ -239,8 +236,8 @@ func contractSigned(tx *gorm.DB, appID int64) (bool, error) {
 // is told the step they now face.
 func (s *Store) UndoLastMove(ctx context.Context, actor Actor, appID int64, note string) (messageWithdrawn bool, err error) {
 	note = strings.TrimSpace(note)
-	if len([]rune(note)) > 4000 {
-		return false, Invalid("note", "The note is too long (4000 characters at most).")
+	if err := tooLong(note, limits.StageNote); err != nil {
+		return false, err
 	}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		app, err := lockApplication(tx, actor, appID)
@@ -309,10 +306,7 @@ func (s *Store) changeStatus(ctx context.Context, actor Actor, appID int64, to S
 // cleanReason trims a status change's reason and refuses an overlong one.
 func cleanReason(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
-	if len([]rune(reason)) > 2000 {
-		return "", Invalid("reason", "The reason is too long (2000 characters at most).")
-	}
-	return reason, nil
+	return reason, tooLong(reason, limits.OutcomeReason)
 }
 
 // changeStatusTx is changeStatus on an application already locked in tx,
@@ -350,9 +344,8 @@ func (s *Store) promisedDate(date time.Time, note string) (time.Time, string, er
 	}
 	if note == "" {
 		v.Add("expected_note", "Say why the date changes (kept internal).")
-	} else if len([]rune(note)) > 2000 {
-		v.Add("expected_note", "The note is too long (2000 characters at most).")
 	}
+	v.checkLength(note, limits.ExpectedNote)
 	if err := v.Err(); err != nil {
 		return time.Time{}, "", err
 	}
@@ -384,8 +377,8 @@ func (s *Store) AddNote(ctx context.Context, actor Actor, candidateID int64, bod
 	if body == "" {
 		return Invalid("body", "Write the note first.")
 	}
-	if len([]rune(body)) > 4000 {
-		return Invalid("body", "The note is too long (4000 characters at most).")
+	if err := tooLong(body, limits.CandidateNote); err != nil {
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		n := CandidateNote{CandidateID: candidateID, AuthorStaffID: actor.ID, Body: body}

@@ -97,14 +97,14 @@ func FillTemplate(body string, values map[string]string) string {
 // ValidateTemplate refuses empty text and unknown placeholders.
 func ValidateTemplate(name, body string) error {
 	v := &Problems{}
-	if strings.TrimSpace(name) == "" || len([]rune(name)) > 200 {
-		v.Add("name", "Give the template a name (200 characters at most).")
+	if strings.TrimSpace(name) == "" {
+		v.Add("name", "Give the template a name.")
 	}
+	v.checkLength(strings.TrimSpace(name), limits.TemplateName) // stored trimmed
 	if strings.TrimSpace(body) == "" {
 		v.Add("body", "The contract text cannot be empty.")
-	} else if len(body) > 100000 {
-		v.Add("body", "The contract text is too long (100,000 characters at most).")
 	}
+	v.checkLength(body, limits.TemplateBody)
 	var unknown []string
 	for _, m := range placeholderPattern.FindAllStringSubmatch(body, -1) {
 		if !contains(ContractPlaceholders(), m[1]) && !contains(unknown, m[1]) {

@@ -105,15 +105,11 @@ func (s *Store) RequestNameCorrection(ctx context.Context, actor Actor, appID in
 	}
 	requestedName, note = tidyName(requestedName), strings.TrimSpace(note)
 	v := &Problems{}
-	switch n := len([]rune(requestedName)); {
-	case n == 0:
+	if requestedName == "" {
 		v.Add("requested_name", "Type your full legal name as it should appear on the contract.")
-	case n > 200:
-		v.Add("requested_name", "The name is too long (200 characters at most).")
 	}
-	if len([]rune(note)) > 2000 {
-		v.Add("note", "Keep the note under 2000 characters.")
-	}
+	v.checkLength(requestedName, limits.RequestedName)
+	v.checkLength(note, limits.CorrectionNote)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -323,11 +319,11 @@ func liveContract(tx *gorm.DB, appID int64) (*Contract, error) {
 // candidate reads; the contract stays as it is.
 func (s *Store) DeclineNameCorrection(ctx context.Context, actor Actor, correctionID int64, response string) error {
 	response = strings.TrimSpace(response)
-	switch n := len([]rune(response)); {
-	case n == 0:
+	if response == "" {
 		return Invalid("response", "Write a response: the candidate reads it with the reason the name stays as it is.")
-	case n > 2000:
-		return Invalid("response", "Keep the response under 2000 characters.")
+	}
+	if err := tooLong(response, limits.CorrectionResponse); err != nil {
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		nc, c, app, err := lockCorrection(tx, actor, correctionID)

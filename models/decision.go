@@ -114,9 +114,8 @@ func (s *Store) RequestDecision(ctx context.Context, actor Actor, appID int64, i
 	proposal := strings.TrimSpace(in.Proposal)
 	if len([]rune(proposal)) < 3 {
 		errs.Add("proposal", "Say what you propose, for example \"Offer the Account Executive role\".")
-	} else if len([]rune(proposal)) > 4000 {
-		errs.Add("proposal", "The proposal is too long (4000 characters at most).")
 	}
+	errs.checkLength(proposal, limits.Proposal)
 	var ids []int64
 	for _, id := range in.ConsultedIDs {
 		if id > 0 && id != actor.ID && !slices.Contains(ids, id) {
@@ -180,9 +179,8 @@ func (s *Store) RespondDecision(ctx context.Context, actor Actor, requestID int6
 	}
 	if len([]rune(rationale)) < 3 {
 		errs.Add("rationale", "Give your reasons: they are kept with the decision.")
-	} else if len([]rune(rationale)) > 4000 {
-		errs.Add("rationale", "The rationale is too long (4000 characters at most).")
 	}
+	errs.checkLength(rationale, limits.Rationale)
 	if err := errs.Err(); err != nil {
 		return err
 	}

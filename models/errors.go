@@ -101,8 +101,9 @@ const RuleRefusalMessage = "Nothing was saved: this change would alter something
 const unavailableMessage = "We cannot reach our database just now. Nothing you sent was half-saved. Please try again in a minute."
 
 // ErrorOf returns the refusal err carries, nil when err is an internal
-// failure. A database rule's refusal is a conflict and an unreachable
-// database is unavailable, each with its sentence.
+// failure. A database rule's refusal is a conflict, a text column's CHECK
+// on its length (models/limits.go) is the field's invalid input, and an
+// unreachable database is unavailable, each with its sentence.
 func ErrorOf(err error) *Error {
 	if err == nil {
 		return nil
@@ -110,6 +111,9 @@ func ErrorOf(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
+	}
+	if l, ok := lengthViolation(err); ok {
+		return &Error{Code: CodeInvalid, Field: l.Field, Message: l.violation(), cause: err}
 	}
 	if RefusedByRule(err) {
 		return &Error{Code: CodeConflict, Message: RuleRefusalMessage, cause: err}

@@ -67,15 +67,12 @@ func (s *Store) SendInterestCheck(ctx context.Context, actor Actor, appID int64,
 	v := &Problems{}
 	if message == "" {
 		v.Add("message", "Write a short message to the candidate.")
-	} else if len([]rune(message)) > 4000 {
-		v.Add("message", "The message is too long (4000 characters at most).")
 	}
+	v.checkLength(message, limits.InterestMessage)
 	var qs []string
 	for _, q := range questions {
 		if q = strings.TrimSpace(q); q != "" {
-			if len([]rune(q)) > 500 {
-				v.Add("questions", "Each question can be 500 characters at most.")
-			}
+			v.checkLength(q, limits.InterestQuestion)
 			qs = append(qs, q)
 		}
 	}
@@ -121,23 +118,20 @@ type InterestAnswer struct {
 // ConfirmInterest records the candidate's "yes, still interested" with answers.
 func (s *Store) ConfirmInterest(ctx context.Context, actor Actor, appID int64, in InterestAnswer) error {
 	v := &Problems{}
-	trim := func(field, label, val string) string {
+	trim := func(l limit, label, val string) string {
 		val = strings.TrimSpace(val)
 		if val == "" {
-			v.Add(field, "Please answer: "+label+".")
-		} else if len([]rune(val)) > 200 {
-			v.Add(field, "Keep it under 200 characters.")
+			v.Add(l.Field, "Please answer: "+label+".")
 		}
+		v.checkLength(val, l)
 		return val
 	}
-	in.EarliestStart = trim("earliest_start", "your earliest start date", in.EarliestStart)
-	in.NoticePeriod = trim("notice_period", "your notice period", in.NoticePeriod)
-	in.SalaryExpectation = trim("salary_expectation", "your salary expectations", in.SalaryExpectation)
+	in.EarliestStart = trim(limits.EarliestStart, "your earliest start date", in.EarliestStart)
+	in.NoticePeriod = trim(limits.NoticePeriod, "your notice period", in.NoticePeriod)
+	in.SalaryExpectation = trim(limits.SalaryExpectation, "your salary expectations", in.SalaryExpectation)
 	for i := range in.Extra {
 		in.Extra[i] = strings.TrimSpace(in.Extra[i])
-		if len([]rune(in.Extra[i])) > 2000 {
-			v.Add(fmt.Sprintf("extra_%d", i), "Keep each answer under 2000 characters.")
-		}
+		v.checkLength(in.Extra[i], limits.ExtraAnswer.as(fmt.Sprintf("extra_%d", i), "The answer is"))
 	}
 	if err := v.Err(); err != nil {
 		return err
@@ -162,8 +156,8 @@ func (s *Store) ConfirmInterest(ctx context.Context, actor Actor, appID int64, i
 // and closes the application as withdrawn.
 func (s *Store) WithdrawFromInterestCheck(ctx context.Context, actor Actor, appID int64, reason string) error {
 	reason = strings.TrimSpace(reason)
-	if len([]rune(reason)) > 2000 {
-		return Invalid("reason", "Keep the reason under 2000 characters.")
+	if err := tooLong(reason, limits.WithdrawReason); err != nil {
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		ic, err := openInterestCheck(tx, actor.ID, appID)

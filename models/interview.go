@@ -183,9 +183,7 @@ func (in RoundInput) parse(loc *time.Location, now time.Time) (parsedRound, erro
 	if p.title == "" {
 		p.title = in.Kind.Label()
 	}
-	if len([]rune(p.title)) > 200 {
-		errs.Add("title", "The title is too long (200 characters at most).")
-	}
+	errs.checkLength(p.title, limits.RoundTitle)
 	minutes, err := strconv.Atoi(strings.TrimSpace(in.Duration))
 	if err != nil || minutes < 15 || minutes > 480 {
 		errs.Add("duration", "Enter the length in minutes, between 15 and 480.")
@@ -194,17 +192,14 @@ func (in RoundInput) parse(loc *time.Location, now time.Time) (parsedRound, erro
 	if p.location == "" && p.videoURL == "" {
 		errs.Add("location", "Give a place to meet or a video link.")
 	}
-	if len([]rune(p.location)) > 500 {
-		errs.Add("location", "The place is too long (500 characters at most).")
-	}
+	errs.checkLength(p.location, limits.RoundLocation)
 	if p.videoURL != "" {
-		if u, err := url.Parse(p.videoURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(p.videoURL) > 500 {
+		if u, err := url.Parse(p.videoURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			errs.Add("video_url", "Enter the video link as a full web address starting with https://.")
 		}
 	}
-	if len([]rune(p.instr)) > 4000 {
-		errs.Add("instructions", "The instructions are too long (4000 characters at most).")
-	}
+	errs.checkLength(p.videoURL, limits.RoundVideoURL)
+	errs.checkLength(p.instr, limits.RoundInstructions)
 	for _, id := range in.PanelIDs {
 		if id > 0 && !slices.Contains(p.panel, id) {
 			p.panel = append(p.panel, id)

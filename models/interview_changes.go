@@ -95,8 +95,8 @@ func (s *Store) RequestOtherTimes(ctx context.Context, actor Actor, appID, round
 	if len([]rune(message)) < 3 {
 		return Invalid("message", "Tell us which days and times would suit you.")
 	}
-	if len([]rune(message)) > 2000 {
-		return Invalid("message", "The message is too long (2000 characters at most).")
+	if err := tooLong(message, limits.ChangeRequest); err != nil {
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		r, app, err := s.lockCandidateRound(tx, actor, appID, roundID)
@@ -235,8 +235,8 @@ func (s *Store) RescheduleRound(ctx context.Context, actor Actor, roundID int64,
 // time had been booked).
 func (s *Store) CancelRound(ctx context.Context, actor Actor, roundID int64, reason string) error {
 	reason = strings.TrimSpace(reason)
-	if len([]rune(reason)) > 2000 {
-		return Invalid("reason", "The reason is too long (2000 characters at most).")
+	if err := tooLong(reason, limits.RoundCancelReason); err != nil {
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		r, app, err := lockRound(tx, actor, roundID)

@@ -245,17 +245,15 @@ func ValidateMessageTemplate(kind MessageKind, subject, body string) error {
 	switch {
 	case strings.TrimSpace(subject) == "":
 		v.Add("subject", "Write a subject.")
-	case len([]rune(subject)) > 300:
-		v.Add("subject", "Keep the subject under 300 characters.")
 	case strings.ContainsAny(subject, "\r\n"):
 		v.Add("subject", "The subject must be one line.")
 	}
 	switch {
 	case strings.TrimSpace(body) == "":
 		v.Add("body", "Write the message.")
-	case len([]rune(body)) > 20000:
-		v.Add("body", "Keep the message under 20,000 characters.")
 	}
+	v.checkLength(subject, limits.MessageSubject)
+	v.checkLength(body, limits.MessageBody)
 	var links []string
 	for _, m := range placeholderPattern.FindAllStringSubmatch(subject, -1) {
 		if tokenLinkPlaceholder(m[1]) && !contains(links, m[1]) {

@@ -184,9 +184,10 @@ func (in OfferInput) parse(today time.Time, loc *time.Location) (OfferVersion, e
 	ov := OfferVersion{JobTitle: t(in.JobTitle), SalaryCurrency: strings.ToUpper(t(in.SalaryCurrency)), SalaryPeriod: t(in.SalaryPeriod),
 		BonusEquity: t(in.BonusEquity), Benefits: t(in.Benefits), Location: t(in.Location), WorkingPattern: t(in.WorkingPattern),
 		PersonalMessage: t(in.PersonalMessage)}
-	if ov.JobTitle == "" || len([]rune(ov.JobTitle)) > 200 {
-		v.Add("job_title", "Enter the job title (200 characters at most).")
+	if ov.JobTitle == "" {
+		v.Add("job_title", "Enter the job title.")
 	}
+	v.checkLength(ov.JobTitle, limits.OfferJobTitle)
 	amount := strings.ReplaceAll(strings.ReplaceAll(t(in.SalaryAmount), ",", ""), " ", "")
 	if !amountPattern.MatchString(amount) || strings.Trim(amount, "0.") == "" {
 		v.Add("salary_amount", "Enter the salary as a number, e.g. 65000 or 65000.00.")
@@ -198,18 +199,11 @@ func (in OfferInput) parse(today time.Time, loc *time.Location) (OfferVersion, e
 	if ov.SalaryPeriod != "year" && ov.SalaryPeriod != "month" && ov.SalaryPeriod != "hour" {
 		v.Add("salary_period", "Choose per year, per month or per hour.")
 	}
-	for field, val := range map[string]string{"bonus_equity": ov.BonusEquity, "location": ov.Location, "working_pattern": ov.WorkingPattern} {
-		limit := 200
-		if field == "bonus_equity" {
-			limit = 2000
-		}
-		if len([]rune(val)) > limit {
-			v.Add(field, fmt.Sprintf("Keep this under %d characters.", limit))
-		}
-	}
-	if len([]rune(ov.Benefits)) > 4000 || len([]rune(ov.PersonalMessage)) > 4000 {
-		v.Add("benefits", "Benefits and the personal message can be 4000 characters each at most.")
-	}
+	v.checkLength(ov.BonusEquity, limits.OfferBonusEquity)
+	v.checkLength(ov.Benefits, limits.OfferBenefits)
+	v.checkLength(ov.Location, limits.OfferLocation)
+	v.checkLength(ov.WorkingPattern, limits.OfferWorkingPattern)
+	v.checkLength(ov.PersonalMessage, limits.OfferPersonalMessage)
 	start, err := time.ParseInLocation("2006-01-02", t(in.StartDate), loc)
 	if err != nil {
 		v.Add("start_date", "Enter the start date as YYYY-MM-DD.")

@@ -68,8 +68,8 @@ func (s *Store) AcceptJobOffer(ctx context.Context, actor Actor, appID, versionI
 // DeclineJobOffer declines the offer; the application closes as withdrawn.
 func (s *Store) DeclineJobOffer(ctx context.Context, actor Actor, appID, versionID int64, reason string) error {
 	reason = strings.TrimSpace(reason)
-	if len([]rune(reason)) > 2000 {
-		return Invalid("reason", "Keep the reason under 2000 characters.")
+	if err := tooLong(reason, limits.DeclineReason); err != nil {
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		app, offer, err := candidateOffer(tx, actor.ID, appID)
@@ -123,8 +123,8 @@ func (s *Store) AskOfferQuestion(ctx context.Context, actor Actor, appID int64, 
 	if question == "" {
 		return Invalid("question", "Write your question first.")
 	}
-	if len([]rune(question)) > 2000 {
-		return Invalid("question", "Keep your question under 2000 characters.")
+	if err := tooLong(question, limits.OfferQuestion); err != nil {
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		app, offer, err := candidateOffer(tx, actor.ID, appID)
@@ -151,8 +151,8 @@ func (s *Store) AnswerOfferQuestion(ctx context.Context, actor Actor, questionID
 	if answer == "" {
 		return Invalid("answer", "Write the answer first.")
 	}
-	if len([]rune(answer)) > 4000 {
-		return Invalid("answer", "Keep the answer under 4000 characters.")
+	if err := tooLong(answer, limits.OfferAnswer); err != nil {
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var q OfferQuestion

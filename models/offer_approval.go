@@ -7,6 +7,7 @@ package models
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -184,8 +185,11 @@ func (s *Store) SendBackOffer(ctx context.Context, actor Actor, versionID int64,
 		if v.Status != OfferPendingApproval {
 			return Invalid("", "Only an offer waiting for approval can be sent back.")
 		}
-		if n := len([]rune(comment)); n < 3 || n > 2000 {
-			return Invalid("comment", "Write what should change before the offer can be approved (3 to 2000 characters).")
+		if len([]rune(comment)) < 3 {
+			return Invalid("comment", fmt.Sprintf("Write what should change before the offer can be approved (3 to %d characters).", limits.SentBackComment.Max))
+		}
+		if err := tooLong(comment, limits.SentBackComment); err != nil {
+			return err
 		}
 		now := s.Now()
 		if err := tx.Model(&OfferVersion{}).Where("id = ?", v.ID).Updates(map[string]any{"status": OfferDraft,

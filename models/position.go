@@ -75,15 +75,10 @@ func (in *PositionInput) Validate() error {
 	in.Location = strings.TrimSpace(in.Location)
 	if in.Title == "" {
 		v.Add("title", "Enter the job title.")
-	} else if len([]rune(in.Title)) > 200 {
-		v.Add("title", "The title is too long (200 characters at most).")
 	}
-	if len([]rune(in.Department)) > 200 {
-		v.Add("department", "The department is too long (200 characters at most).")
-	}
-	if len([]rune(in.Location)) > 200 {
-		v.Add("location", "The location is too long (200 characters at most).")
-	}
+	v.checkLength(in.Title, limits.PositionTitle)
+	v.checkLength(in.Department, limits.PositionDepartment)
+	v.checkLength(in.Location, limits.PositionLocation)
 	if in.Headcount < 1 || in.Headcount > 1000 {
 		v.Add("headcount", "Headcount must be a whole number from 1 to 1000.")
 	}

@@ -75,8 +75,8 @@ func ParseCriteria(text string) ([]string, error) {
 		if name == "" {
 			continue
 		}
-		if len([]rune(name)) > 100 {
-			return nil, Invalid("criteria", fmt.Sprintf("%q is too long: keep each criterion under 100 characters.", truncate(name, 40)))
+		if err := tooLong(name, limits.Criterion.as("criteria", fmt.Sprintf("The criterion %q is", truncate(name, 40)))); err != nil {
+			return nil, err
 		}
 		if slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, name) }) {
 			return nil, Invalid("criteria", fmt.Sprintf("%q is listed twice.", name))
@@ -136,9 +136,7 @@ func (in ScorecardInput) parse(criteria []ScorecardCriterion) ([]ScorecardRating
 	if !slices.Contains(Recommendations(), in.Recommendation) {
 		errs.Add("recommendation", "Choose your overall recommendation.")
 	}
-	if len([]rune(in.Notes)) > 8000 {
-		errs.Add("notes", "The notes are too long (8000 characters at most).")
-	}
+	errs.checkLength(in.Notes, limits.ScorecardNotes)
 	var out []ScorecardRating
 	for _, c := range criteria {
 		key := "rating_" + strconv.FormatInt(c.ID, 10)
@@ -148,8 +146,7 @@ func (in ScorecardInput) parse(criteria []ScorecardCriterion) ([]ScorecardRating
 			continue
 		}
 		note := strings.TrimSpace(in.RatingNotes[c.ID])
-		if len([]rune(note)) > 2000 {
-			errs.Add(key, fmt.Sprintf("The note on %s is too long (2000 characters at most).", c.Name))
+		if errs.checkLength(note, limits.RatingNote.as(key, "The note on "+c.Name+" is")); errs.Has(key) {
 			continue
 		}
 		out = append(out, ScorecardRating{CriterionID: c.ID, Rating: n, Notes: note})

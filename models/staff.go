@@ -94,7 +94,6 @@ const (
 	MaxFailuresPerEmail = 5
 	MaxFailuresPerIP    = 30
 	MinPasswordLength   = 10
-	MaxPasswordLength   = 200
 )
 
 // NormalizeEmail trims and lower-cases an address and checks its form.
@@ -103,8 +102,8 @@ func NormalizeEmail(raw string) (string, error) {
 	if e == "" {
 		return "", Invalid("email", "Enter an email address.")
 	}
-	if len(e) > 254 {
-		return "", Invalid("email", "The email address is too long (254 characters at most).")
+	if err := tooLong(e, limits.Email); err != nil {
+		return "", err
 	}
 	addr, err := mail.ParseAddress(e)
 	if err != nil || addr.Address != e || !strings.Contains(e[strings.LastIndex(e, "@")+1:], ".") {
@@ -119,10 +118,7 @@ func ValidatePassword(pw string) error {
 	if n < MinPasswordLength {
 		return Invalid("password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
 	}
-	if n > MaxPasswordLength {
-		return Invalid("password", fmt.Sprintf("Use at most %d characters.", MaxPasswordLength))
-	}
-	return nil
+	return tooLong(pw, limits.Password)
 }
 
 // StaffInput is the form for creating or inviting staff.
@@ -143,9 +139,8 @@ func (in *StaffInput) validate() error {
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
 		v.Add("name", "Enter the person's name.")
-	} else if len([]rune(in.Name)) > 200 {
-		v.Add("name", "The name is too long (200 characters at most).")
 	}
+	v.checkLength(in.Name, limits.Name)
 	if !in.Role.Valid() {
 		v.Add("role", "Choose a role.")
 	}
@@ -316,8 +311,8 @@ func (s *Store) SendStaffSignInLink(ctx context.Context, actor Actor, userID int
 // they are on an interview panel or answer for the company.
 func (s *Store) SetJobTitle(ctx context.Context, actor Actor, title string) error {
 	title = strings.TrimSpace(title)
-	if len([]rune(title)) > 200 {
-		return Invalid("job_title", "The job title is too long (200 characters at most).")
+	if err := tooLong(title, limits.JobTitle); err != nil {
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Model(&StaffUser{}).Where("id = ?", actor.ID).Updates(map[string]any{"job_title": title, "updated_at": s.Now()}).Error; err != nil {

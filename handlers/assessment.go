@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -130,7 +131,8 @@ func (h *Handler) candidateBookingCalendar(c echo.Context) error {
 	if ca.Booking == nil || ca.Booking.Day == nil {
 		return models.ErrNotFound
 	}
-	body := models.BookingCalendar(*ca.Booking.Day, *ca.Booking, ca.EarlierBookings, ca.Application.Position.Title, h.cfg.BaseURL, h.clock.Now())
+	body := models.BookingCalendar(*ca.Booking.Day, *ca.Booking, ca.EarlierBookings, ca.Application.Position.Title,
+		strings.TrimRight(h.cfg.BaseURL, "/")+views.MyAssessmentPath(ca.Booking.ApplicationID), h.clock.Now())
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="assessment-day.ics"`)
 	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(body))
 }

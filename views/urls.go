@@ -63,6 +63,11 @@ func ApplicationPath(appID int64) string { return "/admin/applications/" + itoa(
 // PositionPath is where staff act on a position (edit, status, board…).
 func PositionPath(positionID int64) string { return "/admin/positions/" + itoa(positionID) }
 
+// BoardCardPath is an application's card on its position's board.
+func BoardCardPath(positionID, appID int64) string {
+	return PositionPath(positionID) + "/board#card-" + itoa(appID)
+}
+
 // InterviewPath is the staff page of an interview round.
 func InterviewPath(roundID int64) string { return "/admin/interviews/" + itoa(roundID) }
 
@@ -95,6 +100,11 @@ func ContractTemplatePath(templateID int64) string {
 
 // AssessmentDayPath is the staff page of an assessment day.
 func AssessmentDayPath(dayID int64) string { return "/admin/assessment-days/" + itoa(dayID) }
+
+// AssessmentDayBookingPath is a booking's row on its day's page.
+func AssessmentDayBookingPath(dayID, bookingID int64) string {
+	return AssessmentDayPath(dayID) + "#booking-" + itoa(bookingID)
+}
 
 // AssessmentBookingPath is where staff record a booking's result.
 func AssessmentBookingPath(bookingID int64) string {

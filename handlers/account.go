@@ -61,7 +61,7 @@ func (h *Handler) accountPassword(c echo.Context) error {
 	}
 	delete(sess.Values, keyResetLink) // once
 	h.setFlash(c, "Your password has been changed. You have been signed out everywhere else.")
-	return redirect(c, "/admin/account")
+	return redirect(c, views.AccountPath)
 }
 
 func (h *Handler) accountTOTPEnable(c echo.Context) error {
@@ -69,7 +69,7 @@ func (h *Handler) accountTOTPEnable(c echo.Context) error {
 	sess := session(c)
 	secret, _ := sess.Values[keyPendingTOTP].(string)
 	if secret == "" {
-		return redirect(c, "/admin/account")
+		return redirect(c, views.AccountPath)
 	}
 	err := h.store.EnableTOTP(c.Request().Context(), actor(c), u.ID, secret, c.FormValue("code"))
 	if r := formRefusal(err); r != nil {
@@ -80,7 +80,7 @@ func (h *Handler) accountTOTPEnable(c echo.Context) error {
 	}
 	delete(sess.Values, keyPendingTOTP)
 	h.setFlash(c, "Two-step sign-in is on. You will be asked for a code from your app at each sign-in.")
-	return redirect(c, "/admin/account")
+	return redirect(c, views.AccountPath)
 }
 
 func (h *Handler) accountTOTPDisable(c echo.Context) error {
@@ -95,7 +95,7 @@ func (h *Handler) accountTOTPDisable(c echo.Context) error {
 		return err
 	}
 	h.setFlash(c, "Two-step sign-in is off.")
-	return redirect(c, "/admin/account")
+	return redirect(c, views.AccountPath)
 }
 
 func (h *Handler) accountJobTitle(c echo.Context) error {
@@ -108,5 +108,5 @@ func (h *Handler) accountJobTitle(c echo.Context) error {
 		return err
 	}
 	h.setFlash(c, "Your job title has been saved. Candidates see it next to your name.")
-	return redirect(c, "/admin/account")
+	return redirect(c, views.AccountPath)
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -106,7 +105,7 @@ func (h *Handler) adminCandidateCreate(c echo.Context) error {
 		return err
 	}
 	h.setFlash(c, h.sentNotice(cand.Name+" was added and invited to their page", "the invitation"))
-	return redirect(c, fmt.Sprintf("/admin/candidates/%d", cand.ID))
+	return redirect(c, views.CandidatePath(cand.ID))
 }
 
 func (h *Handler) adminCandidate(c echo.Context) error {
@@ -176,7 +175,7 @@ func (h *Handler) candidatePageAction(c echo.Context, form views.CandidateAction
 	candidateID := formInt(c.FormValue("candidate_id"))
 	a := action{do: do, flash: done, next: "/admin/candidates"}
 	if candidateID > 0 {
-		a.next = fmt.Sprintf("/admin/candidates/%d", candidateID)
+		a.next = views.CandidatePath(candidateID)
 		a.again = func(status int, r *models.Error) error {
 			form.ApplicationID = appID
 			return h.renderCandidate(c, candidateID, status, formErrors(r), form)
@@ -250,7 +249,7 @@ func (h *Handler) adminCandidateNote(c echo.Context) error {
 	return h.act(c, action{
 		do:    func() error { return h.store.AddNote(c.Request().Context(), actor(c), id, body) },
 		flash: fixed("Note added."),
-		next:  fmt.Sprintf("/admin/candidates/%d", id),
+		next:  views.CandidatePath(id),
 		again: func(status int, r *models.Error) error {
 			return h.renderCandidate(c, id, status, formErrors(r), views.CandidateActionForm{Action: "note", NoteBody: body})
 		},

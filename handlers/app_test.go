@@ -21,6 +21,7 @@ import (
 	"nextstep/devdb"
 	"nextstep/handlers"
 	"nextstep/models"
+	"nextstep/views"
 )
 
 var migrator = devdb.Migrator{
@@ -79,7 +80,7 @@ func newTestAppWithStore(t *testing.T, configure func(*handlers.Config), configu
 	db := devdb.NewTestDatabase(t, migrator)
 	dsn := db.URL
 	// Cheap password hashes (1 MB, one pass): the demo seed hashes four in every test database.
-	storeCfg := models.Config{Clock: clock, Log: log, MaxConns: 8, BaseURL: srv.URL,
+	storeCfg := models.Config{Clock: clock, Log: log, MaxConns: 8, BaseURL: srv.URL, Links: views.Paths{},
 		PasswordParams: &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
 	configureStore(&storeCfg)
 	store, err := models.Open(context.Background(), dsn, storeCfg)

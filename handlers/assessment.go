@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -47,7 +48,7 @@ func (h *Handler) assessmentAction(c echo.Context, do func(appID int64) error, d
 	return h.act(c, action{
 		do:    func() error { return do(appID) },
 		flash: fixed(done),
-		next:  fmt.Sprintf("/me/applications/%d/assessment%s", appID, next),
+		next:  views.MyAssessmentPath(appID) + next,
 		again: func(status int, r *models.Error) error { return h.renderAssessment(c, status, sentence(r)) },
 	})
 }
@@ -112,7 +113,7 @@ func (h *Handler) candidateBookingConfirmation(c echo.Context) error {
 		return err
 	}
 	if ca.Booking == nil {
-		return redirect(c, fmt.Sprintf("/me/applications/%d/assessment", id))
+		return redirect(c, views.MyAssessmentPath(id))
 	}
 	return render(c, http.StatusOK, views.BookingConfirmationPage(views.CandidateAssessmentProps{
 		Layout: h.layout(c, "Your seat is booked"), Data: ca}))
@@ -130,7 +131,8 @@ func (h *Handler) candidateBookingCalendar(c echo.Context) error {
 	if ca.Booking == nil || ca.Booking.Day == nil {
 		return models.ErrNotFound
 	}
-	body := models.BookingCalendar(*ca.Booking.Day, *ca.Booking, ca.EarlierBookings, ca.Application.Position.Title, h.cfg.BaseURL, h.clock.Now())
+	body := models.BookingCalendar(*ca.Booking.Day, *ca.Booking, ca.EarlierBookings, ca.Application.Position.Title,
+		strings.TrimRight(h.cfg.BaseURL, "/")+views.MyAssessmentPath(ca.Booking.ApplicationID), h.clock.Now())
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="assessment-day.ics"`)
 	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(body))
 }
@@ -195,7 +197,7 @@ func (h *Handler) adminAssessmentDayCreate(c echo.Context) error {
 		return err
 	}
 	h.setFlash(c, fmt.Sprintf("Assessment day %q scheduled. Candidates at the assessment stage can now book it.", d.Title))
-	return redirect(c, fmt.Sprintf("/admin/assessment-days/%d", d.ID))
+	return redirect(c, views.AssessmentDayPath(d.ID))
 }
 
 func (h *Handler) adminAssessmentDayEdit(c echo.Context) error {
@@ -224,7 +226,7 @@ func (h *Handler) adminAssessmentDayUpdate(c echo.Context) error {
 		return err
 	}
 	h.setFlash(c, "Assessment day saved.")
-	return redirect(c, fmt.Sprintf("/admin/assessment-days/%d", id))
+	return redirect(c, views.AssessmentDayPath(id))
 }
 
 func (h *Handler) adminAssessmentDayCancel(c echo.Context) error {
@@ -241,7 +243,7 @@ func (h *Handler) adminAssessmentDayCancel(c echo.Context) error {
 		return err
 	}
 	h.setFlash(c, h.sentNotice("The day is cancelled and every booked and waitlisted candidate can choose another day", "their messages"))
-	return redirect(c, fmt.Sprintf("/admin/assessment-days/%d", id))
+	return redirect(c, views.AssessmentDayPath(id))
 }
 
 func (h *Handler) adminAssessmentDay(c echo.Context) error {
@@ -296,5 +298,5 @@ func (h *Handler) adminBookingResult(c echo.Context) error {
 	if dayID == 0 {
 		return redirect(c, "/admin/assessment-days")
 	}
-	return redirect(c, fmt.Sprintf("/admin/assessment-days/%d#booking-%d", dayID, id))
+	return redirect(c, views.AssessmentDayBookingPath(dayID, id))
 }

@@ -83,7 +83,7 @@ func (h *Handler) signInLinkConsume(c echo.Context) error {
 		if u.TOTPEnabled {
 			// A link replaces the password, never the second factor.
 			sess.Values[keyPendingStaffID] = u.ID
-			sess.Values[keyNext] = "/admin/account"
+			sess.Values[keyNext] = views.AccountPath
 			sess.Values[keyResetLink] = true
 			if err := sess.Save(c.Request(), c.Response()); err != nil {
 				return err
@@ -105,7 +105,7 @@ func (h *Handler) signInLinkConsume(c echo.Context) error {
 		}
 		if u.PasswordHash == "" {
 			h.setFlash(c, "Welcome to Nextstep. Choose a password so you can sign in next time.")
-			return redirect(c, "/admin/account")
+			return redirect(c, views.AccountPath)
 		}
 		return redirect(c, "/admin")
 	}

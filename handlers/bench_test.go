@@ -14,6 +14,7 @@ import (
 	"nextstep/devdb"
 	"nextstep/handlers"
 	"nextstep/models"
+	"nextstep/views"
 )
 
 // benchApp serves the app in-process (no network) on a database with
@@ -21,7 +22,7 @@ import (
 func benchApp(b *testing.B, extra int) (http.Handler, *models.Store) {
 	b.Helper()
 	ctx := context.Background()
-	store, err := models.Open(ctx, devdb.TestDatabaseURL(b, migrator), models.Config{MaxConns: 8, BaseURL: "http://bench"})
+	store, err := models.Open(ctx, devdb.TestDatabaseURL(b, migrator), models.Config{MaxConns: 8, BaseURL: "http://bench", Links: views.Paths{}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -52,5 +51,5 @@ func (h *Handler) adminBoardMove(c echo.Context) error {
 		return err
 	}
 	h.setFlash(c, h.sentNotice(name+" moved to "+models.StageName(to), "the candidate's update"))
-	return redirect(c, fmt.Sprintf("/admin/positions/%d/board#card-%d", positionID, appID))
+	return redirect(c, views.BoardCardPath(positionID, appID))
 }

@@ -68,5 +68,5 @@ func (h *Handler) adminCandidateAddApplication(c echo.Context) error {
 		return err
 	}
 	h.setFlash(c, h.sentNotice(fmt.Sprintf("An application for %s was added for %s", app.Position.Title, app.Candidate.Name), "their invitation"))
-	return redirect(c, fmt.Sprintf("/admin/candidates/%d", id))
+	return redirect(c, views.CandidatePath(id))
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -106,7 +105,7 @@ func (h *Handler) candidateOffer(c echo.Context) error {
 	return h.renderOffer(c, http.StatusOK, "", nil, "")
 }
 
-func (h *Handler) candidateOfferAction(c echo.Context, do func(appID int64) error, done, next string) error {
+func (h *Handler) candidateOfferAction(c echo.Context, do func(appID int64) error, done string, next func(appID int64) string) error {
 	appID, err := paramID(c, "id")
 	if err != nil {
 		return err
@@ -114,7 +113,7 @@ func (h *Handler) candidateOfferAction(c echo.Context, do func(appID int64) erro
 	return h.act(c, action{
 		do:    func() error { return do(appID) },
 		flash: fixed(done),
-		next:  fmt.Sprintf(next, appID),
+		next:  next(appID),
 		again: func(status int, r *models.Error) error {
 			if r.Code == models.CodeInvalid {
 				return h.renderOffer(c, status, "", formErrors(r), c.FormValue("question"))
@@ -128,20 +127,20 @@ func (h *Handler) candidateOfferAccept(c echo.Context) error {
 	versionID := formInt(c.FormValue("version_id"))
 	return h.candidateOfferAction(c, func(appID int64) error {
 		return h.store.AcceptJobOffer(c.Request().Context(), actor(c), appID, versionID)
-	}, "Congratulations, and welcome! Your contract will be prepared next.", "/me/applications/%d")
+	}, "Congratulations, and welcome! Your contract will be prepared next.", views.MyApplicationPath)
 }
 
 func (h *Handler) candidateOfferDecline(c echo.Context) error {
 	versionID := formInt(c.FormValue("version_id"))
 	return h.candidateOfferAction(c, func(appID int64) error {
 		return h.store.DeclineJobOffer(c.Request().Context(), actor(c), appID, versionID, c.FormValue("reason"))
-	}, "You have declined the offer. Thank you for letting us know.", "/me/applications/%d")
+	}, "You have declined the offer. Thank you for letting us know.", views.MyApplicationPath)
 }
 
 func (h *Handler) candidateOfferQuestion(c echo.Context) error {
 	return h.candidateOfferAction(c, func(appID int64) error {
 		return h.store.AskOfferQuestion(c.Request().Context(), actor(c), appID, c.FormValue("question"))
-	}, "Your question has been sent. The answer will appear on this page.", "/me/applications/%d/offer")
+	}, "Your question has been sent. The answer will appear on this page.", views.MyOfferPath)
 }
 
 // ---- contract ----
@@ -181,7 +180,7 @@ func (h *Handler) candidateContractConsent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return redirect(c, fmt.Sprintf("/me/applications/%d/contract#sign", appID))
+	return redirect(c, views.MyContractPath(appID)+"#sign")
 }
 
 func (h *Handler) candidateContractSign(c echo.Context) error {
@@ -195,7 +194,7 @@ func (h *Handler) candidateContractSign(c echo.Context) error {
 			return h.store.SignAsCandidate(c.Request().Context(), actor(c), appID, typed, c.FormValue("agree") == "yes")
 		},
 		flash: fixed("You have signed your contract. We will countersign it and send you the final copy."),
-		next:  fmt.Sprintf("/me/applications/%d/contract", appID),
+		next:  views.MyContractPath(appID),
 		again: func(status int, r *models.Error) error {
 			return h.renderCandidateContract(c, status, formErrors(r), typed)
 		},

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -25,7 +24,7 @@ func (h *Handler) candidateContractNameCorrection(c echo.Context) error {
 		return err
 	}
 	h.setFlash(c, "We've asked HR to correct your name. We'll send you the corrected contract to sign.")
-	return redirect(c, fmt.Sprintf("/me/applications/%d/contract", appID))
+	return redirect(c, views.MyContractPath(appID))
 }
 
 // adminNameCorrectionApply corrects the name and replaces the contract, then
@@ -43,7 +42,7 @@ func (h *Handler) adminNameCorrectionApply(c echo.Context) error {
 		return err
 	}
 	h.setFlash(c, h.sentNotice("Name corrected. The old contract is void, and the candidate can sign the corrected one on their page", "the message telling them"))
-	return redirect(c, fmt.Sprintf("/admin/contracts/%d", ctr.ID))
+	return redirect(c, views.ContractPath(ctr.ID))
 }
 
 // adminNameCorrectionDecline refuses the correction with a response the
@@ -66,7 +65,7 @@ func (h *Handler) adminNameCorrectionDecline(c echo.Context) error {
 		return err
 	}
 	h.setFlash(c, "Correction declined. The candidate has been sent your response.")
-	return redirect(c, fmt.Sprintf("/admin/contracts/%d", nc.ContractID))
+	return redirect(c, views.ContractPath(nc.ContractID))
 }
 
 // renderCorrectionRefusal shows the contract of correction id again with

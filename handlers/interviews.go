@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -50,7 +49,7 @@ func (h *Handler) candidateInterviewPick(c echo.Context) error {
 			return h.store.PickSlot(c.Request().Context(), actor(c), appID, roundID, formInt(c.FormValue("slot_id")))
 		},
 		flash: fixed(booked),
-		next:  fmt.Sprintf("/me/applications/%d/interviews/%d", appID, roundID),
+		next:  views.MyInterviewPath(appID, roundID),
 		again: func(status int, r *models.Error) error { return h.renderCandidateInterview(c, status, sentence(r), "") },
 	})
 }
@@ -66,7 +65,7 @@ func (h *Handler) candidateInterviewOtherTimes(c echo.Context) error {
 			return h.store.RequestOtherTimes(c.Request().Context(), actor(c), appID, roundID, message)
 		},
 		flash: fixed("Thank you. We have passed your message on and will offer other times soon."),
-		next:  fmt.Sprintf("/me/applications/%d/interviews/%d", appID, roundID),
+		next:  views.MyInterviewPath(appID, roundID),
 		again: func(status int, r *models.Error) error {
 			return h.renderCandidateInterview(c, status, sentence(r), message)
 		},
@@ -162,7 +161,7 @@ func (h *Handler) adminRoundCreate(c echo.Context) error {
 	}
 	h.setFlash(c, h.sentNotice("Interview created with "+strconv.Itoa(len(round.Slots))+" time(s) to choose from",
 		"the candidate's invitation to pick one"))
-	return redirect(c, fmt.Sprintf("/admin/interviews/%d", round.ID))
+	return redirect(c, views.InterviewPath(round.ID))
 }
 
 func (h *Handler) renderRound(c echo.Context, status int, errs map[string]string, form views.RoundActionForm) error {
@@ -192,7 +191,7 @@ func (h *Handler) roundAction(c echo.Context, form views.RoundActionForm, do fun
 	return h.act(c, action{
 		do:    func() error { return do(id) },
 		flash: fixed(done),
-		next:  fmt.Sprintf("/admin/interviews/%d", id),
+		next:  views.InterviewPath(id),
 		again: func(status int, r *models.Error) error { return h.renderRound(c, status, formErrors(r), form) },
 	})
 }

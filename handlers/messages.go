@@ -95,7 +95,7 @@ func (h *Handler) adminMessageTemplateSave(c echo.Context) error {
 		return err
 	}
 	h.setFlash(c, "The new wording is saved and used for every message of this kind from now on.")
-	return redirect(c, "/admin/message-templates/"+string(t.Kind))
+	return redirect(c, views.MessageTemplatePath(t.Kind))
 }
 
 func (h *Handler) adminMessageTemplateReset(c echo.Context) error {
@@ -104,7 +104,7 @@ func (h *Handler) adminMessageTemplateReset(c echo.Context) error {
 		return err
 	}
 	h.setFlash(c, "The default wording is back in use.")
-	return redirect(c, "/admin/message-templates/"+string(kind))
+	return redirect(c, views.MessageTemplatePath(kind))
 }
 
 // candidateMessages is the candidate's inbox: what we sent them, newest first.

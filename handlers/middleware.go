@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"nextstep/models"
+	"nextstep/views"
 )
 
 const (
@@ -220,9 +221,9 @@ func (h *Handler) requireStaff(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return echo.NewHTTPError(http.StatusUnauthorized, "Please sign in again; your session has ended.")
 		}
-		if h.cfg.RequireTOTP && !u.TOTPEnabled && !strings.HasPrefix(c.Request().URL.Path, "/admin/account") {
+		if h.cfg.RequireTOTP && !u.TOTPEnabled && !strings.HasPrefix(c.Request().URL.Path, views.AccountPath) {
 			h.setFlash(c, "Your organisation requires a second sign-in factor. Set up your authenticator app to continue.")
-			return redirect(c, "/admin/account")
+			return redirect(c, views.AccountPath)
 		}
 		return next(c)
 	}

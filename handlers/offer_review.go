@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -46,7 +45,7 @@ func (h *Handler) reviewAction(c echo.Context, do func(id int64) error, done, co
 	return h.act(c, action{
 		do:    func() error { return do(id) },
 		flash: fixed(done),
-		next:  fmt.Sprintf("/admin/offer-versions/%d", id),
+		next:  views.OfferVersionPath(id),
 		again: func(status int, r *models.Error) error {
 			return h.renderOfferReview(c, id, status, formErrors(r), comment)
 		},

@@ -154,7 +154,7 @@ func (h *Handler) adminCountersign(c echo.Context) error {
 			return h.store.Countersign(c.Request().Context(), actor(c), id, typed, c.FormValue("agree") == "yes")
 		},
 		flash: fixed("Contract countersigned. The signed PDF is ready for both parties."),
-		next:  fmt.Sprintf("/admin/contracts/%d", id),
+		next:  views.ContractPath(id),
 		again: func(status int, r *models.Error) error {
 			return h.renderStaffContract(c, id, status, formErrors(r), typed)
 		},
@@ -232,7 +232,7 @@ func (h *Handler) adminTemplateSave(c echo.Context) error {
 		return err
 	}
 	h.setFlash(c, "Template saved. Contracts already generated keep their own frozen text.")
-	return redirect(c, fmt.Sprintf("/admin/contract-templates/%d/edit", newID))
+	return redirect(c, views.ContractTemplatePath(newID)+"/edit")
 }
 
 // ---- verification (public and staff) ----

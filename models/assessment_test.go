@@ -362,7 +362,7 @@ func TestBookingCalendarIsRFC5545(t *testing.T) {
 	start := time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC)
 	d := models.AssessmentDay{Title: "Sales day", StartsAt: start, EndsAt: start.Add(6 * time.Hour), TimeZone: "Europe/London", LocationAddress: "HQ, London", Status: models.DayScheduled}
 	b := models.AssessmentBooking{ID: 9, ApplicationID: 4, Status: models.BookingBooked}
-	ics := models.BookingCalendar(d, b, 2, "Account Executive", "https://jobs.example", start.Add(-48*time.Hour))
+	ics := models.BookingCalendar(d, b, 2, "Account Executive", "https://jobs.example/me/applications/4/assessment", start.Add(-48*time.Hour))
 	for _, want := range []string{"BEGIN:VCALENDAR\r\n", "UID:assessment-application-4@nextstep\r\n", "SEQUENCE:2\r\n", "DTSTART:20261210T090000Z\r\n", "DTEND:20261210T150000Z\r\n", "STATUS:CONFIRMED\r\n", "END:VCALENDAR"} {
 		if !strings.Contains(ics, want) {
 			t.Errorf("calendar lacks %q:\n%s", want, ics)

@@ -317,5 +317,5 @@ var bulkMessages = map[MessageKind]MessageTemplate{
 
 func staffMessageMail(u siteURLs, app *Application, subject, message string) draft {
 	return toCandidate(app.Candidate, MsgStaffMessage, map[string]string{"job_title": app.Position.Title, "subject": oneLine(subject),
-		"message": message, "application_link": u.application(app.ID, "")})
+		"message": message, "application_link": u.abs(u.MyApplication(app.ID))})
 }

@@ -14,8 +14,9 @@ import (
 // grows with each booking, so importing a rescheduled seat updates the entry
 // instead of adding a second one.
 // sequence counts the application's earlier bookings, so a rescheduled seat
-// replaces the old event in the calendar.
-func BookingCalendar(d AssessmentDay, b AssessmentBooking, sequence int, positionTitle, baseURL string, now time.Time) string {
+// replaces the old event in the calendar; bookingLink is the absolute address
+// of the candidate's booking page.
+func BookingCalendar(d AssessmentDay, b AssessmentBooking, sequence int, positionTitle, bookingLink string, now time.Time) string {
 	cal := ics.NewCalendarFor("Nextstep")
 	cal.SetMethod(ics.MethodPublish)
 	ev := cal.AddEvent(fmt.Sprintf("assessment-application-%d@nextstep", b.ApplicationID))
@@ -42,7 +43,7 @@ func BookingCalendar(d AssessmentDay, b AssessmentBooking, sequence int, positio
 	if d.OnlineURL != "" {
 		desc = append(desc, "Online: "+d.OnlineURL)
 	}
-	desc = append(desc, "Change or cancel your booking: "+strings.TrimRight(baseURL, "/")+fmt.Sprintf("/me/applications/%d/assessment", b.ApplicationID))
+	desc = append(desc, "Change or cancel your booking: "+bookingLink)
 	ev.SetDescription(multiLine(strings.Join(desc, "\n\n")))
 	if d.Status == DayCancelled || b.Status != BookingBooked {
 		ev.SetStatus(ics.ObjectStatusCancelled)

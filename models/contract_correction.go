@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -71,25 +70,20 @@ var nameCorrectionMessages = map[MessageKind]MessageTemplate{
 	},
 }
 
-// nameCorrectionPath is the correction section of the staff contract page.
-func nameCorrectionPath(contractID int64) string {
-	return fmt.Sprintf("/admin/contracts/%d#name-correction", contractID)
-}
-
 func nameCorrectionRequestedMail(su siteURLs, to *StaffUser, app *Application, jobTitle string, nc *NameCorrection) draft {
-	path := nameCorrectionPath(nc.ContractID)
+	path := su.ContractNameCorrection(nc.ContractID)
 	return toStaff(to, MsgNameCorrectionRequested, path, map[string]string{"candidate_name": oneLine(nc.CurrentName),
-		"job_title": jobTitle, "requested_name": oneLine(nc.RequestedName), "note": orDash(nc.Note), "link": su.path(path)})
+		"job_title": jobTitle, "requested_name": oneLine(nc.RequestedName), "note": orDash(nc.Note), "link": su.abs(path)})
 }
 
 func contractNameCorrectedMail(u siteURLs, app *Application, jobTitle string) draft {
 	return toCandidate(app.Candidate, MsgContractNameCorrected, map[string]string{"job_title": jobTitle,
-		"corrected_name": oneLine(app.Candidate.Name), "contract_link": u.application(app.ID, "/contract")})
+		"corrected_name": oneLine(app.Candidate.Name), "contract_link": u.abs(u.MyContract(app.ID))})
 }
 
 func nameCorrectionDeclinedMail(u siteURLs, app *Application, jobTitle string, nc *NameCorrection) draft {
 	return toCandidate(app.Candidate, MsgNameCorrectionDeclined, map[string]string{"job_title": jobTitle,
-		"requested_name": oneLine(nc.RequestedName), "response": nc.Response, "contract_link": u.application(app.ID, "/contract")})
+		"requested_name": oneLine(nc.RequestedName), "response": nc.Response, "contract_link": u.abs(u.MyContract(app.ID))})
 }
 
 // tidyName is a typed name with its spacing tidied, as it would be stored.

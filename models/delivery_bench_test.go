@@ -10,6 +10,7 @@ import (
 
 	"nextstep/devdb"
 	"nextstep/models"
+	"nextstep/views"
 )
 
 // Email throughput through the whole queue: a sign-in link requested through
@@ -108,7 +109,7 @@ func benchStore(b *testing.B) (*models.Store, string) {
 	b.Helper()
 	dsn := devdb.TestDatabaseURL(b, migrator)
 	store, err := models.Open(context.Background(), dsn, models.Config{Clock: models.SystemClock{}, MaxConns: benchDBConns,
-		BaseURL: "http://x", MailMaxAttempts: 5})
+		BaseURL: "http://x", MailMaxAttempts: 5, Links: views.Paths{}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -180,7 +180,7 @@ func TestBookingCalendarSurvivesHostileNewlines(t *testing.T) {
 		Agenda: "09:00 Welcome\r\n10:00 Role play\rX-INJECTED:3", WhatToBring: "ID\r\n", TimeZone: "Europe/London",
 		StartsAt: time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC), EndsAt: time.Date(2026, 12, 10, 15, 0, 0, 0, time.UTC), Status: models.DayScheduled}
 	b := models.AssessmentBooking{ID: 1, ApplicationID: 7, Status: models.BookingBooked}
-	out := models.BookingCalendar(day, b, 0, "Account Executive", "http://x", time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+	out := models.BookingCalendar(day, b, 0, "Account Executive", "http://x/me/applications/7/assessment", time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	cal := strictICS(t, out)
 	for _, ev := range cal.Events() {
 		for name := range ev.Props {

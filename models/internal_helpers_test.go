@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"testing"
 
 	"github.com/alexedwards/argon2id"
@@ -18,7 +19,7 @@ func newTestStore(t *testing.T) (*Store, devdb.TestDatabase) {
 	ctx := context.Background()
 	db := devdb.NewTestDatabase(t, devdb.Migrator{HashFunc: MigrationsHash,
 		MigrateFunc: func(ctx context.Context, db *sql.DB, appRole string) error { return Migrate(ctx, db, nil, appRole) }})
-	s, err := Open(ctx, db.URL, Config{MaxConns: 4, BaseURL: "http://x",
+	s, err := Open(ctx, db.URL, Config{MaxConns: 4, BaseURL: "http://x", Links: testLinks{},
 		PasswordParams: &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}) // cheap hashes for the demo's staff
 	if err != nil {
 		t.Fatal(err)
@@ -34,6 +35,41 @@ func newTestStore(t *testing.T) (*Store, devdb.TestDatabase) {
 	}
 	return s, db
 }
+
+// testLinks stand in for views.Paths, which an internal test cannot import
+// (views imports models): each link is /test/<page>/<ids>.
+type testLinks struct{}
+
+func testPath(page string, ids ...int64) string {
+	p := "/test/" + page
+	for _, id := range ids {
+		p += "/" + strconv.FormatInt(id, 10)
+	}
+	return p
+}
+
+func (testLinks) MyApplication(appID int64) string    { return testPath("my-application", appID) }
+func (testLinks) MyInterest(appID int64) string       { return testPath("my-interest", appID) }
+func (testLinks) MyOffer(appID int64) string          { return testPath("my-offer", appID) }
+func (testLinks) MyContract(appID int64) string       { return testPath("my-contract", appID) }
+func (testLinks) MySignedContract(appID int64) string { return testPath("my-signed-contract", appID) }
+func (testLinks) MyAssessment(appID int64) string     { return testPath("my-assessment", appID) }
+func (testLinks) MyInterview(appID, roundID int64) string {
+	return testPath("my-interview", appID, roundID)
+}
+func (testLinks) StaffHome() string { return testPath("staff-home") }
+func (testLinks) Account() string   { return testPath("account") }
+func (testLinks) CandidateOffer(candidateID, appID int64) string {
+	return testPath("candidate-offer", candidateID, appID)
+}
+func (testLinks) CandidateDecision(candidateID, appID int64) string {
+	return testPath("candidate-decision", candidateID, appID)
+}
+func (testLinks) Contract(contractID int64) string { return testPath("contract", contractID) }
+func (testLinks) ContractNameCorrection(contractID int64) string {
+	return testPath("contract-name-correction", contractID)
+}
+func (testLinks) Interview(roundID int64) string { return testPath("interview", roundID) }
 
 // asOwner runs stmt as the owner role of the test database: what only an
 // owner may do, such as ANALYZE.

@@ -1,7 +1,6 @@
 package models
 
 import (
-	"fmt"
 	"strings"
 	"time"
 )
@@ -79,9 +78,6 @@ var interviewMessages = map[MessageKind]MessageTemplate{
 	},
 }
 
-// roundPath is the staff page of an interview round.
-func roundPath(roundID int64) string { return fmt.Sprintf("/admin/interviews/%d", roundID) }
-
 // roundWhen is how a round's time reads in a message, in the portal's zone.
 func roundWhen(r *InterviewRound, loc *time.Location) map[string]string {
 	if r.StartsAt == nil || r.EndsAt == nil {
@@ -111,13 +107,13 @@ func (r *InterviewRound) PanelNames() string {
 
 func interviewInvitationMail(u siteURLs, app *Application, r *InterviewRound, loc *time.Location) draft {
 	return toCandidate(app.Candidate, MsgInterviewInvitation, map[string]string{"job_title": app.Position.Title, "interview": r.Title,
-		"time_zone": loc.String(), "interview_link": u.application(app.ID, fmt.Sprintf("/interviews/%d", r.ID))})
+		"time_zone": loc.String(), "interview_link": u.abs(u.MyInterview(app.ID, r.ID))})
 }
 
 func interviewScheduledMail(u siteURLs, app *Application, r *InterviewRound, loc *time.Location, kind MessageKind, ics string) draft {
 	vars := roundWhen(r, loc)
 	vars["job_title"], vars["interview"], vars["where"], vars["panel"] = app.Position.Title, r.Title, orDash(r.Where()), orDash(r.PanelNames())
-	vars["instructions"], vars["interview_link"] = orDash(r.Instructions), u.application(app.ID, fmt.Sprintf("/interviews/%d", r.ID))
+	vars["instructions"], vars["interview_link"] = orDash(r.Instructions), u.abs(u.MyInterview(app.ID, r.ID))
 	d := toCandidate(app.Candidate, kind, vars)
 	d.calendarICS = ics
 	return d
@@ -125,7 +121,7 @@ func interviewScheduledMail(u siteURLs, app *Application, r *InterviewRound, loc
 
 func interviewCancelledMail(u siteURLs, app *Application, r *InterviewRound, loc *time.Location, reason, ics string) draft {
 	d := toCandidate(app.Candidate, MsgInterviewCancelled, map[string]string{"job_title": app.Position.Title, "interview": r.Title,
-		"when": cancelledWhen(r, loc), "reason": reasonLine(reason), "application_link": u.application(app.ID, "")})
+		"when": cancelledWhen(r, loc), "reason": reasonLine(reason), "application_link": u.abs(u.MyApplication(app.ID))})
 	d.calendarICS = ics
 	return d
 }
@@ -133,38 +129,33 @@ func interviewCancelledMail(u siteURLs, app *Application, r *InterviewRound, loc
 func panelInterviewMail(su siteURLs, member *StaffUser, app *Application, r *InterviewRound, loc *time.Location, change, ics string) draft {
 	vars := roundWhen(r, loc)
 	vars["change"], vars["interview"], vars["candidate_name"] = change, r.Title, oneLine(app.Candidate.Name)
-	vars["job_title"], vars["where"], vars["link"] = app.Position.Title, orDash(r.Where()), su.path(roundPath(r.ID))
-	d := toStaff(member, MsgPanelInterview, roundPath(r.ID), vars)
+	vars["job_title"], vars["where"], vars["link"] = app.Position.Title, orDash(r.Where()), su.abs(su.Interview(r.ID))
+	d := toStaff(member, MsgPanelInterview, su.Interview(r.ID), vars)
 	d.calendarICS = ics
 	return d
 }
 
 func panelInterviewCancelledMail(su siteURLs, member *StaffUser, app *Application, r *InterviewRound, loc *time.Location, ics string) draft {
-	d := toStaff(member, MsgPanelInterviewCancelled, roundPath(r.ID), map[string]string{"interview": r.Title,
-		"candidate_name": oneLine(app.Candidate.Name), "job_title": app.Position.Title, "when": cancelledWhen(r, loc), "link": su.path(roundPath(r.ID))})
+	d := toStaff(member, MsgPanelInterviewCancelled, su.Interview(r.ID), map[string]string{"interview": r.Title,
+		"candidate_name": oneLine(app.Candidate.Name), "job_title": app.Position.Title, "when": cancelledWhen(r, loc), "link": su.abs(su.Interview(r.ID))})
 	d.calendarICS = ics
 	return d
 }
 
 func interviewTimesRequestedMail(su siteURLs, owner *StaffUser, app *Application, r *InterviewRound, message string) draft {
-	return toStaff(owner, MsgInterviewTimesRequested, roundPath(r.ID), map[string]string{"candidate_name": oneLine(app.Candidate.Name),
-		"interview": r.Title, "job_title": app.Position.Title, "message": message, "link": su.path(roundPath(r.ID))})
-}
-
-// decisionPath is the decision section of the staff candidate page.
-func decisionPath(candidateID, appID int64) string {
-	return fmt.Sprintf("/admin/candidates/%d#decision-%d", candidateID, appID)
+	return toStaff(owner, MsgInterviewTimesRequested, su.Interview(r.ID), map[string]string{"candidate_name": oneLine(app.Candidate.Name),
+		"interview": r.Title, "job_title": app.Position.Title, "message": message, "link": su.abs(su.Interview(r.ID))})
 }
 
 func decisionRequestedMail(su siteURLs, colleague *StaffUser, app *Application, requester, proposal string) draft {
-	path := decisionPath(app.CandidateID, app.ID)
+	path := su.CandidateDecision(app.CandidateID, app.ID)
 	return toStaff(colleague, MsgDecisionRequested, path, map[string]string{"requester": oneLine(requester), "candidate_name": oneLine(app.Candidate.Name),
-		"job_title": app.Position.Title, "proposal": proposal, "link": su.path(path)})
+		"job_title": app.Position.Title, "proposal": proposal, "link": su.abs(path)})
 }
 
 func decisionDecidedMail(su siteURLs, requester *StaffUser, candidateID, appID int64, outcome DecisionStatus) draft {
-	path := decisionPath(candidateID, appID)
-	return toStaff(requester, MsgDecisionDecided, path, map[string]string{"outcome": strings.ToLower(outcome.Label()), "link": su.path(path)})
+	path := su.CandidateDecision(candidateID, appID)
+	return toStaff(requester, MsgDecisionDecided, path, map[string]string{"outcome": strings.ToLower(outcome.Label()), "link": su.abs(path)})
 }
 
 func cancelledWhen(r *InterviewRound, loc *time.Location) string {

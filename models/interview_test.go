@@ -11,6 +11,7 @@ import (
 
 	"nextstep/devdb"
 	"nextstep/models"
+	"nextstep/views"
 )
 
 // ivDemo is the demo data with the interview cast: the demo interviewer and
@@ -529,7 +530,7 @@ func TestInterviewCalendarIsStrictAcrossDST(t *testing.T) {
 	must(t, err)
 	clock := &fakeClock{now: time.Date(2027, 3, 20, 9, 0, 0, 0, time.UTC)}
 	ctx := context.Background()
-	store, err := models.Open(ctx, devdb.TestDatabaseURL(t, migrator), models.Config{Location: ams, Clock: clock, BaseURL: "http://x", MaxConns: 4, PasswordParams: testPasswordParams})
+	store, err := models.Open(ctx, devdb.TestDatabaseURL(t, migrator), models.Config{Location: ams, Clock: clock, BaseURL: "http://x", MaxConns: 4, PasswordParams: testPasswordParams, Links: views.Paths{}})
 	must(t, err)
 	t.Cleanup(func() { store.Close() })
 	_, err = store.SeedDemo(ctx)

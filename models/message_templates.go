@@ -42,7 +42,7 @@ func (s *Store) MessageTemplateFor(ctx context.Context, kind MessageKind) (Messa
 
 // PreviewMessage renders wording with sample values, as the candidate would read it.
 func (s *Store) PreviewMessage(kind MessageKind, subject, body string) (string, string) {
-	vals := SampleMessageValues(kind, s.company, s.baseURL)
+	vals := sampleMessageValues(kind, s.company, s.urls())
 	return oneLine(FillTemplate(subject, vals)), FillTemplate(body, vals)
 }
 

@@ -1,7 +1,6 @@
 package models
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -297,21 +296,21 @@ func placeholderUsed(text, name string) bool {
 	return false
 }
 
-// SampleMessageValues fill a template preview with plausible values.
-func SampleMessageValues(kind MessageKind, company, baseURL string) map[string]string {
-	base := strings.TrimRight(baseURL, "/")
+// sampleMessageValues fill a template preview with plausible values: the
+// links are those of application 1.
+func sampleMessageValues(kind MessageKind, company string, u siteURLs) map[string]string {
 	vals := map[string]string{
 		"candidate_name": "Alex Example", "name": "Sam Recruiter", "company": company, "job_title": "Account Executive",
-		"minutes": "10", "days": "3", "sign_in_link": base + "/signin/EXAMPLE-LINK", "stage": "Assessment day",
+		"minutes": "10", "days": "3", "sign_in_link": SignInURL(u.base, "EXAMPLE-LINK"), "stage": "Assessment day",
 		"explanation": "A half-day of exercises with the team.", "what_to_do": "Choose a date on your page.",
-		"application_link": base + "/me/applications/1", "message": "We enjoyed meeting you and would like to move forward.",
-		"interest_link": base + "/me/applications/1/interest", "expires_on": "18 December 2026", "offer_link": base + "/me/applications/1/offer",
-		"question": "Is the role hybrid?", "answer": "Yes: two days a week in the office.", "contract_link": base + "/me/applications/1/contract",
-		"signed_pdf_link": base + "/me/applications/1/contract/signed.pdf", "day_title": "Sales assessment day", "date": "Tuesday 15 December 2026",
+		"application_link": u.abs(u.MyApplication(1)), "message": "We enjoyed meeting you and would like to move forward.",
+		"interest_link": u.abs(u.MyInterest(1)), "expires_on": "18 December 2026", "offer_link": u.abs(u.MyOffer(1)),
+		"question": "Is the role hybrid?", "answer": "Yes: two days a week in the office.", "contract_link": u.abs(u.MyContract(1)),
+		"signed_pdf_link": u.abs(u.MySignedContract(1)), "day_title": "Sales assessment day", "date": "Tuesday 15 December 2026",
 		"start_time": "09:30", "end_time": "13:00", "time_zone": "Europe/London", "where": "1 Example Street, London",
-		"what_to_bring": "Photo ID", "booking_link": base + "/me/applications/1/assessment", "reason": "Reason: the venue is unavailable.",
+		"what_to_bring": "Photo ID", "booking_link": u.abs(u.MyAssessment(1)), "reason": "Reason: the venue is unavailable.",
 		"starts_at": "Tuesday 15 December, 09:30 GMT", "hold_until": "Thursday 10 December, 09:30 GMT",
-		"role": "Recruiter", "salary": "GBP 65,000 per year", "link": base + "/admin",
+		"role": "Recruiter", "salary": "GBP 65,000 per year", "link": u.abs(u.StaffHome()),
 		"subject": "About your application", "corrected_name": "Alex Jordan Example", "requested_name": "Alex Jordan Example",
 		"response": "We need the name exactly as it appears on your passport.", "note": "My passport includes my middle name.",
 	}
@@ -354,14 +353,6 @@ func toStaff(u *StaffUser, kind MessageKind, linkPath string, vars map[string]st
 	return draft{kind: kind, toEmail: u.Email, toName: u.Name, staffID: &id, linkPath: linkPath, vars: vars}
 }
 
-// siteURLs builds the absolute links messages carry.
-type siteURLs struct{ base string }
-
-func (u siteURLs) path(p string) string { return u.base + p }
-func (u siteURLs) application(appID int64, suffix string) string {
-	return u.base + "/me/applications/" + strconv.FormatInt(appID, 10) + suffix
-}
-
 func candidateSignInMail(c *Candidate, link string) draft {
 	return toCandidate(c, MsgCandidateSignIn, map[string]string{"minutes": strconv.Itoa(int(SignInLinkTTL.Minutes())), "sign_in_link": link})
 }
@@ -372,7 +363,7 @@ func candidateInvitationMail(c *Candidate, pos *Position, link string) draft {
 
 func stageChangedMail(u siteURLs, app *Application, st Stage) draft {
 	return toCandidate(app.Candidate, MsgStageChanged, map[string]string{"job_title": app.Position.Title, "stage": st.CandidateTitle,
-		"explanation": st.Explanation, "what_to_do": st.WhatToDo, "application_link": u.application(app.ID, "")})
+		"explanation": st.Explanation, "what_to_do": st.WhatToDo, "application_link": u.abs(u.MyApplication(app.ID))})
 }
 
 func applicationRejectedMail(app *Application) draft {
@@ -381,26 +372,26 @@ func applicationRejectedMail(app *Application) draft {
 
 func interestCheckMail(u siteURLs, app *Application, message string) draft {
 	return toCandidate(app.Candidate, MsgInterestCheck, map[string]string{"job_title": app.Position.Title, "message": message,
-		"interest_link": u.application(app.ID, "/interest")})
+		"interest_link": u.abs(u.MyInterest(app.ID))})
 }
 
 func offerSentMail(u siteURLs, app *Application, v *OfferVersion) draft {
 	return toCandidate(app.Candidate, MsgOfferSent, map[string]string{"job_title": v.JobTitle, "expires_on": v.ExpiresOn.Format("2 January 2006"),
-		"offer_link": u.application(app.ID, "/offer")})
+		"offer_link": u.abs(u.MyOffer(app.ID))})
 }
 
 func offerQuestionAnsweredMail(u siteURLs, app *Application, question, answer string) draft {
 	return toCandidate(app.Candidate, MsgOfferQuestionAnswered, map[string]string{"question": question, "answer": answer,
-		"offer_link": u.application(app.ID, "/offer")})
+		"offer_link": u.abs(u.MyOffer(app.ID))})
 }
 
 func contractSentMail(u siteURLs, app *Application, jobTitle string) draft {
-	return toCandidate(app.Candidate, MsgContractSent, map[string]string{"job_title": jobTitle, "contract_link": u.application(app.ID, "/contract")})
+	return toCandidate(app.Candidate, MsgContractSent, map[string]string{"job_title": jobTitle, "contract_link": u.abs(u.MyContract(app.ID))})
 }
 
 func contractCompletedMail(u siteURLs, app *Application) draft {
 	return toCandidate(app.Candidate, MsgContractCompleted, map[string]string{"job_title": app.Position.Title,
-		"signed_pdf_link": u.application(app.ID, "/contract/signed.pdf")})
+		"signed_pdf_link": u.abs(u.MySignedContract(app.ID))})
 }
 
 // dayWhen is how a day's time reads in a message, in the day's own zone.
@@ -416,7 +407,7 @@ func dayWhen(d *AssessmentDay, start, end time.Time, zone string) map[string]str
 func assessmentBookedMail(u siteURLs, c *Candidate, pos *Position, d *AssessmentDay, appID int64) draft {
 	vars := dayWhen(d, d.StartsAt, d.EndsAt, d.TimeZone)
 	vars["job_title"], vars["day_title"], vars["where"] = pos.Title, d.Title, orDash(d.Where())
-	vars["what_to_bring"], vars["booking_link"] = orDash(d.WhatToBring), u.application(appID, "/assessment")
+	vars["what_to_bring"], vars["booking_link"] = orDash(d.WhatToBring), u.abs(u.MyAssessment(appID))
 	return toCandidate(c, MsgAssessmentBooked, vars)
 }
 
@@ -426,13 +417,13 @@ func assessmentDayChangedMail(u siteURLs, c *Candidate, d *AssessmentDay, p pars
 	if p.onlineURL != "" {
 		where = strings.TrimSpace(where + " " + p.onlineURL)
 	}
-	vars["day_title"], vars["where"], vars["booking_link"] = p.title, orDash(where), u.application(appID, "/assessment")
+	vars["day_title"], vars["where"], vars["booking_link"] = p.title, orDash(where), u.abs(u.MyAssessment(appID))
 	return toCandidate(c, MsgAssessmentDayChanged, vars)
 }
 
 func assessmentDayCancelledMail(u siteURLs, c *Candidate, pos *Position, d *AssessmentDay, reason string, appID int64) draft {
 	vars := dayWhen(d, d.StartsAt, d.EndsAt, d.TimeZone)
-	vars["job_title"], vars["day_title"], vars["booking_link"] = pos.Title, d.Title, u.application(appID, "/assessment")
+	vars["job_title"], vars["day_title"], vars["booking_link"] = pos.Title, d.Title, u.abs(u.MyAssessment(appID))
 	vars["reason"] = "No reason was given."
 	if reason != "" {
 		vars["reason"] = "Reason: " + reason
@@ -443,40 +434,35 @@ func assessmentDayCancelledMail(u siteURLs, c *Candidate, pos *Position, d *Asse
 func assessmentSeatOfferedMail(u siteURLs, c *Candidate, d *AssessmentDay, holdUntil time.Time, appID int64) draft {
 	const layout = "Monday 2 January, 15:04 MST"
 	return toCandidate(c, MsgAssessmentSeatOffered, map[string]string{"day_title": d.Title, "starts_at": d.StartsAt.In(d.Location()).Format(layout),
-		"hold_until": holdUntil.In(d.Location()).Format(layout), "booking_link": u.application(appID, "/assessment")})
+		"hold_until": holdUntil.In(d.Location()).Format(layout), "booking_link": u.abs(u.MyAssessment(appID))})
 }
 
-func staffInvitationMail(u *StaffUser, link string) draft {
-	return toStaff(u, MsgStaffInvitation, "/admin/account", map[string]string{"role": u.Role.Label(),
+func staffInvitationMail(su siteURLs, u *StaffUser, link string) draft {
+	return toStaff(u, MsgStaffInvitation, su.Account(), map[string]string{"role": u.Role.Label(),
 		"days": strconv.Itoa(int(InvitationLinkTTL.Hours() / 24)), "sign_in_link": link})
 }
 
-func staffSignInLinkMail(u *StaffUser, link string) draft {
-	return toStaff(u, MsgStaffSignInLink, "/admin/account", map[string]string{"days": strconv.Itoa(int(InvitationLinkTTL.Hours() / 24)), "sign_in_link": link})
-}
-
-// offerPagePath is the offer section of the application on the staff candidate page.
-func offerPagePath(app *Application) string {
-	return fmt.Sprintf("/admin/candidates/%d#offer-%d", app.CandidateID, app.ID)
+func staffSignInLinkMail(su siteURLs, u *StaffUser, link string) draft {
+	return toStaff(u, MsgStaffSignInLink, su.Account(), map[string]string{"days": strconv.Itoa(int(InvitationLinkTTL.Hours() / 24)), "sign_in_link": link})
 }
 
 func offerApprovalRequestedMail(su siteURLs, hm *StaffUser, app *Application, v *OfferVersion) draft {
-	path := offerPagePath(app)
+	path := su.CandidateOffer(app.CandidateID, app.ID)
 	return toStaff(hm, MsgOfferApprovalRequested, path, map[string]string{"candidate_name": oneLine(app.Candidate.Name), "job_title": v.JobTitle,
-		"salary": v.Salary(), "link": su.path(path)})
+		"salary": v.Salary(), "link": su.abs(path)})
 }
 
 // offerSentBackMail tells the person who drafted an offer that its approver
 // sent it back, and why.
 func offerSentBackMail(su siteURLs, drafter, approver *StaffUser, app *Application, v *OfferVersion, comment string) draft {
-	path := offerPagePath(app)
+	path := su.CandidateOffer(app.CandidateID, app.ID)
 	return toStaff(drafter, MsgOfferSentBack, path, map[string]string{"candidate_name": oneLine(app.Candidate.Name), "job_title": v.JobTitle,
-		"salary": v.Salary(), "approver": oneLine(approver.Name), "comment": comment, "link": su.path(path)})
+		"salary": v.Salary(), "approver": oneLine(approver.Name), "comment": comment, "link": su.abs(path)})
 }
 
 func offerAnsweredMail(su siteURLs, author *StaffUser, kind MessageKind, app *Application, v *OfferVersion, question string) draft {
-	path := offerPagePath(app)
-	vars := map[string]string{"candidate_name": oneLine(app.Candidate.Name), "job_title": v.JobTitle, "link": su.path(path)}
+	path := su.CandidateOffer(app.CandidateID, app.ID)
+	vars := map[string]string{"candidate_name": oneLine(app.Candidate.Name), "job_title": v.JobTitle, "link": su.abs(path)}
 	if kind == MsgOfferQuestionAsked {
 		vars["question"] = question
 	}
@@ -484,7 +470,7 @@ func offerAnsweredMail(su siteURLs, author *StaffUser, kind MessageKind, app *Ap
 }
 
 func contractReadyToCountersignMail(su siteURLs, signer *StaffUser, app *Application, contractID int64) draft {
-	path := fmt.Sprintf("/admin/contracts/%d", contractID)
+	path := su.Contract(contractID)
 	return toStaff(signer, MsgContractReadyToCountersign, path, map[string]string{"candidate_name": oneLine(app.Candidate.Name),
-		"job_title": app.Position.Title, "link": su.path(path)})
+		"job_title": app.Position.Title, "link": su.abs(path)})
 }

@@ -40,9 +40,10 @@ const (
 	QueueCountCap  = 100
 )
 
-// QueueItem is one thing waiting. Every queue yields the same columns.
+// QueueItem is one thing waiting. Every queue yields the same columns. The
+// link to act on it is built by the view from the queue's kind and these ids.
 type QueueItem struct {
-	ID            int64 // the version, question, contract, round, booking… it is about
+	ID            int64 // the version, question, contract, round, day… it is about
 	ApplicationID int64
 	CandidateID   int64
 	CandidateName string
@@ -64,28 +65,6 @@ func (q Queue) Title() string { return queueTitles[q.Kind] }
 
 // Action says whether the queue is work for the actor (counted in the navigation).
 func (q Queue) Action() bool { return q.Kind != QueueAwaitingApproval }
-
-// Link is where an item of the queue is acted on.
-func (q Queue) Link(it QueueItem) string {
-	candidate := fmt.Sprintf("/admin/candidates/%d", it.CandidateID)
-	switch q.Kind {
-	case QueueOffersToApprove, QueueAwaitingApproval, QueueOffersToSend:
-		return fmt.Sprintf("/admin/offer-versions/%d", it.ID)
-	case QueueContractsToSend:
-		return fmt.Sprintf("%s#offer-%d", candidate, it.ApplicationID)
-	case QueueOffersSentBack, QueueOfferQuestions:
-		return fmt.Sprintf("%s#offer-%d", candidate, it.ApplicationID) // the application's offer section
-	case QueueCountersign, QueueNameCorrections:
-		return fmt.Sprintf("/admin/contracts/%d", it.ID)
-	case QueueDecisions:
-		return "/admin/interviews#decisions"
-	case QueueScorecards, QueueInterviewTimes:
-		return fmt.Sprintf("/admin/interviews/%d", it.ID)
-	case QueueAssessmentResults:
-		return fmt.Sprintf("/admin/assessment-days/%d", it.ID)
-	}
-	return candidate
-}
 
 var queueTitles = map[QueueKind]string{
 	QueueOffersToApprove:   "Offers to approve",

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"nextstep/models"
+	"nextstep/views"
 )
 
 // queue finds kind among qs.
@@ -174,7 +175,7 @@ func TestNeedsYouQuestionsAndContracts(t *testing.T) {
 
 	mustDB(t, db.Exec(`UPDATE offers SET status = 'accepted' WHERE application_id = ?`, appID))
 	qs, _ = needsYou(t, d, d.recruiter)
-	if q, ok := queue(qs, models.QueueContractsToSend); !ok || q.Items[0].ApplicationID != appID || q.Link(q.Items[0]) != fmt.Sprintf("/admin/candidates/%d#offer-%d", q.Items[0].CandidateID, appID) {
+	if q, ok := queue(qs, models.QueueContractsToSend); !ok || q.Items[0].ApplicationID != appID || views.QueueItemPath(q.Kind, q.Items[0]) != fmt.Sprintf("/admin/candidates/%d#offer-%d", q.Items[0].CandidateID, appID) {
 		t.Fatalf("an accepted offer is not listed as waiting for its contract: %+v (found %v)", q, ok)
 	}
 	c, err := d.store.GenerateContract(ctx, staffActor(d.recruiter), appID, 1)
@@ -197,7 +198,7 @@ func TestNeedsYouQuestionsAndContracts(t *testing.T) {
 		t.Fatal(err)
 	}
 	qs, _ = needsYou(t, d, d.admin)
-	if q, ok := queue(qs, models.QueueCountersign); !ok || !hasItem(q, c.ID) || q.Link(q.Items[len(q.Items)-1]) != fmt.Sprintf("/admin/contracts/%d", c.ID) {
+	if q, ok := queue(qs, models.QueueCountersign); !ok || !hasItem(q, c.ID) || views.QueueItemPath(q.Kind, q.Items[len(q.Items)-1]) != fmt.Sprintf("/admin/contracts/%d", c.ID) {
 		t.Fatalf("admin who signs: contracts %+v (found %v), want %d", q, ok, c.ID)
 	}
 	qs, _ = needsYou(t, d, d.recruiter)

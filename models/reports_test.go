@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"nextstep/models"
+	"nextstep/views"
 )
 
 // reportFixture is a small hiring history with known timestamps, inserted
@@ -393,7 +394,7 @@ func TestReportOverdueDaysInTheOrganisationsTimeZone(t *testing.T) {
 	if err != nil {
 		t.Skip("no time zone data:", err)
 	}
-	store, err := models.Open(context.Background(), dsn.(string), models.Config{Clock: fx.clock, MaxConns: 2, BaseURL: "http://x", Location: tokyo})
+	store, err := models.Open(context.Background(), dsn.(string), models.Config{Clock: fx.clock, MaxConns: 2, BaseURL: "http://x", Location: tokyo, Links: views.Paths{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"nextstep/models"
+	"nextstep/views"
 )
 
 func sqlState(err error) string {
@@ -103,7 +104,7 @@ func TestAppRoleCannotDisableSafeguards(t *testing.T) {
 			t.Errorf("as the owner, %s: %v, want a trigger's refusal (P0001)", stmt, err)
 		}
 	}
-	ownerStore, err := models.Open(ctx, tdb.OwnerURL, models.Config{MaxConns: 1})
+	ownerStore, err := models.Open(ctx, tdb.OwnerURL, models.Config{MaxConns: 1, Links: views.Paths{}})
 	if err != nil {
 		t.Fatal(err)
 	}

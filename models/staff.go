@@ -199,7 +199,7 @@ func (s *Store) InviteStaff(ctx context.Context, actor Actor, in StaffInput) (*S
 		if err != nil {
 			return err
 		}
-		if err := s.send(tx, staffInvitationMail(u, SignInURL(s.baseURL, raw))); err != nil {
+		if err := s.send(tx, staffInvitationMail(s.urls(), u, SignInURL(s.baseURL, raw))); err != nil {
 			return err
 		}
 		return audit(tx, actor, "staff.invited", "staff", u.ID, map[string]any{"email": u.Email, "role": u.Role})
@@ -300,7 +300,7 @@ func (s *Store) SendStaffSignInLink(ctx context.Context, actor Actor, userID int
 		if err != nil {
 			return err
 		}
-		if err := s.send(tx, staffSignInLinkMail(&u, SignInURL(s.baseURL, raw))); err != nil {
+		if err := s.send(tx, staffSignInLinkMail(s.urls(), &u, SignInURL(s.baseURL, raw))); err != nil {
 			return err
 		}
 		return audit(tx, actor, "staff.sign_in_link_sent", "staff", u.ID, nil)

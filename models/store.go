@@ -53,6 +53,7 @@ type Store struct {
 	log             *slog.Logger
 	loc             *time.Location // business days and "end of day" are counted here
 	baseURL         string         // public address, for links in messages
+	links           Links          // the paths of the site's pages, for links in messages
 	company         string         // the employer, named in messages and contracts
 	contactEmail    string         // where candidates write with questions (NEXTSTEP_CONTACT_EMAIL)
 	jobs            *river.Client[*sql.Tx]
@@ -83,10 +84,18 @@ type Config struct {
 	// nil is argon2id.DefaultParams (64 MB). Tests pass cheap ones: a hash
 	// records its parameters, so checking it costs what making it did.
 	PasswordParams *argon2id.Params
+	// Links build the paths of the site's pages that messages link to
+	// (views.Paths{}). Required: Open refuses a nil Links.
+	Links Links
 }
 
 // Open connects to PostgreSQL with a bounded pool.
 func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
+	if cfg.Links == nil {
+		// Models hold no paths of their own (views imports models, not the
+		// other way round): without Links every message would lack its link.
+		return nil, fault("models.Open: Config.Links is nil; pass views.Paths{}")
+	}
 	if cfg.Clock == nil {
 		cfg.Clock = SystemClock{}
 	}
@@ -143,7 +152,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs, hashSlots: make(chan struct{}, hashSlotCount()), statements: statements,
-		baseURL: strings.TrimRight(cfg.BaseURL, "/"), company: cfg.CompanyName, contactEmail: cfg.ContactEmail, mailMaxAttempts: cfg.MailMaxAttempts,
+		baseURL: strings.TrimRight(cfg.BaseURL, "/"), links: cfg.Links, company: cfg.CompanyName, contactEmail: cfg.ContactEmail, mailMaxAttempts: cfg.MailMaxAttempts,
 		stageMessageDelay: cfg.StageMessageDelay, needsYouCount: needsYouCountQueries(), passwordParams: cfg.PasswordParams}
 	if st.passwordParams == nil {
 		st.passwordParams = argon2id.DefaultParams
@@ -226,7 +235,7 @@ func numberedPlaceholders(q string) string {
 // Statements is how many SQL statements the store has run so far.
 func (s *Store) Statements() int64 { return s.statements.Load() }
 
-func (s *Store) urls() siteURLs { return siteURLs{base: s.baseURL} }
+func (s *Store) urls() siteURLs { return siteURLs{base: s.baseURL, Links: s.links} }
 
 // Location is the time zone the organisation works in.
 func (s *Store) Location() *time.Location { return s.loc }

@@ -9,6 +9,7 @@ import (
 
 	"nextstep/devdb"
 	"nextstep/models"
+	"nextstep/views"
 
 	"github.com/alexedwards/argon2id"
 	"gorm.io/gorm"
@@ -48,7 +49,7 @@ func newStore(t *testing.T) (*models.Store, *fakeClock) {
 	db := devdb.NewTestDatabase(t, migrator)
 	dsn := db.URL
 	store, err := models.Open(context.Background(), dsn, models.Config{Clock: clock, MaxConns: 4, BaseURL: "http://x", ContactEmail: testContactEmail, MailMaxAttempts: 5,
-		PasswordParams: testPasswordParams})
+		PasswordParams: testPasswordParams, Links: views.Paths{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"nextstep/devdb"
 	"nextstep/models"
+	"nextstep/views"
 )
 
 // A stage move's message to the candidate waits a short delay; undoing the
@@ -16,7 +17,7 @@ func TestUndoWithdrawsTheUnsentStageMessage(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
 	dsn := devdb.TestDatabaseURL(t, migrator)
 	store, err := models.Open(context.Background(), dsn, models.Config{Clock: clock, MaxConns: 4, BaseURL: "http://x",
-		MailMaxAttempts: 5, StageMessageDelay: 2 * time.Minute, PasswordParams: testPasswordParams})
+		MailMaxAttempts: 5, StageMessageDelay: 2 * time.Minute, PasswordParams: testPasswordParams, Links: views.Paths{}})
 	if err != nil {
 		t.Fatal(err)
 	}

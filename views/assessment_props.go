@@ -165,5 +165,5 @@ func dayAction(id int64) string {
 	if id == 0 {
 		return "/admin/assessment-days"
 	}
-	return "/admin/assessment-days/" + itoa(id)
+	return AssessmentDayPath(id)
 }

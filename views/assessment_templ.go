@@ -41,7 +41,7 @@ func CandidateAssessmentPage(p CandidateAssessmentProps) templ.Component {
 			}
 			ctx = templ.InitializeContext(ctx)
 			ca := p.Data
-			base := "/me/applications/" + itoa(ca.Application.ID) + "/assessment"
+			base := MyAssessmentPath(ca.Application.ID)
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p><a href=\"/me\">← Your applications</a></p><h1>Assessment day · ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -899,7 +899,7 @@ func BookingConfirmationPage(p CandidateAssessmentProps) templ.Component {
 			ctx = templ.InitializeContext(ctx)
 			ca := p.Data
 			d := *ca.Booking.Day
-			base := "/me/applications/" + itoa(ca.Application.ID) + "/assessment"
+			base := MyAssessmentPath(ca.Application.ID)
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 88, "<section class=\"card form-card\" data-testid=\"booking-confirmation\"><p class=\"eyebrow\">Confirmed</p><h1>Your seat is booked</h1><p>We look forward to seeing you at <strong>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -179,9 +179,9 @@ func applicationCard(l Layout, a models.CandidateApplication, linkTitle bool) te
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var9 string
-			templ_7745c5c3_Var9, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.URL("/me/applications/" + itoa(a.ID))).ResolveURL(ctx)
+			templ_7745c5c3_Var9, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.URL(MyApplicationPath(a.ID))).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `candidate.templ`, Line: 29, Col: 88}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `candidate.templ`, Line: 29, Col: 79}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var9)
 			if templ_7745c5c3_Err != nil {
@@ -194,7 +194,7 @@ func applicationCard(l Layout, a models.CandidateApplication, linkTitle bool) te
 			var templ_7745c5c3_Var10 string
 			templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(a.Position.Title)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `candidate.templ`, Line: 29, Col: 109}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `candidate.templ`, Line: 29, Col: 100}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 			if templ_7745c5c3_Err != nil {
@@ -776,7 +776,7 @@ func assessmentCallToAction(l Layout, a models.CandidateApplication) templ.Compo
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		href := templ.URL("/me/applications/" + itoa(a.ID) + "/assessment")
+		href := templ.URL(MyAssessmentPath(a.ID))
 		if a.Offers > 0 {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 65, "<p class=\"expected\" data-testid=\"offer-waiting\"><strong>A seat has opened up for you.</strong> <a href=\"")
 			if templ_7745c5c3_Err != nil {
@@ -880,7 +880,7 @@ func offerCallToAction(a models.CandidateApplication) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		base := "/me/applications/" + itoa(a.ID)
+		base := MyApplicationPath(a.ID)
 		if a.InterestOpen {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 73, "<p class=\"expected\" data-testid=\"interest-cta\"><strong>We have a question for you.</strong> <a href=\"")
 			if templ_7745c5c3_Err != nil {

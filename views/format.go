@@ -339,7 +339,7 @@ func positionAction(id int64) string {
 	if id == 0 {
 		return "/admin/positions"
 	}
-	return "/admin/positions/" + itoa(id)
+	return PositionPath(id)
 }
 
 // currentPage is the aria-current value of a navigation link: "page" for the

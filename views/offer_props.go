@@ -133,7 +133,7 @@ func (p OfferReviewProps) CanApprove() bool {
 }
 
 // offerReviewPath is the review page of an offer version.
-func offerReviewPath(id int64) string { return "/admin/offer-versions/" + itoa(id) }
+func offerReviewPath(id int64) string { return OfferVersionPath(id) }
 
 // sentBackByName names who sent a version back. The review page loads the
 // person; the candidate page knows the viewer and the hiring manager, who
@@ -295,7 +295,7 @@ func templateAction(id int64) string {
 	if id == 0 {
 		return "/admin/contract-templates"
 	}
-	return "/admin/contract-templates/" + itoa(id)
+	return ContractTemplatePath(id)
 }
 
 func placeholderText(name string) string { return "{{" + name + "}}" }

@@ -44,7 +44,7 @@ func CandidateInterestPage(p CandidateInterestProps) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			base := "/me/applications/" + itoa(p.App.ID) + "/interest"
+			base := MyInterestPath(p.App.ID)
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p><a href=\"/me\">← Your applications</a></p><h1>Are you still interested? · ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -251,7 +251,7 @@ func CandidateOfferPage(p CandidateOfferProps) templ.Component {
 			}
 			ctx = templ.InitializeContext(ctx)
 			v := p.Offer.Current()
-			base := "/me/applications/" + itoa(p.App.ID) + "/offer"
+			base := MyOfferPath(p.App.ID)
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<p><a href=\"/me\">← Your applications</a></p><h1>Your offer · ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -707,7 +707,7 @@ func CandidateContractPage(p CandidateContractProps) templ.Component {
 			}
 			ctx = templ.InitializeContext(ctx)
 			c := p.View.Contract
-			base := "/me/applications/" + itoa(p.View.Application.ID) + "/contract"
+			base := MyContractPath(p.View.Application.ID)
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 59, "<p><a href=\"/me\">← Your applications</a></p><h1>Your contract · ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

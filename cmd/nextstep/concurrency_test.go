@@ -31,6 +31,7 @@ import (
 
 	"nextstep/devdb"
 	"nextstep/models"
+	"nextstep/views"
 )
 
 // childEnv tells the re-executed test binary to be a server instead of a test run.
@@ -279,7 +280,7 @@ func newRaceEnv(tb testing.TB) *raceEnv {
 	tb.Helper()
 	ctx := context.Background()
 	dbURL := devdb.TestDatabaseURL(tb, migrator)
-	store, err := models.Open(ctx, dbURL, models.Config{MaxConns: 10})
+	store, err := models.Open(ctx, dbURL, models.Config{MaxConns: 10, Links: views.Paths{}})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"nextstep/devdb"
 	"nextstep/models"
+	"nextstep/views"
 )
 
 const (
@@ -31,7 +32,7 @@ func newMailEnv(t *testing.T) (e *raceEnv, dbURL string) {
 	t.Helper()
 	ctx := t.Context()
 	dbURL = devdb.TestDatabaseURL(t, migrator)
-	store, err := models.Open(ctx, dbURL, models.Config{MaxConns: 10, MailMaxAttempts: mailMaxAttempts})
+	store, err := models.Open(ctx, dbURL, models.Config{MaxConns: 10, MailMaxAttempts: mailMaxAttempts, Links: views.Paths{}})
 	if err != nil {
 		t.Fatal(err)
 	}

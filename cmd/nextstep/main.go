@@ -25,6 +25,7 @@ import (
 	"nextstep/devdb"
 	"nextstep/handlers"
 	"nextstep/models"
+	"nextstep/views"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -171,7 +172,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (string, *mode
 	}
 	store, err := models.Open(ctx, dsn, models.Config{Clock: models.SystemClock{}, Log: log, MaxConns: cfg.DBMaxConns,
 		Location: cfg.Location, BaseURL: cfg.BaseURL, CompanyName: cfg.CompanyName, ContactEmail: cfg.ContactEmail, MailMaxAttempts: cfg.MailMaxAttempts,
-		StageMessageDelay: cfg.StageMessageDelay})
+		StageMessageDelay: cfg.StageMessageDelay, Links: views.Paths{}})
 	if err != nil {
 		return "", nil, err
 	}

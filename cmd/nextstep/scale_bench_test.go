@@ -70,6 +70,7 @@ import (
 
 	"nextstep/devdb"
 	"nextstep/models"
+	"nextstep/views"
 )
 
 const (
@@ -214,7 +215,7 @@ func runScale(b *testing.B) *scaleReport {
 
 	tdb := devdb.NewTestDatabase(b, migrator)
 	dbURL := tdb.URL
-	store, err := models.Open(ctx, dbURL, models.Config{MaxConns: 4})
+	store, err := models.Open(ctx, dbURL, models.Config{MaxConns: 4, Links: views.Paths{}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -223,7 +224,7 @@ func runScale(b *testing.B) *scaleReport {
 		b.Fatalf("seeding demo data: %v", err)
 	}
 	// The bulk load drops and rebuilds indexes and vacuums: the owner's work.
-	owner, err := models.Open(ctx, tdb.OwnerURL, models.Config{MaxConns: 1})
+	owner, err := models.Open(ctx, tdb.OwnerURL, models.Config{MaxConns: 1, Links: views.Paths{}})
 	if err != nil {
 		b.Fatal(err)
 	}

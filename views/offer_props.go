@@ -278,17 +278,12 @@ func contractFor(d *models.CandidateDetail, appID int64) *models.Contract {
 }
 
 // offerStage reports whether the offer tools belong on this application: it
-// is live and has reached the final decision or later.
+// is live and has reached the stage its offer is prepared from.
 func offerStage(a models.Application) bool {
 	if a.Position == nil || a.Status.Closed() && a.Status != models.StatusHired {
 		return false
 	}
-	p := a.Position.Pipeline
-	fd := p.Index(models.StageFinalDecision)
-	if fd < 0 {
-		fd = p.Index(models.StageOffer)
-	}
-	return fd >= 0 && p.Index(a.Stage) >= fd
+	return a.Position.Pipeline.OfferPrepared(a.Stage)
 }
 
 func templateAction(id int64) string {

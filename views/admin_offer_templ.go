@@ -492,7 +492,7 @@ func offerSection(p AdminCandidateProps, a models.Application) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				case models.OfferPendingApproval:
-					if models.CanApproveOffer(models.Actor{ID: p.Staff.ID, Role: p.Staff.Role}, a.Position, &v) == nil {
+					if models.CanApproveOffer(p.Layout.staffActor(), a.Position, &v) == nil {
 						templ_7745c5c3_Err = versionButton(p, a, v, "approve", "Approve offer").Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err

@@ -129,7 +129,7 @@ type OfferReviewProps struct {
 func (p OfferReviewProps) CanApprove() bool {
 	v := &p.Review.Version
 	return p.Staff != nil && v.Status == models.OfferPendingApproval &&
-		models.CanApproveOffer(models.Actor{ID: p.Staff.ID, Role: p.Staff.Role}, p.Review.Application.Position, v) == nil
+		models.CanApproveOffer(p.staffActor(), p.Review.Application.Position, v) == nil
 }
 
 // offerReviewPath is the review page of an offer version.

@@ -100,6 +100,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	cond, condArgs := positionScope(actor, "p")
 	scope, scopeArgs := " AND "+cond, append([]any{candidateID}, condArgs...)
 	seesMessages := actor.Role.SeesAllCandidates()
+	readsEveryNote := cond == "TRUE" // who manages every position; a hiring manager reads the notes on their applications and their own
 	// The candidate, the applications in scope, the notes this person may read,
 	// the messages sent (staff who see all candidates only) and the templates.
 	var row struct {
@@ -119,7 +120,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 			coalesce((SELECT jsonb_agg(to_jsonb(t) ORDER BY lower(t.name)) FROM contract_templates t WHERE t.active), '[]') AS templates,
 			`+applicationExtrasColumns+`
 		FROM candidates c WHERE c.id = ?`,
-		append(append(append(append([]any{}, scopeArgs...), scopeArgs...), actor.Role != RoleHiringManager, actor.ID, seesMessages, s.Now()), candidateID)...)
+		append(append(append(append([]any{}, scopeArgs...), scopeArgs...), readsEveryNote, actor.ID, seesMessages, s.Now()), candidateID)...)
 	if err != nil {
 		return nil, err
 	}

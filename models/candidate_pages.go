@@ -192,7 +192,7 @@ type CandidateApplication struct {
 
 	InterestOpen   bool               // an interest check waits for the candidate's answer
 	JobOffer       OfferVersionStatus // status of the newest offer version the candidate was sent, if any
-	ContractStatus string             // the live contract's status, if any
+	ContractStatus ContractStatus     // the live contract's status, if any
 }
 
 // GetCandidateView loads the candidate's own page: one statement, and one

@@ -192,7 +192,7 @@ func offerStatusLabel(s models.OfferVersionStatus) string {
 	return string(s)
 }
 
-func contractStatusLabel(s string) string {
+func contractStatusLabel(s models.ContractStatus) string {
 	switch s {
 	case models.ContractAwaitingCandidate:
 		return "Waiting for the candidate's signature"
@@ -205,11 +205,11 @@ func contractStatusLabel(s string) string {
 	case models.ContractVoid:
 		return "Void: replaced by a newer contract"
 	}
-	return s
+	return string(s)
 }
 
 // candidateContractStatus says the contract's state to the candidate, in the second person.
-func candidateContractStatus(s string) string {
+func candidateContractStatus(s models.ContractStatus) string {
 	switch s {
 	case models.ContractAwaitingCandidate:
 		return "Waiting for your signature"
@@ -220,7 +220,7 @@ func candidateContractStatus(s string) string {
 	case models.ContractWrittenForm:
 		return "Accepted; to be signed on paper"
 	}
-	return s
+	return string(s)
 }
 
 func derefStr(s *string) string {

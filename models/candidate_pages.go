@@ -223,7 +223,7 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 		a.Candidate = cand
 		ca := CandidateApplication{Application: a}
 		for _, ic := range x.Interest {
-			ca.InterestOpen = ca.InterestOpen || (ic.ApplicationID == a.ID && ic.Status == "sent")
+			ca.InterestOpen = ca.InterestOpen || (ic.ApplicationID == a.ID && ic.Status == InterestSent)
 		}
 		for _, o := range x.Offers {
 			if o.ApplicationID != a.ID || ca.JobOffer != "" {

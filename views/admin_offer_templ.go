@@ -105,7 +105,7 @@ func offerSection(p AdminCandidateProps, a models.Application) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if ic.Status == "confirmed" {
+			if ic.Status == models.InterestConfirmed {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<dl class=\"facts\"><div><dt>Earliest start</dt><dd data-testid=\"interest-start\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -181,7 +181,7 @@ func offerSection(p AdminCandidateProps, a models.Application) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-			} else if ic.Status == "withdrawn" {
+			} else if ic.Status == models.InterestWithdrawn {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<p>Withdrew: ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

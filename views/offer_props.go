@@ -261,7 +261,7 @@ func interestFor(d *models.CandidateDetail, appID int64) []models.InterestCheck 
 
 func interestOpen(d *models.CandidateDetail, appID int64) bool {
 	for _, ic := range d.Interest {
-		if ic.ApplicationID == appID && ic.Status == "sent" {
+		if ic.ApplicationID == appID && ic.Status == models.InterestSent {
 			return true
 		}
 	}

@@ -402,7 +402,7 @@ func closeOpenOfferWork(tx *gorm.DB, appID int64) error {
 	if err := tx.Exec("UPDATE interest_checks SET status = ? WHERE application_id = ? AND status = ?", InterestCancelled, appID, InterestSent).Error; err != nil {
 		return err
 	}
-	if err := tx.Exec("UPDATE offers SET status = 'withdrawn', updated_at = now() WHERE application_id = ? AND status = 'open'", appID).Error; err != nil {
+	if err := tx.Exec("UPDATE offers SET status = ?, updated_at = now() WHERE application_id = ? AND status = ?", OfferStatusWithdrawn, appID, OfferStatusOpen).Error; err != nil {
 		return err
 	}
 	return tx.Exec("UPDATE contracts SET status = 'void' WHERE application_id = ? AND status IN ('awaiting_candidate', 'awaiting_employer')", appID).Error

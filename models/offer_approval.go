@@ -30,16 +30,16 @@ func (s *Store) SaveOfferDraft(ctx context.Context, actor Actor, appID int64, in
 			return Invalid("", "This application is closed.")
 		}
 		var offer Offer
-		err = tx.Where("application_id = ? AND status IN ('open', 'accepted')", app.ID).First(&offer).Error
+		err = tx.Where("application_id = ? AND status IN ?", app.ID, []OfferStatus{OfferStatusOpen, OfferStatusAccepted}).First(&offer).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			offer = Offer{ApplicationID: app.ID, Status: "open"}
+			offer = Offer{ApplicationID: app.ID, Status: OfferStatusOpen}
 			if err := tx.Omit("Versions", "Questions").Create(&offer).Error; err != nil {
 				return err
 			}
 		} else if err != nil {
 			return err
 		}
-		if offer.Status == "accepted" {
+		if offer.Status == OfferStatusAccepted {
 			return Invalid("", "The candidate has accepted this offer; it can no longer change.")
 		}
 		var latest OfferVersion

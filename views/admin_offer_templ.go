@@ -759,7 +759,7 @@ func offerSection(p AdminCandidateProps, a models.Application) templ.Component {
 				}
 			}
 		}
-		if !a.Status.Closed() && (o == nil || o.Status == "open") {
+		if !a.Status.Closed() && (o == nil || o.Status == models.OfferStatusOpen) {
 			in := offerFormValues(p, a, o)
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 71, "<details")
 			if templ_7745c5c3_Err != nil {
@@ -962,7 +962,7 @@ func offerSection(p AdminCandidateProps, a models.Application) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-		} else if o != nil && o.Status == "accepted" {
+		} else if o != nil && o.Status == models.OfferStatusAccepted {
 			if len(d.Templates) == 0 {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 93, "<p>No active contract template. <a href=\"/admin/contract-templates\">Create one</a>.</p>")
 				if templ_7745c5c3_Err != nil {

@@ -462,7 +462,7 @@ func CandidateOfferPage(p CandidateOfferProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			if p.Offer.Status == "open" {
+			if p.Offer.Status == models.OfferStatusOpen {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 40, "<form method=\"post\" action=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

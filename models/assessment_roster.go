@@ -19,12 +19,21 @@ type RosterEntry struct {
 	Name           string
 	Email          string
 	PositionTitle  string
-	Status         string
+	BookingStatus  BookingStatus  // on the roster
+	WaitlistStatus WaitlistStatus // on the waitlist
 	Attendance     string
 	Result         string
 	ResultNotes    string
 	OfferExpiresAt *time.Time
 	CreatedAt      time.Time
+}
+
+// Status is the entry's booking or waitlist status, as text.
+func (e RosterEntry) Status() string {
+	if e.WaitlistStatus != "" {
+		return string(e.WaitlistStatus)
+	}
+	return string(e.BookingStatus)
 }
 
 // Roster is a day with its booked candidates and its waitlist in order.
@@ -56,14 +65,14 @@ func (s *Store) GetRoster(ctx context.Context, actor Actor, dayID int64) (*Roste
 	scope := " AND " + cond
 	args := append([]any{dayID}, condArgs...)
 	if err := db.Raw(`SELECT b.id AS booking_id, a.id AS application_id, c.id AS candidate_id, c.name, c.email, p.title AS position_title,
-			b.status, b.attendance, b.result, b.result_notes, b.created_at
+			b.status AS booking_status, b.attendance, b.result, b.result_notes, b.created_at
 		FROM assessment_bookings b JOIN applications a ON a.id = b.application_id JOIN candidates c ON c.id = a.candidate_id
 		JOIN positions p ON p.id = a.position_id
 		WHERE b.day_id = ? AND b.status = 'booked'`+scope+` ORDER BY lower(c.name)`, args...).Scan(&r.Booked).Error; err != nil {
 		return nil, err
 	}
 	if err := db.Raw(`SELECT w.id AS waitlist_id, a.id AS application_id, c.id AS candidate_id, c.name, c.email, p.title AS position_title,
-			w.status, w.offer_expires_at, w.created_at
+			w.status AS waitlist_status, w.offer_expires_at, w.created_at
 		FROM assessment_waitlist w JOIN applications a ON a.id = w.application_id JOIN candidates c ON c.id = a.candidate_id
 		JOIN positions p ON p.id = a.position_id
 		WHERE w.day_id = ? AND w.status IN ('waiting', 'offered')`+scope+` ORDER BY w.status = 'offered' DESC, w.created_at, w.id`, args...).Scan(&r.Waitlist).Error; err != nil {

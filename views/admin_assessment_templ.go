@@ -1235,7 +1235,7 @@ func AdminRosterPage(p AdminRosterProps) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					if e.Status == models.WaitOffered && e.OfferExpiresAt != nil {
+					if e.WaitlistStatus == models.WaitOffered && e.OfferExpiresAt != nil {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 116, "· <strong>seat offered until ")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err

@@ -121,7 +121,7 @@ func onWaitlist(ca *models.CandidateAssessment, dayID int64) bool {
 	return false
 }
 
-func bookingStatusLabel(s string) string {
+func bookingStatusLabel(s models.BookingStatus) string {
 	switch s {
 	case models.BookingBooked:
 		return "Booked"
@@ -132,7 +132,7 @@ func bookingStatusLabel(s string) string {
 	case models.BookingDayCancelled:
 		return "Day cancelled"
 	}
-	return s
+	return string(s)
 }
 
 func attendanceLabel(s string) string {

@@ -173,8 +173,8 @@ type AssessmentBooking struct {
 	DayID         int64
 	ApplicationID int64
 	Status        BookingStatus
-	Attendance    string
-	Result        string
+	Attendance    Attendance
+	Result        AssessmentResult
 	ResultNotes   string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time

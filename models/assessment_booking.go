@@ -48,7 +48,7 @@ func takeSeat(tx *gorm.DB, d *AssessmentDay, now time.Time) error {
 
 // createBooking records a seat already taken (or held) for an application.
 func createBooking(tx *gorm.DB, dayID, appID int64) (*AssessmentBooking, error) {
-	b := &AssessmentBooking{DayID: dayID, ApplicationID: appID, Status: BookingBooked, Attendance: "unknown", Result: "none"}
+	b := &AssessmentBooking{DayID: dayID, ApplicationID: appID, Status: BookingBooked, Attendance: AttendanceUnknown, Result: AssessmentNoResult}
 	if err := tx.Omit("Day").Create(b).Error; err != nil {
 		return nil, err
 	}

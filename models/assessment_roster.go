@@ -4,6 +4,7 @@ package models
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -21,8 +22,8 @@ type RosterEntry struct {
 	PositionTitle  string
 	BookingStatus  BookingStatus  // on the roster
 	WaitlistStatus WaitlistStatus // on the waitlist
-	Attendance     string
-	Result         string
+	Attendance     Attendance
+	Result         AssessmentResult
 	ResultNotes    string
 	OfferExpiresAt *time.Time
 	CreatedAt      time.Time
@@ -81,22 +82,46 @@ func (s *Store) GetRoster(ctx context.Context, actor Actor, dayID int64) (*Roste
 	return &r, nil
 }
 
+// Attendance is whether a booked candidate came to the day.
+type Attendance string
+
+// Attendance values.
+const (
+	AttendanceUnknown  Attendance = "unknown"
+	AttendanceAttended Attendance = "attended"
+	AttendanceNoShow   Attendance = "no_show"
+)
+
 // Attendances are the attendance values a seat can have, in display order.
-func Attendances() []string { return []string{"unknown", "attended", "no_show"} }
+func Attendances() []Attendance {
+	return []Attendance{AttendanceUnknown, AttendanceAttended, AttendanceNoShow}
+}
+
+// AssessmentResult is a booked candidate's result on the day.
+type AssessmentResult string
+
+// Assessment results.
+const (
+	AssessmentNoResult AssessmentResult = "none"
+	AssessmentPass     AssessmentResult = "pass"
+	AssessmentFail     AssessmentResult = "fail"
+)
 
 // AssessmentResults are the results a seat can have, in display order.
-func AssessmentResults() []string { return []string{"none", "pass", "fail"} }
+func AssessmentResults() []AssessmentResult {
+	return []AssessmentResult{AssessmentNoResult, AssessmentPass, AssessmentFail}
+}
 
 // RecordAssessmentResult marks attendance and the result of one booking.
-func (s *Store) RecordAssessmentResult(ctx context.Context, actor Actor, bookingID int64, attendance, result, notes string) error {
+func (s *Store) RecordAssessmentResult(ctx context.Context, actor Actor, bookingID int64, attendance Attendance, result AssessmentResult, notes string) error {
 	v := &Problems{}
-	if !contains(Attendances(), attendance) {
+	if !slices.Contains(Attendances(), attendance) {
 		v.Add("attendance", "Choose attended, no-show or not recorded.")
 	}
-	if !contains(AssessmentResults(), result) {
+	if !slices.Contains(AssessmentResults(), result) {
 		v.Add("result", "Choose pass, fail or no result yet.")
 	}
-	if attendance == "no_show" && result == "pass" {
+	if attendance == AttendanceNoShow && result == AssessmentPass {
 		v.Add("result", "A candidate who did not attend cannot pass.")
 	}
 	if len([]rune(notes)) > 4000 {
@@ -128,7 +153,7 @@ func (s *Store) RecordAssessmentResult(ctx context.Context, actor Actor, booking
 		if err := tx.First(&d, b.DayID).Error; err != nil {
 			return err
 		}
-		if s.Now().Before(d.StartsAt) && (attendance != "unknown" || result != "none") {
+		if s.Now().Before(d.StartsAt) && (attendance != AttendanceUnknown || result != AssessmentNoResult) {
 			return Invalid("attendance", "Attendance and results can be recorded once the day has started.")
 		}
 		if err := tx.Model(&AssessmentBooking{}).Where("id = ?", b.ID).Updates(map[string]any{

@@ -135,21 +135,21 @@ func bookingStatusLabel(s models.BookingStatus) string {
 	return string(s)
 }
 
-func attendanceLabel(s string) string {
+func attendanceLabel(s models.Attendance) string {
 	switch s {
-	case "attended":
+	case models.AttendanceAttended:
 		return "Attended"
-	case "no_show":
+	case models.AttendanceNoShow:
 		return "No-show"
 	}
 	return "Not recorded"
 }
 
-func resultLabel(s string) string {
+func resultLabel(s models.AssessmentResult) string {
 	switch s {
-	case "pass":
+	case models.AssessmentPass:
 		return "Pass"
-	case "fail":
+	case models.AssessmentFail:
 		return "Fail"
 	}
 	return "No result yet"

@@ -25,12 +25,8 @@ type demo struct {
 
 func newDemo(t *testing.T) demo {
 	t.Helper()
-	store, clock := newStore(t)
+	store, clock := newDemoStore(t)
 	ctx := context.Background()
-	if _, err := store.SeedDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	forgetDemoMail(t, store)
 	get := func(email string) *models.StaffUser {
 		u, err := store.StaffByEmail(ctx, email)
 		if err != nil {

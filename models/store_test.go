@@ -25,11 +25,7 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 }
 
 func TestAuditLogIsAppendOnly(t *testing.T) {
-	store, _ := newStore(t)
-	ctx := context.Background()
-	if _, err := store.SeedDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
+	store, _ := newDemoStore(t)
 	if err := store.DB().Exec("UPDATE audit_log SET action = 'tampered'").Error; err == nil {
 		t.Fatal("UPDATE of audit_log succeeded; want it refused")
 	}

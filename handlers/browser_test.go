@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,17 +35,9 @@ const (
 	stepTimeout = 20 * time.Second
 )
 
-// newBrowser starts a fresh headless Chromium with its own profile (so its
-// own cookies) and returns a context for its first tab. The browser closes
-// when the test ends. A missing Chromium fails the test: browser tests never
-// skip.
-// chromiumOptions are the flags every browser test starts Chromium with:
+// chromiumOptions are the flags the package's Chromium starts with:
 // headless, sandbox-free (we run as root), and quiet on the network.
-func chromiumOptions(t *testing.T, width, height int) []chromedp.ExecAllocatorOption {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("Chromium is required for browser tests: %v", err)
-	}
+func chromiumOptions(userDataDir string, width, height int) []chromedp.ExecAllocatorOption {
 	return []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),
 		chromedp.Headless,
@@ -56,22 +49,85 @@ func chromiumOptions(t *testing.T, width, height int) []chromedp.ExecAllocatorOp
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(userDataDir),
 		chromedp.WindowSize(width, height),
 	}
 }
 
+// chromium is the one Chromium the package's browser tests share (starting
+// one takes a second or more on a busy machine). Each test gets its own
+// browser context in it (newBrowser): cookies, storage and cache of its own,
+// as with a browser of its own. TestMain closes it.
+var chromium struct {
+	sync.Mutex
+	ctx     context.Context // the browser's first tab; its children are the tests' tabs
+	err     error
+	dir     string
+	started bool
+	cancel  func()
+}
+
+// sharedChromium starts the package's Chromium on first use.
+func sharedChromium(t *testing.T) context.Context {
+	t.Helper()
+	chromium.Lock()
+	defer chromium.Unlock()
+	if !chromium.started {
+		chromium.started = true
+		chromium.err = startChromium()
+	}
+	if chromium.err != nil {
+		t.Fatalf("Chromium is required for browser tests: %v", chromium.err)
+	}
+	return chromium.ctx
+}
+
+func startChromium() error {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "nextstep-chromium-")
+	if err != nil {
+		return err
+	}
+	chromium.dir = dir
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions(dir, 1280, 900)...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	chromium.ctx = ctx
+	chromium.cancel = func() { cancelCtx(); cancelAlloc() } // also waits for the browser process to exit
+	// The first run starts the browser and binds its life to ctx, so it must
+	// not carry a timeout.
+	if err := chromedp.Do(ctx); err != nil {
+		return fmt.Errorf("starting Chromium: %w", err)
+	}
+	return nil
+}
+
+// stopChromium closes the package's Chromium, if a test started it.
+func stopChromium() {
+	chromium.Lock()
+	defer chromium.Unlock()
+	if chromium.cancel != nil {
+		chromium.cancel()
+	}
+	if chromium.dir != "" {
+		os.RemoveAll(chromium.dir)
+	}
+}
+
+// newBrowser opens a tab in a fresh browser context of the package's
+// Chromium: a window of 1280×900 with its own cookies, so it is a browser
+// of its own to the application (a test may open several, one per person).
+// It is closed when the test ends. A missing Chromium fails the test: browser
+// tests never skip.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	opts := chromiumOptions(t, 1280, 900)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc) // also waits for the browser process to exit
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelCtx := chromedp.NewContext(sharedChromium(t), chromedp.WithNewBrowserContext())
 	t.Cleanup(cancelCtx)
-	// The first run starts the browser and binds its life to ctx, so it must
+	// The first run creates the tab and binds its life to ctx, so it must
 	// not carry the test timeout; later runs use the derived context.
 	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting Chromium: %v", err)
+		t.Fatalf("opening a tab: %v", err)
 	}
 	// Accept every confirm() dialog, as a person who meant to press the
 	// button would; the page waits for the answer, and so would the test.

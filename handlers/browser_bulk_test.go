@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -140,10 +138,7 @@ func TestBrowserBulkRejectWithoutReason(t *testing.T) {
 	if got := app.appState(chloe); !strings.Contains(got, " active ") {
 		t.Errorf("Chloe was changed: %s", got)
 	}
-	shot := run(t, b, "screenshot the bulk panel", chromedp.Screenshot(chromedp.CSS("[data-testid=bulk-panel]")))
-	if err := os.WriteFile(filepath.Join(shotsDir, "admin-candidates-bulk-422.png"), shot, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	saveShot(t, "admin-candidates-bulk-422.png", run(t, b, "screenshot the bulk panel", chromedp.Screenshot(chromedp.CSS("[data-testid=bulk-panel]"))))
 	u, _ := url.Parse(currentURL(b))
 	if u.Path != "/admin/candidates/bulk" {
 		t.Errorf("422 page at %s", u.Path)
@@ -168,10 +163,7 @@ func TestBrowserBulkMobile(t *testing.T) {
 		t.Error("the date and note fields sit side by side at 360px")
 	}
 	screenshot(t, b, "admin-candidates-bulk-mobile.png")
-	panel := run(t, b, "screenshot the bulk panel", chromedp.Screenshot(chromedp.CSS("[data-testid=bulk-panel]")))
-	if err := os.WriteFile(filepath.Join(shotsDir, "admin-candidates-bulk-panel-mobile.png"), panel, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	saveShot(t, "admin-candidates-bulk-panel-mobile.png", run(t, b, "screenshot the bulk panel", chromedp.Screenshot(chromedp.CSS("[data-testid=bulk-panel]"))))
 	// Without a chosen action every field would show; check the full form fits too.
 	do(t, b, "reveal every field", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("[data-bulk-for]").forEach(function (e) { e.hidden = false; })`))
 	if sw := run(t, b, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); sw > 360 {

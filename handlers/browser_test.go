@@ -26,8 +26,6 @@ import (
 
 const (
 	chromiumPath = "/usr/bin/chromium"
-	// shotsDir receives screenshots for humans to look at; no test reads them.
-	shotsDir = "/tmp/nextstep-shots"
 	// browserTestTimeout bounds everything one browser does in one test.
 	browserTestTimeout = 60 * time.Second
 	// stepTimeout bounds one wait, so a missing element fails with its
@@ -278,18 +276,40 @@ func path(t *testing.T, ctx context.Context) string {
 	return u.Path
 }
 
-// screenshot saves a full-page PNG into shotsDir for humans to look at.
+// screenshot saves a full-page PNG of the tab for humans to look at.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	buf := run(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
-	if err := os.MkdirAll(shotsDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(shotsDir, name)
-	if err := os.WriteFile(p, buf, 0o644); err != nil {
+	saveShot(t, name, run(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100)))
+}
+
+// saveShot writes a screenshot into this run's folder; no test reads them.
+func saveShot(t *testing.T, name string, png []byte) {
+	t.Helper()
+	p := filepath.Join(shotsDir(t), name)
+	if err := os.WriteFile(p, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s", p)
+}
+
+// shots is the folder of this run's screenshots, made by the first one
+// (nextstep-shots-<date>-<time>-<random> in the temporary folder) and named
+// by TestMain at the end of the run.
+var shots struct {
+	sync.Once
+	dir string
+	err error
+}
+
+func shotsDir(t *testing.T) string {
+	t.Helper()
+	shots.Do(func() {
+		shots.dir, shots.err = os.MkdirTemp("", "nextstep-shots-"+time.Now().Format("20060102-150405")+"-")
+	})
+	if shots.err != nil {
+		t.Fatalf("a folder for screenshots: %v", shots.err)
+	}
+	return shots.dir
 }
 
 // browserLoginStaff signs in through the staff login form and checks where

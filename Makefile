@@ -28,9 +28,15 @@ run: build
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/nextstep
 
-## test: static checks, then every test (unit, store, HTTP and browser) against real PostgreSQL
+## test: static checks, then every test (unit, store, HTTP and browser) against real PostgreSQL; prints the
+##       output of failed tests, then the ten slowest tests (the whole run, as `go test -json`, is in TEST_JSON)
+TEST_JSON ?= .data/test-run.json
 test: check
-	$(GO) test -count=1 -p 2 -timeout 20m ./...
+	@mkdir -p $(dir $(TEST_JSON)) bin
+	@$(GO) build -o bin/testreport ./cmd/testreport
+	@{ $(GO) test -json -count=1 -p 2 -timeout 20m ./...; echo $$? > $(TEST_JSON).status; } | ./bin/testreport -slowest 10 -json $(TEST_JSON); \
+		report=$$?; status=$$(cat $(TEST_JSON).status); rm -f $(TEST_JSON).status; \
+		[ "$$report" -eq 0 ] && [ "$$status" -eq 0 ]
 
 check: fmt-check vet templ-check
 

@@ -75,6 +75,25 @@ func (a *testApp) waitDelivered() {
 	}
 }
 
+// waitDeliveryJobsDone waits until every delivery job has finished
+// (completed, cancelled or discarded). A job hands its email to the SMTP
+// server before it finishes, so after this every email the jobs will ever
+// send has arrived, duplicates included.
+func (a *testApp) waitDeliveryJobsDone() {
+	a.t.Helper()
+	for deadline := time.Now().Add(mailWait); ; time.Sleep(20 * time.Millisecond) {
+		var states []string
+		a.Store.DB().Raw(`SELECT state || ' ' || count(*) FROM river_job WHERE kind = 'deliver_message'
+			AND state NOT IN ('completed', 'cancelled', 'discarded') GROUP BY state`).Scan(&states)
+		if len(states) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			a.t.Fatalf("delivery jobs still unfinished after %s: %v", mailWait, states)
+		}
+	}
+}
+
 // latestMessageID is the newest outbox message of kind to email.
 func (a *testApp) latestMessageID(email string, kind models.MessageKind) int64 {
 	a.t.Helper()
@@ -249,8 +268,8 @@ func TestOutboxFailedMessageIsRetriedAndSent(t *testing.T) {
 		t.Errorf("flash after Send again on a sent message = %q", got)
 	}
 
-	// Give a duplicate delivery time to show up before counting.
-	time.Sleep(300 * time.Millisecond)
+	// Once every delivery job has finished, a duplicate would have arrived.
+	app.waitDeliveryJobsDone()
 	if got := mailsWithSubject(sink, ben, sent.Subject); len(got) != 1 {
 		t.Fatalf("%d emails %q arrived for %s, want exactly 1", len(got), sent.Subject, ben)
 	}

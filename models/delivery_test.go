@@ -52,7 +52,7 @@ func TestSignInLinkArrivesByEmailOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond) // a second copy would arrive now
+	waitDeliveryJobsDone(t, d.store) // a second copy would have arrived now
 	if n := len(sink.To("ben.okafor@example.com")); n != 1 {
 		t.Fatalf("%d emails to Ben, want 1", n)
 	}
@@ -201,7 +201,7 @@ func TestEachCandidateEventSendsOneEmail(t *testing.T) {
 	if _, err := sink.WaitFor(3, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	waitDeliveryJobsDone(t, f.store)
 	var offers, contracts int
 	for _, m := range sink.To("daniel.kim@example.com") {
 		switch subj := m.Header.Get("Subject"); {

@@ -96,7 +96,7 @@ func TestHeldRejectionRevealsNothingUntilThePositionIsFilled(t *testing.T) {
 		t.Fatalf("after the held rejection: %d seats taken, round %s; want the seat freed and the round cancelled", seatsTaken, roundStatus)
 	}
 	waitForDelivery(t, d.store)
-	time.Sleep(200 * time.Millisecond)
+	waitDeliveryJobsDone(t, d.store)
 	if got := sink.To(ben.Email); len(got) != before {
 		t.Fatalf("the candidate received %v while the rejection was held", subjects(got[before:]))
 	}

@@ -135,6 +135,41 @@ func startMail(t *testing.T, store *models.Store) *devdb.SMTPSink {
 	return sink
 }
 
+// waitDeliveryJobsDone waits until every delivery job has finished
+// (completed, cancelled or discarded). A job hands its email to the SMTP
+// server before it finishes, so after this every email the jobs will ever
+// send has arrived: a count of the mailbox is final, and a duplicate would
+// be in it.
+func waitDeliveryJobsDone(t *testing.T, s *models.Store) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var states []string
+		s.DB().Raw(`SELECT state || ' ' || count(*) FROM river_job WHERE kind = 'deliver_message'
+			AND state NOT IN ('completed', 'cancelled', 'discarded') GROUP BY state`).Scan(&states)
+		if len(states) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("delivery jobs still unfinished after 15 s: %v", states)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// wakeDeliveries makes the delivery jobs that wait for a later time due
+// now. A worker that finds a message not yet due (by the store's clock)
+// snoozes its job on the wall clock, for up to five seconds; once a test has
+// advanced the store's clock past the message's time, this is the wall
+// clock catching up, instead of the test waiting for it.
+func wakeDeliveries(t *testing.T, s *models.Store) {
+	t.Helper()
+	if err := s.DB().Exec(`UPDATE river_job SET state = 'available', scheduled_at = now()
+		WHERE kind = 'deliver_message' AND state = 'scheduled'`).Error; err != nil {
+		t.Fatal(err)
+	}
+}
+
 func mustSMTP(t *testing.T, url string) models.SMTPConfig {
 	t.Helper()
 	cfg, err := models.ParseSMTPURL(url)

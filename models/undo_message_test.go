@@ -59,8 +59,8 @@ func TestUndoWithdrawsTheUnsentStageMessage(t *testing.T) {
 		t.Fatalf("after the undo: %d stage messages (first %s); want the one withdrawn and none added", len(after), after[0].Status)
 	}
 	clock.Advance(5 * time.Minute)
-	time.Sleep(300 * time.Millisecond)
-	waitForDelivery(t, store)
+	wakeDeliveries(t, store)
+	waitDeliveryJobsDone(t, store) // the withdrawn message's job has looked at it and let it be
 	if got := sink.To(ben.Email); len(got) != before {
 		t.Fatalf("the candidate received %v for a move that was undone", subjects(got[before:]))
 	}
@@ -79,6 +79,7 @@ func TestUndoWithdrawsTheUnsentStageMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Advance(3 * time.Minute)
+	wakeDeliveries(t, store)
 	for deadline := time.Now().Add(10 * time.Second); len(sink.To(ben.Email)) == before; time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the move's message did not leave after its delay")

@@ -210,6 +210,7 @@ func (r *axeRun) report() {
 // staff role. Every GET route that renders HTML must be visited: a new route
 // fails the test until it is added here.
 func TestAxeEveryPage(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	app := newTestApp(t)
 	ctx := context.Background()

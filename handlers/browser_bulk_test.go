@@ -55,6 +55,7 @@ func rowExpected(t *testing.T, ctx context.Context, appID int64) string {
 // TestBrowserBulkPromisedDate: a recruiter filters the list, ticks two
 // rows, sets a new promised date for both and lands on the same list.
 func TestBrowserBulkPromisedDate(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	amelia, ben := app.applicationID("amelia.hart@example.com"), app.applicationID("ben.okafor@example.com")
 	b := newBrowser(t)
@@ -106,6 +107,7 @@ func TestBrowserBulkPromisedDate(t *testing.T) {
 // TestBrowserBulkRejectWithoutReason: the 422 page shows the problem and
 // keeps the ticks, the chosen action and what was typed.
 func TestBrowserBulkRejectWithoutReason(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	chloe := app.applicationID("chloe.dubois@example.com")
 	b := newBrowser(t)
@@ -148,6 +150,7 @@ func TestBrowserBulkRejectWithoutReason(t *testing.T) {
 // TestBrowserBulkMobile: at 360 px the list with its bulk form fits the
 // screen; the form's fields stack.
 func TestBrowserBulkMobile(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := newBrowser(t)
 	do(t, b, "emulate a 360px viewport", chromedp.EmulateViewport(360, 800))
@@ -174,6 +177,7 @@ func TestBrowserBulkMobile(t *testing.T) {
 // TestAxeBulkList: the list with its bulk form, and the 422 page with its
 // problems, pass axe at every width.
 func TestAxeBulkList(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	r := newAxeRun(t, app)
 	tab := r.tab()

@@ -367,6 +367,7 @@ func countCandidates(t *testing.T, app *testApp) int64 {
 // adds a candidate and moves them to the assessment day; the candidate opens
 // the invitation from the outbox and sees where they stand.
 func TestBrowserJourneyStaffToCandidate(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	const (
 		name  = "Nora Lindqvist"
@@ -521,6 +522,7 @@ func TestBrowserJourneyStaffToCandidate(t *testing.T) {
 // TestBrowserCandidateSignInByEmail: a candidate asks for a link on /signin,
 // uses it once, and cannot use it again.
 func TestBrowserCandidateSignInByEmail(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	const email = "amelia.hart@example.com"
 	ctx := context.Background()
@@ -589,6 +591,7 @@ func TestBrowserCandidateSignInByEmail(t *testing.T) {
 // TestBrowserValidationKeepsInput: an invalid email re-renders the form with
 // the error summary and every typed value, and creates nothing.
 func TestBrowserValidationKeepsInput(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	before := countCandidates(t, app)
 
@@ -628,6 +631,7 @@ func TestBrowserValidationKeepsInput(t *testing.T) {
 
 // TestBrowserMobileWidth: the candidate page fits a 360px wide phone screen.
 func TestBrowserMobileWidth(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	const email = "ben.okafor@example.com"
 	link, err := app.Store.IssueSignInLink(context.Background(), email)

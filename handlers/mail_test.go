@@ -163,6 +163,7 @@ func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
 // again" queues it once more and, the server now willing, it is sent exactly
 // once.
 func TestOutboxFailedMessageIsRetriedAndSent(t *testing.T) {
+	t.Parallel()
 	app, sink := newMailTestApp(t)
 	ctx := context.Background()
 	const ben = "ben.okafor@example.com"
@@ -283,6 +284,7 @@ func TestOutboxFailedMessageIsRetriedAndSent(t *testing.T) {
 // in sample values; saved wording is used for the next message and a reset
 // brings the default back. Recruiters cannot reach the editor.
 func TestMessageTemplateEditor(t *testing.T) {
+	t.Parallel()
 	app := newTestAppWith(t, func(cfg *handlers.Config) { cfg.EmailEnabled = true })
 	ctx := context.Background()
 	const (
@@ -465,6 +467,7 @@ func TestMessageTemplateEditor(t *testing.T) {
 // sign-in messages nor the link inside the invitation), and nothing sent to
 // anyone else.
 func TestInboxListsTheCandidatesOwnMessages(t *testing.T) {
+	t.Parallel()
 	app, sink := newMailTestApp(t)
 	ctx := context.Background()
 	const (
@@ -585,6 +588,7 @@ func TestInboxListsTheCandidatesOwnMessages(t *testing.T) {
 
 // TestMailHonestCopy: pages promise email only when this server sends it.
 func TestMailHonestCopy(t *testing.T) {
+	t.Parallel()
 	for _, enabled := range []bool{false, true} {
 		t.Run(fmt.Sprintf("EmailEnabled=%v", enabled), func(t *testing.T) {
 			app := newTestAppWith(t, func(cfg *handlers.Config) { cfg.EmailEnabled = enabled })

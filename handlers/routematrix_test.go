@@ -157,6 +157,7 @@ var routeAccess = map[string]access{
 // that must not reach it — anonymous, another candidate, and every staff
 // role out of scope — and expects a refusal that leaks no data.
 func TestEveryRouteIsAuthorised(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	e := app.Server.Config.Handler.(*echo.Echo)
 

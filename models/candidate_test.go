@@ -56,6 +56,7 @@ func count(t *testing.T, s *models.Store, table string) int64 {
 }
 
 func TestMoveStageWritesEventAuditAndMessageTogether(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	app := d.application(t, "ben.okafor@example.com") // sales, assessment_day, SLA 3 days
@@ -82,6 +83,7 @@ func TestMoveStageWritesEventAuditAndMessageTogether(t *testing.T) {
 }
 
 func TestInvalidMoveChangesNothing(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	app := d.application(t, "chloe.dubois@example.com") // commercial_negotiation
@@ -99,6 +101,7 @@ func TestInvalidMoveChangesNothing(t *testing.T) {
 }
 
 func TestDatabaseRefusesStageOutsidePipeline(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	app := d.application(t, "ben.okafor@example.com") // sales pipeline has no background check
 	err := d.store.DB().Transaction(func(tx *gorm.DB) error {
@@ -113,6 +116,7 @@ func TestDatabaseRefusesStageOutsidePipeline(t *testing.T) {
 // TestDatabaseRefusesDirectStageWrites: only the store's one writer (which
 // marks its write) may change an application's stage or status.
 func TestDatabaseRefusesDirectStageWrites(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	app := d.application(t, "ben.okafor@example.com")
 	for _, stmt := range []string{
@@ -150,6 +154,7 @@ func TestDatabaseRefusesDirectStageWrites(t *testing.T) {
 }
 
 func TestRejectNeedsReasonAndNotifies(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	app := d.application(t, "amelia.hart@example.com")
@@ -176,6 +181,7 @@ func TestRejectNeedsReasonAndNotifies(t *testing.T) {
 }
 
 func TestHiringManagerSeesOnlyOwnPositions(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	mine, err := d.store.ListCandidates(ctx, staffActor(d.manager), models.CandidateFilter{})
@@ -205,6 +211,7 @@ func TestHiringManagerSeesOnlyOwnPositions(t *testing.T) {
 }
 
 func TestCandidateListFiltersSortAndPaging(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	a := staffActor(d.recruiter)
@@ -262,6 +269,7 @@ func TestCandidateListFiltersSortAndPaging(t *testing.T) {
 
 // Keyset paging walks every row exactly once, forwards and back, in every sort.
 func TestCandidateListKeysetPaging(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	a := staffActor(d.recruiter)
@@ -332,6 +340,7 @@ func TestCandidateListKeysetPaging(t *testing.T) {
 }
 
 func TestCreateCandidateIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	var posID int64
@@ -363,6 +372,7 @@ func TestCreateCandidateIsAllOrNothing(t *testing.T) {
 }
 
 func TestSignInTokenIsSingleUseUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	link, err := d.store.IssueSignInLink(ctx, "ben.okafor@example.com")
@@ -391,6 +401,7 @@ func TestSignInTokenIsSingleUseUnderConcurrency(t *testing.T) {
 }
 
 func TestSignInTokenExpires(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	link, _ := d.store.IssueSignInLink(ctx, "ben.okafor@example.com")
@@ -406,6 +417,7 @@ func TestSignInTokenExpires(t *testing.T) {
 }
 
 func TestSessionTimeouts(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	id := models.HashSecret("session-1")
@@ -438,6 +450,7 @@ func TestSessionTimeouts(t *testing.T) {
 }
 
 func TestDeactivationEndsSessions(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	staffID := d.recruiter.ID
@@ -459,6 +472,7 @@ func TestDeactivationEndsSessions(t *testing.T) {
 }
 
 func TestLoginRateLimitPerAccount(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	for i := range models.MaxFailuresPerEmail {
@@ -476,6 +490,7 @@ func TestLoginRateLimitPerAccount(t *testing.T) {
 }
 
 func TestPipelineEditRefusesRemovingOccupiedStage(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	var posID int64
@@ -507,6 +522,7 @@ func TestPipelineEditRefusesRemovingOccupiedStage(t *testing.T) {
 // stage, the stages before it are recorded as passed over (with the reason)
 // and the candidate sees them as not needed, never as done.
 func TestCandidatesStartBeforeTheOffer(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	var posID int64

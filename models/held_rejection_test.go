@@ -41,6 +41,7 @@ func subjects(mails []devdb.ReceivedMail) []string {
 // not the loss of their assessment-day seat — neither by email, nor on their
 // pages, nor on their Messages page. Filling the position sends it all.
 func TestHeldRejectionRevealsNothingUntilThePositionIsFilled(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	sink := startMail(t, d.store)
 	ctx := context.Background()

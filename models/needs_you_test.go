@@ -57,6 +57,7 @@ func needsYou(t *testing.T, d demo, u *models.StaffUser) ([]models.Queue, int) {
 // recruiter who drafted it, something to follow (not counted as work);
 // sent back, it becomes the recruiter's work; approved, it waits to be sent.
 func TestNeedsYouFollowsAnOfferThroughApproval(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	_, recruiterBefore := needsYou(t, d, d.recruiter)
@@ -111,6 +112,7 @@ func TestNeedsYouFollowsAnOfferThroughApproval(t *testing.T) {
 // Overdue promises are listed oldest first, only for positions the actor
 // may see, and interviewers have no such queue.
 func TestNeedsYouOverduePromises(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	db := d.store.DB()
 	var want, managed int64
@@ -155,6 +157,7 @@ func TestNeedsYouOverduePromises(t *testing.T) {
 // A candidate's question on an open offer and a contract to countersign
 // each reach the right person.
 func TestNeedsYouQuestionsAndContracts(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	db := d.store.DB()

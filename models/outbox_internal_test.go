@@ -13,6 +13,7 @@ import (
 // A message can be held until a given time: it is visible as held, nothing
 // is sent before then, and it is sent once when the time comes.
 func TestHeldMessageIsSentWhenItsTimeComes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, tdb := newTestStore(t)
 	var c Candidate

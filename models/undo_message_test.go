@@ -13,6 +13,7 @@ import (
 // move in that time withdraws it, and the candidate hears nothing at all.
 // Once the message has left, an undo tells them the step they face again.
 func TestUndoWithdrawsTheUnsentStageMessage(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
 	dsn := devdb.TestDatabaseURL(t, migrator)
 	store, err := models.Open(context.Background(), dsn, models.Config{Clock: clock, MaxConns: 4, BaseURL: "http://x",

@@ -47,6 +47,11 @@ func chromiumOptions(userDataDir string, width, height int) []chromedp.ExecAlloc
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		// The tests' windows share one browser, and all but one are in the
+		// background: their timers and rendering must not be slowed.
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
 		chromedp.UserDataDir(userDataDir),
 		chromedp.WindowSize(width, height),
 	}

@@ -100,6 +100,7 @@ func newAxeRun(t *testing.T, app *testApp) *axeRun {
 	if err != nil {
 		t.Fatalf("reading the vendored axe-core: %v", err)
 	}
+	takeBrowserSlot(t)
 	tctx, cancelTimeout := context.WithTimeout(sharedChromium(t), axeTestTimeout)
 	t.Cleanup(cancelTimeout)
 	return &axeRun{t: t, app: app, browser: tctx, source: string(src), routes: map[string]bool{}, minor: map[string][]string{}}

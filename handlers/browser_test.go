@@ -118,6 +118,31 @@ func stopChromium() {
 	}
 }
 
+// browserSlots bounds how many tests use the browser at once. Pages are
+// rendered and their JavaScript run on the machine's few cores: more tests
+// at a time than that only makes each slower (go test -parallel may run more
+// tests at once, which pays for those that wait on the database), until
+// their time limits (browserTestTimeout) are at risk on a busy machine.
+var browserSlots = make(chan struct{}, 2)
+
+// browserSlotHolders are the tests holding a slot: a test takes one for all
+// its browsers, so two tests can never each hold one and wait for a second.
+var browserSlotHolders sync.Map
+
+// takeBrowserSlot waits for a slot for the test, once per test; the slot is
+// freed when the test ends.
+func takeBrowserSlot(t *testing.T) {
+	t.Helper()
+	if _, held := browserSlotHolders.LoadOrStore(t, true); held {
+		return
+	}
+	browserSlots <- struct{}{}
+	t.Cleanup(func() {
+		<-browserSlots
+		browserSlotHolders.Delete(t)
+	})
+}
+
 // newBrowser opens a tab in a fresh browser context of the package's
 // Chromium: a window of 1280×900 with its own cookies, so it is a browser
 // of its own to the application (a test may open several, one per person).
@@ -125,6 +150,7 @@ func stopChromium() {
 // tests never skip.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
+	takeBrowserSlot(t)
 	ctx, cancelCtx := chromedp.NewContext(sharedChromium(t), chromedp.WithNewBrowserContext())
 	t.Cleanup(cancelCtx)
 	// The first run creates the tab and binds its life to ctx, so it must

@@ -28,9 +28,17 @@ run: build
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/nextstep
 
-## test: static checks, then every test (unit, store, HTTP and browser) against real PostgreSQL
+## test: static checks, then every test (unit, store, HTTP and browser) against real PostgreSQL; prints the
+##       output of failed tests, then the ten slowest tests (the whole run, as `go test -json`, is in TEST_JSON).
+##       Two packages at a time, four tests at a time in each: most of a test's time is spent waiting on
+##       PostgreSQL, so more tests than cores pay (browser tests take at most two of the four places).
+TEST_JSON ?= .data/test-run.json
 test: check
-	$(GO) test -count=1 -p 2 -timeout 20m ./...
+	@mkdir -p $(dir $(TEST_JSON)) bin
+	@$(GO) build -o bin/testreport ./cmd/testreport
+	@{ $(GO) test -json -count=1 -p 2 -parallel 4 -timeout 20m ./...; echo $$? > $(TEST_JSON).status; } | ./bin/testreport -slowest 10 -json $(TEST_JSON); \
+		report=$$?; status=$$(cat $(TEST_JSON).status); rm -f $(TEST_JSON).status; \
+		[ "$$report" -eq 0 ] && [ "$$status" -eq 0 ]
 
 check: fmt-check vet templ-check
 

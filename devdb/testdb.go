@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -70,18 +71,46 @@ func TestDatabaseURL(t testing.TB, m Migrator) string {
 // marked in pg_database, and the two roles are created when missing.
 func NewTestDatabase(t testing.TB, m Migrator) TestDatabase {
 	t.Helper()
-	conf, err := serverConfig(t)
+	conf, err := testServer()
 	if err != nil {
 		t.Fatalf("test database: %v", err)
 	}
-	if err := ensureTestRoles(conf); err != nil {
-		t.Fatalf("test database roles (the role in DATABASE_URL must be a superuser): %v", err)
-	}
-	conf.TestRole = &pgtestdb.Role{Username: TestOwnerRole, Password: testPassword, Capabilities: pgtestdb.DefaultRoleCapabilities}
 	inst := pgtestdb.Custom(t, conf, roleMigrator{m: m, appRole: TestAppRole})
-	app := *inst
+	return testDatabase(*inst)
+}
+
+// testDatabase is the TestDatabase of inst, a database owned by TestOwnerRole.
+func testDatabase(inst pgtestdb.Config) TestDatabase {
+	app := inst
 	app.User, app.Password = TestAppRole, testPassword
 	return TestDatabase{URL: app.URL(), OwnerURL: inst.URL()}
+}
+
+// server is the test server's configuration, found (and the cluster started,
+// and the test roles made) once per test binary.
+var server struct {
+	sync.Mutex
+	conf *pgtestdb.Config
+}
+
+// testServer is the server test databases are made on, with TestOwnerRole
+// as the role that owns them.
+func testServer() (pgtestdb.Config, error) {
+	server.Lock()
+	defer server.Unlock()
+	if server.conf != nil {
+		return *server.conf, nil
+	}
+	conf, err := serverConfig()
+	if err != nil {
+		return conf, err
+	}
+	if err := ensureTestRoles(conf); err != nil {
+		return conf, fmt.Errorf("test database roles (the role in DATABASE_URL must be a superuser): %w", err)
+	}
+	conf.TestRole = &pgtestdb.Role{Username: TestOwnerRole, Password: testPassword, Capabilities: pgtestdb.DefaultRoleCapabilities}
+	server.conf = &conf
+	return conf, nil
 }
 
 // ensureTestRoles creates the test roles on the server when missing.
@@ -95,7 +124,7 @@ func ensureTestRoles(conf pgtestdb.Config) error {
 	return EnsureRoles(ctx, conn, Role{Name: TestOwnerRole, Password: testPassword}, Role{Name: TestAppRole, Password: testPassword})
 }
 
-func serverConfig(t testing.TB) (pgtestdb.Config, error) {
+func serverConfig() (pgtestdb.Config, error) {
 	if raw := os.Getenv("DATABASE_URL"); raw != "" {
 		u, err := url.Parse(raw)
 		if err != nil {

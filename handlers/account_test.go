@@ -16,6 +16,7 @@ import (
 )
 
 func TestTOTPSetupAndSignIn(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	c.loginStaff(recruiterEmail)
@@ -65,6 +66,7 @@ func TestTOTPSetupAndSignIn(t *testing.T) {
 }
 
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	c.loginStaff(recruiterEmail)
@@ -92,6 +94,7 @@ func TestChangePassword(t *testing.T) {
 }
 
 func TestInvitedStaffSetsPasswordAfterLink(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	admin := app.newClient()
 	admin.loginStaff(adminEmail)
@@ -118,6 +121,7 @@ func TestInvitedStaffSetsPasswordAfterLink(t *testing.T) {
 }
 
 func TestAdminSendsStaffSignInLink(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	admin := app.newClient()
 	admin.loginStaff(adminEmail)
@@ -139,6 +143,7 @@ func TestAdminSendsStaffSignInLink(t *testing.T) {
 }
 
 func TestRequiredTOTPSendsStaffToSetUpFirst(t *testing.T) {
+	t.Parallel()
 	app := newTestAppWith(t, func(c *handlers.Config) { c.RequireTOTP = true })
 	c := app.newClient()
 	c.loginStaff(recruiterEmail)

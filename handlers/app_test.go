@@ -3,7 +3,7 @@ package handlers_test
 import (
 	"context"
 	"database/sql"
-	"github.com/alexedwards/argon2id"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/alexedwards/argon2id"
 	"gorm.io/gorm"
 
 	"nextstep/devdb"
@@ -77,22 +78,19 @@ func newTestAppWithStore(t *testing.T, configure func(*handlers.Config), configu
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()
-	db := devdb.NewTestDatabase(t, migrator)
-	dsn := db.URL
-	// Cheap password hashes (1 MB, one pass): the demo seed hashes four in every test database.
+	// Cheap password hashes (1 MB, one pass): the demo seed hashes four.
 	storeCfg := models.Config{Clock: clock, Log: log, MaxConns: 8, BaseURL: srv.URL, Links: views.Paths{},
 		PasswordParams: &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
 	configureStore(&storeCfg)
+	db := devdb.NewFixtureDatabase(t, migrator, demoFixture(storeCfg))
+	dsn := db.URL
 	store, err := models.Open(context.Background(), dsn, storeCfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	// The demo's own messages stay queued without delivery jobs, so a
-	// test's delivery workers send only what the test sends.
-	if err := store.DB().Exec("DELETE FROM river_job WHERE kind = 'deliver_message'").Error; err != nil {
+	// The demo's messages link to this test's server, as if seeded here.
+	if err := store.DB().Exec(`UPDATE outbox_messages SET body = regexp_replace(body, ?, ?, 'g'), body_html = regexp_replace(body_html, ?, ?, 'g')`,
+		seedBaseURLPattern, srv.URL, seedBaseURLPattern, srv.URL).Error; err != nil {
 		t.Fatal(err)
 	}
 	cfg := handlers.Config{BaseURL: srv.URL, SessionSecret: []byte("test-secret-test-secret-test-secret!"), Location: time.UTC}
@@ -103,6 +101,42 @@ func newTestAppWithStore(t *testing.T, configure func(*handlers.Config), configu
 		store.Close()
 	})
 	return &testApp{t: t, Store: store, Clock: clock, Server: srv, URL: srv.URL, DSN: dsn, Owner: db.OwnerURL}
+}
+
+// seedBaseURL is the store's base URL when the demo fixture is seeded: the
+// host of every test server, on a port none listens on. Each test's copy
+// then points the demo's messages at its own server (seedBaseURLPattern).
+const (
+	seedBaseURL        = "http://127.0.0.1:1"
+	seedBaseURLPattern = `http://127\.0\.0\.1:1(?![0-9])`
+)
+
+// demoFixture is the demo data as a store configured with cfg seeds it, with
+// the demo's delivery jobs dropped: the demo's own messages stay queued
+// without them, so a test's delivery workers send only what the test sends.
+// It is seeded once per test binary and configuration (devdb.Fixture);
+// every test gets a copy.
+func demoFixture(cfg models.Config) devdb.Fixture {
+	now, loc, params := cfg.Clock.Now(), cfg.Location, cfg.PasswordParams
+	cfg.Clock, cfg.Log, cfg.Location, cfg.PasswordParams, cfg.BaseURL = nil, nil, nil, nil, seedBaseURL
+	return devdb.Fixture{
+		// Every field of the configuration, so that a new one that shapes
+		// the data cannot be left out. (A pointer prints as its address,
+		// which only keeps the test from sharing a template.)
+		Key: fmt.Sprintf("handlers demo: now=%s location=%v password=%+v config=%+v", now.Format(time.RFC3339Nano), loc, params, cfg),
+		Load: func(ctx context.Context, db devdb.TestDatabase) error {
+			cfg.Clock, cfg.Location, cfg.PasswordParams = &fakeClock{now: now}, loc, params
+			store, err := models.Open(ctx, db.URL, cfg)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			if _, err := store.SeedDemo(ctx); err != nil {
+				return err
+			}
+			return store.DB().Exec("DELETE FROM river_job WHERE kind = 'deliver_message'").Error
+		},
+	}
 }
 
 type testWriter struct{ t *testing.T }

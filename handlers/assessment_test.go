@@ -192,6 +192,7 @@ func problem(t *testing.T, res response) string {
 // ---- capacity ----
 
 func TestAssessmentCapacityCannotDropBelowBookings(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	day := app.assessmentDayID(assessSalesDay1)
 
@@ -254,6 +255,7 @@ func TestAssessmentCapacityCannotDropBelowBookings(t *testing.T) {
 // ---- booking rules ----
 
 func TestAssessmentBookingClosedAfterCutoff(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	day1, day2 := app.assessmentDayID(assessSalesDay1), app.assessmentDayID(assessSalesDay2)
 	// Day 1 starts 11 December 09:00 UTC; with a 24 h cutoff booking closes 10 December 09:00.
@@ -295,6 +297,7 @@ func TestAssessmentBookingClosedAfterCutoff(t *testing.T) {
 }
 
 func TestAssessmentBookingCancelledDayRefused(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	day2 := app.assessmentDayID(assessSalesDay2)
 	benApp := app.applicationID(assessBen)
@@ -331,6 +334,7 @@ func TestAssessmentBookingCancelledDayRefused(t *testing.T) {
 }
 
 func TestAssessmentDayCancelNotifiesAndFreesBookings(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ctx := context.Background()
 	day1, day2 := app.assessmentDayID(assessSalesDay1), app.assessmentDayID(assessSalesDay2)
@@ -417,6 +421,7 @@ func TestAssessmentDayCancelNotifiesAndFreesBookings(t *testing.T) {
 }
 
 func TestAssessmentCancelSeatAfterCutoffKeepsBooking(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	day1 := app.assessmentDayID(assessSalesDay1)
 	benID, benApp := app.candidateID(assessBen), app.applicationID(assessBen)
@@ -466,6 +471,7 @@ func TestAssessmentCancelSeatAfterCutoffKeepsBooking(t *testing.T) {
 }
 
 func TestAssessmentBookingRefusedBeforeAssessmentStage(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	day1 := app.assessmentDayID(assessSalesDay1)
 	ameliaApp := app.applicationID(assessAmelia)
@@ -496,6 +502,7 @@ func TestAssessmentBookingRefusedBeforeAssessmentStage(t *testing.T) {
 }
 
 func TestAssessmentBookingOtherCandidatesApplicationIs404(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	day1, ops := app.assessmentDayID(assessSalesDay1), app.assessmentDayID(assessOpsDay)
 	kemiApp := app.applicationID(assessKemi)
@@ -543,6 +550,7 @@ func TestAssessmentBookingOtherCandidatesApplicationIs404(t *testing.T) {
 }
 
 func TestAssessmentBookTwiceAndDoubleClick(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	day1, day2 := app.assessmentDayID(assessSalesDay1), app.assessmentDayID(assessSalesDay2)
 	benApp := app.applicationID(assessBen)
@@ -573,6 +581,7 @@ func TestAssessmentBookTwiceAndDoubleClick(t *testing.T) {
 
 // Many candidates race for the last seats: exactly as many bookings as seats.
 func TestAssessmentBookingConcurrentLastSeats(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	day := app.assessmentDayID(assessSalesDay2)
 	const seats, racers = 3, 10
@@ -620,6 +629,7 @@ func TestAssessmentBookingConcurrentLastSeats(t *testing.T) {
 // ---- staff: visibility, results, roster ----
 
 func TestAssessmentHiringManagerSeesOnlyOwnDays(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ctx := context.Background()
 	eng, err := app.Store.CreateAssessmentDay(ctx, app.adminActor(), models.AssessmentDayInput{
@@ -672,6 +682,7 @@ func TestAssessmentHiringManagerSeesOnlyOwnDays(t *testing.T) {
 }
 
 func TestAssessmentBookingResultRecorded(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	day1 := app.assessmentDayID(assessSalesDay1)
 	benID, benApp := app.candidateID(assessBen), app.applicationID(assessBen)
@@ -756,6 +767,7 @@ func TestAssessmentBookingResultRecorded(t *testing.T) {
 }
 
 func TestRosterCSVNeutralisesFormulas(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	day1 := app.assessmentDayID(assessSalesDay1)
 	benID, benApp := app.candidateID(assessBen), app.applicationID(assessBen)
@@ -812,6 +824,7 @@ func TestRosterCSVNeutralisesFormulas(t *testing.T) {
 // ---- waitlist ----
 
 func TestWaitlistOfferExpiresAndPassesOn(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ctx := context.Background()
 	day1 := app.assessmentDayID(assessSalesDay1)
@@ -908,6 +921,7 @@ func TestWaitlistOfferExpiresAndPassesOn(t *testing.T) {
 }
 
 func TestWaitlistRaisedCapacityOffersSeats(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	day1 := app.assessmentDayID(assessSalesDay1)
 	benID, benApp := app.candidateID(assessBen), app.applicationID(assessBen)

@@ -38,6 +38,7 @@ func cardColumn(doc *goquery.Document, appID int64) string {
 }
 
 func TestBoardPageColumnsCardsAndForms(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	rec := app.newClient()
 	rec.loginStaff(recruiterEmail)
@@ -129,6 +130,7 @@ func TestBoardPageColumnsCardsAndForms(t *testing.T) {
 }
 
 func TestBoardMoveNextStage(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	rec := app.newClient()
 	rec.loginStaff(recruiterEmail)
@@ -158,6 +160,7 @@ func TestBoardMoveNextStage(t *testing.T) {
 }
 
 func TestBoardMoveRefusals(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	rec := app.newClient()
 	rec.loginStaff(recruiterEmail)
@@ -285,6 +288,7 @@ func boardLogin(t *testing.T, ctx context.Context, app *testApp) {
 }
 
 func TestBrowserBoardMoveByForm(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	amelia := app.applicationID("amelia.hart@example.com")
 	b := newBrowser(t)
@@ -310,6 +314,7 @@ func TestBrowserBoardMoveByForm(t *testing.T) {
 }
 
 func TestBrowserBoardDragAndDrop(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	amelia, ben := app.applicationID("amelia.hart@example.com"), app.applicationID("ben.okafor@example.com")
 	b := newBrowser(t)
@@ -369,6 +374,7 @@ func TestBrowserBoardDragAndDrop(t *testing.T) {
 }
 
 func TestBrowserBoardPhoneWidth(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := newBrowser(t)
 	do(t, b, "emulate a 360px viewport", chromedp.EmulateViewport(360, 800))

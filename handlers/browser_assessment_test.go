@@ -71,6 +71,7 @@ func icsProperty(ics, name string) (params, value string, ok bool) {
 // books the first sales day, adds it to his calendar, moves to the second
 // date, then cancels.
 func TestBrowserAssessmentBookRescheduleCancel(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	day1, day2 := app.assessmentDayID(assessSalesDay1), app.assessmentDayID(assessSalesDay2)
 	benApp := app.applicationID(assessBen)
@@ -218,6 +219,7 @@ func TestBrowserAssessmentBookRescheduleCancel(t *testing.T) {
 // TestBrowserAssessmentWaitlistOffer: the first sales day is full; Ben joins
 // its waitlist, the holder cancels, and Ben accepts the seat held for him.
 func TestBrowserAssessmentWaitlistOffer(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ctx := context.Background()
 	day1, day2 := app.assessmentDayID(assessSalesDay1), app.assessmentDayID(assessSalesDay2)

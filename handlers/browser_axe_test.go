@@ -25,7 +25,7 @@ import (
 )
 
 const (
-	// axeTestTimeout bounds the whole accessibility run (one browser).
+	// axeTestTimeout bounds the whole accessibility run (all its tabs).
 	axeTestTimeout = 4 * time.Minute
 	// axeMaxTargets is how many elements of one violation a failure names.
 	axeMaxTargets = 4
@@ -81,8 +81,8 @@ var (
 	axeMobile = axeWidth{"360px", 360, 740}
 )
 
-// axeRun is one accessibility run: one browser, one tab per person, and what
-// axe found.
+// axeRun is one accessibility run: a tab per person in the package's
+// Chromium, and what axe found.
 type axeRun struct {
 	t       *testing.T
 	app     *testApp
@@ -100,15 +100,8 @@ func newAxeRun(t *testing.T, app *testApp) *axeRun {
 	if err != nil {
 		t.Fatalf("reading the vendored axe-core: %v", err)
 	}
-	opts := chromiumOptions(t, int(axeDesktop.width), int(axeDesktop.height))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelCtx)
-	if err := chromedp.Do(ctx); err != nil { // starts the browser; must not carry a timeout
-		t.Fatalf("starting Chromium: %v", err)
-	}
-	tctx, cancelTimeout := context.WithTimeout(ctx, axeTestTimeout)
+	takeBrowserSlot(t)
+	tctx, cancelTimeout := context.WithTimeout(sharedChromium(t), axeTestTimeout)
 	t.Cleanup(cancelTimeout)
 	return &axeRun{t: t, app: app, browser: tctx, source: string(src), routes: map[string]bool{}, minor: map[string][]string{}}
 }
@@ -218,6 +211,7 @@ func (r *axeRun) report() {
 // staff role. Every GET route that renders HTML must be visited: a new route
 // fails the test until it is added here.
 func TestAxeEveryPage(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	app := newTestApp(t)
 	ctx := context.Background()

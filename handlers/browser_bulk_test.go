@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -57,6 +55,7 @@ func rowExpected(t *testing.T, ctx context.Context, appID int64) string {
 // TestBrowserBulkPromisedDate: a recruiter filters the list, ticks two
 // rows, sets a new promised date for both and lands on the same list.
 func TestBrowserBulkPromisedDate(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	amelia, ben := app.applicationID("amelia.hart@example.com"), app.applicationID("ben.okafor@example.com")
 	b := newBrowser(t)
@@ -108,6 +107,7 @@ func TestBrowserBulkPromisedDate(t *testing.T) {
 // TestBrowserBulkRejectWithoutReason: the 422 page shows the problem and
 // keeps the ticks, the chosen action and what was typed.
 func TestBrowserBulkRejectWithoutReason(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	chloe := app.applicationID("chloe.dubois@example.com")
 	b := newBrowser(t)
@@ -140,10 +140,7 @@ func TestBrowserBulkRejectWithoutReason(t *testing.T) {
 	if got := app.appState(chloe); !strings.Contains(got, " active ") {
 		t.Errorf("Chloe was changed: %s", got)
 	}
-	shot := run(t, b, "screenshot the bulk panel", chromedp.Screenshot(chromedp.CSS("[data-testid=bulk-panel]")))
-	if err := os.WriteFile(filepath.Join(shotsDir, "admin-candidates-bulk-422.png"), shot, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	saveShot(t, "admin-candidates-bulk-422.png", run(t, b, "screenshot the bulk panel", chromedp.Screenshot(chromedp.CSS("[data-testid=bulk-panel]"))))
 	u, _ := url.Parse(currentURL(b))
 	if u.Path != "/admin/candidates/bulk" {
 		t.Errorf("422 page at %s", u.Path)
@@ -153,6 +150,7 @@ func TestBrowserBulkRejectWithoutReason(t *testing.T) {
 // TestBrowserBulkMobile: at 360 px the list with its bulk form fits the
 // screen; the form's fields stack.
 func TestBrowserBulkMobile(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := newBrowser(t)
 	do(t, b, "emulate a 360px viewport", chromedp.EmulateViewport(360, 800))
@@ -168,10 +166,7 @@ func TestBrowserBulkMobile(t *testing.T) {
 		t.Error("the date and note fields sit side by side at 360px")
 	}
 	screenshot(t, b, "admin-candidates-bulk-mobile.png")
-	panel := run(t, b, "screenshot the bulk panel", chromedp.Screenshot(chromedp.CSS("[data-testid=bulk-panel]")))
-	if err := os.WriteFile(filepath.Join(shotsDir, "admin-candidates-bulk-panel-mobile.png"), panel, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	saveShot(t, "admin-candidates-bulk-panel-mobile.png", run(t, b, "screenshot the bulk panel", chromedp.Screenshot(chromedp.CSS("[data-testid=bulk-panel]"))))
 	// Without a chosen action every field would show; check the full form fits too.
 	do(t, b, "reveal every field", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("[data-bulk-for]").forEach(function (e) { e.hidden = false; })`))
 	if sw := run(t, b, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); sw > 360 {
@@ -182,6 +177,7 @@ func TestBrowserBulkMobile(t *testing.T) {
 // TestAxeBulkList: the list with its bulk form, and the 422 page with its
 // problems, pass axe at every width.
 func TestAxeBulkList(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	r := newAxeRun(t, app)
 	tab := r.tab()

@@ -20,6 +20,7 @@ import (
 // mistaken move undone within the message delay leaves the candidate with no
 // message at all.
 func TestBrowserAddLaterMoveAndUndo(t *testing.T) {
+	t.Parallel()
 	app := newTestAppWithStore(t, func(*handlers.Config) {}, func(cfg *models.Config) { cfg.StageMessageDelay = 2 * time.Minute })
 	const (
 		name  = "Mina Okoro"

@@ -91,6 +91,7 @@ func ivCheckFlash(t *testing.T, ctx context.Context, want string) {
 // TestBrowserInterviewJourney: schedule → pick a time → blind scorecard →
 // side-by-side review → decision consultation → offer stage.
 func TestBrowserInterviewJourney(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	candID, appID := app.candidateID(ivAmeliaEmail), app.applicationID(ivAmeliaEmail)
 	staffPath := fmt.Sprintf("/admin/candidates/%d", candID)

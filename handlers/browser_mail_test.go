@@ -40,6 +40,7 @@ func waitForMail(t *testing.T, sink *devdb.SMTPSink, rcpt, subject string) devdb
 // arrives by SMTP, the candidate follows it from the received mail and reads
 // their messages, which hold no sign-in link.
 func TestBrowserMailCandidateSignsInFromReceivedMail(t *testing.T) {
+	t.Parallel()
 	app, sink := newMailTestApp(t)
 	const (
 		email        = "amelia.hart@example.com"

@@ -15,6 +15,7 @@ import (
 )
 
 func TestBrowserNameCorrection(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	app := f.app
 	oldID := f.acceptedContract()

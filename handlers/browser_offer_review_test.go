@@ -19,6 +19,7 @@ import (
 )
 
 func TestBrowserOfferReviewSendBackApproveSend(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	candID, appID := app.candidateID(danielEmail), app.applicationID(danielEmail)
 	staffPage := app.URL + fmt.Sprintf("/admin/candidates/%d", candID)

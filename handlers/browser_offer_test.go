@@ -129,6 +129,7 @@ func pdfText(t *testing.T, pdf []byte) string {
 // generated, signed by the candidate, countersigned, and the same signed
 // PDF downloaded by both sides.
 func TestBrowserOfferToSignedContract(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	candID, appID := app.candidateID(danielEmail), app.applicationID(danielEmail)
 	staffPath := fmt.Sprintf("/admin/candidates/%d", candID)

@@ -11,6 +11,7 @@ import (
 // Staff pages on a 360 px phone: no page scrolls sideways, the navigation
 // fits without scrolling, and the "More" menu opens inside the screen.
 func TestBrowserStaffMobileWidth(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := newBrowser(t)
 	do(t, b, "emulate a 360px viewport", chromedp.EmulateViewport(360, 800))

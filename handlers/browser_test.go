@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,8 +26,6 @@ import (
 
 const (
 	chromiumPath = "/usr/bin/chromium"
-	// shotsDir receives screenshots for humans to look at; no test reads them.
-	shotsDir = "/tmp/nextstep-shots"
 	// browserTestTimeout bounds everything one browser does in one test.
 	browserTestTimeout = 60 * time.Second
 	// stepTimeout bounds one wait, so a missing element fails with its
@@ -34,17 +33,9 @@ const (
 	stepTimeout = 20 * time.Second
 )
 
-// newBrowser starts a fresh headless Chromium with its own profile (so its
-// own cookies) and returns a context for its first tab. The browser closes
-// when the test ends. A missing Chromium fails the test: browser tests never
-// skip.
-// chromiumOptions are the flags every browser test starts Chromium with:
+// chromiumOptions are the flags the package's Chromium starts with:
 // headless, sandbox-free (we run as root), and quiet on the network.
-func chromiumOptions(t *testing.T, width, height int) []chromedp.ExecAllocatorOption {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("Chromium is required for browser tests: %v", err)
-	}
+func chromiumOptions(userDataDir string, width, height int) []chromedp.ExecAllocatorOption {
 	return []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),
 		chromedp.Headless,
@@ -56,22 +47,116 @@ func chromiumOptions(t *testing.T, width, height int) []chromedp.ExecAllocatorOp
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
+		// The tests' windows share one browser, and all but one are in the
+		// background: their timers and rendering must not be slowed.
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+		chromedp.UserDataDir(userDataDir),
 		chromedp.WindowSize(width, height),
 	}
 }
 
+// chromium is the one Chromium the package's browser tests share (starting
+// one takes a second or more on a busy machine). Each test gets its own
+// browser context in it (newBrowser): cookies, storage and cache of its own,
+// as with a browser of its own. TestMain closes it.
+var chromium struct {
+	sync.Mutex
+	ctx     context.Context // the browser's first tab; its children are the tests' tabs
+	err     error
+	dir     string
+	started bool
+	cancel  func()
+}
+
+// sharedChromium starts the package's Chromium on first use.
+func sharedChromium(t *testing.T) context.Context {
+	t.Helper()
+	chromium.Lock()
+	defer chromium.Unlock()
+	if !chromium.started {
+		chromium.started = true
+		chromium.err = startChromium()
+	}
+	if chromium.err != nil {
+		t.Fatalf("Chromium is required for browser tests: %v", chromium.err)
+	}
+	return chromium.ctx
+}
+
+func startChromium() error {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "nextstep-chromium-")
+	if err != nil {
+		return err
+	}
+	chromium.dir = dir
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions(dir, 1280, 900)...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	chromium.ctx = ctx
+	chromium.cancel = func() { cancelCtx(); cancelAlloc() } // also waits for the browser process to exit
+	// The first run starts the browser and binds its life to ctx, so it must
+	// not carry a timeout.
+	if err := chromedp.Do(ctx); err != nil {
+		return fmt.Errorf("starting Chromium: %w", err)
+	}
+	return nil
+}
+
+// stopChromium closes the package's Chromium, if a test started it.
+func stopChromium() {
+	chromium.Lock()
+	defer chromium.Unlock()
+	if chromium.cancel != nil {
+		chromium.cancel()
+	}
+	if chromium.dir != "" {
+		os.RemoveAll(chromium.dir)
+	}
+}
+
+// browserSlots bounds how many tests use the browser at once. Pages are
+// rendered and their JavaScript run on the machine's few cores: more tests
+// at a time than that only makes each slower (go test -parallel may run more
+// tests at once, which pays for those that wait on the database), until
+// their time limits (browserTestTimeout) are at risk on a busy machine.
+var browserSlots = make(chan struct{}, 2)
+
+// browserSlotHolders are the tests holding a slot: a test takes one for all
+// its browsers, so two tests can never each hold one and wait for a second.
+var browserSlotHolders sync.Map
+
+// takeBrowserSlot waits for a slot for the test, once per test; the slot is
+// freed when the test ends.
+func takeBrowserSlot(t *testing.T) {
+	t.Helper()
+	if _, held := browserSlotHolders.LoadOrStore(t, true); held {
+		return
+	}
+	browserSlots <- struct{}{}
+	t.Cleanup(func() {
+		<-browserSlots
+		browserSlotHolders.Delete(t)
+	})
+}
+
+// newBrowser opens a tab in a fresh browser context of the package's
+// Chromium: a window of 1280×900 with its own cookies, so it is a browser
+// of its own to the application (a test may open several, one per person).
+// It is closed when the test ends. A missing Chromium fails the test: browser
+// tests never skip.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	opts := chromiumOptions(t, 1280, 900)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc) // also waits for the browser process to exit
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	takeBrowserSlot(t)
+	ctx, cancelCtx := chromedp.NewContext(sharedChromium(t), chromedp.WithNewBrowserContext())
 	t.Cleanup(cancelCtx)
-	// The first run starts the browser and binds its life to ctx, so it must
+	// The first run creates the tab and binds its life to ctx, so it must
 	// not carry the test timeout; later runs use the derived context.
 	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting Chromium: %v", err)
+		t.Fatalf("opening a tab: %v", err)
 	}
 	// Accept every confirm() dialog, as a person who meant to press the
 	// button would; the page waits for the answer, and so would the test.
@@ -222,18 +307,40 @@ func path(t *testing.T, ctx context.Context) string {
 	return u.Path
 }
 
-// screenshot saves a full-page PNG into shotsDir for humans to look at.
+// screenshot saves a full-page PNG of the tab for humans to look at.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	buf := run(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
-	if err := os.MkdirAll(shotsDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(shotsDir, name)
-	if err := os.WriteFile(p, buf, 0o644); err != nil {
+	saveShot(t, name, run(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100)))
+}
+
+// saveShot writes a screenshot into this run's folder; no test reads them.
+func saveShot(t *testing.T, name string, png []byte) {
+	t.Helper()
+	p := filepath.Join(shotsDir(t), name)
+	if err := os.WriteFile(p, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s", p)
+}
+
+// shots is the folder of this run's screenshots, made by the first one
+// (nextstep-shots-<date>-<time>-<random> in the temporary folder) and named
+// by TestMain at the end of the run.
+var shots struct {
+	sync.Once
+	dir string
+	err error
+}
+
+func shotsDir(t *testing.T) string {
+	t.Helper()
+	shots.Do(func() {
+		shots.dir, shots.err = os.MkdirTemp("", "nextstep-shots-"+time.Now().Format("20060102-150405")+"-")
+	})
+	if shots.err != nil {
+		t.Fatalf("a folder for screenshots: %v", shots.err)
+	}
+	return shots.dir
 }
 
 // browserLoginStaff signs in through the staff login form and checks where
@@ -291,6 +398,7 @@ func countCandidates(t *testing.T, app *testApp) int64 {
 // adds a candidate and moves them to the assessment day; the candidate opens
 // the invitation from the outbox and sees where they stand.
 func TestBrowserJourneyStaffToCandidate(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	const (
 		name  = "Nora Lindqvist"
@@ -445,6 +553,7 @@ func TestBrowserJourneyStaffToCandidate(t *testing.T) {
 // TestBrowserCandidateSignInByEmail: a candidate asks for a link on /signin,
 // uses it once, and cannot use it again.
 func TestBrowserCandidateSignInByEmail(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	const email = "amelia.hart@example.com"
 	ctx := context.Background()
@@ -513,6 +622,7 @@ func TestBrowserCandidateSignInByEmail(t *testing.T) {
 // TestBrowserValidationKeepsInput: an invalid email re-renders the form with
 // the error summary and every typed value, and creates nothing.
 func TestBrowserValidationKeepsInput(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	before := countCandidates(t, app)
 
@@ -552,6 +662,7 @@ func TestBrowserValidationKeepsInput(t *testing.T) {
 
 // TestBrowserMobileWidth: the candidate page fits a 360px wide phone screen.
 func TestBrowserMobileWidth(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	const email = "ben.okafor@example.com"
 	link, err := app.Store.IssueSignInLink(context.Background(), email)

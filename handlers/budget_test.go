@@ -13,6 +13,7 @@ import (
 // the statements one request runs are counted through the store. Every
 // staff page spends one on the "Needs you" count in its navigation.
 func TestQueryBudgets(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	staff := app.newClient()
 	staff.loginStaff(recruiterEmail)

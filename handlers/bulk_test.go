@@ -33,6 +33,7 @@ func tickedRows(doc *goquery.Document) []string {
 }
 
 func TestBulkListHasLabelledCheckboxesInOneForm(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	c.loginStaff(recruiterEmail)
@@ -68,6 +69,7 @@ func TestBulkListHasLabelledCheckboxesInOneForm(t *testing.T) {
 // Bad input re-renders the same list with 422: the problems at the top of
 // the bulk form, the ticked rows still ticked and every typed value kept.
 func TestBulkProblemsKeepTheInput(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	c.loginStaff(recruiterEmail)
@@ -152,6 +154,7 @@ func TestBulkProblemsKeepTheInput(t *testing.T) {
 }
 
 func TestBulkSuccessReturnsToTheSameList(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	c.loginStaff(recruiterEmail)
@@ -177,6 +180,7 @@ func TestBulkSuccessReturnsToTheSameList(t *testing.T) {
 }
 
 func TestBulkIsForPeopleWhoManageCandidates(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	amelia, farid := app.applicationID("amelia.hart@example.com"), app.applicationID("farid.haddad@example.com")
 	before := app.appState(amelia) + "|" + app.appState(farid)
@@ -215,6 +219,7 @@ func TestBulkIsForPeopleWhoManageCandidates(t *testing.T) {
 // The bulk message reaches the candidate's Messages page, and its wording is
 // on the admins' Message wording page.
 func TestBulkMessageReachesTheCandidate(t *testing.T) {
+	t.Parallel()
 	app, _ := newMailTestApp(t)
 	staff := app.newClient()
 	staff.loginStaff(recruiterEmail)

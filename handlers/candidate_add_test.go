@@ -24,6 +24,7 @@ func optionTitles(doc *goquery.Document, sel string) []string {
 }
 
 func TestNewCandidateWithKnownEmailOffersAnApplication(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	r := app.newClient()
 	r.loginStaff(recruiterEmail)
@@ -111,6 +112,7 @@ func TestNewCandidateWithKnownEmailOffersAnApplication(t *testing.T) {
 }
 
 func TestCandidatePageAddApplication(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	r := app.newClient()
 	r.loginStaff(adminEmail)
@@ -171,6 +173,7 @@ func TestCandidatePageAddApplication(t *testing.T) {
 }
 
 func TestAddApplicationRoles(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	farid := app.candidateID("farid.haddad@example.com") // Backend Engineer: no manager
 	backend := app.positionID("Backend Engineer (Go)")
@@ -212,6 +215,7 @@ func TestAddApplicationRoles(t *testing.T) {
 // candidate form, is offered to add an application instead, adds it, and
 // lands on the candidate's page with the new application.
 func TestBrowserExistingCandidate(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	farid := app.candidateID("farid.haddad@example.com")
 	b := newBrowser(t)

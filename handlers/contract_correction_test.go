@@ -41,6 +41,7 @@ func (f *offerFlow) requestCorrection() {
 }
 
 func TestNameCorrectionCandidatePage(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	id := f.acceptedContract()
 
@@ -130,6 +131,7 @@ func TestNameCorrectionCandidatePage(t *testing.T) {
 }
 
 func TestNameCorrectionStaffApplyAndDecline(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	id := f.acceptedContract()
 	f.openContract()

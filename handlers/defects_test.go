@@ -22,6 +22,7 @@ import (
 // a METHOD:REQUEST invitation, which RFC 5546 requires to name its ORGANIZER;
 // it names the staff member who arranged the round, like the emailed copy.
 func TestInterviewICSHasOrganizer(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ameliaApp := app.applicationID(ixAmeliaEmail)
 	r := app.ixRound(recruiterEmail, ameliaApp, "Meet the sales team", []int64{app.staffID(interviewerEmail)})
@@ -53,6 +54,7 @@ func TestInterviewICSHasOrganizer(t *testing.T) {
 // write (a flash survives), no audit event (a contract's first viewing is
 // still recorded by the GET that follows).
 func TestHeadAnswersLikeGet(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	app := f.app
 	e := app.Server.Config.Handler.(*echo.Echo)
@@ -166,6 +168,7 @@ func TestHeadAnswersLikeGet(t *testing.T) {
 // answer carries Strict-Transport-Security and the session and CSRF cookies
 // are Secure (and HttpOnly, SameSite=Lax); with http:// there is no HSTS.
 func TestHSTSAndSecureCookiesWithHTTPSBaseURL(t *testing.T) {
+	t.Parallel()
 	plain := newTestApp(t)
 	if res := plain.newClient().get("/signin"); res.Header.Get("Strict-Transport-Security") != "" {
 		t.Errorf("HSTS over an http:// base URL: %q", res.Header.Get("Strict-Transport-Security"))
@@ -222,6 +225,7 @@ func TestHSTSAndSecureCookiesWithHTTPSBaseURL(t *testing.T) {
 // carries a #fragment leads to a page with an element of that id (offers
 // sent back, candidates' questions, decisions to answer).
 func TestNeedsYouLinksPointAtElements(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	app := f.app
 	f.sendOffer(nil)
@@ -268,6 +272,7 @@ func TestNeedsYouLinksPointAtElements(t *testing.T) {
 // not told that the candidate "has been notified" or "told": they read that
 // the message waits in the outbox. With email configured, that it is on its way.
 func TestNoEmailPromiseWithoutSMTP(t *testing.T) {
+	t.Parallel()
 	for _, emailOn := range []bool{false, true} {
 		t.Run(fmt.Sprintf("email=%v", emailOn), func(t *testing.T) {
 			app := newTestAppWith(t, func(cfg *handlers.Config) { cfg.EmailEnabled = emailOn })
@@ -300,6 +305,7 @@ func TestNoEmailPromiseWithoutSMTP(t *testing.T) {
 // parties", and names the place of work in a sentence that reads naturally
 // (not "working at London").
 func TestContractTextClaimsNoSignatureBeforeSigning(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	id := f.acceptedContract()
 	var text string
@@ -325,6 +331,7 @@ func TestContractTextClaimsNoSignatureBeforeSigning(t *testing.T) {
 // valid or not: permission is checked before the input, so a 422 cannot
 // confirm that the application exists. Nothing is written.
 func TestHiringManagerOutOfScopeWritesAre404(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	farid := app.applicationID(ixFaridEmail) // Backend Engineer: the demo manager does not manage it
 	c := app.newClient()

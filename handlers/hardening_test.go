@@ -29,6 +29,7 @@ import (
 // 8.1: a request in flight when the user logs out must not bring the
 // session back (it used to upsert the row).
 func TestLogoutCannotBeUndoneByRequestsInFlight(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	for trial := range 12 { // a race: each trial catches a regression about 40 % of the time
 		c := app.newClient()
@@ -79,6 +80,7 @@ func TestLogoutCannotBeUndoneByRequestsInFlight(t *testing.T) {
 // 8.5: the way back after a forgotten password is a sign-in link from an
 // admin; that session may set a new password once without the current one.
 func TestSignInLinkSessionMaySetANewPasswordOnce(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	link, err := app.Store.IssueSignInLink(context.Background(), recruiterEmail)
 	if err != nil {
@@ -110,6 +112,7 @@ func TestSignInLinkSessionMaySetANewPasswordOnce(t *testing.T) {
 
 // 8.6: changing the password ends every other session of the user.
 func TestPasswordChangeEndsOtherSessions(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	laptop, phone := app.newClient(), app.newClient()
 	laptop.loginStaff(recruiterEmail)
@@ -129,6 +132,7 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 
 // 8.7: a TOTP code is accepted once; turning TOTP off needs the password or a code.
 func TestTOTPCodesCannotBeReplayed(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	c.loginStaff(recruiterEmail)
@@ -169,6 +173,7 @@ func TestTOTPCodesCannotBeReplayed(t *testing.T) {
 // 8.8: browsers send textarea line breaks as CRLF; they are stored as LF. A
 // line break or control character in a one-line field is refused.
 func TestFormLineBreaksAreNormalisedAndControlsRefused(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	day := app.assessmentDayID(assessSalesDay1)
 	staff := app.newClient()
@@ -199,6 +204,7 @@ func TestFormLineBreaksAreNormalisedAndControlsRefused(t *testing.T) {
 
 // The list of multi-line fields in middleware.go must name every textarea.
 func TestMultiLineFieldsMatchTheTextareas(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob("../views/*.templ")
 	names := regexp.MustCompile(`<textarea[^>]*\bname="([a-z_]+)"|@textArea\([^,]+, "([a-z_]+)"`)
 	found := 0
@@ -223,6 +229,7 @@ func TestMultiLineFieldsMatchTheTextareas(t *testing.T) {
 // 8.9: multipart forms get the same checks as url-encoded ones: a NUL is a
 // 400, not a database error.
 func TestMultipartFormsAreCheckedToo(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	c.loginStaff(recruiterEmail)
@@ -265,6 +272,7 @@ func TestMultipartFormsAreCheckedToo(t *testing.T) {
 
 // A database outage answers 503 with a short page, not a 500.
 func TestDatabaseOutageAnswers503(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	c.loginCandidate("ben.okafor@example.com")

@@ -13,6 +13,7 @@ import (
 // candidate's pages: not the rejection, not the interview it called off, not
 // the seat it freed.
 func TestHeldRejectionShowsNothingOnTheCandidatesPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ctx := context.Background()
 	s := app.Store

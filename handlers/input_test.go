@@ -23,6 +23,7 @@ func (a *testApp) rowCounts(tables ...string) map[string]int64 {
 var changeTables = []string{"stage_events", "audit_log", "outbox_messages"}
 
 func TestInvalidStageMoveRefused(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	r := app.newClient()
 	r.loginStaff(recruiterEmail)
@@ -150,6 +151,7 @@ func TestInvalidStageMoveRefused(t *testing.T) {
 // ---- 8. bad input never 500s and never half-saves ----
 
 func TestCreateCandidateBadInput(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	r := app.newClient()
 	r.loginStaff(recruiterEmail)
@@ -221,6 +223,7 @@ func TestCreateCandidateBadInput(t *testing.T) {
 }
 
 func TestUnknownIDsAre404(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	staff := app.newClient()
 	staff.loginStaff(recruiterEmail)
@@ -270,6 +273,7 @@ func TestUnknownIDsAre404(t *testing.T) {
 }
 
 func TestWrongMethodIs4xx(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	c.loginStaff(recruiterEmail)
@@ -292,6 +296,7 @@ func TestWrongMethodIs4xx(t *testing.T) {
 }
 
 func TestOversizedBodyIs413(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	r := app.newClient()
 	r.loginStaff(recruiterEmail)
@@ -315,6 +320,7 @@ func TestOversizedBodyIs413(t *testing.T) {
 }
 
 func TestPositionFormBadInput(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	r := app.newClient()
 	r.loginStaff(recruiterEmail)
@@ -364,6 +370,7 @@ func TestPositionFormBadInput(t *testing.T) {
 }
 
 func TestStaffInviteBadEmail(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	admin := app.newClient()
 	admin.loginStaff(adminEmail)
@@ -411,6 +418,7 @@ func TestStaffInviteBadEmail(t *testing.T) {
 }
 
 func TestStaffUpdateUnknownIDIs404(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	admin := app.newClient()
 	admin.loginStaff(adminEmail)
@@ -426,6 +434,7 @@ func TestStaffUpdateUnknownIDIs404(t *testing.T) {
 // "your role does not allow this": a regression guard for the routing where
 // the catch-all of the last /admin group (admins only) answered it with 403.
 func TestUnknownAdminPathIs404ForEveryRole(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	for _, who := range []string{adminEmail, recruiterEmail, managerEmail} {
 		c := app.newClient()
@@ -439,6 +448,7 @@ func TestUnknownAdminPathIs404ForEveryRole(t *testing.T) {
 }
 
 func TestControlCharactersAndInvalidUTF8AreRefusedCleanly(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	c.loginStaff(recruiterEmail)

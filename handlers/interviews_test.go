@@ -148,6 +148,7 @@ func ixRoundPath(id int64) string { return fmt.Sprintf("/admin/interviews/%d", i
 // ---- 1. interviewers see their own panels only ----
 
 func TestInterviewerScopingToOwnPanels(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ines := app.staffID(interviewerEmail)
 	ameliaApp, chloeApp := app.applicationID(ixAmeliaEmail), app.applicationID(ixChloeEmail)
@@ -220,6 +221,7 @@ func TestInterviewerScopingToOwnPanels(t *testing.T) {
 // ---- 2. blind feedback ----
 
 func TestBlindFeedbackUntilOwnScorecard(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	nora := app.ixSecondInterviewer()
 	appID := app.applicationID(ixAmeliaEmail)
@@ -288,6 +290,7 @@ func TestBlindFeedbackUntilOwnScorecard(t *testing.T) {
 // ---- 3. hiring managers reach their own positions only ----
 
 func TestHiringManagerScopingOnInterviews(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	m := app.newClient()
 	m.loginStaff(managerEmail)
@@ -332,6 +335,7 @@ func TestHiringManagerScopingOnInterviews(t *testing.T) {
 // ---- 4. refused forms keep what was typed ----
 
 func TestInterviewRoundValidationKeepsInput(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	c.loginStaff(recruiterEmail)
@@ -397,6 +401,7 @@ func TestInterviewRoundValidationKeepsInput(t *testing.T) {
 // ---- 5. the candidate's side ----
 
 func TestCandidateInterviewBookingAndScoping(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	nora := app.ixSecondInterviewer()
 	ameliaApp, chloeApp := app.applicationID(ixAmeliaEmail), app.applicationID(ixChloeEmail)
@@ -484,6 +489,7 @@ func TestCandidateInterviewBookingAndScoping(t *testing.T) {
 // ---- 6. the decision consultation gates the offer ----
 
 func TestDecisionConsultationGatesOffer(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	appID, candID := app.applicationID(ixAmeliaEmail), app.candidateID(ixAmeliaEmail)
 	cid := strconv.FormatInt(candID, 10)
@@ -573,6 +579,7 @@ func TestDecisionConsultationGatesOffer(t *testing.T) {
 // The confirmation after scheduling counts the times actually offered: the
 // blank time fields of the form are not times, and shared times are.
 func TestInterviewRoundCreatedOverHTTPCountsTimes(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	c.loginStaff(recruiterEmail)

@@ -75,6 +75,25 @@ func (a *testApp) waitDelivered() {
 	}
 }
 
+// waitDeliveryJobsDone waits until every delivery job has finished
+// (completed, cancelled or discarded). A job hands its email to the SMTP
+// server before it finishes, so after this every email the jobs will ever
+// send has arrived, duplicates included.
+func (a *testApp) waitDeliveryJobsDone() {
+	a.t.Helper()
+	for deadline := time.Now().Add(mailWait); ; time.Sleep(20 * time.Millisecond) {
+		var states []string
+		mustDB(a.t, a.Store.DB().Raw(`SELECT state || ' ' || count(*) FROM river_job WHERE kind = 'deliver_message'
+			AND state NOT IN ('completed', 'cancelled', 'discarded') GROUP BY state`).Scan(&states))
+		if len(states) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			a.t.Fatalf("delivery jobs still unfinished after %s: %v", mailWait, states)
+		}
+	}
+}
+
 // latestMessageID is the newest outbox message of kind to email.
 func (a *testApp) latestMessageID(email string, kind models.MessageKind) int64 {
 	a.t.Helper()
@@ -161,6 +180,7 @@ func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
 // again" queues it once more and, the server now willing, it is sent exactly
 // once.
 func TestOutboxFailedMessageIsRetriedAndSent(t *testing.T) {
+	t.Parallel()
 	app, sink := newMailTestApp(t)
 	ctx := context.Background()
 	const ben = "ben.okafor@example.com"
@@ -269,8 +289,8 @@ func TestOutboxFailedMessageIsRetriedAndSent(t *testing.T) {
 		t.Errorf("flash after Send again on a sent message = %q", got)
 	}
 
-	// Give a duplicate delivery time to show up before counting.
-	time.Sleep(300 * time.Millisecond)
+	// Once every delivery job has finished, a duplicate would have arrived.
+	app.waitDeliveryJobsDone()
 	if got := mailsWithSubject(sink, ben, sent.Subject); len(got) != 1 {
 		t.Fatalf("%d emails %q arrived for %s, want exactly 1", len(got), sent.Subject, ben)
 	}
@@ -284,6 +304,7 @@ func TestOutboxFailedMessageIsRetriedAndSent(t *testing.T) {
 // in sample values; saved wording is used for the next message and a reset
 // brings the default back. Recruiters cannot reach the editor.
 func TestMessageTemplateEditor(t *testing.T) {
+	t.Parallel()
 	app := newTestAppWith(t, func(cfg *handlers.Config) { cfg.EmailEnabled = true })
 	ctx := context.Background()
 	const (
@@ -466,6 +487,7 @@ func TestMessageTemplateEditor(t *testing.T) {
 // sign-in messages nor the link inside the invitation), and nothing sent to
 // anyone else.
 func TestInboxListsTheCandidatesOwnMessages(t *testing.T) {
+	t.Parallel()
 	app, sink := newMailTestApp(t)
 	ctx := context.Background()
 	const (
@@ -586,6 +608,7 @@ func TestInboxListsTheCandidatesOwnMessages(t *testing.T) {
 
 // TestMailHonestCopy: pages promise email only when this server sends it.
 func TestMailHonestCopy(t *testing.T) {
+	t.Parallel()
 	for _, enabled := range []bool{false, true} {
 		t.Run(fmt.Sprintf("EmailEnabled=%v", enabled), func(t *testing.T) {
 			app := newTestAppWith(t, func(cfg *handlers.Config) { cfg.EmailEnabled = enabled })

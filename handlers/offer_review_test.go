@@ -60,6 +60,7 @@ func outerHTML(t *testing.T, s *goquery.Selection) string {
 // changed, approved there, and sent after the confirmation step. The offer
 // shown for review is the very HTML the candidate then sees.
 func TestOfferReviewSendBackApproveAndConfirmSend(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	id := f.pendingVersion(nil)
 	staffPage := fmt.Sprintf("/admin/candidates/%d", f.candID)
@@ -218,6 +219,7 @@ func TestOfferReviewSendBackApproveAndConfirmSend(t *testing.T) {
 // TestOfferReviewRefusalsRenderThePage: refusals posted from the review page
 // come back to it with the message (422), never a 500.
 func TestOfferReviewRefusalsRenderThePage(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	id := f.pendingVersion(nil)
 	// Sending a version not approved yet.
@@ -262,6 +264,7 @@ func TestOfferReviewRefusalsRenderThePage(t *testing.T) {
 // who manage the position: a hiring manager of another position gets 404,
 // an interviewer and a candidate are refused, and nothing changes.
 func TestOfferReviewScoping(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	id := f.pendingVersion(nil)
 	ctx := context.Background()

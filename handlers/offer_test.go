@@ -307,6 +307,7 @@ func parallelPosts(t *testing.T, c *client, path string, form url.Values, n int)
 // TestContractSignBeforeConsentRefused: the Sign button does nothing before
 // the candidate has consented to electronic records.
 func TestContractSignBeforeConsentRefused(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	id := f.acceptedContract()
 	f.openContract()
@@ -344,6 +345,7 @@ func TestContractSignBeforeConsentRefused(t *testing.T) {
 // TestContractWrongTypedNameRefused: the typed name must be the name on
 // record; the refusal names it and keeps what was typed.
 func TestContractWrongTypedNameRefused(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	id := f.acceptedContract()
 	f.openContract()
@@ -400,6 +402,7 @@ func TestContractWrongTypedNameRefused(t *testing.T) {
 // TestContractOtherCandidateGets404: Amelia cannot see, consent to or sign
 // Daniel's contract, nor download it.
 func TestContractOtherCandidateGets404(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	id := f.acceptedContract()
 	other := f.app.newClient()
@@ -451,6 +454,7 @@ func TestContractOtherCandidateGets404(t *testing.T) {
 // TestOfferAcceptExpiredRefused: after the end of the expiry day the offer
 // can no longer be accepted.
 func TestOfferAcceptExpiredRefused(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	v := f.sendOffer(nil)
 
@@ -492,6 +496,7 @@ func TestOfferAcceptExpiredRefused(t *testing.T) {
 // TestOfferAcceptOnLastDayAllowed: the expiry day itself still counts, up to
 // its last second.
 func TestOfferAcceptOnLastDayAllowed(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	v := f.sendOffer(nil)
 	// From Tue 1 Dec 09:00 to Tue 8 Dec 23:59 UTC.
@@ -522,6 +527,7 @@ func (a *testApp) applicationStageKey(appID int64) string {
 // TestOfferAcceptSupersededVersionRefused: a candidate who answers from an
 // old tab, after a new version was sent, cannot accept the old terms.
 func TestOfferAcceptSupersededVersionRefused(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	v1 := f.sendOffer(nil)
 
@@ -581,6 +587,7 @@ func TestOfferAcceptSupersededVersionRefused(t *testing.T) {
 // a save starts the next version). Several rounds, since a race shows only
 // sometimes.
 func TestOfferConcurrentDraftSaves(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	save := fmt.Sprintf("/admin/applications/%d/offer", f.appID)
 	for round := 0; round < 4; round++ {
@@ -619,6 +626,7 @@ func TestOfferConcurrentDraftSaves(t *testing.T) {
 
 // TestContractConcurrentCandidateSign: ten Sign requests at once sign once.
 func TestContractConcurrentCandidateSign(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	id := f.acceptedContract()
 	f.openContract()
@@ -648,6 +656,7 @@ func TestContractConcurrentCandidateSign(t *testing.T) {
 // TestContractConcurrentCountersign: ten Countersign requests at once sign
 // once and write one PDF.
 func TestContractConcurrentCountersign(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	id := f.acceptedContract()
 	f.openContract()
@@ -687,6 +696,7 @@ func TestContractConcurrentCountersign(t *testing.T) {
 // TestVerifyExactAndAlteredPDF: /verify recognises the exact signed PDF and
 // rejects a copy with one byte changed.
 func TestVerifyExactAndAlteredPDF(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	id := f.completedContract()
 	dl := f.cand.get(f.contractPath("/signed.pdf"))
@@ -761,6 +771,7 @@ func verifyUpload(t *testing.T, c *client, name string, data []byte) response {
 // TestContractSignedTextFrozenInDatabase: the database itself refuses to
 // change a signed contract's text, its signature or to delete it.
 func TestContractSignedTextFrozenInDatabase(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	id := f.acceptedContract()
 	f.openContract()
@@ -800,6 +811,7 @@ func TestContractSignedTextFrozenInDatabase(t *testing.T) {
 // TestContractRecruiterCannotCountersign: only staff with the signing right
 // countersign; the recruiter gets 403 and changes nothing.
 func TestContractRecruiterCannotCountersign(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	id := f.acceptedContract()
 	f.openContract()
@@ -846,6 +858,7 @@ func (a *testApp) templateCount() int64 {
 // TestContractTemplateUnknownPlaceholderRefused: a template with a
 // placeholder the system cannot fill is refused and names it.
 func TestContractTemplateUnknownPlaceholderRefused(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	admin := app.newClient()
 	admin.loginStaff(adminEmail)
@@ -885,6 +898,7 @@ func TestContractTemplateUnknownPlaceholderRefused(t *testing.T) {
 // TestContractTemplatePreviewShowsSampleValues: the preview fills every
 // placeholder with sample values and saves nothing.
 func TestContractTemplatePreviewShowsSampleValues(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	admin := app.newClient()
 	admin.loginStaff(adminEmail)
@@ -923,6 +937,7 @@ var templateEditPath = regexp.MustCompile(`^/admin/contract-templates/(\d+)/edit
 // TestContractWrittenFormTemplate: a contract that must be signed on paper
 // records the candidate's acceptance, not an electronic signature.
 func TestContractWrittenFormTemplate(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	admin := f.app.newClient()
 	admin.loginStaff(adminEmail)
@@ -993,6 +1008,7 @@ func TestContractWrittenFormTemplate(t *testing.T) {
 // TestInterestCheckAnswersAndOneOpenAtATime: the candidate's answers reach
 // the staff page, and a second check waits until the first is answered.
 func TestInterestCheckAnswersAndOneOpenAtATime(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	send := url.Values{"message": {"Are you still keen?"}, "questions": {"Do you need a visa?\n\n  Which laptop do you prefer?  "}}
 	f.staffPost(f.recruiter, fmt.Sprintf("/admin/applications/%d/interest", f.appID), send)
@@ -1056,6 +1072,7 @@ func TestInterestCheckAnswersAndOneOpenAtATime(t *testing.T) {
 // TestOfferAcceptAfterRejectionRefused: once staff reject the application,
 // the offer that was sent can no longer be accepted.
 func TestOfferAcceptAfterRejectionRefused(t *testing.T) {
+	t.Parallel()
 	f := newOfferFlow(t)
 	v := f.sendOffer(nil)
 	res := f.recruiter.post(fmt.Sprintf("/admin/applications/%d/status", f.appID), url.Values{"status": {"rejected"},

@@ -67,6 +67,7 @@ func (a *testApp) storedPipeline(positionID int64) []string {
 }
 
 func TestPipelineEditorMoveRoundTrip(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	r := app.newClient()
 	r.loginStaff(recruiterEmail)
@@ -174,6 +175,7 @@ func TestPipelineEditorMoveRoundTrip(t *testing.T) {
 }
 
 func TestPipelineEditorNewPosition(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	r := app.newClient()
 	r.loginStaff(adminEmail)
@@ -214,6 +216,7 @@ func TestPipelineEditorNewPosition(t *testing.T) {
 // A hand-made post cannot put Hired first or a stage after the offer: the
 // closing stages always end the saved pipeline.
 func TestPipelineEditorClosingStagesStayLast(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	r := app.newClient()
 	r.loginStaff(recruiterEmail)
@@ -239,6 +242,7 @@ func TestPipelineEditorClosingStagesStayLast(t *testing.T) {
 }
 
 func TestPipelineEditorRefusals(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	r := app.newClient()
 	r.loginStaff(recruiterEmail)
@@ -343,6 +347,7 @@ func waitText(t *testing.T, ctx context.Context, sel, want string) string {
 // move; Enter in a text field saves, and the database holds the new order.
 // The page fits a 360 px screen.
 func TestBrowserPipelineEditor(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	pos := app.positionID("Warehouse Operations Lead")
 	b := newBrowser(t)

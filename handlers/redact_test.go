@@ -18,6 +18,7 @@ import (
 // the candidate's own Messages page never contain the token or a /signin/
 // URL; the invitation is shown with the link marked hidden.
 func TestNoPageShowsALiveSignInLink(t *testing.T) {
+	t.Parallel()
 	app, _ := newMailTestApp(t)
 	ctx := context.Background()
 	const zoe = "zoe.quinn@example.com"
@@ -85,6 +86,7 @@ func TestNoPageShowsALiveSignInLink(t *testing.T) {
 // {{sign_in_link}} comes back with 422, the typed text and a message on the
 // subject field; nothing is saved and no preview is shown.
 func TestMessageEditorRefusesASignInLinkInTheSubject(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	admin := app.newClient()
 	admin.loginStaff(adminEmail)

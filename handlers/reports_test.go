@@ -19,6 +19,7 @@ import (
 const reportsBudget = 8
 
 func TestReportsPageChartsHaveTextAlternatives(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	staff := app.newClient()
 	staff.loginStaff(recruiterEmail)
@@ -164,6 +165,7 @@ func readCSV(t *testing.T, res response) [][]string {
 }
 
 func TestReportCSVDownloads(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	staff := app.newClient()
 	staff.loginStaff(adminEmail)
@@ -208,6 +210,7 @@ func TestReportCSVDownloads(t *testing.T) {
 }
 
 func TestReportCandidateListCSVIsFormulaSafe(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	staff := app.newClient()
 	staff.loginStaff(recruiterEmail)
@@ -266,6 +269,7 @@ func TestReportCandidateListCSVIsFormulaSafe(t *testing.T) {
 }
 
 func TestReportRoutesRefuseOtherRoles(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	paths := []string{"/admin/reports", "/admin/reports/funnel/csv", "/admin/reports/overdue/csv", "/admin/candidates/export.csv"}
 	for _, email := range []string{managerEmail, interviewerEmail} {
@@ -296,6 +300,7 @@ func TestReportRoutesRefuseOtherRoles(t *testing.T) {
 
 // The reports page passes axe at every width and fits a 360px screen.
 func TestReportsBrowserAxeAndNarrowScreen(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	r := newAxeRun(t, app)
 	tab := r.tab()

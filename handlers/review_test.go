@@ -16,6 +16,7 @@ import (
 // admins and recruiters see the outbox with every sign-in link hidden, and
 // the other roles not at all.
 func TestNobodyReadsSignInLinksInTheOutbox(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	if err := app.Store.SendStaffSignInLink(context.Background(), app.adminActor(), app.staffID(interviewerEmail)); err != nil {
 		t.Fatal(err)
@@ -42,6 +43,7 @@ func TestNobodyReadsSignInLinksInTheOutbox(t *testing.T) {
 
 // Found in review: a sign-in link replaces the password, never the second factor.
 func TestStaffSignInLinkStillAsksForTOTP(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	c.loginStaff(recruiterEmail)
@@ -66,6 +68,7 @@ func TestStaffSignInLinkStillAsksForTOTP(t *testing.T) {
 
 // Found in review: /verify's upload limit applies before the body is read.
 func TestVerifyRefusesHugeUploads(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	var body bytes.Buffer

@@ -17,6 +17,7 @@ import (
 // exception, SQLSTATE P0001) refuses a write, the person gets a conflict
 // with a sentence that says nothing was saved, never a 500.
 func TestDatabaseRuleRefusalIsAConflict(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	// A rule of the kind the migrations install (a signed contract is frozen,
 	// the audit log is append-only), here on notes so a plain form reaches it.

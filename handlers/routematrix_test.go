@@ -157,6 +157,7 @@ var routeAccess = map[string]access{
 // that must not reach it — anonymous, another candidate, and every staff
 // role out of scope — and expects a refusal that leaks no data.
 func TestEveryRouteIsAuthorised(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	e := app.Server.Config.Handler.(*echo.Echo)
 
@@ -244,6 +245,22 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 			func(a access) bool { return a == public || a == anyStaff || a == people }},
 	}
 
+	// Each persona signs in once; every probe starts from a copy of its
+	// cookies (a fresh cookie jar, so one probe's cookies never reach
+	// another). The end checks that they are all still signed in.
+	base, _ := url.Parse(app.URL)
+	signedIn := map[string][]*http.Cookie{}
+	for _, p := range personas {
+		c := app.newClient()
+		p.login(c)
+		signedIn[p.name] = c.jar.Cookies(base)
+	}
+	as := func(p persona) *client {
+		c := app.newClient()
+		c.jar.SetCookies(base, signedIn[p.name])
+		return c
+	}
+
 	seen := map[string]bool{}
 	for _, r := range e.Routes() {
 		key := r.Method + " " + r.Path
@@ -268,8 +285,7 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 				continue
 			}
 			t.Run(p.name+" "+key, func(t *testing.T) {
-				c := app.newClient()
-				p.login(c)
+				c := as(p)
 				path := concrete(r.Path)
 				var res response
 				if r.Method == http.MethodGet {
@@ -301,6 +317,22 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+	// No probe signed a persona out: that would have hidden the probes
+	// after it behind the sign-in page, which counts as a refusal.
+	for _, p := range personas {
+		var home string
+		switch {
+		case p.allowed(anyStaff):
+			home = "/admin"
+		case p.allowed(candidate):
+			home = "/me"
+		default:
+			continue // anonymous
+		}
+		if res := as(p).get(home); res.Status != http.StatusOK {
+			t.Errorf("%s is no longer signed in after the probes: %s answers %d", p.name, home, res.Status)
 		}
 	}
 	// Nothing the probes sent may have changed Farid's application or the staff list.

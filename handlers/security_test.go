@@ -98,6 +98,7 @@ const sessionCookie = "nextstep_session"
 // ---- 1. candidates are confined to their own data ----
 
 func TestCandidateCannotSeeAnotherCandidatesApplication(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	a := app.newClient()
 	a.loginCandidate("amelia.hart@example.com") // Account Executive
@@ -119,6 +120,7 @@ func TestCandidateCannotSeeAnotherCandidatesApplication(t *testing.T) {
 }
 
 func TestCandidateGetsNoAdminData(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	a := app.newClient()
 	a.loginCandidate("amelia.hart@example.com")
@@ -185,6 +187,7 @@ func TestCandidateGetsNoAdminData(t *testing.T) {
 // ---- 2. hiring managers see only their own positions' candidates ----
 
 func TestHiringManagerSeesOnlyOwnCandidates(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	m := app.newClient()
 	m.loginStaff(managerEmail)
@@ -264,6 +267,7 @@ func TestHiringManagerSeesOnlyOwnCandidates(t *testing.T) {
 }
 
 func TestSecondHiringManagerSeesNothing(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	_, err := app.Store.CreateStaff(context.Background(), models.SystemActor("test"), models.StaffInput{
 		Email: "manager2@demo.nextstep.test", Name: "Second Manager", Role: models.RoleHiringManager, Password: models.DemoPassword,
@@ -304,6 +308,7 @@ func TestSecondHiringManagerSeesNothing(t *testing.T) {
 }
 
 func TestInterviewerAndManagerRoleLimits(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	c.loginStaff(interviewerEmail)
@@ -336,6 +341,7 @@ func TestInterviewerAndManagerRoleLimits(t *testing.T) {
 // ---- 3. CSRF ----
 
 func TestPostWithoutCSRFTokenIsRefused(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	r := app.newClient()
 	r.loginStaff(recruiterEmail)
@@ -373,6 +379,7 @@ func TestPostWithoutCSRFTokenIsRefused(t *testing.T) {
 }
 
 func TestAnonymousPostWithoutCSRFTokenIsRefused(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	outboxBefore := app.countRows("outbox_messages", "")
@@ -420,6 +427,7 @@ func issuePath(t *testing.T, app *testApp, email string) string {
 }
 
 func TestSignInLinkCannotBeReplayed(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	path := issuePath(t, app, "ben.okafor@example.com")
 
@@ -445,6 +453,7 @@ func TestSignInLinkCannotBeReplayed(t *testing.T) {
 }
 
 func TestExpiredSignInLinkFails(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	path := issuePath(t, app, "ben.okafor@example.com")
 	app.Clock.Advance(11 * time.Minute)
@@ -458,6 +467,7 @@ func TestExpiredSignInLinkFails(t *testing.T) {
 }
 
 func TestSignInLinkStillValidJustBeforeExpiry(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	path := issuePath(t, app, "ben.okafor@example.com")
 	app.Clock.Advance(9 * time.Minute)
@@ -467,6 +477,7 @@ func TestSignInLinkStillValidJustBeforeExpiry(t *testing.T) {
 }
 
 func TestOpeningSignInLinkDoesNotConsumeIt(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	path := issuePath(t, app, "ben.okafor@example.com")
 	scanner := app.newClient()
@@ -494,6 +505,7 @@ func TestOpeningSignInLinkDoesNotConsumeIt(t *testing.T) {
 // ---- 5. logout ends the server-side session ----
 
 func TestOldSessionCookieUselessAfterLogout(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name      string
 		login     func(c *client)
@@ -534,6 +546,7 @@ func TestOldSessionCookieUselessAfterLogout(t *testing.T) {
 // ---- 6. deactivation ends sessions ----
 
 func TestDeactivatedStaffSessionEnds(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	r := app.newClient()
 	r.loginStaff(recruiterEmail)
@@ -584,6 +597,7 @@ func TestDeactivatedStaffSessionEnds(t *testing.T) {
 // still signed out at their next request: the session check looks at the
 // active flag on every request.
 func TestStaffDeactivatedOutOfBandSessionEnds(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	r := app.newClient()
 	r.loginStaff(recruiterEmail)
@@ -608,6 +622,7 @@ func TestStaffDeactivatedOutOfBandSessionEnds(t *testing.T) {
 // ---- 9. staff login rate limiting ----
 
 func TestStaffLoginRateLimit(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	for i := 1; i <= 5; i++ {
@@ -639,6 +654,7 @@ func TestStaffLoginRateLimit(t *testing.T) {
 }
 
 func TestStaffLoginUnknownEmailAnswersLikeWrongPassword(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	wrong := app.newClient().post("/staff/login", url.Values{"email": {managerEmail}, "password": {"not-the-password"}})
 	unknown := app.newClient().post("/staff/login", url.Values{"email": {"nobody@demo.nextstep.test"}, "password": {"not-the-password"}})
@@ -655,6 +671,7 @@ func TestStaffLoginUnknownEmailAnswersLikeWrongPassword(t *testing.T) {
 // ---- 10. candidate sign-in requests do not reveal who is known ----
 
 func TestCandidateSignInRequestDoesNotRevealEmail(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	send := func(email string) (response, int64) {
 		before := app.countRows("outbox_messages", "")
@@ -688,6 +705,7 @@ func TestCandidateSignInRequestDoesNotRevealEmail(t *testing.T) {
 // ---- 11. security headers and health ----
 
 func TestSecurityHeadersAndHealth(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	pages := []string{"/signin", "/staff/login"}

@@ -8,6 +8,7 @@ import (
 )
 
 func TestStaffCanSignInAndSeeCandidates(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	c.loginStaff(recruiterEmail)
@@ -25,6 +26,7 @@ func TestStaffCanSignInAndSeeCandidates(t *testing.T) {
 }
 
 func TestCandidateSeesCurrentStage(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.newClient()
 	c.loginCandidate("ben.okafor@example.com")

@@ -15,6 +15,7 @@ import (
 // Static files: content-hashed URLs cached for a year, ETag revalidation,
 // and brotli or gzip bodies compressed once at start.
 func TestStaticFilesAreCachedAndCompressed(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	page := app.newClient().get("/signin")
 	css := regexp.MustCompile(`href="(/static/app\.[0-9a-f]{10}\.css)"`).FindStringSubmatch(page.Body)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestAssessmentDayRules(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 12, 15, 9, 0, 0, 0, time.UTC)
 	d := AssessmentDay{StartsAt: start, EndsAt: start.Add(6 * time.Hour), CutoffHours: 24, Capacity: 20, SeatsTaken: 5, Status: DayScheduled}
 	cutoff := start.Add(-24 * time.Hour)
@@ -54,6 +55,7 @@ func TestAssessmentDayRules(t *testing.T) {
 }
 
 func TestAssessmentDayInputParse(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	good := AssessmentDayInput{Title: "Sales day", Date: "2026-12-15", StartTime: "09:00", EndTime: "16:00", TimeZone: "Europe/Berlin",
 		LocationAddress: "HQ", Capacity: "20", CutoffHours: "", PositionIDs: []int64{1}}
@@ -90,6 +92,7 @@ func TestAssessmentDayInputParse(t *testing.T) {
 }
 
 func TestCSVSafe(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"=SUM(A1)": "'=SUM(A1)", "+1": "'+1", "-2": "'-2", "@x": "'@x", "Ada": "Ada", "": ""} {
 		if got := csvSafe(in); got != want {
 			t.Errorf("csvSafe(%q) = %q, want %q", in, got, want)

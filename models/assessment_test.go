@@ -64,6 +64,7 @@ func (f assessmentFixture) seats(t *testing.T, dayID int64) (taken, capacity, bo
 }
 
 func TestBookSeatNeverOverbooks(t *testing.T) {
+	t.Parallel()
 	f := newAssessmentFixture(t, 40, 10)
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -99,6 +100,7 @@ func TestBookSeatNeverOverbooks(t *testing.T) {
 }
 
 func TestDoubleBookingReturnsTheSameSeat(t *testing.T) {
+	t.Parallel()
 	f := newAssessmentFixture(t, 1, 5)
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -127,6 +129,7 @@ func TestDoubleBookingReturnsTheSameSeat(t *testing.T) {
 }
 
 func TestRescheduleKeepsOldSeatWhenNewDayIsFull(t *testing.T) {
+	t.Parallel()
 	f := newAssessmentFixture(t, 2, 5)
 	ctx := context.Background()
 	var posID int64
@@ -162,6 +165,7 @@ func TestRescheduleKeepsOldSeatWhenNewDayIsFull(t *testing.T) {
 }
 
 func TestWaitlistOfferAcceptExpireAndPassOn(t *testing.T) {
+	t.Parallel()
 	f := newAssessmentFixture(t, 3, 1)
 	ctx := context.Background()
 	holder, second, third := 0, 1, 2
@@ -213,6 +217,7 @@ func TestWaitlistOfferAcceptExpireAndPassOn(t *testing.T) {
 }
 
 func TestCapacityRules(t *testing.T) {
+	t.Parallel()
 	f := newAssessmentFixture(t, 3, 2)
 	ctx := context.Background()
 	for i := range 2 {
@@ -245,6 +250,7 @@ func TestCapacityRules(t *testing.T) {
 }
 
 func TestBookingRefusals(t *testing.T) {
+	t.Parallel()
 	f := newAssessmentFixture(t, 2, 5)
 	ctx := context.Background()
 	// Another candidate's application is invisible.
@@ -267,6 +273,7 @@ func TestBookingRefusals(t *testing.T) {
 }
 
 func TestCancelDayFreesEveryoneAndTellsThem(t *testing.T) {
+	t.Parallel()
 	f := newAssessmentFixture(t, 3, 2)
 	ctx := context.Background()
 	for i := range 2 {
@@ -293,6 +300,7 @@ func TestCancelDayFreesEveryoneAndTellsThem(t *testing.T) {
 }
 
 func TestBookingWhileHoldingAnOfferUsesTheHeldSeat(t *testing.T) {
+	t.Parallel()
 	f := newAssessmentFixture(t, 3, 1)
 	ctx := context.Background()
 	f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID)
@@ -315,6 +323,7 @@ func TestBookingWhileHoldingAnOfferUsesTheHeldSeat(t *testing.T) {
 }
 
 func TestLeavingTheAssessmentReleasesTheSeat(t *testing.T) {
+	t.Parallel()
 	f := newAssessmentFixture(t, 3, 1)
 	ctx := context.Background()
 	f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID)
@@ -335,6 +344,7 @@ func TestLeavingTheAssessmentReleasesTheSeat(t *testing.T) {
 }
 
 func TestChangingADayTellsItsCandidates(t *testing.T) {
+	t.Parallel()
 	f := newAssessmentFixture(t, 2, 5)
 	ctx := context.Background()
 	f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID)
@@ -359,6 +369,7 @@ func TestChangingADayTellsItsCandidates(t *testing.T) {
 }
 
 func TestBookingCalendarIsRFC5545(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC)
 	d := models.AssessmentDay{Title: "Sales day", StartsAt: start, EndsAt: start.Add(6 * time.Hour), TimeZone: "Europe/London", LocationAddress: "HQ, London", Status: models.DayScheduled}
 	b := models.AssessmentBooking{ID: 9, ApplicationID: 4, Status: models.BookingBooked}

@@ -31,6 +31,7 @@ func boardNames(b *models.Board) map[models.StageKey][]string {
 }
 
 func TestPositionBoardColumnsCardsAndMoves(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	sales := d.positionID(t, "Account Executive")
@@ -129,6 +130,7 @@ func TestPositionBoardColumnsCardsAndMoves(t *testing.T) {
 }
 
 func TestPositionBoardScopedLikeTheCandidateList(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	sales, eng := d.positionID(t, "Account Executive"), d.positionID(t, "Backend Engineer (Go)")
@@ -151,6 +153,7 @@ func TestPositionBoardScopedLikeTheCandidateList(t *testing.T) {
 }
 
 func TestPositionBoardCapsColumns(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	ops := d.positionID(t, "Warehouse Operations Lead")
@@ -186,6 +189,7 @@ func TestPositionBoardCapsColumns(t *testing.T) {
 }
 
 func TestBoardMoveChecksPositionAndFlows(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	sales, ops := d.positionID(t, "Account Executive"), d.positionID(t, "Warehouse Operations Lead")

@@ -64,6 +64,7 @@ func appAudits(t *testing.T, s *models.Store, action string, ids []int64) int64 
 }
 
 func TestBulkMoveTakesEachToItsNextStage(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	ids := d.ids(t, "amelia.hart@example.com", "ben.okafor@example.com", "farid.haddad@example.com")
@@ -99,6 +100,7 @@ func TestBulkMoveTakesEachToItsNextStage(t *testing.T) {
 // One application that cannot take the action refuses them all: nothing is
 // written, and the error names each refused candidate and why.
 func TestBulkIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	amelia := d.application(t, "amelia.hart@example.com")
@@ -141,6 +143,7 @@ func TestBulkIsAllOrNothing(t *testing.T) {
 }
 
 func TestBulkRejectWritesStatusMessagesAndAudit(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	ids := d.ids(t, "amelia.hart@example.com", "farid.haddad@example.com")
@@ -184,6 +187,7 @@ func TestBulkRejectWritesStatusMessagesAndAudit(t *testing.T) {
 // With "hold the messages", each rejection takes the held path: the message
 // waits with no delivery job; a position that is no longer open refuses.
 func TestBulkRejectCanHoldTheMessages(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	ids := d.ids(t, "amelia.hart@example.com", "ben.okafor@example.com")
@@ -219,6 +223,7 @@ func TestBulkRejectCanHoldTheMessages(t *testing.T) {
 }
 
 func TestBulkExpectedDateFollowsTheSingleRules(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	ids := d.ids(t, "amelia.hart@example.com", "ben.okafor@example.com")
@@ -258,6 +263,7 @@ func TestBulkExpectedDateFollowsTheSingleRules(t *testing.T) {
 }
 
 func TestBulkMessageSendsOneMessagePerApplication(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	ids := d.ids(t, "amelia.hart@example.com", "elena.rossi@example.com")
@@ -307,6 +313,7 @@ func TestBulkMessageSendsOneMessagePerApplication(t *testing.T) {
 // A hiring manager acts only on their own positions' applications: one
 // other application makes the whole request not found.
 func TestBulkHiringManagerOnlyTheirPositions(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	hugo := actorOf(d.manager)
@@ -333,6 +340,7 @@ func TestBulkHiringManagerOnlyTheirPositions(t *testing.T) {
 }
 
 func TestBulkRequestLimits(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	many := make([]int64, 201)

@@ -29,6 +29,7 @@ func (d demo) countOf(t *testing.T, query string, args ...any) int64 {
 }
 
 func TestAddApplicationForExistingCandidate(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	amelia := d.application(t, "amelia.hart@example.com") // Account Executive
@@ -78,6 +79,7 @@ func TestAddApplicationForExistingCandidate(t *testing.T) {
 }
 
 func TestAddApplicationRefusals(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	farid := d.application(t, "farid.haddad@example.com") // Backend Engineer, no manager
@@ -138,6 +140,7 @@ func TestAddApplicationRefusals(t *testing.T) {
 }
 
 func TestFindCandidateByEmailAndAddablePositions(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	farid := d.application(t, "farid.haddad@example.com") // Backend Engineer, no manager
@@ -190,6 +193,7 @@ func TestFindCandidateByEmailAndAddablePositions(t *testing.T) {
 
 // A new candidate with an email already known is refused; their data stays.
 func TestCreateCandidateDuplicateEmailStillRefused(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	_, err := d.store.CreateCandidate(context.Background(), staffActor(d.recruiter), models.CandidateInput{
 		Name: "Someone Else", Email: "farid.haddad@example.com", PositionID: d.titledPosition(t, "Account Executive")})

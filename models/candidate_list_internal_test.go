@@ -11,6 +11,7 @@ import (
 // 30,000 applications, no plan reads the applications or candidates tables
 // whole, and the count stops at its cap.
 func TestCandidateListPlansUseIndexes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, tdb := newTestStore(t)
 	db := s.db.WithContext(ctx)

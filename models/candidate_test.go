@@ -25,12 +25,8 @@ type demo struct {
 
 func newDemo(t *testing.T) demo {
 	t.Helper()
-	store, clock := newStore(t)
+	store, clock := newDemoStore(t)
 	ctx := context.Background()
-	if _, err := store.SeedDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	forgetDemoMail(t, store)
 	get := func(email string) *models.StaffUser {
 		u, err := store.StaffByEmail(ctx, email)
 		if err != nil {
@@ -60,6 +56,7 @@ func count(t *testing.T, s *models.Store, table string) int64 {
 }
 
 func TestMoveStageWritesEventAuditAndMessageTogether(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	app := d.application(t, "ben.okafor@example.com") // sales, assessment_day, SLA 3 days
@@ -86,6 +83,7 @@ func TestMoveStageWritesEventAuditAndMessageTogether(t *testing.T) {
 }
 
 func TestInvalidMoveChangesNothing(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	app := d.application(t, "chloe.dubois@example.com") // commercial_negotiation
@@ -103,6 +101,7 @@ func TestInvalidMoveChangesNothing(t *testing.T) {
 }
 
 func TestDatabaseRefusesStageOutsidePipeline(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	app := d.application(t, "ben.okafor@example.com") // sales pipeline has no background check
 	err := d.store.DB().Transaction(func(tx *gorm.DB) error {
@@ -117,6 +116,7 @@ func TestDatabaseRefusesStageOutsidePipeline(t *testing.T) {
 // TestDatabaseRefusesDirectStageWrites: only the store's one writer (which
 // marks its write) may change an application's stage or status.
 func TestDatabaseRefusesDirectStageWrites(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	app := d.application(t, "ben.okafor@example.com")
 	for _, stmt := range []string{
@@ -154,6 +154,7 @@ func TestDatabaseRefusesDirectStageWrites(t *testing.T) {
 }
 
 func TestRejectNeedsReasonAndNotifies(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	app := d.application(t, "amelia.hart@example.com")
@@ -180,6 +181,7 @@ func TestRejectNeedsReasonAndNotifies(t *testing.T) {
 }
 
 func TestHiringManagerSeesOnlyOwnPositions(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	mine, err := d.store.ListCandidates(ctx, staffActor(d.manager), models.CandidateFilter{})
@@ -209,6 +211,7 @@ func TestHiringManagerSeesOnlyOwnPositions(t *testing.T) {
 }
 
 func TestCandidateListFiltersSortAndPaging(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	a := staffActor(d.recruiter)
@@ -266,6 +269,7 @@ func TestCandidateListFiltersSortAndPaging(t *testing.T) {
 
 // Keyset paging walks every row exactly once, forwards and back, in every sort.
 func TestCandidateListKeysetPaging(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	a := staffActor(d.recruiter)
@@ -336,6 +340,7 @@ func TestCandidateListKeysetPaging(t *testing.T) {
 }
 
 func TestCreateCandidateIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	var posID int64
@@ -367,6 +372,7 @@ func TestCreateCandidateIsAllOrNothing(t *testing.T) {
 }
 
 func TestSignInTokenIsSingleUseUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	link, err := d.store.IssueSignInLink(ctx, "ben.okafor@example.com")
@@ -395,6 +401,7 @@ func TestSignInTokenIsSingleUseUnderConcurrency(t *testing.T) {
 }
 
 func TestSignInTokenExpires(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	link, _ := d.store.IssueSignInLink(ctx, "ben.okafor@example.com")
@@ -410,6 +417,7 @@ func TestSignInTokenExpires(t *testing.T) {
 }
 
 func TestSessionTimeouts(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	id := models.HashSecret("session-1")
@@ -442,6 +450,7 @@ func TestSessionTimeouts(t *testing.T) {
 }
 
 func TestDeactivationEndsSessions(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	staffID := d.recruiter.ID
@@ -463,6 +472,7 @@ func TestDeactivationEndsSessions(t *testing.T) {
 }
 
 func TestLoginRateLimitPerAccount(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	for i := range models.MaxFailuresPerEmail {
@@ -480,6 +490,7 @@ func TestLoginRateLimitPerAccount(t *testing.T) {
 }
 
 func TestPipelineEditRefusesRemovingOccupiedStage(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	var posID int64
@@ -511,6 +522,7 @@ func TestPipelineEditRefusesRemovingOccupiedStage(t *testing.T) {
 // stage, the stages before it are recorded as passed over (with the reason)
 // and the candidate sees them as not needed, never as done.
 func TestCandidatesStartBeforeTheOffer(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	var posID int64

@@ -64,6 +64,7 @@ func (f correctionFlow) interviewer(t *testing.T) models.Actor {
 }
 
 func TestNameCorrectionRequestValidation(t *testing.T) {
+	t.Parallel()
 	f := newCorrectionFlow(t)
 	ctx := context.Background()
 	for _, tc := range []struct{ name, requested, note, field string }{
@@ -101,6 +102,7 @@ func TestNameCorrectionRequestValidation(t *testing.T) {
 }
 
 func TestNameCorrectionOnlyForOwnWaitingContract(t *testing.T) {
+	t.Parallel()
 	f := newCorrectionFlow(t)
 	ctx := context.Background()
 	amelia := f.application(t, "amelia.hart@example.com")
@@ -127,6 +129,7 @@ func TestNameCorrectionOnlyForOwnWaitingContract(t *testing.T) {
 }
 
 func TestNameCorrectionApply(t *testing.T) {
+	t.Parallel()
 	f := newCorrectionFlow(t)
 	ctx := context.Background()
 	const corrected = "Daniel Min-jun Kim"
@@ -255,6 +258,7 @@ func TestNameCorrectionApply(t *testing.T) {
 }
 
 func TestNameCorrectionDecline(t *testing.T) {
+	t.Parallel()
 	f := newCorrectionFlow(t)
 	ctx := context.Background()
 	nc, err := f.store.RequestNameCorrection(ctx, f.candidate, f.appID, "Danny Kim", "")

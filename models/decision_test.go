@@ -65,6 +65,7 @@ func (d ivDemo) submit(t *testing.T, u *models.StaffUser, roundID int64, in mode
 }
 
 func TestSubmitScorecardRules(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	cs := criteria(t, d, d.ae)
 	if len(cs) != 3 || cs[1].Name != "Customer empathy" {
@@ -152,6 +153,7 @@ func TestSubmitScorecardRules(t *testing.T) {
 }
 
 func TestScorecardsAreBlindUntilYourOwnIsIn(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	cs := criteria(t, d, d.ae)
 	ivan := d.newInterviewer(t, "Ivan Second")
@@ -200,6 +202,7 @@ func TestScorecardsAreBlindUntilYourOwnIsIn(t *testing.T) {
 }
 
 func TestRequestDecisionValidation(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	app := d.application(t, "chloe.dubois@example.com")
 	rec := staffActor(d.recruiter)
@@ -263,6 +266,7 @@ func decisionStatus(t *testing.T, d ivDemo, id int64) models.DecisionStatus {
 }
 
 func TestRespondDecisionApprovalAndObjection(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	app, id := d.openDecision(t, "chloe.dubois@example.com")
 	for _, u := range []*models.StaffUser{d.interviewer, d.recruiter} {
@@ -342,6 +346,7 @@ func auditWho(t *testing.T, rows []models.AuditEntry, emails []string, key strin
 // The offer stage opens by sending an offer; on a position that requires
 // it, the offer goes out only after an approved consultation.
 func TestOfferStageNeedsAnApprovedDecision(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	rec := staffActor(d.recruiter)
 	app := d.application(t, "chloe.dubois@example.com")
@@ -386,6 +391,7 @@ func TestOfferStageNeedsAnApprovedDecision(t *testing.T) {
 
 // No hand move reaches the offer or anything past it.
 func TestOfferGateCannotBeJumped(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	app := d.application(t, "chloe.dubois@example.com") // commercial negotiation, no decision
 	for _, to := range []models.StageKey{models.StageOffer, models.StageContract, models.StageOnboarding, models.StageHired} {
@@ -396,6 +402,7 @@ func TestOfferGateCannotBeJumped(t *testing.T) {
 }
 
 func TestReviewAveragesPerCriterion(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	cs := criteria(t, d, d.ae)
 	ivan := d.newInterviewer(t, "Ivan Second")

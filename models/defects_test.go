@@ -17,6 +17,7 @@ import (
 // the booked slot starts, accepts it from the first second of the interview,
 // and still refuses unscheduled rounds and decided applications.
 func TestCanWriteScorecardTimeEdges(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)
 	end := start.Add(time.Hour)
 	scheduled := models.InterviewRound{Status: models.RoundScheduled, StartsAt: &start, EndsAt: &end}
@@ -54,6 +55,7 @@ func TestCanWriteScorecardTimeEdges(t *testing.T) {
 // scorecard for a booked interview that has not happened yet; nothing is
 // stored; once the clock reaches the start the same scorecard is accepted.
 func TestScorecardRefusedBeforeInterviewStarts(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	cs := criteria(t, d, d.ae)
 	r, _ := d.bookedRound(t, "amelia.hart@example.com", "2026-12-08T10:00", d.interviewer.ID)
@@ -78,6 +80,7 @@ func TestScorecardRefusedBeforeInterviewStarts(t *testing.T) {
 // for its invitations, otherwise NEXTSTEP_CONTACT_EMAIL. The address is
 // chosen when the message is written and kept on its outbox row.
 func TestMessagesCarryReplyTo(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	sink := startMail(t, d.store)
 	must(t, d.store.RequestCandidateLink(d.ctx, "ben.okafor@example.com", "192.0.2.7"))
@@ -115,6 +118,7 @@ func TestMessagesCarryReplyTo(t *testing.T) {
 // list follows the position's own pipeline order, also after the pipeline is
 // reordered, and every application's stage_order matches its pipeline.
 func TestStageSortFollowsPositionPipeline(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	var posID int64

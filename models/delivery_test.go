@@ -43,6 +43,7 @@ func lastMessageTo(t *testing.T, s *models.Store, email string) models.OutboxMes
 }
 
 func TestSignInLinkArrivesByEmailOnce(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	sink := startMail(t, d.store)
 	if err := d.store.RequestCandidateLink(context.Background(), "ben.okafor@example.com", "192.0.2.7"); err != nil {
@@ -52,7 +53,7 @@ func TestSignInLinkArrivesByEmailOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond) // a second copy would arrive now
+	waitDeliveryJobsDone(t, d.store) // a second copy would have arrived now
 	if n := len(sink.To("ben.okafor@example.com")); n != 1 {
 		t.Fatalf("%d emails to Ben, want 1", n)
 	}
@@ -77,6 +78,7 @@ func TestSignInLinkArrivesByEmailOnce(t *testing.T) {
 }
 
 func TestTemporaryFailuresAreRetriedUntilSent(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	sink := startMail(t, d.store)
 	sink.FailNext(3)
@@ -93,6 +95,7 @@ func TestTemporaryFailuresAreRetriedUntilSent(t *testing.T) {
 }
 
 func TestPermanentRefusalFailsAtOnceAndRetryWorks(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	sink := startMail(t, d.store)
 	sink.RefuseAll(true)
@@ -130,6 +133,7 @@ func TestPermanentRefusalFailsAtOnceAndRetryWorks(t *testing.T) {
 }
 
 func TestLastAttemptMarksTheMessageFailed(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	sink := startMail(t, d.store)
 	sink.FailNext(100)
@@ -144,6 +148,7 @@ func TestLastAttemptMarksTheMessageFailed(t *testing.T) {
 
 // A name with CR/LF must not add headers or recipients.
 func TestHeaderInjectionThroughANameFails(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	sink := startMail(t, d.store)
 	var posID int64
@@ -181,6 +186,7 @@ func TestHeaderInjectionThroughANameFails(t *testing.T) {
 
 // Booking, an offer and a contract each give the candidate exactly one email.
 func TestEachCandidateEventSendsOneEmail(t *testing.T) {
+	t.Parallel()
 	f := newAssessmentFixture(t, 1, 5)
 	sink := startMail(t, f.store)
 	ctx := context.Background()
@@ -201,7 +207,7 @@ func TestEachCandidateEventSendsOneEmail(t *testing.T) {
 	if _, err := sink.WaitFor(3, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	waitDeliveryJobsDone(t, f.store)
 	var offers, contracts int
 	for _, m := range sink.To("daniel.kim@example.com") {
 		switch subj := m.Header.Get("Subject"); {
@@ -217,6 +223,7 @@ func TestEachCandidateEventSendsOneEmail(t *testing.T) {
 }
 
 func TestMessageWordingCanBeEditedButNotBroken(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	admin := staffActor(d.admin)
@@ -252,6 +259,7 @@ func TestMessageWordingCanBeEditedButNotBroken(t *testing.T) {
 
 // The candidate's inbox lists what was sent to them, never sign-in links.
 func TestCandidateInboxHidesSignInLinks(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	if err := d.store.RequestCandidateLink(ctx, "ben.okafor@example.com", "192.0.2.7"); err != nil {

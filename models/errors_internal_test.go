@@ -26,6 +26,7 @@ var programmerErrors = map[string]bool{"errors.go": true, "mailer.go": true}
 // refusal is built with errors.New or fmt.Errorf outside the files that
 // report programmer errors.
 func TestEveryRefusalHasACodeAndASentence(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
@@ -220,6 +221,7 @@ func isSelectorOfMessage(expr ast.Expr) bool {
 // database produces: a trigger's refusal is a conflict with its sentence,
 // and an unreachable server is unavailable; anything else is internal.
 func TestErrorOfMapsDatabaseRulesAndOutages(t *testing.T) {
+	t.Parallel()
 	rule := ErrorOf(&pgconn.PgError{Code: "P0001", Message: "contracts are frozen once signed"})
 	if rule == nil || rule.Code != CodeConflict || rule.Message != RuleRefusalMessage {
 		t.Errorf("a trigger's refusal = %+v, want a conflict with the rule sentence", rule)
@@ -247,6 +249,7 @@ func TestErrorOfMapsDatabaseRulesAndOutages(t *testing.T) {
 // TestNoEnvironmentReadInModels keeps configuration in cmd: a model reads
 // what it is given.
 func TestNoEnvironmentReadInModels(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob("*.go")
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {

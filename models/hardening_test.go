@@ -39,6 +39,7 @@ func signedContract(t *testing.T, d demo) (*models.Contract, int64) {
 // moves and the first write of each signature; TRUNCATE is refused on
 // contracts, the audit log and consents; consents are append-only.
 func TestSignedContractCannotBeMovedOrErased(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	c, _ := signedContract(t, d)
 	db := d.store.DB()
@@ -87,6 +88,7 @@ func TestSignedContractCannotBeMovedOrErased(t *testing.T) {
 // Issue 8.3: /verify names the person who signed, from the frozen row, even
 // after the candidate record changes.
 func TestVerifyReportsTheFrozenSignerName(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	c, appID := signedContract(t, d)
 	var pdf []byte
@@ -107,6 +109,7 @@ func TestVerifyReportsTheFrozenSignerName(t *testing.T) {
 
 // Issue 8.4: names outside Latin-1 keep every letter in the signed PDF.
 func TestSignedPDFKeepsEveryLetter(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Fatal("pdftotext (poppler-utils) is needed; .ci/run installs it")
 	}
@@ -176,6 +179,7 @@ func strictICS(t *testing.T, cal string) *ical.Calendar {
 // Issue 8.8: CR and CRLF typed into a day's fields never reach the .ics as
 // bare CRs, and cannot inject a property.
 func TestBookingCalendarSurvivesHostileNewlines(t *testing.T) {
+	t.Parallel()
 	day := models.AssessmentDay{ID: 1, Title: "Sales day\rX-INJECTED:1", LocationAddress: "1 Main St\r\nX-INJECTED:2",
 		Agenda: "09:00 Welcome\r\n10:00 Role play\rX-INJECTED:3", WhatToBring: "ID\r\n", TimeZone: "Europe/London",
 		StartsAt: time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC), EndsAt: time.Date(2026, 12, 10, 15, 0, 0, 0, time.UTC), Status: models.DayScheduled}

@@ -41,6 +41,7 @@ func subjects(mails []devdb.ReceivedMail) []string {
 // not the loss of their assessment-day seat — neither by email, nor on their
 // pages, nor on their Messages page. Filling the position sends it all.
 func TestHeldRejectionRevealsNothingUntilThePositionIsFilled(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	sink := startMail(t, d.store)
 	ctx := context.Background()
@@ -96,7 +97,7 @@ func TestHeldRejectionRevealsNothingUntilThePositionIsFilled(t *testing.T) {
 		t.Fatalf("after the held rejection: %d seats taken, round %s; want the seat freed and the round cancelled", seatsTaken, roundStatus)
 	}
 	waitForDelivery(t, d.store)
-	time.Sleep(200 * time.Millisecond)
+	waitDeliveryJobsDone(t, d.store)
 	if got := sink.To(ben.Email); len(got) != before {
 		t.Fatalf("the candidate received %v while the rejection was held", subjects(got[before:]))
 	}

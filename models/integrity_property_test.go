@@ -24,6 +24,7 @@ import (
 // (a bypass of the guarded writer, a broken constraint) fails the test.
 // NEXTSTEP_PROPERTY_SEED replays a sequence.
 func TestEveryPathKeepsTheApplicationInvariants(t *testing.T) {
+	t.Parallel()
 	seed := uint64(rand.Int64())
 	if v, err := strconv.ParseUint(os.Getenv("NEXTSTEP_PROPERTY_SEED"), 10, 64); err == nil {
 		seed = v

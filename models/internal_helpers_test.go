@@ -16,23 +16,13 @@ import (
 // (real clock), with the demo data, and the database's URLs.
 func newTestStore(t *testing.T) (*Store, devdb.TestDatabase) {
 	t.Helper()
-	ctx := context.Background()
-	db := devdb.NewTestDatabase(t, devdb.Migrator{HashFunc: MigrationsHash,
-		MigrateFunc: func(ctx context.Context, db *sql.DB, appRole string) error { return Migrate(ctx, db, nil, appRole) }})
-	s, err := Open(ctx, db.URL, Config{MaxConns: 4, BaseURL: "http://x", Links: testLinks{},
-		PasswordParams: &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}) // cheap hashes for the demo's staff
+	db := devdb.NewFixtureDatabase(t, devdb.Migrator{HashFunc: MigrationsHash,
+		MigrateFunc: func(ctx context.Context, db *sql.DB, appRole string) error { return Migrate(ctx, db, nil, appRole) }}, internalDemo)
+	s, err := Open(context.Background(), db.URL, internalStoreConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if _, err := s.SeedDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	// The demo's own messages stay queued without delivery jobs, so the
-	// test's delivery workers send only what the test sends.
-	if err := s.db.Exec("DELETE FROM river_job WHERE kind = 'deliver_message'").Error; err != nil {
-		t.Fatal(err)
-	}
 	return s, db
 }
 
@@ -70,6 +60,30 @@ func (testLinks) ContractNameCorrection(contractID int64) string {
 	return testPath("contract-name-correction", contractID)
 }
 func (testLinks) Interview(roundID int64) string { return testPath("interview", roundID) }
+
+// internalStoreConfig is newTestStore's: the real clock, cheap hashes for
+// the demo's staff.
+var internalStoreConfig = Config{MaxConns: 4, BaseURL: "http://x", Links: testLinks{},
+	PasswordParams: &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
+
+// internalDemo is the demo data as newTestStore's store seeds it (at the
+// real time the first test asks for it), with the delivery jobs of the
+// demo's messages dropped: the messages stay queued, so the test's delivery
+// workers send only what the test sends.
+var internalDemo = devdb.Fixture{
+	Key: "models internal demo, real clock",
+	Load: func(ctx context.Context, db devdb.TestDatabase) error {
+		s, err := Open(ctx, db.URL, internalStoreConfig)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		if _, err := s.SeedDemo(ctx); err != nil {
+			return err
+		}
+		return s.db.Exec("DELETE FROM river_job WHERE kind = 'deliver_message'").Error
+	},
+}
 
 // asOwner runs stmt as the owner role of the test database: what only an
 // owner may do, such as ANALYZE.

@@ -27,6 +27,7 @@ func validRound() RoundInput {
 }
 
 func TestRoundInputParseFieldErrors(t *testing.T) {
+	t.Parallel()
 	loc := amsterdam(t)
 	now := time.Date(2027, 3, 20, 9, 0, 0, 0, time.UTC) // 10:00 in Amsterdam (CET)
 	nineSlots := make([]string, 9)
@@ -80,6 +81,7 @@ func TestRoundInputParseFieldErrors(t *testing.T) {
 }
 
 func TestRoundInputParseReportsEveryProblemAtOnce(t *testing.T) {
+	t.Parallel()
 	in := RoundInput{Duration: "x", VideoURL: "ftp://files", Slots: []string{"nope"}}
 	_, err := in.parse(time.UTC, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
 	fields := FieldErrors(err)
@@ -95,6 +97,7 @@ func TestRoundInputParseReportsEveryProblemAtOnce(t *testing.T) {
 }
 
 func TestRoundInputParseValid(t *testing.T) {
+	t.Parallel()
 	loc := amsterdam(t)
 	now := time.Date(2027, 3, 20, 9, 0, 0, 0, time.UTC)
 	in := RoundInput{Kind: InterviewFinal, Duration: " 60 ", VideoURL: " https://meet.example.com/abc ", Instructions: "  Bring ID ",
@@ -144,6 +147,7 @@ func TestRoundInputParseValid(t *testing.T) {
 }
 
 func TestScorecardInputParse(t *testing.T) {
+	t.Parallel()
 	criteria := []ScorecardCriterion{{ID: 11, Name: "Negotiation"}, {ID: 12, Name: "Customer empathy"}}
 	valid := func() ScorecardInput {
 		return ScorecardInput{Recommendation: RecommendYes, Ratings: map[int64]string{11: "3", 12: " 4 "},
@@ -187,6 +191,7 @@ func TestScorecardInputParse(t *testing.T) {
 }
 
 func TestCanPickRule(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	booked := int64(5)
 	future := InterviewSlot{StartsAt: now.Add(time.Hour), EndsAt: now.Add(2 * time.Hour)}
@@ -223,6 +228,7 @@ func TestCanPickRule(t *testing.T) {
 }
 
 func TestScorecardVisibilityRules(t *testing.T) {
+	t.Parallel()
 	app := Application{Stage: StageFinalDecision, Status: StatusActive}
 	if !ScorecardsOpen(&app) {
 		t.Error("scorecards closed before the offer")
@@ -263,6 +269,7 @@ func TestScorecardVisibilityRules(t *testing.T) {
 }
 
 func TestDecisionOutcome(t *testing.T) {
+	t.Parallel()
 	approve, object := VerdictApprove, VerdictObject
 	tests := []struct {
 		name string
@@ -284,6 +291,7 @@ func TestDecisionOutcome(t *testing.T) {
 }
 
 func TestZoneLabelFollowsDST(t *testing.T) {
+	t.Parallel()
 	loc := amsterdam(t)
 	if got := ZoneLabel(time.Date(2027, 3, 26, 9, 0, 0, 0, time.UTC), loc); got != "CET, Europe/Amsterdam" {
 		t.Errorf("winter: %q", got)
@@ -326,6 +334,7 @@ func calendarFor(title, location, instructions string, candidate Candidate, pane
 
 // The candidate's copy names the panel but carries none of its addresses.
 func TestCandidateCalendarLeavesOutPanelAddresses(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)
 	end := start.Add(time.Hour)
 	r := &InterviewRound{Title: "Final interview", Location: "HQ", ICalUID: "interview-abc@nextstep", Status: RoundScheduled, StartsAt: &start, EndsAt: &end,
@@ -349,6 +358,7 @@ func TestCandidateCalendarLeavesOutPanelAddresses(t *testing.T) {
 // Long summaries with non-ASCII names fold on character boundaries, and
 // newlines typed into any field never start a property of their own.
 func TestInterviewCalendarSurvivesLongAndHostileText(t *testing.T) {
+	t.Parallel()
 	out := calendarFor("Final interview with the whole commercial leadership team\rX-INJECTED:1", "Room 4\r\nX-INJECTED:2",
 		"Bring ID\r\nX-INJECTED:3\rand a pen", Candidate{Name: "Zoë Ångström-Øresund Łukasiewicz\nX-INJECTED:4", Email: "zoe@x.test"},
 		StaffUser{Name: "Ines Interviewer", Email: "ines@x.test", JobTitle: "Senior Account Executive"})
@@ -373,6 +383,7 @@ func TestInterviewCalendarSurvivesLongAndHostileText(t *testing.T) {
 // A name is a parameter value (CN=...): commas, colons, semicolons and
 // apostrophes must neither corrupt the address nor show up backslashed.
 func TestInterviewCalendarNamesWithPunctuation(t *testing.T) {
+	t.Parallel()
 	out := calendarFor("Final interview", "HQ", "", Candidate{Name: "Liam O'Brien", Email: "liam@x.test"},
 		StaffUser{Name: "Smith, Jane: Sales; Lead", Email: "jane@x.test"})
 	ev := parseICS(t, out).Events()[0]

@@ -117,6 +117,7 @@ func auditRows(t *testing.T, s *models.Store, action string, appID int64) (rows 
 }
 
 func TestCreateRoundStoresPanelSlotsInvitationAndAudit(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	since := lastOutboxID(t, d.store)
 	r, app := d.newRound(t, "amelia.hart@example.com", roundInput([]int64{d.interviewer.ID, d.manager.ID}, "2026-12-09T14:00", "2026-12-08T10:00"))
@@ -160,6 +161,7 @@ func TestCreateRoundStoresPanelSlotsInvitationAndAudit(t *testing.T) {
 }
 
 func TestCreateRoundRefusals(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	amelia := d.application(t, "amelia.hart@example.com")
 	farid := d.application(t, "farid.haddad@example.com") // Backend Engineer: no hiring manager
@@ -198,6 +200,7 @@ func TestCreateRoundRefusals(t *testing.T) {
 }
 
 func TestPickSlotSchedulesAndInvitesEveryone(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	r, app := d.newRound(t, "amelia.hart@example.com", roundInput([]int64{d.interviewer.ID, d.manager.ID}, "2026-12-08T10:00", "2026-12-09T14:00"))
 	slots := roundSlots(t, d.store, r.ID)
@@ -266,6 +269,7 @@ func TestPickSlotSchedulesAndInvitesEveryone(t *testing.T) {
 }
 
 func TestInterviewConfirmationEmailCarriesTheInvitation(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	r, app := d.newRound(t, "amelia.hart@example.com", roundInput([]int64{d.interviewer.ID}, "2026-12-08T10:00"))
 	sink := startMail(t, d.store)
@@ -288,6 +292,7 @@ func TestInterviewConfirmationEmailCarriesTheInvitation(t *testing.T) {
 }
 
 func TestSharedSlotGoesToOneRound(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	first, amelia := d.newRound(t, "amelia.hart@example.com", roundInput([]int64{d.interviewer.ID}, "2026-12-08T10:00", "2026-12-08T12:00"))
 	slots := roundSlots(t, d.store, first.ID)
@@ -316,6 +321,7 @@ func TestSharedSlotGoesToOneRound(t *testing.T) {
 }
 
 func TestPickSlotRefusesAPastSlot(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	r, app := d.newRound(t, "amelia.hart@example.com", roundInput([]int64{d.interviewer.ID}, "2026-12-02T10:00"))
 	d.clock.Advance(25 * time.Hour) // 2 December 10:00: the slot starts now
@@ -331,6 +337,7 @@ func TestPickSlotRefusesAPastSlot(t *testing.T) {
 // to the candidates sharing it, the panel's calendars are cleared, and the
 // candidate can no longer book.
 func TestClosingTheApplicationCancelsItsRounds(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	booked, app := d.newRound(t, "amelia.hart@example.com", roundInput([]int64{d.interviewer.ID}, "2026-12-08T10:00"))
 	slot := roundSlots(t, d.store, booked.ID)[0]
@@ -361,6 +368,7 @@ func TestClosingTheApplicationCancelsItsRounds(t *testing.T) {
 }
 
 func TestConcurrentPicksOfSharedSlots(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	scheduledBefore := count(t, d.store, "interview_rounds WHERE status = 'scheduled'") // the demo's own
 	const n = 20
@@ -420,6 +428,7 @@ func TestConcurrentPicksOfSharedSlots(t *testing.T) {
 }
 
 func TestRescheduleKeepsUIDAndBumpsSequence(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	r, app := d.newRound(t, "amelia.hart@example.com", roundInput([]int64{d.interviewer.ID}, "2026-12-08T10:00"))
 	old := roundSlots(t, d.store, r.ID)[0]
@@ -467,6 +476,7 @@ func TestRescheduleKeepsUIDAndBumpsSequence(t *testing.T) {
 }
 
 func TestCancelRoundFreesSlotAndSendsCancel(t *testing.T) {
+	t.Parallel()
 	d := newIVDemo(t)
 	r, app := d.newRound(t, "amelia.hart@example.com", roundInput([]int64{d.interviewer.ID, d.manager.ID}, "2026-12-08T10:00"))
 	slot := roundSlots(t, d.store, r.ID)[0]
@@ -526,6 +536,7 @@ func TestCancelRoundFreesSlotAndSendsCancel(t *testing.T) {
 // calendar in UTC: 10:00 is 09:00Z before the EU change to summer time on
 // 28 March 2027 and 08:00Z after it.
 func TestInterviewCalendarIsStrictAcrossDST(t *testing.T) {
+	t.Parallel()
 	ams, err := time.LoadLocation("Europe/Amsterdam")
 	must(t, err)
 	clock := &fakeClock{now: time.Date(2027, 3, 20, 9, 0, 0, 0, time.UTC)}

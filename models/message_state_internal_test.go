@@ -9,6 +9,7 @@ import (
 // Every kind of message the code writes is one the database accepts, and
 // nothing else is: a new kind needs its migration.
 func TestDatabaseKnowsEveryMessageKind(t *testing.T) {
+	t.Parallel()
 	s, _ := newTestStore(t)
 	insert := func(kind MessageKind) error {
 		return s.db.Transaction(func(tx *gorm.DB) error {
@@ -32,6 +33,7 @@ func TestDatabaseKnowsEveryMessageKind(t *testing.T) {
 // A message moves only along its life: sent is final, only a held message
 // can be withdrawn, only a failed one retried.
 func TestMessageMovesFollowItsLife(t *testing.T) {
+	t.Parallel()
 	all := MessageStatuses()
 	allowed := map[[2]MessageStatus]bool{
 		{MessageHeld, MessageQueued}: true, {MessageQueued, MessageQueued}: true, {MessageFailed, MessageQueued}: true,
@@ -67,6 +69,7 @@ func TestMessageMovesFollowItsLife(t *testing.T) {
 // A message kind defined by two features is refused when the catalogue is
 // built, instead of one silently replacing the other.
 func TestMessageCatalogueRefusesADuplicateKind(t *testing.T) {
+	t.Parallel()
 	a := map[MessageKind]MessageTemplate{"x": {Subject: "A"}}
 	b := map[MessageKind]MessageTemplate{"x": {Subject: "B"}}
 	if _, err := buildMessageCatalogue(a, b); err == nil {

@@ -58,6 +58,7 @@ func needsYou(t *testing.T, d demo, u *models.StaffUser) ([]models.Queue, int) {
 // recruiter who drafted it, something to follow (not counted as work);
 // sent back, it becomes the recruiter's work; approved, it waits to be sent.
 func TestNeedsYouFollowsAnOfferThroughApproval(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	_, recruiterBefore := needsYou(t, d, d.recruiter)
@@ -112,6 +113,7 @@ func TestNeedsYouFollowsAnOfferThroughApproval(t *testing.T) {
 // Overdue promises are listed oldest first, only for positions the actor
 // may see, and interviewers have no such queue.
 func TestNeedsYouOverduePromises(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	db := d.store.DB()
 	var want, managed int64
@@ -156,6 +158,7 @@ func TestNeedsYouOverduePromises(t *testing.T) {
 // A candidate's question on an open offer and a contract to countersign
 // each reach the right person.
 func TestNeedsYouQuestionsAndContracts(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	db := d.store.DB()

@@ -60,6 +60,7 @@ func pendingOffer(t *testing.T, d demo) (models.Application, *models.OfferVersio
 // back, only while it waits for approval, and only with a comment; sending
 // back makes it a draft with the comment, audits, and alerts the drafter.
 func TestSendBackOfferRules(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	app, v := pendingOffer(t, d)
@@ -201,6 +202,7 @@ func TestSendBackOfferRules(t *testing.T) {
 // TestOfferReviewScope: the review page loads a version with its people for
 // staff who manage the position, and nobody else.
 func TestOfferReviewScope(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	app, v := pendingOffer(t, d)

@@ -48,6 +48,7 @@ func acceptedOffer(t *testing.T, d demo) (appID int64, candidate models.Actor) {
 }
 
 func TestOfferVersionsAndExpiry(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	app := d.application(t, "daniel.kim@example.com")
@@ -90,6 +91,7 @@ func TestOfferVersionsAndExpiry(t *testing.T) {
 }
 
 func TestContractSigningFlow(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	appID, candidate := acceptedOffer(t, d)
@@ -176,6 +178,7 @@ func TestContractSigningFlow(t *testing.T) {
 }
 
 func TestTemplateValidation(t *testing.T) {
+	t.Parallel()
 	if err := models.ValidateTemplate("T", "Hello {{candidate_name}} {{salary}}"); err != nil {
 		t.Fatal(err)
 	}
@@ -197,6 +200,7 @@ func TestTemplateValidation(t *testing.T) {
 // candidate as not needed, never as done. An application on hold is not
 // sent an offer (it would never move).
 func TestOfferSentFromAnEarlyStageRecordsTheSkips(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	var posID int64

@@ -18,6 +18,7 @@ func catalogueKeys() []m.StageKey {
 }
 
 func TestParseEditorOrderEmptyKeepsCatalogue(t *testing.T) {
+	t.Parallel()
 	for _, places := range []map[m.StageKey]string{nil, {}, {m.StageHRRound: " "}} {
 		got, err := m.ParseEditorOrder(places)
 		if err != nil {
@@ -30,6 +31,7 @@ func TestParseEditorOrderEmptyKeepsCatalogue(t *testing.T) {
 }
 
 func TestParseEditorOrderPlaces(t *testing.T) {
+	t.Parallel()
 	// HR round first; the rest without a place keep their catalogue order after it.
 	got, err := m.ParseEditorOrder(map[m.StageKey]string{m.StageHRRound: "1"})
 	if err != nil {
@@ -63,6 +65,7 @@ func TestParseEditorOrderPlaces(t *testing.T) {
 }
 
 func TestEditorOrderForStoredPipeline(t *testing.T) {
+	t.Parallel()
 	p := m.Pipeline{m.StageInterviewCompleted, m.StageHRRound, m.StageAssessmentDay, m.StageFinalDecision, m.StageOffer, m.StageHired}
 	got := m.EditorOrder(p)
 	// Each unused stage follows its catalogue predecessor: additional interview
@@ -84,6 +87,7 @@ func TestEditorOrderForStoredPipeline(t *testing.T) {
 }
 
 func TestMoveInEditor(t *testing.T) {
+	t.Parallel()
 	order := catalogueKeys()
 	cases := []struct {
 		name    string
@@ -141,6 +145,7 @@ func TestMoveInEditor(t *testing.T) {
 }
 
 func TestParseEditorMove(t *testing.T) {
+	t.Parallel()
 	if dir, key, ok := m.ParseEditorMove("up:hr_round"); !ok || dir != m.MoveUp || key != m.StageHRRound {
 		t.Errorf("up:hr_round → %q %q %v", dir, key, ok)
 	}
@@ -154,6 +159,7 @@ func TestParseEditorMove(t *testing.T) {
 // The closing stages end a pipeline, in their order: a position with
 // another stage after the offer, or a contract before the offer, is refused.
 func TestPositionPipelineClosingOrder(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		pipeline m.Pipeline
@@ -186,6 +192,7 @@ func TestPositionPipelineClosingOrder(t *testing.T) {
 
 // The store keeps the refusal: nothing is written for a pipeline out of order.
 func TestCreatePositionRefusesStageAfterOffer(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	var before int64

@@ -13,6 +13,7 @@ import (
 // offer or later are left for staff to decide, and nothing still promises a
 // date for the position.
 func TestFillingAPositionClosesItsOpenApplications(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	db := d.store.DB()

@@ -8,6 +8,7 @@ import (
 // Every declared token link is hidden wherever it appears in a message —
 // subject, text, HTML — whatever the base URL, and the rest is kept.
 func TestRedactedHidesEveryTokenLink(t *testing.T) {
+	t.Parallel()
 	for _, l := range tokenLinks() {
 		for _, base := range []string{"http://localhost:8080", "https://jobs.example.com/portal", "http://x"} {
 			token := NewSecret()
@@ -46,6 +47,7 @@ func TestRedactedHidesEveryTokenLink(t *testing.T) {
 // every editable kind, with a message on the subject field that names it;
 // the same placeholder in the body is accepted where the kind has it.
 func TestMessageEditorRefusesTokenLinksInTheSubject(t *testing.T) {
+	t.Parallel()
 	for _, kind := range EditableMessageKinds() {
 		def := messageCatalogue[kind]
 		for _, l := range tokenLinks() {
@@ -70,6 +72,7 @@ func TestMessageEditorRefusesTokenLinksInTheSubject(t *testing.T) {
 
 // No built-in wording, editable or not, puts a token link outside the body.
 func TestDefaultWordingKeepsTokenLinksInTheBody(t *testing.T) {
+	t.Parallel()
 	for kind, def := range messageCatalogue {
 		for _, m := range placeholderPattern.FindAllStringSubmatch(def.Subject, -1) {
 			if tokenLinkPlaceholder(m[1]) {

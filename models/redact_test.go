@@ -36,6 +36,7 @@ func newInvitedWithLegacyWording(t *testing.T, d demo) (*models.Candidate, strin
 // staff candidate page, the candidate's inbox — returns them redacted:
 // subject, text and HTML, for admins as for recruiters.
 func TestEveryMessageReaderHidesTokenLinks(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	c, token := newInvitedWithLegacyWording(t, d)
@@ -80,6 +81,7 @@ func TestEveryMessageReaderHidesTokenLinks(t *testing.T) {
 // The editor's refusal reaches the store: wording with a sign-in link in the
 // subject is not saved.
 func TestSavingASignInLinkInTheSubjectIsRefused(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	err := d.store.SaveMessageTemplate(context.Background(), staffActor(d.admin), models.MsgCandidateSignIn,
 		"Sign in: {{sign_in_link}}", "Hello {{candidate_name}}, {{sign_in_link}}")
@@ -94,6 +96,7 @@ func TestSavingASignInLinkInTheSubjectIsRefused(t *testing.T) {
 // Only admins and recruiters read the Outbox: a hiring manager, an
 // interviewer, a candidate or nobody get a refusal and no data.
 func TestOutboxReadsRefuseOutOfScopeActors(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	if err := d.store.RequestCandidateLink(ctx, "ben.okafor@example.com", "192.0.2.7"); err != nil {

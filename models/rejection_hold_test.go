@@ -12,6 +12,7 @@ import (
 // sends nothing; the candidate reads no rejection and no promised date; the
 // message goes, once, when the position is filled.
 func TestRejectionHeldUntilThePositionIsFilled(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	db := d.store.DB()
@@ -74,6 +75,7 @@ func TestRejectionHeldUntilThePositionIsFilled(t *testing.T) {
 // Reopening an application whose rejection was held drops the unsent
 // message: it must never reach the candidate later.
 func TestReopeningAHeldRejectionDropsItsMessage(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	db := d.store.DB()
@@ -99,6 +101,7 @@ func TestReopeningAHeldRejectionDropsItsMessage(t *testing.T) {
 
 // A position already settled has nothing to wait for.
 func TestHoldingARejectionNeedsAnOpenPosition(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	db := d.store.DB()

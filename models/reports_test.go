@@ -191,6 +191,7 @@ func reportDaysText(d *float64) string {
 }
 
 func TestReportFiguresMatchHandComputedValues(t *testing.T) {
+	t.Parallel()
 	fx := newReportFixture(t)
 	ctx := context.Background()
 	before := fx.store.Statements()
@@ -329,6 +330,7 @@ func checkReportStageTimes(t *testing.T, got, want []models.StageTime) {
 }
 
 func TestReportsForOnePosition(t *testing.T) {
+	t.Parallel()
 	fx := newReportFixture(t)
 	ctx := context.Background()
 	r, err := fx.store.Reports(ctx, reportAdmin, models.ReportFilter{PositionID: fx.alpha, OverdueLimit: 1})
@@ -386,6 +388,7 @@ func TestReportsForOnePosition(t *testing.T) {
 
 // Days overdue are calendar days where the organisation works.
 func TestReportOverdueDaysInTheOrganisationsTimeZone(t *testing.T) {
+	t.Parallel()
 	fx := newReportFixture(t)
 	dsn, _ := storeDSN.Load(fx.store)
 	// Tokyo (UTC+9, no summer time): now is 1 Dec 18:00; a2's promise was
@@ -414,6 +417,7 @@ func TestReportOverdueDaysInTheOrganisationsTimeZone(t *testing.T) {
 }
 
 func TestReportKindsAndCSVRecords(t *testing.T) {
+	t.Parallel()
 	for _, k := range models.ReportKinds() {
 		if got, err := models.ParseReportKind(string(k)); err != nil || got != k {
 			t.Errorf("ParseReportKind(%q) = %q, %v", k, got, err)
@@ -503,6 +507,7 @@ func TestReportKindsAndCSVRecords(t *testing.T) {
 // The candidate export reads the whole filtered list by keyset, a batch a
 // statement, every application once and in the list's order.
 func TestReportCandidateExportPagesByKeyset(t *testing.T) {
+	t.Parallel()
 	fx := newReportFixture(t)
 	ctx := context.Background()
 	const extra = 2*models.CandidateExportBatch + 50 - 10 // with the fixture's 10: two full batches and 50

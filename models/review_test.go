@@ -10,6 +10,7 @@ import (
 
 // Found in review: whoever edits an offer's terms may not approve them.
 func TestEditorCannotApproveTheirOwnEdit(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	app := d.application(t, "daniel.kim@example.com")
@@ -35,6 +36,7 @@ func TestEditorCannotApproveTheirOwnEdit(t *testing.T) {
 
 // Found in review: closing an application stops a half-signed contract.
 func TestClosedApplicationContractCannotBeCountersigned(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	appID, candidate := acceptedOffer(t, d)
@@ -61,6 +63,7 @@ func TestClosedApplicationContractCannotBeCountersigned(t *testing.T) {
 
 // Found in review: withdrawing through an interest check frees the seat.
 func TestWithdrawingFromInterestCheckReleasesTheSeat(t *testing.T) {
+	t.Parallel()
 	f := newAssessmentFixture(t, 1, 5)
 	ctx := context.Background()
 	if _, err := f.store.BookSeat(ctx, f.candidates[0], f.apps[0], f.dayID); err != nil {

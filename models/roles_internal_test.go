@@ -12,6 +12,7 @@ import (
 // role that owns them and is off for the app's role, which would only log
 // an error every day.
 func TestRiverReindexRunsOnlyForTheOwner(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	_, tdb := newTestStore(t)
 	schedule := func(dsn string) func(time.Time) time.Time {

@@ -26,6 +26,7 @@ func sqlState(err error) string {
 // log append-only, nor empty what they protect. The owner could switch them
 // off (the control), which is why the app never connects as the owner.
 func TestAppRoleCannotDisableSafeguards(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	tdb := testDatabase(t, d.store)
 	ctx := context.Background()
@@ -116,6 +117,7 @@ func TestAppRoleCannotDisableSafeguards(t *testing.T) {
 
 // A trigger's refusal is a conflict with a sentence, never an internal error.
 func TestRefusedByRule(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	c, _ := signedContract(t, d)
 	err := d.store.DB().Exec("UPDATE contracts SET status = 'void' WHERE id = ?", c.ID).Error

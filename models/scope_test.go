@@ -58,6 +58,7 @@ func who(a models.Actor) string { return a.Kind + "/" + string(a.Role) + "/" + a
 func isNotFound(err error) bool { return errors.Is(err, models.ErrNotFound) }
 
 func TestContractTrailIsScoped(t *testing.T) {
+	t.Parallel()
 	f := newScopeFixture(t)
 	for _, in := range []models.Actor{staffActor(f.recruiter), staffActor(f.manager), f.danielActor} {
 		if trail, err := f.store.ContractTrail(f.ctx, in, f.contractID); err != nil || len(trail) == 0 {
@@ -75,6 +76,7 @@ func TestContractTrailIsScoped(t *testing.T) {
 }
 
 func TestOpenNameCorrectionIsScoped(t *testing.T) {
+	t.Parallel()
 	f := newScopeFixture(t)
 	for _, in := range []models.Actor{staffActor(f.recruiter), staffActor(f.manager), f.danielActor} {
 		if nc, err := f.store.OpenNameCorrection(f.ctx, in, f.contractID); err != nil || nc == nil {
@@ -89,6 +91,7 @@ func TestOpenNameCorrectionIsScoped(t *testing.T) {
 }
 
 func TestOfferForIsScoped(t *testing.T) {
+	t.Parallel()
 	f := newScopeFixture(t)
 	for _, in := range []models.Actor{staffActor(f.admin), staffActor(f.manager), f.danielActor} {
 		if o, err := f.store.OfferFor(f.ctx, in, f.daniel.ID); err != nil || o == nil || len(o.Versions) == 0 {
@@ -103,6 +106,7 @@ func TestOfferForIsScoped(t *testing.T) {
 }
 
 func TestDecisionsAreScoped(t *testing.T) {
+	t.Parallel()
 	f := newScopeFixture(t)
 	ids := []int64{f.chloe.ID, f.daniel.ID}
 	for _, in := range []models.Actor{staffActor(f.recruiter), staffActor(f.manager)} {
@@ -121,6 +125,7 @@ func TestDecisionsAreScoped(t *testing.T) {
 }
 
 func TestInterestChecksForIsScoped(t *testing.T) {
+	t.Parallel()
 	f := newScopeFixture(t)
 	ids := []int64{f.chloe.ID, f.daniel.ID}
 	for _, in := range []models.Actor{staffActor(f.recruiter), staffActor(f.manager), candidateActor(f.chloe)} {
@@ -136,6 +141,7 @@ func TestInterestChecksForIsScoped(t *testing.T) {
 }
 
 func TestApplicationRoundsAreScoped(t *testing.T) {
+	t.Parallel()
 	f := newScopeFixture(t)
 	ids := []int64{f.chloe.ID, f.daniel.ID}
 	// The interviewer reads the round they sit on.
@@ -154,6 +160,7 @@ func TestApplicationRoundsAreScoped(t *testing.T) {
 }
 
 func TestFreeSlotsAreScoped(t *testing.T) {
+	t.Parallel()
 	f := newScopeFixture(t)
 	for _, in := range []models.Actor{staffActor(f.recruiter), staffActor(f.manager)} {
 		if got, err := f.store.FreeSlots(f.ctx, in, f.chloe.PositionID); err != nil || len(got) == 0 {
@@ -169,6 +176,7 @@ func TestFreeSlotsAreScoped(t *testing.T) {
 
 // The audit log is for admins: everyone else gets ErrForbidden and no rows.
 func TestListAuditIsForAdminsOnly(t *testing.T) {
+	t.Parallel()
 	d := newDemo(t)
 	ctx := context.Background()
 	if rows, total, err := d.store.ListAudit(ctx, staffActor(d.admin), models.AuditFilter{Page: 1}); err != nil || len(rows) == 0 || total == 0 {

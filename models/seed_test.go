@@ -99,6 +99,7 @@ func readmeDemoCandidates(t *testing.T) map[string][3]string {
 // application contradicts the rules; every demo candidate is where README
 // says; seeding again adds nothing.
 func TestDemoSeed(t *testing.T) {
+	t.Parallel()
 	store, clock := newStore(t)
 	ctx := context.Background()
 	began := time.Now()

@@ -12,6 +12,7 @@ var salesFull = Pipeline{StageInterviewCompleted, StageAdditionalInterview, Stag
 	StageFinalDecision, StageOffer, StageContract, StageOnboarding, StageHired}
 
 func TestCanMoveEveryPair(t *testing.T) {
+	t.Parallel()
 	// With a confirmed, explained skip: forward only; never into or out of
 	// the offer and contract stages by hand; Hired only from onboarding.
 	flow := map[StageKey]bool{StageOffer: true, StageContract: true}
@@ -31,6 +32,7 @@ func TestCanMoveEveryPair(t *testing.T) {
 }
 
 func TestCanMoveRefusals(t *testing.T) {
+	t.Parallel()
 	next := MoveRequest{To: StageAssessmentDay}
 	tests := []struct {
 		name   string
@@ -68,6 +70,7 @@ func TestCanMoveRefusals(t *testing.T) {
 }
 
 func TestHiredWithoutOnboardingNeedsASignedContract(t *testing.T) {
+	t.Parallel()
 	p := Pipeline{StageInterviewCompleted, StageOffer, StageContract, StageHired}
 	if err := p.CanMove(StatusActive, StageContract, MoveRequest{To: StageHired}, false); err == nil {
 		t.Fatal("hired before the contract is signed")
@@ -78,6 +81,7 @@ func TestHiredWithoutOnboardingNeedsASignedContract(t *testing.T) {
 }
 
 func TestMoveChoicesMatchCanMove(t *testing.T) {
+	t.Parallel()
 	got := salesFull.MoveChoices(StatusActive, StageAssessmentDay, false)
 	want := []StageKey{StageHRRound, StageFinalDecision}
 	if len(got) != len(want) {
@@ -97,6 +101,7 @@ func TestMoveChoicesMatchCanMove(t *testing.T) {
 }
 
 func TestSkippedStagesComeFromSkipsNotYetEntered(t *testing.T) {
+	t.Parallel()
 	ic, ai, hr := StageInterviewCompleted, StageAdditionalInterview, StageHRRound
 	events := []StageEvent{
 		{ToStage: ic},
@@ -115,6 +120,7 @@ func TestSkippedStagesComeFromSkipsNotYetEntered(t *testing.T) {
 }
 
 func TestCanUndoOnlyTheLastStaffMove(t *testing.T) {
+	t.Parallel()
 	ic, ai := StageInterviewCompleted, StageAdditionalInterview
 	staff := int64(7)
 	app := &Application{Stage: ai, Status: StatusActive, Position: &Position{Pipeline: salesFull}}
@@ -136,6 +142,7 @@ func TestCanUndoOnlyTheLastStaffMove(t *testing.T) {
 }
 
 func TestCanChangeStatus(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		from, to Status
 		reason   string
@@ -168,6 +175,7 @@ func TestCanChangeStatus(t *testing.T) {
 }
 
 func TestPipelineValidate(t *testing.T) {
+	t.Parallel()
 	if err := (Pipeline{}).Validate(); err == nil {
 		t.Error("empty pipeline accepted")
 	}
@@ -183,6 +191,7 @@ func TestPipelineValidate(t *testing.T) {
 }
 
 func TestAddBusinessDays(t *testing.T) {
+	t.Parallel()
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	tests := []struct {
 		name  string
@@ -213,6 +222,7 @@ func TestAddBusinessDays(t *testing.T) {
 }
 
 func TestEveryStageExplainsItself(t *testing.T) {
+	t.Parallel()
 	for _, s := range Stages() {
 		if s.CandidateTitle == "" || len(s.Explanation) < 30 || len(s.WhatToDo) < 10 {
 			t.Errorf("stage %s lacks candidate-facing text", s.Key)
@@ -221,6 +231,7 @@ func TestEveryStageExplainsItself(t *testing.T) {
 }
 
 func TestNormalizeEmail(t *testing.T) {
+	t.Parallel()
 	good := map[string]string{" Ada@Example.COM ": "ada@example.com", "a.b+c@d.co": "a.b+c@d.co"}
 	for in, want := range good {
 		if got, err := NormalizeEmail(in); err != nil || got != want {
@@ -235,6 +246,7 @@ func TestNormalizeEmail(t *testing.T) {
 }
 
 func TestWhatToDoNowFollowsWhatHappened(t *testing.T) {
+	t.Parallel()
 	app := func(stage StageKey, status Status) CandidateApplication {
 		return CandidateApplication{Application: Application{Stage: stage, Status: status}}
 	}

@@ -42,14 +42,52 @@ func (c *fakeClock) Advance(d time.Duration) {
 // testContactEmail is NEXTSTEP_CONTACT_EMAIL in store tests.
 const testContactEmail = "recruiting@nextstep.test"
 
+// testStoreConfig is the configuration of the stores newStore and newDemoStore
+// make, on clock.
+func testStoreConfig(clock models.Clock) models.Config {
+	return models.Config{Clock: clock, MaxConns: 4, BaseURL: "http://x", ContactEmail: testContactEmail, MailMaxAttempts: 5,
+		PasswordParams: testPasswordParams, Links: views.Paths{}}
+}
+
+// testNow is where the test stores' clocks start: a Tuesday.
+var testNow = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+
 // newStore gives the test a store on its own freshly migrated database.
 func newStore(t *testing.T) (*models.Store, *fakeClock) {
 	t.Helper()
-	clock := &fakeClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)} // a Tuesday
-	db := devdb.NewTestDatabase(t, migrator)
+	return openTestStore(t, devdb.NewTestDatabase(t, migrator))
+}
+
+// newDemoStore is newStore on a database holding the demo data: a copy of
+// a template seeded once per test binary by a store configured as this one.
+func newDemoStore(t *testing.T) (*models.Store, *fakeClock) {
+	t.Helper()
+	return openTestStore(t, devdb.NewFixtureDatabase(t, migrator, demoFixture))
+}
+
+// demoFixture is the demo as a newStore store seeds it, with the delivery
+// jobs of the demo's messages dropped: the messages stay queued, so
+// delivery workers started by a test deliver only what the test sends.
+var demoFixture = devdb.Fixture{
+	Key: "models demo",
+	Load: func(ctx context.Context, db devdb.TestDatabase) error {
+		store, err := models.Open(ctx, db.URL, testStoreConfig(&fakeClock{now: testNow}))
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		if _, err := store.SeedDemo(ctx); err != nil {
+			return err
+		}
+		return store.DB().Exec("DELETE FROM river_job WHERE kind = 'deliver_message'").Error
+	},
+}
+
+func openTestStore(t *testing.T, db devdb.TestDatabase) (*models.Store, *fakeClock) {
+	t.Helper()
+	clock := &fakeClock{now: testNow}
 	dsn := db.URL
-	store, err := models.Open(context.Background(), dsn, models.Config{Clock: clock, MaxConns: 4, BaseURL: "http://x", ContactEmail: testContactEmail, MailMaxAttempts: 5,
-		PasswordParams: testPasswordParams, Links: views.Paths{}})
+	store, err := models.Open(context.Background(), dsn, testStoreConfig(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,16 +95,6 @@ func newStore(t *testing.T) (*models.Store, *fakeClock) {
 	storeDatabase.Store(store, db)
 	t.Cleanup(func() { store.Close() })
 	return store, clock
-}
-
-// forgetDemoMail drops the delivery jobs of the messages the demo data
-// queued (they stay in the outbox, queued), so delivery workers started by
-// a test deliver only what the test itself sends.
-func forgetDemoMail(t *testing.T, s *models.Store) {
-	t.Helper()
-	if err := s.DB().Exec("DELETE FROM river_job WHERE kind = 'deliver_message'").Error; err != nil {
-		t.Fatal(err)
-	}
 }
 
 // storeDSN remembers each test store's database, for delivery workers.
@@ -106,6 +134,41 @@ func startMail(t *testing.T, store *models.Store) *devdb.SMTPSink {
 		sink.Close()
 	})
 	return sink
+}
+
+// waitDeliveryJobsDone waits until every delivery job has finished
+// (completed, cancelled or discarded). A job hands its email to the SMTP
+// server before it finishes, so after this every email the jobs will ever
+// send has arrived: a count of the mailbox is final, and a duplicate would
+// be in it.
+func waitDeliveryJobsDone(t *testing.T, s *models.Store) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var states []string
+		mustDB(t, s.DB().Raw(`SELECT state || ' ' || count(*) FROM river_job WHERE kind = 'deliver_message'
+			AND state NOT IN ('completed', 'cancelled', 'discarded') GROUP BY state`).Scan(&states))
+		if len(states) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("delivery jobs still unfinished after 15 s: %v", states)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// wakeDeliveries makes the delivery jobs that wait for a later time due
+// now. A worker that finds a message not yet due (by the store's clock)
+// snoozes its job on the wall clock, for up to five seconds; once a test has
+// advanced the store's clock past the message's time, this is the wall
+// clock catching up, instead of the test waiting for it.
+func wakeDeliveries(t *testing.T, s *models.Store) {
+	t.Helper()
+	if err := s.DB().Exec(`UPDATE river_job SET state = 'available', scheduled_at = now()
+		WHERE kind = 'deliver_message' AND state = 'scheduled'`).Error; err != nil {
+		t.Fatal(err)
+	}
 }
 
 func mustSMTP(t *testing.T, url string) models.SMTPConfig {

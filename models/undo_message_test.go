@@ -14,6 +14,7 @@ import (
 // move in that time withdraws it, and the candidate hears nothing at all.
 // Once the message has left, an undo tells them the step they face again.
 func TestUndoWithdrawsTheUnsentStageMessage(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
 	dsn := devdb.TestDatabaseURL(t, migrator)
 	store, err := models.Open(context.Background(), dsn, models.Config{Clock: clock, MaxConns: 4, BaseURL: "http://x",
@@ -60,8 +61,8 @@ func TestUndoWithdrawsTheUnsentStageMessage(t *testing.T) {
 		t.Fatalf("after the undo: %d stage messages (first %s); want the one withdrawn and none added", len(after), after[0].Status)
 	}
 	clock.Advance(5 * time.Minute)
-	time.Sleep(300 * time.Millisecond)
-	waitForDelivery(t, store)
+	wakeDeliveries(t, store)
+	waitDeliveryJobsDone(t, store) // the withdrawn message's job has looked at it and let it be
 	if got := sink.To(ben.Email); len(got) != before {
 		t.Fatalf("the candidate received %v for a move that was undone", subjects(got[before:]))
 	}
@@ -80,6 +81,7 @@ func TestUndoWithdrawsTheUnsentStageMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Advance(3 * time.Minute)
+	wakeDeliveries(t, store)
 	for deadline := time.Now().Add(10 * time.Second); len(sink.To(ben.Email)) == before; time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the move's message did not leave after its delay")

@@ -66,13 +66,8 @@ func (h *Handler) candidateFormProps(c echo.Context, form views.CandidateForm, e
 	if err != nil {
 		return views.AdminCandidateNewProps{}, err
 	}
-	open := positions[:0:0]
-	for _, p := range positions {
-		if p.Status == models.PositionOpen {
-			open = append(open, p)
-		}
-	}
-	return views.AdminCandidateNewProps{Layout: h.layout(c, "New candidate"), Form: form, Errors: errs, Positions: open}, nil
+	return views.AdminCandidateNewProps{Layout: h.layout(c, "New candidate"), Form: form, Errors: errs,
+		Positions: models.TakingApplications(positions)}, nil
 }
 
 func (h *Handler) adminCandidateNew(c echo.Context) error {
@@ -217,7 +212,7 @@ func (h *Handler) adminApplicationStatus(c echo.Context) error {
 	hold := c.FormValue("hold_message") != ""
 	form := views.CandidateActionForm{Action: "status", Status: string(to), Reason: reason, HoldMessage: hold}
 	done := "Status changed to " + to.Label() + "."
-	if hold && to == models.StatusRejected {
+	if models.HoldsRejection(to, hold) {
 		return h.applicationAction(c, form, func(appID int64) error {
 			return h.store.RejectHeldUntilFilled(c.Request().Context(), actor(c), appID, reason)
 		}, fixed("Rejected; every message to the candidate waits until the position is filled."))

@@ -108,9 +108,7 @@ func (h *Handler) positionFormPage(c echo.Context, status int, id int64, form vi
 }
 
 func (h *Handler) adminPositionNew(c echo.Context) error {
-	form := views.PositionForm{Headcount: "1", DecisionSLADays: "5",
-		Selected: []models.StageKey{models.StageInterviewCompleted, models.StageAdditionalInterview, models.StageHRRound,
-			models.StageReferenceChecks, models.StageFinalDecision, models.StageOffer, models.StageContract, models.StageOnboarding, models.StageHired}}
+	form := views.PositionForm{Headcount: "1", DecisionSLADays: "5", Selected: models.DefaultPipeline()}
 	form.Order = models.EditorOrder(form.Selected)
 	return h.positionFormPage(c, http.StatusOK, 0, form, nil)
 }

@@ -287,7 +287,7 @@ func (h *Handler) adminBookingResult(c echo.Context) error {
 	}
 	dayID := formInt(c.FormValue("day_id"))
 	err = h.store.RecordAssessmentResult(c.Request().Context(), actor(c), id,
-		c.FormValue("attendance"), c.FormValue("result"), truncateInput(c.FormValue("notes"), 4001))
+		models.Attendance(c.FormValue("attendance")), models.AssessmentResult(c.FormValue("result")), truncateInput(c.FormValue("notes"), 4001))
 	if r := formRefusal(err); r != nil && dayID > 0 {
 		return h.renderRoster(c, dayID, statusOf(r.Code), formErrors(r))
 	}

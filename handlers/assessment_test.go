@@ -47,7 +47,7 @@ func (a *testApp) assessmentDayID(title string) int64 {
 type dayRow struct {
 	Capacity   int
 	SeatsTaken int
-	Status     string
+	Status     models.DayStatus
 }
 
 func (a *testApp) dayRow(id int64) dayRow {
@@ -125,9 +125,9 @@ func (a *testApp) bookedDay(appID int64) int64 {
 }
 
 // waitlistStatus is the status of the application's newest entry on a day's waitlist.
-func (a *testApp) waitlistStatus(appID, dayID int64) string {
+func (a *testApp) waitlistStatus(appID, dayID int64) models.WaitlistStatus {
 	a.t.Helper()
-	var st string
+	var st models.WaitlistStatus
 	if err := a.Store.DB().Raw("SELECT status FROM assessment_waitlist WHERE application_id = ? AND day_id = ? ORDER BY id DESC LIMIT 1",
 		appID, dayID).Scan(&st).Error; err != nil {
 		a.t.Fatal(err)
@@ -935,7 +935,7 @@ func TestWaitlistRaisedCapacityOffersSeats(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		app  int64
-		want string
+		want models.WaitlistStatus
 	}{{bApp, models.WaitOffered}, {cApp, models.WaitOffered}, {dApp, models.WaitWaiting}} {
 		if got := app.waitlistStatus(tc.app, day1); got != tc.want {
 			t.Errorf("waitlist entry of application %d = %q, want %q", tc.app, got, tc.want)

@@ -209,7 +209,7 @@ func (f *offerFlow) completedContract() int64 {
 
 // contractRow is a contract's signing state straight from the database.
 type contractRow struct {
-	Status              string
+	Status              models.ContractStatus
 	Text                string
 	TextSHA256          string `gorm:"column:text_sha256"`
 	CandidateSignedName *string

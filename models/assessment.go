@@ -24,29 +24,41 @@ var (
 	ErrSeatsStillOpen   = refusal(CodeConflict, "This day still has seats: you can book one directly.")
 )
 
+// DayStatus is whether an assessment day takes place.
+type DayStatus string
+
 // Day statuses.
 const (
-	DayScheduled = "scheduled"
-	DayCancelled = "cancelled"
+	DayScheduled DayStatus = "scheduled"
+	DayCancelled DayStatus = "cancelled"
 )
+
+// BookingStatus is where a seat booking is: booked, or ended by the
+// candidate's cancellation, a move to another day, or the day's cancellation.
+type BookingStatus string
 
 // Booking statuses.
 const (
-	BookingBooked       = "booked"
-	BookingCancelled    = "cancelled"
-	BookingRescheduled  = "rescheduled"
-	BookingDayCancelled = "day_cancelled"
+	BookingBooked       BookingStatus = "booked"
+	BookingCancelled    BookingStatus = "cancelled"
+	BookingRescheduled  BookingStatus = "rescheduled"
+	BookingDayCancelled BookingStatus = "day_cancelled"
 )
+
+// WaitlistStatus is where a place in a full day's queue is: waiting, then
+// offered a freed seat, which is accepted, declined or lapses; or left by the
+// candidate, or ended by the day's cancellation.
+type WaitlistStatus string
 
 // Waitlist statuses.
 const (
-	WaitWaiting      = "waiting"
-	WaitOffered      = "offered"
-	WaitAccepted     = "accepted"
-	WaitExpired      = "expired"
-	WaitDeclined     = "declined"
-	WaitLeft         = "left"
-	WaitDayCancelled = "day_cancelled"
+	WaitWaiting      WaitlistStatus = "waiting"
+	WaitOffered      WaitlistStatus = "offered"
+	WaitAccepted     WaitlistStatus = "accepted"
+	WaitExpired      WaitlistStatus = "expired"
+	WaitDeclined     WaitlistStatus = "declined"
+	WaitLeft         WaitlistStatus = "left"
+	WaitDayCancelled WaitlistStatus = "day_cancelled"
 )
 
 // AssessmentDay is a scheduled day of exercises with a fixed number of seats.
@@ -64,7 +76,7 @@ type AssessmentDay struct {
 	CutoffHours     int
 	Agenda          string
 	WhatToBring     string
-	Status          string
+	Status          DayStatus
 	CancelReason    string
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
@@ -160,9 +172,9 @@ type AssessmentBooking struct {
 	ID            int64
 	DayID         int64
 	ApplicationID int64
-	Status        string
-	Attendance    string
-	Result        string
+	Status        BookingStatus
+	Attendance    Attendance
+	Result        AssessmentResult
 	ResultNotes   string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
@@ -179,7 +191,7 @@ type WaitlistEntry struct {
 	ID             int64
 	DayID          int64
 	ApplicationID  int64
-	Status         string
+	Status         WaitlistStatus
 	OfferExpiresAt *time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time

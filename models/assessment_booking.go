@@ -48,7 +48,7 @@ func takeSeat(tx *gorm.DB, d *AssessmentDay, now time.Time) error {
 
 // createBooking records a seat already taken (or held) for an application.
 func createBooking(tx *gorm.DB, dayID, appID int64) (*AssessmentBooking, error) {
-	b := &AssessmentBooking{DayID: dayID, ApplicationID: appID, Status: BookingBooked, Attendance: "unknown", Result: "none"}
+	b := &AssessmentBooking{DayID: dayID, ApplicationID: appID, Status: BookingBooked, Attendance: AttendanceUnknown, Result: AssessmentNoResult}
 	if err := tx.Omit("Day").Create(b).Error; err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func (s *Store) takeSeatOrHeldOffer(tx *gorm.DB, d *AssessmentDay, appID int64) 
 }
 
 // releaseSeat ends a booking, gives its seat back and offers it to the waitlist.
-func (s *Store) releaseSeat(tx *gorm.DB, b *AssessmentBooking, status string) error {
+func (s *Store) releaseSeat(tx *gorm.DB, b *AssessmentBooking, status BookingStatus) error {
 	now := s.Now()
 	if err := tx.Model(&AssessmentBooking{}).Where("id = ?", b.ID).Updates(map[string]any{"status": status, "ended_at": now, "updated_at": now}).Error; err != nil {
 		return err
@@ -311,7 +311,7 @@ func (s *Store) GetCandidateAssessment(ctx context.Context, actor Actor, appID i
 	if err := loadDayPositions(db, ptrs); err != nil {
 		return nil, err
 	}
-	if err := db.Preload("Day").Where("application_id = ? AND status IN ?", appID, []string{WaitWaiting, WaitOffered}).Order("created_at").Find(&ca.Waitlist).Error; err != nil {
+	if err := db.Preload("Day").Where("application_id = ? AND status IN ?", appID, []WaitlistStatus{WaitWaiting, WaitOffered}).Order("created_at").Find(&ca.Waitlist).Error; err != nil {
 		return nil, err
 	}
 	if err := db.Preload("Day").Where("application_id = ? AND status <> ?", appID, BookingBooked).Order("id DESC").Limit(10).Find(&ca.Past).Error; err != nil {
@@ -349,7 +349,7 @@ func (s *Store) releaseAssessmentSeats(tx *gorm.DB, appID int64) error {
 		}
 	}
 	var offered []WaitlistEntry
-	if err := tx.Where("application_id = ? AND status IN ?", appID, []string{WaitWaiting, WaitOffered}).Find(&offered).Error; err != nil {
+	if err := tx.Where("application_id = ? AND status IN ?", appID, []WaitlistStatus{WaitWaiting, WaitOffered}).Find(&offered).Error; err != nil {
 		return err
 	}
 	for _, w := range offered {
@@ -359,7 +359,7 @@ func (s *Store) releaseAssessmentSeats(tx *gorm.DB, appID int64) error {
 		}
 		// Read the entry again under the day's lock: an expiry or an offer
 		// may have changed it meanwhile, and the seat count depends on it.
-		var was []string
+		var was []WaitlistStatus
 		if err := tx.Raw(`UPDATE assessment_waitlist w SET status = ?, updated_at = ? FROM assessment_waitlist old
 			WHERE w.id = old.id AND w.id = ? AND w.status IN ('waiting', 'offered') RETURNING old.status`, WaitLeft, now, w.ID).Scan(&was).Error; err != nil {
 			return err

@@ -4,6 +4,7 @@ package models
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -19,12 +20,21 @@ type RosterEntry struct {
 	Name           string
 	Email          string
 	PositionTitle  string
-	Status         string
-	Attendance     string
-	Result         string
+	BookingStatus  BookingStatus  // on the roster
+	WaitlistStatus WaitlistStatus // on the waitlist
+	Attendance     Attendance
+	Result         AssessmentResult
 	ResultNotes    string
 	OfferExpiresAt *time.Time
 	CreatedAt      time.Time
+}
+
+// Status is the entry's booking or waitlist status, as text.
+func (e RosterEntry) Status() string {
+	if e.WaitlistStatus != "" {
+		return string(e.WaitlistStatus)
+	}
+	return string(e.BookingStatus)
 }
 
 // Roster is a day with its booked candidates and its waitlist in order.
@@ -56,14 +66,14 @@ func (s *Store) GetRoster(ctx context.Context, actor Actor, dayID int64) (*Roste
 	scope := " AND " + cond
 	args := append([]any{dayID}, condArgs...)
 	if err := db.Raw(`SELECT b.id AS booking_id, a.id AS application_id, c.id AS candidate_id, c.name, c.email, p.title AS position_title,
-			b.status, b.attendance, b.result, b.result_notes, b.created_at
+			b.status AS booking_status, b.attendance, b.result, b.result_notes, b.created_at
 		FROM assessment_bookings b JOIN applications a ON a.id = b.application_id JOIN candidates c ON c.id = a.candidate_id
 		JOIN positions p ON p.id = a.position_id
 		WHERE b.day_id = ? AND b.status = 'booked'`+scope+` ORDER BY lower(c.name)`, args...).Scan(&r.Booked).Error; err != nil {
 		return nil, err
 	}
 	if err := db.Raw(`SELECT w.id AS waitlist_id, a.id AS application_id, c.id AS candidate_id, c.name, c.email, p.title AS position_title,
-			w.status, w.offer_expires_at, w.created_at
+			w.status AS waitlist_status, w.offer_expires_at, w.created_at
 		FROM assessment_waitlist w JOIN applications a ON a.id = w.application_id JOIN candidates c ON c.id = a.candidate_id
 		JOIN positions p ON p.id = a.position_id
 		WHERE w.day_id = ? AND w.status IN ('waiting', 'offered')`+scope+` ORDER BY w.status = 'offered' DESC, w.created_at, w.id`, args...).Scan(&r.Waitlist).Error; err != nil {
@@ -72,22 +82,46 @@ func (s *Store) GetRoster(ctx context.Context, actor Actor, dayID int64) (*Roste
 	return &r, nil
 }
 
+// Attendance is whether a booked candidate came to the day.
+type Attendance string
+
+// Attendance values.
+const (
+	AttendanceUnknown  Attendance = "unknown"
+	AttendanceAttended Attendance = "attended"
+	AttendanceNoShow   Attendance = "no_show"
+)
+
 // Attendances are the attendance values a seat can have, in display order.
-func Attendances() []string { return []string{"unknown", "attended", "no_show"} }
+func Attendances() []Attendance {
+	return []Attendance{AttendanceUnknown, AttendanceAttended, AttendanceNoShow}
+}
+
+// AssessmentResult is a booked candidate's result on the day.
+type AssessmentResult string
+
+// Assessment results.
+const (
+	AssessmentNoResult AssessmentResult = "none"
+	AssessmentPass     AssessmentResult = "pass"
+	AssessmentFail     AssessmentResult = "fail"
+)
 
 // AssessmentResults are the results a seat can have, in display order.
-func AssessmentResults() []string { return []string{"none", "pass", "fail"} }
+func AssessmentResults() []AssessmentResult {
+	return []AssessmentResult{AssessmentNoResult, AssessmentPass, AssessmentFail}
+}
 
 // RecordAssessmentResult marks attendance and the result of one booking.
-func (s *Store) RecordAssessmentResult(ctx context.Context, actor Actor, bookingID int64, attendance, result, notes string) error {
+func (s *Store) RecordAssessmentResult(ctx context.Context, actor Actor, bookingID int64, attendance Attendance, result AssessmentResult, notes string) error {
 	v := &Problems{}
-	if !contains(Attendances(), attendance) {
+	if !slices.Contains(Attendances(), attendance) {
 		v.Add("attendance", "Choose attended, no-show or not recorded.")
 	}
-	if !contains(AssessmentResults(), result) {
+	if !slices.Contains(AssessmentResults(), result) {
 		v.Add("result", "Choose pass, fail or no result yet.")
 	}
-	if attendance == "no_show" && result == "pass" {
+	if attendance == AttendanceNoShow && result == AssessmentPass {
 		v.Add("result", "A candidate who did not attend cannot pass.")
 	}
 	v.checkLength(notes, limits.BookingNotes)
@@ -117,7 +151,7 @@ func (s *Store) RecordAssessmentResult(ctx context.Context, actor Actor, booking
 		if err := tx.First(&d, b.DayID).Error; err != nil {
 			return err
 		}
-		if s.Now().Before(d.StartsAt) && (attendance != "unknown" || result != "none") {
+		if s.Now().Before(d.StartsAt) && (attendance != AttendanceUnknown || result != AssessmentNoResult) {
 			return Invalid("attendance", "Attendance and results can be recorded once the day has started.")
 		}
 		if err := tx.Model(&AssessmentBooking{}).Where("id = ?", b.ID).Updates(map[string]any{

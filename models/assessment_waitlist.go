@@ -255,7 +255,7 @@ func (s *Store) LeaveWaitlist(ctx context.Context, actor Actor, appID, entryID i
 				return err
 			}
 		}
-		return audit(tx, actor, "assessment_waitlist."+status, "assessment_day", d.ID, map[string]any{"application_id": app.ID})
+		return audit(tx, actor, "assessment_waitlist."+string(status), "assessment_day", d.ID, map[string]any{"application_id": app.ID})
 	})
 }
 

@@ -4,16 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 )
 
 // The board shows one position's applications in progress as cards in a
 // column per pipeline stage. Moving a card is the ordinary stage move
-// (MoveStage and its rule CanMove); the board only offers the moves a staff
-// member makes by hand: the offer, the contract and the hire are reached
-// through their own flows on the candidate's page.
+// (MoveStage and its rule CanMove); the board only offers moves to the
+// stages entered by a move: the flow stages and the hire are reached on the
+// candidate's page (stageRules).
 
 // BoardCardCap is how many cards one column shows; a busier stage links to
 // the candidate list for the rest, so the page stays light.
@@ -63,22 +62,14 @@ func (b *Board) Card(appID int64) *BoardCard {
 	return nil
 }
 
-// boardFlowStage reports whether a stage is reached only through its flow:
-// the offer (sent), the contract (sent), onboarding (contract signed) and Hired (onboarding
-// done, or the contract signed), which is recorded on the candidate's page.
-func boardFlowStage(k StageKey) bool {
-	_, flow := flowStages[k]
-	return flow || k == StageHired
-}
-
 // BoardMoves are the moves a card offers on the board: the pipeline's move
-// choices without the stages reached through their flows.
+// choices to the stages entered by a move (stageRules).
 func (p Pipeline) BoardMoves(status Status, from StageKey) []MoveChoice {
 	// contractSigned only opens the way to Hired, which the board never offers.
 	all := p.MoveChoices(status, from, false)
 	out := all[:0:0]
 	for _, m := range all {
-		if !boardFlowStage(m.To) {
+		if EnteredByMove(m.To) {
 			out = append(out, m)
 		}
 	}
@@ -147,7 +138,7 @@ func (s *Store) PositionBoard(ctx context.Context, actor Actor, positionID int64
 	b.Columns = make([]BoardColumn, len(p.Pipeline))
 	for i, k := range p.Pipeline {
 		st, _ := LookupStage(k)
-		b.Columns[i] = BoardColumn{Stage: st, Flow: boardFlowStage(k)}
+		b.Columns[i] = BoardColumn{Stage: st, Flow: !EnteredByMove(k)}
 	}
 	for _, row := range rows {
 		i := p.Pipeline.Index(row.Stage)
@@ -188,24 +179,11 @@ func (s *Store) BoardMove(ctx context.Context, actor Actor, positionID, appID in
 	if _, ok := LookupStage(m.To); !ok {
 		return "", Invalid("to_stage", "Choose the stage to move to.")
 	}
-	if boardFlowStage(m.To) {
-		return "", Invalid("to_stage", fmt.Sprintf("%s is not reached by a move on the board: %s", StageName(m.To), boardFlowReason(m.To)))
+	if err := boardRefusal(m.To); err != nil {
+		return "", err
 	}
 	if err := s.MoveStage(ctx, actor, appID, m); err != nil {
 		return "", err
 	}
 	return row.Name, nil
-}
-
-// boardFlowReason says where a flow stage is reached, in the board's words.
-func boardFlowReason(k StageKey) string {
-	switch k {
-	case StageOffer:
-		return "it opens when an offer is sent, from the candidate's page."
-	case StageContract:
-		return "it opens when the contract is sent to the candidate, after they accept the offer."
-	case StageOnboarding:
-		return "it opens when the contract is signed by both parties."
-	}
-	return "record the hire from the candidate's page."
 }

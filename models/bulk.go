@@ -199,22 +199,18 @@ func (s *Store) bulkStep(tx *gorm.DB, actor Actor, app *Application, req BulkReq
 }
 
 // bulkNextStage is where "Move to next stage" takes app: the next stage of
-// its pipeline. The offer, the contract and Hired are reached through their
-// own flows, one candidate at a time, so a bulk move refuses them; skips are
-// not offered in bulk. Everything else is CanMove's to decide.
+// its pipeline. Only the stages entered by a move are reached in bulk (see
+// bulkRefusal); skips are not offered in bulk. Everything else is CanMove's
+// to decide.
 func bulkNextStage(app *Application) (StageKey, error) {
 	next, ok := app.Position.Pipeline.Next(app.Stage)
 	if app.Status != StatusActive {
 		return next, nil // CanMove explains why a closed or held application does not move
 	}
-	_, flow := flowStages[next]
-	switch {
-	case !ok:
+	if !ok {
 		return "", Invalid("to_stage", "It is already at the last stage of its pipeline.")
-	case flow || next == StageHired:
-		return "", Invalid("to_stage", fmt.Sprintf("Its next stage, %s, is reached only through its own steps on the candidate's page.", StageName(next)))
 	}
-	return next, nil
+	return next, bulkRefusal(next)
 }
 
 // refusalText names the application and why it refused.

@@ -392,10 +392,10 @@ func (s *Store) AddNote(ctx context.Context, actor Actor, candidateID int64, bod
 // closeOpenOfferWork ends what a closed application can no longer answer: an
 // open interest check, an open offer and a contract nobody has signed yet.
 func closeOpenOfferWork(tx *gorm.DB, appID int64) error {
-	if err := tx.Exec("UPDATE interest_checks SET status = 'cancelled' WHERE application_id = ? AND status = 'sent'", appID).Error; err != nil {
+	if err := tx.Exec("UPDATE interest_checks SET status = ? WHERE application_id = ? AND status = ?", InterestCancelled, appID, InterestSent).Error; err != nil {
 		return err
 	}
-	if err := tx.Exec("UPDATE offers SET status = 'withdrawn', updated_at = now() WHERE application_id = ? AND status = 'open'", appID).Error; err != nil {
+	if err := tx.Exec("UPDATE offers SET status = ?, updated_at = now() WHERE application_id = ? AND status = ?", OfferStatusWithdrawn, appID, OfferStatusOpen).Error; err != nil {
 		return err
 	}
 	return tx.Exec("UPDATE contracts SET status = 'void' WHERE application_id = ? AND status IN ('awaiting_candidate', 'awaiting_employer')", appID).Error

@@ -26,7 +26,7 @@ func positionForApplication(tx *gorm.DB, actor Actor, positionID int64) (*Positi
 	if !actor.ManagesPosition(&pos) {
 		return nil, Invalid("position_id", "You can only add candidates to your own positions.")
 	}
-	if pos.Status != PositionOpen {
+	if !pos.TakesApplications() {
 		return nil, Invalid("position_id", fmt.Sprintf("%s is no longer open.", pos.Title))
 	}
 	if err := loadPipelines(tx, []*Position{&pos}); err != nil {

@@ -100,6 +100,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	cond, condArgs := positionScope(actor, "p")
 	scope, scopeArgs := " AND "+cond, append([]any{candidateID}, condArgs...)
 	seesMessages := actor.Role.SeesAllCandidates()
+	readsEveryNote := cond == "TRUE" // who manages every position; a hiring manager reads the notes on their applications and their own
 	// The candidate, the applications in scope, the notes this person may read,
 	// the messages sent (staff who see all candidates only) and the templates.
 	var row struct {
@@ -119,7 +120,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 			coalesce((SELECT jsonb_agg(to_jsonb(t) ORDER BY lower(t.name)) FROM contract_templates t WHERE t.active), '[]') AS templates,
 			`+applicationExtrasColumns+`
 		FROM candidates c WHERE c.id = ?`,
-		append(append(append(append([]any{}, scopeArgs...), scopeArgs...), actor.Role != RoleHiringManager, actor.ID, seesMessages, s.Now()), candidateID)...)
+		append(append(append(append([]any{}, scopeArgs...), scopeArgs...), readsEveryNote, actor.ID, seesMessages, s.Now()), candidateID)...)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +192,7 @@ type CandidateApplication struct {
 
 	InterestOpen   bool               // an interest check waits for the candidate's answer
 	JobOffer       OfferVersionStatus // status of the newest offer version the candidate was sent, if any
-	ContractStatus string             // the live contract's status, if any
+	ContractStatus ContractStatus     // the live contract's status, if any
 }
 
 // GetCandidateView loads the candidate's own page: one statement, and one
@@ -222,7 +223,7 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 		a.Candidate = cand
 		ca := CandidateApplication{Application: a}
 		for _, ic := range x.Interest {
-			ca.InterestOpen = ca.InterestOpen || (ic.ApplicationID == a.ID && ic.Status == "sent")
+			ca.InterestOpen = ca.InterestOpen || (ic.ApplicationID == a.ID && ic.Status == InterestSent)
 		}
 		for _, o := range x.Offers {
 			if o.ApplicationID != a.ID || ca.JobOffer != "" {

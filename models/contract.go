@@ -18,13 +18,19 @@ import (
 // candidate consents to; a new text gets a new version.
 const EsignDisclosureVersion = "2026-12-01"
 
+// ContractStatus is where a contract is in its life: waiting for the
+// candidate's signature, then the employer's (or, for a contract to be
+// signed on paper, accepted for the written form), completed; void when a
+// newer contract replaces it.
+type ContractStatus string
+
 // Contract statuses.
 const (
-	ContractAwaitingCandidate = "awaiting_candidate"
-	ContractAwaitingEmployer  = "awaiting_employer"
-	ContractCompleted         = "completed"
-	ContractWrittenForm       = "written_form"
-	ContractVoid              = "void"
+	ContractAwaitingCandidate ContractStatus = "awaiting_candidate"
+	ContractAwaitingEmployer  ContractStatus = "awaiting_employer"
+	ContractCompleted         ContractStatus = "completed"
+	ContractWrittenForm       ContractStatus = "written_form"
+	ContractVoid              ContractStatus = "void"
 )
 
 // Refusals of signing.
@@ -58,7 +64,7 @@ type Contract struct {
 	Text                string
 	TextSHA256          string `gorm:"column:text_sha256"`
 	WrittenFormRequired bool
-	Status              string
+	Status              ContractStatus
 	CandidateSignedName *string
 	CandidateSignedAt   *time.Time
 	CandidateIP         *string `gorm:"column:candidate_ip"`

@@ -15,11 +15,15 @@ import (
 // changes, the unsigned contract is void and a new one is made out to the
 // corrected name) or decline it with a response the candidate reads.
 
+// NameCorrectionStatus is where a request to correct a name is: open until
+// staff apply or decline it.
+type NameCorrectionStatus string
+
 // Name correction statuses.
 const (
-	NameCorrectionOpen     = "open"
-	NameCorrectionApplied  = "applied"
-	NameCorrectionDeclined = "declined"
+	NameCorrectionOpen     NameCorrectionStatus = "open"
+	NameCorrectionApplied  NameCorrectionStatus = "applied"
+	NameCorrectionDeclined NameCorrectionStatus = "declined"
 )
 
 // NameCorrection is a candidate's request to correct the legal name a
@@ -31,7 +35,7 @@ type NameCorrection struct {
 	CurrentName   string
 	RequestedName string
 	Note          string
-	Status        string
+	Status        NameCorrectionStatus
 	Response      string // the staff's reason when declined, shown to the candidate
 	ResolvedBy    *int64
 	ResolvedAt    *time.Time

@@ -285,7 +285,8 @@ func TestNameCorrectionDecline(t *testing.T) {
 		t.Fatalf("candidate message: %+v", msg)
 	}
 	// The name and the contract stay as they were.
-	var name, status string
+	var name string
+	var status models.ContractStatus
 	mustDB(t, f.store.DB().Raw("SELECT name FROM candidates WHERE id = ?", f.candidate.ID).Scan(&name))
 	mustDB(t, f.store.DB().Raw("SELECT status FROM contracts WHERE id = ?", f.contractID).Scan(&status))
 	if name != "Daniel Kim" || status != models.ContractAwaitingCandidate {

@@ -24,7 +24,7 @@ func RosterCSV(r *Roster) ([]byte, error) {
 	rows := [][]string{{"list", "place", "name", "email", "position", "status", "attendance", "result", "notes", "since"}}
 	add := func(list string, entries []RosterEntry) {
 		for i, e := range entries {
-			row := []string{list, strconv.Itoa(i + 1), e.Name, e.Email, e.PositionTitle, e.Status, e.Attendance, e.Result, e.ResultNotes,
+			row := []string{list, strconv.Itoa(i + 1), e.Name, e.Email, e.PositionTitle, e.Status(), string(e.Attendance), string(e.Result), e.ResultNotes,
 				e.CreatedAt.In(loc).Format("2006-01-02 15:04")}
 			for j := range row {
 				row[j] = csvSafe(row[j])

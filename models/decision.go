@@ -268,7 +268,7 @@ func (s *Store) WithdrawDecision(ctx context.Context, actor Actor, requestID int
 
 // requireDecision is the gate to the offer stage: on a position that
 // requires it, an offer goes out only after an approved consultation. (The
-// offer stage opens only by sending an offer, see flowStages.)
+// offer stage opens only by sending an offer, see stageRules.)
 func requireDecision(tx *gorm.DB, app *Application) error {
 	if app.Position == nil || !app.Position.RequiresDecisionApproval {
 		return nil

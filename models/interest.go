@@ -12,6 +12,19 @@ import (
 	"gorm.io/gorm/clause"
 )
 
+// InterestStatus is where an interest check is: sent and waiting for the
+// candidate's answer, then confirmed or withdrawn by them, or cancelled when
+// the application closes first.
+type InterestStatus string
+
+// Interest check statuses.
+const (
+	InterestSent      InterestStatus = "sent"
+	InterestConfirmed InterestStatus = "confirmed"
+	InterestWithdrawn InterestStatus = "withdrawn"
+	InterestCancelled InterestStatus = "cancelled"
+)
+
 // InterestCheck asks a chosen candidate whether they are still interested,
 // and gathers what the offer needs, before a formal offer is made.
 type InterestCheck struct {
@@ -19,7 +32,7 @@ type InterestCheck struct {
 	ApplicationID     int64
 	Message           string
 	ExtraQuestions    []byte `gorm:"type:jsonb"`
-	Status            string // sent, confirmed, withdrawn, cancelled
+	Status            InterestStatus
 	EarliestStart     string
 	NoticePeriod      string
 	SalaryExpectation string
@@ -92,7 +105,7 @@ func (s *Store) SendInterestCheck(ctx context.Context, actor Actor, appID int64,
 		if app.Status.Closed() {
 			return Invalid("message", "This application is closed.")
 		}
-		ic = &InterestCheck{ApplicationID: app.ID, Message: message, ExtraQuestions: qsJSON, ExtraAnswers: []byte("[]"), Status: "sent", SentBy: staffID(actor)}
+		ic = &InterestCheck{ApplicationID: app.ID, Message: message, ExtraQuestions: qsJSON, ExtraAnswers: []byte("[]"), Status: InterestSent, SentBy: staffID(actor)}
 		if err := tx.Create(ic).Error; err != nil {
 			if isUniqueViolation(err, "interest_checks_one_open") {
 				return Invalid("message", "An interest check is already waiting for this candidate's answer.")
@@ -144,7 +157,7 @@ func (s *Store) ConfirmInterest(ctx context.Context, actor Actor, appID int64, i
 		answers, _ := json.Marshal(in.Extra)
 		now := s.Now()
 		if err := tx.Model(&InterestCheck{}).Where("id = ?", ic.ID).Updates(map[string]any{
-			"status": "confirmed", "earliest_start": in.EarliestStart, "notice_period": in.NoticePeriod,
+			"status": InterestConfirmed, "earliest_start": in.EarliestStart, "notice_period": in.NoticePeriod,
 			"salary_expectation": in.SalaryExpectation, "extra_answers": answers, "responded_at": now}).Error; err != nil {
 			return err
 		}
@@ -166,7 +179,7 @@ func (s *Store) WithdrawFromInterestCheck(ctx context.Context, actor Actor, appI
 		}
 		now := s.Now()
 		if err := tx.Model(&InterestCheck{}).Where("id = ?", ic.ID).Updates(map[string]any{
-			"status": "withdrawn", "withdraw_reason": reason, "responded_at": now}).Error; err != nil {
+			"status": InterestWithdrawn, "withdraw_reason": reason, "responded_at": now}).Error; err != nil {
 			return err
 		}
 		var app Application
@@ -194,7 +207,7 @@ func openInterestCheck(tx *gorm.DB, candidateID, appID int64) (*InterestCheck, e
 		return nil, notFound(err)
 	}
 	var ic InterestCheck
-	err := tx.Where("application_id = ? AND status = 'sent'", appID).Order("id DESC").First(&ic).Error
+	err := tx.Where("application_id = ? AND status = ?", appID, InterestSent).Order("id DESC").First(&ic).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, Invalid("", "There is no open question about your interest; you may already have answered it.")
 	}

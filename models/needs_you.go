@@ -83,9 +83,10 @@ var queueTitles = map[QueueKind]string{
 }
 
 // queueSQL is each queue's rows: the QueueItem columns, for the actor given
-// by the named arguments @me, @role, @all (sees every position) and @now.
-// "visible" limits rows to the applications the actor may see.
-const visible = `(@all OR p.hiring_manager_id = @me)`
+// by the named arguments @me and @now. queueQuery fills in, for the actor's
+// role, {visible}: the applications of the positions the actor manages
+// (positionScope), and {approver}: those whose offers they approve
+// (approvesOffers).
 
 var queueSQL = []struct {
 	kind  QueueKind
@@ -99,19 +100,19 @@ var queueSQL = []struct {
 		FROM offer_versions v JOIN offers o ON o.id = v.offer_id JOIN applications a ON a.id = o.application_id
 		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
 		WHERE v.status = 'pending_approval' AND coalesce(v.created_by, 0) <> @me
-		AND (@role = 'admin' OR (@role = 'hiring_manager' AND p.hiring_manager_id = @me))`, "since",
-		func(r Role) bool { return r == RoleAdmin || r == RoleHiringManager }},
+		AND {approver}`, "since",
+		func(r Role) bool { return offerApproverSQL(r, "p") != "FALSE" }},
 	{QueueOffersSentBack, `SELECT v.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		v.sent_back_comment AS detail, v.sent_back_at AS since, NULL::timestamptz AS due
 		FROM offer_versions v JOIN offers o ON o.id = v.offer_id JOIN applications a ON a.id = o.application_id
 		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
-		WHERE v.status = 'draft' AND v.sent_back_at IS NOT NULL AND o.status = 'open' AND ` + visible, "since",
+		WHERE v.status = 'draft' AND v.sent_back_at IS NOT NULL AND o.status = 'open' AND {visible}`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueOffersToSend, `SELECT v.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		v.job_title AS detail, v.approved_at AS since, NULL::timestamptz AS due
 		FROM offer_versions v JOIN offers o ON o.id = v.offer_id JOIN applications a ON a.id = o.application_id
 		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
-		WHERE v.status = 'approved' AND o.status = 'open' AND ` + visible, "since",
+		WHERE v.status = 'approved' AND o.status = 'open' AND {visible}`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	// The contract stage opens when the contract is sent: an accepted offer
 	// waits at the offer stage until someone sends it.
@@ -120,26 +121,26 @@ var queueSQL = []struct {
 		FROM applications a JOIN offers o ON o.application_id = a.id AND o.status = 'accepted'
 		JOIN offer_versions v ON v.offer_id = o.id AND v.status = 'accepted'
 		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
-		WHERE a.stage = 'offer' AND a.status IN ('active', 'on_hold') AND ` + visible, "since",
+		WHERE a.stage = 'offer' AND a.status IN ('active', 'on_hold') AND {visible}`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueOfferQuestions, `SELECT q.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		q.question AS detail, q.asked_at AS since, NULL::timestamptz AS due
 		FROM offer_questions q JOIN offers o ON o.id = q.offer_id JOIN applications a ON a.id = o.application_id
 		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
-		WHERE q.answered_at IS NULL AND o.status = 'open' AND ` + visible, "since",
+		WHERE q.answered_at IS NULL AND o.status = 'open' AND {visible}`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueCountersign, `SELECT k.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		'' AS detail, k.candidate_signed_at AS since, NULL::timestamptz AS due
 		FROM contracts k JOIN applications a ON a.id = k.application_id
 		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
-		WHERE k.status = 'awaiting_employer' AND ` + visible + `
+		WHERE k.status = 'awaiting_employer' AND {visible}
 		AND EXISTS (SELECT 1 FROM staff_users su WHERE su.id = @me AND su.can_sign_contracts AND su.active)`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueNameCorrections, `SELECT k.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		n.requested_name AS detail, n.created_at AS since, NULL::timestamptz AS due
 		FROM contract_name_corrections n JOIN contracts k ON k.id = n.contract_id JOIN applications a ON a.id = k.application_id
 		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
-		WHERE n.status = 'open' AND ` + visible, "since",
+		WHERE n.status = 'open' AND {visible}`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueDecisions, `SELECT d.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		d.proposal AS detail, d.created_at AS since, NULL::timestamptz AS due
@@ -158,31 +159,38 @@ var queueSQL = []struct {
 		ir.change_request AS detail, ir.change_requested_at AS since, NULL::timestamptz AS due
 		FROM interview_rounds ir JOIN applications a ON a.id = ir.application_id
 		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
-		WHERE ir.change_requested_at IS NOT NULL AND ir.status <> 'cancelled' AND a.status IN ('active', 'on_hold') AND ` + visible, "since",
+		WHERE ir.change_requested_at IS NOT NULL AND ir.status <> 'cancelled' AND a.status IN ('active', 'on_hold') AND {visible}`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueAssessmentResults, `SELECT d.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		d.title AS detail, d.ends_at AS since, NULL::timestamptz AS due
 		FROM assessment_bookings b JOIN assessment_days d ON d.id = b.day_id JOIN applications a ON a.id = b.application_id
 		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
-		WHERE b.status = 'booked' AND b.result = 'none' AND d.ends_at <= @now AND a.status IN ('active', 'on_hold') AND ` + visible, "since",
+		WHERE b.status = 'booked' AND b.result = 'none' AND d.ends_at <= @now AND a.status IN ('active', 'on_hold') AND {visible}`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueOverdue, `SELECT a.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		a.stage AS detail, a.stage_entered_at AS since, a.expected_update_at AS due
 		FROM applications a JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
-		WHERE a.status = 'active' AND a.expected_update_at < @now AND ` + visible, "due",
+		WHERE a.status = 'active' AND a.expected_update_at < @now AND {visible}`, "due",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueAwaitingApproval, `SELECT v.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		v.job_title AS detail, v.created_at AS since, NULL::timestamptz AS due
 		FROM offer_versions v JOIN offers o ON o.id = v.offer_id JOIN applications a ON a.id = o.application_id
 		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
-		WHERE v.status = 'pending_approval' AND ` + visible + `
-		AND NOT (coalesce(v.created_by, 0) <> @me AND (@role = 'admin' OR (@role = 'hiring_manager' AND p.hiring_manager_id = @me)))`, "since",
+		WHERE v.status = 'pending_approval' AND {visible}
+		AND NOT (coalesce(v.created_by, 0) <> @me AND {approver})`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
+}
+
+// queueQuery is a queue's statement for staff of role.
+func queueQuery(query string, role Role) string {
+	staff := Actor{Kind: "staff", Role: role}
+	return strings.NewReplacer("{visible}", "("+positionScopeSQL(staff, "p", "@me")+")",
+		"{approver}", "("+offerApproverSQL(role, "p")+")").Replace(query)
 }
 
 // queueArgs are the named arguments every queue statement reads.
 func (s *Store) queueArgs(actor Actor) map[string]any {
-	return map[string]any{"me": actor.ID, "role": string(actor.Role), "all": actor.Role.SeesAllCandidates(), "now": s.Now()}
+	return map[string]any{"me": actor.ID, "now": s.Now()}
 }
 
 // NeedsYou lists the actor's queues, in one statement. Empty queues are
@@ -200,7 +208,7 @@ func (s *Store) NeedsYou(ctx context.Context, actor Actor) ([]Queue, error) {
 		kinds = append(kinds, q.kind)
 		cols = append(cols, fmt.Sprintf(`(SELECT jsonb_build_object('count', (SELECT count(*) FROM (%[1]s LIMIT %[2]d) n),
 			'items', coalesce((SELECT jsonb_agg(i) FROM (%[1]s ORDER BY %[3]s, 1 LIMIT %[4]d) i), '[]')))::text AS %[5]s`,
-			q.query, QueueCountCap, q.order, QueueItemLimit, q.kind))
+			queueQuery(q.query, actor.Role), QueueCountCap, q.order, QueueItemLimit, q.kind))
 	}
 	row := map[string]any{}
 	if err := s.db.WithContext(ctx).Raw("SELECT "+strings.Join(cols, ",\n"), s.queueArgs(actor)).Take(&row).Error; err != nil {
@@ -232,7 +240,7 @@ func (s *Store) NeedsYouCount(ctx context.Context, actor Actor) (int, error) {
 	if !ok {
 		return 0, nil
 	}
-	row, err := s.queryRow(ctx, query, actor.ID, string(actor.Role), actor.Role.SeesAllCandidates(), s.Now())
+	row, err := s.queryRow(ctx, query, actor.ID, s.Now())
 	if err != nil {
 		return 0, err
 	}
@@ -241,23 +249,23 @@ func (s *Store) NeedsYouCount(ctx context.Context, actor Actor) (int, error) {
 }
 
 // needsYouCountQueries builds, once, each role's count statement for the
-// navigation, with the named arguments as $1 (@me), $2 (@role), $3 (@all)
-// and $4 (@now): every staff page runs it, so its text is built and parsed
-// once and its prepared plan reused.
+// navigation, with the named arguments as $1 (@me) and $2 (@now): every
+// staff page runs it, so its text is built and parsed once and its prepared
+// plan reused.
 func needsYouCountQueries() map[Role]string {
 	out := map[Role]string{}
-	named := strings.NewReplacer("@me", "$1", "@role", "$2", "@all", "$3", "@now", "$4")
+	named := strings.NewReplacer("@me", "$1", "@now", "$2")
 	for _, r := range Roles() {
 		var parts []string
 		for _, q := range queueSQL {
 			if q.kind == QueueAwaitingApproval || !q.who(r) {
 				continue
 			}
-			parts = append(parts, fmt.Sprintf("(SELECT count(*) FROM (%s LIMIT %d) n)", named.Replace(q.query), QueueCountCap))
+			parts = append(parts, fmt.Sprintf("(SELECT count(*) FROM (%s LIMIT %d) n)", named.Replace(queueQuery(q.query, r)), QueueCountCap))
 		}
 		if len(parts) > 0 {
 			// The FROM names each argument's type, used by the queues or not.
-			out[r] = "SELECT " + strings.Join(parts, " + ") + " FROM (SELECT $1::bigint, $2::text, $3::boolean, $4::timestamptz) args"
+			out[r] = "SELECT " + strings.Join(parts, " + ") + " FROM (SELECT $1::bigint, $2::timestamptz) args"
 		}
 	}
 	return out

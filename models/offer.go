@@ -25,6 +25,19 @@ const (
 	OfferDeclined        OfferVersionStatus = "declined"
 )
 
+// OfferStatus is where a job offer as a whole is: open while its versions
+// are drafted, approved and sent, then accepted or declined by the
+// candidate, or withdrawn when the application closes first.
+type OfferStatus string
+
+// Job offer statuses.
+const (
+	OfferStatusOpen      OfferStatus = "open"
+	OfferStatusAccepted  OfferStatus = "accepted"
+	OfferStatusDeclined  OfferStatus = "declined"
+	OfferStatusWithdrawn OfferStatus = "withdrawn"
+)
+
 // Refusals of answering an offer, in the words the candidate reads.
 var (
 	ErrOfferNotCurrent = refusal(CodeConflict, "This version of the offer has been replaced or closed. Please read the current offer below.")
@@ -35,7 +48,7 @@ var (
 type Offer struct {
 	ID            int64
 	ApplicationID int64
-	Status        string // open, accepted, declined, withdrawn
+	Status        OfferStatus
 	DeclineReason string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time

@@ -45,7 +45,7 @@ func (s *Store) AcceptJobOffer(ctx context.Context, actor Actor, appID, versionI
 		if v.Status == OfferAccepted {
 			return nil // a repeated click
 		}
-		if offer.Status != "open" || app.Status.Closed() {
+		if offer.Status != OfferStatusOpen || app.Status.Closed() {
 			return ErrOfferNotCurrent
 		}
 		if err := v.CanAccept(s.Now(), s.loc); err != nil {
@@ -55,7 +55,7 @@ func (s *Store) AcceptJobOffer(ctx context.Context, actor Actor, appID, versionI
 		if err := tx.Model(&OfferVersion{}).Where("id = ?", v.ID).Updates(map[string]any{"status": OfferAccepted, "responded_at": now}).Error; err != nil {
 			return err
 		}
-		if err := tx.Model(&Offer{}).Where("id = ?", offer.ID).Updates(map[string]any{"status": "accepted", "updated_at": now}).Error; err != nil {
+		if err := tx.Model(&Offer{}).Where("id = ?", offer.ID).Updates(map[string]any{"status": OfferStatusAccepted, "updated_at": now}).Error; err != nil {
 			return err
 		}
 		if err := s.notifyOfferAuthor(tx, v, app, MsgOfferAccepted, ""); err != nil {
@@ -83,14 +83,14 @@ func (s *Store) DeclineJobOffer(ctx context.Context, actor Actor, appID, version
 		if v.Status == OfferDeclined {
 			return nil
 		}
-		if offer.Status != "open" || v.Status != OfferSent {
+		if offer.Status != OfferStatusOpen || v.Status != OfferSent {
 			return ErrOfferNotCurrent
 		}
 		now := s.Now()
 		if err := tx.Model(&OfferVersion{}).Where("id = ?", v.ID).Updates(map[string]any{"status": OfferDeclined, "responded_at": now}).Error; err != nil {
 			return err
 		}
-		if err := tx.Model(&Offer{}).Where("id = ?", offer.ID).Updates(map[string]any{"status": "declined", "decline_reason": reason, "updated_at": now}).Error; err != nil {
+		if err := tx.Model(&Offer{}).Where("id = ?", offer.ID).Updates(map[string]any{"status": OfferStatusDeclined, "decline_reason": reason, "updated_at": now}).Error; err != nil {
 			return err
 		}
 		if err := s.closeApplication(tx, actor, app, StatusChange{To: StatusWithdrawn, Cause: StatusByOfferDecline,

@@ -31,16 +31,16 @@ func (s *Store) SaveOfferDraft(ctx context.Context, actor Actor, appID int64, in
 			return Invalid("", "This application is closed.")
 		}
 		var offer Offer
-		err = tx.Where("application_id = ? AND status IN ('open', 'accepted')", app.ID).First(&offer).Error
+		err = tx.Where("application_id = ? AND status IN ?", app.ID, []OfferStatus{OfferStatusOpen, OfferStatusAccepted}).First(&offer).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			offer = Offer{ApplicationID: app.ID, Status: "open"}
+			offer = Offer{ApplicationID: app.ID, Status: OfferStatusOpen}
 			if err := tx.Omit("Versions", "Questions").Create(&offer).Error; err != nil {
 				return err
 			}
 		} else if err != nil {
 			return err
 		}
-		if offer.Status == "accepted" {
+		if offer.Status == OfferStatusAccepted {
 			return Invalid("", "The candidate has accepted this offer; it can no longer change.")
 		}
 		var latest OfferVersion
@@ -100,24 +100,34 @@ func lockOfferVersion(tx *gorm.DB, actor Actor, versionID int64) (*OfferVersion,
 }
 
 // CanApproveOffer is the approval rule: the position's hiring manager, or an
-// admin when the position has none; never the person who drafted the version.
+// admin; never the person who drafted the version.
 func CanApproveOffer(actor Actor, pos *Position, v *OfferVersion) error {
 	if v.CreatedBy != nil && *v.CreatedBy == actor.ID {
 		return Invalid("", "Someone other than the person who drafted the offer must approve it.")
 	}
-	if pos.HiringManagerID != nil {
-		if actor.Role == RoleHiringManager && *pos.HiringManagerID == actor.ID {
-			return nil
-		}
-		if actor.Role == RoleAdmin {
-			return nil
-		}
+	if !approvesOffers(actor, pos) {
 		return ErrForbidden
 	}
-	if actor.Role == RoleAdmin {
-		return nil
+	return nil
+}
+
+// approvesOffers reports whether actor approves the offers of pos: an admin
+// any, a hiring manager those of the positions they manage.
+func approvesOffers(actor Actor, pos *Position) bool {
+	return actor.IsStaff() && actor.Role == RoleAdmin || actor.Role == RoleHiringManager && actor.ManagesPosition(pos)
+}
+
+// offerApproverSQL is approvesOffers in SQL for an actor of role on the
+// positions table known as alias, with the actor's id as the named argument
+// @me (see positionScopeSQL).
+func offerApproverSQL(role Role, alias string) string {
+	switch role {
+	case RoleAdmin:
+		return "TRUE"
+	case RoleHiringManager:
+		return positionScopeSQL(Actor{Kind: "staff", Role: role}, alias, "@me")
 	}
-	return ErrForbidden
+	return "FALSE"
 }
 
 // SubmitOffer asks the approver to approve a draft.

@@ -9,21 +9,12 @@ import (
 
 // The pipeline editor lists every catalogue stage once, in the order the
 // position will use them; a ticked stage is in the pipeline. Staff reorder
-// the list with "Move up" and "Move down". The closing stages never move:
-// their flows (an offer sent, an offer accepted, a contract signed by both
-// parties) carry the application along them by themselves, and Hired
-// follows only onboarding or a signed contract (see advanceTo and canHire),
-// so a stage placed among or after them would be silently passed over or
-// would block the way to Hired.
-
-// closingStages end every pipeline that has them, in this order.
-var closingStages = []StageKey{StageOffer, StageContract, StageOnboarding, StageHired}
-
-// IsClosingStage reports whether k is one of the stages that end a pipeline
-// in a fixed order (offer, contract, onboarding, hired).
-func IsClosingStage(k StageKey) bool { return slices.Contains(closingStages, k) }
-
-const closingRule = "Offer, Contract, Onboarding and Hired end the pipeline, in that order."
+// the list with "Move up" and "Move down". The closing stages (those no
+// move enters, see stageRules) never move: their flows (an offer sent, a
+// contract sent, a contract signed by both parties) carry the application
+// along them by themselves, and Hired follows only onboarding or a signed
+// contract (canHire), so a stage placed among or after them would be
+// silently passed over or would block the way to Hired.
 
 // checkClosingOrder refuses a pipeline where another stage follows a closing
 // stage, or where the closing stages are out of their order.
@@ -127,8 +118,8 @@ func MoveInEditor(order []StageKey, key StageKey, dir string) ([]StageKey, error
 	if i < 0 {
 		return nil, Invalid("stages", "Choose a stage of the list to move.")
 	}
-	if key == StageHired {
-		return nil, Invalid("stages", "Hired is always the last stage.")
+	if key == closingStages[len(closingStages)-1] {
+		return nil, Invalid("stages", StageName(key)+" is always the last stage.")
 	}
 	if IsClosingStage(key) {
 		return nil, Invalid("stages", fmt.Sprintf("%s keeps its place. %s", StageName(key), closingRule))

@@ -256,6 +256,22 @@ func loadPipelines(tx *gorm.DB, positions []*Position) error {
 	return nil
 }
 
+// TakesApplications reports whether new applications may be added to the
+// position: only while it is open.
+func (p *Position) TakesApplications() bool { return p.Status == PositionOpen }
+
+// TakingApplications keeps the positions of ps that take new applications,
+// in their order: those a new candidate may be added to.
+func TakingApplications(ps []PositionSummary) []PositionSummary {
+	out := ps[:0:0]
+	for _, p := range ps {
+		if p.TakesApplications() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // PositionChoice is a position as a filter offers it.
 type PositionChoice struct {
 	ID     int64

@@ -52,7 +52,7 @@ func TestClosedApplicationContractCannotBeCountersigned(t *testing.T) {
 	if err := d.store.Countersign(ctx, staffActor(d.manager), c.ID, "Hugo Manager", true); !errors.Is(err, models.ErrCandidateFirst) && !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("countersigning a closed application's contract: %v", err)
 	}
-	var status string
+	var status models.ContractStatus
 	mustDB(t, d.store.DB().Raw("SELECT status FROM contracts WHERE id = ?", c.ID).Scan(&status))
 	if status != models.ContractVoid {
 		t.Fatalf("contract status %q, want void", status)

@@ -127,19 +127,31 @@ func (a Actor) ManagesPosition(p *Position) bool {
 // table known as alias (empty: unqualified) under which actor manages a
 // position, with its arguments.
 func positionScope(actor Actor, alias string) (string, []any) {
+	switch cond := positionScopeSQL(actor, alias, "?"); cond {
+	case "TRUE", "FALSE":
+		return cond, nil
+	default:
+		return cond, []any{actor.ID}
+	}
+}
+
+// positionScopeSQL is positionScope's condition with me standing for the
+// actor's id: "?", or a named argument such as "@me" for statements built
+// once per role (the "needs you" queues).
+func positionScopeSQL(actor Actor, alias, me string) string {
 	col := "hiring_manager_id"
 	if alias != "" {
 		col = alias + "." + col
 	}
 	switch {
 	case !actor.IsStaff():
-		return "FALSE", nil
+		return "FALSE"
 	case actor.Role.SeesAllCandidates():
-		return "TRUE", nil
+		return "TRUE"
 	case actor.Role == RoleHiringManager:
-		return col + " = ?", []any{actor.ID}
+		return col + " = " + me
 	}
-	return "FALSE", nil
+	return "FALSE"
 }
 
 // CheckApplicationScope returns ErrNotFound unless actor may manage the

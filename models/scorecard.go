@@ -156,16 +156,10 @@ func (in ScorecardInput) parse(criteria []ScorecardCriterion) ([]ScorecardRating
 
 // ScorecardsOpen is the "editable until the decision" rule: scorecards can be
 // written and changed while the application is live and has not reached the
-// offer; once it has, or has closed, they are the record of the decision.
+// offer (the closing stages); once it has, or has closed, they are the
+// record of the decision.
 func ScorecardsOpen(app *Application) bool {
-	if app.Status.Closed() {
-		return false
-	}
-	switch app.Stage {
-	case StageOffer, StageContract, StageOnboarding, StageHired:
-		return false
-	}
-	return true
+	return !app.Status.Closed() && !IsClosingStage(app.Stage)
 }
 
 // CanWriteScorecard is the rule for writing or changing a scorecard on a

@@ -409,8 +409,9 @@ func (s *Store) GetReview(ctx context.Context, actor Actor, positionID int64, fr
 		return nil, err
 	}
 	var results []struct {
-		ApplicationID      int64
-		Attendance, Result string
+		ApplicationID int64
+		Attendance    Attendance
+		Result        AssessmentResult
 	}
 	if err := db.Raw(`SELECT DISTINCT ON (application_id) application_id, attendance, result FROM assessment_bookings
 		WHERE application_id IN ? AND (attendance <> 'unknown' OR result <> 'none') ORDER BY application_id, id DESC`, ids).Scan(&results).Error; err != nil {
@@ -441,15 +442,15 @@ func (s *Store) GetReview(ctx context.Context, actor Actor, positionID int64, fr
 }
 
 // AssessmentOutcome is an assessment-day result in a word.
-func AssessmentOutcome(attendance, result string) string {
+func AssessmentOutcome(attendance Attendance, result AssessmentResult) string {
 	switch {
-	case attendance == "no_show":
+	case attendance == AttendanceNoShow:
 		return "No show"
-	case result == "pass":
+	case result == AssessmentPass:
 		return "Passed"
-	case result == "fail":
+	case result == AssessmentFail:
 		return "Did not pass"
-	case attendance == "attended":
+	case attendance == AttendanceAttended:
 		return "Attended"
 	}
 	return ""

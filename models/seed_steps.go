@@ -168,7 +168,7 @@ func (d *demoSeed) scorecard(pos *Position, rec Recommendation) ScorecardInput {
 
 // book: the candidate books a seat on the day; with a result, the recruiter
 // records attendance and the result once the day is over.
-func (p *demoPerson) book(ago float64, dayKey, result string) {
+func (p *demoPerson) book(ago float64, dayKey string, result AssessmentResult) {
 	d := p.d
 	d.step(d.ago(ago), p.name+" books "+dayKey, func() error {
 		var err error
@@ -180,7 +180,7 @@ func (p *demoPerson) book(ago float64, dayKey, result string) {
 	}
 	// Results are recorded seven hours after the day started.
 	d.step(d.dayStart(dayKey).Add(7*time.Hour), p.name+" assessment result", func() error {
-		return d.s.RecordAssessmentResult(d.ctx, d.recruiter, p.booking.ID, "attended", result, "Clear communicator; led the group exercise well.")
+		return d.s.RecordAssessmentResult(d.ctx, d.recruiter, p.booking.ID, AttendanceAttended, result, "Clear communicator; led the group exercise well.")
 	})
 }
 

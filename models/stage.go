@@ -141,6 +141,12 @@ func (s Status) Closed() bool {
 // Pipeline is a position's ordered list of stages.
 type Pipeline []StageKey
 
+// DefaultPipeline is the pipeline a new position starts with in the editor.
+func DefaultPipeline() Pipeline {
+	return Pipeline{StageInterviewCompleted, StageAdditionalInterview, StageHRRound, StageReferenceChecks,
+		StageFinalDecision, StageOffer, StageContract, StageOnboarding, StageHired}
+}
+
 // Index is the position of key in the pipeline, or -1.
 func (p Pipeline) Index(key StageKey) int { return slices.Index(p, key) }
 
@@ -202,6 +208,12 @@ func CanChangeStatus(from, to Status, reason string) error {
 	}
 	return nil
 }
+
+// HoldsRejection reports whether a status change to to, with the box "hold the
+// message until the position is filled" ticked or not, holds the candidate's
+// message: a hold applies only to a rejection, so the box means nothing for
+// any other change.
+func HoldsRejection(to Status, holdTicked bool) bool { return holdTicked && to == StatusRejected }
 
 // AddBusinessDays returns the end of the working day n business days after t,
 // in loc (Saturdays and Sundays skipped).

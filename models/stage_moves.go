@@ -8,16 +8,8 @@ import (
 // A staff member moves an application one stage on with "next stage". Going
 // further skips stages: that needs a confirmation and a reason, and the
 // candidate sees the skipped stages as "not needed", never as done. The
-// offer and contract stages open only through their flows (an offer sent,
-// an offer accepted), and Hired follows onboarding or a contract signed by
-// both parties. A mistaken move is reversed with Undo, not by moving back.
-
-// flowStages are reached only through their flows.
-var flowStages = map[StageKey]string{
-	StageOffer:      "The offer stage opens when an offer is sent to the candidate, from the Offer section below.",
-	StageContract:   "The contract stage opens when the contract is sent to the candidate, after they accept the offer.",
-	StageOnboarding: "Onboarding opens when the contract is signed by both parties.",
-}
+// stages no move enters, and Hired's conditions, are in stageRules. A
+// mistaken move is reversed with Undo, not by moving back.
 
 // MoveRequest is a staff member's stage move.
 type MoveRequest struct {
@@ -61,20 +53,20 @@ func (p Pipeline) CanMove(status Status, from StageKey, m MoveRequest, contractS
 	case fi >= 0 && ti < fi:
 		return Invalid("to_stage", "Stages are not moved backwards. If the last move was a mistake, use \"Undo last move\".")
 	}
-	if why, ok := flowStages[to]; ok {
-		return Invalid("to_stage", why)
+	if FlowOnly(to) {
+		return Invalid("to_stage", StageHint(to))
 	}
-	if to == StageHired {
+	if StageEntryOf(to) == EntryByHire {
 		if err := p.canHire(from, contractSigned); err != nil {
 			return err
 		}
-	} else if why, ok := flowStages[from]; ok && fi >= 0 {
-		return Invalid("to_stage", "This application follows its "+strings.ToLower(StageName(from))+" now. "+why)
+	} else if FlowOnly(from) && fi >= 0 {
+		return Invalid("to_stage", "This application follows its "+strings.ToLower(StageName(from))+" now. "+StageHint(from))
 	}
 	skipped := p.Between(from, to)
 	for _, k := range skipped {
-		if _, ok := flowStages[k]; ok {
-			return Invalid("to_stage", fmt.Sprintf("%s cannot be skipped. %s", StageName(k), flowStages[k]))
+		if FlowOnly(k) {
+			return Invalid("to_stage", fmt.Sprintf("%s cannot be skipped. %s", StageName(k), StageHint(k)))
 		}
 	}
 	if len(skipped) > 0 && fi >= 0 {
@@ -90,20 +82,6 @@ func (p Pipeline) CanMove(status Status, from StageKey, m MoveRequest, contractS
 			errs.Add("note", "Give the reason for skipping stages (it stays internal).")
 		}
 		return errs.Err()
-	}
-	return nil
-}
-
-// canHire: Hired comes after onboarding, or after a contract signed by both
-// parties when the pipeline has no onboarding stage.
-func (p Pipeline) canHire(from StageKey, contractSigned bool) error {
-	switch {
-	case from == StageOnboarding:
-		return nil
-	case p.Index(StageOnboarding) >= 0:
-		return Invalid("to_stage", "Hired comes after onboarding: the application reaches onboarding when the contract is signed by both parties.")
-	case p.Index(StageContract) >= 0 && !(from == StageContract && contractSigned):
-		return Invalid("to_stage", "Hired comes after the contract is signed by both parties.")
 	}
 	return nil
 }

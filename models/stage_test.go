@@ -263,3 +263,42 @@ func TestWhatToDoNowFollowsWhatHappened(t *testing.T) {
 		}
 	}
 }
+
+func TestDefaultPipelineIsValid(t *testing.T) {
+	p := DefaultPipeline()
+	if err := p.Validate(); err != nil {
+		t.Fatalf("the default pipeline is refused: %v", err)
+	}
+	if err := p.checkClosingOrder(); err != nil {
+		t.Fatalf("the default pipeline breaks the closing order: %v", err)
+	}
+	if p[0] != StageInterviewCompleted || p[len(p)-1] != StageHired || len(OpeningStages(p)) == 0 {
+		t.Fatalf("the default pipeline %v does not run from the interview to the hire", p)
+	}
+	p[0] = StageHRRound
+	if DefaultPipeline()[0] != StageInterviewCompleted {
+		t.Fatal("DefaultPipeline returns a shared slice")
+	}
+}
+
+func TestHoldsRejectionOnlyForARejection(t *testing.T) {
+	for _, to := range Statuses() {
+		for _, ticked := range []bool{false, true} {
+			if got, want := HoldsRejection(to, ticked), ticked && to == StatusRejected; got != want {
+				t.Errorf("HoldsRejection(%s, %v) = %v, want %v", to, ticked, got, want)
+			}
+		}
+	}
+}
+
+func TestTakingApplicationsKeepsOpenPositions(t *testing.T) {
+	ps := []PositionSummary{{Position: Position{ID: 1, Status: PositionOpen}}, {Position: Position{ID: 2, Status: PositionFilled}},
+		{Position: Position{ID: 3, Status: PositionClosed}}, {Position: Position{ID: 4, Status: PositionOpen}}}
+	got := TakingApplications(ps)
+	if len(got) != 2 || got[0].ID != 1 || got[1].ID != 4 {
+		t.Fatalf("TakingApplications kept %+v, want positions 1 and 4", got)
+	}
+	if ps[1].ID != 2 {
+		t.Fatal("TakingApplications changed its argument")
+	}
+}

@@ -31,13 +31,6 @@ const (
 	CauseContractSigned TransitionCause = "contract_signed" // → Onboarding (signed by both parties)
 )
 
-// flowTargets are the stages each flow leads to, and the stage it must come from (empty: any stage before).
-var flowTargets = map[TransitionCause]struct{ to, from StageKey }{
-	CauseOfferSent:      {to: StageOffer},
-	CauseContractSent:   {to: StageContract, from: StageOffer},
-	CauseContractSigned: {to: StageOnboarding, from: StageContract},
-}
-
 // Transition is a planned stage change.
 type Transition struct {
 	From    StageKey // empty when the application is being opened
@@ -61,7 +54,7 @@ func (p Pipeline) PlanTransition(status Status, from StageKey, cause TransitionC
 			return t, Invalid("stage", fmt.Sprintf("%s is not part of this position's pipeline.", StageName(m.To)))
 		}
 		if !BeforeOffer(p, m.To) {
-			return t, Invalid("stage", fmt.Sprintf("A new application starts before the offer. %s", flowReason(m.To)))
+			return t, Invalid("stage", strings.TrimSpace("A new application starts before the offer. "+StageHint(m.To)))
 		}
 		t.Kind, t.Skipped = EventOpened, append([]StageKey(nil), p[:ti]...)
 		return t, nil
@@ -82,12 +75,12 @@ func (p Pipeline) PlanTransition(status Status, from StageKey, cause TransitionC
 		t.Kind = EventUndo
 		return t, nil
 	}
-	flow, ok := flowTargets[cause]
+	to, flowFrom, ok := flowTarget(cause) // the stage each flow enters: stageRules
 	if !ok {
 		return t, fault("unknown transition cause %q", cause)
 	}
-	t.To, t.Kind = flow.to, EventFlow
-	ti, fi := p.Index(flow.to), p.Index(from)
+	t.To, t.Kind = to, EventFlow
+	ti, fi := p.Index(to), p.Index(from)
 	if ti < 0 || fi >= ti {
 		t.Noop = true // the pipeline has no such stage, or the application is there already
 		return t, nil
@@ -95,21 +88,19 @@ func (p Pipeline) PlanTransition(status Status, from StageKey, cause TransitionC
 	if status != StatusActive {
 		return t, Invalid("", fmt.Sprintf("This application is %s; reactivate it first.", strings.ToLower(status.Label())))
 	}
-	if flow.from != "" && from != flow.from {
-		return t, Invalid("", fmt.Sprintf("The application must be at %s for this step; it is at %s.", StageName(flow.from), StageName(from)))
+	if flowFrom != "" && from != flowFrom {
+		return t, Invalid("", fmt.Sprintf("The application must be at %s for this step; it is at %s.", StageName(flowFrom), StageName(from)))
 	}
-	t.Skipped = p.Between(from, flow.to)
+	t.Skipped = p.Between(from, to)
 	return t, nil
 }
 
-// BeforeOffer reports whether stage comes before the offer in p: the stages
-// staff may add an application at (see CauseOpened).
+// BeforeOffer reports whether stage comes before the offer in p: a stage
+// entered by a move, before the closing stages (stageRules). Those are the
+// stages staff may add an application at (see CauseOpened).
 func BeforeOffer(p Pipeline, stage StageKey) bool {
-	i, oi := p.Index(stage), p.Index(StageOffer)
-	if _, flow := flowStages[stage]; flow || stage == StageHired {
-		return false
-	}
-	return i >= 0 && (oi < 0 || i < oi)
+	i := p.Index(stage)
+	return i >= 0 && EnteredByMove(stage) && i < p.closingStart()
 }
 
 // OpeningStages are the stages of p an application may be added at.
@@ -131,13 +122,6 @@ func OpeningStageChoices() []StageKey {
 		all[i] = st.Key
 	}
 	return OpeningStages(all)
-}
-
-func flowReason(stage StageKey) string {
-	if why, ok := flowStages[stage]; ok {
-		return why
-	}
-	return "Hired follows onboarding or a contract signed by both parties."
 }
 
 // transitionRequest asks transition to change an application's stage.
@@ -182,7 +166,7 @@ func (s *Store) transition(tx *gorm.DB, actor Actor, app *Application, req trans
 			return err
 		}
 		req.To = *last.FromStage
-	case req.Cause == CauseStaffMove && req.To == StageHired: // only the way to Hired asks about the contract
+	case req.Cause == CauseStaffMove && StageEntryOf(req.To) == EntryByHire: // only the way to Hired asks about the contract
 		var err error
 		if signed, err = contractSigned(tx, app.ID); err != nil {
 			return err
@@ -360,7 +344,7 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 	} else if app.Status.Closed() || c.To != StatusWithdrawn {
 		return Invalid("status", "This application is already closed.")
 	}
-	if c.HoldMessage && c.To != StatusRejected {
+	if c.HoldMessage && !HoldsRejection(c.To, c.HoldMessage) {
 		return Invalid("hold_message", "Only a rejection can be held until the position is filled.")
 	}
 	if c.HoldMessage && app.Position.Status != PositionOpen {

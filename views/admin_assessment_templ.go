@@ -989,9 +989,9 @@ func AdminRosterPage(p AdminRosterProps) templ.Component {
 								return templ_7745c5c3_Err
 							}
 							var templ_7745c5c3_Var50 string
-							templ_7745c5c3_Var50, templ_7745c5c3_Err = templruntime.NewAttributeExpression(a).Resolve(ctx)
+							templ_7745c5c3_Var50, templ_7745c5c3_Err = templruntime.NewAttributeExpression(string(a)).Resolve(ctx)
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_assessment.templ`, Line: 163, Col: 30}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_assessment.templ`, Line: 163, Col: 38}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var50)
 							if templ_7745c5c3_Err != nil {
@@ -1014,7 +1014,7 @@ func AdminRosterPage(p AdminRosterProps) templ.Component {
 							var templ_7745c5c3_Var51 string
 							templ_7745c5c3_Var51, templ_7745c5c3_Err = templ.JoinStringErrs(attendanceLabel(a))
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_assessment.templ`, Line: 163, Col: 85}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_assessment.templ`, Line: 163, Col: 93}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var51))
 							if templ_7745c5c3_Err != nil {
@@ -1074,9 +1074,9 @@ func AdminRosterPage(p AdminRosterProps) templ.Component {
 								return templ_7745c5c3_Err
 							}
 							var templ_7745c5c3_Var55 string
-							templ_7745c5c3_Var55, templ_7745c5c3_Err = templruntime.NewAttributeExpression(r).Resolve(ctx)
+							templ_7745c5c3_Var55, templ_7745c5c3_Err = templruntime.NewAttributeExpression(string(r)).Resolve(ctx)
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_assessment.templ`, Line: 169, Col: 30}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_assessment.templ`, Line: 169, Col: 38}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var55)
 							if templ_7745c5c3_Err != nil {
@@ -1099,7 +1099,7 @@ func AdminRosterPage(p AdminRosterProps) templ.Component {
 							var templ_7745c5c3_Var56 string
 							templ_7745c5c3_Var56, templ_7745c5c3_Err = templ.JoinStringErrs(resultLabel(r))
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_assessment.templ`, Line: 169, Col: 77}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_assessment.templ`, Line: 169, Col: 85}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var56))
 							if templ_7745c5c3_Err != nil {
@@ -1235,7 +1235,7 @@ func AdminRosterPage(p AdminRosterProps) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					if e.Status == models.WaitOffered && e.OfferExpiresAt != nil {
+					if e.WaitlistStatus == models.WaitOffered && e.OfferExpiresAt != nil {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 116, "· <strong>seat offered until ")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err

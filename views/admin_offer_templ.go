@@ -105,7 +105,7 @@ func offerSection(p AdminCandidateProps, a models.Application) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if ic.Status == "confirmed" {
+			if ic.Status == models.InterestConfirmed {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<dl class=\"facts\"><div><dt>Earliest start</dt><dd data-testid=\"interest-start\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -181,7 +181,7 @@ func offerSection(p AdminCandidateProps, a models.Application) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-			} else if ic.Status == "withdrawn" {
+			} else if ic.Status == models.InterestWithdrawn {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<p>Withdrew: ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -492,7 +492,7 @@ func offerSection(p AdminCandidateProps, a models.Application) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				case models.OfferPendingApproval:
-					if models.CanApproveOffer(models.Actor{ID: p.Staff.ID, Role: p.Staff.Role}, a.Position, &v) == nil {
+					if models.CanApproveOffer(p.Layout.staffActor(), a.Position, &v) == nil {
 						templ_7745c5c3_Err = versionButton(p, a, v, "approve", "Approve offer").Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
@@ -759,7 +759,7 @@ func offerSection(p AdminCandidateProps, a models.Application) templ.Component {
 				}
 			}
 		}
-		if !a.Status.Closed() && (o == nil || o.Status == "open") {
+		if !a.Status.Closed() && (o == nil || o.Status == models.OfferStatusOpen) {
 			in := offerFormValues(p, a, o)
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 71, "<details")
 			if templ_7745c5c3_Err != nil {
@@ -962,7 +962,7 @@ func offerSection(p AdminCandidateProps, a models.Application) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-		} else if o != nil && o.Status == "accepted" {
+		} else if o != nil && o.Status == models.OfferStatusAccepted {
 			if len(d.Templates) == 0 {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 93, "<p>No active contract template. <a href=\"/admin/contract-templates\">Create one</a>.</p>")
 				if templ_7745c5c3_Err != nil {

@@ -127,7 +127,7 @@ func onWaitlist(ca *models.CandidateAssessment, dayID int64) bool {
 	return false
 }
 
-func bookingStatusLabel(s string) string {
+func bookingStatusLabel(s models.BookingStatus) string {
 	switch s {
 	case models.BookingBooked:
 		return "Booked"
@@ -138,24 +138,24 @@ func bookingStatusLabel(s string) string {
 	case models.BookingDayCancelled:
 		return "Day cancelled"
 	}
-	return s
+	return string(s)
 }
 
-func attendanceLabel(s string) string {
+func attendanceLabel(s models.Attendance) string {
 	switch s {
-	case "attended":
+	case models.AttendanceAttended:
 		return "Attended"
-	case "no_show":
+	case models.AttendanceNoShow:
 		return "No-show"
 	}
 	return "Not recorded"
 }
 
-func resultLabel(s string) string {
+func resultLabel(s models.AssessmentResult) string {
 	switch s {
-	case "pass":
+	case models.AssessmentPass:
 		return "Pass"
-	case "fail":
+	case models.AssessmentFail:
 		return "Fail"
 	}
 	return "No result yet"

@@ -112,30 +112,13 @@ func boardHiredURL(positionID int64) string {
 	return "/admin/candidates?" + url.Values{"position": {itoa(positionID)}, "status": {string(models.StatusHired)}}.Encode()
 }
 
-// boardFlowHint says how a flow stage's column fills.
-func boardFlowHint(k models.StageKey) string {
-	switch k {
-	case models.StageOffer:
-		return "Opens when an offer is sent, from the candidate's page."
-	case models.StageContract:
-		return "Opens when the candidate accepts the offer."
-	case models.StageHired:
-		return "The hire is recorded on the candidate's page; hired candidates leave the board."
-	}
-	return ""
-}
-
 // boardNoMove says why a card has no move form and where to go instead.
 func boardNoMove(card models.BoardCard) string {
-	switch {
-	case card.Status == models.StatusOnHold:
+	if card.Status == models.StatusOnHold {
 		return "On hold: reactivate it on the candidate's page to move it on."
-	case card.Stage == models.StageOffer:
-		return "Follows its offer: continue on the candidate's page."
-	case card.Stage == models.StageContract:
-		return "Follows its contract: continue on the candidate's page."
-	case card.Stage == models.StageOnboarding:
-		return "Record the hire on the candidate's page."
+	}
+	if hint := models.BoardCardHint(card.Stage); hint != "" {
+		return hint
 	}
 	return "No move from here: open the candidate's page."
 }

@@ -129,7 +129,7 @@ type OfferReviewProps struct {
 func (p OfferReviewProps) CanApprove() bool {
 	v := &p.Review.Version
 	return p.Staff != nil && v.Status == models.OfferPendingApproval &&
-		models.CanApproveOffer(models.Actor{ID: p.Staff.ID, Role: p.Staff.Role}, p.Review.Application.Position, v) == nil
+		models.CanApproveOffer(p.staffActor(), p.Review.Application.Position, v) == nil
 }
 
 // offerReviewPath is the review page of an offer version.
@@ -192,7 +192,7 @@ func offerStatusLabel(s models.OfferVersionStatus) string {
 	return string(s)
 }
 
-func contractStatusLabel(s string) string {
+func contractStatusLabel(s models.ContractStatus) string {
 	switch s {
 	case models.ContractAwaitingCandidate:
 		return "Waiting for the candidate's signature"
@@ -205,11 +205,11 @@ func contractStatusLabel(s string) string {
 	case models.ContractVoid:
 		return "Void: replaced by a newer contract"
 	}
-	return s
+	return string(s)
 }
 
 // candidateContractStatus says the contract's state to the candidate, in the second person.
-func candidateContractStatus(s string) string {
+func candidateContractStatus(s models.ContractStatus) string {
 	switch s {
 	case models.ContractAwaitingCandidate:
 		return "Waiting for your signature"
@@ -220,7 +220,7 @@ func candidateContractStatus(s string) string {
 	case models.ContractWrittenForm:
 		return "Accepted; to be signed on paper"
 	}
-	return s
+	return string(s)
 }
 
 func derefStr(s *string) string {
@@ -261,7 +261,7 @@ func interestFor(d *models.CandidateDetail, appID int64) []models.InterestCheck 
 
 func interestOpen(d *models.CandidateDetail, appID int64) bool {
 	for _, ic := range d.Interest {
-		if ic.ApplicationID == appID && ic.Status == "sent" {
+		if ic.ApplicationID == appID && ic.Status == models.InterestSent {
 			return true
 		}
 	}
@@ -278,17 +278,12 @@ func contractFor(d *models.CandidateDetail, appID int64) *models.Contract {
 }
 
 // offerStage reports whether the offer tools belong on this application: it
-// is live and has reached the final decision or later.
+// is live and has reached the stage its offer is prepared from.
 func offerStage(a models.Application) bool {
 	if a.Position == nil || a.Status.Closed() && a.Status != models.StatusHired {
 		return false
 	}
-	p := a.Position.Pipeline
-	fd := p.Index(models.StageFinalDecision)
-	if fd < 0 {
-		fd = p.Index(models.StageOffer)
-	}
-	return fd >= 0 && p.Index(a.Stage) >= fd
+	return a.Position.Pipeline.OfferPrepared(a.Stage)
 }
 
 func templateAction(id int64) string {

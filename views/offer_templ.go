@@ -66,7 +66,7 @@ func CandidateInterestPage(p CandidateInterestProps) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if len(p.Checks) == 0 || p.Checks[0].Status != "sent" {
+			if len(p.Checks) == 0 || p.Checks[0].Status != models.InterestSent {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<p class=\"card\">There is no open question for you here. Thank you — you may already have answered.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -462,7 +462,7 @@ func CandidateOfferPage(p CandidateOfferProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			if p.Offer.Status == "open" {
+			if p.Offer.Status == models.OfferStatusOpen {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 40, "<form method=\"post\" action=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

@@ -40,6 +40,12 @@ func (l Layout) Asset(name string) string {
 	return l.StaticPath(name)
 }
 
+// staffActor is the signed-in staff member as the models' rules take them
+// (only for asking a rule, never for writing).
+func (l Layout) staffActor() models.Actor {
+	return models.Actor{Kind: "staff", ID: l.Staff.ID, Role: l.Staff.Role}
+}
+
 // ErrorProps is the error page.
 type ErrorProps struct {
 	Layout

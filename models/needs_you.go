@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -268,12 +269,83 @@ func (s *Store) NeedsYouCount(ctx context.Context, actor Actor) (int, error) {
 	if !ok {
 		return 0, nil
 	}
-	row, err := s.queryRow(ctx, query, actor.ID, s.Now())
+	now := s.Now()
+	if n, ok := s.counts.get(actor.ID, now); ok {
+		return n, nil
+	}
+	gen := s.counts.generation()
+	row, err := s.queryRow(ctx, query, actor.ID, now)
 	if err != nil {
 		return 0, err
 	}
 	var n int
-	return n, row.Scan(&n)
+	if err := row.Scan(&n); err != nil {
+		return 0, err
+	}
+	s.counts.put(actor.ID, n, gen, now)
+	return n, nil
+}
+
+// needsYouCountTTL is how long the navigation may show a count without
+// counting again. A change made through this process's Store forgets every
+// count at once, so a person sees their own change (and a colleague's on the
+// same server) at the next page; a change made on another server instance,
+// or an item that falls due with time (an overdue promise), shows within
+// this long.
+const needsYouCountTTL = 5 * time.Second
+
+// countCache keeps each staff member's last navigation count for a few
+// seconds: every staff page shows the count, and counting costs more than
+// the rest of a small page.
+type countCache struct {
+	mu      sync.Mutex
+	gen     uint64 // raised by every write transaction of the Store
+	entries map[int64]cachedCount
+}
+
+type cachedCount struct {
+	n   int
+	gen uint64
+	at  time.Time
+}
+
+// changed forgets every count: something may have entered or left a queue.
+func (c *countCache) changed() {
+	c.mu.Lock()
+	c.gen++
+	c.entries = nil
+	c.mu.Unlock()
+}
+
+func (c *countCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+// get is staffID's count when it is recent and nothing changed since.
+func (c *countCache) get(staffID int64, now time.Time) (int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[staffID]
+	if !ok || e.gen != c.gen || now.Before(e.at) || now.Sub(e.at) >= needsYouCountTTL {
+		return 0, false
+	}
+	return e.n, true
+}
+
+// put keeps a count made when the generation was gen; a count made while a
+// change was committing is not kept.
+func (c *countCache) put(staffID int64, n int, gen uint64, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if c.entries == nil {
+		c.entries = map[int64]cachedCount{}
+	}
+	c.entries[staffID] = cachedCount{n: n, gen: gen, at: now}
 }
 
 // needsYouCountQueries builds, once, each role's count statement for the

@@ -4,6 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"gorm.io/gorm"
 )
 
 // The navigation counts each queue with a leaner statement than the page
@@ -63,5 +66,58 @@ func TestNeedsYouCountAgreesWithTheQueues(t *testing.T) {
 	}
 	if nonEmpty < 5 {
 		t.Fatalf("only %d non-empty queues in the demo: the comparison proves little", nonEmpty)
+	}
+}
+
+type setClock struct{ t time.Time }
+
+func (c *setClock) Now() time.Time { return c.t }
+
+// The navigation's count is kept a few seconds per staff member: a change
+// made through the Store shows at once; one the Store did not make (another
+// server instance, here a direct write) shows once the count is older than
+// needsYouCountTTL.
+func TestNeedsYouCountIsFreshAfterAChange(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newTestStore(t)
+	clock := &setClock{t: time.Now().UTC()}
+	s.clock = clock
+	var admin StaffUser
+	mustDB(t, s.db.Where("role = ?", RoleAdmin).Order("id").First(&admin))
+	actor := Actor{Kind: "staff", ID: admin.ID, Role: admin.Role}
+	count := func() int {
+		t.Helper()
+		n, err := s.NeedsYouCount(ctx, actor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+
+	// A promise falls overdue without the Store knowing (as if written by
+	// another instance): the kept count stands until it is too old.
+	var appID int64
+	mustDB(t, s.db.Raw(`SELECT id FROM applications WHERE status = 'active' AND (expected_update_at IS NULL OR expected_update_at > ?) ORDER BY id LIMIT 1`, clock.t).Scan(&appID))
+	if appID == 0 {
+		t.Fatal("no active application with a promise in the future")
+	}
+	mustDB(t, s.db.Exec(`UPDATE applications SET expected_update_at = ? WHERE id = ?`, clock.t.Add(-time.Hour), appID))
+	if got := count(); got != before {
+		t.Fatalf("within %v of counting, the count changed from %d to %d without a change through the Store", needsYouCountTTL, before, got)
+	}
+	clock.t = clock.t.Add(needsYouCountTTL)
+	if got := count(); got != before+1 {
+		t.Fatalf("after %v the count is %d, want %d (one more overdue promise)", needsYouCountTTL, got, before+1)
+	}
+
+	// A change through the Store shows at the next page, whatever its age.
+	if err := s.tx(ctx, func(tx *gorm.DB) error {
+		return tx.Exec(`UPDATE applications SET expected_update_at = ? WHERE id = ?`, clock.t.Add(time.Hour), appID).Error
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(); got != before {
+		t.Fatalf("right after a change through the Store the count is %d, want %d", got, before)
 	}
 }

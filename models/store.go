@@ -62,6 +62,7 @@ type Store struct {
 	// this long, so that undoing the move can withdraw it.
 	stageMessageDelay time.Duration
 	needsYouCount     map[Role]string // the navigation's count statement per role, built once (read-only)
+	counts            *countCache     // the navigation's recent counts per staff member (shared by copies of the Store)
 	passwordParams    *argon2id.Params
 	hashSlots         chan struct{} // password hashes computed at once
 	statements        *atomic.Int64 // SQL statements run through GORM, for query budgets
@@ -153,7 +154,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 	}
 	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs, hashSlots: make(chan struct{}, hashSlotCount()), statements: statements,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), links: cfg.Links, company: cfg.CompanyName, contactEmail: cfg.ContactEmail, mailMaxAttempts: cfg.MailMaxAttempts,
-		stageMessageDelay: cfg.StageMessageDelay, needsYouCount: needsYouCountQueries(), passwordParams: cfg.PasswordParams}
+		stageMessageDelay: cfg.StageMessageDelay, needsYouCount: needsYouCountQueries(), counts: &countCache{}, passwordParams: cfg.PasswordParams}
 	if st.passwordParams == nil {
 		st.passwordParams = argon2id.DefaultParams
 	}
@@ -271,6 +272,7 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		err = s.db.WithContext(ctx).Transaction(fn)
+		s.counts.changed()
 		if !isRetryable(err) {
 			return err
 		}

@@ -37,6 +37,11 @@ type Config struct {
 	// SignInAnswerTime is the least time a sign-in link request takes to
 	// answer, known address or not (default 300 ms).
 	SignInAnswerTime time.Duration
+	// BenchmarkFloor adds the benchmark's floor pages (/admin/_floor: the
+	// signed-in session and the staff layout, nothing else; /admin/_floor-count:
+	// the same with the navigation's Needs-you count). Only the scale
+	// benchmark's server sets it; no setting of the product does.
+	BenchmarkFloor bool
 }
 
 // Handler holds every dependency of the handlers; there are no globals.

@@ -1,14 +1,17 @@
 package handlers
 
 import (
+	"compress/gzip"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"nextstep/models"
+	"nextstep/views"
 )
 
 // routes lists every route of the application: the middleware every request
@@ -20,6 +23,14 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	e.Use(h.requestLogger())
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders(secure))
+	// Pages are compressed for browsers that accept gzip (phones gain most):
+	// the fastest level, since on a small server CPU is dearer than bytes.
+	// Static files are compressed once at start (brotli or gzip) and PDFs are
+	// compressed already.
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: gzip.BestSpeed, MinLength: 1024, Skipper: func(c echo.Context) bool {
+		p := c.Request().URL.Path
+		return strings.HasPrefix(p, "/static/") || strings.HasSuffix(p, ".pdf")
+	}}))
 	// Forms get the small limit; /verify takes a PDF. Both apply before any
 	// middleware (CSRF among them) reads the body.
 	isVerify := func(c echo.Context) bool { return c.Request().URL.Path == "/verify" }
@@ -106,6 +117,14 @@ func (h *Handler) staffRoutes(staff *echo.Group) {
 	h.contractRoutes(staff, people, admins)
 	h.messageRoutes(staff, managers, admins)
 	h.staffAdminRoutes(staff, admins)
+	if h.cfg.BenchmarkFloor {
+		staff.GET("/_floor", func(c echo.Context) error {
+			return render(c, http.StatusOK, views.Page(h.layoutWithoutCount(c, "Floor")))
+		})
+		staff.GET("/_floor-count", func(c echo.Context) error {
+			return render(c, http.StatusOK, views.Page(h.layout(c, "Floor")))
+		})
+	}
 }
 
 // accountRoutes: every staff member's own account.

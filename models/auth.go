@@ -199,6 +199,14 @@ type SessionPerson struct {
 	Candidate *Candidate // set for a candidate session
 }
 
+// sessionQuery reads a session with its staff member or candidate in one
+// statement: every signed-in page runs it.
+const sessionQuery = `SELECT s.id_hash, s.staff_id, s.candidate_id, s.data, s.created_at, s.last_seen_at, s.ip, s.user_agent,
+			u.id, u.email, u.name, u.role, u.password_hash, u.totp_secret, u.totp_enabled, u.active, u.can_sign_contracts, u.created_at, u.updated_at, u.job_title,
+			c.id, c.email, c.name, c.phone, c.created_at, c.updated_at
+		FROM sessions s LEFT JOIN staff_users u ON u.id = s.staff_id LEFT JOIN candidates c ON c.id = s.candidate_id
+		WHERE s.id_hash = $1`
+
 // LoadSessionPerson loads a live session and its staff member or candidate;
 // a session past its idle or absolute timeout is deleted and ErrNotFound.
 func (s *Store) LoadSessionPerson(ctx context.Context, idHash []byte, idle, absolute time.Duration) (*SessionPerson, error) {
@@ -220,12 +228,8 @@ func (s *Store) LoadSessionPerson(ctx context.Context, idHash []byte, idle, abso
 		email, name, phone   sql.NullString
 		createdAt, updatedAt sql.NullTime
 	}
-	s.statements.Add(1)
-	err = sqlDB.QueryRowContext(ctx, `SELECT s.id_hash, s.staff_id, s.candidate_id, s.data, s.created_at, s.last_seen_at, s.ip, s.user_agent,
-			u.id, u.email, u.name, u.role, u.password_hash, u.totp_secret, u.totp_enabled, u.active, u.can_sign_contracts, u.created_at, u.updated_at, u.job_title,
-			c.id, c.email, c.name, c.phone, c.created_at, c.updated_at
-		FROM sessions s LEFT JOIN staff_users u ON u.id = s.staff_id LEFT JOIN candidates c ON c.id = s.candidate_id
-		WHERE s.id_hash = $1`, idHash).Scan(&row.IDHash, &row.StaffID, &row.CandidateID, &row.Data, &row.CreatedAt, &row.LastSeenAt, &row.IP, &row.UserAgent,
+	s.ran(sessionQuery, []any{idHash})
+	err = sqlDB.QueryRowContext(ctx, sessionQuery, idHash).Scan(&row.IDHash, &row.StaffID, &row.CandidateID, &row.Data, &row.CreatedAt, &row.LastSeenAt, &row.IP, &row.UserAgent,
 		&u.id, &u.email, &u.name, &u.role, &u.hash, &u.totpSecret, &u.totpEnabled, &u.active, &u.canSign, &u.createdAt, &u.updatedAt, &u.jobTitle,
 		&c.id, &c.email, &c.name, &c.phone, &c.createdAt, &c.updatedAt)
 	if errors.Is(err, sql.ErrNoRows) {

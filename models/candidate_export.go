@@ -75,7 +75,7 @@ func (s *Store) ExportCandidates(ctx context.Context, actor Actor, f CandidateFi
 	batch := make([]CandidateRow, 0, CandidateExportBatch)
 	for first := true; ; first = false {
 		query, qargs := page(after)
-		s.statements.Add(1)
+		s.ran(query, qargs)
 		res, err := sqlDB.QueryContext(ctx, query, qargs...)
 		if err != nil {
 			return err

@@ -220,16 +220,17 @@ func (s *Store) listCandidates(ctx context.Context, actor Actor, q candidateList
 	if err != nil {
 		return nil, err
 	}
-	s.statements.Add(1)
 	// The page's rows come as plain rows; the count and the position choices
 	// ride along on each (the LEFT JOIN keeps one row for an empty page).
-	res, err := sqlDB.QueryContext(ctx, numberedPlaceholders(q.with+` SELECT cnt.n, pos.j, r.application_id, r.candidate_id, r.name, r.email,
+	query := numberedPlaceholders(q.with + ` SELECT cnt.n, pos.j, r.application_id, r.candidate_id, r.name, r.email,
 			r.position_id, r.position_title, r.stage, r.status, r.stage_entered_at, r.expected_update_at, r.sort_key
-		FROM (`+q.countSQL+`) cnt (n)
+		FROM (` + q.countSQL + `) cnt (n)
 		CROSS JOIN (SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'title', title, 'status', status) ORDER BY status = 'open' DESC, lower(title)), '[]')
-			FROM positions WHERE `+posScope+`) pos (j)
-		LEFT JOIN LATERAL (`+q.pageSQL+`) r ON true
-		ORDER BY `+q.order), args...)
+			FROM positions WHERE ` + posScope + `) pos (j)
+		LEFT JOIN LATERAL (` + q.pageSQL + `) r ON true
+		ORDER BY ` + q.order)
+	s.ran(query, args)
+	res, err := sqlDB.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

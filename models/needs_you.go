@@ -3,7 +3,9 @@ package models
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -98,20 +100,20 @@ var queueSQL = []struct {
 	{QueueOffersToApprove, `SELECT v.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		v.job_title AS detail, v.created_at AS since, NULL::timestamptz AS due
 		FROM offer_versions v JOIN offers o ON o.id = v.offer_id JOIN applications a ON a.id = o.application_id
-		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		{names}
 		WHERE v.status = 'pending_approval' AND coalesce(v.created_by, 0) <> @me
 		AND {approver}`, "since",
 		func(r Role) bool { return offerApproverSQL(r, "p") != "FALSE" }},
 	{QueueOffersSentBack, `SELECT v.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		v.sent_back_comment AS detail, v.sent_back_at AS since, NULL::timestamptz AS due
 		FROM offer_versions v JOIN offers o ON o.id = v.offer_id JOIN applications a ON a.id = o.application_id
-		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		{names}
 		WHERE v.status = 'draft' AND v.sent_back_at IS NOT NULL AND o.status = 'open' AND {visible}`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueOffersToSend, `SELECT v.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		v.job_title AS detail, v.approved_at AS since, NULL::timestamptz AS due
 		FROM offer_versions v JOIN offers o ON o.id = v.offer_id JOIN applications a ON a.id = o.application_id
-		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		{names}
 		WHERE v.status = 'approved' AND o.status = 'open' AND {visible}`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	// The contract stage opens when the contract is sent: an accepted offer
@@ -120,62 +122,62 @@ var queueSQL = []struct {
 		'' AS detail, coalesce(v.responded_at, o.updated_at) AS since, NULL::timestamptz AS due
 		FROM applications a JOIN offers o ON o.application_id = a.id AND o.status = 'accepted'
 		JOIN offer_versions v ON v.offer_id = o.id AND v.status = 'accepted'
-		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		{names}
 		WHERE a.stage = 'offer' AND a.status IN ('active', 'on_hold') AND {visible}`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueOfferQuestions, `SELECT q.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		q.question AS detail, q.asked_at AS since, NULL::timestamptz AS due
 		FROM offer_questions q JOIN offers o ON o.id = q.offer_id JOIN applications a ON a.id = o.application_id
-		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		{names}
 		WHERE q.answered_at IS NULL AND o.status = 'open' AND {visible}`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueCountersign, `SELECT k.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		'' AS detail, k.candidate_signed_at AS since, NULL::timestamptz AS due
 		FROM contracts k JOIN applications a ON a.id = k.application_id
-		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		{names}
 		WHERE k.status = 'awaiting_employer' AND {visible}
 		AND EXISTS (SELECT 1 FROM staff_users su WHERE su.id = @me AND su.can_sign_contracts AND su.active)`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueNameCorrections, `SELECT k.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		n.requested_name AS detail, n.created_at AS since, NULL::timestamptz AS due
 		FROM contract_name_corrections n JOIN contracts k ON k.id = n.contract_id JOIN applications a ON a.id = k.application_id
-		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		{names}
 		WHERE n.status = 'open' AND {visible}`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueDecisions, `SELECT d.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		d.proposal AS detail, d.created_at AS since, NULL::timestamptz AS due
 		FROM decision_responses r JOIN decision_requests d ON d.id = r.request_id JOIN applications a ON a.id = d.application_id
-		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		{names}
 		WHERE r.staff_id = @me AND r.verdict IS NULL AND d.status = 'open'`, "since",
 		func(Role) bool { return true }},
 	{QueueScorecards, `SELECT ir.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		ir.title AS detail, ir.ends_at AS since, NULL::timestamptz AS due
 		FROM interview_panelists ip JOIN interview_rounds ir ON ir.id = ip.round_id JOIN applications a ON a.id = ir.application_id
-		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		{names}
 		WHERE ip.staff_id = @me AND ir.status = 'scheduled' AND ir.ends_at <= @now
 		AND NOT EXISTS (SELECT 1 FROM scorecards sc WHERE sc.round_id = ir.id AND sc.interviewer_id = @me)`, "since",
 		func(Role) bool { return true }},
 	{QueueInterviewTimes, `SELECT ir.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		ir.change_request AS detail, ir.change_requested_at AS since, NULL::timestamptz AS due
 		FROM interview_rounds ir JOIN applications a ON a.id = ir.application_id
-		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		{names}
 		WHERE ir.change_requested_at IS NOT NULL AND ir.status <> 'cancelled' AND a.status IN ('active', 'on_hold') AND {visible}`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueAssessmentResults, `SELECT d.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		d.title AS detail, d.ends_at AS since, NULL::timestamptz AS due
 		FROM assessment_bookings b JOIN assessment_days d ON d.id = b.day_id JOIN applications a ON a.id = b.application_id
-		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		{names}
 		WHERE b.status = 'booked' AND b.result = 'none' AND d.ends_at <= @now AND a.status IN ('active', 'on_hold') AND {visible}`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueOverdue, `SELECT a.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		a.stage AS detail, a.stage_entered_at AS since, a.expected_update_at AS due
-		FROM applications a JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		FROM applications a {names}
 		WHERE a.status = 'active' AND a.expected_update_at < @now AND {visible}`, "due",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueAwaitingApproval, `SELECT v.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		v.job_title AS detail, v.created_at AS since, NULL::timestamptz AS due
 		FROM offer_versions v JOIN offers o ON o.id = v.offer_id JOIN applications a ON a.id = o.application_id
-		JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
+		{names}
 		WHERE v.status = 'pending_approval' AND {visible}
 		AND NOT (coalesce(v.created_by, 0) <> @me AND {approver})`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
@@ -183,9 +185,36 @@ var queueSQL = []struct {
 
 // queueQuery is a queue's statement for staff of role.
 func queueQuery(query string, role Role) string {
+	return strings.Replace(queueScoped(query, role), "{names}", namesJoin, 1)
+}
+
+// namesJoin brings in the candidate's name and the position's title.
+const namesJoin = "JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id"
+
+// queueScoped is query with the role's scope filled in and {names} left.
+func queueScoped(query string, role Role) string {
 	staff := Actor{Kind: "staff", Role: role}
 	return strings.NewReplacer("{visible}", "("+positionScopeSQL(staff, "p", "@me")+")",
 		"{approver}", "("+offerApproverSQL(role, "p")+")").Replace(query)
+}
+
+var (
+	queueColumns  = regexp.MustCompile(`(?s)^SELECT .*?\bFROM\b`)
+	usesPositions = regexp.MustCompile(`\bp\.`)
+)
+
+// queueCountQuery is query's rows for counting only: no columns, no
+// candidate (every application has one), and the position only when the
+// role's scope reads it. The navigation counts on every staff page, so the
+// statement reads as few rows as the count needs (≈ 16 buffers instead of
+// ≈ 220 for 100 overdue promises).
+func queueCountQuery(query string, role Role) string {
+	q := queueColumns.ReplaceAllString(queueScoped(query, role), "SELECT 1 FROM")
+	join := ""
+	if usesPositions.MatchString(q) {
+		join = "JOIN positions p ON p.id = a.position_id"
+	}
+	return strings.Replace(q, "{names}", join, 1)
 }
 
 // queueArgs are the named arguments every queue statement reads.
@@ -207,8 +236,8 @@ func (s *Store) NeedsYou(ctx context.Context, actor Actor) ([]Queue, error) {
 		}
 		kinds = append(kinds, q.kind)
 		cols = append(cols, fmt.Sprintf(`(SELECT jsonb_build_object('count', (SELECT count(*) FROM (%[1]s LIMIT %[2]d) n),
-			'items', coalesce((SELECT jsonb_agg(i) FROM (%[1]s ORDER BY %[3]s, 1 LIMIT %[4]d) i), '[]')))::text AS %[5]s`,
-			queueQuery(q.query, actor.Role), QueueCountCap, q.order, QueueItemLimit, q.kind))
+			'items', coalesce((SELECT jsonb_agg(i) FROM (%[3]s ORDER BY %[4]s, 1 LIMIT %[5]d) i), '[]')))::text AS %[6]s`,
+			queueCountQuery(q.query, actor.Role), QueueCountCap, queueQuery(q.query, actor.Role), q.order, QueueItemLimit, q.kind))
 	}
 	row := map[string]any{}
 	if err := s.db.WithContext(ctx).Raw("SELECT "+strings.Join(cols, ",\n"), s.queueArgs(actor)).Take(&row).Error; err != nil {
@@ -240,12 +269,83 @@ func (s *Store) NeedsYouCount(ctx context.Context, actor Actor) (int, error) {
 	if !ok {
 		return 0, nil
 	}
-	row, err := s.queryRow(ctx, query, actor.ID, s.Now())
+	now := s.Now()
+	if n, ok := s.counts.get(actor.ID, now); ok {
+		return n, nil
+	}
+	gen := s.counts.generation()
+	row, err := s.queryRow(ctx, query, actor.ID, now)
 	if err != nil {
 		return 0, err
 	}
 	var n int
-	return n, row.Scan(&n)
+	if err := row.Scan(&n); err != nil {
+		return 0, err
+	}
+	s.counts.put(actor.ID, n, gen, now)
+	return n, nil
+}
+
+// needsYouCountTTL is how long the navigation may show a count without
+// counting again. A change made through this process's Store forgets every
+// count at once, so a person sees their own change (and a colleague's on the
+// same server) at the next page; a change made on another server instance,
+// or an item that falls due with time (an overdue promise), shows within
+// this long.
+const needsYouCountTTL = 5 * time.Second
+
+// countCache keeps each staff member's last navigation count for a few
+// seconds: every staff page shows the count, and counting costs more than
+// the rest of a small page.
+type countCache struct {
+	mu      sync.Mutex
+	gen     uint64 // raised by every write transaction of the Store
+	entries map[int64]cachedCount
+}
+
+type cachedCount struct {
+	n   int
+	gen uint64
+	at  time.Time
+}
+
+// changed forgets every count: something may have entered or left a queue.
+func (c *countCache) changed() {
+	c.mu.Lock()
+	c.gen++
+	c.entries = nil
+	c.mu.Unlock()
+}
+
+func (c *countCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+// get is staffID's count when it is recent and nothing changed since.
+func (c *countCache) get(staffID int64, now time.Time) (int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[staffID]
+	if !ok || e.gen != c.gen || now.Before(e.at) || now.Sub(e.at) >= needsYouCountTTL {
+		return 0, false
+	}
+	return e.n, true
+}
+
+// put keeps a count made when the generation was gen; a count made while a
+// change was committing is not kept.
+func (c *countCache) put(staffID int64, n int, gen uint64, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if c.entries == nil {
+		c.entries = map[int64]cachedCount{}
+	}
+	c.entries[staffID] = cachedCount{n: n, gen: gen, at: now}
 }
 
 // needsYouCountQueries builds, once, each role's count statement for the
@@ -261,7 +361,7 @@ func needsYouCountQueries() map[Role]string {
 			if q.kind == QueueAwaitingApproval || !q.who(r) {
 				continue
 			}
-			parts = append(parts, fmt.Sprintf("(SELECT count(*) FROM (%s LIMIT %d) n)", named.Replace(queueQuery(q.query, r)), QueueCountCap))
+			parts = append(parts, fmt.Sprintf("(SELECT count(*) FROM (%s LIMIT %d) n)", named.Replace(queueCountQuery(q.query, r)), QueueCountCap))
 		}
 		if len(parts) > 0 {
 			// The FROM names each argument's type, used by the queues or not.

@@ -60,6 +60,7 @@ const demoSeedLock = 7_346_221_901
 // others: under `make run` they arrive in the local mail catcher.
 func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
 	added := false
+	defer s.counts.changed()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", demoSeedLock).Error; err != nil {
 			return err

@@ -61,7 +61,9 @@ type Store struct {
 	// stageMessageDelay: a candidate's message about a stage move waits
 	// this long, so that undoing the move can withdraw it.
 	stageMessageDelay time.Duration
-	needsYouCount     map[Role]string // the navigation's count statement per role, built once (read-only)
+	needsYouCount     map[Role]string                // the navigation's count statement per role, built once (read-only)
+	onStatement       func(query string, args []any) // see Config.OnStatement
+	counts            *countCache                    // the navigation's recent counts per staff member (shared by copies of the Store)
 	passwordParams    *argon2id.Params
 	hashSlots         chan struct{} // password hashes computed at once
 	statements        *atomic.Int64 // SQL statements run through GORM, for query budgets
@@ -87,6 +89,9 @@ type Config struct {
 	// Links build the paths of the site's pages that messages link to
 	// (views.Paths{}). Required: Open refuses a nil Links.
 	Links Links
+	// OnStatement, when set, is told every statement the Store runs, with
+	// its arguments: tests measure each page's database work with it.
+	OnStatement func(query string, args []any)
 }
 
 // Open connects to PostgreSQL with a bounded pool.
@@ -147,13 +152,14 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	statements := &atomic.Int64{}
-	if err := countStatements(db, statements, log); err != nil {
+	if err := countStatements(db, statements, log, cfg.OnStatement); err != nil {
 		sqlDB.Close()
 		return nil, err
 	}
 	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs, hashSlots: make(chan struct{}, hashSlotCount()), statements: statements,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), links: cfg.Links, company: cfg.CompanyName, contactEmail: cfg.ContactEmail, mailMaxAttempts: cfg.MailMaxAttempts,
-		stageMessageDelay: cfg.StageMessageDelay, needsYouCount: needsYouCountQueries(), passwordParams: cfg.PasswordParams}
+		stageMessageDelay: cfg.StageMessageDelay, needsYouCount: needsYouCountQueries(), counts: &countCache{}, passwordParams: cfg.PasswordParams,
+		onStatement: cfg.OnStatement}
 	if st.passwordParams == nil {
 		st.passwordParams = argon2id.DefaultParams
 	}
@@ -180,9 +186,12 @@ func hashSlotCount() int { return min(runtime.NumCPU(), 2) }
 // countStatements counts every statement GORM runs: the query budget of each
 // page is checked against it in tests (and it is one atomic add per query).
 // At log level debug each statement is logged too.
-func countStatements(db *gorm.DB, n *atomic.Int64, log *slog.Logger) error {
+func countStatements(db *gorm.DB, n *atomic.Int64, log *slog.Logger, observe func(string, []any)) error {
 	count := func(db *gorm.DB) {
 		n.Add(1)
+		if observe != nil {
+			observe(db.Statement.SQL.String(), db.Statement.Vars)
+		}
 		if log.Enabled(db.Statement.Context, slog.LevelDebug) {
 			log.Debug("sql statement", "n", n.Load(), "sql", truncate(db.Statement.SQL.String(), 300))
 		}
@@ -211,8 +220,18 @@ func (s *Store) queryRow(ctx context.Context, query string, args ...any) (*sql.R
 	if err != nil {
 		return nil, err
 	}
+	query = numberedPlaceholders(query)
+	s.ran(query, args)
+	return sqlDB.QueryRowContext(ctx, query, args...), nil
+}
+
+// ran counts a statement run outside GORM (whose statements are counted by
+// its callbacks), and tells the observer.
+func (s *Store) ran(query string, args []any) {
 	s.statements.Add(1)
-	return sqlDB.QueryRowContext(ctx, numberedPlaceholders(query), args...), nil
+	if s.onStatement != nil {
+		s.onStatement(query, args)
+	}
 }
 
 // numberedPlaceholders turns ? into $1, $2, … (our SQL has no other ?).
@@ -271,6 +290,7 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		err = s.db.WithContext(ctx).Transaction(fn)
+		s.counts.changed()
 		if !isRetryable(err) {
 			return err
 		}

@@ -35,12 +35,17 @@ import (
 )
 
 // childEnv tells the re-executed test binary to be a server instead of a test run.
-const childEnv = "NEXTSTEP_TEST_CHILD"
+const (
+	childEnv = "NEXTSTEP_TEST_CHILD"
+	// benchFloorEnv asks the child server for the benchmark's floor pages.
+	benchFloorEnv = "NEXTSTEP_TEST_BENCH_FLOOR"
+)
 
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "serve" {
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-		err := run(ctx, []string{"serve"}, os.Getenv, os.Stdin, os.Stdout)
+		floor := func(cfg *Config) { cfg.benchmarkFloor = os.Getenv(benchFloorEnv) == "1" }
+		err := runWith(ctx, []string{"serve"}, os.Getenv, os.Stdin, os.Stdout, floor)
 		stop()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "nextstep test server:", err)

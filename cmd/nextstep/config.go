@@ -19,6 +19,10 @@ import (
 // Config is read from environment variables; every one has a default that
 // works on a developer's machine. The README lists them all.
 type Config struct {
+	// benchmarkFloor adds the scale benchmark's floor pages; set only by the
+	// benchmark's server (TestMain), never from the environment.
+	benchmarkFloor bool
+
 	Env             string // development or production
 	DatabaseURL     string // empty: the project-local cluster under DataDir
 	MigrateURL      string // the owner role that runs migrations; DatabaseURL when unset

@@ -54,6 +54,12 @@ commands:
   version                    print the version`
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	return runWith(ctx, args, getenv, stdin, stdout, nil)
+}
+
+// runWith is run with a change to the configuration after it is read: the
+// scale benchmark's server uses it to add its floor pages.
+func runWith(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer, adjust func(*Config)) error {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
@@ -69,6 +75,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
+	}
+	if adjust != nil {
+		adjust(&cfg)
 	}
 	log := newLogger(cfg, os.Stderr)
 	switch cmd {
@@ -271,6 +280,7 @@ func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log
 		BaseURL: cfg.BaseURL, SessionSecret: secret, IdleTimeout: cfg.IdleTimeout, AbsoluteTimeout: cfg.AbsoluteTimeout,
 		RequireTOTP: cfg.RequireTOTP, Location: cfg.Location, TrustProxy: cfg.TrustProxy, Version: version, CompanyName: cfg.CompanyName,
 		ContactEmail: cfg.ContactEmail, EmailEnabled: cfg.SMTP != nil, DevMailboxURL: cfg.DevMailboxURL,
+		BenchmarkFloor: cfg.benchmarkFloor,
 	})
 	srv := &http.Server{
 		Addr:              cfg.Addr,

@@ -118,7 +118,7 @@ const (
 // every test gets a copy.
 func demoFixture(cfg models.Config) devdb.Fixture {
 	now, loc, params := cfg.Clock.Now(), cfg.Location, cfg.PasswordParams
-	cfg.Clock, cfg.Log, cfg.Location, cfg.PasswordParams, cfg.BaseURL = nil, nil, nil, nil, seedBaseURL
+	cfg.Clock, cfg.Log, cfg.Location, cfg.PasswordParams, cfg.BaseURL, cfg.OnStatement = nil, nil, nil, nil, seedBaseURL, nil
 	return devdb.Fixture{
 		// Every field of the configuration, so that a new one that shapes
 		// the data cannot be left out. (A pointer prints as its address,

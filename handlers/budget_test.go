@@ -45,15 +45,15 @@ func TestQueryBudgets(t *testing.T) {
 		path   string
 		budget int64
 	}{
-		{"candidate home", cand, "/me", 4},
-		{"candidate application", cand, fmt.Sprintf("/me/applications/%d", app.applicationID("ben.okafor@example.com")), 4},
+		{"candidate home", cand, "/me", 3},
+		{"candidate application", cand, fmt.Sprintf("/me/applications/%d", app.applicationID("ben.okafor@example.com")), 3},
 		{"candidate messages", cand, "/me/messages", 3},
 		{"staff candidate list", staff, "/admin/candidates", 5},
 		{"staff search", staff, "/admin/candidates?q=okaf", 5},
 		{"staff list, filtered and sorted", staff, "/admin/candidates?status=active&sort=-name", 5},
 		{"staff candidate page (assessment)", staff, fmt.Sprintf("/admin/candidates/%d", ben), 8},
 		{"staff candidate page (offer)", staff, fmt.Sprintf("/admin/candidates/%d", daniel), 8},
-		{"candidate interview page", cand, fmt.Sprintf("/me/applications/%d/interviews/%d", benApp, round.ID), 4},
+		{"candidate interview page", cand, fmt.Sprintf("/me/applications/%d/interviews/%d", benApp, round.ID), 3},
 		{"staff interview page", staff, fmt.Sprintf("/admin/interviews/%d", round.ID), 12},
 		{"interviewer's interview page", interviewer, fmt.Sprintf("/admin/interviews/%d", round.ID), 12},
 		{"my interviews", interviewer, "/admin/interviews", 4},

@@ -201,13 +201,15 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 	var row struct {
 		Applications                                                  []byte
 		Events, Bookings, WaitlistOffers, Interest, Offers, Contracts []byte
+		Rounds                                                        []byte
 	}
 	r, err := s.queryRow(ctx, `WITH apps AS (SELECT id FROM applications WHERE candidate_id = ?)
-		SELECT (`+applicationsJSON+`) AS applications, `+applicationExtrasColumns, cand.ID, cand.ID, s.Now())
+		SELECT (`+applicationsJSON+`) AS applications, `+applicationExtrasColumns+`, `+roundsJSON("SELECT id FROM apps")+` AS rounds`,
+		cand.ID, cand.ID, s.Now())
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Scan(&row.Applications, &row.Events, &row.Bookings, &row.WaitlistOffers, &row.Interest, &row.Offers, &row.Contracts); err != nil {
+	if err := r.Scan(&row.Applications, &row.Events, &row.Bookings, &row.WaitlistOffers, &row.Interest, &row.Offers, &row.Contracts, &row.Rounds); err != nil {
 		return nil, err
 	}
 	var apps []Application
@@ -262,12 +264,8 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 		}
 		v.Applications = append(v.Applications, ca)
 	}
-	ids := make([]int64, len(v.Applications))
-	for i, a := range v.Applications {
-		ids[i] = a.ID
-	}
-	rounds, err := s.applicationRounds(ctx, ids) // the candidate's own applications
-	if err != nil {
+	var rounds []InterviewRound // of the candidate's own applications, in the same statement
+	if err := decodeRows(row.Rounds, &rounds); err != nil {
 		return nil, err
 	}
 	for _, r := range rounds {

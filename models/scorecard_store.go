@@ -297,33 +297,28 @@ func (s *Store) applicationRounds(ctx context.Context, appIDs []int64) ([]Interv
 	if len(appIDs) == 0 {
 		return nil, nil
 	}
-	var rows []struct {
-		InterviewRound
-		PanelJSON, SlotsJSON []byte
-		ScorecardCount       int
-	}
-	if err := s.db.WithContext(ctx).Raw(`SELECT r.*,
-			coalesce((SELECT json_agg(json_build_object('id', u.id, 'name', u.name, 'email', u.email, 'job_title', u.job_title, 'role', u.role)
-				ORDER BY u.name, u.id) FROM interview_panelists ip JOIN staff_users u ON u.id = ip.staff_id WHERE ip.round_id = r.id), '[]') AS panel_json,
-			coalesce((SELECT json_agg(json_build_object('id', sl.id, 'position_id', sl.position_id, 'starts_at', sl.starts_at, 'ends_at', sl.ends_at,
-				'booked_round_id', sl.booked_round_id) ORDER BY sl.starts_at, sl.id)
-				FROM interview_round_slots rs JOIN interview_slots sl ON sl.id = rs.slot_id WHERE rs.round_id = r.id), '[]') AS slots_json,
-			(SELECT count(*) FROM scorecards sc WHERE sc.round_id = r.id) AS scorecard_count
-		FROM interview_rounds r WHERE r.application_id IN ? ORDER BY r.id`, appIDs).Scan(&rows).Error; err != nil {
+	var raw []byte
+	if err := s.db.WithContext(ctx).Raw("SELECT "+roundsJSON("?"), appIDs).Row().Scan(&raw); err != nil {
 		return nil, err
 	}
-	rounds := make([]InterviewRound, len(rows))
-	for i, row := range rows {
-		rounds[i] = row.InterviewRound
-		rounds[i].ScorecardCount = row.ScorecardCount
-		if err := decodeRows(row.PanelJSON, &rounds[i].Panel); err != nil {
-			return nil, err
-		}
-		if err := decodeRows(row.SlotsJSON, &rounds[i].Slots); err != nil {
-			return nil, err
-		}
-	}
-	return rounds, nil
+	var rounds []InterviewRound
+	return rounds, decodeRows(raw, &rounds)
+}
+
+// roundsJSON is the interview rounds of the applications whose ids the SQL
+// apps gives (a list parameter or a subquery), as a JSON array in id order:
+// each round with its panel, its offered times and how many scorecards are
+// in. The candidate's pages read it in their one statement; staff pages
+// through applicationRounds.
+func roundsJSON(apps string) string {
+	return `coalesce((SELECT jsonb_agg(to_jsonb(r) || jsonb_build_object(
+			'panel', coalesce((SELECT jsonb_agg(jsonb_build_object('id', u.id, 'name', u.name, 'email', u.email, 'job_title', u.job_title, 'role', u.role)
+				ORDER BY u.name, u.id) FROM interview_panelists ip JOIN staff_users u ON u.id = ip.staff_id WHERE ip.round_id = r.id), '[]'),
+			'slots', coalesce((SELECT jsonb_agg(jsonb_build_object('id', sl.id, 'position_id', sl.position_id, 'starts_at', sl.starts_at, 'ends_at', sl.ends_at,
+				'booked_round_id', sl.booked_round_id) ORDER BY sl.starts_at, sl.id)
+				FROM interview_round_slots rs JOIN interview_slots sl ON sl.id = rs.slot_id WHERE rs.round_id = r.id), '[]'),
+			'scorecard_count', (SELECT count(*) FROM scorecards sc WHERE sc.round_id = r.id)) ORDER BY r.id)
+		FROM interview_rounds r WHERE r.application_id IN (` + apps + `)), '[]')`
 }
 
 // ReviewRow is one candidate in the side-by-side review of a position.

@@ -117,18 +117,6 @@ func (h *Handler) renderCandidate(c echo.Context, id int64, status int, errs map
 	if err != nil {
 		return err
 	}
-	appIDs := make([]int64, len(d.Applications))
-	for i, a := range d.Applications {
-		appIDs[i] = a.ID
-	}
-	rounds, err := h.store.ApplicationRounds(ctx, actor(c), appIDs)
-	if err != nil {
-		return err
-	}
-	decisions, err := h.store.Decisions(ctx, actor(c), appIDs)
-	if err != nil {
-		return err
-	}
 	colleagues, err := h.store.StaffDirectory(ctx)
 	if err != nil {
 		return err
@@ -139,10 +127,10 @@ func (h *Handler) renderCandidate(c echo.Context, id int64, status int, errs map
 	}
 	props := views.AdminCandidateProps{Layout: h.layout(c, d.Candidate.Name), Detail: d, Errors: errs, Form: form,
 		Rounds: map[int64][]models.InterviewRound{}, Decisions: map[int64][]models.DecisionRequest{}, Colleagues: colleagues, Addable: addable}
-	for _, r := range rounds {
+	for _, r := range d.Rounds {
 		props.Rounds[r.ApplicationID] = append(props.Rounds[r.ApplicationID], r)
 	}
-	for _, dr := range decisions {
+	for _, dr := range d.Decisions {
 		props.Decisions[dr.ApplicationID] = append(props.Decisions[dr.ApplicationID], dr)
 	}
 	return render(c, status, views.AdminCandidatePage(props))

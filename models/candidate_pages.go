@@ -88,6 +88,8 @@ type CandidateDetail struct {
 	Offers       map[int64]*Offer    // the newest offer by application id, versions newest first
 	Contracts    []Contract          // without PDF bytes, newest first
 	Templates    []ContractTemplate  // active templates, for generating a contract
+	Rounds       []InterviewRound    // interview rounds of the applications in scope, in id order
+	Decisions    []DecisionRequest   // consultations of the applications in scope, newest first
 }
 
 // GetCandidateDetail loads a candidate for staff, limited to what actor may see:
@@ -107,6 +109,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 		Candidate
 		Applications, Notes, Messages, Templates                      []byte
 		Events, Bookings, WaitlistOffers, Interest, Offers, Contracts []byte
+		Rounds, Decisions                                             []byte
 	}
 	r, err := s.queryRow(ctx, `WITH apps AS (SELECT a.id FROM applications a JOIN positions p ON p.id = a.position_id
 			WHERE a.candidate_id = ?`+scope+`)
@@ -118,7 +121,9 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 			CASE WHEN ? THEN coalesce((SELECT jsonb_agg(to_jsonb(m) - 'body_html' ORDER BY m.id DESC)
 				FROM (SELECT * FROM outbox_messages WHERE candidate_id = c.id ORDER BY id DESC LIMIT 100) m), '[]') ELSE '[]' END AS messages,
 			coalesce((SELECT jsonb_agg(to_jsonb(t) ORDER BY lower(t.name)) FROM contract_templates t WHERE t.active), '[]') AS templates,
-			`+applicationExtrasColumns+`
+			`+applicationExtrasColumns+`,
+			`+roundsJSON("SELECT id FROM apps")+` AS rounds,
+			`+decisionsJSON("SELECT id FROM apps")+` AS decisions
 		FROM candidates c WHERE c.id = ?`,
 		append(append(append(append([]any{}, scopeArgs...), scopeArgs...), readsEveryNote, actor.ID, seesMessages, s.Now()), candidateID)...)
 	if err != nil {
@@ -126,7 +131,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	}
 	c := &row.Candidate
 	err = r.Scan(&c.ID, &c.Email, &c.Name, &c.Phone, &c.CreatedAt, &c.UpdatedAt, &row.Applications, &row.Notes, &row.Messages, &row.Templates,
-		&row.Events, &row.Bookings, &row.WaitlistOffers, &row.Interest, &row.Offers, &row.Contracts)
+		&row.Events, &row.Bookings, &row.WaitlistOffers, &row.Interest, &row.Offers, &row.Contracts, &row.Rounds, &row.Decisions)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -137,7 +142,8 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	for _, part := range []struct {
 		raw []byte
 		dst any
-	}{{row.Applications, &d.Applications}, {row.Notes, &d.Notes}, {row.Messages, &d.Messages}, {row.Templates, &d.Templates}} {
+	}{{row.Applications, &d.Applications}, {row.Notes, &d.Notes}, {row.Messages, &d.Messages}, {row.Templates, &d.Templates},
+		{row.Rounds, &d.Rounds}, {row.Decisions, &d.Decisions}} {
 		if err := decodeRows(part.raw, part.dst); err != nil {
 			return nil, err
 		}

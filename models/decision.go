@@ -296,28 +296,26 @@ func (s *Store) Decisions(ctx context.Context, actor Actor, appIDs []int64) ([]D
 	if len(appIDs) == 0 {
 		return nil, nil
 	}
-	var rows []struct {
-		DecisionRequest
-		Requester     string
-		ResponsesJSON []byte
-	}
-	if err := s.db.WithContext(ctx).Raw(`SELECT d.*, u.name AS requester,
-			coalesce((SELECT json_agg(json_build_object('request_id', r.request_id, 'staff_id', r.staff_id, 'verdict', r.verdict,
-				'rationale', r.rationale, 'responded_at', r.responded_at, 'name', s.name, 'title', s.job_title) ORDER BY s.name, s.id)
-				FROM decision_responses r JOIN staff_users s ON s.id = r.staff_id WHERE r.request_id = d.id), '[]') AS responses_json
-		FROM decision_requests d JOIN staff_users u ON u.id = d.requested_by
-		WHERE d.application_id IN ? ORDER BY d.id DESC`, appIDs).Scan(&rows).Error; err != nil {
+	var raw []byte
+	if err := s.db.WithContext(ctx).Raw("SELECT "+decisionsJSON("?"), appIDs).Row().Scan(&raw); err != nil {
 		return nil, err
 	}
-	out := make([]DecisionRequest, len(rows))
-	for i, row := range rows {
-		out[i] = row.DecisionRequest
-		out[i].Requester = row.Requester
-		if err := decodeRows(row.ResponsesJSON, &out[i].Responses); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	var out []DecisionRequest
+	return out, decodeRows(raw, &out)
+}
+
+// decisionsJSON is the consultations of the applications whose ids the SQL
+// apps gives (a list parameter or a subquery), as a JSON array, newest first:
+// each with who asked and every colleague's answer in name order. The staff
+// candidate page reads it in its one statement; other pages through
+// Decisions.
+func decisionsJSON(apps string) string {
+	return `coalesce((SELECT jsonb_agg(to_jsonb(d) || jsonb_build_object('requester', u.name,
+			'responses', coalesce((SELECT jsonb_agg(jsonb_build_object('request_id', r.request_id, 'staff_id', r.staff_id, 'verdict', r.verdict,
+				'rationale', r.rationale, 'responded_at', r.responded_at, 'name', s.name, 'title', s.job_title) ORDER BY s.name, s.id)
+				FROM decision_responses r JOIN staff_users s ON s.id = r.staff_id WHERE r.request_id = d.id), '[]')) ORDER BY d.id DESC)
+		FROM decision_requests d JOIN staff_users u ON u.id = d.requested_by
+		WHERE d.application_id IN (` + apps + `)), '[]')`
 }
 
 // PendingDecision is a consultation waiting for one person's answer.

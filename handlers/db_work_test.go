@@ -155,9 +155,10 @@ func TestPagesDatabaseWorkStaysWithinBudget(t *testing.T) {
 		{"staff candidate page", staff, fmt.Sprintf("/admin/candidates/%d", ben), 420},
 		{"needs you (recruiter)", staff, "/admin", 1150},
 		// The hiring manager's "waiting for someone's approval" queue is
-		// planned as a walk over every application (≈ 850 buffers, LIMIT
-		// and a scope written twice mislead the planner); the budget holds
-		// today's figure until it is rewritten.
+		// planned as a merge join that walks the applications index when no
+		// offer waits (≈ 850 buffers: LIMIT makes the planner count on
+		// stopping early); the budget holds today's figure until the join
+		// order is fixed.
 		{"needs you (hiring manager)", manager, "/admin", 3500},
 		{"staff list (hiring manager)", manager, "/admin/candidates", 870},
 	} {

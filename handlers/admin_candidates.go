@@ -117,16 +117,8 @@ func (h *Handler) renderCandidate(c echo.Context, id int64, status int, errs map
 	if err != nil {
 		return err
 	}
-	colleagues, err := h.store.StaffDirectory(ctx)
-	if err != nil {
-		return err
-	}
-	addable, err := h.store.AddablePositions(ctx, actor(c), id)
-	if err != nil {
-		return err
-	}
 	props := views.AdminCandidateProps{Layout: h.layout(c, d.Candidate.Name), Detail: d, Errors: errs, Form: form,
-		Rounds: map[int64][]models.InterviewRound{}, Decisions: map[int64][]models.DecisionRequest{}, Colleagues: colleagues, Addable: addable}
+		Rounds: map[int64][]models.InterviewRound{}, Decisions: map[int64][]models.DecisionRequest{}, Colleagues: d.Colleagues, Addable: d.Addable}
 	for _, r := range d.Rounds {
 		props.Rounds[r.ApplicationID] = append(props.Rounds[r.ApplicationID], r)
 	}

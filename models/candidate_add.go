@@ -109,15 +109,20 @@ func (s *Store) AddablePositions(ctx context.Context, actor Actor, candidateID i
 	if !actor.Role.SeesCandidates() {
 		return nil, nil
 	}
-	q := s.db.WithContext(ctx).Model(&Position{}).Select("id", "title", "status").
-		Where("status = ? AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.position_id = positions.id AND a.candidate_id = ?)", PositionOpen, candidateID).
-		Order("lower(title), id")
-	if cond, args := positionScope(actor, ""); cond != "TRUE" {
-		q = q.Where(cond, args...)
-	}
+	query, args := addablePositionsSQL(actor, candidateID)
 	var out []PositionChoice
-	err := q.Limit(500).Scan(&out).Error
+	err := s.db.WithContext(ctx).Raw(query, args...).Scan(&out).Error
 	return out, err
+}
+
+// addablePositionsSQL is the open positions in actor's scope that
+// candidateID has not applied to, in title order: the choices for adding an
+// application. The staff candidate page reads them in its one statement.
+func addablePositionsSQL(actor Actor, candidateID int64) (string, []any) {
+	cond, args := positionScope(actor, "p")
+	return `SELECT p.id, p.title, p.status FROM positions p
+		WHERE p.status = ? AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.position_id = p.id AND a.candidate_id = ?) AND ` + cond + `
+		ORDER BY lower(p.title), p.id LIMIT 500`, append([]any{PositionOpen, candidateID}, args...)
 }
 
 // ExistingCandidate is a candidate the "new candidate" form found by email,

@@ -90,6 +90,8 @@ type CandidateDetail struct {
 	Templates    []ContractTemplate  // active templates, for generating a contract
 	Rounds       []InterviewRound    // interview rounds of the applications in scope, in id order
 	Decisions    []DecisionRequest   // consultations of the applications in scope, newest first
+	Colleagues   []StaffUser         // the staff directory, for panels and consultations
+	Addable      []PositionChoice    // open positions in scope the candidate has not applied to
 }
 
 // GetCandidateDetail loads a candidate for staff, limited to what actor may see:
@@ -109,8 +111,9 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 		Candidate
 		Applications, Notes, Messages, Templates                      []byte
 		Events, Bookings, WaitlistOffers, Interest, Offers, Contracts []byte
-		Rounds, Decisions                                             []byte
+		Rounds, Decisions, Colleagues, Addable                        []byte
 	}
+	addable, addableArgs := addablePositionsSQL(actor, candidateID)
 	r, err := s.queryRow(ctx, `WITH apps AS (SELECT a.id FROM applications a JOIN positions p ON p.id = a.position_id
 			WHERE a.candidate_id = ?`+scope+`)
 		SELECT c.id, c.email, c.name, c.phone, c.created_at, c.updated_at,
@@ -123,15 +126,17 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 			coalesce((SELECT jsonb_agg(to_jsonb(t) ORDER BY lower(t.name)) FROM contract_templates t WHERE t.active), '[]') AS templates,
 			`+applicationExtrasColumns+`,
 			`+roundsJSON("SELECT id FROM apps")+` AS rounds,
-			`+decisionsJSON("SELECT id FROM apps")+` AS decisions
+			`+decisionsJSON("SELECT id FROM apps")+` AS decisions,
+			coalesce((SELECT jsonb_agg(to_jsonb(d) ORDER BY lower(d.name), d.id) FROM (`+staffDirectorySQL+`) d), '[]') AS colleagues,
+			coalesce((SELECT jsonb_agg(to_jsonb(x) ORDER BY lower(x.title), x.id) FROM (`+addable+`) x), '[]') AS addable
 		FROM candidates c WHERE c.id = ?`,
-		append(append(append(append([]any{}, scopeArgs...), scopeArgs...), readsEveryNote, actor.ID, seesMessages, s.Now()), candidateID)...)
+		append(append(append(append(append([]any{}, scopeArgs...), scopeArgs...), readsEveryNote, actor.ID, seesMessages, s.Now()), addableArgs...), candidateID)...)
 	if err != nil {
 		return nil, err
 	}
 	c := &row.Candidate
 	err = r.Scan(&c.ID, &c.Email, &c.Name, &c.Phone, &c.CreatedAt, &c.UpdatedAt, &row.Applications, &row.Notes, &row.Messages, &row.Templates,
-		&row.Events, &row.Bookings, &row.WaitlistOffers, &row.Interest, &row.Offers, &row.Contracts, &row.Rounds, &row.Decisions)
+		&row.Events, &row.Bookings, &row.WaitlistOffers, &row.Interest, &row.Offers, &row.Contracts, &row.Rounds, &row.Decisions, &row.Colleagues, &row.Addable)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -143,7 +148,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 		raw []byte
 		dst any
 	}{{row.Applications, &d.Applications}, {row.Notes, &d.Notes}, {row.Messages, &d.Messages}, {row.Templates, &d.Templates},
-		{row.Rounds, &d.Rounds}, {row.Decisions, &d.Decisions}} {
+		{row.Rounds, &d.Rounds}, {row.Decisions, &d.Decisions}, {row.Colleagues, &d.Colleagues}, {row.Addable, &d.Addable}} {
 		if err := decodeRows(part.raw, part.dst); err != nil {
 			return nil, err
 		}

@@ -226,10 +226,13 @@ func (s *Store) CandidateInterviewCalendar(ctx context.Context, r *InterviewRoun
 // colleagues to consult: names, roles and titles only.
 func (s *Store) StaffDirectory(ctx context.Context) ([]StaffUser, error) {
 	var out []StaffUser
-	err := s.db.WithContext(ctx).Select("id", "name", "email", "role", "job_title", "active").Where("active").
-		Order("lower(name), id").Limit(500).Find(&out).Error
+	err := s.db.WithContext(ctx).Raw(staffDirectorySQL).Scan(&out).Error
 	return out, err
 }
+
+// staffDirectorySQL is the active staff, by name: whom to put on a panel or
+// consult. The staff candidate page reads it in its one statement.
+const staffDirectorySQL = `SELECT id, name, email, role, job_title, active FROM staff_users WHERE active ORDER BY lower(name), id LIMIT 500`
 
 // GetApplicationForStaff loads one application with its candidate and
 // position (pipeline and criteria), if actor may manage it.

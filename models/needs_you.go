@@ -222,35 +222,39 @@ func queueCountQuery(query string, role Role) string {
 	return strings.Replace(q, "{names}", join, 1)
 }
 
+// queueArgs are the named arguments every queue statement reads.
+func (s *Store) queueArgs(actor Actor) map[string]any {
+	return map[string]any{"me": actor.ID, "now": s.Now()}
+}
+
 // NeedsYou lists the actor's queues, in one statement. Empty queues are
 // left out.
 func (s *Store) NeedsYou(ctx context.Context, actor Actor) ([]Queue, error) {
 	if actor.Kind != "staff" {
 		return nil, ErrForbidden
 	}
-	page, ok := s.needsYouPage[actor.Role]
-	if !ok {
-		return nil, nil
+	var cols []string
+	var kinds []QueueKind
+	for _, q := range queueSQL {
+		if !q.who(actor.Role) {
+			continue
+		}
+		kinds = append(kinds, q.kind)
+		cols = append(cols, fmt.Sprintf(`(SELECT jsonb_build_object('count', (SELECT count(*) FROM (%[1]s LIMIT %[2]d) n),
+			'items', coalesce((SELECT jsonb_agg(i) FROM (%[3]s ORDER BY %[4]s, 1 LIMIT %[5]d) i), '[]')))::text AS %[6]s`,
+			queueCountQuery(q.query, actor.Role), QueueCountCap, queueQuery(q.query, actor.Role), q.order, QueueItemLimit, q.kind))
 	}
-	raw := make([][]byte, len(page.kinds))
-	dst := make([]any, len(raw))
-	for i := range raw {
-		dst[i] = &raw[i]
-	}
-	row, err := s.queryRow(ctx, page.query, actor.ID, s.Now())
-	if err != nil {
-		return nil, err
-	}
-	if err := row.Scan(dst...); err != nil {
+	row := map[string]any{}
+	if err := s.db.WithContext(ctx).Raw("SELECT "+strings.Join(cols, ",\n"), s.queueArgs(actor)).Take(&row).Error; err != nil {
 		return nil, err
 	}
 	var out []Queue
-	for i, k := range page.kinds {
+	for _, k := range kinds {
 		var q struct {
 			Count int
 			Items []QueueItem
 		}
-		if err := decodeRows(raw[i], &q); err != nil {
+		if err := decodeRows(jsonBytes(row[string(k)]), &q); err != nil {
 			return nil, err
 		}
 		if q.Count > 0 {
@@ -372,37 +376,13 @@ func needsYouCountQueries() map[Role]string {
 	return out
 }
 
-// needsYouPageStatement is a role's Needs-you page in one statement: a
-// column per queue the role has (kinds, in order), each a JSON object with
-// the queue's capped count and its oldest items.
-type needsYouPageStatement struct {
-	query string
-	kinds []QueueKind
-}
-
-// needsYouPageQueries builds, once, each role's Needs-you statement, with
-// @me as $1 and @now as $2, so its text is parsed once and its prepared plan
-// reused.
-func needsYouPageQueries() map[Role]needsYouPageStatement {
-	out := map[Role]needsYouPageStatement{}
-	named := strings.NewReplacer("@me", "$1", "@now", "$2")
-	for _, r := range Roles() {
-		var st needsYouPageStatement
-		var cols []string
-		for _, q := range queueSQL {
-			if !q.who(r) {
-				continue
-			}
-			st.kinds = append(st.kinds, q.kind)
-			cols = append(cols, fmt.Sprintf(`(SELECT jsonb_build_object('count', (SELECT count(*) FROM (%[1]s LIMIT %[2]d) n),
-				'items', coalesce((SELECT jsonb_agg(i) FROM (%[3]s ORDER BY %[4]s, 1 LIMIT %[5]d) i), '[]')))::text`,
-				named.Replace(queueCountQuery(q.query, r)), QueueCountCap, named.Replace(queueQuery(q.query, r)), q.order, QueueItemLimit))
-		}
-		if len(cols) > 0 {
-			// The FROM names each argument's type, used by the queues or not.
-			st.query = "SELECT " + strings.Join(cols, ",\n") + " FROM (SELECT $1::bigint, $2::timestamptz) args"
-			out[r] = st
-		}
+// jsonBytes turns a jsonb value scanned into a map back into bytes.
+func jsonBytes(v any) []byte {
+	switch b := v.(type) {
+	case []byte:
+		return b
+	case string:
+		return []byte(b)
 	}
-	return out
+	return nil
 }

@@ -121,9 +121,3 @@ func TestNeedsYouCountIsFreshAfterAChange(t *testing.T) {
 		t.Fatalf("right after a change through the Store the count is %d, want %d", got, before)
 	}
 }
-
-// queueArgs are the named arguments of the queues' statements as written
-// in queueSQL (@me, @now).
-func (s *Store) queueArgs(actor Actor) map[string]any {
-	return map[string]any{"me": actor.ID, "now": s.Now()}
-}

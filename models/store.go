@@ -62,7 +62,6 @@ type Store struct {
 	// this long, so that undoing the move can withdraw it.
 	stageMessageDelay time.Duration
 	needsYouCount     map[Role]string                // the navigation's count statement per role, built once (read-only)
-	needsYouPage      map[Role]needsYouPageStatement // the Needs-you page's statement per role, built once (read-only)
 	onStatement       func(query string, args []any) // see Config.OnStatement
 	counts            *countCache                    // the navigation's recent counts per staff member (shared by copies of the Store)
 	passwordParams    *argon2id.Params
@@ -159,7 +158,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 	}
 	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs, hashSlots: make(chan struct{}, hashSlotCount()), statements: statements,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), links: cfg.Links, company: cfg.CompanyName, contactEmail: cfg.ContactEmail, mailMaxAttempts: cfg.MailMaxAttempts,
-		stageMessageDelay: cfg.StageMessageDelay, needsYouCount: needsYouCountQueries(), needsYouPage: needsYouPageQueries(), counts: &countCache{}, passwordParams: cfg.PasswordParams,
+		stageMessageDelay: cfg.StageMessageDelay, needsYouCount: needsYouCountQueries(), counts: &countCache{}, passwordParams: cfg.PasswordParams,
 		onStatement: cfg.OnStatement}
 	if st.passwordParams == nil {
 		st.passwordParams = argon2id.DefaultParams

@@ -53,7 +53,7 @@ func (h *Handler) accountPassword(c echo.Context) error {
 	byLink, _ := sess.Values[keyResetLink].(bool)
 	err := h.store.ChangePassword(c.Request().Context(), actor(c), u.ID, models.PasswordChange{
 		Current: c.FormValue("current_password"), New: next, ByResetLink: byLink, KeepSession: models.HashSecret(sess.ID)})
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.renderAccount(c, statusOf(r.Code), formErrors(r))
 	}
 	if err != nil {
@@ -72,7 +72,7 @@ func (h *Handler) accountTOTPEnable(c echo.Context) error {
 		return redirect(c, views.AccountPath)
 	}
 	err := h.store.EnableTOTP(c.Request().Context(), actor(c), u.ID, secret, c.FormValue("code"))
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.renderAccount(c, statusOf(r.Code), formErrors(r))
 	}
 	if err != nil {
@@ -88,7 +88,7 @@ func (h *Handler) accountTOTPDisable(c echo.Context) error {
 		return h.renderAccount(c, http.StatusUnprocessableEntity, map[string]string{"totp": "Your organisation requires two-step sign-in; it cannot be turned off."})
 	}
 	err := h.store.DisableTOTP(c.Request().Context(), actor(c), currentStaff(c).ID, c.FormValue("proof"))
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.renderAccount(c, statusOf(r.Code), formErrors(r))
 	}
 	if err != nil {
@@ -101,7 +101,7 @@ func (h *Handler) accountTOTPDisable(c echo.Context) error {
 func (h *Handler) accountJobTitle(c echo.Context) error {
 	title := c.FormValue("job_title")
 	if err := h.store.SetJobTitle(c.Request().Context(), actor(c), title); err != nil {
-		if r := formRefusal(err); r != nil {
+		if r := h.formRefusal(err); r != nil {
 			currentStaff(c).JobTitle = title // this request's copy: the page shows what was typed
 			return h.renderAccount(c, statusOf(r.Code), formErrors(r))
 		}

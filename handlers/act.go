@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"slices"
 	"strings"
 
@@ -29,7 +30,7 @@ type action struct {
 // not allowed, faults) goes to the error page.
 func (h *Handler) act(c echo.Context, a action) error {
 	err := a.do()
-	if r := formRefusal(err); r != nil && a.again != nil {
+	if r := h.formRefusal(err); r != nil && a.again != nil {
 		return a.again(statusOf(r.Code), r)
 	}
 	if err != nil {
@@ -45,9 +46,14 @@ func (h *Handler) act(c echo.Context, a action) error {
 func fixed(flash string) func() string { return func() string { return flash } }
 
 // formRefusal is err's refusal when the form it came from can show it, nil
-// otherwise.
-func formRefusal(err error) *models.Error {
-	return refusalOf(err, models.CodeInvalid, models.CodeConflict, models.CodeGone)
+// otherwise. A refusal that came from the database (a CHECK or a trigger:
+// a write that got past the app's own checks) is logged too.
+func (h *Handler) formRefusal(err error) *models.Error {
+	r := refusalOf(err, models.CodeInvalid, models.CodeConflict, models.CodeGone)
+	if r != nil && errors.Unwrap(r) != nil {
+		h.log.Warn("refused by the database", "err", err)
+	}
+	return r
 }
 
 // refusalOf is err's refusal when its code is one of codes, nil otherwise.

@@ -86,7 +86,7 @@ func (h *Handler) adminCandidateCreate(c echo.Context) error {
 	in := models.CandidateInput{Name: form.Name, Email: form.Email, Phone: form.Phone,
 		PositionID: formInt(form.PositionID), Stage: models.StageKey(form.Stage)}
 	cand, err := h.store.CreateCandidate(c.Request().Context(), actor(c), in)
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		props, perr := h.candidateFormProps(c, form, formErrors(r))
 		if perr != nil {
 			return perr

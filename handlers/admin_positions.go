@@ -127,7 +127,7 @@ func (h *Handler) adminPositionCreate(c echo.Context) error {
 			return redirect(c, "/admin/positions")
 		}
 	}
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.positionFormPage(c, statusOf(r.Code), 0, form, formErrors(r))
 	}
 	return err
@@ -162,7 +162,7 @@ func (h *Handler) adminPositionUpdate(c echo.Context) error {
 			return redirect(c, "/admin/positions")
 		}
 	}
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.positionFormPage(c, statusOf(r.Code), id, form, formErrors(r))
 	}
 	return err

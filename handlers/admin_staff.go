@@ -25,7 +25,7 @@ func (h *Handler) adminStaffInvite(c echo.Context) error {
 	form := views.StaffForm{Name: c.FormValue("name"), Email: c.FormValue("email"), Role: c.FormValue("role")}
 	u, err := h.store.InviteStaff(c.Request().Context(), actor(c),
 		models.StaffInput{Name: form.Name, Email: form.Email, Role: models.Role(form.Role)})
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.staffPage(c, statusOf(r.Code), form, formErrors(r))
 	}
 	if err != nil {
@@ -43,7 +43,7 @@ func (h *Handler) adminStaffUpdate(c echo.Context) error {
 	role := models.Role(c.FormValue("role"))
 	active := c.FormValue("active") == "true"
 	err = h.store.UpdateStaff(c.Request().Context(), actor(c), id, role, active, c.FormValue("can_sign") == "true")
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.staffPage(c, statusOf(r.Code), views.StaffForm{Role: string(models.RoleInterviewer)}, formErrors(r))
 	}
 	if err != nil {
@@ -59,7 +59,7 @@ func (h *Handler) adminStaffLink(c echo.Context) error {
 		return err
 	}
 	err = h.store.SendStaffSignInLink(c.Request().Context(), actor(c), id)
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.staffPage(c, statusOf(r.Code), views.StaffForm{Role: string(models.RoleInterviewer)}, formErrors(r))
 	}
 	if err != nil {

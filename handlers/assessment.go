@@ -190,7 +190,7 @@ func (h *Handler) adminAssessmentDayNew(c echo.Context) error {
 func (h *Handler) adminAssessmentDayCreate(c echo.Context) error {
 	form := assessmentDayForm(c)
 	d, err := h.store.CreateAssessmentDay(c.Request().Context(), actor(c), form.Input())
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.assessmentDayFormPage(c, statusOf(r.Code), 0, form, formErrors(r))
 	}
 	if err != nil {
@@ -219,7 +219,7 @@ func (h *Handler) adminAssessmentDayUpdate(c echo.Context) error {
 	}
 	form := assessmentDayForm(c)
 	err = h.store.UpdateAssessmentDay(c.Request().Context(), actor(c), id, form.Input())
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.assessmentDayFormPage(c, statusOf(r.Code), id, form, formErrors(r))
 	}
 	if err != nil {
@@ -236,7 +236,7 @@ func (h *Handler) adminAssessmentDayCancel(c echo.Context) error {
 	}
 	reason := truncateInput(c.FormValue("reason"), 2001)
 	err = h.store.CancelAssessmentDay(c.Request().Context(), actor(c), id, reason)
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.renderRoster(c, id, statusOf(r.Code), formErrors(r))
 	}
 	if err != nil {
@@ -288,7 +288,7 @@ func (h *Handler) adminBookingResult(c echo.Context) error {
 	dayID := formInt(c.FormValue("day_id"))
 	err = h.store.RecordAssessmentResult(c.Request().Context(), actor(c), id,
 		models.Attendance(c.FormValue("attendance")), models.AssessmentResult(c.FormValue("result")), truncateInput(c.FormValue("notes"), 4001))
-	if r := formRefusal(err); r != nil && dayID > 0 {
+	if r := h.formRefusal(err); r != nil && dayID > 0 {
 		return h.renderRoster(c, dayID, statusOf(r.Code), formErrors(r))
 	}
 	if err != nil {

@@ -29,7 +29,7 @@ func (h *Handler) candidateSignInRequest(c echo.Context) error {
 	start := time.Now()
 	email := strings.TrimSpace(c.FormValue("email"))
 	err := h.store.RequestCandidateLink(c.Request().Context(), email, c.RealIP())
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return render(c, statusOf(r.Code), views.CandidateSignInPage(views.CandidateSignInProps{
 			Layout: h.layout(c, "Sign in"), Email: email, Errors: formErrors(r)}))
 	}

@@ -44,7 +44,7 @@ func (h *Handler) adminBoardMove(c echo.Context) error {
 	to := models.StageKey(form.To)
 	name, err := h.store.BoardMove(c.Request().Context(), actor(c), positionID, appID,
 		models.MoveRequest{To: to, Note: form.Note, ConfirmSkip: form.ConfirmSkip})
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.renderBoard(c, positionID, statusOf(r.Code), form, formErrors(r))
 	}
 	if err != nil {

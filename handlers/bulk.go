@@ -34,7 +34,7 @@ func (h *Handler) adminCandidatesBulk(c echo.Context) error {
 		ApplicationIDs: ids, Action: models.BulkKind(bulk.Action), Reason: bulk.Reason, HoldMessage: bulk.HoldMessage,
 		Date: date, Note: bulk.ExpectedNote, Subject: bulk.Subject, Body: bulk.Body,
 	})
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		bulk.Errors = formErrors(r)
 		if _, ok := bulk.Errors["expected_date"]; ok && date.IsZero() && strings.TrimSpace(bulk.ExpectedDate) != "" {
 			bulk.Errors["expected_date"] = "Enter the date as YYYY-MM-DD."

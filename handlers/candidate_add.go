@@ -42,7 +42,7 @@ func (h *Handler) adminCandidateAddApplication(c echo.Context) error {
 	}
 	positionID := c.FormValue("position_id")
 	app, err := h.store.AddApplication(c.Request().Context(), actor(c), id, formInt(positionID))
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		msg, ok := r.Fields()["position_id"]
 		if !ok {
 			msg = sentence(r)

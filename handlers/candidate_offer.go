@@ -56,7 +56,7 @@ func (h *Handler) candidateInterestConfirm(c echo.Context) error {
 		SalaryExpectation: c.FormValue("salary_expectation"), Extra: params["extra"]}
 	err = h.store.ConfirmInterest(c.Request().Context(), actor(c), appID, models.InterestAnswer{EarliestStart: form.EarliestStart,
 		NoticePeriod: form.NoticePeriod, SalaryExpectation: form.SalaryExpectation, Extra: append([]string{}, form.Extra...)})
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.renderInterest(c, statusOf(r.Code), formErrors(r), form)
 	}
 	if err != nil {
@@ -73,7 +73,7 @@ func (h *Handler) candidateInterestWithdraw(c echo.Context) error {
 	}
 	reason := c.FormValue("reason")
 	err = h.store.WithdrawFromInterestCheck(c.Request().Context(), actor(c), appID, reason)
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.renderInterest(c, statusOf(r.Code), formErrors(r), views.InterestForm{Reason: reason})
 	}
 	if err != nil {
@@ -174,7 +174,7 @@ func (h *Handler) candidateContractConsent(c echo.Context) error {
 		return err
 	}
 	err = h.store.GiveEsignConsent(c.Request().Context(), actor(c), appID, c.FormValue("consent") == "yes")
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.renderCandidateContract(c, statusOf(r.Code), formErrors(r), "")
 	}
 	if err != nil {

@@ -9,8 +9,8 @@ import (
 )
 
 // Pages are sent gzip-compressed to a browser that accepts it, and plain to
-// one that does not; the benchmark's floor pages do not exist in the
-// product.
+// one that does not, or when the page may echo the request's query; the
+// benchmark's floor pages do not exist in the product.
 func TestPagesAreCompressedForBrowsersThatAcceptIt(t *testing.T) {
 	app := newTestApp(t)
 	admin := app.newClient()
@@ -62,6 +62,11 @@ func TestPagesAreCompressedForBrowsersThatAcceptIt(t *testing.T) {
 		t.Errorf("the plain page is %d bytes, the unpacked one %d: not the same page", len(plain), len(unpacked))
 	}
 
+	// A page that echoes the query next to the CSRF token is not compressed:
+	// its compressed length would tell an eavesdropper about the token.
+	if res, _ := fetch("/admin/candidates?q=okafor", "gzip"); res.StatusCode != http.StatusOK || res.Header.Get("Content-Encoding") != "" {
+		t.Errorf("a search page for a browser accepting gzip: %d, Content-Encoding %q, want plain", res.StatusCode, res.Header.Get("Content-Encoding"))
+	}
 	if res, _ := fetch("/admin/_floor", "gzip"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("the benchmark's floor page answers %d in the product, want 404", res.StatusCode)
 	}

@@ -17,7 +17,7 @@ func (h *Handler) candidateContractNameCorrection(c echo.Context) error {
 	}
 	form := views.NameCorrectionForm{RequestedName: c.FormValue("requested_name"), Note: c.FormValue("note")}
 	_, err = h.store.RequestNameCorrection(c.Request().Context(), actor(c), appID, form.RequestedName, form.Note)
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.renderCandidateContractWith(c, statusOf(r.Code), views.CandidateContractProps{Errors: formErrors(r), Correction: form})
 	}
 	if err != nil {
@@ -35,7 +35,7 @@ func (h *Handler) adminNameCorrectionApply(c echo.Context) error {
 		return err
 	}
 	ctr, err := h.store.ApplyNameCorrection(c.Request().Context(), actor(c), id)
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.renderCorrectionRefusal(c, id, views.ContractProps{Errors: formErrors(r)})
 	}
 	if err != nil {
@@ -54,7 +54,7 @@ func (h *Handler) adminNameCorrectionDecline(c echo.Context) error {
 	}
 	response := c.FormValue("response")
 	err = h.store.DeclineNameCorrection(c.Request().Context(), actor(c), id, response)
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.renderCorrectionRefusal(c, id, views.ContractProps{Errors: formErrors(r), Response: response})
 	}
 	if err != nil {

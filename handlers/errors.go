@@ -33,8 +33,8 @@ func (h *Handler) handleError(err error, c echo.Context) {
 			c.Response().Header().Set("Retry-After", "5")
 			h.log.Warn("busy", "err", err, "request_id", requestID(c), "path", c.Request().URL.Path)
 		}
-		if models.RefusedByRule(err) {
-			h.log.Warn("refused by a database rule", "err", err, "request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path)
+		if e.Code != models.CodeUnavailable && errors.Unwrap(e) != nil { // a CHECK or a trigger: a write past the app's own checks
+			h.log.Warn("refused by the database", "err", err, "request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path)
 		}
 	} else if errors.As(err, &he) {
 		status = he.Code

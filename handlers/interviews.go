@@ -153,7 +153,7 @@ func (h *Handler) adminRoundCreate(c echo.Context) error {
 	}
 	form := roundForm(c)
 	round, err := h.store.CreateRound(c.Request().Context(), actor(c), appID, form.Input())
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.renderRoundNew(c, statusOf(r.Code), form, formErrors(r))
 	}
 	if err != nil {
@@ -308,7 +308,7 @@ func (h *Handler) adminDecisionRespond(c echo.Context) error {
 		return err
 	}
 	if err := respond(id); err != nil {
-		if r := formRefusal(err); r != nil {
+		if r := h.formRefusal(err); r != nil {
 			return h.renderMyInterviews(c, statusOf(r.Code), formErrors(r), form, id)
 		}
 		return err

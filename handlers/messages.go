@@ -40,7 +40,7 @@ func (h *Handler) adminMessageRetry(c echo.Context) error {
 		return err
 	}
 	if err := h.store.RetryMessage(c.Request().Context(), actor(c), id); err != nil {
-		if r := formRefusal(err); r != nil {
+		if r := h.formRefusal(err); r != nil {
 			h.setFlash(c, sentence(r))
 			return redirect(c, "/admin/outbox")
 		}
@@ -88,7 +88,7 @@ func (h *Handler) adminMessageTemplateSave(c echo.Context) error {
 		return render(c, http.StatusOK, views.AdminMessageTemplatePage(props))
 	}
 	if err := h.store.SaveMessageTemplate(ctx, actor(c), t.Kind, subject, body); err != nil {
-		if r := formRefusal(err); r != nil {
+		if r := h.formRefusal(err); r != nil {
 			props.Errors = formErrors(r)
 			return render(c, statusOf(r.Code), views.AdminMessageTemplatePage(props))
 		}

@@ -225,7 +225,7 @@ func (h *Handler) adminTemplateSave(c echo.Context) error {
 		return h.templateForm(c, http.StatusOK, id, form, models.FieldErrors(models.ValidateTemplate(form.Name, form.Body)))
 	}
 	newID, err := h.store.SaveTemplate(c.Request().Context(), actor(c), id, form.Name, form.Body, form.WrittenForm, form.Active)
-	if r := formRefusal(err); r != nil {
+	if r := h.formRefusal(err); r != nil {
 		return h.templateForm(c, statusOf(r.Code), id, form, formErrors(r))
 	}
 	if err != nil {

@@ -26,10 +26,13 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	// Pages are compressed for browsers that accept gzip (phones gain most):
 	// the fastest level, since on a small server CPU is dearer than bytes.
 	// Static files are compressed once at start (brotli or gzip) and PDFs are
-	// compressed already.
+	// compressed already. Not compressed: an answer to a request with a query
+	// string or a form, which may echo what was sent next to the page's CSRF
+	// token (a compressed length would then leak the token: BREACH).
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: gzip.BestSpeed, MinLength: 1024, Skipper: func(c echo.Context) bool {
-		p := c.Request().URL.Path
-		return strings.HasPrefix(p, "/static/") || strings.HasSuffix(p, ".pdf")
+		r := c.Request()
+		return strings.HasPrefix(r.URL.Path, "/static/") || strings.HasSuffix(r.URL.Path, ".pdf") || r.URL.RawQuery != "" ||
+			(r.Method != http.MethodGet && r.Method != http.MethodHead)
 	}}))
 	// Forms get the small limit; /verify takes a PDF. Both apply before any
 	// middleware (CSRF among them) reads the body.

@@ -112,7 +112,7 @@ func (s *Store) RequestCandidateLink(ctx context.Context, email, ip string) erro
 	if err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	return s.txOutsideQueues(ctx, func(tx *gorm.DB) error {
 		var c Candidate
 		if err := tx.Where("lower(email) = ?", email).First(&c).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {

@@ -97,10 +97,11 @@ func (s *Store) BulkAction(ctx context.Context, actor Actor, req BulkRequest) (B
 		refused := &Problems{}
 		for _, app := range apps {
 			err := s.bulkStep(tx, actor, app, req, at)
-			if fe := FieldErrors(err); fe != nil {
-				// Go on checking the rest, so the refusal names them all;
-				// the transaction is rolled back below.
-				refused.Add(RefusalField(app.ID), refusalText(app, fe))
+			// A refusal of the app's own (not a database error, after which
+			// the transaction can run nothing more): go on checking the rest,
+			// so the refusal names them all; it is rolled back below.
+			if r := ErrorOf(err); r != nil && r.Code == CodeInvalid && r.Unwrap() == nil {
+				refused.Add(RefusalField(app.ID), refusalText(app, r.Fields()))
 				continue
 			}
 			if err != nil {

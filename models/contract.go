@@ -275,7 +275,7 @@ type CandidateContractView struct {
 // GetCandidateContract loads the candidate's contract and records the first view.
 func (s *Store) GetCandidateContract(ctx context.Context, actor Actor, appID int64) (*CandidateContractView, error) {
 	var out *CandidateContractView
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.txOutsideQueues(ctx, func(tx *gorm.DB) error {
 		c, app, err := candidateContract(tx, actor.ID, appID, false)
 		if err != nil {
 			return err

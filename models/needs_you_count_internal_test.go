@@ -103,6 +103,11 @@ func TestNeedsYouCountIsFreshAfterAChange(t *testing.T) {
 		t.Fatal("no active application with a promise in the future")
 	}
 	mustDB(t, s.db.Exec(`UPDATE applications SET expected_update_at = ? WHERE id = ?`, clock.t.Add(-time.Hour), appID))
+	// Nor does a change that no queue reads, such as an anonymous request
+	// for a sign-in link, forget the kept count.
+	if err := s.RequestCandidateLink(ctx, "ben.okafor@example.com", "192.0.2.7"); err != nil {
+		t.Fatal(err)
+	}
 	if got := count(); got != before {
 		t.Fatalf("within %v of counting, the count changed from %d to %d without a change through the Store", needsYouCountTTL, before, got)
 	}

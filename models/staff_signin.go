@@ -66,7 +66,7 @@ func (s *Store) BeginLoginAttempt(ctx context.Context, email, ip string) (int64,
 	email = strings.ToLower(strings.TrimSpace(email))
 	var id int64
 	throttled := false
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.txOutsideQueues(ctx, func(tx *gorm.DB) error {
 		if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtext('login:email:' || ?)), pg_advisory_xact_lock(hashtext('login:ip:' || ?))", email, ip).Error; err != nil {
 			return err
 		}

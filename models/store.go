@@ -285,12 +285,28 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // tx runs fn in one transaction. A transaction PostgreSQL aborted for a
 // deadlock or a serialization failure is retried a few times: such an abort
-// rolled everything back, so running fn again is safe.
+// rolled everything back, so running fn again is safe. A committed
+// transaction forgets the navigation's kept counts (see countCache).
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	err := s.retryTx(ctx, fn)
+	if err == nil {
+		s.counts.changed()
+	}
+	return err
+}
+
+// txOutsideQueues is tx for a change that cannot add to or take from any
+// Needs-you queue (a sign-in link, a login attempt, a contract viewed, a
+// lapsed seat offer): the kept counts stand, so frequent anonymous requests
+// cannot make every staff page count again.
+func (s *Store) txOutsideQueues(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.retryTx(ctx, fn)
+}
+
+func (s *Store) retryTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		err = s.db.WithContext(ctx).Transaction(fn)
-		s.counts.changed()
 		if !isRetryable(err) {
 			return err
 		}

@@ -44,7 +44,7 @@ var stageRules = map[StageKey]stageRule{
 		boardCard:    "Follows its offer: continue on the candidate's page."},
 	StageContract: {entry: EntryByFlow, cause: CauseContractSent, from: StageOffer,
 		hint:         "The contract stage opens when the contract is sent to the candidate, after they accept the offer.",
-		boardColumn:  "Opens when the candidate accepts the offer.",
+		boardColumn:  "Opens when the contract is sent, after the candidate accepts the offer.",
 		boardRefusal: "it opens when the contract is sent to the candidate, after they accept the offer.",
 		boardCard:    "Follows its contract: continue on the candidate's page."},
 	StageOnboarding: {entry: EntryByFlow, cause: CauseContractSigned, from: StageContract,

@@ -342,10 +342,3 @@ func (s *Store) GetPosition(ctx context.Context, actor Actor, id int64) (*Positi
 	}
 	return &p, nil
 }
-
-// OpenPositions lists positions open for new applications, for forms.
-func (s *Store) OpenPositions(ctx context.Context) ([]Position, error) {
-	var ps []Position
-	err := s.db.WithContext(ctx).Where("status = ?", PositionOpen).Order("lower(title)").Find(&ps).Error
-	return ps, err
-}

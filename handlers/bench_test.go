@@ -103,3 +103,10 @@ func BenchmarkCandidateDetail(b *testing.B) {
 	mustDB(b, store.DB().Raw("SELECT id FROM candidates WHERE email = 'ben.okafor@example.com'").Scan(&id))
 	benchPage(b, h, cookies, fmt.Sprintf("/admin/candidates/%d", id))
 }
+
+// BenchmarkNeedsYou is the staff's first page: every queue of the role.
+func BenchmarkNeedsYou(b *testing.B) {
+	h, store := benchApp(b, 5000)
+	cookies := benchSessionCookie(b, h, store, recruiterEmail)
+	benchPage(b, h, cookies, "/admin")
+}

@@ -62,6 +62,7 @@ type Store struct {
 	// this long, so that undoing the move can withdraw it.
 	stageMessageDelay time.Duration
 	needsYouCount     map[Role]string                // the navigation's count statement per role, built once (read-only)
+	needsYouPages     map[Role]needsYouPage          // the Needs-you page's statement per role, built once (read-only)
 	onStatement       func(query string, args []any) // see Config.OnStatement
 	counts            *countCache                    // the navigation's recent counts per staff member (shared by copies of the Store)
 	passwordParams    *argon2id.Params
@@ -158,7 +159,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 	}
 	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs, hashSlots: make(chan struct{}, hashSlotCount()), statements: statements,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), links: cfg.Links, company: cfg.CompanyName, contactEmail: cfg.ContactEmail, mailMaxAttempts: cfg.MailMaxAttempts,
-		stageMessageDelay: cfg.StageMessageDelay, needsYouCount: needsYouCountQueries(), counts: &countCache{}, passwordParams: cfg.PasswordParams,
+		stageMessageDelay: cfg.StageMessageDelay, needsYouCount: needsYouCountQueries(), needsYouPages: needsYouPages(), counts: &countCache{}, passwordParams: cfg.PasswordParams,
 		onStatement: cfg.OnStatement}
 	if st.passwordParams == nil {
 		st.passwordParams = argon2id.DefaultParams

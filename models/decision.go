@@ -333,6 +333,6 @@ func (s *Store) PendingDecisions(ctx context.Context, actor Actor) ([]PendingDec
 	err := s.db.WithContext(ctx).Raw(`SELECT d.*, u.name AS requester_name, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title
 		FROM decision_responses r JOIN decision_requests d ON d.id = r.request_id JOIN staff_users u ON u.id = d.requested_by
 		JOIN applications a ON a.id = d.application_id JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id
-		WHERE r.staff_id = ? AND r.verdict IS NULL AND d.status = 'open' ORDER BY d.id`, actor.ID).Scan(&out).Error
+		WHERE r.staff_id = ? AND r.verdict IS NULL AND d.status = 'open' AND a.status IN ('active', 'on_hold') ORDER BY d.id`, actor.ID).Scan(&out).Error
 	return out, err
 }

@@ -98,11 +98,13 @@ var queueSQL = []struct {
 	// who: whether a role has the queue at all.
 	who func(r Role) bool
 }{
+	// A version stops waiting for approval once its offer is no longer open
+	// (the application closed and withdrew it), as in the offer queues below.
 	{QueueOffersToApprove, `SELECT v.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		v.job_title AS detail, v.created_at AS since, NULL::timestamptz AS due
 		FROM offer_versions v JOIN offers o ON o.id = v.offer_id JOIN applications a ON a.id = o.application_id
 		{names}
-		WHERE v.status = 'pending_approval' AND coalesce(v.created_by, 0) <> @me
+		WHERE v.status = 'pending_approval' AND o.status = 'open' AND coalesce(v.created_by, 0) <> @me
 		AND {approver}`, "since",
 		func(r Role) bool { return offerApproverSQL(r, "p") != "FALSE" }},
 	{QueueOffersSentBack, `SELECT v.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
@@ -139,17 +141,21 @@ var queueSQL = []struct {
 		WHERE k.status = 'awaiting_employer' AND {visible}
 		AND EXISTS (SELECT 1 FROM staff_users su WHERE su.id = @me AND su.can_sign_contracts AND su.active)`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
+	// A correction can be applied only while its contract waits for the
+	// candidate's signature: closing the application voids the contract.
 	{QueueNameCorrections, `SELECT k.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		n.requested_name AS detail, n.created_at AS since, NULL::timestamptz AS due
 		FROM contract_name_corrections n JOIN contracts k ON k.id = n.contract_id JOIN applications a ON a.id = k.application_id
 		{names}
-		WHERE n.status = 'open' AND {visible}`, "since",
+		WHERE n.status = 'open' AND k.status = 'awaiting_candidate' AND {visible}`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
+	// A closed application has no decision to make (RequestDecision refuses
+	// one); its open consultation waits again if it is reactivated.
 	{QueueDecisions, `SELECT d.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		d.proposal AS detail, d.created_at AS since, NULL::timestamptz AS due
 		FROM decision_responses r JOIN decision_requests d ON d.id = r.request_id JOIN applications a ON a.id = d.application_id
 		{names}
-		WHERE r.staff_id = @me AND r.verdict IS NULL AND d.status = 'open'`, "since",
+		WHERE r.staff_id = @me AND r.verdict IS NULL AND d.status = 'open' AND a.status IN ('active', 'on_hold')`, "since",
 		func(Role) bool { return true }},
 	{QueueScorecards, `SELECT ir.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		ir.title AS detail, ir.ends_at AS since, NULL::timestamptz AS due
@@ -182,7 +188,7 @@ var queueSQL = []struct {
 	{QueueAwaitingApproval, `SELECT v.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		v.job_title AS detail, v.created_at AS since, NULL::timestamptz AS due
 		FROM (SELECT v.id, v.job_title, v.created_at, v.created_by, o.application_id FROM offer_versions v JOIN offers o ON o.id = v.offer_id
-			WHERE v.status = 'pending_approval' OFFSET 0) v
+			WHERE v.status = 'pending_approval' AND o.status = 'open' OFFSET 0) v
 		JOIN applications a ON a.id = v.application_id
 		{names}
 		WHERE {visible} AND NOT (coalesce(v.created_by, 0) <> @me AND {approver})`, "since",

@@ -42,6 +42,9 @@ const (
 var (
 	ErrOfferNotCurrent = refusal(CodeConflict, "This version of the offer has been replaced or closed. Please read the current offer below.")
 	ErrJobOfferExpired = refusal(CodeConflict, "This offer has expired, so it can no longer be accepted online. Please contact your recruiter: they can extend it.")
+	// ErrOfferClosed is the staff's refusal to act on an offer the candidate
+	// has answered or that was withdrawn when the application closed.
+	ErrOfferClosed = refusal(CodeConflict, "This offer is closed (answered by the candidate, or withdrawn when the application closed), so it can no longer be approved, sent or changed.")
 )
 
 // Offer is a job offer for an application, with every version it went through.

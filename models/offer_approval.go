@@ -96,6 +96,15 @@ func lockOfferVersion(tx *gorm.DB, actor Actor, versionID int64) (*OfferVersion,
 	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&v, versionID).Error; err != nil {
 		return nil, nil, notFound(err)
 	}
+	// Read again under the application's lock: closing the application
+	// withdraws the offer, and nothing may approve, send or change it after.
+	var status OfferStatus
+	if err := tx.Raw("SELECT status FROM offers WHERE id = ?", offerID).Scan(&status).Error; err != nil {
+		return nil, nil, err
+	}
+	if status != OfferStatusOpen {
+		return nil, nil, ErrOfferClosed
+	}
 	return &v, app, nil
 }
 

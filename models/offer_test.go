@@ -266,3 +266,30 @@ func TestOfferSentFromAnEarlyStageRecordsTheSkips(t *testing.T) {
 		t.Fatalf("staff timeline note %q does not name the stages passed over", note)
 	}
 }
+
+// Closing the application withdraws its offer: a version that was waiting
+// for approval can then be neither approved, sent back, sent nor extended.
+func TestAWithdrawnOfferCannotBeApprovedOrSent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d := newDemo(t)
+	app := d.application(t, "daniel.kim@example.com")
+	v, err := d.store.SaveOfferDraft(ctx, staffActor(d.recruiter), app.ID, offerInput)
+	must(t, err)
+	must(t, d.store.SubmitOffer(ctx, staffActor(d.recruiter), v.ID))
+	must(t, rejectDaniel(d, app.ID))
+	for name, act := range map[string]func() error{
+		"approve":   func() error { return d.store.ApproveOffer(ctx, staffActor(d.manager), v.ID) },
+		"send back": func() error { return d.store.SendBackOffer(ctx, staffActor(d.manager), v.ID, "Bring it into the band.") },
+		"send":      func() error { return d.store.SendOffer(ctx, staffActor(d.recruiter), v.ID) },
+	} {
+		if err := act(); !errors.Is(err, models.ErrOfferClosed) {
+			t.Errorf("%s after the application closed: %v, want ErrOfferClosed", name, err)
+		}
+	}
+	var status string
+	mustDB(t, d.store.DB().Raw("SELECT status FROM offer_versions WHERE id = ?", v.ID).Scan(&status))
+	if status != string(models.OfferPendingApproval) {
+		t.Errorf("the version is %q after the refusals, want it untouched", status)
+	}
+}

@@ -279,9 +279,11 @@ func TestAWithdrawnOfferCannotBeApprovedOrSent(t *testing.T) {
 	must(t, d.store.SubmitOffer(ctx, staffActor(d.recruiter), v.ID))
 	must(t, rejectDaniel(d, app.ID))
 	for name, act := range map[string]func() error{
-		"approve":   func() error { return d.store.ApproveOffer(ctx, staffActor(d.manager), v.ID) },
-		"send back": func() error { return d.store.SendBackOffer(ctx, staffActor(d.manager), v.ID, "Bring it into the band.") },
-		"send":      func() error { return d.store.SendOffer(ctx, staffActor(d.recruiter), v.ID) },
+		"approve": func() error { return d.store.ApproveOffer(ctx, staffActor(d.manager), v.ID) },
+		"send back": func() error {
+			return d.store.SendBackOffer(ctx, staffActor(d.manager), v.ID, "Bring it into the band.")
+		},
+		"send": func() error { return d.store.SendOffer(ctx, staffActor(d.recruiter), v.ID) },
 	} {
 		if err := act(); !errors.Is(err, models.ErrOfferClosed) {
 			t.Errorf("%s after the application closed: %v, want ErrOfferClosed", name, err)

@@ -324,7 +324,8 @@ func (s *Store) SendDueReferenceReminders(ctx context.Context) (int, error) {
 // referee and returns the token.
 func issueRefereeToken(tx *gorm.DB, refereeID int64) (string, error) {
 	raw := NewSecret()
-	if err := tx.Exec("INSERT INTO referee_tokens (token_hash, referee_id) VALUES (?, ?)", HashSecret(raw), refereeID).Error; err != nil {
+	// Through a map, as issueLoginToken does: GORM's Exec would spread a []byte argument into a list.
+	if err := tx.Table("referee_tokens").Create(map[string]any{"token_hash": HashSecret(raw), "referee_id": refereeID}).Error; err != nil {
 		return "", err
 	}
 	return raw, nil

@@ -126,7 +126,10 @@ func TestRefereeMayBeAsked(t *testing.T) {
 	}{
 		{"agreed draft", func(r models.Referee) models.Referee { return r }, false, true},
 		{"not agreed", func(r models.Referee) models.Referee { r.CandidateConfirmedAgreed = false; return r }, false, false},
-		{"added by staff", func(r models.Referee) models.Referee { r.CandidateConfirmedAgreed, r.AddedByStaffID = false, &staffID; return r }, false, true},
+		{"added by staff", func(r models.Referee) models.Referee {
+			r.CandidateConfirmedAgreed, r.AddedByStaffID = false, &staffID
+			return r
+		}, false, true},
 		{"only after an offer, none yet", func(r models.Referee) models.Referee { r.MayContactNow = false; return r }, false, false},
 		{"only after an offer, made", func(r models.Referee) models.Referee { r.MayContactNow = false; return r }, true, true},
 		{"already asked", func(models.Referee) models.Referee { return requested(time.Hour) }, false, false},

@@ -361,3 +361,80 @@ func TestAutomaticReminderGoesOnceAfterFiveDays(t *testing.T) {
 		}
 	}
 }
+
+func TestFraudSignals(t *testing.T) {
+	t.Parallel()
+	d := newRefDemo(t)
+	// Liam signs in through the real path, from 203.0.113.9.
+	link, err := d.store.IssueSignInLink(d.ctx, "liam.obrien@example.com")
+	must(t, err)
+	_, err = d.store.ConsumeSignInToken(d.ctx, link[strings.LastIndex(link, "/")+1:], models.Actor{IP: "203.0.113.9", UserAgent: "Firefox"})
+	must(t, err)
+
+	with := func(name, email, phone string, rel models.Relationship, company string) models.RefereeInput {
+		in := refInput(name, email)
+		in.Phone, in.Relationship, in.Company = phone, rel, company
+		return in
+	}
+	fromHome := d.addReferee(t, with("Ann Home", "ann@northwind.example", "", models.RelColleague, "Northwind"))
+	bob := d.addReferee(t, with("Bob Twin", "bob@northwind.example", "+44 20 7946 0001", models.RelColleague, "Northwind"))
+	cat := d.addReferee(t, with("Cat Twin", "cat@northwind.example", "+44 (20) 7946-0001", models.RelClient, "Contoso"))
+	shared := d.addReferee(t, with("Gus Shared", "gus@contoso.example", "", models.RelOther, ""))
+	freeMail := d.addReferee(t, with("Hal Boss", "hal.boss@gmail.com", "", models.RelManager, "Acme Ltd"))
+	plain := d.addReferee(t, with("Una Related", "una@fabrikam.example", "+1 415 555 0100", models.RelManager, "Fabrikam"))
+	// Gus is also Ben's referee.
+	_, err = d.store.StaffAddReferee(d.ctx, d.hr, d.application(t, "ben.okafor@example.com").ID, with("G. Shared", "GUS@contoso.example", "", models.RelColleague, ""))
+	must(t, err)
+	_, err = d.store.SendReferenceRequests(d.ctx, d.hr, d.app.ID, nil)
+	must(t, err)
+
+	answer := func(id int64, ip string, took time.Duration) {
+		t.Helper()
+		tok := refereeToken(t, d.store, id)
+		_, err := d.store.RefereeForm(d.ctx, tok, ip, "Firefox")
+		must(t, err)
+		d.clock.Advance(took)
+		must(t, d.store.AnswerReference(d.ctx, tok, goodAnswers("5", "5", "yes"), ip, "Firefox"))
+	}
+	answer(fromHome, "203.0.113.9", 10*time.Second) // the candidate's address, and quick
+	answer(bob, "198.51.100.7", 5*time.Minute)
+	answer(cat, "198.51.100.7", 5*time.Minute) // the same address as Bob
+	answer(plain, "198.51.100.50", 6*time.Minute)
+
+	review, err := d.store.ReferenceReview(d.ctx, d.hr, d.app.ID)
+	must(t, err)
+	got := map[int64]map[models.SignalKind]string{}
+	for _, r := range review.Referees {
+		got[r.ID] = map[models.SignalKind]string{}
+		for _, s := range r.Signals {
+			if s.RefereeID != r.ID || s.Evidence == "" {
+				t.Errorf("a signal about %s: %+v", r.Name, s)
+			}
+			got[r.ID][s.Kind] = s.Evidence
+		}
+	}
+	for _, want := range []struct {
+		referee  int64
+		kind     models.SignalKind
+		evidence string
+	}{
+		{fromHome, models.SignalCandidateIP, "203.0.113.9"},
+		{fromHome, models.SignalQuickAnswer, "10 seconds"},
+		{bob, models.SignalSharedPhone, "Cat Twin"},
+		{cat, models.SignalSharedPhone, "Bob Twin"},
+		{bob, models.SignalSharedIP, "198.51.100.7"},
+		{cat, models.SignalSharedIP, "Bob Twin"},
+		{shared, models.SignalOtherCandidateEmail, "1 other candidate"},
+		{freeMail, models.SignalFreeMailManager, "gmail.com"},
+	} {
+		if ev, ok := got[want.referee][want.kind]; !ok || !strings.Contains(ev, want.evidence) {
+			t.Errorf("referee %d: %s signal %q, want one naming %q (all: %v)", want.referee, want.kind, ev, want.evidence, got[want.referee])
+		}
+	}
+	if len(got[plain]) != 0 {
+		t.Errorf("an unrelated referee raised signals: %v", got[plain])
+	}
+	if n := len(got[fromHome]) + len(got[bob]) + len(got[cat]) + len(got[shared]) + len(got[freeMail]); n != review.Signals || n != 8 {
+		t.Errorf("%d signals on the referees, %d counted, want exactly the 8 expected: %v", n, review.Signals, got)
+	}
+}

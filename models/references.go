@@ -252,29 +252,38 @@ func (s *Store) RemindReferee(ctx context.Context, actor Actor, refereeID int64)
 		if err := r.MayRemindByHand(now); err != nil {
 			return err
 		}
-		if err := s.remindReferee(tx, app, &r, now); err != nil {
+		if _, err := s.remindReferee(tx, app, &r, now, false); err != nil {
 			return err
 		}
 		return audit(tx, actor, "referee.reminded", "application", app.ID, map[string]any{"referee_id": r.ID})
 	})
 }
 
-// remindReferee counts a reminder for r, if its request is still open, and
-// emails it with a new link.
-func (s *Store) remindReferee(tx *gorm.DB, app *Application, r *Referee, now time.Time) error {
+// remindReferee counts a reminder for r, if its request is still open (and,
+// for the automatic reminder, still due: the UPDATE re-checks it, so a run
+// that read the row before another reminded it sends nothing), and emails
+// it with a new link. It reports whether the reminder went.
+func (s *Store) remindReferee(tx *gorm.DB, app *Application, r *Referee, now time.Time, automatic bool) (bool, error) {
+	cond, args := "", []any{now, now, r.ID, RefereeRequested, now}
+	if automatic {
+		cond, args = " AND reminders < ? AND coalesce(last_reminded_at, requested_at) <= ?", append(args, RefereeMaxReminders, now.Add(-RefereeReminderAfter))
+	}
 	res := tx.Exec(`UPDATE referees SET last_reminded_at = ?, reminders = reminders + 1, updated_at = ?
-		WHERE id = ? AND status = ? AND token_expires_at > ?`, now, now, r.ID, RefereeRequested, now)
+		WHERE id = ? AND status = ? AND token_expires_at > ?`+cond, args...)
 	if res.Error != nil {
-		return res.Error
+		return false, res.Error
 	}
 	if res.RowsAffected != 1 {
-		return ErrConflict
+		if automatic {
+			return false, nil
+		}
+		return false, ErrConflict
 	}
 	raw, err := issueRefereeToken(tx, r.ID)
 	if err != nil {
-		return err
+		return false, err
 	}
-	return s.send(tx, referenceMail(s.urls(), MsgReferenceReminder, r, app, raw, s.loc))
+	return true, s.send(tx, referenceMail(s.urls(), MsgReferenceReminder, r, app, raw, s.loc))
 }
 
 // SendDueReferenceReminders sends the automatic reminders that are due
@@ -306,8 +315,12 @@ func (s *Store) SendDueReferenceReminders(ctx context.Context) (int, error) {
 			if err := loadApplicationParts(tx, app); err != nil {
 				return err
 			}
-			if err := s.remindReferee(tx, app, r, now); err != nil {
+			went, err := s.remindReferee(tx, app, r, now, true)
+			if err != nil {
 				return err
+			}
+			if !went {
+				continue
 			}
 			if err := audit(tx, SystemActor("reference reminders"), "referee.reminded", "application", app.ID,
 				map[string]any{"referee_id": r.ID, "automatic": true}); err != nil {

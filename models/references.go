@@ -172,8 +172,7 @@ func (s *Store) SendReferenceRequests(ctx context.Context, actor Actor, appID in
 			return err
 		}
 		now := s.Now()
-		pl := app.Position.Pipeline
-		offerMade := pl.Index(StageOffer) >= 0 && pl.Index(app.Stage) >= pl.Index(StageOffer)
+		offerMade := app.Position.Pipeline.OfferMade(app.Stage)
 		var targets []*Referee
 		for i := range refs {
 			r := &refs[i]

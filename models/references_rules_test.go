@@ -208,3 +208,18 @@ func TestRefereeInputValidate(t *testing.T) {
 		t.Errorf("still working together: %v", err)
 	}
 }
+
+// A referee who may be contacted only after an offer may be asked from the
+// offer stage on.
+func TestPipelineOfferMade(t *testing.T) {
+	t.Parallel()
+	p := models.DefaultPipeline()
+	for i, k := range p {
+		if got, want := p.OfferMade(k), i >= p.Index(models.StageOffer); got != want {
+			t.Errorf("%s: offer made %v, want %v", k, got, want)
+		}
+	}
+	if (models.Pipeline{models.StageInterviewCompleted, models.StageReferenceChecks}).OfferMade(models.StageReferenceChecks) {
+		t.Error("a pipeline without an offer stage reports an offer made")
+	}
+}

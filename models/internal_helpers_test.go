@@ -59,7 +59,8 @@ func (testLinks) Contract(contractID int64) string { return testPath("contract",
 func (testLinks) ContractNameCorrection(contractID int64) string {
 	return testPath("contract-name-correction", contractID)
 }
-func (testLinks) Interview(roundID int64) string { return testPath("interview", roundID) }
+func (testLinks) Interview(roundID int64) string  { return testPath("interview", roundID) }
+func (testLinks) RefereeForm(token string) string { return "/references/" + token }
 
 // internalStoreConfig is newTestStore's: the real clock, cheap hashes for
 // the demo's staff.

@@ -49,10 +49,12 @@ var limits = struct {
 	// Interviews, scorecards and decisions
 	RoundTitle, RoundLocation, RoundVideoURL, RoundInstructions, ChangeRequest, RoundCancelReason limit
 	ScorecardNotes, RatingNote, Proposal, Rationale                                               limit
+	// Reference checks
+	RefereeCompany, ReferencePrompt, ReferenceAnswer, RefereeUserAgent limit
 }{
-	Name:               limit{Max: 200, Min: 1, Columns: []string{"candidates.name", "staff_users.name"}, Field: "name", Subject: "The name is"},
-	Email:              limit{Max: 254, Min: 3, Columns: []string{"candidates.email", "staff_users.email"}, Field: "email", Subject: "The email address is"},
-	Phone:              limit{Max: 40, Columns: []string{"candidates.phone"}, Field: "phone", Subject: "The phone number is"},
+	Name:               limit{Max: 200, Min: 1, Columns: []string{"candidates.name", "staff_users.name", "referees.name"}, Field: "name", Subject: "The name is"},
+	Email:              limit{Max: 254, Min: 3, Columns: []string{"candidates.email", "staff_users.email", "referees.email"}, Field: "email", Subject: "The email address is"},
+	Phone:              limit{Max: 40, Columns: []string{"candidates.phone", "referees.phone"}, Field: "phone", Subject: "The phone number is"},
 	JobTitle:           limit{Max: 200, Columns: []string{"staff_users.job_title"}, Field: "job_title", Subject: "The job title is"},
 	Password:           limit{Max: 200, GoOnly: "only its argon2id hash is stored; the limit bounds the hashing work", Field: "password", Subject: "The password is"},
 	PositionTitle:      limit{Max: 200, Min: 1, Columns: []string{"positions.title"}, Field: "title", Subject: "The title is"},
@@ -93,7 +95,7 @@ var limits = struct {
 	SentBackComment:      limit{Max: 2000, Columns: []string{"offer_versions.sent_back_comment"}, Field: "comment", Subject: "The comment is"},
 	OfferQuestion:        limit{Max: 2000, Min: 1, Columns: []string{"offer_questions.question"}, Field: "question", Subject: "Your question is"},
 	OfferAnswer:          limit{Max: 4000, Columns: []string{"offer_questions.answer"}, Field: "answer", Subject: "The answer is"},
-	DeclineReason:        limit{Max: 2000, Columns: []string{"offers.decline_reason"}, Field: "reason", Subject: "The reason is"},
+	DeclineReason:        limit{Max: 2000, Columns: []string{"offers.decline_reason", "referees.decline_reason"}, Field: "reason", Subject: "The reason is"},
 
 	TemplateName:       limit{Max: 200, Min: 1, Columns: []string{"contract_templates.name"}, Field: "name", Subject: "The name is"},
 	TemplateBody:       limit{Max: 100000, Min: 1, Columns: []string{"contract_templates.body"}, Field: "body", Subject: "The contract text is"},
@@ -115,6 +117,11 @@ var limits = struct {
 	RatingNote:        limit{Max: 2000, Columns: []string{"scorecard_ratings.notes"}, Subject: "A rating's note is"},
 	Proposal:          limit{Max: 4000, Min: 1, Columns: []string{"decision_requests.proposal"}, Field: "proposal", Subject: "The proposal is"},
 	Rationale:         limit{Max: 4000, Columns: []string{"decision_responses.rationale"}, Field: "rationale", Subject: "The rationale is"},
+
+	RefereeCompany:   limit{Max: 200, Columns: []string{"referees.company"}, Field: "company", Subject: "The company is"},
+	ReferencePrompt:  limit{Max: 500, Min: 1, Columns: []string{"reference_questions.prompt", "reference_answers.prompt"}, Field: "prompt", Subject: "A question is"},
+	ReferenceAnswer:  limit{Max: 4000, Columns: []string{"reference_answers.text_answer"}, Field: "answer", Subject: "The answer is"},
+	RefereeUserAgent: limit{Max: 500, Columns: []string{"referees.answer_user_agent"}, Subject: "The browser's description is"},
 }
 
 // checkLength adds l's refusal when value has more characters than l

@@ -25,6 +25,9 @@ type Links interface {
 	Contract(contractID int64) string
 	ContractNameCorrection(contractID int64) string // the name-correction section of the contract page
 	Interview(roundID int64) string
+
+	// A referee's personal page (no sign-in): the token is its only key.
+	RefereeForm(token string) string
 }
 
 // siteURLs makes the absolute links messages carry: the public address

@@ -75,8 +75,8 @@ func TestMessageCatalogueRefusesADuplicateKind(t *testing.T) {
 	if _, err := buildMessageCatalogue(a, b); err == nil {
 		t.Fatal("a kind defined twice was accepted")
 	}
-	c, err := buildMessageCatalogue(coreMessages, interviewMessages, bulkMessages, nameCorrectionMessages)
-	if err != nil || len(c) != len(coreMessages)+len(interviewMessages)+len(bulkMessages)+len(nameCorrectionMessages) {
+	c, err := buildMessageCatalogue(coreMessages, interviewMessages, bulkMessages, nameCorrectionMessages, referenceMessages)
+	if err != nil || len(c) != len(coreMessages)+len(interviewMessages)+len(bulkMessages)+len(nameCorrectionMessages)+len(referenceMessages) {
 		t.Fatalf("the real catalogue: %d kinds, %v", len(c), err)
 	}
 	for k, tmpl := range c {

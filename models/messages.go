@@ -195,7 +195,7 @@ var coreMessages = map[MessageKind]MessageTemplate{
 // messageCatalogue is every kind of message, registered once from each
 // feature's list; a kind defined twice stops the program at start. It is
 // read-only after that.
-var messageCatalogue = mustMessageCatalogue(coreMessages, interviewMessages, bulkMessages, nameCorrectionMessages)
+var messageCatalogue = mustMessageCatalogue(coreMessages, interviewMessages, bulkMessages, nameCorrectionMessages, referenceMessages)
 
 // buildMessageCatalogue joins the features' message lists, refusing a kind
 // defined twice (the later one would otherwise silently win).
@@ -313,6 +313,7 @@ func sampleMessageValues(kind MessageKind, company string, u siteURLs) map[strin
 		"role": "Recruiter", "salary": "GBP 65,000 per year", "link": u.abs(u.StaffHome()),
 		"subject": "About your application", "corrected_name": "Alex Jordan Example", "requested_name": "Alex Jordan Example",
 		"response": "We need the name exactly as it appears on your passport.", "note": "My passport includes my middle name.",
+		"referee_name": "Jo Referee", "reference_link": u.abs(u.RefereeForm("EXAMPLE-LINK")),
 	}
 	out := map[string]string{}
 	if def, ok := messageCatalogue[kind]; ok {
@@ -331,6 +332,7 @@ type draft struct {
 	toName      string
 	candidateID *int64
 	staffID     *int64
+	refereeID   *int64 // a referee: neither candidate nor staff (toReferee)
 	linkPath    string // the page the message is about, for staff alerts
 	vars        map[string]string
 	sendAfter   *time.Time // held until then

@@ -63,6 +63,7 @@ type OutboxMessage struct {
 	LinkPath      string // the page the message is about (staff alerts)
 	CandidateID   *int64
 	StaffID       *int64
+	RefereeID     *int64 // a referee of an application (reference checks)
 	Status        MessageStatus
 	SendAfter     *time.Time
 	Attempts      int
@@ -96,7 +97,7 @@ func (s *Store) send(tx *gorm.DB, d draft) error {
 	body := FillTemplate(tmpl.Body, vars) + "\n"
 	m := OutboxMessage{
 		ToEmail: d.toEmail, ToName: oneLine(d.toName), Subject: subject, Body: body, BodyHTML: messageHTML(s.company, subject, body),
-		Kind: d.kind, LinkPath: d.linkPath, CandidateID: d.candidateID, StaffID: d.staffID, Status: MessageQueued,
+		Kind: d.kind, LinkPath: d.linkPath, CandidateID: d.candidateID, StaffID: d.staffID, RefereeID: d.refereeID, Status: MessageQueued,
 		MessageID: newMessageID(s.baseURL), CalendarICS: d.calendarICS, ReplyTo: nonEmpty(d.replyTo, s.contactEmail),
 	}
 	if h, ok := tx.Statement.Context.Value(heldForKey{}).(heldFor); ok && d.heldForPosition == nil && d.candidateID != nil && *d.candidateID == h.candidateID {

@@ -23,6 +23,7 @@ type tokenLink struct {
 func tokenLinks() []tokenLink {
 	return []tokenLink{
 		{Placeholder: "sign_in_link", Path: "/signin/", Hidden: "[sign-in link hidden]"},
+		{Placeholder: "reference_link", Path: "/references/", Hidden: "[referee's link hidden]"},
 	}
 }
 

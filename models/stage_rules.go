@@ -188,6 +188,15 @@ func (p Pipeline) OfferPrepared(at StageKey) bool {
 	return start >= 0 && p.Index(at) >= start
 }
 
+// OfferMade reports whether an application at stage at has been sent an
+// offer: it stands at the stage the offer's flow enters, or later (a referee
+// who may be contacted "only after an offer" may be asked from then on).
+func (p Pipeline) OfferMade(at StageKey) bool {
+	offer, _, _ := flowTarget(CauseOfferSent)
+	i := p.Index(offer)
+	return i >= 0 && p.Index(at) >= i
+}
+
 // canHire: Hired comes after onboarding, or after a contract signed by both
 // parties when the pipeline has no onboarding stage.
 func (p Pipeline) canHire(from StageKey, contractSigned bool) error {

@@ -1,6 +1,8 @@
 package views
 
 import (
+	"net/url"
+
 	"nextstep/models"
 )
 
@@ -41,6 +43,11 @@ func MyAssessmentPath(appID int64) string { return MyApplicationPath(appID) + "/
 func MyInterviewPath(appID, roundID int64) string {
 	return MyApplicationPath(appID) + "/interviews/" + itoa(roundID)
 }
+
+// RefereePath is a referee's personal page: the reference form, reached
+// without signing in, by the token in their email. models/redact.go hides
+// links under this path wherever messages are shown.
+func RefereePath(token string) string { return "/references/" + url.PathEscape(token) }
 
 // Staff pages, one per kind of record.
 
@@ -158,6 +165,7 @@ func (Paths) StaffHome() string                       { return StaffHomePath }
 func (Paths) Account() string                         { return AccountPath }
 func (Paths) Contract(contractID int64) string        { return ContractPath(contractID) }
 func (Paths) Interview(roundID int64) string          { return InterviewPath(roundID) }
+func (Paths) RefereeForm(token string) string         { return RefereePath(token) }
 func (Paths) CandidateOffer(candidateID, appID int64) string {
 	return CandidateOfferPath(candidateID, appID)
 }

@@ -96,6 +96,7 @@ func New(store *models.Store, clock models.Clock, log *slog.Logger, cfg Config) 
 		e.IPExtractor = echo.ExtractIPDirect()
 	}
 	e.HTTPErrorHandler = h.handleError
+	h.sessions.clientIP = e.IPExtractor
 	h.routes(e, secure)
 	return e
 }

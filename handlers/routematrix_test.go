@@ -75,6 +75,15 @@ var routeAccess = map[string]access{
 	"GET /verify":                                                 public,
 	"POST /verify":                                                public,
 	"GET /me/applications/:id/interest":                           candidate,
+	"GET /me/applications/:id/references":                         candidate,
+	"POST /me/applications/:id/references":                        candidate,
+	"GET /me/applications/:id/references/:referee/edit":           candidate,
+	"POST /me/applications/:id/references/:referee":               candidate,
+	"POST /me/applications/:id/references/:referee/remove":        candidate,
+	"GET /references/thanks":                                      public,
+	"GET /references/:token":                                      public,
+	"POST /references/:token":                                     public,
+	"POST /references/:token/decline":                             public,
 	"POST /me/applications/:id/interest/confirm":                  candidate,
 	"POST /me/applications/:id/interest/withdraw":                 candidate,
 	"GET /me/applications/:id/offer":                              candidate,
@@ -195,7 +204,11 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 	if faridCorrection == 0 {
 		t.Fatal("could not create Farid's name correction")
 	}
-	secrets := []string{"Farid Haddad", "farid.haddad@example.com", "Ben Okafor", "ben.okafor@example.com"}
+	// A referee Ben named, whom no one else may see or change.
+	var benReferee int64
+	mustDB(t, app.Store.DB().Raw(`INSERT INTO referees (application_id, name, email, relationship, worked_from, may_contact_now)
+		VALUES (?, 'Rita Referee', 'rita.referee@example.com', 'manager', '2020-01-01', true) RETURNING id`, benApp).Scan(&benReferee))
+	secrets := []string{"Rita Referee", "Farid Haddad", "farid.haddad@example.com", "Ben Okafor", "ben.okafor@example.com"}
 
 	concrete := func(path string) string {
 		switch {
@@ -204,7 +217,7 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 		case strings.HasPrefix(path, "/admin/applications/:id"):
 			return strings.Replace(path, ":id", fmt.Sprint(faridApp), 1)
 		case strings.HasPrefix(path, "/me/applications/:id"):
-			return strings.NewReplacer(":id", fmt.Sprint(benApp), ":entry", "1").Replace(path)
+			return strings.NewReplacer(":id", fmt.Sprint(benApp), ":entry", "1", ":referee", fmt.Sprint(benReferee)).Replace(path)
 		case strings.HasPrefix(path, "/admin/positions/:id"):
 			return strings.Replace(path, ":id", fmt.Sprint(engPos), 1)
 		case strings.HasPrefix(path, "/admin/assessment-days/:id"):

@@ -44,6 +44,7 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	e.GET("/readyz", h.readyz)
 	e.GET("/static/*", echo.WrapHandler(h.assets))
 
+	h.refereeRoutes(e)
 	app := e.Group("", cleanInput, csrfMiddleware(secure), h.loadSession)
 	app.GET("/", h.home)
 	h.signInRoutes(app)
@@ -99,6 +100,11 @@ func (h *Handler) candidateRoutes(me *echo.Group) {
 	me.POST("/applications/:id/contract/sign", h.candidateContractSign)
 	me.GET("/applications/:id/contract/signed.pdf", h.candidateContractPDF)
 	me.POST("/applications/:id/contract/name-correction", h.candidateContractNameCorrection)
+	me.GET("/applications/:id/references", h.candidateReferees)
+	me.POST("/applications/:id/references", h.candidateRefereeAdd)
+	me.GET("/applications/:id/references/:referee/edit", h.candidateRefereeEdit)
+	me.POST("/applications/:id/references/:referee", h.candidateRefereeUpdate)
+	me.POST("/applications/:id/references/:referee/remove", h.candidateRefereeRemove)
 }
 
 // staffRoutes: the staff admin panel under /admin, for signed-in staff, then

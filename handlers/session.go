@@ -2,12 +2,13 @@ package handlers
 
 import (
 	"encoding/json"
-	"net"
+
 	"net/http"
 	"time"
 
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
 
 	"nextstep/models"
 )
@@ -78,6 +79,10 @@ type SessionStore struct {
 	options  sessions.Options
 	idle     time.Duration
 	absolute time.Duration
+	// clientIP is the client's address as Echo reads it (behind a trusted
+	// proxy, from X-Forwarded-For), so a session records the same address
+	// as the audit log: referee checks compare them.
+	clientIP func(*http.Request) string
 }
 
 // NewSessionStore builds the store; secret signs the cookie.
@@ -95,6 +100,7 @@ func NewSessionStore(store *models.Store, secret []byte, secure bool, idle, abso
 		},
 		idle:     idle,
 		absolute: absolute,
+		clientIP: echo.ExtractIPDirect(),
 	}
 }
 
@@ -168,7 +174,7 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 	if err != nil {
 		return err
 	}
-	row := &models.SessionRow{IDHash: models.HashSecret(sess.ID), Data: data, IP: clientIP(r), UserAgent: r.UserAgent()}
+	row := &models.SessionRow{IDHash: models.HashSecret(sess.ID), Data: data, IP: s.clientIP(r), UserAgent: r.UserAgent()}
 	if id, ok := sess.Values[keyStaffID].(int64); ok {
 		row.StaffID = &id
 	}
@@ -210,12 +216,4 @@ func (s *SessionStore) Rotate(r *http.Request, sess *sessions.Session) error {
 	sess.ID = ""
 	sess.Values = map[any]any{}
 	return nil
-}
-
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

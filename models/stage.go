@@ -54,7 +54,7 @@ var catalogue = []Stage{
 		"Think about your notice period, preferred start date and any questions about the role or benefits."},
 	{StageReferenceChecks, "Reference checks", "Reference checks",
 		"We speak with people who have worked with you, with your permission, to hear about your past work.",
-		"List your referees when we ask and let them know we may contact them."},
+		"Name your referees on this page and let them know we will contact them. You will see when each has replied, never what they wrote."},
 	{StageBackgroundCheck, "Background check", "Background check",
 		"A background check required for this role, carried out only with your consent.",
 		"Give your consent when asked and answer any follow-up questions promptly. You will only see the status, never third-party reports."},

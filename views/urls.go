@@ -175,3 +175,14 @@ func (Paths) CandidateDecision(candidateID, appID int64) string {
 func (Paths) ContractNameCorrection(contractID int64) string {
 	return ContractNameCorrectionPath(contractID)
 }
+
+// MyReferencesPath is where the candidate lists their referees.
+func MyReferencesPath(appID int64) string { return MyApplicationPath(appID) + "/references" }
+
+// MyRefereePath is one of the candidate's referees, to change or remove.
+func MyRefereePath(appID, refereeID int64) string {
+	return MyReferencesPath(appID) + "/" + itoa(refereeID)
+}
+
+// RefereeThanksPath is where a referee lands after replying.
+const RefereeThanksPath = "/references/thanks"

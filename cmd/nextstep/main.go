@@ -311,6 +311,7 @@ func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log
 	}
 	go purgeSessions(ctx, store, cfg, log)
 	go expireWaitlistOffers(ctx, store, log)
+	go remindReferees(ctx, store, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving Nextstep", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "env", cfg.Env, "version", version)
@@ -365,6 +366,27 @@ func expireWaitlistOffers(ctx context.Context, store *models.Store, log *slog.Lo
 		case <-t.C:
 			if _, err := store.ExpireWaitlistOffers(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("expiring waitlist offers", "err", err)
+			}
+		}
+	}
+}
+
+// remindReferees sends the automatic reminders to referees who have not
+// replied, every ten minutes. Each reminder goes once even with several
+// server processes (the store claims each row with a conditional update);
+// issue 21 moves these tickers onto River's periodic jobs.
+func remindReferees(ctx context.Context, store *models.Store, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := store.SendDueReferenceReminders(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("reminding referees", "err", err)
+			} else if n > 0 {
+				log.Info("reminded referees", "count", n)
 			}
 		}
 	}

@@ -329,6 +329,21 @@ func TestCheckAuthorisation(t *testing.T) {
 	if _, err := f.store.StaffChecks(ctx, f.ines, maya.ID); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("an interviewer off Maya's panels read her checks: %v", err)
 	}
+	// Maya consents to her medical with the days she could attend.
+	mayaActor := models.Actor{Kind: "candidate", ID: maya.CandidateID, IP: "not an address"}
+	med, err := f.store.CandidateChecks(ctx, mayaActor, maya.ID)
+	if err != nil || len(med) != 1 || !strings.Contains(med[0].Info.Asks, "appointment") {
+		t.Fatalf("Maya's checks: %+v, %v", med, err)
+	}
+	windows := models.CheckConsentInput{TextVersion: med[0].Info.ConsentVersion, Agreed: true,
+		Windows: []models.AppointmentWindowInput{{FromDay: "2026-12-07", ToDay: "2026-12-09", PartOfDay: "morning"}}}
+	if err := f.store.GiveCheckConsent(ctx, mayaActor, med[0].ID, windows); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(t, `SELECT count(*) FROM check_appointment_windows w JOIN check_consents c ON c.check_id = w.check_id
+		WHERE w.check_id = ? AND w.from_day = '2026-12-07' AND w.to_day = '2026-12-09' AND c.ip IS NULL`, med[0].ID); n != 1 {
+		t.Errorf("Maya's window and consent (no IP address) were not stored as given (%d)", n)
+	}
 	// The candidate reads the status and what is asked, never the finding or the file.
 	mine, err := f.store.CandidateChecks(ctx, f.candidate, f.appID)
 	if err != nil || len(mine) != 1 || mine[0].Notice != nil || !strings.Contains(mine[0].Status.CandidateLabel(), "being reviewed") {

@@ -51,6 +51,10 @@ var limits = struct {
 	ScorecardNotes, RatingNote, Proposal, Rationale                                               limit
 	// Reference checks
 	RefereeCompany, ReferencePrompt, ReferenceAnswer, RefereeUserAgent limit
+	// Files, background checks and medicals
+	FileName, CheckProviderName, CheckProviderRef, CheckResultSummary, WebhookEventID       limit
+	AddressLine, AddressCity, AddressPostcode, AddressCountry                               limit
+	ConsentTextVersion, ConsentUserAgent, AdverseFinding, AdverseHowToDispute, AdverseReply limit
 }{
 	Name:               limit{Max: 200, Min: 1, Columns: []string{"candidates.name", "staff_users.name", "referees.name"}, Field: "name", Subject: "The name is"},
 	Email:              limit{Max: 254, Min: 3, Columns: []string{"candidates.email", "staff_users.email", "referees.email"}, Field: "email", Subject: "The email address is"},
@@ -118,10 +122,24 @@ var limits = struct {
 	Proposal:          limit{Max: 4000, Min: 1, Columns: []string{"decision_requests.proposal"}, Field: "proposal", Subject: "The proposal is"},
 	Rationale:         limit{Max: 4000, Columns: []string{"decision_responses.rationale"}, Field: "rationale", Subject: "The rationale is"},
 
-	RefereeCompany:   limit{Max: 200, Columns: []string{"referees.company"}, Field: "company", Subject: "The company is"},
-	ReferencePrompt:  limit{Max: 500, Min: 1, Columns: []string{"reference_questions.prompt", "reference_answers.prompt"}, Field: "prompt", Subject: "A question is"},
-	ReferenceAnswer:  limit{Max: 4000, Columns: []string{"reference_answers.text_answer"}, Field: "answer", Subject: "The answer is"},
-	RefereeUserAgent: limit{Max: 500, Columns: []string{"referees.answer_user_agent"}, Subject: "The browser's description is"},
+	RefereeCompany:      limit{Max: 200, Columns: []string{"referees.company"}, Field: "company", Subject: "The company is"},
+	ReferencePrompt:     limit{Max: 500, Min: 1, Columns: []string{"reference_questions.prompt", "reference_answers.prompt"}, Field: "prompt", Subject: "A question is"},
+	ReferenceAnswer:     limit{Max: 4000, Columns: []string{"reference_answers.text_answer"}, Field: "answer", Subject: "The answer is"},
+	RefereeUserAgent:    limit{Max: 500, Columns: []string{"referees.answer_user_agent"}, Subject: "The browser's description is"},
+	FileName:            limit{Max: 255, Min: 1, Columns: []string{"stored_files.name"}, Field: "file", Subject: "The file's name is"},
+	CheckProviderName:   limit{Max: 200, Columns: []string{"checks.provider_name"}, Field: "provider_name", Subject: "The provider's name is"},
+	CheckProviderRef:    limit{Max: 200, Columns: []string{"checks.provider_ref"}, Field: "reference", Subject: "The reference is"},
+	CheckResultSummary:  limit{Max: 4000, Columns: []string{"checks.result_summary"}, Field: "finding", Subject: "The finding is"},
+	WebhookEventID:      limit{Max: 200, Min: 1, Columns: []string{"check_webhook_events.event_id"}, Subject: "The event id is"},
+	AddressLine:         limit{Max: 200, Min: 1, Columns: []string{"check_addresses.line"}, Field: "line", Subject: "The street address is"},
+	AddressCity:         limit{Max: 100, Min: 1, Columns: []string{"check_addresses.city"}, Field: "city", Subject: "The town or city is"},
+	AddressPostcode:     limit{Max: 20, Columns: []string{"check_addresses.postcode"}, Field: "postcode", Subject: "The postcode is"},
+	AddressCountry:      limit{Max: 100, Min: 1, Columns: []string{"check_addresses.country"}, Field: "country", Subject: "The country is"},
+	ConsentTextVersion:  limit{Max: 50, Min: 1, Columns: []string{"check_consents.text_version"}, Subject: "The consent text's version is"},
+	ConsentUserAgent:    limit{Max: 500, Columns: []string{"check_consents.user_agent"}, Subject: "The browser's name is"},
+	AdverseFinding:      limit{Max: 4000, Min: 1, Columns: []string{"check_adverse_actions.finding"}, Field: "finding", Subject: "The finding is"},
+	AdverseHowToDispute: limit{Max: 4000, Min: 1, Columns: []string{"check_adverse_actions.how_to_dispute"}, Field: "how_to_dispute", Subject: "How to dispute it is"},
+	AdverseReply:        limit{Max: 4000, Columns: []string{"check_adverse_actions.reply"}, Field: "reply", Subject: "Your reply is"},
 }
 
 // checkLength adds l's refusal when value has more characters than l

@@ -195,7 +195,7 @@ var coreMessages = map[MessageKind]MessageTemplate{
 // messageCatalogue is every kind of message, registered once from each
 // feature's list; a kind defined twice stops the program at start. It is
 // read-only after that.
-var messageCatalogue = mustMessageCatalogue(coreMessages, interviewMessages, bulkMessages, nameCorrectionMessages, referenceMessages)
+var messageCatalogue = mustMessageCatalogue(coreMessages, interviewMessages, bulkMessages, nameCorrectionMessages, referenceMessages, checkMessages)
 
 // buildMessageCatalogue joins the features' message lists, refusing a kind
 // defined twice (the later one would otherwise silently win).
@@ -314,6 +314,9 @@ func sampleMessageValues(kind MessageKind, company string, u siteURLs) map[strin
 		"subject": "About your application", "corrected_name": "Alex Jordan Example", "requested_name": "Alex Jordan Example",
 		"response": "We need the name exactly as it appears on your passport.", "note": "My passport includes my middle name.",
 		"referee_name": "Jo Referee", "reference_link": u.abs(u.RefereeForm("EXAMPLE-LINK")),
+		"check": "Background check", "status": "In progress", "finding": "An address in 2022 could not be confirmed.",
+		"how_to_dispute": "Write to disputes@screening.example with the reference BG-1234.", "reply_by": "Tuesday 8 December 2026, 17:00 GMT",
+		"reply_note": " and your answer to our notice",
 	}
 	out := map[string]string{}
 	if def, ok := messageCatalogue[kind]; ok {

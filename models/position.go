@@ -32,8 +32,11 @@ type Position struct {
 	HiringManagerID *int64
 	// RequiresDecisionApproval gates the offer stage behind an approved consultation.
 	RequiresDecisionApproval bool
-	CreatedAt                time.Time
-	UpdatedAt                time.Time
+	// RequiredChecks is which checks (background, medical) the position
+	// needs: see SetPositionChecks and checks.go.
+	RequiredChecks RequiredChecks `gorm:"default:none"`
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 
 	Pipeline      Pipeline             `gorm:"-"`
 	Criteria      []ScorecardCriterion `gorm:"-"` // what interviewers rate, in order

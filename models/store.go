@@ -61,6 +61,7 @@ type Store struct {
 	// stageMessageDelay: a candidate's message about a stage move waits
 	// this long, so that undoing the move can withdraw it.
 	stageMessageDelay time.Duration
+	adverseWaitDays   int                            // business days a candidate may answer a pre-decision notice
 	needsYouCount     map[Role]string                // the navigation's count statement per role, built once (read-only)
 	needsYouPages     map[Role]needsYouPage          // the Needs-you page's statement per role, built once (read-only)
 	onStatement       func(query string, args []any) // see Config.OnStatement
@@ -83,6 +84,10 @@ type Config struct {
 	// StageMessageDelay holds a candidate's message about a stage move this
 	// long, so that Undo withdraws it unsent (0: sent at once).
 	StageMessageDelay time.Duration
+	// AdverseWaitDays is how many business days a candidate may answer a
+	// pre-decision notice before a rejection based on a check can be
+	// confirmed (0: DefaultAdverseWaitDays).
+	AdverseWaitDays int
 	// PasswordParams are the argon2id parameters of new password hashes;
 	// nil is argon2id.DefaultParams (64 MB). Tests pass cheap ones: a hash
 	// records its parameters, so checking it costs what making it did.
@@ -169,6 +174,9 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 	}
 	if st.company == "" {
 		st.company = "Nextstep Demo Ltd"
+	}
+	if st.adverseWaitDays = cfg.AdverseWaitDays; st.adverseWaitDays <= 0 {
+		st.adverseWaitDays = DefaultAdverseWaitDays
 	}
 	if st.mailMaxAttempts <= 0 {
 		st.mailMaxAttempts = 10

@@ -222,6 +222,9 @@ func (s *Store) transition(tx *gorm.DB, actor Actor, app *Application, req trans
 	}
 	from := app.Stage
 	app.Stage, app.Status, app.StageEnteredAt = t.To, status, now
+	if err := s.checksOnStageChange(tx, actor, app, from, t.To, req.Cause); err != nil {
+		return err
+	}
 	if err := s.tellCandidateOfStage(tx, app, req, last); err != nil {
 		return err
 	}
@@ -313,6 +316,9 @@ type StatusChange struct {
 	HoldMessage bool
 	Cause       StatusCause
 	Note        string // the stage event's note; Reason when empty
+	// rejectionMail replaces the usual rejection message (the final notice
+	// of an adverse action).
+	rejectionMail *draft
 }
 
 // StatusCause says who or what changed an application's status.
@@ -397,7 +403,11 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 		return err
 	}
 	if c.To == StatusRejected {
-		if err := s.send(tx, applicationRejectedMail(app)); err != nil {
+		mail := applicationRejectedMail(app)
+		if c.rejectionMail != nil {
+			mail = *c.rejectionMail
+		}
+		if err := s.send(tx, mail); err != nil {
 			return err
 		}
 	}

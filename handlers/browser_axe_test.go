@@ -441,6 +441,8 @@ func TestAxeEveryPage(t *testing.T) {
 	r.page(manager, "manager (decision to answer)", "", fmt.Sprintf("/admin/candidates/%d", ameliaCand), http.StatusOK, all...)
 	r.page(manager, "manager (decision to answer)", "", "/admin/interviews", http.StatusOK, all...)
 
+	axeReferences(t, r, app, anon, candidateTab, all)
+
 	// Two-step sign-in: the code page, and the account page with it on.
 	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 	code, err := totp.GenerateCode(secret, app.Clock.Now())
@@ -479,4 +481,33 @@ func TestAxeEveryPage(t *testing.T) {
 
 	r.report()
 	t.Logf("accessibility run took %s", time.Since(start).Round(time.Millisecond))
+}
+
+// axeReferences checks the candidate's referee pages (empty, refused, with a
+// referee, changing one) and the referee's own page and thanks.
+func axeReferences(t *testing.T, r *axeRun, app *testApp, anon context.Context, candidateTab func(string) context.Context, all []axeWidth) {
+	t.Helper()
+	appID := atReferenceChecks(t, app)
+	grace := candidateTab(graceEmail)
+	page := fmt.Sprintf("/me/applications/%d/references", appID)
+	r.page(grace, "Grace (no referees yet)", "GET /me/applications/:id/references", page, http.StatusOK, all...)
+	if status := submit(t, grace, `form[data-testid=referee-form] button[type=submit]`); status != http.StatusUnprocessableEntity {
+		t.Fatalf("an empty referee form: status %d, want 422", status)
+	}
+	r.check(grace, "Grace's referee form refused", all...)
+	_, token := sendReferenceRequest(t, app, appID)
+	r.page(grace, "Grace (a referee asked)", "", page, http.StatusOK, all...)
+	in := models.RefereeInput{Name: "Sam Colleague", Email: "sam.colleague@example.org", Company: "Acme Ltd", Relationship: models.RelColleague,
+		WorkedFrom: "2022-01", MayContactNow: false, ConfirmedAgreed: true}
+	draft, err := app.Store.AddReferee(context.Background(), candidateActor(app.candidateID(graceEmail)), appID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.page(grace, "Grace (changing a referee)", "GET /me/applications/:id/references/:referee/edit", fmt.Sprintf("%s/%d/edit", page, draft), http.StatusOK, all...)
+	r.page(anon, "referee", "GET /references/:token", "/references/"+token, http.StatusOK, all...)
+	if status := submit(t, anon, `form[data-testid=reference-form] button[type=submit]`); status != http.StatusUnprocessableEntity {
+		t.Fatalf("an empty reference: status %d, want 422", status)
+	}
+	r.check(anon, "referee's reply refused", all...)
+	r.page(anon, "referee", "GET /references/thanks", "/references/thanks", http.StatusOK, all...)
 }

@@ -357,16 +357,24 @@ func purgeSessions(ctx context.Context, store *models.Store, cfg Config, log *sl
 // expireWaitlistOffers lapses overdue waitlist offers every minute and passes
 // their seats to the next person in line.
 func expireWaitlistOffers(ctx context.Context, store *models.Store, log *slog.Logger) {
-	t := time.NewTicker(time.Minute)
+	every(ctx, time.Minute, func() {
+		if _, err := store.ExpireWaitlistOffers(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("expiring waitlist offers", "err", err)
+		}
+	})
+}
+
+// every runs work each period until ctx ends (issue 21 moves this onto
+// River's periodic jobs).
+func every(ctx context.Context, period time.Duration, work func()) {
+	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := store.ExpireWaitlistOffers(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("expiring waitlist offers", "err", err)
-			}
+			work()
 		}
 	}
 }
@@ -376,18 +384,11 @@ func expireWaitlistOffers(ctx context.Context, store *models.Store, log *slog.Lo
 // server processes (the store claims each row with a conditional update);
 // issue 21 moves these tickers onto River's periodic jobs.
 func remindReferees(ctx context.Context, store *models.Store, log *slog.Logger) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := store.SendDueReferenceReminders(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("reminding referees", "err", err)
-			} else if n > 0 {
-				log.Info("reminded referees", "count", n)
-			}
+	every(ctx, 10*time.Minute, func() {
+		if n, err := store.SendDueReferenceReminders(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("reminding referees", "err", err)
+		} else if n > 0 {
+			log.Info("reminded referees", "count", n)
 		}
-	}
+	})
 }

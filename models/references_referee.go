@@ -46,12 +46,9 @@ type RefereeAnswers struct {
 func (s *Store) RefereeForm(ctx context.Context, token, ip, userAgent string) (*RefereeFormView, error) {
 	var view *RefereeFormView
 	err := s.txOutsideQueues(ctx, func(tx *gorm.DB) error {
-		r, err := refereeByToken(tx, token)
-		if err != nil {
-			return err
-		}
 		now := s.Now()
-		if err := r.LinkUsable(now); err != nil {
+		r, err := usableReferee(tx, token, now)
+		if err != nil {
 			return err
 		}
 		app := &Application{}
@@ -82,12 +79,9 @@ func (s *Store) RefereeForm(ctx context.Context, token, ip, userAgent string) (*
 // submit through, and the answers' UNIQUE (referee_id, sort_order) backs it.
 func (s *Store) AnswerReference(ctx context.Context, token string, in RefereeAnswers, ip, userAgent string) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		r, err := refereeByToken(tx, token)
-		if err != nil {
-			return err
-		}
 		now := s.Now()
-		if err := r.LinkUsable(now); err != nil {
+		r, err := usableReferee(tx, token, now)
+		if err != nil {
 			return err
 		}
 		var positionID int64
@@ -127,12 +121,9 @@ func (s *Store) DeclineReference(ctx context.Context, token, reason, ip, userAge
 		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		r, err := refereeByToken(tx, token)
-		if err != nil {
-			return err
-		}
 		now := s.Now()
-		if err := r.LinkUsable(now); err != nil {
+		r, err := usableReferee(tx, token, now)
+		if err != nil {
 			return err
 		}
 		if err := claimReply(tx, r, now, ip, userAgent, map[string]any{"status": RefereeDeclined, "declined_at": now, "decline_reason": reason}); err != nil {
@@ -140,6 +131,28 @@ func (s *Store) DeclineReference(ctx context.Context, token, reason, ip, userAge
 		}
 		return audit(tx, refereeActor(r, ip, userAgent), "referee.declined", "application", r.ApplicationID, map[string]any{"referee_id": r.ID})
 	})
+}
+
+// usableReferee is the referee of token when their link opens the form at
+// now: unknown links are not found; a reply, an expired link or an
+// application that has closed (the candidate withdrew, was rejected or
+// hired) ends it.
+func usableReferee(tx *gorm.DB, token string, now time.Time) (*Referee, error) {
+	r, err := refereeByToken(tx, token)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.LinkUsable(now); err != nil {
+		return nil, err
+	}
+	var status Status
+	if err := tx.Raw("SELECT status FROM applications WHERE id = ?", r.ApplicationID).Scan(&status).Error; err != nil {
+		return nil, err
+	}
+	if status.Closed() {
+		return nil, errReferenceNoLongerNeeded
+	}
+	return r, nil
 }
 
 // claimReply moves a requested referee to their reply, only if the request

@@ -227,6 +227,9 @@ func (r Referee) LinkUsable(now time.Time) error {
 var (
 	errRefereeReplied     = refusal(CodeGone, "Thank you: your reply has already reached us. This link cannot be used again.")
 	errRefereeLinkExpired = refusal(CodeGone, "This link has expired. If you would still like to give a reference, reply to our email and we will send a new one.")
+	// errReferenceNoLongerNeeded says nothing of why: the referee is not
+	// told how the candidate's application ended.
+	errReferenceNoLongerNeeded = refusal(CodeGone, "This reference is no longer needed, so the link has been closed. Thank you for your time.")
 )
 
 // ReminderDue says whether the automatic reminder should go at now: the

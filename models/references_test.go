@@ -442,3 +442,33 @@ func TestFraudSignals(t *testing.T) {
 		t.Errorf("%d signals on the referees, %d counted, want exactly the 8 expected: %v", n, review.Signals, got)
 	}
 }
+
+// When the application closes, the referees' links close with it: the
+// referee reads that the reference is no longer needed (not why), and no
+// reply is stored.
+func TestRefereeLinksCloseWithTheApplication(t *testing.T) {
+	t.Parallel()
+	d := newRefDemo(t)
+	rita := d.addReferee(t, refInput("Rita Reyes", "rita@northwind.example"))
+	_, err := d.store.SendReferenceRequests(d.ctx, d.hr, d.app.ID, nil)
+	must(t, err)
+	token := refereeToken(t, d.store, rita)
+	_, err = d.store.RefereeForm(d.ctx, token, "", "")
+	must(t, err)
+	must(t, d.store.ChangeStatus(d.ctx, d.hr, d.app.ID, models.StatusRejected, "The role went to another candidate."))
+	_, err = d.store.RefereeForm(d.ctx, token, "", "")
+	if models.ErrorCode(err) != models.CodeGone || !strings.Contains(err.Error(), "no longer needed") || strings.Contains(err.Error(), "reject") {
+		t.Errorf("the form after the application closed: %v, want gone, saying no more than that it is no longer needed", err)
+	}
+	if err := d.store.AnswerReference(d.ctx, token, goodAnswers("4", "4", "yes"), "", ""); models.ErrorCode(err) != models.CodeGone {
+		t.Errorf("answering after the application closed: %v, want gone", err)
+	}
+	if err := d.store.DeclineReference(d.ctx, token, "", "", ""); models.ErrorCode(err) != models.CodeGone {
+		t.Errorf("declining after the application closed: %v, want gone", err)
+	}
+	var status string
+	mustDB(t, d.store.DB().Raw("SELECT status FROM referees WHERE id = ?", rita).Scan(&status))
+	if status != string(models.RefereeRequested) {
+		t.Errorf("the referee is %s after the refused replies, want still requested", status)
+	}
+}

@@ -30,6 +30,7 @@ const (
 	QueueScorecards        QueueKind = "scorecards"
 	QueueInterviewTimes    QueueKind = "interview_times"
 	QueueAssessmentResults QueueKind = "assessment_results"
+	QueueReferencesIn      QueueKind = "references_in"
 	QueueOverdue           QueueKind = "overdue_promises"
 	// QueueAwaitingApproval is for information: offers the actor follows
 	// that wait for someone else's approval. It is not counted as work.
@@ -81,6 +82,7 @@ var queueTitles = map[QueueKind]string{
 	QueueScorecards:        "Scorecards to write",
 	QueueInterviewTimes:    "Candidates asking for other interview times",
 	QueueAssessmentResults: "Assessment results to record",
+	QueueReferencesIn:      "References in: read them and decide the next step",
 	QueueOverdue:           "Promised updates overdue",
 	QueueAwaitingApproval:  "Offers waiting for someone's approval",
 }
@@ -175,6 +177,18 @@ var queueSQL = []struct {
 		FROM assessment_bookings b JOIN assessment_days d ON d.id = b.day_id JOIN applications a ON a.id = b.application_id
 		{names}
 		WHERE b.status = 'booked' AND b.result = 'none' AND d.ends_at <= @now AND a.status IN ('active', 'on_hold') AND {visible}`, "since",
+		func(r Role) bool { return r.SeesCandidates() }},
+	// The referees have replied (at least one answered) and no request is
+	// still open: the references are ready to read. Read from the replies,
+	// so the queue costs nothing where there are none.
+	{QueueReferencesIn, `SELECT a.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
+		'' AS detail, ref.last AS since, NULL::timestamptz AS due
+		FROM (SELECT application_id, max(coalesce(answered_at, declined_at)) AS last FROM referees
+			WHERE status IN ('answered', 'declined') GROUP BY application_id HAVING bool_or(status = 'answered')) ref
+		JOIN applications a ON a.id = ref.application_id
+		{names}
+		WHERE a.stage = 'reference_checks' AND a.status = 'active' AND {visible}
+		AND NOT EXISTS (SELECT 1 FROM referees q WHERE q.application_id = a.id AND q.status = 'requested' AND q.token_expires_at > @now)`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueOverdue, `SELECT a.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		a.stage AS detail, a.stage_entered_at AS since, a.expected_update_at AS due

@@ -237,3 +237,61 @@ func TestNeedsYouCountOverdueOfTheManagersPosition(t *testing.T) {
 	must(t, err)
 	w.after("the manager moving it on the board", item{app.ID, app.ID}, moves{qOverdue: -1}, moves{qOverdue: -1}, nil)
 }
+
+// References are in when every referee asked has replied and at least one
+// answered (Liam, Warehouse Operations Lead, managed by the demo manager):
+// work for the recruiter, the manager and the admin, not for a manager of
+// other positions nor the interviewer. They leave when the application
+// moves on or closes, or when another referee is asked.
+func TestNeedsYouCountReferencesIn(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name   string
+		change func(d demo, app models.Application) error
+		out    moves // for the recruiter, the manager and the admin alike
+	}{
+		// Liam's promised update is overdue as well: acting on it ends that too.
+		{"moving it on", func(d demo, app models.Application) error {
+			return d.store.MoveStage(ctx, staffActor(d.recruiter), app.ID, models.MoveRequest{To: models.StageMedical})
+		}, moves{qRefs: -1, qOverdue: -1}},
+		{"rejecting the application", func(d demo, app models.Application) error {
+			return d.store.ChangeStatus(ctx, staffActor(d.recruiter), app.ID, models.StatusRejected, "The role went to another candidate.")
+		}, moves{qRefs: -1, qOverdue: -1}},
+		{"asking another referee", func(d demo, app models.Application) error {
+			in := models.RefereeInput{Name: "Tom Third", Email: "tom@northwind.example", Company: "Northwind Logistics",
+				Relationship: models.RelClient, WorkedFrom: "2022-01", MayContactNow: true}
+			if _, err := d.store.StaffAddReferee(ctx, staffActor(d.recruiter), app.ID, in); err != nil {
+				return err
+			}
+			_, err := d.store.SendReferenceRequests(ctx, staffActor(d.recruiter), app.ID, nil)
+			return err
+		}, moves{qRefs: -1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			d := newDemo(t)
+			app := d.application(t, "liam.obrien@example.com")
+			liam := models.Actor{Kind: "candidate", ID: app.CandidateID}
+			var ids []int64
+			for _, email := range []string{"rita@northwind.example", "sam@northwind.example"} {
+				id, err := d.store.AddReferee(ctx, liam, app.ID, models.RefereeInput{Name: "Referee " + email, Email: email,
+					Company: "Northwind Logistics", Relationship: models.RelColleague, WorkedFrom: "2021-02", MayContactNow: true, ConfirmedAgreed: true})
+				must(t, err)
+				ids = append(ids, id)
+			}
+			_, err := d.store.SendReferenceRequests(ctx, staffActor(d.recruiter), app.ID, nil)
+			must(t, err)
+			w := watchQueue(t, d, qRefs, d.recruiter, d.manager, d.admin, secondManager(t, d), staffByEmail(t, d.store, "interviewer@demo.nextstep.test"))
+			must(t, d.store.AnswerReference(ctx, refereeToken(t, d.store, ids[0]), models.RefereeAnswers{ConfirmsRelationship: true, ConfirmsPeriod: true,
+				Answers: []string{"Two years.", "4", "5", "yes", ""}}, "198.51.100.1", "Firefox"))
+			it := item{app.ID, app.ID}
+			w.after("one referee answering, one still asked", it, nil, nil, nil, nil, nil)
+			must(t, d.store.DeclineReference(ctx, refereeToken(t, d.store, ids[1]), "", "198.51.100.2", "Safari"))
+			in := moves{qRefs: 1}
+			w.after("the other declining", it, in, in, in, nil, nil)
+			must(t, tc.change(d, app))
+			w.after(tc.name, it, tc.out, tc.out, tc.out, nil, nil)
+		})
+	}
+}

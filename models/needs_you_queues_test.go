@@ -34,6 +34,7 @@ const (
 	qTimes      = models.QueueInterviewTimes
 	qResults    = models.QueueAssessmentResults
 	qOverdue    = models.QueueOverdue
+	qRefs       = models.QueueReferencesIn
 	qAwaiting   = models.QueueAwaitingApproval
 )
 
@@ -121,7 +122,7 @@ func (w *watch) after(change string, it item, want ...moves) {
 		now := look(w.t, w.d, u)
 		total := 0
 		for _, k := range []models.QueueKind{qApprove, qSentBack, qToSend, qQuestions, qToContract, qSign, qNames,
-			qDecide, qCards, qTimes, qResults, qOverdue, qAwaiting} {
+			qDecide, qCards, qTimes, qResults, qOverdue, qRefs, qAwaiting} {
 			got := now.queues[k].Count - w.last[i].queues[k].Count
 			if got != want[i][k] {
 				w.t.Errorf("after %s, %s (%s): queue %s went from %d to %d, want a change of %+d",

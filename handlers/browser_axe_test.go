@@ -441,6 +441,17 @@ func TestAxeEveryPage(t *testing.T) {
 	r.page(manager, "manager (decision to answer)", "", fmt.Sprintf("/admin/candidates/%d", ameliaCand), http.StatusOK, all...)
 	r.page(manager, "manager (decision to answer)", "", "/admin/interviews", http.StatusOK, all...)
 
+	// References: Liam's referees asked, one answered (with signals), one declined, one waiting; the
+	// page at each width, with a refused add; the position's setup as an admin and as its manager.
+	refs := newAxeReferences(t, app)
+	r.page(recruiter, "recruiter (references)", "GET /admin/applications/:id/references", refs.page, http.StatusOK, all...)
+	if status := submit(t, recruiter, `[data-testid=add-referee-form] button[type=submit]`); status != http.StatusUnprocessableEntity {
+		t.Fatalf("adding a referee without a name: status %d, want 422", status)
+	}
+	r.check(recruiter, "recruiter (references, add refused)", all...)
+	r.page(admin, "admin (reference setup)", "GET /admin/positions/:id/references", refs.setup, http.StatusOK, all...)
+	r.page(manager, "manager (reference setup, read only)", "", refs.setup, http.StatusOK)
+
 	// Two-step sign-in: the code page, and the account page with it on.
 	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 	code, err := totp.GenerateCode(secret, app.Clock.Now())

@@ -441,7 +441,18 @@ func TestAxeEveryPage(t *testing.T) {
 	r.page(manager, "manager (decision to answer)", "", fmt.Sprintf("/admin/candidates/%d", ameliaCand), http.StatusOK, all...)
 	r.page(manager, "manager (decision to answer)", "", "/admin/interviews", http.StatusOK, all...)
 
-	axeReferences(t, r, app, anon, candidateTab, all)
+	axeCandidateReferences(t, r, app, anon, candidateTab, all)
+
+	// References: Liam's referees asked, one answered (with signals), one declined, one waiting; the
+	// page at each width, with a refused add; the position's setup as an admin and as its manager.
+	refs := newAxeReferences(t, app)
+	r.page(recruiter, "recruiter (references)", "GET /admin/applications/:id/references", refs.page, http.StatusOK, all...)
+	if status := submit(t, recruiter, `[data-testid=add-referee-form] button[type=submit]`); status != http.StatusUnprocessableEntity {
+		t.Fatalf("adding a referee without a name: status %d, want 422", status)
+	}
+	r.check(recruiter, "recruiter (references, add refused)", all...)
+	r.page(admin, "admin (reference setup)", "GET /admin/positions/:id/references", refs.setup, http.StatusOK, all...)
+	r.page(manager, "manager (reference setup, read only)", "", refs.setup, http.StatusOK)
 
 	// Two-step sign-in: the code page, and the account page with it on.
 	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -483,9 +494,9 @@ func TestAxeEveryPage(t *testing.T) {
 	t.Logf("accessibility run took %s", time.Since(start).Round(time.Millisecond))
 }
 
-// axeReferences checks the candidate's referee pages (empty, refused, with a
+// axeCandidateReferences checks the candidate's referee pages (empty, refused, with a
 // referee, changing one) and the referee's own page and thanks.
-func axeReferences(t *testing.T, r *axeRun, app *testApp, anon context.Context, candidateTab func(string) context.Context, all []axeWidth) {
+func axeCandidateReferences(t *testing.T, r *axeRun, app *testApp, anon context.Context, candidateTab func(string) context.Context, all []axeWidth) {
 	t.Helper()
 	appID := atReferenceChecks(t, app)
 	grace := candidateTab(graceEmail)

@@ -38,7 +38,8 @@ func TestQueryBudgets(t *testing.T) {
 	interviewer := app.newClient()
 	interviewer.loginStaff(interviewerEmail)
 	salesPos := app.positionID("Account Executive")
-
+	// Liam's references: two answered (with signals), one declined.
+	liamApp := seedRefStaffDemo(t, app).appID
 	for _, tc := range []struct {
 		name   string
 		c      *client
@@ -58,7 +59,9 @@ func TestQueryBudgets(t *testing.T) {
 		{"interviewer's interview page", interviewer, fmt.Sprintf("/admin/interviews/%d", round.ID), 12},
 		{"my interviews", interviewer, "/admin/interviews", 4},
 		{"schedule an interview", staff, fmt.Sprintf("/admin/applications/%d/interviews/new", benApp), 9},
-		{"compare candidates", staff, fmt.Sprintf("/admin/positions/%d/review", salesPos), 9},
+		{"compare candidates", staff, fmt.Sprintf("/admin/positions/%d/review", salesPos), 10}, // 9, and the references' sums
+		{"staff references of an application", staff, fmt.Sprintf("/admin/applications/%d/references", liamApp), 7},
+		{"a position's reference setup", staff, fmt.Sprintf("/admin/positions/%d/references", salesPos), 5},
 		{"reports", staff, "/admin/reports", 8},
 		{"needs you (recruiter)", staff, "/admin", 3},
 		{"needs you (interviewer)", interviewer, "/admin", 3},

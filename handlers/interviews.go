@@ -273,7 +273,11 @@ func (h *Handler) adminReview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.ReviewPage(views.ReviewProps{Layout: h.layout(c, "Review: "+rv.Position.Title), Review: rv}))
+	refs, err := h.store.ReviewReferenceSummaries(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.ReviewPage(views.ReviewProps{Layout: h.layout(c, "Review: "+rv.Position.Title), Review: rv, References: refs}))
 }
 
 // ---- staff: decision consultation ----

@@ -36,7 +36,7 @@ func noStore(next echo.HandlerFunc) echo.HandlerFunc {
 
 // ---- the candidate's referees ----
 
-func (h *Handler) renderReferees(c echo.Context, status int, editing int64, form views.RefereeFields, errs map[string]string) error {
+func (h *Handler) renderReferees(c echo.Context, status int, editing int64, form views.RefereeForm, errs map[string]string) error {
 	a, err := h.ownApplication(c)
 	if err != nil {
 		return err
@@ -49,7 +49,7 @@ func (h *Handler) renderReferees(c echo.Context, status int, editing int64, form
 		found := false
 		for _, r := range refs.Referees {
 			if r.ID == editing {
-				form, found = views.RefereeFieldsOf(r), true
+				form, found = views.RefereeFormOf(r), true
 			}
 		}
 		if !found {
@@ -61,7 +61,7 @@ func (h *Handler) renderReferees(c echo.Context, status int, editing int64, form
 }
 
 func (h *Handler) candidateReferees(c echo.Context) error {
-	return h.renderReferees(c, http.StatusOK, 0, views.RefereeFields{MayContactNow: true}, nil)
+	return h.renderReferees(c, http.StatusOK, 0, views.RefereeForm{}, nil)
 }
 
 func (h *Handler) candidateRefereeEdit(c echo.Context) error {
@@ -69,22 +69,7 @@ func (h *Handler) candidateRefereeEdit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderReferees(c, http.StatusOK, id, views.RefereeFields{}, nil)
-}
-
-// refereeFields reads the referee form.
-func refereeFields(c echo.Context) views.RefereeFields {
-	return views.RefereeFields{Name: c.FormValue("name"), Email: c.FormValue("email"), Phone: c.FormValue("phone"),
-		Company: c.FormValue("company"), Relationship: c.FormValue("relationship"), WorkedFrom: c.FormValue("worked_from"),
-		WorkedTo: c.FormValue("worked_to"), MayContactNow: c.FormValue("may_contact_now") == "yes",
-		ConfirmedAgreed: c.FormValue("confirmed_agreed") == "yes"}
-}
-
-// refereeInput is the form as the models take it.
-func refereeInput(f views.RefereeFields) models.RefereeInput {
-	return models.RefereeInput{Name: f.Name, Email: f.Email, Phone: f.Phone, Company: f.Company,
-		Relationship: models.Relationship(f.Relationship), WorkedFrom: f.WorkedFrom, WorkedTo: f.WorkedTo,
-		MayContactNow: f.MayContactNow, ConfirmedAgreed: f.ConfirmedAgreed}
+	return h.renderReferees(c, http.StatusOK, id, views.RefereeForm{}, nil)
 }
 
 func (h *Handler) candidateRefereeAdd(c echo.Context) error {
@@ -92,10 +77,10 @@ func (h *Handler) candidateRefereeAdd(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	form := refereeFields(c)
+	form := refereeForm(c)
 	return h.act(c, action{
 		do: func() error {
-			_, err := h.store.AddReferee(c.Request().Context(), actor(c), appID, refereeInput(form))
+			_, err := h.store.AddReferee(c.Request().Context(), actor(c), appID, form.Input())
 			return err
 		},
 		flash: fixed(form.Name + " is on your list. We contact them only as you said."),
@@ -113,9 +98,9 @@ func (h *Handler) candidateRefereeUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	form := refereeFields(c)
+	form := refereeForm(c)
 	return h.act(c, action{
-		do:    func() error { return h.store.UpdateReferee(c.Request().Context(), actor(c), id, refereeInput(form)) },
+		do:    func() error { return h.store.UpdateReferee(c.Request().Context(), actor(c), id, form.Input()) },
 		flash: fixed("Your changes are saved."),
 		next:  views.MyReferencesPath(appID),
 		again: func(status int, r *models.Error) error { return h.renderReferees(c, status, id, form, formErrors(r)) },
@@ -136,7 +121,7 @@ func (h *Handler) candidateRefereeRemove(c echo.Context) error {
 		flash: fixed("The referee is removed from your list."),
 		next:  views.MyReferencesPath(appID),
 		again: func(status int, r *models.Error) error {
-			return h.renderReferees(c, status, 0, views.RefereeFields{MayContactNow: true}, formErrors(r))
+			return h.renderReferees(c, status, 0, views.RefereeForm{}, formErrors(r))
 		},
 	})
 }

@@ -28,7 +28,7 @@ func atReferenceChecks(t *testing.T, app *testApp) int64 {
 
 var refereeForm = url.Values{"name": {"Rosa Manager"}, "email": {"rosa.manager@example.org"}, "phone": {"+44 20 7946 0100"},
 	"company": {"Acme Ltd"}, "relationship": {"manager"}, "worked_from": {"2021-03"}, "worked_to": {"2024-06"},
-	"may_contact_now": {"yes"}, "confirmed_agreed": {"yes"}}
+	"may_contact": {"now"}, "confirmed_agreed": {"yes"}}
 
 // A candidate's bad referee form comes back with every problem at its
 // field, the input kept and nothing saved; a good one lists the referee.
@@ -41,7 +41,7 @@ func TestCandidateNamesReferees(t *testing.T) {
 	page := "/me/applications/" + fmt.Sprint(appID) + "/references"
 
 	bad := url.Values{"name": {""}, "email": {"rosa.manager@example.org"}, "relationship": {""}, "worked_from": {"2021-13"},
-		"company": {"Acme Ltd"}, "may_contact_now": {"no"}}
+		"company": {"Acme Ltd"}, "may_contact": {"after_offer"}}
 	res := c.post(page, bad)
 	if res.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("a bad referee form: status %d, want 422", res.Status)

@@ -160,6 +160,14 @@ var routeAccess = map[string]access{
 	"GET /admin/candidates/export.csv":           managers,
 	"GET /admin/offer-versions/:id":              people,
 	"POST /admin/offer-versions/:id/send-back":   people,
+	// References: the store scopes each application, referee and position.
+	"GET /admin/applications/:id/references":         people,
+	"POST /admin/applications/:id/references":        people,
+	"POST /admin/applications/:id/references/send":   people,
+	"POST /admin/referees/:id/remind":                people,
+	"GET /admin/positions/:id/references":            people,
+	"POST /admin/positions/:id/references/settings":  managers,
+	"POST /admin/positions/:id/references/questions": admins,
 }
 
 // TestEveryRouteIsAuthorised tries every route with an id as each persona
@@ -208,7 +216,16 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 	var benReferee int64
 	mustDB(t, app.Store.DB().Raw(`INSERT INTO referees (application_id, name, email, relationship, worked_from, may_contact_now)
 		VALUES (?, 'Rita Referee', 'rita.referee@example.com', 'manager', '2020-01-01', true) RETURNING id`, benApp).Scan(&benReferee))
-	secrets := []string{"Rita Referee", "Farid Haddad", "farid.haddad@example.com", "Ben Okafor", "ben.okafor@example.com"}
+	// A referee of Farid's, asked already, out of the demo manager's scope.
+	var faridReferee int64
+	mustDB(t, app.Store.DB().Raw(`INSERT INTO referees (application_id, name, email, company, relationship, worked_from, may_contact_now,
+		candidate_confirmed_agreed, status, requested_at, token_expires_at)
+		VALUES (?, 'Rafaela Referee', 'rafaela@referee.example', 'Acme', 'manager', '2020-01-01', true, true, 'requested',
+		now() - interval '3 days', now() + interval '11 days') RETURNING id`, faridApp).Scan(&faridReferee))
+	if faridReferee == 0 {
+		t.Fatal("could not create Farid's referee")
+	}
+	secrets := []string{"Rita Referee", "Farid Haddad", "farid.haddad@example.com", "Ben Okafor", "ben.okafor@example.com", "Rafaela Referee", "rafaela@referee.example"}
 
 	concrete := func(path string) string {
 		switch {
@@ -236,6 +253,8 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 			return strings.Replace(path, ":id", "1", 1)
 		case strings.HasPrefix(path, "/admin/name-corrections/:id"):
 			return strings.Replace(path, ":id", fmt.Sprint(faridCorrection), 1)
+		case strings.HasPrefix(path, "/admin/referees/:id"):
+			return strings.Replace(path, ":id", fmt.Sprint(faridReferee), 1)
 		case strings.HasPrefix(path, "/admin/staff/:id"):
 			return strings.Replace(path, ":id", fmt.Sprint(adminID), 1)
 		}
@@ -374,5 +393,12 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 	mustDB(t, app.Store.DB().Table("candidate_notes").Count(&notes))
 	if notes != 0 {
 		t.Errorf("%d notes written by refused requests", notes)
+	}
+	var referees, refereeMessages, refQuestions int64
+	mustDB(t, app.Store.DB().Raw("SELECT count(*) FROM referees WHERE application_id = ?", faridApp).Scan(&referees))
+	mustDB(t, app.Store.DB().Raw("SELECT count(*) FROM outbox_messages WHERE referee_id = ?", faridReferee).Scan(&refereeMessages))
+	mustDB(t, app.Store.DB().Raw("SELECT count(*) FROM reference_questions WHERE position_id = ?", engPos).Scan(&refQuestions))
+	if referees != 1 || refereeMessages != 0 || refQuestions != 0 {
+		t.Errorf("refused requests changed Farid's references: %d referees, %d messages to his referee, %d questions", referees, refereeMessages, refQuestions)
 	}
 }

@@ -123,6 +123,7 @@ func (h *Handler) staffRoutes(staff *echo.Group) {
 	h.positionRoutes(staff, people, managers)
 	h.assessmentRoutes(staff, people, managers)
 	h.offerRoutes(staff, people)
+	h.referenceRoutes(staff, people, managers, admins)
 	h.contractRoutes(staff, people, admins)
 	h.messageRoutes(staff, managers, admins)
 	h.staffAdminRoutes(staff, admins)

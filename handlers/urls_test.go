@@ -77,6 +77,13 @@ func TestBuiltPathsAreServed(t *testing.T) {
 		{post, views.MessagePath(7) + "/retry", "/admin/messages/7/retry"},
 		{get, views.MessageTemplatePath(models.MsgOfferSent), "/admin/message-templates/" + string(models.MsgOfferSent)},
 		{post, views.StaffMemberPath(7) + "/link", "/admin/staff/7/link"},
+		{get, views.ApplicationReferencesPath(7), "/admin/applications/7/references"},
+		{post, views.ApplicationReferencesPath(7), "/admin/applications/7/references"},
+		{post, views.ApplicationReferencesPath(7) + "/send", "/admin/applications/7/references/send"},
+		{post, views.StaffRefereePath(7) + "/remind", "/admin/referees/7/remind"},
+		{get, views.PositionReferencesPath(7), "/admin/positions/7/references"},
+		{post, views.PositionReferencesPath(7) + "/settings", "/admin/positions/7/references/settings"},
+		{post, views.PositionReferencesPath(7) + "/questions", "/admin/positions/7/references/questions"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("built %q, want %q", tc.got, tc.want)

@@ -16,10 +16,11 @@ import (
 
 // PositionReferences is a position's reference setup, for its edit form.
 type PositionReferences struct {
-	PositionID int64
-	Settings   ReferenceSettings
-	Questions  []ReferenceQuestion
-	Customised bool // the questionnaire is the position's own, not the default
+	PositionID    int64
+	PositionTitle string
+	Settings      ReferenceSettings
+	Questions     []ReferenceQuestion
+	Customised    bool // the questionnaire is the position's own, not the default
 }
 
 // ReferenceSetup reads a position's reference setup, for staff who manage it.
@@ -40,7 +41,7 @@ func (s *Store) ReferenceSetup(ctx context.Context, actor Actor, positionID int6
 	if err != nil {
 		return nil, err
 	}
-	return &PositionReferences{PositionID: positionID, Settings: set, Questions: qs, Customised: custom}, nil
+	return &PositionReferences{PositionID: positionID, PositionTitle: p.Title, Settings: set, Questions: qs, Customised: custom}, nil
 }
 
 // SetReferenceSettings changes how many referees a position needs and

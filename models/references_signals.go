@@ -134,13 +134,18 @@ type QuestionSummary struct {
 // ReferenceReview is staff's view of an application's references.
 type ReferenceReview struct {
 	ApplicationID int64
-	Settings      ReferenceSettings
-	Completeness  ReferenceCompleteness
-	Referees      []ReviewedReferee
-	Ratings       int      // rating answers over all referees and questions
-	AverageRating *float64 // their average; nil without any
-	Summaries     []QuestionSummary
-	Signals       int // how many signals in all
+	// Whose references they are, for the page's heading and links.
+	CandidateID                  int64
+	CandidateName, PositionTitle string
+	PositionID                   int64
+	Status                       Status // the application's: a closed one's referees can no longer be contacted
+	Settings                     ReferenceSettings
+	Completeness                 ReferenceCompleteness
+	Referees                     []ReviewedReferee
+	Ratings                      int      // rating answers over all referees and questions
+	AverageRating                *float64 // their average; nil without any
+	Summaries                    []QuestionSummary
+	Signals                      int // how many signals in all
 }
 
 // ReferenceReview is the references of an application with their answers,
@@ -152,11 +157,17 @@ func (s *Store) ReferenceReview(ctx context.Context, actor Actor, appID int64) (
 	if err := applicationVisible(db, actor, appID, scopeStaffOnly); err != nil {
 		return nil, err
 	}
-	var positionID int64
-	if err := db.Raw("SELECT position_id FROM applications WHERE id = ?", appID).Scan(&positionID).Error; err != nil {
+	var head struct {
+		CandidateID, PositionID      int64
+		CandidateName, PositionTitle string
+		Status                       Status
+	}
+	if err := db.Raw(`SELECT a.candidate_id, a.position_id, c.name AS candidate_name, p.title AS position_title, a.status
+		FROM applications a JOIN candidates c ON c.id = a.candidate_id JOIN positions p ON p.id = a.position_id WHERE a.id = ?`, appID).
+		Scan(&head).Error; err != nil {
 		return nil, err
 	}
-	set, err := positionReferenceSettings(db, positionID)
+	set, err := positionReferenceSettings(db, head.PositionID)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +176,9 @@ func (s *Store) ReferenceReview(ctx context.Context, actor Actor, appID int64) (
 		return nil, err
 	}
 	now := s.Now()
-	out := &ReferenceReview{ApplicationID: appID, Settings: set, Completeness: RefereeSetComplete(refs, set, now)}
+	out := &ReferenceReview{ApplicationID: appID, CandidateID: head.CandidateID, CandidateName: head.CandidateName,
+		PositionID: head.PositionID, PositionTitle: head.PositionTitle, Status: head.Status,
+		Settings: set, Completeness: RefereeSetComplete(refs, set, now)}
 	if len(refs) == 0 {
 		return out, nil
 	}

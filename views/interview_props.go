@@ -114,7 +114,8 @@ type MyInterviewsProps struct {
 // ReviewProps is the side-by-side review of a position.
 type ReviewProps struct {
 	Layout
-	Review *models.Review
+	Review     *models.Review
+	References map[int64]models.ReferenceSummary // by application id; answered references only
 }
 
 // CandidateInterviewProps is the candidate's page of one interview.

@@ -6,18 +6,31 @@ import (
 	"nextstep/models"
 )
 
-// RefereeFields is the referee form as typed, kept when it is refused.
-type RefereeFields struct {
+// RefereeForm is a referee form as typed (the candidate's, or staff's "add
+// a referee"), kept when it is refused.
+type RefereeForm struct {
 	Name, Email, Phone, Company, Relationship string
 	WorkedFrom, WorkedTo                      string // "2021-03"
-	MayContactNow, ConfirmedAgreed            bool
+	MayContact                                string // "now" or "after_offer"
+	ConfirmedAgreed                           bool   // the candidate's tick; a referee staff add counts as agreed
 }
 
-// RefereeFieldsOf fills the form with a referee as stored, to change them.
-func RefereeFieldsOf(r models.CandidateReferee) RefereeFields {
-	return RefereeFields{Name: r.Name, Email: r.Email, Phone: r.Phone, Company: r.Company, Relationship: string(r.Relationship),
-		WorkedFrom: models.MonthText(&r.WorkedFrom), WorkedTo: models.MonthText(r.WorkedTo), MayContactNow: r.MayContactNow,
+// Input is the form as the store takes it.
+func (f RefereeForm) Input() models.RefereeInput {
+	return models.RefereeInput{Name: f.Name, Email: f.Email, Phone: f.Phone, Company: f.Company,
+		Relationship: models.Relationship(f.Relationship), WorkedFrom: f.WorkedFrom, WorkedTo: f.WorkedTo,
+		MayContactNow: f.MayContact != "after_offer", ConfirmedAgreed: f.ConfirmedAgreed}
+}
+
+// RefereeFormOf fills the form with a referee as stored, to change them.
+func RefereeFormOf(r models.CandidateReferee) RefereeForm {
+	f := RefereeForm{Name: r.Name, Email: r.Email, Phone: r.Phone, Company: r.Company, Relationship: string(r.Relationship),
+		WorkedFrom: models.MonthText(&r.WorkedFrom), WorkedTo: models.MonthText(r.WorkedTo), MayContact: "now",
 		ConfirmedAgreed: r.ConfirmedAgreed}
+	if !r.MayContactNow {
+		f.MayContact = "after_offer"
+	}
+	return f
 }
 
 // CandidateRefereesProps is the candidate's referee page of an application.
@@ -26,7 +39,7 @@ type CandidateRefereesProps struct {
 	App      models.CandidateApplication
 	Referees *models.CandidateReferees
 	Editing  int64 // the referee being changed; 0: the form adds one
-	Form     RefereeFields
+	Form     RefereeForm
 	Errors   map[string]string
 }
 

@@ -75,6 +75,16 @@ func BoardCardPath(positionID, appID int64) string {
 	return PositionPath(positionID) + "/board#card-" + itoa(appID)
 }
 
+// ApplicationReferencesPath is the staff page of an application's references.
+func ApplicationReferencesPath(appID int64) string { return ApplicationPath(appID) + "/references" }
+
+// StaffRefereePath is where staff act on one referee (remind).
+func StaffRefereePath(refereeID int64) string { return "/admin/referees/" + itoa(refereeID) }
+
+// PositionReferencesPath is a position's reference setup: how many
+// referees, a recent manager, the questionnaire.
+func PositionReferencesPath(positionID int64) string { return PositionPath(positionID) + "/references" }
+
 // InterviewPath is the staff page of an interview round.
 func InterviewPath(roundID int64) string { return "/admin/interviews/" + itoa(roundID) }
 
@@ -144,6 +154,8 @@ func QueueItemPath(kind models.QueueKind, it models.QueueItem) string {
 		return InterviewPath(it.ID)
 	case models.QueueAssessmentResults:
 		return AssessmentDayPath(it.ID)
+	case models.QueueReferencesIn:
+		return ApplicationReferencesPath(it.ApplicationID)
 	}
 	return CandidatePath(it.CandidateID)
 }

@@ -275,3 +275,17 @@ func TestHiringManagerSeesCheckStatusOnly(t *testing.T) {
 		t.Errorf("the hiring manager downloads the result: %d", res.Status)
 	}
 }
+
+// withResultAndNotice takes Henrik's check to a result that needs review and
+// a pre-decision notice: everything the pages show.
+func (a checksApp) withResultAndNotice(cand *client) {
+	a.t.Helper()
+	a.consent(cand)
+	ctx := context.Background()
+	if err := a.Store.AttachCheckResult(ctx, a.adminActor(), a.checkID, "result.pdf", pdfBytes, models.CheckNeedsReview, "A gap in the address history."); err != nil {
+		a.t.Fatal(err)
+	}
+	if err := a.Store.SendPreDecisionNotice(ctx, a.adminActor(), a.checkID, "A gap in the address history.", "Write to screening@example.org quoting BG-1."); err != nil {
+		a.t.Fatal(err)
+	}
+}

@@ -209,8 +209,13 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 	mustDB(t, app.Store.DB().Raw(`INSERT INTO referees (application_id, name, email, relationship, worked_from, may_contact_now)
 		VALUES (?, 'Rita Referee', 'rita.referee@example.com', 'manager', '2020-01-01', true) RETURNING id`, benApp).Scan(&benReferee))
 	secrets := []string{"Rita Referee", "Farid Haddad", "farid.haddad@example.com", "Ben Okafor", "ben.okafor@example.com"}
+	checks := seedCheckProbes(t, app, faridApp, benApp)
+	secrets = append(secrets, checks.secrets...)
 
 	concrete := func(path string) string {
+		if p := checks.concrete(path, faridApp, benApp); p != "" {
+			return p
+		}
 		switch {
 		case strings.HasPrefix(path, "/admin/candidates/:id"):
 			return strings.Replace(path, ":id", fmt.Sprint(farid), 1)
@@ -370,6 +375,7 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 	if versionStatus != "pending_approval" || contractStatus != "awaiting_candidate" || answer != "" || templateName == "probe" {
 		t.Errorf("refused requests changed offers or contracts: %s %s %q %q", versionStatus, contractStatus, answer, templateName)
 	}
+	checks.unchanged(t, app)
 	var notes int64
 	mustDB(t, app.Store.DB().Table("candidate_notes").Count(&notes))
 	if notes != 0 {

@@ -22,6 +22,9 @@ import (
 	"nextstep/models"
 )
 
+// A check's result document is a download, not a page.
+func init() { axeSkippedRoutes["GET /admin/check-files/:id"] = "PDF, JPEG or PNG download" }
+
 func TestBrowserBackgroundCheckAdverseAction(t *testing.T) {
 	t.Parallel()
 	a := checksFor(t, newTestApp(t))
@@ -140,4 +143,44 @@ func TestBrowserBackgroundCheckAdverseAction(t *testing.T) {
 	if n := app.sqlCount("SELECT count(*) FROM outbox_messages WHERE candidate_id = ? AND kind = ?", a.candID, models.MsgCheckFinalNotice); n != 1 {
 		t.Fatalf("%d final notices", n)
 	}
+}
+
+// axeCheckPages adds the checks' pages to TestAxeEveryPage: the candidate's
+// consent form (and refused), a pre-decision notice on both sides, a
+// medical's windows, the status-only page of a hiring manager, and a refused
+// choice of checks on the positions page.
+func axeCheckPages(t *testing.T, r *axeRun, app *testApp, recruiter, manager context.Context, candidateTab func(string) context.Context) {
+	t.Helper()
+	all := []axeWidth{axeDesktop, axeTablet, axeMobile}
+	a := checksFor(t, app)
+	henrik := candidateTab(henrikEmail)
+	r.page(henrik, "Henrik (consent)", "GET /me/applications/:id/checks", a.page(), http.StatusOK, all...)
+	if status := submit(t, henrik, "[data-testid=give-consent]"); status != http.StatusUnprocessableEntity {
+		t.Fatalf("an empty consent: status %d, want 422", status)
+	}
+	r.check(henrik, "Henrik (consent refused)", all...)
+	r.page(recruiter, "recruiter (check waiting)", "GET /admin/applications/:id/checks", a.staffPage(), http.StatusOK, all...)
+	cl := app.newClient()
+	cl.loginCandidate(henrikEmail)
+	a.withResultAndNotice(cl)
+	r.page(henrik, "Henrik (pre-decision notice)", "", a.page(), http.StatusOK, all...)
+	r.page(recruiter, "recruiter (notice sent)", "", a.staffPage(), http.StatusOK, all...)
+
+	// Maya's medical: her windows form, and her hiring manager's view.
+	if err := app.Store.SetPositionChecks(context.Background(), app.adminActor(), app.positionID("Warehouse Operations Lead"), models.ChecksMedical); err != nil {
+		t.Fatal(err)
+	}
+	mayaApp := app.applicationID("maya.patel@example.com")
+	maya := candidateTab("maya.patel@example.com")
+	r.page(maya, "Maya (medical)", "", fmt.Sprintf("/me/applications/%d/checks", mayaApp), http.StatusOK, all...)
+	r.page(manager, "manager (status only)", "", fmt.Sprintf("/admin/applications/%d/checks", mayaApp), http.StatusOK, all...)
+
+	// A check the position's pipeline has no stage for is refused at its field.
+	salesPos := app.positionID("Account Executive")
+	open(t, recruiter, app.URL+"/admin/positions", fmt.Sprintf("#required_checks-%d", salesPos))
+	selectOption(t, recruiter, fmt.Sprintf("#required_checks-%d", salesPos), "Background check")
+	if status := submit(t, recruiter, fmt.Sprintf(`form[action="/admin/positions/%d/checks"] button[type=submit]`, salesPos)); status != http.StatusUnprocessableEntity {
+		t.Fatalf("a background check on a pipeline without its stage: status %d, want 422", status)
+	}
+	r.check(recruiter, "recruiter (checks refused on the positions page)", all...)
 }

@@ -31,6 +31,7 @@ const checkUploadLimit = "12M"
 func (h *Handler) staffCheckRoutes(staff *echo.Group, people, managers echo.MiddlewareFunc) {
 	staff.GET("/applications/:id/checks", h.adminChecks, people)
 	staff.POST("/applications/:id/checks/:check/manual", h.adminCheckManual, managers)
+	staff.POST("/applications/:id/checks/:check/provider", h.adminCheckProvider, managers)
 	staff.POST(checkResultRoute[len("/admin"):], h.adminCheckResult, managers)
 	staff.POST("/applications/:id/checks/:check/notice", h.adminCheckNotice, managers)
 	staff.POST("/applications/:id/checks/:check/confirm-rejection", h.adminCheckConfirmRejection, managers)
@@ -84,6 +85,15 @@ func (h *Handler) adminCheckManual(c echo.Context) error {
 		return h.store.RecordManualCheck(c.Request().Context(), actor(c), id, models.ManualCheckInput{ProviderName: form.ProviderName,
 			Reference: form.Reference, Status: models.CheckStatus(form.Status), StartedOn: form.StartedOn, CompletedOn: form.CompletedOn})
 	}, "The provider's record is saved.")
+}
+
+// adminCheckProvider hands a check to a webhook provider: its signed events
+// then move it.
+func (h *Handler) adminCheckProvider(c echo.Context) error {
+	form := views.StaffCheckForm{Action: "provider", ProviderName: c.FormValue("provider"), Reference: c.FormValue("reference")}
+	return h.staffCheckAction(c, form, func(id int64) error {
+		return h.store.LinkCheckToProvider(c.Request().Context(), actor(c), id, form.ProviderName, form.Reference)
+	}, "The check is linked to the provider: its events will move it.")
 }
 
 // errNoFile: the upload form came without a file.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -161,5 +162,24 @@ func TestCheckWebhookWithoutSecret(t *testing.T) {
 	}
 	if n := a.sqlCount("SELECT count(*) FROM check_webhook_events"); n != 0 {
 		t.Fatalf("%d events recorded without a secret", n)
+	}
+}
+
+// Staff hand a check to a webhook provider from its page; a bad key is
+// refused at its field.
+func TestLinkCheckToProviderFromThePage(t *testing.T) {
+	t.Parallel()
+	a := newChecksApp(t)
+	staff := a.newClient()
+	staff.loginStaff(recruiterEmail)
+	res := staff.post(a.staffAction("provider"), url.Values{"provider": {"Not A Key"}, "reference": {"BG-9"}})
+	if res.Status != http.StatusUnprocessableEntity || res.Doc(t).Find("#provider-error").Length() != 1 {
+		t.Fatalf("a bad provider key: %d", res.Status)
+	}
+	if res := staff.post(a.staffAction("provider"), url.Values{"provider": {"acme"}, "reference": {"BG-9"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("linking: %d", res.Status)
+	}
+	if n := a.sqlCount("SELECT count(*) FROM checks WHERE id = ? AND provider = 'acme' AND provider_ref = 'BG-9'", a.checkID); n != 1 {
+		t.Fatal("the check is not linked")
 	}
 }

@@ -23,6 +23,7 @@ var checkRouteAccess = map[string]access{
 	"POST /me/applications/:id/checks/:check/reply":                candidate,
 	"GET /admin/applications/:id/checks":                           people,
 	"POST /admin/applications/:id/checks/:check/manual":            managers,
+	"POST /admin/applications/:id/checks/:check/provider":          managers,
 	"POST /admin/applications/:id/checks/:check/result":            managers,
 	"POST /admin/applications/:id/checks/:check/notice":            managers,
 	"POST /admin/applications/:id/checks/:check/confirm-rejection": managers,

@@ -290,3 +290,21 @@ func (f PositionChecksForm) errorsOf(id int64) map[string]string {
 	}
 	return map[string]string{"required_checks": f.Error}
 }
+
+// providerKey is the check's webhook provider, or "" for a manual one.
+func providerKey(c models.StaffCheck) string {
+	if c.Provider == models.ManualProvider {
+		return ""
+	}
+	return c.Provider
+}
+
+// AddressText is an address on one line, with its period:
+// "12 Rue de la Paix, Paris 75002, France (Sep 2019 – Apr 2023)".
+func AddressText(a models.CheckAddress) string {
+	city := a.City
+	if a.Postcode != "" {
+		city += " " + a.Postcode
+	}
+	return a.Line + ", " + city + ", " + a.Country + " (" + AddressPeriod(a) + ")"
+}

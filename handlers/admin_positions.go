@@ -11,11 +11,16 @@ import (
 )
 
 func (h *Handler) adminPositions(c echo.Context) error {
+	return h.renderPositions(c, http.StatusOK, views.PositionChecksForm{})
+}
+
+// renderPositions shows the positions, with a refused choice of checks kept.
+func (h *Handler) renderPositions(c echo.Context, status int, checks views.PositionChecksForm) error {
 	ps, err := h.store.ListPositions(c.Request().Context(), actor(c))
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.AdminPositionsPage(views.AdminPositionsProps{Layout: h.layout(c, "Positions"), Positions: ps}))
+	return render(c, status, views.AdminPositionsPage(views.AdminPositionsProps{Layout: h.layout(c, "Positions"), Positions: ps, Checks: checks}))
 }
 
 // positionForm reads the position form. The pipeline editor posts one

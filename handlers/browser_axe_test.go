@@ -474,6 +474,8 @@ func TestAxeEveryPage(t *testing.T) {
 	}
 	r.page(anon, "staff between password and code", "GET /staff/login/totp", "/staff/login/totp", http.StatusOK, all...)
 
+	axeCheckPages(t, r, app, recruiter, manager, candidateTab) // browser_checks_test.go
+
 	// Every GET route that renders HTML was visited.
 	e := app.Server.Config.Handler.(*echo.Echo)
 	var missing []string

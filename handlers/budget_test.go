@@ -40,6 +40,12 @@ func TestQueryBudgets(t *testing.T) {
 	salesPos := app.positionID("Account Executive")
 	// Liam's references: two answered (with signals), one declined.
 	liamApp := seedRefStaffDemo(t, app).appID
+	// Henrik's background check, consented, with a result and a notice, for the checks pages.
+	henrik := checksFor(t, app)
+	henrikClient := app.newClient()
+	henrikClient.loginCandidate(henrikEmail)
+	henrik.withResultAndNotice(henrikClient)
+
 	for _, tc := range []struct {
 		name   string
 		c      *client
@@ -67,6 +73,8 @@ func TestQueryBudgets(t *testing.T) {
 		{"needs you (interviewer)", interviewer, "/admin", 3},
 		{"position board", staff, fmt.Sprintf("/admin/positions/%d/board", salesPos), 4},
 		{"reports, one position", staff, fmt.Sprintf("/admin/reports?position=%d", salesPos), 8},
+		{"candidate checks", henrikClient, henrik.page(), 9},
+		{"staff checks", staff, henrik.staffPage(), 13},
 	} {
 		before := app.Store.Statements()
 		res := tc.c.get(tc.path)

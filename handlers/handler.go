@@ -34,6 +34,9 @@ type Config struct {
 	ContactEmail    string // shown to candidates for questions
 	EmailEnabled    bool   // an SMTP server is configured: pages may promise email
 	DevMailboxURL   string // development: the local mail catcher's newest message
+	// ChecksWebhookSecret signs the check providers' events
+	// (NEXTSTEP_CHECKS_WEBHOOK_SECRET); empty: the webhook answers 503.
+	ChecksWebhookSecret []byte
 	// SignInAnswerTime is the least time a sign-in link request takes to
 	// answer, known address or not (default 300 ms).
 	SignInAnswerTime time.Duration

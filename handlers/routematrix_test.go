@@ -226,8 +226,13 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 		t.Fatal("could not create Farid's referee")
 	}
 	secrets := []string{"Rita Referee", "Farid Haddad", "farid.haddad@example.com", "Ben Okafor", "ben.okafor@example.com", "Rafaela Referee", "rafaela@referee.example"}
+	checks := seedCheckProbes(t, app, faridApp, benApp)
+	secrets = append(secrets, checks.secrets...)
 
 	concrete := func(path string) string {
+		if p := checks.concrete(path, faridApp, benApp); p != "" {
+			return p
+		}
 		switch {
 		case strings.HasPrefix(path, "/admin/candidates/:id"):
 			return strings.Replace(path, ":id", fmt.Sprint(farid), 1)
@@ -389,6 +394,7 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 	if versionStatus != "pending_approval" || contractStatus != "awaiting_candidate" || answer != "" || templateName == "probe" {
 		t.Errorf("refused requests changed offers or contracts: %s %s %q %q", versionStatus, contractStatus, answer, templateName)
 	}
+	checks.unchanged(t, app)
 	var notes int64
 	mustDB(t, app.Store.DB().Table("candidate_notes").Count(&notes))
 	if notes != 0 {

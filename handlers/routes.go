@@ -36,15 +36,20 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	}}))
 	// Forms get the small limit; /verify takes a PDF. Both apply before any
 	// middleware (CSRF among them) reads the body.
+	// A check's result document has a limit of its own (check_staff.go).
 	isVerify := func(c echo.Context) bool { return c.Request().URL.Path == "/verify" }
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: h.cfg.BodyLimit, Skipper: isVerify}))
+	isCheckUpload := func(c echo.Context) bool { return c.Path() == checkResultRoute }
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: h.cfg.BodyLimit,
+		Skipper: func(c echo.Context) bool { return isVerify(c) || isCheckUpload(c) }}))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "10M", Skipper: func(c echo.Context) bool { return !isVerify(c) }}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: checkUploadLimit, Skipper: func(c echo.Context) bool { return !isCheckUpload(c) }}))
 
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/static/*", echo.WrapHandler(h.assets))
 
 	h.refereeRoutes(e)
+	h.checkWebhookRoutes(e)
 	app := e.Group("", cleanInput, csrfMiddleware(secure), h.loadSession)
 	app.GET("/", h.home)
 	h.signInRoutes(app)
@@ -105,6 +110,7 @@ func (h *Handler) candidateRoutes(me *echo.Group) {
 	me.GET("/applications/:id/references/:referee/edit", h.candidateRefereeEdit)
 	me.POST("/applications/:id/references/:referee", h.candidateRefereeUpdate)
 	me.POST("/applications/:id/references/:referee/remove", h.candidateRefereeRemove)
+	h.candidateCheckRoutes(me)
 }
 
 // staffRoutes: the staff admin panel under /admin, for signed-in staff, then
@@ -127,6 +133,7 @@ func (h *Handler) staffRoutes(staff *echo.Group) {
 	h.contractRoutes(staff, people, admins)
 	h.messageRoutes(staff, managers, admins)
 	h.staffAdminRoutes(staff, admins)
+	h.staffCheckRoutes(staff, people, managers)
 	if h.cfg.BenchmarkFloor {
 		staff.GET("/_floor", func(c echo.Context) error {
 			return render(c, http.StatusOK, views.Page(h.layoutWithoutCount(c, "Floor")))

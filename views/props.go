@@ -157,6 +157,7 @@ type AdminCandidateProps struct {
 type AdminPositionsProps struct {
 	Layout
 	Positions []models.PositionSummary
+	Checks    PositionChecksForm // a refused choice of checks, kept (checks_props.go)
 }
 
 // PositionForm keeps the position form as typed. Order is the pipeline

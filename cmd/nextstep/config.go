@@ -54,6 +54,13 @@ type Config struct {
 	StageMessageDelay time.Duration
 	DevMailboxURL     string // development only: shown on the "check your email" page
 	MemoryLimit       int64  // soft heap limit in bytes; 0 leaves the Go runtime's (GOMEMLIMIT) alone
+
+	// ChecksWebhookSecret signs the check providers' events; empty: the
+	// webhook answers 503 and accepts nothing.
+	ChecksWebhookSecret []byte
+	// AdverseWaitDays is how many business days a candidate may answer a
+	// pre-decision notice before a rejection on a check can be confirmed.
+	AdverseWaitDays int
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -119,6 +126,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, errors.New("NEXTSTEP_MIGRATE_DATABASE_URL needs DATABASE_URL (the project-local cluster sets up both roles itself)"))
 	}
 	errs = append(errs, loadMailConfig(&cfg, get)...)
+	errs = append(errs, loadChecksConfig(&cfg, get)...)
 	if cfg.Env == "development" {
 		cfg.DevMailboxURL = get("NEXTSTEP_DEV_MAILBOX_URL", "")
 	}
@@ -197,4 +205,21 @@ func devSessionSecret(dataDir string) ([]byte, error) {
 		return nil, err
 	}
 	return secret, nil
+}
+
+// loadChecksConfig reads the settings of background checks and medicals.
+func loadChecksConfig(cfg *Config, get func(key, def string) string) []error {
+	var errs []error
+	if secret := get("NEXTSTEP_CHECKS_WEBHOOK_SECRET", ""); secret != "" {
+		if len(secret) < 32 {
+			errs = append(errs, errors.New("NEXTSTEP_CHECKS_WEBHOOK_SECRET must be at least 32 characters"))
+		}
+		cfg.ChecksWebhookSecret = []byte(secret)
+	}
+	days, err := strconv.Atoi(get("NEXTSTEP_ADVERSE_WAIT_DAYS", strconv.Itoa(models.DefaultAdverseWaitDays)))
+	if err != nil || days < 1 || days > 30 {
+		errs = append(errs, errors.New("NEXTSTEP_ADVERSE_WAIT_DAYS must be a whole number of business days from 1 to 30"))
+	}
+	cfg.AdverseWaitDays = days
+	return errs
 }

@@ -181,7 +181,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (string, *mode
 	}
 	store, err := models.Open(ctx, dsn, models.Config{Clock: models.SystemClock{}, Log: log, MaxConns: cfg.DBMaxConns,
 		Location: cfg.Location, BaseURL: cfg.BaseURL, CompanyName: cfg.CompanyName, ContactEmail: cfg.ContactEmail, MailMaxAttempts: cfg.MailMaxAttempts,
-		StageMessageDelay: cfg.StageMessageDelay, Links: views.Paths{}})
+		StageMessageDelay: cfg.StageMessageDelay, AdverseWaitDays: cfg.AdverseWaitDays, Links: views.Paths{}})
 	if err != nil {
 		return "", nil, err
 	}
@@ -280,7 +280,7 @@ func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log
 		BaseURL: cfg.BaseURL, SessionSecret: secret, IdleTimeout: cfg.IdleTimeout, AbsoluteTimeout: cfg.AbsoluteTimeout,
 		RequireTOTP: cfg.RequireTOTP, Location: cfg.Location, TrustProxy: cfg.TrustProxy, Version: version, CompanyName: cfg.CompanyName,
 		ContactEmail: cfg.ContactEmail, EmailEnabled: cfg.SMTP != nil, DevMailboxURL: cfg.DevMailboxURL,
-		BenchmarkFloor: cfg.benchmarkFloor,
+		BenchmarkFloor: cfg.benchmarkFloor, ChecksWebhookSecret: cfg.ChecksWebhookSecret,
 	})
 	srv := &http.Server{
 		Addr:              cfg.Addr,

@@ -289,13 +289,17 @@ var multiLineFields = map[string]bool{
 	"agenda": true, "answer": true, "benefits": true, "body": true, "bonus_equity": true, "directions": true,
 	"extra": true, "message": true, "note": true, "personal_message": true, "question": true, "questions": true,
 	"reason": true, "what_to_bring": true, "instructions": true, "notes": true, "proposal": true, "rationale": true, "criteria": true, "comment": true, "response": true,
+	"finding": true, "how_to_dispute": true, "reply": true,
 }
 
 // MultiLineField reports whether a form field may hold line breaks: the
-// textareas above, and a scorecard's per-criterion notes ("note_<id>").
+// textareas above, a scorecard's per-criterion notes ("note_<id>") and a
+// referee's answers ("answer_<n>"; the free-text questions are textareas).
 func MultiLineField(name string) bool {
-	if id, ok := strings.CutPrefix(name, "note_"); ok && id != "" && strings.Trim(id, "0123456789") == "" {
-		return true
+	for _, prefix := range []string{"note_", "answer_"} {
+		if id, ok := strings.CutPrefix(name, prefix); ok && id != "" && strings.Trim(id, "0123456789") == "" {
+			return true
+		}
 	}
 	return multiLineFields[name]
 }
@@ -368,7 +372,7 @@ func cleanValues(vals map[string][]string, form bool) bool {
 			}
 			v = models.NormalizeNewlines(v)
 			vs[i] = v
-			if hasControl(v, form && multiLineFields[k]) {
+			if hasControl(v, form && MultiLineField(k)) {
 				return false
 			}
 		}

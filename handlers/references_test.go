@@ -134,7 +134,7 @@ func TestRefereeRepliesOnceWithTheLinkAlone(t *testing.T) {
 
 	// Refused (no rating given): the form again, with the answers kept.
 	answer := url.Values{"questions": {"5"}, "confirms_relationship": {"yes"}, "confirms_period": {"yes"},
-		"answer_0": {"Three years as her team lead."}, "answer_1": {"5"}, "answer_3": {"yes"}, "answer_4": {""}}
+		"answer_0": {"Three years as her team lead."}, "answer_1": {"5"}, "answer_3": {"yes"}, "answer_4": {"Reliable.\r\nKind to new starters."}}
 	res = referee.postRaw(page, answer)
 	if res.Status != http.StatusUnprocessableEntity || res.Doc(t).Find("#answer_2-error").Length() != 1 {
 		t.Fatalf("a missing rating: status %d, message %d", res.Status, res.Doc(t).Find("#answer_2-error").Length())

@@ -159,6 +159,10 @@ func TestStaffReferencesPage(t *testing.T) {
 	if href, _ := cand.Find("[data-testid=app-references-link]").Attr("href"); href != d.page() {
 		t.Errorf("the candidate page links to %q, want %s", href, d.page())
 	}
+	// The candidate page says where the references stand, in the statement it already runs.
+	if got := strings.Join(strings.Fields(cand.Find("[data-testid=app-references]").Text()), " "); !strings.Contains(got, "3 named, 3 asked, 2 answered, 1 declined; average rating 3.8 / 5") {
+		t.Errorf("the candidate page's references read %q", got)
+	}
 	review := recruiter.get(fmt.Sprintf("/admin/positions/%d/review", d.app.positionID(refOpsTitle))).Doc(t)
 	var cell string
 	review.Find("[data-testid=review-row]").Each(func(_ int, s *goquery.Selection) {

@@ -92,6 +92,7 @@ type CandidateDetail struct {
 	Decisions    []DecisionRequest   // consultations of the applications in scope, newest first
 	Colleagues   []StaffUser         // the staff directory, for panels and consultations
 	Addable      []PositionChoice    // open positions in scope the candidate has not applied to
+	References   []ReferenceSums     // per application with referees: where the references stand
 }
 
 // GetCandidateDetail loads a candidate for staff, limited to what actor may see:
@@ -111,7 +112,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 		Candidate
 		Applications, Notes, Messages, Templates                      []byte
 		Events, Bookings, WaitlistOffers, Interest, Offers, Contracts []byte
-		Rounds, Decisions, Colleagues, Addable                        []byte
+		Rounds, Decisions, Colleagues, Addable, References            []byte
 	}
 	addable, addableArgs := addablePositionsSQL(actor, candidateID)
 	r, err := s.queryRow(ctx, `WITH apps AS (SELECT a.id FROM applications a JOIN positions p ON p.id = a.position_id
@@ -128,7 +129,8 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 			`+roundsJSON("SELECT id FROM apps")+` AS rounds,
 			`+decisionsJSON("SELECT id FROM apps")+` AS decisions,
 			coalesce((SELECT jsonb_agg(to_jsonb(d) ORDER BY lower(d.name), d.id) FROM (`+staffDirectorySQL+`) d), '[]') AS colleagues,
-			coalesce((SELECT jsonb_agg(to_jsonb(x) ORDER BY lower(x.title), x.id) FROM (`+addable+`) x), '[]') AS addable
+			coalesce((SELECT jsonb_agg(to_jsonb(x) ORDER BY lower(x.title), x.id) FROM (`+addable+`) x), '[]') AS addable,
+			`+referenceSumsJSON("SELECT id FROM apps")+` AS references
 		FROM candidates c WHERE c.id = ?`,
 		append(append(append(append(append([]any{}, scopeArgs...), scopeArgs...), readsEveryNote, actor.ID, seesMessages, s.Now()), addableArgs...), candidateID)...)
 	if err != nil {
@@ -136,7 +138,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	}
 	c := &row.Candidate
 	err = r.Scan(&c.ID, &c.Email, &c.Name, &c.Phone, &c.CreatedAt, &c.UpdatedAt, &row.Applications, &row.Notes, &row.Messages, &row.Templates,
-		&row.Events, &row.Bookings, &row.WaitlistOffers, &row.Interest, &row.Offers, &row.Contracts, &row.Rounds, &row.Decisions, &row.Colleagues, &row.Addable)
+		&row.Events, &row.Bookings, &row.WaitlistOffers, &row.Interest, &row.Offers, &row.Contracts, &row.Rounds, &row.Decisions, &row.Colleagues, &row.Addable, &row.References)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -148,7 +150,8 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 		raw []byte
 		dst any
 	}{{row.Applications, &d.Applications}, {row.Notes, &d.Notes}, {row.Messages, &d.Messages}, {row.Templates, &d.Templates},
-		{row.Rounds, &d.Rounds}, {row.Decisions, &d.Decisions}, {row.Colleagues, &d.Colleagues}, {row.Addable, &d.Addable}} {
+		{row.Rounds, &d.Rounds}, {row.Decisions, &d.Decisions}, {row.Colleagues, &d.Colleagues}, {row.Addable, &d.Addable},
+		{row.References, &d.References}} {
 		if err := decodeRows(part.raw, part.dst); err != nil {
 			return nil, err
 		}

@@ -73,3 +73,33 @@ func (s *Store) ReviewReferenceSummaries(ctx context.Context, actor Actor, posit
 	}
 	return out, nil
 }
+
+// ReferenceSums is where an application's references stand, for the staff
+// candidate page: how many referees were named, asked, answered and
+// declined, and the average of every rating answer.
+type ReferenceSums struct {
+	ApplicationID                    int64
+	Named, Asked, Answered, Declined int
+	Average                          *float64
+}
+
+// referenceSumsJSON is the sums of the applications apps selects, as a JSON
+// array, for a page's one statement.
+func referenceSumsJSON(apps string) string {
+	return `coalesce((SELECT jsonb_agg(x) FROM (SELECT r.application_id, count(*) AS named,
+		count(*) FILTER (WHERE r.status <> 'draft') AS asked, count(*) FILTER (WHERE r.status = 'answered') AS answered,
+		count(*) FILTER (WHERE r.status = 'declined') AS declined,
+		(SELECT avg(ra.rating)::float8 FROM reference_answers ra JOIN referees r2 ON r2.id = ra.referee_id
+			WHERE r2.application_id = r.application_id AND ra.rating IS NOT NULL) AS average
+		FROM referees r WHERE r.application_id IN (` + apps + `) GROUP BY r.application_id) x), '[]')`
+}
+
+// ReferenceSumsOf is the sums of one application; zero when it has no referees.
+func (d *CandidateDetail) ReferenceSumsOf(appID int64) ReferenceSums {
+	for _, s := range d.References {
+		if s.ApplicationID == appID {
+			return s
+		}
+	}
+	return ReferenceSums{ApplicationID: appID}
+}

@@ -190,3 +190,26 @@ func referencesAskedText(set models.ReferenceSettings) string {
 	}
 	return s + "."
 }
+
+// referenceSumsText says where an application's references stand, in one
+// line for the staff candidate page: "2 asked, 1 answered, 1 declined;
+// average rating 4.5 / 5".
+func referenceSumsText(s models.ReferenceSums) string {
+	if s.Named == 0 {
+		return "no referees named yet"
+	}
+	parts := []string{strconv.Itoa(s.Named) + " named"}
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{s.Asked, "asked"}, {s.Answered, "answered"}, {s.Declined, "declined"}} {
+		if c.n > 0 {
+			parts = append(parts, strconv.Itoa(c.n)+" "+c.what)
+		}
+	}
+	text := strings.Join(parts, ", ")
+	if s.Average != nil {
+		text += "; average rating " + ratingText(s.Average)
+	}
+	return text
+}

@@ -231,6 +231,10 @@ func (d *demoSeed) positionsScene() {
 			Criteria: "Go and system design\nProblem solving\nCommunication"}); err != nil {
 			return err
 		}
+		// Engineering hires after a background check (Henrik reaches it).
+		if err := s.SetPositionChecks(ctx, d.recruiter, d.engineering.ID, ChecksBackground); err != nil {
+			return err
+		}
 		if d.operations, err = s.CreatePosition(ctx, d.recruiter, PositionInput{Title: "Warehouse Operations Lead", Department: "Operations",
 			Location: "Manchester", Headcount: 1, DecisionSLADays: 4, HiringManagerID: d.manager.ID,
 			Pipeline: Pipeline{StageInterviewCompleted, StageAssessmentDay, StageHRRound, StageReferenceChecks, StageMedical,

@@ -223,3 +223,23 @@ func (s *Store) CancelPreDecisionNotice(ctx context.Context, actor Actor, checkI
 		return audit(tx, actor, "check.pre_decision_notice_cancelled", "check", chk.ID, map[string]any{"adverse_action_id": a.ID})
 	})
 }
+
+// noOpenPreDecisionNotice refuses an ordinary rejection while a
+// pre-decision notice about one of the application's checks is open: the
+// candidate may still be answering it, and the rejection that follows it
+// must carry the final notice (ConfirmAdverseRejection).
+func noOpenPreDecisionNotice(tx *gorm.DB, appID int64) error {
+	var open []struct {
+		Kind      CheckKind
+		WaitUntil time.Time
+	}
+	if err := tx.Raw(`SELECT c.kind, a.wait_until FROM check_adverse_actions a JOIN checks c ON c.id = a.check_id
+		WHERE c.application_id = ? AND a.status IN ?`, appID, []AdverseStatus{AdverseNoticeSent, AdverseReplied}).Scan(&open).Error; err != nil {
+		return err
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	return refusal(CodeConflict, "A pre-decision notice about the "+strings.ToLower(open[0].Kind.Label())+" is open (the candidate may answer until "+
+		open[0].WaitUntil.UTC().Format("2 January 2006, 15:04 MST")+"). Reject from the checks page with \"Confirm rejection\" once the wait is over, so the candidate gets the final notice, or cancel the notice first.")
+}

@@ -476,6 +476,11 @@ func TestAdverseActionWaitsForTheCandidate(t *testing.T) {
 	if err := f.store.ReplyToPreDecision(ctx, f.candidate, f.checkID, "Again"); models.ErrorCode(err) != models.CodeConflict {
 		t.Errorf("a second reply: %v", err)
 	}
+	// While the notice is open, the ordinary rejection (the candidate page, bulk) is refused.
+	if err := f.store.ChangeStatus(ctx, rec, f.appID, models.StatusRejected, "Not a fit."); models.ErrorCode(err) != models.CodeConflict ||
+		!strings.Contains(err.Error(), "pre-decision notice") {
+		t.Errorf("an ordinary rejection while the notice is open: %v", err)
+	}
 
 	// Refused until Tuesday 8 December, 17:00 (five business days after Tuesday 1 December, 09:00).
 	f.clock.Advance(7*24*time.Hour + 8*time.Hour - time.Second)

@@ -356,6 +356,13 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 	if c.HoldMessage && app.Position.Status != PositionOpen {
 		return errNothingToHoldFor
 	}
+	if c.To == StatusRejected && c.Cause == StatusByStaff && c.rejectionMail == nil {
+		// A candidate who was sent a pre-decision notice is rejected only by
+		// confirming it, after the wait, with the final notice.
+		if err := noOpenPreDecisionNotice(tx, app.ID); err != nil {
+			return err
+		}
+	}
 	now := s.Now()
 	updates := map[string]any{"status": c.To, "updated_at": now, "rejection_held": c.HoldMessage}
 	if app.RejectionHeld {

@@ -45,6 +45,12 @@ func TestQueryBudgets(t *testing.T) {
 	henrikClient := app.newClient()
 	henrikClient.loginCandidate(henrikEmail)
 	henrik.withResultAndNotice(henrikClient)
+	// Grace's referee, asked: her referees page and the referee's own page.
+	graceApp := atReferenceChecks(t, app)
+	_, refToken := sendReferenceRequest(t, app, graceApp)
+	grace := app.newClient()
+	grace.loginCandidate(graceEmail)
+	referee := app.newClient()
 
 	for _, tc := range []struct {
 		name   string
@@ -75,6 +81,8 @@ func TestQueryBudgets(t *testing.T) {
 		{"reports, one position", staff, fmt.Sprintf("/admin/reports?position=%d", salesPos), 8},
 		{"candidate checks", henrikClient, henrik.page(), 9},
 		{"staff checks", staff, henrik.staffPage(), 13},
+		{"candidate's referees", grace, fmt.Sprintf("/me/applications/%d/references", graceApp), 5},
+		{"referee's page", referee, "/references/" + refToken, 9}, // the first opening also records it (update and audit)
 	} {
 		before := app.Store.Statements()
 		res := tc.c.get(tc.path)

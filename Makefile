@@ -4,26 +4,35 @@ BIN     := bin/nextstep
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.data/*')
 
-.PHONY: run build test check fmt-check vet templ-check generate bench db-start db-stop mail-start mail-stop clean
+.PHONY: run ports build test check fmt-check vet templ-check generate bench db-start db-stop mail-start mail-stop clean
 
-# The local mail catcher (Mailpit, a go.mod tool) used when NEXTSTEP_SMTP_URL is unset.
+# Mailpit (a go.mod tool), a mail catcher one setting away: make mail-start, then
+# NEXTSTEP_SMTP_URL="smtp://127.0.0.1:1025?starttls=none" make run.
 MAILPIT      := bin/mailpit
 MAILPIT_SMTP ?= 127.0.0.1:1025
 MAILPIT_UI   ?= 127.0.0.1:8025
 MAILPIT_DIR  ?= .data/mailpit
 
-## run: serve the portal with demo data on http://localhost:8080 (local PostgreSQL when DATABASE_URL is unset,
-##      local Mailpit when NEXTSTEP_SMTP_URL is unset)
-run: build
+## run: serve the portal with demo data on http://localhost:8080 (local PostgreSQL when DATABASE_URL is unset;
+##      email goes to the development mailbox at /dev/mailbox when NEXTSTEP_SMTP_URL is unset)
+run: ports build
 	./$(BIN) seed --demo
-	@if [ -z "$$NEXTSTEP_SMTP_URL" ]; then \
-		$(MAKE) --no-print-directory mail-start && \
-		echo "Email goes to Mailpit: http://$(MAILPIT_UI)/view/latest.html shows the newest message" && \
-		NEXTSTEP_SMTP_URL="smtp://$(MAILPIT_SMTP)?starttls=none" NEXTSTEP_DEV_MAILBOX_URL="http://$(MAILPIT_UI)/view/latest.html" \
-			./$(BIN) serve; \
-	else \
-		./$(BIN) serve; \
-	fi
+	./$(BIN) serve
+
+## ports: before any build, say which port `make run` needs is taken, and which setting moves it
+ports: SHELL := /bin/bash
+ports:
+	@addr="$${NEXTSTEP_ADDR:-:8080}"; port="$${addr##*:}"; \
+	if (exec 3<>/dev/tcp/127.0.0.1/$$port) 2>/dev/null; then \
+		echo "Port $$port (the portal, NEXTSTEP_ADDR) is taken: run with NEXTSTEP_ADDR=:8081 NEXTSTEP_BASE_URL=http://localhost:8081 (links in email use NEXTSTEP_BASE_URL)"; exit 1; fi; \
+	if [ -z "$$NEXTSTEP_SMTP_URL" ] && [ "$${NEXTSTEP_DEV_SMTP_ADDR:-127.0.0.1:2525}" != off ]; then \
+		mport="$${NEXTSTEP_DEV_SMTP_ADDR:-127.0.0.1:2525}"; mport="$${mport##*:}"; \
+		if (exec 3<>/dev/tcp/127.0.0.1/$$mport) 2>/dev/null; then \
+			echo "Port $$mport (the development mailbox's SMTP receiver, NEXTSTEP_DEV_SMTP_ADDR) is taken: run with NEXTSTEP_DEV_SMTP_ADDR=127.0.0.1:2526"; exit 1; fi; fi; \
+	if [ -z "$$DATABASE_URL" ] && [ ! -f "$${NEXTSTEP_DATA_DIR:-.data}/postgres/postmaster.pid" ]; then \
+		dport="$${NEXTSTEP_DB_PORT:-54329}"; \
+		if (exec 3<>/dev/tcp/127.0.0.1/$$dport) 2>/dev/null; then \
+			echo "Port $$dport (the project-local PostgreSQL, NEXTSTEP_DB_PORT) is taken by another program: run with NEXTSTEP_DB_PORT=54330"; exit 1; fi; fi
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/nextstep

@@ -34,6 +34,9 @@ type Config struct {
 	ContactEmail    string // shown to candidates for questions
 	EmailEnabled    bool   // an SMTP server is configured: pages may promise email
 	DevMailboxURL   string // development: the local mail catcher's newest message
+	// DevMailbox, in development only, is the mail the in-process SMTP
+	// receiver got: /dev/mailbox shows it. Nil: no such page (production).
+	DevMailbox DevMailbox
 	// ChecksWebhookSecret signs the check providers' events
 	// (NEXTSTEP_CHECKS_WEBHOOK_SECRET); empty: the webhook answers 503.
 	ChecksWebhookSecret []byte

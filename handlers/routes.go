@@ -49,6 +49,7 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	e.GET("/static/*", echo.WrapHandler(h.assets))
 
 	h.refereeRoutes(e)
+	h.devMailboxRoutes(e)
 	h.checkWebhookRoutes(e)
 	app := e.Group("", cleanInput, csrfMiddleware(secure), h.loadSession)
 	app.GET("/", h.home)

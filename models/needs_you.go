@@ -31,6 +31,7 @@ const (
 	QueueInterviewTimes    QueueKind = "interview_times"
 	QueueAssessmentResults QueueKind = "assessment_results"
 	QueueReferencesIn      QueueKind = "references_in"
+	QueueCheckResults      QueueKind = "check_results"
 	QueueOverdue           QueueKind = "overdue_promises"
 	// QueueAwaitingApproval is for information: offers the actor follows
 	// that wait for someone else's approval. It is not counted as work.
@@ -83,6 +84,7 @@ var queueTitles = map[QueueKind]string{
 	QueueInterviewTimes:    "Candidates asking for other interview times",
 	QueueAssessmentResults: "Assessment results to record",
 	QueueReferencesIn:      "References in: read them and decide the next step",
+	QueueCheckResults:      "Check results to act on",
 	QueueOverdue:           "Promised updates overdue",
 	QueueAwaitingApproval:  "Offers waiting for someone's approval",
 }
@@ -190,6 +192,20 @@ var queueSQL = []struct {
 		WHERE a.stage = 'reference_checks' AND a.status = 'active' AND {visible}
 		AND NOT EXISTS (SELECT 1 FROM referees q WHERE q.application_id = a.id AND q.status = 'requested' AND q.token_expires_at > @now)`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
+	// A background check or medical whose result needs a decision: a result
+	// that needs review or is not clear, with no pre-decision notice yet;
+	// the candidate's answer to a notice; or a notice whose wait is over.
+	// Results are for admins and recruiters only. The detail is
+	// kind:status:notice, put in words by the view.
+	{QueueCheckResults, `SELECT k.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
+		k.kind || ':' || k.status || ':' || coalesce(x.status, '') AS detail, coalesce(x.replied_at, x.wait_until, k.completed_at) AS since, NULL::timestamptz AS due
+		FROM checks k JOIN applications a ON a.id = k.application_id
+		LEFT JOIN check_adverse_actions x ON x.check_id = k.id AND x.status IN ('notice_sent', 'replied')
+		{names}
+		WHERE k.status IN ('needs_review', 'not_clear') AND a.status IN ('active', 'on_hold') AND {visible}
+		AND (x.id IS NULL AND NOT EXISTS (SELECT 1 FROM check_adverse_actions d WHERE d.check_id = k.id AND d.status IN ('confirmed', 'cancelled'))
+			OR x.status = 'replied' OR x.wait_until <= @now)`, "since",
+		func(r Role) bool { return r.SeesAllCandidates() }},
 	{QueueOverdue, `SELECT a.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		a.stage AS detail, a.stage_entered_at AS since, a.expected_update_at AS due
 		FROM applications a {names}

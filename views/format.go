@@ -422,6 +422,8 @@ func queueDetail(k models.QueueKind, it models.QueueItem) string {
 		return "“" + truncate(it.Detail, 140) + "”"
 	case models.QueueNameCorrections:
 		return "asks to be named " + it.Detail
+	case models.QueueCheckResults:
+		return checkQueueDetail(it.Detail)
 	}
 	return truncate(it.Detail, 140)
 }
@@ -466,4 +468,21 @@ func staffSkippedStages(d *models.CandidateDetail, a models.Application) map[mod
 		}
 	}
 	return a.Position.Pipeline.SkippedStages(events)
+}
+
+// checkQueueDetail puts a check-results item (kind:status:notice) in words:
+// "Background check, needs review: the candidate answered the notice".
+func checkQueueDetail(detail string) string {
+	parts := strings.SplitN(detail, ":", 3)
+	if len(parts) != 3 {
+		return detail
+	}
+	text := models.CheckKind(parts[0]).Label() + ", " + strings.ToLower(models.CheckStatus(parts[1]).Label())
+	switch models.AdverseStatus(parts[2]) {
+	case models.AdverseReplied:
+		return text + ": the candidate answered the pre-decision notice"
+	case models.AdverseNoticeSent:
+		return text + ": the pre-decision notice's wait is over"
+	}
+	return text + ": decide whether to send a pre-decision notice"
 }

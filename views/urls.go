@@ -156,6 +156,8 @@ func QueueItemPath(kind models.QueueKind, it models.QueueItem) string {
 		return AssessmentDayPath(it.ID)
 	case models.QueueReferencesIn:
 		return ApplicationReferencesPath(it.ApplicationID)
+	case models.QueueCheckResults:
+		return ApplicationChecksPath(it.ApplicationID)
 	}
 	return CandidatePath(it.CandidateID)
 }

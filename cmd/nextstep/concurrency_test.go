@@ -141,6 +141,7 @@ func launchServer(tb testing.TB, name, dbURL string, extraEnv ...string) *server
 		"NEXTSTEP_DB_MAX_CONNS=20",
 		"NEXTSTEP_LOG_LEVEL=warn",
 		"NEXTSTEP_ENV=development",
+		"NEXTSTEP_DEV_SMTP_ADDR=off", // no development mailbox unless a test asks for one
 	)
 	s.cmd.Env = append(s.cmd.Env, extraEnv...)
 	s.cmd.Stdout = s.output

@@ -53,7 +53,10 @@ type Config struct {
 	// that undoing the move withdraws it unsent.
 	StageMessageDelay time.Duration
 	DevMailboxURL     string // development only: shown on the "check your email" page
-	MemoryLimit       int64  // soft heap limit in bytes; 0 leaves the Go runtime's (GOMEMLIMIT) alone
+	// DevSMTPAddr, in development without NEXTSTEP_SMTP_URL, is where the
+	// in-process mail receiver listens; /dev/mailbox shows what it received.
+	DevSMTPAddr string
+	MemoryLimit int64 // soft heap limit in bytes; 0 leaves the Go runtime's (GOMEMLIMIT) alone
 
 	// ChecksWebhookSecret signs the check providers' events; empty: the
 	// webhook answers 503 and accepts nothing.
@@ -134,6 +137,14 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	errs = append(errs, loadDataKeys(&cfg, get)...)
 	if cfg.Env == "development" {
 		cfg.DevMailboxURL = get("NEXTSTEP_DEV_MAILBOX_URL", "")
+		if cfg.SMTP == nil {
+			// Mail still travels by SMTP (go-mail, a real receiver), into the
+			// development mailbox at /dev/mailbox.
+			// "off" keeps email in the outbox, as production would without SMTP.
+			if addr := get("NEXTSTEP_DEV_SMTP_ADDR", "127.0.0.1:2525"); addr != "off" {
+				cfg.DevSMTPAddr, cfg.DevMailboxURL = addr, "/dev/mailbox"
+			}
+		}
 	}
 	// GOMEMLIMIT, when set, is the operator's word; otherwise a modest default.
 	if getenv("GOMEMLIMIT") == "" {

@@ -275,6 +275,20 @@ func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log
 	if err := warnAboutRole(ctx, cfg, store, log); err != nil {
 		return err
 	}
+	var mailbox handlers.DevMailbox
+	if cfg.DevSMTPAddr != "" {
+		sink, err := devdb.StartSMTPSink(cfg.DevSMTPAddr)
+		if err != nil {
+			return fmt.Errorf("the development mailbox cannot receive mail on %s (%v): set NEXTSTEP_DEV_SMTP_ADDR to a free address such as 127.0.0.1:2526, or NEXTSTEP_SMTP_URL to an SMTP server of yours", cfg.DevSMTPAddr, err)
+		}
+		defer sink.Close()
+		smtpCfg, err := models.ParseSMTPURL(sink.URL())
+		if err != nil {
+			return err
+		}
+		cfg.SMTP, mailbox = &smtpCfg, devMailbox{sink}
+		log.Info("development mailbox: email is delivered by SMTP to "+sink.Addr+" and shown at "+cfg.BaseURL+"/dev/mailbox", "smtp_addr", sink.Addr)
+	}
 	secret := cfg.SessionSecret
 	if secret == nil {
 		var err error
@@ -286,7 +300,7 @@ func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log
 		BaseURL: cfg.BaseURL, SessionSecret: secret, IdleTimeout: cfg.IdleTimeout, AbsoluteTimeout: cfg.AbsoluteTimeout,
 		RequireTOTP: cfg.RequireTOTP, Location: cfg.Location, TrustProxy: cfg.TrustProxy, Version: version, CompanyName: cfg.CompanyName,
 		ContactEmail: cfg.ContactEmail, EmailEnabled: cfg.SMTP != nil, DevMailboxURL: cfg.DevMailboxURL,
-		BenchmarkFloor: cfg.benchmarkFloor, ChecksWebhookSecret: cfg.ChecksWebhookSecret,
+		BenchmarkFloor: cfg.benchmarkFloor, ChecksWebhookSecret: cfg.ChecksWebhookSecret, DevMailbox: mailbox,
 	})
 	srv := &http.Server{
 		Addr:              cfg.Addr,

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -95,8 +96,10 @@ func (h *Handler) starterForm(c echo.Context) error {
 
 func (h *Handler) starterUpload(c echo.Context) error {
 	return h.starterAct(c, views.TaskForm{}, func(id int64) error {
+		// No file goes on to the store too, which says whose task it is
+		// before it refuses the empty upload at its field.
 		name, data, err := uploadedFile(c, "file")
-		if err != nil {
+		if err != nil && !errors.Is(err, errNoFile) {
 			return err
 		}
 		_, err = h.store.UploadTaskDocument(c.Request().Context(), actor(c), id, name, data)

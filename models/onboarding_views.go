@@ -152,9 +152,6 @@ func (s *Store) RevealSensitiveField(ctx context.Context, actor Actor, fieldID i
 	if !actor.IsStaff() {
 		return "", ErrNotFound
 	}
-	if actor.Role != RoleAdmin {
-		return "", ErrForbidden
-	}
 	var clear string
 	err := s.txOutsideQueues(ctx, func(tx *gorm.DB) error {
 		var row struct {
@@ -171,8 +168,12 @@ func (s *Store) RevealSensitiveField(ctx context.Context, actor Actor, fieldID i
 		if res.RowsAffected == 0 || row.Sealed == nil {
 			return ErrNotFound
 		}
+		// Out of scope is not found; in scope, only an admin reveals.
 		if err := applicationVisible(tx, actor, row.ApplicationID, scopeStaffOnly); err != nil {
 			return err
+		}
+		if actor.Role != RoleAdmin {
+			return ErrForbidden
 		}
 		plain, err := s.keys.open(row.Sealed)
 		if err != nil {

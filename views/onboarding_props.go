@@ -58,7 +58,9 @@ type AdminChecklistProps struct {
 }
 
 // taskFieldID is a form field's id on a task's form.
-func taskFieldID(taskID int64, key string) string { return "t" + strconv.FormatInt(taskID, 10) + "-" + key }
+func taskFieldID(taskID int64, key string) string {
+	return "t" + strconv.FormatInt(taskID, 10) + "-" + key
+}
 
 // taskStatusLabel is a task's state in words for the starter.
 func taskStatusLabel(t models.ChecklistTask) string {

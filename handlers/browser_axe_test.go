@@ -443,6 +443,17 @@ func TestAxeEveryPage(t *testing.T) {
 
 	axeCandidateReferences(t, r, app, anon, candidateTab, all)
 
+	// Onboarding: Noah's checklist, refused details, and the staff's pages.
+	noahApp := app.applicationID(noahEmail)
+	noah := candidateTab(noahEmail)
+	r.page(noah, "Noah (onboarding)", "GET /me/applications/:id/onboarding", me(noahApp, "/onboarding"), http.StatusOK, all...)
+	if status := submit(t, noah, `[data-testid=task-form] button[type=submit]`); status != http.StatusUnprocessableEntity {
+		t.Fatalf("empty personal details: status %d, want 422", status)
+	}
+	r.check(noah, "Noah's details refused", all...)
+	r.page(recruiter, "recruiter", "GET /admin/onboarding", "/admin/onboarding", http.StatusOK, all...)
+	r.page(recruiter, "recruiter", "GET /admin/applications/:id/onboarding", fmt.Sprintf("/admin/applications/%d/onboarding", noahApp), http.StatusOK, all...)
+
 	// References: Liam's referees asked, one answered (with signals), one declined, one waiting; the
 	// page at each width, with a refused add; the position's setup as an admin and as its manager.
 	refs := newAxeReferences(t, app)

@@ -51,6 +51,8 @@ func TestQueryBudgets(t *testing.T) {
 	grace := app.newClient()
 	grace.loginCandidate(graceEmail)
 	referee := app.newClient()
+	noahClient := app.newClient()
+	noahClient.loginCandidate(noahEmail)
 
 	for _, tc := range []struct {
 		name   string
@@ -81,6 +83,9 @@ func TestQueryBudgets(t *testing.T) {
 		{"reports, one position", staff, fmt.Sprintf("/admin/reports?position=%d", salesPos), 8},
 		{"candidate checks", henrikClient, henrik.page(), 9},
 		{"staff checks", staff, henrik.staffPage(), 13},
+		{"starter's checklist", noahClient, fmt.Sprintf("/me/applications/%d/onboarding", app.applicationID(noahEmail)), 6},
+		{"new starters", staff, "/admin/onboarding", 2},
+		{"a starter's checklist (staff)", staff, fmt.Sprintf("/admin/applications/%d/onboarding", app.applicationID(noahEmail)), 10}, // one file look-up per upload task: a template's few
 		{"candidate's referees", grace, fmt.Sprintf("/me/applications/%d/references", graceApp), 5},
 		{"referee's page", referee, "/references/" + refToken, 9}, // the first opening also records it (update and audit)
 	} {

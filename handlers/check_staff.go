@@ -114,7 +114,7 @@ func (h *Handler) adminCheckResult(c echo.Context) error {
 // bounds it); no file is a refusal at the field.
 func uploadedFile(c echo.Context, field string) (string, []byte, error) {
 	fh, err := c.FormFile(field)
-	if errors.Is(err, http.ErrMissingFile) {
+	if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
 		return "", nil, errNoFile
 	}
 	if err != nil {

@@ -38,7 +38,7 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	// middleware (CSRF among them) reads the body.
 	// A check's result document has a limit of its own (check_staff.go).
 	isVerify := func(c echo.Context) bool { return c.Request().URL.Path == "/verify" }
-	isCheckUpload := func(c echo.Context) bool { return c.Path() == checkResultRoute }
+	isCheckUpload := func(c echo.Context) bool { return c.Path() == checkResultRoute || c.Path() == onboardingUploadRoute }
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: h.cfg.BodyLimit,
 		Skipper: func(c echo.Context) bool { return isVerify(c) || isCheckUpload(c) }}))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "10M", Skipper: func(c echo.Context) bool { return !isVerify(c) }}))
@@ -111,6 +111,7 @@ func (h *Handler) candidateRoutes(me *echo.Group) {
 	me.GET("/applications/:id/references/:referee/edit", h.candidateRefereeEdit)
 	me.POST("/applications/:id/references/:referee", h.candidateRefereeUpdate)
 	me.POST("/applications/:id/references/:referee/remove", h.candidateRefereeRemove)
+	h.starterOnboardingRoutes(me)
 	h.candidateCheckRoutes(me)
 }
 
@@ -127,6 +128,7 @@ func (h *Handler) staffRoutes(staff *echo.Group) {
 	h.interviewRoutes(staff, people, managers)
 	h.reportRoutes(staff, managers)
 	h.staffCandidateRoutes(staff, people)
+	h.staffOnboardingRoutes(staff, people)
 	h.positionRoutes(staff, people, managers)
 	h.assessmentRoutes(staff, people, managers)
 	h.offerRoutes(staff, people)

@@ -14,9 +14,10 @@ import (
 )
 
 // programmerErrors are the files allowed to build plain errors: errors.go
-// (fault) and the mail configuration's messages to the operator. Elsewhere a
-// mistake in the program is a fault(...), a refusal an *Error.
-var programmerErrors = map[string]bool{"errors.go": true, "mailer.go": true}
+// (fault) and the messages to the operator about the mail configuration and
+// the data key (a wrong key stops the server at start). Elsewhere a mistake
+// in the program is a fault(...), a refusal an *Error.
+var programmerErrors = map[string]bool{"errors.go": true, "mailer.go": true, "sensitive.go": true}
 
 // TestEveryRefusalHasACodeAndASentence walks the source of the models
 // package and checks each place that builds a refusal: refusal(code, msg)

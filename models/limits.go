@@ -55,6 +55,8 @@ var limits = struct {
 	FileName, CheckProviderName, CheckProviderRef, CheckResultSummary, WebhookEventID       limit
 	AddressLine, AddressCity, AddressPostcode, AddressCountry                               limit
 	ConsentTextVersion, ConsentUserAgent, AdverseFinding, AdverseHowToDispute, AdverseReply limit
+	// Onboarding
+	OnboardingTaskTitle, OnboardingTaskExplanation, OnboardingVersion, OnboardingReturnReason, OnboardingFieldValue limit
 }{
 	Name:               limit{Max: 200, Min: 1, Columns: []string{"candidates.name", "staff_users.name", "referees.name"}, Field: "name", Subject: "The name is"},
 	Email:              limit{Max: 254, Min: 3, Columns: []string{"candidates.email", "staff_users.email", "referees.email"}, Field: "email", Subject: "The email address is"},
@@ -140,6 +142,14 @@ var limits = struct {
 	AdverseFinding:      limit{Max: 4000, Min: 1, Columns: []string{"check_adverse_actions.finding"}, Field: "finding", Subject: "The finding is"},
 	AdverseHowToDispute: limit{Max: 4000, Min: 1, Columns: []string{"check_adverse_actions.how_to_dispute"}, Field: "how_to_dispute", Subject: "How to dispute it is"},
 	AdverseReply:        limit{Max: 4000, Columns: []string{"check_adverse_actions.reply"}, Field: "reply", Subject: "Your reply is"},
+
+	OnboardingTaskTitle: limit{Max: 200, Min: 1, Columns: []string{"onboarding_template_tasks.title", "onboarding_tasks.title"}, Field: "title", Subject: "The task's title is"},
+	OnboardingTaskExplanation: limit{Max: 4000, Columns: []string{"onboarding_template_tasks.explanation", "onboarding_tasks.explanation"},
+		Field: "explanation", Subject: "The explanation is"},
+	OnboardingVersion: limit{Max: 50, Columns: []string{"onboarding_template_tasks.confirm_version", "onboarding_tasks.confirm_version", "onboarding_tasks.confirmed_version"},
+		Field: "version", Subject: "The version is"},
+	OnboardingReturnReason: limit{Max: 2000, Columns: []string{"onboarding_tasks.return_reason"}, Field: "reason", Subject: "The reason is"},
+	OnboardingFieldValue:   limit{Max: 500, Columns: []string{"onboarding_fields.value", "onboarding_fields.masked"}, Subject: "The answer is"},
 }
 
 // checkLength adds l's refusal when value has more characters than l

@@ -27,7 +27,7 @@ GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO %[1]s;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO %[1]s;
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM %[1]s;
 -- Evidence is written once: the app only adds to it.
-REVOKE UPDATE, DELETE ON audit_log, esign_consents, check_consents FROM %[1]s;
+REVOKE UPDATE, DELETE ON audit_log, esign_consents, check_consents, right_to_work_checks FROM %[1]s;
 REVOKE DELETE ON contracts FROM %[1]s;
 -- The migration bookkeeping is the owner's; the app only reads it (to see that nothing is pending).
 REVOKE INSERT, UPDATE, DELETE ON goose_db_version, river_migration FROM %[1]s;

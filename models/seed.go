@@ -416,6 +416,7 @@ func (d *demoSeed) operationsScene() {
 	olivia.offer(25.5, 25, 24.5, &d.manager, "45000", "GBP", 10, 9)
 	olivia.accept(23.5)
 	olivia.contract(23, 22.5, &d.manager, 21)
+	olivia.onboard(18, &d.manager) // her checklist done, so the hire is allowed
 	olivia.move(demoEntered(14), StageHired)
 
 	pavel := d.person("Pavel Novak", "pavel.novak@example.com", &d.operations)

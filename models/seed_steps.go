@@ -295,3 +295,50 @@ func (p *demoPerson) interestCheck(ago float64) {
 		return err
 	})
 }
+
+// demoDocument is the demo's right-to-work upload: a tiny PDF.
+var demoDocument = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+// onboard: the starter does every task of their checklist, and staff
+// verify the document (after recording the original seen) and do theirs.
+func (p *demoPerson) onboard(ago float64, staff *Actor) {
+	d := p.d
+	d.step(d.ago(ago), p.name+" completes onboarding", func() error {
+		var tasks []OnboardingTask
+		if err := d.s.db.WithContext(d.ctx).Where("application_id = ?", p.appID).Order("sort_order").Find(&tasks).Error; err != nil {
+			return err
+		}
+		for _, t := range tasks {
+			if err := p.doTask(t, staff); err != nil {
+				return fmt.Errorf("%s: %w", t.Title, err)
+			}
+		}
+		return nil
+	})
+}
+
+func (p *demoPerson) doTask(t OnboardingTask, staff *Actor) error {
+	d := p.d
+	switch t.Kind {
+	case TaskConfirm:
+		return d.s.ConfirmTask(d.ctx, p.candidate, t.ID, t.ConfirmVersion)
+	case TaskForm:
+		return d.s.SubmitTaskForm(d.ctx, p.candidate, t.ID, map[string]string{"home_address": "1 Demo Street, London", "phone": "+44 20 7946 0000",
+			"date_of_birth": "1990-05-17", "iban": "GB29 NWBK 6016 1331 9268 19", "ni_number": "AB 12 34 56 C",
+			"emergency_contact_name": "Sam Demo", "emergency_contact_relationship": "Sibling", "emergency_contact_phone": "+44 20 7946 0001"})
+	case TaskUpload:
+		if _, err := d.s.UploadTaskDocument(d.ctx, p.candidate, t.ID, "passport.pdf", demoDocument); err != nil {
+			return err
+		}
+		if t.Document == DocRightToWork {
+			exp := d.now.AddDate(5, 0, 0)
+			if err := d.s.RecordRightToWork(d.ctx, *staff, t.ID, RTWUKPassport, d.s.Now(), &exp); err != nil {
+				return err
+			}
+		}
+		return d.s.VerifyDocument(d.ctx, *staff, t.ID)
+	case TaskStaff:
+		return d.s.CompleteStaffTask(d.ctx, *staff, t.ID)
+	}
+	return nil
+}

@@ -69,6 +69,7 @@ type Store struct {
 	passwordParams    *argon2id.Params
 	hashSlots         chan struct{} // password hashes computed at once
 	statements        *atomic.Int64 // SQL statements run through GORM, for query budgets
+	keys              *keyRing      // seals and opens sensitive fields (sensitive.go)
 }
 
 // Config is what a Store is built with.
@@ -98,6 +99,11 @@ type Config struct {
 	// OnStatement, when set, is told every statement the Store runs, with
 	// its arguments: tests measure each page's database work with it.
 	OnStatement func(query string, args []any)
+	// DataKeys seal and open sensitive fields (AES-256-GCM, 32 bytes each):
+	// the current key first, older ones after it while their values are
+	// still about. Empty: DevDataKey, with a warning (cmd refuses that in
+	// production).
+	DataKeys [][]byte
 }
 
 // Open connects to PostgreSQL with a bounded pool.
@@ -184,7 +190,34 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 	if cfg.Location != nil {
 		st.loc = cfg.Location
 	}
+	if err := st.openKeys(ctx, cfg.DataKeys); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
 	return st, nil
+}
+
+// openKeys builds the data key ring and, once the migrations have made its
+// table, checks it against the canary (CheckDataKey): a wrong key stops Open.
+func (s *Store) openKeys(ctx context.Context, keys [][]byte) error {
+	if len(keys) == 0 {
+		s.log.Warn("no data key configured: sensitive fields are sealed with the development key (set NEXTSTEP_DATA_KEY)")
+		dev, err := ParseDataKey(DevDataKey)
+		if err != nil {
+			return err
+		}
+		keys = [][]byte{dev}
+	}
+	ring, err := newKeyRing(keys)
+	if err != nil {
+		return err
+	}
+	s.keys = ring
+	exists, err := dataKeyCheckExists(ctx, s.db)
+	if err != nil || !exists {
+		return err
+	}
+	return s.CheckDataKey(ctx)
 }
 
 // hashSlotCount is how many password hashes may run at once: one per CPU,

@@ -179,6 +179,11 @@ func (s *Store) transition(tx *gorm.DB, actor Actor, app *Application, req trans
 	if t.Noop {
 		return s.sendIf(tx, req.Message)
 	}
+	if StageEntryOf(t.To) == EntryByHire { // every way to Hired: a required onboarding task open refuses it
+		if err := onboardingHireGate(tx, app.ID); err != nil {
+			return err
+		}
+	}
 	now := s.Now()
 	status := StatusAfterMove(t.To)
 	if req.Cause == CauseOpened {
@@ -223,6 +228,9 @@ func (s *Store) transition(tx *gorm.DB, actor Actor, app *Application, req trans
 	from := app.Stage
 	app.Stage, app.Status, app.StageEnteredAt = t.To, status, now
 	if err := s.checksOnStageChange(tx, actor, app, from, t.To, req.Cause); err != nil {
+		return err
+	}
+	if err := s.onboardingOnStageChange(tx, actor, app, t.To, req.Cause); err != nil {
 		return err
 	}
 	if err := s.tellCandidateOfStage(tx, app, req, last); err != nil {

@@ -64,6 +64,10 @@ type Config struct {
 	// AdverseWaitDays is how many business days a candidate may answer a
 	// pre-decision notice before a rejection on a check can be confirmed.
 	AdverseWaitDays int
+	// DataKeys seal sensitive onboarding fields: NEXTSTEP_DATA_KEY first,
+	// then NEXTSTEP_DATA_KEY_PREVIOUS while values sealed with it remain.
+	// Empty in development: the store uses models.DevDataKey and warns.
+	DataKeys [][]byte
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -130,6 +134,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	errs = append(errs, loadMailConfig(&cfg, get)...)
 	errs = append(errs, loadChecksConfig(&cfg, get)...)
+	errs = append(errs, loadDataKeys(&cfg, get)...)
 	if cfg.Env == "development" {
 		cfg.DevMailboxURL = get("NEXTSTEP_DEV_MAILBOX_URL", "")
 		if cfg.SMTP == nil {
@@ -232,5 +237,36 @@ func loadChecksConfig(cfg *Config, get func(key, def string) string) []error {
 		errs = append(errs, errors.New("NEXTSTEP_ADVERSE_WAIT_DAYS must be a whole number of business days from 1 to 30"))
 	}
 	cfg.AdverseWaitDays = days
+	return errs
+}
+
+// loadDataKeys reads the key that seals sensitive fields (32 bytes, base64)
+// and the one before it during a rotation. Production refuses to start
+// without a key, or with the development key.
+func loadDataKeys(cfg *Config, get func(key, def string) string) []error {
+	var errs []error
+	for _, name := range []string{"NEXTSTEP_DATA_KEY", "NEXTSTEP_DATA_KEY_PREVIOUS"} {
+		v := get(name, "")
+		if v == "" {
+			continue
+		}
+		k, err := models.ParseDataKey(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			continue
+		}
+		if name == "NEXTSTEP_DATA_KEY_PREVIOUS" && len(cfg.DataKeys) == 0 {
+			errs = append(errs, errors.New("NEXTSTEP_DATA_KEY_PREVIOUS needs NEXTSTEP_DATA_KEY (the new key)"))
+		}
+		cfg.DataKeys = append(cfg.DataKeys, k)
+	}
+	if cfg.Env == "production" {
+		switch {
+		case get("NEXTSTEP_DATA_KEY", "") == "":
+			errs = append(errs, errors.New("NEXTSTEP_DATA_KEY is required in production (32 random bytes in base64: openssl rand -base64 32)"))
+		case strings.TrimSpace(get("NEXTSTEP_DATA_KEY", "")) == models.DevDataKey:
+			errs = append(errs, errors.New("NEXTSTEP_DATA_KEY is the public development key; production needs its own"))
+		}
+	}
 	return errs
 }

@@ -181,11 +181,17 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (string, *mode
 	}
 	store, err := models.Open(ctx, dsn, models.Config{Clock: models.SystemClock{}, Log: log, MaxConns: cfg.DBMaxConns,
 		Location: cfg.Location, BaseURL: cfg.BaseURL, CompanyName: cfg.CompanyName, ContactEmail: cfg.ContactEmail, MailMaxAttempts: cfg.MailMaxAttempts,
-		StageMessageDelay: cfg.StageMessageDelay, AdverseWaitDays: cfg.AdverseWaitDays, Links: views.Paths{}})
+		StageMessageDelay: cfg.StageMessageDelay, AdverseWaitDays: cfg.AdverseWaitDays, DataKeys: cfg.DataKeys, Links: views.Paths{}})
 	if err != nil {
 		return "", nil, err
 	}
 	if err := migrate(ctx, store, dsn, migrateDSN, log); err != nil {
+		store.Close()
+		return "", nil, err
+	}
+	// The data key against its canary (sealed now on the first start): a
+	// wrong key stops the server before it shows anything.
+	if err := store.CheckDataKey(ctx); err != nil {
 		store.Close()
 		return "", nil, err
 	}

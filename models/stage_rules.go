@@ -197,6 +197,14 @@ func (p Pipeline) OfferMade(at StageKey) bool {
 	return i >= 0 && p.Index(at) >= i
 }
 
+// Onboarding reports whether the application is a new starter working
+// through their checklist: active, at the stage a contract signed by both
+// sides leads to.
+func (a Application) Onboarding() bool {
+	to, _, _ := flowTarget(CauseContractSigned)
+	return a.Stage == to && a.Status == StatusActive
+}
+
 // canHire: Hired comes after onboarding, or after a contract signed by both
 // parties when the pipeline has no onboarding stage.
 func (p Pipeline) canHire(from StageKey, contractSigned bool) error {

@@ -495,7 +495,7 @@ func currentStage(l Layout, a models.CandidateApplication) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if a.Stage == models.StageOnboarding && a.Status == models.StatusActive {
+		if a.Application.Onboarding() {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 41, "<p><a class=\"button\" href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

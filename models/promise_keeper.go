@@ -66,7 +66,6 @@ type overduePromise struct {
 	ExpectedUpdateAt            time.Time
 	PromiseExtensions           int
 	DecisionSLADays             int
-	HiringManagerID             *int64
 	CandidateName, Email, Title string
 }
 
@@ -78,7 +77,7 @@ type overduePromise struct {
 // application moved since is not overdue. It walks applications_overdue_idx
 // and locks what it returns, skipping rows another run holds.
 const overduePromisesSQL = `SELECT a.id, a.candidate_id, a.position_id, a.stage, a.expected_update_at, a.promise_extensions,
-		p.decision_sla_days, p.hiring_manager_id, c.name AS candidate_name, c.email, p.title
+		p.decision_sla_days, c.name AS candidate_name, c.email, p.title
 	FROM applications a JOIN positions p ON p.id = a.position_id JOIN candidates c ON c.id = a.candidate_id
 	WHERE a.status = 'active' AND a.expected_update_at < @now
 	AND (a.promise_extensions < @max OR a.promise_alerted_at IS NULL)
@@ -169,9 +168,13 @@ func (s *Store) alertPromiseLimit(tx *gorm.DB, r *overduePromise, now time.Time)
 	if res.Error != nil || res.RowsAffected == 0 {
 		return false, res.Error
 	}
+	var pos Position
+	if err := tx.First(&pos, r.PositionID).Error; err != nil {
+		return false, err
+	}
 	var to []StaffUser
-	if r.HiringManagerID != nil {
-		if err := tx.Where("id = ? AND active", *r.HiringManagerID).Find(&to).Error; err != nil {
+	if pos.HiringManagerID != nil {
+		if err := tx.Where("id = ? AND active", *pos.HiringManagerID).Find(&to).Error; err != nil {
 			return false, err
 		}
 	}

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"regexp"
 	"time"
@@ -94,7 +93,7 @@ func (w *scheduledWorker) Timeout(job *river.Job[ScheduledWorkArgs]) time.Durati
 func (w *scheduledWorker) Work(ctx context.Context, job *river.Job[ScheduledWorkArgs]) error {
 	t, ok := w.tasks[job.Args.Task]
 	if !ok {
-		return river.JobCancel(fmt.Errorf("no scheduled task %q in this process", job.Args.Task))
+		return river.JobCancel(fault("no scheduled task %q in this process", job.Args.Task))
 	}
 	n, err := w.store.RunScheduledTask(ctx, t)
 	switch {
@@ -119,7 +118,7 @@ func (s *Store) RunScheduledTask(ctx context.Context, t ScheduledTask) (int, err
 	n, runErr := t.Run(ctx)
 	msg := ""
 	if runErr != nil {
-		msg = truncate(oneLine(runErr.Error()), 2000)
+		msg = truncate(oneLine(runErr.Error()), limits.ScheduledRunError.Max)
 	}
 	// Record the outcome even when the job's context has just ended.
 	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)

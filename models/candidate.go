@@ -36,8 +36,14 @@ type Application struct {
 	// RejectionHeld: rejected, with the message held until the position is
 	// filled; the candidate reads only that the decision waits for that.
 	RejectionHeld bool
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// The promise keeper's state (promise_keeper.go): how many times in a
+	// row it moved the promised date, whether the application waits for a
+	// person since, and when the people in charge were told it stopped.
+	PromiseExtensions            int
+	PromiseExtendedAutomatically bool
+	PromiseAlertedAt             *time.Time
+	CreatedAt                    time.Time
+	UpdatedAt                    time.Time
 
 	Candidate *Candidate `gorm:"foreignKey:CandidateID"`
 	Position  *Position  `gorm:"foreignKey:PositionID"`
@@ -359,8 +365,8 @@ func (s *Store) overrideExpectedDateTx(tx *gorm.DB, actor Actor, app *Applicatio
 	if app.Status.Closed() {
 		return Invalid("expected_date", "This application is closed; there is no next update to promise.")
 	}
-	if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(map[string]any{
-		"expected_update_at": at, "expected_update_note": note, "updated_at": s.Now()}).Error; err != nil {
+	if err := tx.Model(&Application{}).Where("id = ?", app.ID).Updates(promiseKeptByPerson(map[string]any{
+		"expected_update_at": at, "expected_update_note": note, "updated_at": s.Now()})).Error; err != nil {
 		return err
 	}
 	return audit(tx, actor, "application.expected_date_changed", "application", app.ID, map[string]any{"to": at.Format("2006-01-02"), "note": note})

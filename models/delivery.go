@@ -37,6 +37,13 @@ type DeliveryConfig struct {
 	PollInterval time.Duration // how often idle workers look for due jobs
 	RescueAfter  time.Duration // a job still "running" this long after a crash is tried again
 	Log          *slog.Logger
+	// Scheduled is the periodic work this process offers to run
+	// (scheduled.go). The same River client runs it and the deliveries:
+	// River elects one leader per database, among all clients, to enqueue
+	// periodic jobs, so a second client in the process would compete for
+	// the leadership without the schedule. Sender may be nil when there is
+	// scheduled work: then no message is delivered.
+	Scheduled []ScheduledTask
 }
 
 // Delivery runs the River workers that send queued messages.
@@ -48,7 +55,7 @@ type Delivery struct {
 // StartDelivery starts the workers. Every process may run them: River hands
 // each job to one worker, so two servers never send a message twice.
 func (s *Store) StartDelivery(ctx context.Context, cfg DeliveryConfig) (*Delivery, error) {
-	if cfg.Sender == nil {
+	if cfg.Sender == nil && len(cfg.Scheduled) == 0 {
 		return nil, fault("delivery needs a mail sender")
 	}
 	poolCfg, err := pgxpool.ParseConfig(cfg.DSN)
@@ -66,15 +73,25 @@ func (s *Store) StartDelivery(ctx context.Context, cfg DeliveryConfig) (*Deliver
 		log = s.log
 	}
 	w := river.NewWorkers()
-	river.AddWorker(w, &deliverWorker{store: s, cfg: cfg, log: log})
+	queues := map[string]river.QueueConfig{}
+	if cfg.Sender != nil {
+		river.AddWorker(w, &deliverWorker{store: s, cfg: cfg, log: log})
+		queues[MailQueue] = river.QueueConfig{MaxWorkers: workers}
+	}
+	periodic, err := s.addScheduledWork(w, queues, cfg.Scheduled, log)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
 	jobTimeout := time.Minute
 	rescue := cfg.RescueAfter
 	if rescue <= jobTimeout {
 		rescue = jobTimeout + time.Second
 	}
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Queues:            map[string]river.QueueConfig{MailQueue: {MaxWorkers: workers}},
+		Queues:            queues,
 		Workers:           w,
+		PeriodicJobs:      periodic,
 		RetryPolicy:       &backoffPolicy{base: max(cfg.RetryBase, 10*time.Millisecond)},
 		FetchPollInterval: max(cfg.PollInterval, 20*time.Millisecond),
 		// The pause between fetches caps throughput at workers ÷ cooldown

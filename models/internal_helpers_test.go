@@ -14,7 +14,7 @@ import (
 
 // newTestStore gives an internal test a store on its own migrated database
 // (real clock), with the demo data, and the database's URLs.
-func newTestStore(t *testing.T) (*Store, devdb.TestDatabase) {
+func newTestStore(t testing.TB) (*Store, devdb.TestDatabase) {
 	t.Helper()
 	db := devdb.NewFixtureDatabase(t, devdb.Migrator{HashFunc: MigrationsHash,
 		MigrateFunc: func(ctx context.Context, db *sql.DB, appRole string) error { return Migrate(ctx, db, nil, appRole) }}, internalDemo)
@@ -88,7 +88,7 @@ var internalDemo = devdb.Fixture{
 
 // asOwner runs stmt as the owner role of the test database: what only an
 // owner may do, such as ANALYZE.
-func asOwner(t *testing.T, db devdb.TestDatabase, stmt string) {
+func asOwner(t testing.TB, db devdb.TestDatabase, stmt string) {
 	t.Helper()
 	owner, err := sql.Open("pgx", db.OwnerURL)
 	if err != nil {

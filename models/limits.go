@@ -57,7 +57,12 @@ var limits = struct {
 	ConsentTextVersion, ConsentUserAgent, AdverseFinding, AdverseHowToDispute, AdverseReply limit
 	// Onboarding
 	OnboardingTaskTitle, OnboardingTaskExplanation, OnboardingVersion, OnboardingReturnReason, OnboardingFieldValue limit
+	// Scheduled work
+	ScheduledTask, ScheduledRunError limit
 }{
+	ScheduledTask:     limit{Max: 100, Min: 1, Columns: []string{"scheduled_runs.task"}, Subject: "The task's name is"},
+	ScheduledRunError: limit{Max: 2000, Columns: []string{"scheduled_runs.error"}, Subject: "The error is"},
+
 	Name:               limit{Max: 200, Min: 1, Columns: []string{"candidates.name", "staff_users.name", "referees.name"}, Field: "name", Subject: "The name is"},
 	Email:              limit{Max: 254, Min: 3, Columns: []string{"candidates.email", "staff_users.email", "referees.email"}, Field: "email", Subject: "The email address is"},
 	Phone:              limit{Max: 40, Columns: []string{"candidates.phone", "referees.phone"}, Field: "phone", Subject: "The phone number is"},

@@ -195,7 +195,7 @@ var coreMessages = map[MessageKind]MessageTemplate{
 // messageCatalogue is every kind of message, registered once from each
 // feature's list; a kind defined twice stops the program at start. It is
 // read-only after that.
-var messageCatalogue = mustMessageCatalogue(coreMessages, interviewMessages, bulkMessages, nameCorrectionMessages, referenceMessages, checkMessages, onboardingMessages)
+var messageCatalogue = mustMessageCatalogue(coreMessages, interviewMessages, bulkMessages, nameCorrectionMessages, referenceMessages, checkMessages, onboardingMessages, promiseMessages)
 
 // buildMessageCatalogue joins the features' message lists, refusing a kind
 // defined twice (the later one would otherwise silently win).
@@ -317,6 +317,7 @@ func sampleMessageValues(kind MessageKind, company string, u siteURLs) map[strin
 		"check": "Background check", "status": "In progress", "finding": "An address in 2022 could not be confirmed.",
 		"how_to_dispute": "Write to disputes@screening.example with the reference BG-1234.", "reply_by": "Tuesday 8 December 2026, 17:00 GMT",
 		"reply_note": " and your answer to our notice",
+		"old_date":   "Tuesday 1 December 2026", "new_date": "Tuesday 8 December 2026", "due_date": "Tuesday 1 December 2026", "extensions": "2",
 	}
 	out := map[string]string{}
 	if def, ok := messageCatalogue[kind]; ok {

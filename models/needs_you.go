@@ -206,10 +206,12 @@ var queueSQL = []struct {
 		AND (x.id IS NULL AND NOT EXISTS (SELECT 1 FROM check_adverse_actions d WHERE d.check_id = k.id AND d.status IN ('confirmed', 'cancelled'))
 			OR x.status = 'replied' OR x.wait_until <= @now)`, "since",
 		func(r Role) bool { return r.SeesAllCandidates() }},
+	// A promised date has passed, or the promise keeper moved it by itself
+	// (promise_keeper.go): it waits for a person until one acts.
 	{QueueOverdue, `SELECT a.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		a.stage AS detail, a.stage_entered_at AS since, a.expected_update_at AS due
 		FROM applications a {names}
-		WHERE a.status = 'active' AND a.expected_update_at < @now AND {visible}`, "due",
+		WHERE a.status = 'active' AND (a.expected_update_at < @now OR a.promise_extended_automatically) AND {visible}`, "due",
 		func(r Role) bool { return r.SeesCandidates() }},
 	// The offers waiting for approval are read first, behind OFFSET 0 (the
 	// planner may not reorder across it): for "drafted by me", with none

@@ -295,3 +295,49 @@ func TestNeedsYouCountReferencesIn(t *testing.T) {
 		})
 	}
 }
+
+// An application the promise keeper has written about stays in the Overdue
+// queue although its new date is ahead (Farid's, in Engineering: the
+// recruiter's and the admin's), until a person acts on it: moving it on,
+// setting a date themselves, or putting it on hold.
+func TestNeedsYouCountOverdueKeptAfterAutomaticUpdate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name   string
+		change func(d demo, app models.Application) error
+	}{
+		{"moving it on", func(d demo, app models.Application) error {
+			return d.store.MoveStage(ctx, staffActor(d.recruiter), app.ID, models.MoveRequest{To: models.StageHRRound})
+		}},
+		{"a new promised date", func(d demo, app models.Application) error {
+			return d.store.OverrideExpectedDate(ctx, staffActor(d.recruiter), app.ID, d.clock.Now().AddDate(0, 0, 7), "Waiting for the panel.")
+		}},
+		{"putting it on hold", func(d demo, app models.Application) error {
+			return d.store.ChangeStatus(ctx, staffActor(d.recruiter), app.ID, models.StatusOnHold, "")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			d := newDemo(t)
+			interviewer := staffByEmail(t, d.store, "interviewer@demo.nextstep.test")
+			app := d.application(t, "farid.haddad@example.com")
+			w := watchQueue(t, d, qOverdue, d.recruiter, d.admin, d.manager, interviewer)
+			setClock(d, app.ExpectedUpdateAt.Add(time.Minute))
+			it := item{app.ID, app.ID}
+			w.after("the promised date passing", it, moves{qOverdue: 1}, moves{qOverdue: 1}, nil, nil)
+			if _, err := d.store.KeepPromises(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := d.application(t, "farid.haddad@example.com"); got.PromiseExtensions != 1 || !got.ExpectedUpdateAt.After(d.clock.Now()) {
+				t.Fatalf("the keeper did not extend Farid's promise: %d extensions, date %v", got.PromiseExtensions, got.ExpectedUpdateAt)
+			}
+			w.after("the promise keeper's update (a new date ahead)", it, nil, nil, nil, nil)
+			must(t, tc.change(d, app))
+			w.after(tc.name, it, moves{qOverdue: -1}, moves{qOverdue: -1}, nil, nil)
+			if got := d.application(t, "farid.haddad@example.com"); got.PromiseExtensions != 0 || got.PromiseExtendedAutomatically {
+				t.Errorf("after %s the keeper's state stays: %d extensions, extended automatically %v", tc.name, got.PromiseExtensions, got.PromiseExtendedAutomatically)
+			}
+		})
+	}
+}

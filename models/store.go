@@ -60,16 +60,17 @@ type Store struct {
 	mailMaxAttempts int
 	// stageMessageDelay: a candidate's message about a stage move waits
 	// this long, so that undoing the move can withdraw it.
-	stageMessageDelay time.Duration
-	adverseWaitDays   int                            // business days a candidate may answer a pre-decision notice
-	needsYouCount     map[Role]string                // the navigation's count statement per role, built once (read-only)
-	needsYouPages     map[Role]needsYouPage          // the Needs-you page's statement per role, built once (read-only)
-	onStatement       func(query string, args []any) // see Config.OnStatement
-	counts            *countCache                    // the navigation's recent counts per staff member (shared by copies of the Store)
-	passwordParams    *argon2id.Params
-	hashSlots         chan struct{} // password hashes computed at once
-	statements        *atomic.Int64 // SQL statements run through GORM, for query budgets
-	keys              *keyRing      // seals and opens sensitive fields (sensitive.go)
+	stageMessageDelay    time.Duration
+	adverseWaitDays      int                            // business days a candidate may answer a pre-decision notice
+	promiseMaxExtensions int                            // times in a row the promise keeper moves a promised date
+	needsYouCount        map[Role]string                // the navigation's count statement per role, built once (read-only)
+	needsYouPages        map[Role]needsYouPage          // the Needs-you page's statement per role, built once (read-only)
+	onStatement          func(query string, args []any) // see Config.OnStatement
+	counts               *countCache                    // the navigation's recent counts per staff member (shared by copies of the Store)
+	passwordParams       *argon2id.Params
+	hashSlots            chan struct{} // password hashes computed at once
+	statements           *atomic.Int64 // SQL statements run through GORM, for query budgets
+	keys                 *keyRing      // seals and opens sensitive fields (sensitive.go)
 }
 
 // Config is what a Store is built with.
@@ -89,6 +90,10 @@ type Config struct {
 	// pre-decision notice before a rejection based on a check can be
 	// confirmed (0: DefaultAdverseWaitDays).
 	AdverseWaitDays int
+	// PromiseMaxExtensions is how many times in a row the promise keeper
+	// moves a passed promised date by itself before it alerts the people in
+	// charge instead (0: DefaultPromiseMaxExtensions).
+	PromiseMaxExtensions int
 	// PasswordParams are the argon2id parameters of new password hashes;
 	// nil is argon2id.DefaultParams (64 MB). Tests pass cheap ones: a hash
 	// records its parameters, so checking it costs what making it did.
@@ -183,6 +188,9 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 	}
 	if st.adverseWaitDays = cfg.AdverseWaitDays; st.adverseWaitDays <= 0 {
 		st.adverseWaitDays = DefaultAdverseWaitDays
+	}
+	if st.promiseMaxExtensions = cfg.PromiseMaxExtensions; st.promiseMaxExtensions <= 0 {
+		st.promiseMaxExtensions = DefaultPromiseMaxExtensions
 	}
 	if st.mailMaxAttempts <= 0 {
 		st.mailMaxAttempts = 10

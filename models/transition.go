@@ -204,8 +204,8 @@ func (s *Store) transition(tx *gorm.DB, actor Actor, app *Application, req trans
 			return err
 		}
 	} else {
-		if err := s.writeApplication(tx, app.ID, map[string]any{"stage": t.To, "status": status, "stage_entered_at": now,
-			"expected_update_at": expected, "expected_update_note": "", "updated_at": now}); err != nil {
+		if err := s.writeApplication(tx, app.ID, promiseKeptByPerson(map[string]any{"stage": t.To, "status": status, "stage_entered_at": now,
+			"expected_update_at": expected, "expected_update_note": "", "updated_at": now})); err != nil {
 			return err
 		}
 		if app.Stage == StageAssessmentDay && t.To != StageAssessmentDay {
@@ -372,7 +372,7 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 		}
 	}
 	now := s.Now()
-	updates := map[string]any{"status": c.To, "updated_at": now, "rejection_held": c.HoldMessage}
+	updates := promiseKeptByPerson(map[string]any{"status": c.To, "updated_at": now, "rejection_held": c.HoldMessage})
 	if app.RejectionHeld {
 		// Reopened before the position was settled: the held rejection must
 		// never go; what else was held (an interview's cancellation) goes now.

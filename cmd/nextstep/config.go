@@ -68,6 +68,9 @@ type Config struct {
 	// then NEXTSTEP_DATA_KEY_PREVIOUS while values sealed with it remain.
 	// Empty in development: the store uses models.DevDataKey and warns.
 	DataKeys [][]byte
+	// PromiseMaxExtensions is how many times in a row the promise keeper
+	// moves a passed promised date before it alerts the people in charge.
+	PromiseMaxExtensions int
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -237,6 +240,11 @@ func loadChecksConfig(cfg *Config, get func(key, def string) string) []error {
 		errs = append(errs, errors.New("NEXTSTEP_ADVERSE_WAIT_DAYS must be a whole number of business days from 1 to 30"))
 	}
 	cfg.AdverseWaitDays = days
+	n, err := strconv.Atoi(get("NEXTSTEP_PROMISE_MAX_EXTENSIONS", strconv.Itoa(models.DefaultPromiseMaxExtensions)))
+	if err != nil || n < 1 || n > 10 {
+		errs = append(errs, errors.New("NEXTSTEP_PROMISE_MAX_EXTENSIONS must be a whole number from 1 to 10"))
+	}
+	cfg.PromiseMaxExtensions = n
 	return errs
 }
 

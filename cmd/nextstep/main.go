@@ -181,7 +181,8 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (string, *mode
 	}
 	store, err := models.Open(ctx, dsn, models.Config{Clock: models.SystemClock{}, Log: log, MaxConns: cfg.DBMaxConns,
 		Location: cfg.Location, BaseURL: cfg.BaseURL, CompanyName: cfg.CompanyName, ContactEmail: cfg.ContactEmail, MailMaxAttempts: cfg.MailMaxAttempts,
-		StageMessageDelay: cfg.StageMessageDelay, AdverseWaitDays: cfg.AdverseWaitDays, DataKeys: cfg.DataKeys, Links: views.Paths{}})
+		StageMessageDelay: cfg.StageMessageDelay, AdverseWaitDays: cfg.AdverseWaitDays, PromiseMaxExtensions: cfg.PromiseMaxExtensions,
+		DataKeys: cfg.DataKeys, Links: views.Paths{}})
 	if err != nil {
 		return "", nil, err
 	}
@@ -316,22 +317,24 @@ func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log
 	if err != nil {
 		return err
 	}
-	var delivery *models.Delivery
+	// One River client per process runs the deliveries (when email is on)
+	// and the scheduled work, whose periodic jobs only River's elected
+	// leader enqueues: each task runs once per period across all processes.
+	dcfg := models.DeliveryConfig{DSN: dsn, Workers: cfg.MailWorkers, RetryBase: cfg.MailRetryBase,
+		PollInterval: 250 * time.Millisecond, RescueAfter: cfg.MailRescueAfter, Log: log, Scheduled: scheduledWork(store, cfg)}
 	if cfg.SMTP != nil {
-		delivery, err = store.StartDelivery(ctx, models.DeliveryConfig{DSN: dsn, Sender: models.NewSMTPSender(*cfg.SMTP),
-			FromName: cfg.MailFromName, FromEmail: cfg.MailFromEmail, Workers: cfg.MailWorkers, RetryBase: cfg.MailRetryBase,
-			PollInterval: 250 * time.Millisecond, RescueAfter: cfg.MailRescueAfter, Log: log})
-		if err != nil {
-			ln.Close()
-			return err
-		}
+		dcfg.Sender, dcfg.FromName, dcfg.FromEmail = models.NewSMTPSender(*cfg.SMTP), cfg.MailFromName, cfg.MailFromEmail
+	}
+	delivery, err := store.StartDelivery(ctx, dcfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if cfg.SMTP != nil {
 		log.Info("email delivery on", "smtp_host", cfg.SMTP.Host, "smtp_port", cfg.SMTP.Port, "from", cfg.MailFromEmail, "workers", cfg.MailWorkers)
 	} else {
 		log.Warn("email delivery off: NEXTSTEP_SMTP_URL is not set, messages wait in the outbox")
 	}
-	go purgeSessions(ctx, store, cfg, log)
-	go expireWaitlistOffers(ctx, store, log)
-	go remindReferees(ctx, store, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving Nextstep", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "env", cfg.Env, "version", version)
@@ -346,69 +349,28 @@ func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	if delivery != nil {
-		// Messages being sent finish; the rest wait safely in the queue.
-		if err := delivery.Stop(shutdownCtx); err != nil {
-			log.Warn("stopping email delivery", "err", err)
-		}
+	// Messages being sent and scheduled work running finish; the rest wait safely in the queue.
+	if err := delivery.Stop(shutdownCtx); err != nil {
+		log.Warn("stopping email delivery and scheduled work", "err", err)
 	}
 	log.Info("stopped")
 	return nil
 }
 
-// purgeSessions deletes expired session rows now and then.
-func purgeSessions(ctx context.Context, store *models.Store, cfg Config, log *slog.Logger) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		if n, err := store.PurgeExpiredSessions(ctx, cfg.IdleTimeout, cfg.AbsoluteTimeout); err != nil && ctx.Err() == nil {
-			log.Warn("purging sessions", "err", err)
-		} else if n > 0 {
-			log.Info("purged expired sessions", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+// scheduledWork is the periodic work every server process offers to run;
+// River's elected leader enqueues each task once per period, and one
+// process runs it (see models/scheduled.go).
+func scheduledWork(store *models.Store, cfg Config) []models.ScheduledTask {
+	return []models.ScheduledTask{
+		{Name: "purge_sessions", Every: 10 * time.Minute, Run: func(ctx context.Context) (int, error) {
+			n, err := store.PurgeExpiredSessions(ctx, cfg.IdleTimeout, cfg.AbsoluteTimeout)
+			return int(n), err
+		}},
+		// Lapses overdue waitlist offers and passes their seats to the next in line.
+		{Name: "expire_waitlist_offers", Every: time.Minute, Run: store.ExpireWaitlistOffers},
+		// The automatic reminders to referees who have not replied.
+		{Name: "remind_referees", Every: 10 * time.Minute, Run: store.SendDueReferenceReminders},
+		// "We haven't decided yet": promised dates kept (issue 21).
+		{Name: "keep_promises", Every: 10 * time.Minute, Run: store.KeepPromises},
 	}
-}
-
-// expireWaitlistOffers lapses overdue waitlist offers every minute and passes
-// their seats to the next person in line.
-func expireWaitlistOffers(ctx context.Context, store *models.Store, log *slog.Logger) {
-	every(ctx, time.Minute, func() {
-		if _, err := store.ExpireWaitlistOffers(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("expiring waitlist offers", "err", err)
-		}
-	})
-}
-
-// every runs work each period until ctx ends (issue 21 moves this onto
-// River's periodic jobs).
-func every(ctx context.Context, period time.Duration, work func()) {
-	t := time.NewTicker(period)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			work()
-		}
-	}
-}
-
-// remindReferees sends the automatic reminders to referees who have not
-// replied, every ten minutes. Each reminder goes once even with several
-// server processes (the store claims each row with a conditional update);
-// issue 21 moves these tickers onto River's periodic jobs.
-func remindReferees(ctx context.Context, store *models.Store, log *slog.Logger) {
-	every(ctx, 10*time.Minute, func() {
-		if n, err := store.SendDueReferenceReminders(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("reminding referees", "err", err)
-		} else if n > 0 {
-			log.Info("reminded referees", "count", n)
-		}
-	})
 }

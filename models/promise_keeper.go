@@ -1,0 +1,218 @@
+package models
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// The promise keeper (issue 21): every candidate sees the date by which they
+// will hear from us (applications.expected_update_at). When that date passes
+// and nobody has moved the application or written to the candidate since,
+// KeepPromises, run periodically, tells the candidate honestly that we have
+// not decided yet and names a new date, the position's stage time from now.
+// It does so at most PromiseMaxExtensions times in a row; the next time the
+// date passes it alerts the hiring manager (the recruiters when the position
+// has none) once, and the candidate's page says "running late" until a
+// person acts. Each extension keeps the application in the staff's Overdue
+// queue (promise_extended_automatically) until a person acts: a stage or
+// status change (transition, closeApplication) or a new date
+// (overrideExpectedDateTx) clears the keeper's state.
+
+// Message kinds of the promise keeper.
+const (
+	// MsgPromiseUpdate is the candidate's "still deciding" update: candidate-facing, so editable.
+	MsgPromiseUpdate MessageKind = "promise_update"
+	// MsgPromiseLimitReached alerts the people in charge that the keeper has stopped extending.
+	MsgPromiseLimitReached MessageKind = "promise_limit_reached"
+)
+
+// DefaultPromiseMaxExtensions is how many times in a row the keeper moves a
+// promised date by itself (Config.PromiseMaxExtensions).
+const DefaultPromiseMaxExtensions = 2
+
+// promiseKeeperBatch is how many applications one transaction of the keeper
+// handles: a lock held for a few hundred rows, not for all of them, and a
+// failure that loses one batch's work, not the whole run's.
+const promiseKeeperBatch = 250
+
+// promiseMessages joins messageCatalogue (registered in messages.go).
+var promiseMessages = map[MessageKind]MessageTemplate{
+	MsgPromiseUpdate: {
+		Label: "Still deciding: a new promised date", Editable: true,
+		Subject:      "Your application for {{job_title}}: still in progress",
+		Body:         "Hello {{candidate_name}},\n\nWe promised you news about your application for {{job_title}} by {{old_date}}, and we are sorry we have not decided yet. We will be in touch by {{new_date}}.\n\nYour application is still at this step: {{stage}}. You can see where things stand on your page:\n{{application_link}}",
+		Placeholders: []string{"candidate_name", "company", "job_title", "stage", "old_date", "new_date", "application_link"},
+		Required:     []string{"new_date"},
+	},
+	MsgPromiseLimitReached: {
+		Label:        "Promised date passed again after automatic updates",
+		Subject:      "{{candidate_name}} is still waiting for news ({{job_title}})",
+		Body:         "Hello {{name}},\n\nThe date promised to {{candidate_name}} ({{job_title}}, {{stage}}) passed on {{due_date}}. Nextstep has already told them {{extensions}} time(s) that we have not decided yet and will not do so again: please move the application on or set a new date.\n{{link}}",
+		Placeholders: []string{"name", "company", "candidate_name", "job_title", "stage", "due_date", "extensions", "link"},
+	},
+}
+
+// promiseDateLayout is how a promised date reads in a message.
+const promiseDateLayout = "Monday 2 January 2006"
+
+// overduePromise is one application whose promised date has passed, as the
+// keeper reads it.
+type overduePromise struct {
+	ID, CandidateID, PositionID int64
+	Stage                       StageKey
+	ExpectedUpdateAt            time.Time
+	PromiseExtensions           int
+	DecisionSLADays             int
+	CandidateName, Email, Title string
+}
+
+// overduePromisesSQL finds, in the order promised, the active applications
+// whose promised date has passed and that the keeper still has something to
+// do for (an update, or the one alert after the last), with no message to
+// the candidate since the date passed (but the sign-in links they asked for,
+// and messages withdrawn unsent). A stage change sets a new date, so an
+// application moved since is not overdue. It walks applications_overdue_idx
+// and locks what it returns, skipping rows another run holds.
+const overduePromisesSQL = `SELECT a.id, a.candidate_id, a.position_id, a.stage, a.expected_update_at, a.promise_extensions,
+		p.decision_sla_days, c.name AS candidate_name, c.email, p.title
+	FROM applications a JOIN positions p ON p.id = a.position_id JOIN candidates c ON c.id = a.candidate_id
+	WHERE a.status = 'active' AND a.expected_update_at < @now
+	AND (a.promise_extensions < @max OR a.promise_alerted_at IS NULL)
+	AND NOT EXISTS (SELECT 1 FROM outbox_messages m WHERE m.candidate_id = a.candidate_id AND m.created_at > a.expected_update_at
+		AND m.kind <> 'candidate_sign_in' AND m.status <> 'cancelled')
+	ORDER BY a.expected_update_at, a.id
+	LIMIT @limit
+	FOR UPDATE OF a SKIP LOCKED`
+
+// KeepPromises sends the updates and alerts that are due (see above) and
+// returns how many applications it acted on. Two processes running it at
+// once act on each application once: each batch locks its rows (SKIP
+// LOCKED) and writes the new date, the message and the audit entry in one
+// transaction, and the write re-checks that the date it replaces is still
+// the one that passed.
+func (s *Store) KeepPromises(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, full, err := s.keepPromisesBatch(ctx)
+		total += n
+		if err != nil || !full {
+			return total, err
+		}
+	}
+}
+
+// keepPromisesBatch handles one batch in one transaction; full says whether
+// the batch was full (there may be more).
+func (s *Store) keepPromisesBatch(ctx context.Context) (done int, full bool, err error) {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		done, full = 0, false // a retried transaction counts afresh
+		now := s.Now()
+		var rows []overduePromise
+		if err := tx.Raw(overduePromisesSQL, map[string]any{"now": now, "max": s.promiseMaxExtensions, "limit": promiseKeeperBatch}).
+			Scan(&rows).Error; err != nil {
+			return err
+		}
+		full = len(rows) == promiseKeeperBatch
+		for i := range rows {
+			var acted bool
+			var err error
+			if rows[i].PromiseExtensions < s.promiseMaxExtensions {
+				acted, err = s.extendPromise(tx, &rows[i], now)
+			} else {
+				acted, err = s.alertPromiseLimit(tx, &rows[i], now)
+			}
+			if err != nil {
+				return err
+			}
+			if acted {
+				done++
+			}
+		}
+		return nil
+	})
+	return done, full, err
+}
+
+// extendPromise moves r's promised date by the position's stage time and
+// tells the candidate. The conditional update makes it a no-op when the
+// date is no longer the one that passed.
+func (s *Store) extendPromise(tx *gorm.DB, r *overduePromise, now time.Time) (bool, error) {
+	due := AddBusinessDays(now, r.DecisionSLADays, s.loc)
+	res := tx.Exec(`UPDATE applications SET expected_update_at = ?, promise_extensions = promise_extensions + 1,
+		promise_extended_automatically = true, updated_at = ?
+		WHERE id = ? AND status = 'active' AND expected_update_at = ? AND promise_extensions = ?`,
+		due, now, r.ID, r.ExpectedUpdateAt, r.PromiseExtensions)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	cand := &Candidate{ID: r.CandidateID, Name: r.CandidateName, Email: r.Email}
+	u := s.urls()
+	if err := s.send(tx, toCandidate(cand, MsgPromiseUpdate, map[string]string{"job_title": r.Title,
+		"stage": stageCandidateTitle(r.Stage), "old_date": r.ExpectedUpdateAt.In(s.loc).Format(promiseDateLayout),
+		"new_date": due.In(s.loc).Format(promiseDateLayout), "application_link": u.abs(u.MyApplication(r.ID))})); err != nil {
+		return false, err
+	}
+	return true, audit(tx, SystemActor("promise keeper"), "application.promise_extended", "application", r.ID, map[string]any{
+		"from": r.ExpectedUpdateAt, "to": due, "extensions": r.PromiseExtensions + 1})
+}
+
+// alertPromiseLimit tells the hiring manager (or, when the position has
+// none or they are inactive, every active recruiter) once that r's date has
+// passed again after the last automatic update.
+func (s *Store) alertPromiseLimit(tx *gorm.DB, r *overduePromise, now time.Time) (bool, error) {
+	res := tx.Exec(`UPDATE applications SET promise_alerted_at = ? WHERE id = ? AND status = 'active'
+		AND expected_update_at = ? AND promise_alerted_at IS NULL`, now, r.ID, r.ExpectedUpdateAt)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	var pos Position
+	if err := tx.First(&pos, r.PositionID).Error; err != nil {
+		return false, err
+	}
+	var to []StaffUser
+	if pos.HiringManagerID != nil {
+		if err := tx.Where("id = ? AND active", *pos.HiringManagerID).Find(&to).Error; err != nil {
+			return false, err
+		}
+	}
+	if len(to) == 0 {
+		if err := tx.Where("role = ? AND active", RoleRecruiter).Order("id").Find(&to).Error; err != nil {
+			return false, err
+		}
+	}
+	u := s.urls()
+	path := u.CandidateDecision(r.CandidateID, r.ID)
+	for i := range to {
+		if err := s.send(tx, toStaff(&to[i], MsgPromiseLimitReached, path, map[string]string{"candidate_name": oneLine(r.CandidateName),
+			"job_title": r.Title, "stage": StageName(r.Stage), "due_date": r.ExpectedUpdateAt.In(s.loc).Format(promiseDateLayout),
+			"extensions": strconv.Itoa(r.PromiseExtensions), "link": u.abs(path)})); err != nil {
+			return false, err
+		}
+	}
+	ids := make([]int64, len(to))
+	for i := range to {
+		ids[i] = to[i].ID
+	}
+	return true, audit(tx, SystemActor("promise keeper"), "application.promise_limit_reached", "application", r.ID, map[string]any{
+		"due": r.ExpectedUpdateAt, "extensions": r.PromiseExtensions, "alerted_staff": ids})
+}
+
+// stageCandidateTitle is the stage as the candidate reads it.
+func stageCandidateTitle(k StageKey) string {
+	if st, ok := LookupStage(k); ok {
+		return st.CandidateTitle
+	}
+	return StageName(k)
+}
+
+// promiseKeptByPerson is what every person's action on an application sets
+// besides its own change: the keeper starts counting afresh.
+func promiseKeptByPerson(updates map[string]any) map[string]any {
+	updates["promise_extensions"] = 0
+	updates["promise_extended_automatically"] = false
+	updates["promise_alerted_at"] = nil
+	return updates
+}

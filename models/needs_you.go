@@ -32,6 +32,7 @@ const (
 	QueueAssessmentResults QueueKind = "assessment_results"
 	QueueReferencesIn      QueueKind = "references_in"
 	QueueCheckResults      QueueKind = "check_results"
+	QueueOnboarding        QueueKind = "onboarding"
 	QueueOverdue           QueueKind = "overdue_promises"
 	// QueueAwaitingApproval is for information: offers the actor follows
 	// that wait for someone else's approval. It is not counted as work.
@@ -85,6 +86,7 @@ var queueTitles = map[QueueKind]string{
 	QueueAssessmentResults: "Assessment results to record",
 	QueueReferencesIn:      "References in: read them and decide the next step",
 	QueueCheckResults:      "Check results to act on",
+	QueueOnboarding:        "New starters: documents to verify and tasks due",
 	QueueOverdue:           "Promised updates overdue",
 	QueueAwaitingApproval:  "Offers waiting for someone's approval",
 }
@@ -208,6 +210,15 @@ var queueSQL = []struct {
 		func(r Role) bool { return r.SeesAllCandidates() }},
 	// A promised date has passed, or the promise keeper moved it by itself
 	// (promise_keeper.go): it waits for a person until one acts.
+	// A new starter's document waiting for verification, or a staff task
+	// past its due day (days counted in UTC here).
+	{QueueOnboarding, `SELECT t.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
+		t.title AS detail, coalesce(t.submitted_at, t.due_on::timestamptz) AS since, t.due_on::timestamptz AS due
+		FROM onboarding_tasks t JOIN applications a ON a.id = t.application_id
+		{names}
+		WHERE (t.status = 'submitted' OR (t.kind = 'staff' AND t.status = 'open' AND t.due_on < CAST(@now AS date)))
+		AND a.status = 'active' AND {visible}`, "since",
+		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueOverdue, `SELECT a.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
 		a.stage AS detail, a.stage_entered_at AS since, a.expected_update_at AS due
 		FROM applications a {names}

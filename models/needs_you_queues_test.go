@@ -36,6 +36,7 @@ const (
 	qOverdue    = models.QueueOverdue
 	qRefs       = models.QueueReferencesIn
 	qChecks     = models.QueueCheckResults
+	qStarters   = models.QueueOnboarding
 	qAwaiting   = models.QueueAwaitingApproval
 )
 
@@ -123,7 +124,7 @@ func (w *watch) after(change string, it item, want ...moves) {
 		now := look(w.t, w.d, u)
 		total := 0
 		for _, k := range []models.QueueKind{qApprove, qSentBack, qToSend, qQuestions, qToContract, qSign, qNames,
-			qDecide, qCards, qTimes, qResults, qOverdue, qRefs, qChecks, qAwaiting} {
+			qDecide, qCards, qTimes, qResults, qOverdue, qRefs, qChecks, qStarters, qAwaiting} {
 			got := now.queues[k].Count - w.last[i].queues[k].Count
 			if got != want[i][k] {
 				w.t.Errorf("after %s, %s (%s): queue %s went from %d to %d, want a change of %+d",

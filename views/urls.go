@@ -158,6 +158,8 @@ func QueueItemPath(kind models.QueueKind, it models.QueueItem) string {
 		return ApplicationReferencesPath(it.ApplicationID)
 	case models.QueueCheckResults:
 		return ApplicationChecksPath(it.ApplicationID)
+	case models.QueueOnboarding:
+		return ApplicationOnboardingPath(it.ApplicationID)
 	}
 	return CandidatePath(it.CandidateID)
 }

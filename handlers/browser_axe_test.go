@@ -43,6 +43,7 @@ var axeSkippedRoutes = map[string]string{
 	"GET /me/applications/:id/contract/signed.pdf":            "PDF",
 	"GET /admin/contracts/:id/signed.pdf":                     "PDF",
 	"GET /me/applications/:id/interviews/:round/calendar.ics": "iCalendar",
+	"GET /me/applications/:id/first-day.ics":                  "iCalendar",
 	"GET /admin/reports/:report/csv":                          "CSV",
 	"GET /admin/candidates/export.csv":                        "CSV",
 }
@@ -453,6 +454,16 @@ func TestAxeEveryPage(t *testing.T) {
 	r.check(noah, "Noah's details refused", all...)
 	r.page(recruiter, "recruiter", "GET /admin/onboarding", "/admin/onboarding", http.StatusOK, all...)
 	r.page(recruiter, "recruiter", "GET /admin/applications/:id/onboarding", fmt.Sprintf("/admin/applications/%d/onboarding", noahApp), http.StatusOK, all...)
+	if status := submit(t, recruiter, `[data-testid=first-day-save]`); status != http.StatusUnprocessableEntity {
+		t.Fatalf("an empty first day: status %d, want 422", status)
+	}
+	r.check(recruiter, "recruiter (first day refused)", all...)
+	if err := app.Store.SetFirstDay(ctx, staffActor(recruiterEmail, models.RoleRecruiter), noahApp, models.FirstDayInput{StartTime: "08:30",
+		Address: "Warehouse 3, Trafford Park\nManchester M17 1PL", AskFor: "Sam at the gatehouse", WhatToBring: "Safety boots",
+		Agenda: "08:30 Site tour\n10:00 Safety induction"}); err != nil {
+		t.Fatal(err)
+	}
+	r.page(noah, "Noah (first day)", "GET /me/applications/:id/first-day", me(noahApp, "/first-day"), http.StatusOK, all...)
 
 	// References: Liam's referees asked, one answered (with signals), one declined, one waiting; the
 	// page at each width, with a refused add; the position's setup as an admin and as its manager.

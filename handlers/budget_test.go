@@ -85,7 +85,8 @@ func TestQueryBudgets(t *testing.T) {
 		{"staff checks", staff, henrik.staffPage(), 13},
 		{"starter's checklist", noahClient, fmt.Sprintf("/me/applications/%d/onboarding", app.applicationID(noahEmail)), 6},
 		{"new starters", staff, "/admin/onboarding", 2},
-		{"a starter's checklist (staff)", staff, fmt.Sprintf("/admin/applications/%d/onboarding", app.applicationID(noahEmail)), 10}, // one file look-up per upload task: a template's few
+		{"starter's first day", noahClient, fmt.Sprintf("/me/applications/%d/first-day", app.applicationID(noahEmail)), 2},
+		{"a starter's checklist (staff)", staff, fmt.Sprintf("/admin/applications/%d/onboarding", app.applicationID(noahEmail)), 11}, // one file look-up per upload task: a template's few; the first day
 		{"candidate's referees", grace, fmt.Sprintf("/me/applications/%d/references", graceApp), 5},
 		{"referee's page", referee, "/references/" + refToken, 9}, // the first opening also records it (update and audit)
 	} {

@@ -289,7 +289,7 @@ var multiLineFields = map[string]bool{
 	"agenda": true, "answer": true, "benefits": true, "body": true, "bonus_equity": true, "directions": true,
 	"extra": true, "message": true, "note": true, "personal_message": true, "question": true, "questions": true,
 	"reason": true, "what_to_bring": true, "instructions": true, "notes": true, "proposal": true, "rationale": true, "criteria": true, "comment": true, "response": true,
-	"finding": true, "how_to_dispute": true, "reply": true, "home_address": true,
+	"finding": true, "how_to_dispute": true, "reply": true, "home_address": true, "address": true,
 }
 
 // MultiLineField reports whether a form field may hold line breaks: the

@@ -24,6 +24,7 @@ func (h *Handler) starterOnboardingRoutes(me *echo.Group) {
 	me.POST("/applications/:id/onboarding/:task/confirm", h.starterConfirm)
 	me.POST("/applications/:id/onboarding/:task/form", h.starterForm)
 	me.POST(onboardingUploadRoute[len("/me"):], h.starterUpload)
+	h.starterFirstDayRoutes(me)
 }
 
 func (h *Handler) staffOnboardingRoutes(staff *echo.Group, people echo.MiddlewareFunc) {
@@ -34,6 +35,7 @@ func (h *Handler) staffOnboardingRoutes(staff *echo.Group, people echo.Middlewar
 	staff.POST("/applications/:id/onboarding/:task/complete", h.adminCompleteTask, people)
 	staff.POST("/applications/:id/onboarding/:task/right-to-work", h.adminRightToWork, people)
 	staff.POST("/applications/:id/onboarding/fields/:field/reveal", h.adminRevealField, people)
+	h.staffFirstDayRoutes(staff, people)
 }
 
 // ---- the starter ----
@@ -118,6 +120,12 @@ func (h *Handler) adminStarters(c echo.Context) error {
 }
 
 func (h *Handler) renderAdminChecklist(c echo.Context, status int, form views.TaskForm) error {
+	return h.renderAdminChecklistWith(c, status, form, views.FirstDayForm{})
+}
+
+// renderAdminChecklistWith is the staff checklist page with the first
+// day's form as posted (fd) when it was refused.
+func (h *Handler) renderAdminChecklistWith(c echo.Context, status int, form views.TaskForm, fd views.FirstDayForm) error {
 	appID, err := paramID(c, "id")
 	if err != nil {
 		return err
@@ -131,8 +139,14 @@ func (h *Handler) renderAdminChecklist(c echo.Context, status int, form views.Ta
 	if err != nil {
 		return err
 	}
+	var day *models.FirstDay
+	if len(list.Tasks) > 0 {
+		if day, err = h.store.FirstDay(ctx, actor(c), appID); err != nil {
+			return err
+		}
+	}
 	return render(c, status, views.AdminChecklistPage(views.AdminChecklistProps{Layout: h.layout(c, "Onboarding · "+app.Candidate.Name),
-		App: app, List: list, Form: form}))
+		App: app, List: list, Form: form, FirstDay: day, FirstDayForm: fd}))
 }
 
 func (h *Handler) adminChecklist(c echo.Context) error {

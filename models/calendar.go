@@ -148,3 +148,34 @@ func calendarMethod(cal string) string {
 	}
 	return "PUBLISH"
 }
+
+// FirstDayCalendar is the RFC 5545 calendar file of a new starter's first
+// day, by the rules of the other calendars: times in UTC, a UID stable per
+// application and a sequence that grows with every change, so importing it
+// again updates the event. It lasts firstDayLength from the start time.
+func FirstDayCalendar(f *FirstDay, company, pageLink string, now time.Time) string {
+	start, _ := f.StartsAt()
+	cal := ics.NewCalendarFor("Nextstep")
+	cal.SetMethod(ics.MethodPublish)
+	ev := cal.AddEvent(fmt.Sprintf("first-day-application-%d@nextstep", f.ApplicationID))
+	ev.SetDtStampTime(now.UTC())
+	ev.SetSequence(f.Sequence)
+	ev.SetStartAt(start.UTC())
+	ev.SetEndAt(start.Add(firstDayLength).UTC())
+	ev.SetSummary(oneLine(fmt.Sprintf("First day at %s: %s", company, f.PositionTitle)))
+	ev.SetLocation(oneLine(f.Address))
+	var desc []string
+	if f.AskFor != "" {
+		desc = append(desc, "Ask for: "+oneLine(f.AskFor))
+	}
+	if f.Agenda != "" {
+		desc = append(desc, "Agenda:\n"+f.Agenda)
+	}
+	if f.WhatToBring != "" {
+		desc = append(desc, "What to bring:\n"+f.WhatToBring)
+	}
+	desc = append(desc, "Your first day: "+pageLink)
+	ev.SetDescription(multiLine(strings.Join(desc, "\n\n")))
+	ev.SetStatus(ics.ObjectStatusConfirmed)
+	return cal.Serialize(ics.WithNewLineWindows)
+}

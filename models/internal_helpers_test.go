@@ -44,6 +44,7 @@ func (testLinks) MyOffer(appID int64) string          { return testPath("my-offe
 func (testLinks) MyContract(appID int64) string       { return testPath("my-contract", appID) }
 func (testLinks) MySignedContract(appID int64) string { return testPath("my-signed-contract", appID) }
 func (testLinks) MyAssessment(appID int64) string     { return testPath("my-assessment", appID) }
+func (testLinks) MyFirstDay(appID int64) string       { return testPath("my-first-day", appID) }
 func (testLinks) MyInterview(appID, roundID int64) string {
 	return testPath("my-interview", appID, roundID)
 }

@@ -57,6 +57,8 @@ var limits = struct {
 	ConsentTextVersion, ConsentUserAgent, AdverseFinding, AdverseHowToDispute, AdverseReply limit
 	// Onboarding
 	OnboardingTaskTitle, OnboardingTaskExplanation, OnboardingVersion, OnboardingReturnReason, OnboardingFieldValue limit
+	// The first day
+	FirstDayTimeZone, FirstDayAddress, FirstDayAskFor, FirstDayWhatToBring, FirstDayAgenda limit
 	// Scheduled work
 	ScheduledTask, ScheduledRunError limit
 }{
@@ -155,6 +157,12 @@ var limits = struct {
 		Field: "version", Subject: "The version is"},
 	OnboardingReturnReason: limit{Max: 2000, Columns: []string{"onboarding_tasks.return_reason"}, Field: "reason", Subject: "The reason is"},
 	OnboardingFieldValue:   limit{Max: 500, Columns: []string{"onboarding_fields.value", "onboarding_fields.masked"}, Subject: "The answer is"},
+
+	FirstDayTimeZone:    limit{Max: 64, Min: 1, Columns: []string{"first_days.time_zone"}, Field: "time_zone", Subject: "The time zone is"},
+	FirstDayAddress:     limit{Max: 500, Min: 1, Columns: []string{"first_days.address"}, Field: "address", Subject: "The address is"},
+	FirstDayAskFor:      limit{Max: 200, Columns: []string{"first_days.ask_for"}, Field: "ask_for", Subject: "Whom to ask for is"},
+	FirstDayWhatToBring: limit{Max: 2000, Columns: []string{"first_days.what_to_bring"}, Field: "what_to_bring", Subject: "What to bring is"},
+	FirstDayAgenda:      limit{Max: 2000, Columns: []string{"first_days.agenda"}, Field: "agenda", Subject: "The agenda is"},
 }
 
 // checkLength adds l's refusal when value has more characters than l

@@ -16,6 +16,7 @@ type Links interface {
 	MySignedContract(appID int64) string
 	MyAssessment(appID int64) string
 	MyInterview(appID, roundID int64) string
+	MyFirstDay(appID int64) string
 
 	// Staff pages.
 	StaffHome() string

@@ -49,12 +49,15 @@ type AdminStartersProps struct {
 	Starters []models.StarterProgress
 }
 
-// AdminChecklistProps is one checklist, for staff.
+// AdminChecklistProps is one checklist, for staff, with the first day's
+// form (FirstDay nil before onboarding has begun).
 type AdminChecklistProps struct {
 	Layout
-	App  *models.Application
-	List *models.Checklist
-	Form TaskForm
+	App          *models.Application
+	List         *models.Checklist
+	Form         TaskForm
+	FirstDay     *models.FirstDay
+	FirstDayForm FirstDayForm
 }
 
 // taskFieldID is a form field's id on a task's form.
@@ -100,4 +103,60 @@ func orDefault(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// MyFirstDayPath is the new starter's "Your first day" page.
+func MyFirstDayPath(appID int64) string { return MyApplicationPath(appID) + "/first-day" }
+
+// MyFirstDayCalendarPath is the first day's .ics.
+func MyFirstDayCalendarPath(appID int64) string { return MyFirstDayPath(appID) + ".ics" }
+
+// ApplicationFirstDayPath is where staff save the first day's details.
+func ApplicationFirstDayPath(appID int64) string {
+	return ApplicationOnboardingPath(appID) + "/first-day"
+}
+
+// FirstDayProps is the starter's "Your first day" page.
+type FirstDayProps struct {
+	Layout
+	Day *models.FirstDay
+}
+
+// FirstDayForm is the staff's first-day form: what was posted (kept when it
+// is refused) and its refusals.
+type FirstDayForm struct {
+	Values map[string]string
+	Errors map[string]string
+}
+
+// firstDayValues is what the staff form shows: what was posted, or the
+// saved details.
+func firstDayValues(d *models.FirstDay, f FirstDayForm) map[string]string {
+	if f.Values != nil {
+		return f.Values
+	}
+	v := map[string]string{"time_zone": ""}
+	if d == nil {
+		return v
+	}
+	v["start_time"], v["time_zone"], v["address"], v["ask_for"] = d.StartTime, d.TimeZone, d.Address, d.AskFor
+	v["what_to_bring"], v["agenda"] = d.WhatToBring, d.Agenda
+	return v
+}
+
+// firstDayWhen is the first day's date and time with its zone.
+func firstDayWhen(d *models.FirstDay) string {
+	at, ok := d.StartsAt()
+	if !ok {
+		return d.StartDate.Format("Monday 2 January 2006")
+	}
+	return at.Format("Monday 2 January 2006, 15:04") + " (" + models.ZoneLabel(at, at.Location()) + ")"
+}
+
+// portalZone is the portal's time zone by name.
+func portalZone(l Layout) string {
+	if l.Loc == nil {
+		return "UTC"
+	}
+	return l.Loc.String()
 }

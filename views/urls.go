@@ -177,6 +177,7 @@ func (Paths) MyContract(appID int64) string           { return MyContractPath(ap
 func (Paths) MySignedContract(appID int64) string     { return MySignedContractPath(appID) }
 func (Paths) MyAssessment(appID int64) string         { return MyAssessmentPath(appID) }
 func (Paths) MyInterview(appID, roundID int64) string { return MyInterviewPath(appID, roundID) }
+func (Paths) MyFirstDay(appID int64) string           { return MyFirstDayPath(appID) }
 func (Paths) StaffHome() string                       { return StaffHomePath }
 func (Paths) Account() string                         { return AccountPath }
 func (Paths) Contract(contractID int64) string        { return ContractPath(contractID) }

@@ -372,5 +372,7 @@ func scheduledWork(store *models.Store, cfg Config) []models.ScheduledTask {
 		{Name: "remind_referees", Every: 10 * time.Minute, Run: store.SendDueReferenceReminders},
 		// "We haven't decided yet": promised dates kept (issue 21).
 		{Name: "keep_promises", Every: 10 * time.Minute, Run: store.KeepPromises},
+		// "Your first day": the reminders a week and a day before (issue 20).
+		{Name: "remind_first_days", Every: 10 * time.Minute, Run: store.SendFirstDayReminders},
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"nextstep/devdb"
 )
 
 // TestBrowserOnboardingJourney is issue 20's journey in Chromium, from a
@@ -97,6 +99,14 @@ func TestBrowserOnboardingJourney(t *testing.T) {
 	}
 	screenshot(t, staff, "onboarding-staff.png")
 
+	// The first day: when, where, whom to ask for.
+	do(t, staff, "the start time", chromedp.SetValue(chromedp.ID("start_time"), "09:30"))
+	fill(t, staff, "address", "Unit 4, Trafford Park, Manchester M17 1AB")
+	fill(t, staff, "ask_for", "Sam at reception")
+	if status := submit(t, staff, "[data-testid=first-day-save]"); status != http.StatusOK {
+		t.Fatalf("saving the first day: %d", status)
+	}
+
 	// Hired, from the candidate's page; Noah reads "Welcome".
 	open(t, staff, app.URL+fmt.Sprintf("/admin/candidates/%d", app.candidateID(noahEmail)), "[data-testid=move-form]")
 	selectOption(t, staff, fmt.Sprintf("#to_stage-%d", appID), "Next: Hired")
@@ -113,4 +123,27 @@ func TestBrowserOnboardingJourney(t *testing.T) {
 		t.Errorf("the hired candidate reads %q", got)
 	}
 	screenshot(t, noah, "onboarding-welcome.png")
+
+	// The first-day page, and its calendar file, which a strict parser takes.
+	if status := submit(t, noah, "[data-testid=welcome-first-day]"); status != http.StatusOK {
+		t.Fatalf("following 'Your first day': %d", status)
+	}
+	if got := text(t, noah, "[data-testid=first-day-when]"); !strings.Contains(got, "09:30") {
+		t.Errorf("the first day's time reads %q", got)
+	}
+	screenshot(t, noah, "first-day.png")
+	ics := run(t, noah, "calendar link", chromedp.Evaluate[string](`document.querySelector("[data-testid=first-day-ics]").getAttribute("href")`))
+	c := app.newClient()
+	c.loginCandidate(noahEmail)
+	res := c.get(ics)
+	if res.Status != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/calendar") {
+		t.Fatalf("the calendar file: %d %q", res.Status, res.Header.Get("Content-Type"))
+	}
+	cal, err := devdb.StrictICS(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if events := cal.Events(); len(events) != 1 || !strings.Contains(events[0].Props.Get("LOCATION").Value, "Trafford Park") {
+		t.Errorf("the calendar's event: %+v", events)
+	}
 }

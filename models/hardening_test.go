@@ -11,6 +11,7 @@ import (
 
 	"github.com/emersion/go-ical"
 
+	"nextstep/devdb"
 	"nextstep/models"
 )
 
@@ -151,27 +152,13 @@ func TestSignedPDFKeepsEveryLetter(t *testing.T) {
 	}
 }
 
-// strictICS checks the line rules of RFC 5545 that calendar clients rely on:
-// every line ends in CRLF, no bare CR or LF, no control characters but HTAB,
-// lines of at most 75 octets; then parses it with a real iCalendar decoder.
+// strictICS checks a calendar with devdb.StrictICS (RFC 5545's line rules,
+// then a real iCalendar decoder).
 func strictICS(t *testing.T, cal string) *ical.Calendar {
 	t.Helper()
-	if !strings.HasSuffix(cal, "\r\n") {
-		t.Fatal("the calendar does not end with CRLF")
-	}
-	for i, line := range strings.Split(strings.TrimSuffix(cal, "\r\n"), "\r\n") {
-		if len(line) > 75 {
-			t.Errorf("line %d is %d octets long (at most 75): %q", i+1, len(line), line)
-		}
-		for _, r := range line {
-			if (r < 0x20 && r != '\t') || r == 0x7f {
-				t.Fatalf("line %d carries control character %U: %q", i+1, r, line)
-			}
-		}
-	}
-	parsed, err := ical.NewDecoder(strings.NewReader(cal)).Decode()
+	parsed, err := devdb.StrictICS(cal)
 	if err != nil {
-		t.Fatalf("strict parse: %v\n%s", err, cal)
+		t.Fatal(err)
 	}
 	return parsed
 }

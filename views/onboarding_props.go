@@ -160,3 +160,16 @@ func portalZone(l Layout) string {
 	}
 	return l.Loc.String()
 }
+
+// staffTaskStatusLabel is a task's state in words for staff.
+func staffTaskStatusLabel(s models.TaskStatus) string {
+	switch s {
+	case models.TaskDone:
+		return "Done"
+	case models.TaskSubmitted:
+		return "Waiting for verification"
+	case models.TaskReturned:
+		return "Returned to the starter"
+	}
+	return "To do"
+}

@@ -41,6 +41,8 @@ var axeSkippedRoutes = map[string]string{
 	"GET /admin/assessment-days/:id/roster.csv":               "CSV",
 	"GET /me/applications/:id/assessment/calendar.ics":        "iCalendar",
 	"GET /me/applications/:id/contract/signed.pdf":            "PDF",
+	"GET /me/applications/:id/onboarding/:task/document":      "a download",
+	"GET /admin/applications/:id/onboarding/:task/document":   "a download",
 	"GET /admin/contracts/:id/signed.pdf":                     "PDF",
 	"GET /me/applications/:id/interviews/:round/calendar.ics": "iCalendar",
 	"GET /me/applications/:id/first-day.ics":                  "iCalendar",

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ func (h *Handler) starterOnboardingRoutes(me *echo.Group) {
 	me.POST("/applications/:id/onboarding/:task/confirm", h.starterConfirm)
 	me.POST("/applications/:id/onboarding/:task/form", h.starterForm)
 	me.POST(onboardingUploadRoute[len("/me"):], h.starterUpload)
+	me.GET("/applications/:id/onboarding/:task/document", h.taskDocument)
 	h.starterFirstDayRoutes(me)
 }
 
@@ -35,6 +37,7 @@ func (h *Handler) staffOnboardingRoutes(staff *echo.Group, people echo.Middlewar
 	staff.POST("/applications/:id/onboarding/:task/complete", h.adminCompleteTask, people)
 	staff.POST("/applications/:id/onboarding/:task/right-to-work", h.adminRightToWork, people)
 	staff.POST("/applications/:id/onboarding/fields/:field/reveal", h.adminRevealField, people)
+	staff.GET("/applications/:id/onboarding/:task/document", h.taskDocument, people)
 	h.staffFirstDayRoutes(staff, people)
 }
 
@@ -223,4 +226,23 @@ func (h *Handler) adminRevealField(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return h.renderAdminChecklist(c, http.StatusOK, views.TaskForm{RevealedField: id, Revealed: value})
+}
+
+// taskDocument serves a task's uploaded document to its starter or to staff
+// who manage the application: as an attachment, never rendered in the
+// portal's origin, never cached.
+func (h *Handler) taskDocument(c echo.Context) error {
+	id, err := paramID(c, "task")
+	if err != nil {
+		return err
+	}
+	f, err := h.store.TaskDocument(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	hd := c.Response().Header()
+	hd.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": f.DownloadName()}))
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Cache-Control", "no-store")
+	return c.Blob(http.StatusOK, f.ContentType, f.Data)
 }

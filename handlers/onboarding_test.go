@@ -95,6 +95,34 @@ func TestOnboardingThroughThePages(t *testing.T) {
 		t.Fatalf("a PDF: %d %.300s", res.Status, res.Body)
 	}
 
+	// The document downloads, as an attachment never sniffed, for Noah and
+	// the staff in charge; for another candidate or the interviewer it is
+	// not there.
+	docPath := fmt.Sprintf("%d/document", rtw)
+	for who, c := range map[string]*client{"Noah": noah, "the recruiter": func() *client { c := app.newClient(); c.loginStaff(recruiterEmail); return c }()} {
+		base := page
+		if who != "Noah" {
+			base = fmt.Sprintf("/admin/applications/%d/onboarding", appID)
+		}
+		res := c.get(base + "/" + docPath)
+		if res.Status != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") ||
+			res.Header.Get("X-Content-Type-Options") != "nosniff" || res.Header.Get("Content-Type") != "application/pdf" {
+			t.Errorf("%s downloading the document: %d %q %q %q", who, res.Status, res.Header.Get("Content-Disposition"),
+				res.Header.Get("X-Content-Type-Options"), res.Header.Get("Content-Type"))
+		}
+	}
+	ben := app.newClient()
+	ben.loginCandidate("ben.okafor@example.com")
+	benApp := app.applicationID("ben.okafor@example.com")
+	if res := ben.get(fmt.Sprintf("/me/applications/%d/onboarding/%s", benApp, docPath)); res.Status != http.StatusNotFound {
+		t.Errorf("another candidate downloading Noah's document: %d, want 404", res.Status)
+	}
+	ix := app.newClient()
+	ix.loginStaff(interviewerEmail)
+	if res := ix.get(fmt.Sprintf("/admin/applications/%d/onboarding/%s", appID, docPath)); res.Status != http.StatusNotFound && res.Status != http.StatusForbidden {
+		t.Errorf("the interviewer downloading Noah's document: %d, want 403 or 404", res.Status)
+	}
+
 	// Staff: masked for a recruiter; an admin reveals, audited.
 	staffPage := fmt.Sprintf("/admin/applications/%d/onboarding", appID)
 	rec := app.newClient()

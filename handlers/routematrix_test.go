@@ -80,6 +80,8 @@ var routeAccess = map[string]access{
 	"POST /me/applications/:id/onboarding/:task/confirm":           candidate,
 	"POST /me/applications/:id/onboarding/:task/form":              candidate,
 	"POST /me/applications/:id/onboarding/:task/upload":            candidate,
+	"GET /me/applications/:id/onboarding/:task/document":           candidate,
+	"GET /admin/applications/:id/onboarding/:task/document":        people,
 	"GET /admin/onboarding":                                        people,
 	"GET /admin/applications/:id/onboarding":                       people,
 	"POST /admin/applications/:id/onboarding/:task/verify":         people,

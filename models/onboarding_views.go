@@ -225,3 +225,31 @@ func (s *Store) StaffOnboarding(ctx context.Context, actor Actor) ([]StarterProg
 	err := s.db.WithContext(ctx).Raw(q, append([]any{ContractCompleted, today, onboardingStage()}, args...)...).Scan(&out).Error
 	return out, err
 }
+
+// TaskDocument is the document uploaded for an onboarding task, for the
+// starter it belongs to and for staff who manage the application (each
+// download by staff is audited). Anyone else: not found.
+func (s *Store) TaskDocument(ctx context.Context, actor Actor, taskID int64) (*StoredFile, error) {
+	db := s.db.WithContext(ctx)
+	var t OnboardingTask
+	if err := db.First(&t, taskID).Error; err != nil || t.FileID == nil {
+		return nil, ErrNotFound
+	}
+	scope := scopeStaffOnly
+	if actor.Kind == "candidate" {
+		scope = scopeCandidateFacing
+	}
+	if err := applicationVisible(db, actor, t.ApplicationID, scope); err != nil {
+		return nil, ErrNotFound
+	}
+	var f StoredFile
+	if err := db.First(&f, *t.FileID).Error; err != nil {
+		return nil, notFound(err)
+	}
+	if actor.IsStaff() {
+		if err := s.Audit(ctx, actor, "onboarding.document_downloaded", "onboarding_task", t.ID, map[string]any{"application_id": t.ApplicationID}); err != nil {
+			return nil, err
+		}
+	}
+	return &f, nil
+}

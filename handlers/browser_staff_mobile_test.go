@@ -31,6 +31,10 @@ func TestBrowserStaffMobileWidth(t *testing.T) {
 		"/admin/outbox",
 		"/admin/assessment-days",
 		"/admin/account",
+		"/admin/onboarding",
+		fmt.Sprintf("/admin/applications/%d/onboarding", app.applicationID(noahEmail)),
+		fmt.Sprintf("/admin/applications/%d/references", app.applicationID("liam.obrien@example.com")),
+		fmt.Sprintf("/admin/applications/%d/checks", app.applicationID("henrik.larsen@example.com")),
 	}
 	for _, p := range pages {
 		open(t, b, app.URL+p, "main h1")
@@ -59,5 +63,30 @@ func TestBrowserStaffMobileWidth(t *testing.T) {
 	}
 	if got := path(t, b); got != "/admin/audit" {
 		t.Fatalf("More → Audit log leads to %s", got)
+	}
+}
+
+// The candidate's new pages on a 360 px phone scroll only up and down: the
+// starter's checklist and first day, the referees, the checks.
+func TestBrowserCandidateMobileWidth(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	for _, c := range []struct{ email, path string }{
+		{noahEmail, "/onboarding"}, {noahEmail, "/first-day"},
+		{"liam.obrien@example.com", "/references"}, {"henrik.larsen@example.com", "/checks"},
+	} {
+		b := newBrowser(t)
+		do(t, b, "emulate a 360px viewport", chromedp.EmulateViewport(360, 800))
+		link, err := app.Store.IssueSignInLink(t.Context(), c.email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		browserUseSignInLink(t, b, link)
+		p := fmt.Sprintf("/me/applications/%d%s", app.applicationID(c.email), c.path)
+		open(t, b, app.URL+p, "main h1")
+		if sw := run(t, b, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); sw > 360 {
+			t.Errorf("%s (%s) is %dpx wide on a 360px screen: it scrolls sideways", p, c.email, sw)
+		}
+		screenshot(t, b, "candidate-mobile"+strings.ReplaceAll(c.path, "/", "-")+".png")
 	}
 }

@@ -13,8 +13,8 @@ import (
 	"nextstep/devdb"
 )
 
-// TestBrowserOnboardingJourney is issue 20's journey in Chromium, from a
-// contract signed by both sides (Noah, in the demo): the starter sees the
+// TestBrowserOnboardingJourney is issue 20's journey in Chromium: the admin
+// countersigns Jonas's contract (the demo's, signed by him), and the starter sees the
 // checklist with due dates, confirms the handbook, gives bank details and
 // uploads a right-to-work PDF; staff record the original, verify the
 // document and complete their tasks; Hired goes through and the candidate
@@ -22,38 +22,52 @@ import (
 func TestBrowserOnboardingJourney(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t)
-	appID := app.applicationID(noahEmail)
-	ids := taskIDs(t, app, appID)
+	const jonasEmail = "jonas.weber@example.com"
+	appID := app.applicationID(jonasEmail)
 	field := func(task int64, key string) string { return fmt.Sprintf("t%d-%s", task, key) }
 
-	noah := newBrowser(t)
-	link, err := app.Store.IssueSignInLink(t.Context(), noahEmail)
+	// The admin countersigns: the application enters onboarding.
+	staff := newBrowser(t)
+	browserLoginStaff(t, staff, app, adminEmail, "/admin")
+	open(t, staff, app.URL+fmt.Sprintf("/admin/candidates/%d", app.candidateID(jonasEmail)), "[data-testid=contract-link]")
+	if status := submit(t, staff, "[data-testid=contract-link]"); status != http.StatusOK {
+		t.Fatalf("opening Jonas's contract: %d", status)
+	}
+	fill(t, staff, "signed_name", "Ada Admin")
+	tick(t, staff, "[data-testid=countersign-form] input[name=agree]")
+	if status := submit(t, staff, "[data-testid=countersign-form] button[type=submit]"); status != http.StatusOK {
+		t.Fatalf("countersigning: %d", status)
+	}
+	ids := taskIDs(t, app, appID)
+
+	starter := newBrowser(t)
+	link, err := app.Store.IssueSignInLink(t.Context(), jonasEmail)
 	if err != nil {
 		t.Fatal(err)
 	}
-	browserUseSignInLink(t, noah, link)
-	open(t, noah, app.URL+fmt.Sprintf("/me/applications/%d", appID), "[data-testid=onboarding-cta]")
-	if status := submit(t, noah, "[data-testid=onboarding-cta]"); status != http.StatusOK {
+	browserUseSignInLink(t, starter, link)
+	open(t, starter, app.URL+fmt.Sprintf("/me/applications/%d", appID), "[data-testid=onboarding-cta]")
+	if status := submit(t, starter, "[data-testid=onboarding-cta]"); status != http.StatusOK {
 		t.Fatalf("following 'Before your first day': %d", status)
 	}
-	if due := text(t, noah, "[data-testid=task] .muted.small"); !strings.HasPrefix(due, "by ") {
+	if due := text(t, starter, "[data-testid=task] .muted.small"); !strings.HasPrefix(due, "by ") {
 		t.Errorf("the first task's due date reads %q", due)
 	}
-	if status := submit(t, noah, "[data-testid=task-confirm]"); status != http.StatusOK {
+	if status := submit(t, starter, "[data-testid=task-confirm]"); status != http.StatusOK {
 		t.Fatalf("confirming the handbook: %d", status)
 	}
 
 	details := taskID(t, ids, "Your personal details")
-	fill(t, noah, field(details, "home_address"), "1 Canal Street, Manchester M1 3HE")
-	fill(t, noah, field(details, "phone"), "+44 161 496 0000")
-	do(t, noah, "date of birth", chromedp.SetValue(chromedp.ID(field(details, "date_of_birth")), "1990-04-02"))
-	fill(t, noah, field(details, "iban"), "GB82 WEST 1234 5698 7654 32")
-	fill(t, noah, field(details, "ni_number"), "AB 12 34 56 C")
-	fill(t, noah, field(details, "emergency_contact_name"), "Mia Schmidt")
-	selectOption(t, noah, "#"+field(details, "emergency_contact_relationship"), "Partner")
-	fill(t, noah, field(details, "emergency_contact_phone"), "+44 161 496 0001")
-	if status := submit(t, noah, `[data-testid=task-form] button[type=submit]`); status != http.StatusOK {
-		t.Fatalf("saving the details: %d on %s", status, currentURL(noah))
+	fill(t, starter, field(details, "home_address"), "1 Canal Street, Manchester M1 3HE")
+	fill(t, starter, field(details, "phone"), "+44 161 496 0000")
+	do(t, starter, "date of birth", chromedp.SetValue(chromedp.ID(field(details, "date_of_birth")), "1990-04-02"))
+	fill(t, starter, field(details, "iban"), "GB82 WEST 1234 5698 7654 32")
+	fill(t, starter, field(details, "ni_number"), "AB 12 34 56 C")
+	fill(t, starter, field(details, "emergency_contact_name"), "Mia Schmidt")
+	selectOption(t, starter, "#"+field(details, "emergency_contact_relationship"), "Partner")
+	fill(t, starter, field(details, "emergency_contact_phone"), "+44 161 496 0001")
+	if status := submit(t, starter, `[data-testid=task-form] button[type=submit]`); status != http.StatusOK {
+		t.Fatalf("saving the details: %d on %s", status, currentURL(starter))
 	}
 
 	rtw := taskID(t, ids, "Right-to-work")
@@ -61,22 +75,20 @@ func TestBrowserOnboardingJourney(t *testing.T) {
 	if err := os.WriteFile(pdf, pdfBytes, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	do(t, noah, "choose the passport", chromedp.SetUploadFiles(chromedp.ID(field(rtw, "file")), []string{pdf}))
-	if status := submit(t, noah, fmt.Sprintf("#task-%d [data-testid=task-upload]", rtw)); status != http.StatusOK {
+	do(t, starter, "choose the passport", chromedp.SetUploadFiles(chromedp.ID(field(rtw, "file")), []string{pdf}))
+	if status := submit(t, starter, fmt.Sprintf("#task-%d [data-testid=task-upload]", rtw)); status != http.StatusOK {
 		t.Fatalf("uploading the passport: %d", status)
 	}
-	if got := text(t, noah, fmt.Sprintf("#task-%d [data-testid=task-status]", rtw)); got != "With us to check" {
+	if got := text(t, starter, fmt.Sprintf("#task-%d [data-testid=task-status]", rtw)); got != "With us to check" {
 		t.Errorf("the uploaded document reads %q", got)
 	}
-	screenshot(t, noah, "onboarding-starter.png")
+	screenshot(t, starter, "onboarding-starter.png")
 
 	// Staff: the original seen, the document verified, their tasks done.
-	staff := newBrowser(t)
-	browserLoginStaff(t, staff, app, recruiterEmail, "/admin")
 	checklist := app.URL + fmt.Sprintf("/admin/applications/%d/onboarding", appID)
 	open(t, staff, checklist, "[data-testid=rtw-form]")
 	if strings.Contains(run(t, staff, "page text", chromedp.Evaluate[string](`document.body.innerText`)), "WEST 1234") {
-		t.Error("the recruiter reads the IBAN in clear")
+		t.Error("the checklist shows the IBAN in clear")
 	}
 	selectOption(t, staff, "#"+field(rtw, "document_type"), "UK or Irish passport")
 	if status := submit(t, staff, fmt.Sprintf("#task-%d [data-testid=rtw-form] button[type=submit]", rtw)); status != http.StatusOK {
@@ -107,8 +119,8 @@ func TestBrowserOnboardingJourney(t *testing.T) {
 		t.Fatalf("saving the first day: %d", status)
 	}
 
-	// Hired, from the candidate's page; Noah reads "Welcome".
-	open(t, staff, app.URL+fmt.Sprintf("/admin/candidates/%d", app.candidateID(noahEmail)), "[data-testid=move-form]")
+	// Hired, from the candidate's page; Jonas reads "Welcome".
+	open(t, staff, app.URL+fmt.Sprintf("/admin/candidates/%d", app.candidateID(jonasEmail)), "[data-testid=move-form]")
 	selectOption(t, staff, fmt.Sprintf("#to_stage-%d", appID), "Next: Hired")
 	if status := submit(t, staff, `[data-testid=move-form] button[type=submit]`); status != http.StatusOK {
 		t.Fatalf("marking hired: %d", status)
@@ -116,25 +128,25 @@ func TestBrowserOnboardingJourney(t *testing.T) {
 	var stage string
 	mustDB(t, app.Store.DB().Raw("SELECT stage FROM applications WHERE id = ?", appID).Scan(&stage))
 	if stage != "hired" {
-		t.Fatalf("Noah is at %s, want hired", stage)
+		t.Fatalf("Jonas is at %s, want hired", stage)
 	}
-	open(t, noah, app.URL+fmt.Sprintf("/me/applications/%d", appID), "[data-testid=welcome]")
-	if got := text(t, noah, "[data-testid=welcome]"); !strings.Contains(got, "Welcome") {
+	open(t, starter, app.URL+fmt.Sprintf("/me/applications/%d", appID), "[data-testid=welcome]")
+	if got := text(t, starter, "[data-testid=welcome]"); !strings.Contains(got, "Welcome") {
 		t.Errorf("the hired candidate reads %q", got)
 	}
-	screenshot(t, noah, "onboarding-welcome.png")
+	screenshot(t, starter, "onboarding-welcome.png")
 
 	// The first-day page, and its calendar file, which a strict parser takes.
-	if status := submit(t, noah, "[data-testid=welcome-first-day]"); status != http.StatusOK {
+	if status := submit(t, starter, "[data-testid=welcome-first-day]"); status != http.StatusOK {
 		t.Fatalf("following 'Your first day': %d", status)
 	}
-	if got := text(t, noah, "[data-testid=first-day-when]"); !strings.Contains(got, "09:30") {
+	if got := text(t, starter, "[data-testid=first-day-when]"); !strings.Contains(got, "09:30") {
 		t.Errorf("the first day's time reads %q", got)
 	}
-	screenshot(t, noah, "first-day.png")
-	ics := run(t, noah, "calendar link", chromedp.Evaluate[string](`document.querySelector("[data-testid=first-day-ics]").getAttribute("href")`))
+	screenshot(t, starter, "first-day.png")
+	ics := run(t, starter, "calendar link", chromedp.Evaluate[string](`document.querySelector("[data-testid=first-day-ics]").getAttribute("href")`))
 	c := app.newClient()
-	c.loginCandidate(noahEmail)
+	c.loginCandidate(jonasEmail)
 	res := c.get(ics)
 	if res.Status != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/calendar") {
 		t.Fatalf("the calendar file: %d %q", res.Status, res.Header.Get("Content-Type"))

@@ -477,6 +477,7 @@ func TestAxeEveryPage(t *testing.T) {
 	r.check(recruiter, "recruiter (references, add refused)", all...)
 	r.page(admin, "admin (reference setup)", "GET /admin/positions/:id/references", refs.setup, http.StatusOK, all...)
 	r.page(manager, "manager (reference setup, read only)", "", refs.setup, http.StatusOK)
+	r.page(admin, "admin (onboarding checklist template)", "GET /admin/positions/:id/onboarding", strings.TrimSuffix(refs.setup, "/references")+"/onboarding", http.StatusOK, all...)
 
 	// Two-step sign-in: the code page, and the account page with it on.
 	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

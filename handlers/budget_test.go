@@ -17,6 +17,8 @@ func TestQueryBudgets(t *testing.T) {
 	app := newTestApp(t)
 	staff := app.newClient()
 	staff.loginStaff(recruiterEmail)
+	admin := app.newClient()
+	admin.loginStaff(adminEmail)
 	cand := app.newClient()
 	cand.loginCandidate("ben.okafor@example.com")
 	ben := app.candidateID("ben.okafor@example.com")
@@ -76,6 +78,7 @@ func TestQueryBudgets(t *testing.T) {
 		{"compare candidates", staff, fmt.Sprintf("/admin/positions/%d/review", salesPos), 10}, // 9, and the references' sums
 		{"staff references of an application", staff, fmt.Sprintf("/admin/applications/%d/references", liamApp), 7},
 		{"a position's reference setup", staff, fmt.Sprintf("/admin/positions/%d/references", salesPos), 5},
+		{"a position's onboarding checklist template", admin, fmt.Sprintf("/admin/positions/%d/onboarding", salesPos), 8},
 		{"reports", staff, "/admin/reports", 8},
 		{"needs you (recruiter)", staff, "/admin", 3},
 		{"needs you (interviewer)", interviewer, "/admin", 3},

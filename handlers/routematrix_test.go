@@ -184,6 +184,8 @@ var routeAccess = map[string]access{
 	"GET /admin/positions/:id/references":            people,
 	"POST /admin/positions/:id/references/settings":  managers,
 	"POST /admin/positions/:id/references/questions": admins,
+	"GET /admin/positions/:id/onboarding":            admins,
+	"POST /admin/positions/:id/onboarding":           admins,
 }
 
 // TestEveryRouteIsAuthorised tries every route with an id as each persona

@@ -133,6 +133,7 @@ func (h *Handler) staffRoutes(staff *echo.Group) {
 	h.assessmentRoutes(staff, people, managers)
 	h.offerRoutes(staff, people)
 	h.referenceRoutes(staff, people, managers, admins)
+	h.onboardingTemplateRoutes(staff, admins)
 	h.contractRoutes(staff, people, admins)
 	h.messageRoutes(staff, managers, admins)
 	h.staffAdminRoutes(staff, admins)

@@ -85,6 +85,9 @@ func StaffRefereePath(refereeID int64) string { return "/admin/referees/" + itoa
 // referees, a recent manager, the questionnaire.
 func PositionReferencesPath(positionID int64) string { return PositionPath(positionID) + "/references" }
 
+// PositionOnboardingPath is a position's onboarding checklist template (admins).
+func PositionOnboardingPath(positionID int64) string { return PositionPath(positionID) + "/onboarding" }
+
 // InterviewPath is the staff page of an interview round.
 func InterviewPath(roundID int64) string { return "/admin/interviews/" + itoa(roundID) }
 

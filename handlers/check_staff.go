@@ -159,6 +159,12 @@ func (h *Handler) adminCheckFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return serveAttachment(c, f)
+}
+
+// serveAttachment sends a stored file as a download: never rendered in the
+// portal's origin (attachment, nosniff), never cached.
+func serveAttachment(c echo.Context, f *models.StoredFile) error {
 	hd := c.Response().Header()
 	hd.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": f.DownloadName()}))
 	hd.Set("X-Content-Type-Options", "nosniff")

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -60,8 +59,11 @@ func (h *Handler) starterChecklist(c echo.Context) error {
 	return h.renderStarterChecklist(c, http.StatusOK, views.TaskForm{})
 }
 
-// starterAct runs one of the starter's task forms.
-func (h *Handler) starterAct(c echo.Context, form views.TaskForm, do func(taskID int64) error, flash string) error {
+// taskAct runs one form on a task of the checklist (the starter's or
+// staff's): done, back to page with flash; refused, the page again via
+// render with the form kept and its errors.
+func (h *Handler) taskAct(c echo.Context, form views.TaskForm, do func(taskID int64) error, flash string,
+	page func(appID int64) string, render func(echo.Context, int, views.TaskForm) error) error {
 	appID, err := paramID(c, "id")
 	if err != nil {
 		return err
@@ -72,12 +74,17 @@ func (h *Handler) starterAct(c echo.Context, form views.TaskForm, do func(taskID
 	return h.act(c, action{
 		do:    func() error { return do(form.TaskID) },
 		flash: fixed(flash),
-		next:  views.MyOnboardingPath(appID),
+		next:  page(appID),
 		again: func(status int, r *models.Error) error {
 			form.Errors = formErrors(r)
-			return h.renderStarterChecklist(c, status, form)
+			return render(c, status, form)
 		},
 	})
+}
+
+// starterAct runs one of the starter's task forms.
+func (h *Handler) starterAct(c echo.Context, form views.TaskForm, do func(taskID int64) error, flash string) error {
+	return h.taskAct(c, form, do, flash, views.MyOnboardingPath, h.renderStarterChecklist)
 }
 
 func (h *Handler) starterConfirm(c echo.Context) error {
@@ -158,22 +165,7 @@ func (h *Handler) adminChecklist(c echo.Context) error {
 
 // staffAct runs one staff form on a task of the checklist.
 func (h *Handler) staffAct(c echo.Context, form views.TaskForm, do func(taskID int64) error, flash string) error {
-	appID, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	if form.TaskID, err = paramID(c, "task"); err != nil {
-		return err
-	}
-	return h.act(c, action{
-		do:    func() error { return do(form.TaskID) },
-		flash: fixed(flash),
-		next:  views.ApplicationOnboardingPath(appID),
-		again: func(status int, r *models.Error) error {
-			form.Errors = formErrors(r)
-			return h.renderAdminChecklist(c, status, form)
-		},
-	})
+	return h.taskAct(c, form, do, flash, views.ApplicationOnboardingPath, h.renderAdminChecklist)
 }
 
 func (h *Handler) adminVerifyDocument(c echo.Context) error {
@@ -240,9 +232,5 @@ func (h *Handler) taskDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	hd := c.Response().Header()
-	hd.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": f.DownloadName()}))
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Cache-Control", "no-store")
-	return c.Blob(http.StatusOK, f.ContentType, f.Data)
+	return serveAttachment(c, f)
 }

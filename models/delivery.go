@@ -170,7 +170,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverMessageA
 	receipt, sendErr := w.cfg.Sender.Send(ctx, OutgoingMail{
 		FromName: w.cfg.FromName, FromEmail: w.cfg.FromEmail, ToName: m.ToName, ToEmail: m.ToEmail,
 		Subject: m.Subject, Text: m.Body, HTML: m.BodyHTML, MessageID: m.MessageID, Date: s.Now(), Calendar: m.CalendarICS,
-		ReplyTo: m.ReplyTo,
+		ReplyTo: m.ReplyTo, ListUnsubscribe: m.ListUnsubscribe,
 	})
 	// Record the outcome even when the job's context has just ended.
 	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)

@@ -62,6 +62,8 @@ func (testLinks) ContractNameCorrection(contractID int64) string {
 }
 func (testLinks) Interview(roundID int64) string  { return testPath("interview", roundID) }
 func (testLinks) RefereeForm(token string) string { return "/references/" + token }
+func (testLinks) Unsubscribe(token string) string { return "/unsubscribe/" + token }
+func (testLinks) MyAccount() string               { return testPath("my-account") }
 
 // internalStoreConfig is newTestStore's: the real clock, cheap hashes for
 // the demo's staff.

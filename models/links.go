@@ -17,6 +17,7 @@ type Links interface {
 	MyAssessment(appID int64) string
 	MyInterview(appID, roundID int64) string
 	MyFirstDay(appID int64) string
+	MyAccount() string // the candidate's account: their email choices
 
 	// Staff pages.
 	StaffHome() string
@@ -29,6 +30,8 @@ type Links interface {
 
 	// A referee's personal page (no sign-in): the token is its only key.
 	RefereeForm(token string) string
+	// An unsubscribe link's page (no sign-in): the token is its only key.
+	Unsubscribe(token string) string
 }
 
 // siteURLs makes the absolute links messages carry: the public address

@@ -24,6 +24,9 @@ type OutgoingMail struct {
 	Date                time.Time
 	Calendar            string // an iCalendar invitation to attach, if any
 	ReplyTo             string // where replies go, if anywhere (From is a no-reply address)
+	// ListUnsubscribe is the one-click unsubscribe link of a message the
+	// candidate may turn off (message_choices.go), if any.
+	ListUnsubscribe string
 }
 
 // MailReceipt is what the server answered when it accepted a message.
@@ -127,6 +130,7 @@ func (s *SMTPSender) Send(ctx context.Context, m OutgoingMail) (MailReceipt, err
 			}
 		}
 	}
+	setListUnsubscribe(msg, m.ListUnsubscribe)
 	msg.Subject(oneLine(m.Subject))
 	msg.SetMessageIDWithValue(m.MessageID)
 	msg.SetDateWithValue(m.Date)
@@ -160,6 +164,32 @@ func (s *SMTPSender) Send(ctx context.Context, m OutgoingMail) (MailReceipt, err
 		return MailReceipt{}, err
 	}
 	return MailReceipt{Reply: strings.TrimSpace(msg.ServerResponse())}, nil
+}
+
+// setListUnsubscribe adds the unsubscribe headers for link, if any:
+// List-Unsubscribe (RFC 2369) and, when the link is HTTPS,
+// List-Unsubscribe-Post: List-Unsubscribe=One-Click (RFC 8058, which allows
+// one-click only over HTTPS). Mail clients show their own "Unsubscribe"
+// button for them, and POST to the link without any cookie; many honour
+// them only on mail signed with DKIM covering both headers, which is the
+// sending server's business. A link that is not an absolute http(s) URL (it
+// never should be) costs the headers, not the message.
+func setListUnsubscribe(msg *gomail.Msg, link string) {
+	if link == "" {
+		return
+	}
+	u, err := url.Parse(link)
+	if err != nil || u.Host == "" || strings.ContainsAny(link, "\r\n<> ") {
+		return
+	}
+	switch u.Scheme {
+	case "https":
+		if err := msg.SetListUnsubscribeOneClick(link); err == nil {
+			return
+		}
+	case "http":
+		msg.SetListUnsubscribe(link) // development: no one-click without HTTPS
+	}
 }
 
 // newMessageID makes the Message-ID header of a message when it is written,

@@ -40,10 +40,17 @@ func (s *Store) MessageTemplateFor(ctx context.Context, kind MessageKind) (Messa
 	return s.templateFor(s.db.WithContext(ctx), kind)
 }
 
-// PreviewMessage renders wording with sample values, as the candidate would read it.
+// PreviewMessage renders wording with sample values, as the candidate would
+// read it: a kind the candidate may turn off ends with its unsubscribe
+// footer, which send adds to every such message.
 func (s *Store) PreviewMessage(kind MessageKind, subject, body string) (string, string) {
-	vals := sampleMessageValues(kind, s.company, s.urls())
-	return oneLine(FillTemplate(subject, vals)), FillTemplate(body, vals)
+	u := s.urls()
+	vals := sampleMessageValues(kind, s.company, u)
+	text := FillTemplate(body, vals)
+	if c := messageCatalogue[kind].Optional; c != "" {
+		text += "\n" + unsubscribeFooter(u, c, u.abs(u.Unsubscribe("EXAMPLE-LINK")))
+	}
+	return oneLine(FillTemplate(subject, vals)), text
 }
 
 // SaveMessageTemplate stores an admin's wording for a candidate-facing kind.

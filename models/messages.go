@@ -59,6 +59,10 @@ type MessageTemplate struct {
 	Required     []string // placeholders the wording must keep (a sign-in link, say)
 	Editable     bool     // candidate-facing kinds are; staff alerts are not
 	Customised   bool     // an admin's wording is in use rather than the default
+	// Optional is the category a candidate may turn off that the kind
+	// belongs to; "" (most kinds) is essential. Set from optionalKinds
+	// (message_choices.go), never in the lists below.
+	Optional MessageChoice
 }
 
 // messageCatalogue holds the default wording of every kind.
@@ -215,6 +219,9 @@ func buildMessageCatalogue(parts ...map[MessageKind]MessageTemplate) (map[Messag
 
 func mustMessageCatalogue(parts ...map[MessageKind]MessageTemplate) map[MessageKind]MessageTemplate {
 	c, err := buildMessageCatalogue(parts...)
+	if err == nil {
+		err = markOptional(c, optionalKinds())
+	}
 	if err != nil {
 		panic(err)
 	}

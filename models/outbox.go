@@ -73,6 +73,10 @@ type OutboxMessage struct {
 	MessageID     string
 	CalendarICS   string `gorm:"column:calendar_ics"` // attached as invite.ics
 	ReplyTo       string // where replies go (the sender is a no-reply address); empty: no header
+	// ListUnsubscribe is the one-click unsubscribe link of a message of an
+	// optional kind (message_choices.go), sent as its List-Unsubscribe
+	// header; empty for every other message.
+	ListUnsubscribe string
 	// HeldForPositionID: held, with no job, until that position is settled.
 	HeldForPositionID *int64
 	CreatedAt         time.Time
@@ -83,7 +87,10 @@ type OutboxMessage struct {
 func (OutboxMessage) TableName() string { return "outbox_messages" }
 
 // send composes d with the wording in force for its kind and writes it with
-// its delivery job, inside the caller's transaction.
+// its delivery job, inside the caller's transaction. A message of an
+// optional kind to a candidate who turned its category off is not written
+// at all (and send returns nil: the use case goes on); one they still get
+// carries its unsubscribe link (message_choices.go).
 func (s *Store) send(tx *gorm.DB, d draft) error {
 	tmpl, err := s.templateFor(tx, d.kind)
 	if err != nil {
@@ -95,10 +102,19 @@ func (s *Store) send(tx *gorm.DB, d draft) error {
 	}
 	subject := oneLine(FillTemplate(tmpl.Subject, vars))
 	body := FillTemplate(tmpl.Body, vars) + "\n"
+	unsubscribe := ""
+	if tmpl.Optional != "" && d.candidateID != nil {
+		link, wanted, err := s.optionalEmail(tx, *d.candidateID, d.kind, tmpl.Optional)
+		if err != nil || !wanted {
+			return err
+		}
+		unsubscribe, body = link, body+unsubscribeFooter(s.urls(), tmpl.Optional, link)
+	}
 	m := OutboxMessage{
 		ToEmail: d.toEmail, ToName: oneLine(d.toName), Subject: subject, Body: body, BodyHTML: messageHTML(s.company, subject, body),
 		Kind: d.kind, LinkPath: d.linkPath, CandidateID: d.candidateID, StaffID: d.staffID, RefereeID: d.refereeID, Status: MessageQueued,
 		MessageID: newMessageID(s.baseURL), CalendarICS: d.calendarICS, ReplyTo: nonEmpty(d.replyTo, s.contactEmail),
+		ListUnsubscribe: unsubscribe,
 	}
 	if h, ok := tx.Statement.Context.Value(heldForKey{}).(heldFor); ok && d.heldForPosition == nil && d.candidateID != nil && *d.candidateID == h.candidateID {
 		d.heldForPosition = &h.positionID

@@ -24,6 +24,9 @@ func tokenLinks() []tokenLink {
 	return []tokenLink{
 		{Placeholder: "sign_in_link", Path: "/signin/", Hidden: "[sign-in link hidden]"},
 		{Placeholder: "reference_link", Path: "/references/", Hidden: "[referee's link hidden]"},
+		// Not a placeholder admins may place: send appends it to the
+		// messages a candidate may turn off (message_choices.go).
+		{Placeholder: "unsubscribe_link", Path: "/unsubscribe/", Hidden: "[unsubscribe link hidden]"},
 	}
 }
 
@@ -73,6 +76,7 @@ func (m OutboxMessage) Redacted() OutboxMessage {
 	m.Subject = RedactTokenLinks(m.Subject)
 	m.Body = RedactTokenLinks(m.Body)
 	m.BodyHTML = RedactTokenLinks(m.BodyHTML)
+	m.ListUnsubscribe = RedactTokenLinks(m.ListUnsubscribe)
 	return m
 }
 

@@ -49,6 +49,14 @@ func MyInterviewPath(appID, roundID int64) string {
 // links under this path wherever messages are shown.
 func RefereePath(token string) string { return "/references/" + url.PathEscape(token) }
 
+// MyAccountPath is the candidate's account page: their email choices and time zone.
+const MyAccountPath = "/me/account"
+
+// UnsubscribePath is an unsubscribe link's page, reached without signing in
+// by the token in an optional email (models/unsubscribe.go).
+// models/redact.go hides links under this path wherever messages are shown.
+func UnsubscribePath(token string) string { return "/unsubscribe/" + url.PathEscape(token) }
+
 // Staff pages, one per kind of record.
 
 // CandidatePath is the staff page of a candidate.
@@ -186,6 +194,8 @@ func (Paths) Account() string                         { return AccountPath }
 func (Paths) Contract(contractID int64) string        { return ContractPath(contractID) }
 func (Paths) Interview(roundID int64) string          { return InterviewPath(roundID) }
 func (Paths) RefereeForm(token string) string         { return RefereePath(token) }
+func (Paths) Unsubscribe(token string) string         { return UnsubscribePath(token) }
+func (Paths) MyAccount() string                       { return MyAccountPath }
 func (Paths) CandidateOffer(candidateID, appID int64) string {
 	return CandidateOfferPath(candidateID, appID)
 }

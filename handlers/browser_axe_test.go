@@ -300,6 +300,7 @@ func TestAxeEveryPage(t *testing.T) {
 	r.page(daniel, "Daniel", "", me(danielApp, ""), http.StatusOK, all...)
 	r.page(daniel, "Daniel", "GET /me/applications/:id/interest", me(danielApp, "/interest"), http.StatusOK, all...)
 	r.page(daniel, "Daniel", "GET /me/messages", "/me/messages", http.StatusOK, all...)
+	axeMessageChoices(t, r, app, anon, daniel, all) // browser_message_choices_test.go
 	r.page(admin, "admin (interest check sent)", "", fmt.Sprintf("/admin/candidates/%d", danielCand), http.StatusOK)
 
 	// The offer review: waiting for the manager's decision, then a refused

@@ -15,6 +15,8 @@ import (
 func TestQueryBudgets(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t)
+	// Liam's "still deciding" update, with its unsubscribe link.
+	unsubscribe := liamsUpdate(t, app)
 	staff := app.newClient()
 	staff.loginStaff(recruiterEmail)
 	admin := app.newClient()
@@ -92,6 +94,8 @@ func TestQueryBudgets(t *testing.T) {
 		{"a starter's checklist (staff)", staff, fmt.Sprintf("/admin/applications/%d/onboarding", app.applicationID(noahEmail)), 11}, // one file look-up per upload task: a template's few; the first day
 		{"candidate's referees", grace, fmt.Sprintf("/me/applications/%d/references", graceApp), 5},
 		{"referee's page", referee, "/references/" + refToken, 9}, // the first opening also records it (update and audit)
+		{"candidate's account", cand, "/me/account", 2},
+		{"an unsubscribe link's page", referee, unsubscribe, 1},
 	} {
 		before := app.Store.Statements()
 		res := tc.c.get(tc.path)

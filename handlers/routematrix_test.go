@@ -148,6 +148,10 @@ var routeAccess = map[string]access{
 	"POST /admin/message-templates/:kind":                          admins,
 	"POST /admin/message-templates/:kind/reset":                    admins,
 	"GET /me/messages":                                             candidate,
+	"GET /me/account":                                              candidate,
+	"POST /me/account":                                             candidate,
+	"GET /unsubscribe/:token":                                      public, // the link's token is its only key
+	"POST /unsubscribe/:token":                                     public,
 	"GET /admin/staff":                                             admins,
 	"POST /admin/staff":                                            admins,
 	"POST /admin/staff/:id/link":                                   admins,

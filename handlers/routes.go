@@ -49,6 +49,7 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	e.GET("/static/*", echo.WrapHandler(h.assets))
 
 	h.refereeRoutes(e)
+	h.unsubscribeRoutes(e)
 	h.devMailboxRoutes(e)
 	h.checkWebhookRoutes(e)
 	app := e.Group("", cleanInput, csrfMiddleware(secure), h.loadSession)
@@ -80,6 +81,8 @@ func (h *Handler) signInRoutes(app *echo.Group) {
 func (h *Handler) candidateRoutes(me *echo.Group) {
 	me.GET("", h.candidateHome)
 	me.GET("/messages", h.candidateMessages)
+	me.GET("/account", h.candidateAccount)
+	me.POST("/account", h.candidateAccountSave)
 	me.GET("/applications/:id", h.candidateApplication)
 	me.GET("/applications/:id/assessment", h.candidateAssessment)
 	me.GET("/applications/:id/assessment/confirmation", h.candidateBookingConfirmation)
@@ -283,6 +286,8 @@ func (h *Handler) requestLogger() echo.MiddlewareFunc {
 			path := v.URIPath
 			if len(path) > 8 && path[:8] == "/signin/" && path != "/signin/sent" {
 				path = "/signin/[token]"
+			} else if strings.HasPrefix(path, "/unsubscribe/") {
+				path = "/unsubscribe/[token]"
 			}
 			method := v.Method
 			if models.IsPeek(c.Request().Context()) {

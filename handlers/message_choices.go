@@ -1,0 +1,85 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"nextstep/models"
+	"nextstep/views"
+)
+
+// The candidate's choices (issue 21): their account page, and the
+// unsubscribe links in the emails they may turn off.
+
+// unsubscribeRoutes: an unsubscribe link's page. Like the referee's page it
+// sits outside the session and CSRF middleware: it sets no cookie at all,
+// and the link's token, which only the email's reader has, is what
+// authorises it. A mail client's one-click POST (RFC 8058) carries no
+// cookie and no CSRF token either.
+func (h *Handler) unsubscribeRoutes(e *echo.Echo) {
+	g := e.Group("/unsubscribe", cleanInput, noStore)
+	g.GET("/:token", h.unsubscribePage)
+	g.POST("/:token", h.unsubscribe)
+}
+
+// unsubscribePage asks before anything changes: opening a link (a mail
+// scanner does) turns nothing off. A used link says so (410), a forged or
+// altered one is not found (404).
+func (h *Handler) unsubscribePage(c echo.Context) error {
+	v, err := h.store.UnsubscribeLink(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.UnsubscribePage(views.UnsubscribeProps{Layout: h.layout(c, "Stop these emails?"),
+		Token: c.Param("token"), Choice: v.Choice}))
+}
+
+// unsubscribe turns the link's category off, once, for the page's button
+// and for a mail client's one-click POST (body List-Unsubscribe=One-Click)
+// alike. It answers with the outcome itself rather than a redirect: there
+// is no session to carry a flash, and a mail client posting one-click
+// expects its answer from this address. Posting again (a reload) is
+// refused as used and changes nothing.
+func (h *Handler) unsubscribe(c echo.Context) error {
+	choice, err := h.store.Unsubscribe(c.Request().Context(), c.Param("token"), models.UnsubscribeRequest{
+		IP: c.RealIP(), UserAgent: c.Request().UserAgent(), OneClick: c.FormValue("List-Unsubscribe") == "One-Click"})
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.UnsubscribePage(views.UnsubscribeProps{Layout: h.layout(c, "Emails turned off"),
+		Choice: choice, Done: true}))
+}
+
+// candidateAccount shows the candidate's email choices and time zone.
+func (h *Handler) candidateAccount(c echo.Context) error {
+	choices, err := h.store.CandidateEmailChoices(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.CandidateAccountPage(views.CandidateAccountProps{Layout: h.layout(c, "Your account"),
+		Email: currentCandidate(c).Email, Choices: choices}))
+}
+
+// candidateAccountSave stores the ticked choices (an unticked box is not
+// sent, so it is off).
+func (h *Handler) candidateAccountSave(c echo.Context) error {
+	want := models.EmailChoices{
+		Reminders: c.FormValue(string(models.ChoiceReminders)) == "yes",
+		Updates:   c.FormValue(string(models.ChoiceUpdates)) == "yes",
+	}
+	changed := false
+	return h.act(c, action{
+		do: func() (err error) {
+			changed, err = h.store.SaveEmailChoices(c.Request().Context(), actor(c), want)
+			return err
+		},
+		flash: func() string {
+			if !changed {
+				return "Nothing to save: your email choices are as they were."
+			}
+			return "Your email choices are saved."
+		},
+		next: views.MyAccountPath,
+	})
+}

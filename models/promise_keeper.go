@@ -116,14 +116,13 @@ func (s *Store) keepPromisesBatch(ctx context.Context) (done int, full bool, err
 			return err
 		}
 		full = len(rows) == promiseKeeperBatch
+		var extend []*overduePromise
 		for i := range rows {
-			var acted bool
-			var err error
 			if rows[i].PromiseExtensions < s.promiseMaxExtensions {
-				acted, err = s.extendPromise(tx, &rows[i], now)
-			} else {
-				acted, err = s.alertPromiseLimit(tx, &rows[i], now)
+				extend = append(extend, &rows[i])
+				continue
 			}
+			acted, err := s.alertPromiseLimit(tx, &rows[i], now)
 			if err != nil {
 				return err
 			}
@@ -131,32 +130,70 @@ func (s *Store) keepPromisesBatch(ctx context.Context) (done int, full bool, err
 				done++
 			}
 		}
-		return nil
+		n, err := s.extendPromises(tx, extend, now)
+		done += n
+		return err
 	})
 	return done, full, err
 }
 
-// extendPromise moves r's promised date by the position's stage time and
-// tells the candidate. The conditional update makes it a no-op when the
-// date is no longer the one that passed.
-func (s *Store) extendPromise(tx *gorm.DB, r *overduePromise, now time.Time) (bool, error) {
-	due := AddBusinessDays(now, r.DecisionSLADays, s.loc)
-	res := tx.Exec(`UPDATE applications SET expected_update_at = ?, promise_extensions = promise_extensions + 1,
-		promise_extended_automatically = true, updated_at = ?
-		WHERE id = ? AND status = 'active' AND expected_update_at = ? AND promise_extensions = ?`,
-		due, now, r.ID, r.ExpectedUpdateAt, r.PromiseExtensions)
-	if res.Error != nil || res.RowsAffected == 0 {
-		return false, res.Error
+// extendPromises moves each application's promised date by its position's
+// stage time and tells the candidate, in a few statements for the whole
+// batch (one update per new date, one insert of the messages, their jobs
+// and the audit entries): the keeper must get through 10,000 overdue
+// promises within its period. The rows are locked by the batch's SELECT, so
+// the update's re-check of the date that passed only guards against a
+// caller that did not lock them.
+func (s *Store) extendPromises(tx *gorm.DB, rows []*overduePromise, now time.Time) (int, error) {
+	byDue := map[time.Time][]*overduePromise{}
+	var dues []time.Time
+	for _, r := range rows {
+		due := AddBusinessDays(now, r.DecisionSLADays, s.loc)
+		if _, seen := byDue[due]; !seen {
+			dues = append(dues, due)
+		}
+		byDue[due] = append(byDue[due], r)
 	}
-	cand := &Candidate{ID: r.CandidateID, Name: r.CandidateName, Email: r.Email}
 	u := s.urls()
-	if err := s.send(tx, toCandidate(cand, MsgPromiseUpdate, map[string]string{"job_title": r.Title,
-		"stage": stageCandidateTitle(r.Stage), "old_date": r.ExpectedUpdateAt.In(s.loc).Format(promiseDateLayout),
-		"new_date": due.In(s.loc).Format(promiseDateLayout), "application_link": u.abs(u.MyApplication(r.ID))})); err != nil {
-		return false, err
+	var drafts []draft
+	var entries []AuditEntry
+	for _, due := range dues {
+		group := byDue[due]
+		ids := make([]int64, len(group))
+		for i, r := range group {
+			ids[i] = r.ID
+		}
+		var updated []int64
+		if err := tx.Raw(`UPDATE applications SET expected_update_at = ?, promise_extensions = promise_extensions + 1,
+			promise_extended_automatically = true, updated_at = ?
+			WHERE id IN ? AND status = 'active' AND expected_update_at < ? AND promise_extensions < ? RETURNING id`,
+			due, now, ids, now, s.promiseMaxExtensions).Scan(&updated).Error; err != nil {
+			return 0, err
+		}
+		done := make(map[int64]bool, len(updated))
+		for _, id := range updated {
+			done[id] = true
+		}
+		for _, r := range group {
+			if !done[r.ID] {
+				continue
+			}
+			cand := &Candidate{ID: r.CandidateID, Name: r.CandidateName, Email: r.Email}
+			drafts = append(drafts, toCandidate(cand, MsgPromiseUpdate, map[string]string{"job_title": r.Title,
+				"stage": stageCandidateTitle(r.Stage), "old_date": r.ExpectedUpdateAt.In(s.loc).Format(promiseDateLayout),
+				"new_date": due.In(s.loc).Format(promiseDateLayout), "application_link": u.abs(u.MyApplication(r.ID))}))
+			e, err := newAuditEntry(SystemActor("promise keeper"), "application.promise_extended", "application", r.ID, map[string]any{
+				"from": r.ExpectedUpdateAt, "to": due, "extensions": r.PromiseExtensions + 1})
+			if err != nil {
+				return 0, err
+			}
+			entries = append(entries, e)
+		}
 	}
-	return true, audit(tx, SystemActor("promise keeper"), "application.promise_extended", "application", r.ID, map[string]any{
-		"from": r.ExpectedUpdateAt, "to": due, "extensions": r.PromiseExtensions + 1})
+	if err := s.sendAll(tx, drafts); err != nil {
+		return 0, err
+	}
+	return len(entries), auditAll(tx, entries)
 }
 
 // alertPromiseLimit tells the hiring manager (or, when the position has

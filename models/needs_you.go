@@ -220,7 +220,9 @@ var queueSQL = []struct {
 		AND a.status = 'active' AND {visible}`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueOverdue, `SELECT a.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
-		a.stage AS detail, a.stage_entered_at AS since, a.expected_update_at AS due
+		a.stage || CASE WHEN a.promise_alerted_at IS NOT NULL THEN ' stopped' /* KeeperStopped */
+			WHEN a.promise_extended_automatically THEN ' extended' /* KeeperExtended */ ELSE '' END AS detail,
+		a.stage_entered_at AS since, a.expected_update_at AS due
 		FROM applications a {names}
 		WHERE a.status = 'active' AND (a.expected_update_at < @now OR a.promise_extended_automatically) AND {visible}`, "due",
 		func(r Role) bool { return r.SeesCandidates() }},

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -74,13 +75,15 @@ type overduePromise struct {
 // do for (an update, or the one alert after the last), with no message to
 // the candidate since the date passed (but the sign-in links they asked for,
 // and messages withdrawn unsent). A stage change sets a new date, so an
-// application moved since is not overdue. It walks applications_overdue_idx
+// application moved since is not overdue, nor one whose next move is the
+// candidate's (their page shows their own deadline). It walks applications_overdue_idx
 // and locks what it returns, skipping rows another run holds.
 const overduePromisesSQL = `SELECT a.id, a.candidate_id, a.position_id, a.stage, a.expected_update_at, a.promise_extensions,
 		p.decision_sla_days, c.name AS candidate_name, c.email, p.title
 	FROM applications a JOIN positions p ON p.id = a.position_id JOIN candidates c ON c.id = a.candidate_id
 	WHERE a.status = 'active' AND a.expected_update_at < @now
 	AND (a.promise_extensions < @max OR a.promise_alerted_at IS NULL)
+	AND NOT ` + awaitingCandidateSQL + `
 	AND NOT EXISTS (SELECT 1 FROM outbox_messages m WHERE m.candidate_id = a.candidate_id AND m.created_at > a.expected_update_at
 		AND m.kind <> 'candidate_sign_in' AND m.status <> 'cancelled')
 	ORDER BY a.expected_update_at, a.id
@@ -157,6 +160,7 @@ func (s *Store) extendPromises(tx *gorm.DB, rows []*overduePromise, now time.Tim
 	u := s.urls()
 	var drafts []draft
 	var entries []AuditEntry
+	var told []PromiseUpdate
 	for _, due := range dues {
 		group := byDue[due]
 		ids := make([]int64, len(group))
@@ -188,9 +192,16 @@ func (s *Store) extendPromises(tx *gorm.DB, rows []*overduePromise, now time.Tim
 				return 0, err
 			}
 			entries = append(entries, e)
+			told = append(told, PromiseUpdate{ApplicationID: r.ID, PassedDate: r.ExpectedUpdateAt, NewDate: due, CreatedAt: now})
 		}
 	}
+	if len(told) == 0 {
+		return 0, nil
+	}
 	if err := s.sendAll(tx, drafts); err != nil {
+		return 0, err
+	}
+	if err := tx.Create(&told).Error; err != nil {
 		return 0, err
 	}
 	return len(entries), auditAll(tx, entries)
@@ -253,3 +264,34 @@ func promiseKeptByPerson(updates map[string]any) map[string]any {
 	updates["promise_alerted_at"] = nil
 	return updates
 }
+
+// KeeperState is what the promise keeper has done about an overdue
+// application, as the staff's Overdue queue shows it.
+type KeeperState string
+
+// The keeper's states.
+const (
+	KeeperNothing  KeeperState = ""
+	KeeperExtended KeeperState = "extended" // it has told the candidate a new date
+	KeeperStopped  KeeperState = "stopped"  // it reached the limit and alerted the people in charge
+)
+
+// OverdueDetail reads an Overdue queue item's detail: the stage, then what
+// the keeper has done (see the queue's SQL in needs_you.go).
+func OverdueDetail(detail string) (StageKey, KeeperState) {
+	stage, state, _ := strings.Cut(detail, " ")
+	return StageKey(stage), KeeperState(state)
+}
+
+// PromiseUpdate is one automatic update the keeper gave a candidate: the
+// date that passed and the new one (their timeline shows it).
+type PromiseUpdate struct {
+	ID            int64     `json:"id"`
+	ApplicationID int64     `json:"application_id"`
+	PassedDate    time.Time `json:"passed_date"`
+	NewDate       time.Time `json:"new_date"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// TableName binds the struct to its table.
+func (PromiseUpdate) TableName() string { return "promise_updates" }

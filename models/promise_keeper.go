@@ -79,8 +79,9 @@ type overduePromise struct {
 // candidate's (their page shows their own deadline). It walks applications_overdue_idx
 // and locks what it returns, skipping rows another run holds.
 const overduePromisesSQL = `SELECT a.id, a.candidate_id, a.position_id, a.stage, a.expected_update_at, a.promise_extensions,
-		p.decision_sla_days, c.name AS candidate_name, c.email, p.title
+		` + stageTimeSQL + ` AS decision_sla_days, c.name AS candidate_name, c.email, p.title
 	FROM applications a JOIN positions p ON p.id = a.position_id JOIN candidates c ON c.id = a.candidate_id
+	JOIN position_stages ps ON ps.position_id = a.position_id AND ps.stage = a.stage
 	WHERE a.status = 'active' AND a.expected_update_at < @now
 	AND (a.promise_extensions < @max OR a.promise_alerted_at IS NULL)
 	AND NOT ` + awaitingCandidateSQL + `

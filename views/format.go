@@ -353,6 +353,15 @@ func positionStatusVerb(s models.PositionStatus) string {
 	return "Close"
 }
 
+// stageChip names a stage of a position's pipeline on the positions page,
+// with its own time when it has one.
+func stageChip(p *models.Position, k models.StageKey) string {
+	if d, ok := p.OwnStageTime(k); ok {
+		return models.StageName(k) + ": " + strconv.Itoa(d) + " business days"
+	}
+	return models.StageName(k)
+}
+
 func positionStatusLabel(s models.PositionStatus) string {
 	switch s {
 	case models.PositionOpen:

@@ -111,12 +111,13 @@ const awaitingCandidateSQL = `(EXISTS (SELECT 1 FROM offers o JOIN offer_version
 // the promise keeper. A closed application keeps what it has.
 func (s *Store) promiseAgain(tx *gorm.DB, appID int64, from time.Time) error {
 	var days int
-	if err := tx.Raw(`SELECT p.decision_sla_days FROM applications a JOIN positions p ON p.id = a.position_id WHERE a.id = ?`, appID).
+	if err := tx.Raw(`SELECT `+stageTimeSQL+` FROM applications a JOIN positions p ON p.id = a.position_id
+		JOIN position_stages ps ON ps.position_id = a.position_id AND ps.stage = a.stage WHERE a.id = ?`, appID).
 		Scan(&days).Error; err != nil {
 		return err
 	}
 	if days < 1 {
-		return fault("application %d has no position's stage time", appID)
+		return fault("application %d has no stage time", appID)
 	}
 	return tx.Model(&Application{}).Where("id = ? AND status IN ?", appID, []Status{StatusActive, StatusOnHold}).
 		Updates(promiseKeptByPerson(map[string]any{"expected_update_at": AddBusinessDays(from, days, s.loc), "updated_at": s.Now()})).Error

@@ -66,7 +66,7 @@ type overduePromise struct {
 	Stage                       StageKey
 	ExpectedUpdateAt            time.Time
 	PromiseExtensions           int
-	DecisionSLADays             int
+	StageTimeDays               int
 	CandidateName, Email, Title string
 }
 
@@ -79,7 +79,7 @@ type overduePromise struct {
 // candidate's (their page shows their own deadline). It walks applications_overdue_idx
 // and locks what it returns, skipping rows another run holds.
 const overduePromisesSQL = `SELECT a.id, a.candidate_id, a.position_id, a.stage, a.expected_update_at, a.promise_extensions,
-		` + stageTimeSQL + ` AS decision_sla_days, c.name AS candidate_name, c.email, p.title
+		` + stageTimeSQL + ` AS stage_time_days, c.name AS candidate_name, c.email, p.title
 	FROM applications a JOIN positions p ON p.id = a.position_id JOIN candidates c ON c.id = a.candidate_id
 	JOIN position_stages ps ON ps.position_id = a.position_id AND ps.stage = a.stage
 	WHERE a.status = 'active' AND a.expected_update_at < @now
@@ -152,7 +152,7 @@ func (s *Store) extendPromises(tx *gorm.DB, rows []*overduePromise, now time.Tim
 	byDue := map[time.Time][]*overduePromise{}
 	var dues []time.Time
 	for _, r := range rows {
-		due := AddBusinessDays(now, r.DecisionSLADays, s.loc)
+		due := AddBusinessDays(now, r.StageTimeDays, s.loc)
 		if _, seen := byDue[due]; !seen {
 			dues = append(dues, due)
 		}

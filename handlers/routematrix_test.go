@@ -44,6 +44,7 @@ var routeAccess = map[string]access{
 	"GET /admin/account":                                           anyStaff,
 	"POST /admin/account/password":                                 anyStaff,
 	"POST /admin/account/title":                                    anyStaff,
+	"POST /admin/account/digest":                                   anyStaff,
 	"POST /admin/account/totp":                                     anyStaff,
 	"POST /admin/account/totp/disable":                             anyStaff,
 	"GET /admin/candidates":                                        people,

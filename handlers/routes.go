@@ -153,6 +153,7 @@ func (h *Handler) accountRoutes(staff *echo.Group) {
 	staff.GET("/account", h.accountPage)
 	staff.POST("/account/password", h.accountPassword)
 	staff.POST("/account/title", h.accountJobTitle)
+	staff.POST("/account/digest", h.accountDigest)
 	staff.POST("/account/totp", h.accountTOTPEnable)
 	staff.POST("/account/totp/disable", h.accountTOTPDisable)
 }

@@ -154,6 +154,7 @@ var routeAccess = map[string]access{
 	"POST /admin/staff/:id/link":                                   admins,
 	"POST /admin/staff/:id":                                        admins,
 	"GET /admin/audit":                                             admins,
+	"GET /admin/scheduled":                                         admins,
 	"GET /me/applications/:id/interviews/:round":                   candidate,
 	"POST /me/applications/:id/interviews/:round/pick":             candidate,
 	"POST /me/applications/:id/interviews/:round/other-times":      candidate,

@@ -362,7 +362,7 @@ func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log
 // River's elected leader enqueues each task once per period, and one
 // process runs it (see models/scheduled.go).
 func scheduledWork(store *models.Store, cfg Config) []models.ScheduledTask {
-	return []models.ScheduledTask{
+	tasks := []models.ScheduledTask{
 		{Name: "purge_sessions", Every: 10 * time.Minute, Run: func(ctx context.Context) (int, error) {
 			n, err := store.PurgeExpiredSessions(ctx, cfg.IdleTimeout, cfg.AbsoluteTimeout)
 			return int(n), err
@@ -378,4 +378,10 @@ func scheduledWork(store *models.Store, cfg Config) []models.ScheduledTask {
 		{Name: "send_staff_digests", Every: 5 * time.Minute, Run: store.SendStaffDigests,
 			About: "From 08:00, emails each staff member who asked for it what waits for them on Needs you."},
 	}
+	if cfg.ScheduleEvery > 0 { // tests and trials (NEXTSTEP_SCHEDULE_EVERY)
+		for i := range tasks {
+			tasks[i].Every = cfg.ScheduleEvery
+		}
+	}
+	return tasks
 }

@@ -374,5 +374,7 @@ func scheduledWork(store *models.Store, cfg Config) []models.ScheduledTask {
 		{Name: "keep_promises", Every: 10 * time.Minute, Run: store.KeepPromises},
 		// "Your first day": the reminders a week and a day before (issue 20).
 		{Name: "remind_first_days", Every: 10 * time.Minute, Run: store.SendFirstDayReminders},
+		// Reminders before interviews, assessment days, offers' expiry and onboarding tasks' due dates (issue 21).
+		{Name: "send_reminders", Every: 5 * time.Minute, Run: store.SendDueReminders},
 	}
 }

@@ -377,6 +377,8 @@ func scheduledWork(store *models.Store, cfg Config) []models.ScheduledTask {
 			About: "Reminds new starters of their first day, a week and a day before."},
 		{Name: "send_staff_digests", Every: 5 * time.Minute, Run: store.SendStaffDigests,
 			About: "From 08:00, emails each staff member who asked for it what waits for them on Needs you."},
+		{Name: "send_reminders", Every: 5 * time.Minute, Run: store.SendDueReminders,
+			About: "Reminds candidates and panels of interviews and assessment days a day before, candidates of offers two days before they expire and starters of tasks two days before they are due."},
 	}
 	if cfg.ScheduleEvery > 0 { // tests and trials (NEXTSTEP_SCHEDULE_EVERY)
 		for i := range tasks {

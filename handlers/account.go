@@ -110,3 +110,17 @@ func (h *Handler) accountJobTitle(c echo.Context) error {
 	h.setFlash(c, "Your job title has been saved. Candidates see it next to your name.")
 	return redirect(c, views.AccountPath)
 }
+
+// accountDigest turns the daily Needs-you email on (the box ticked) or off.
+func (h *Handler) accountDigest(c echo.Context) error {
+	on := c.FormValue("digest") != ""
+	if err := h.store.SetStaffDigest(c.Request().Context(), actor(c), on); err != nil {
+		return err
+	}
+	if on {
+		h.setFlash(c, "You will get an email each morning when something waits for you.")
+	} else {
+		h.setFlash(c, "The daily email is off.")
+	}
+	return redirect(c, views.AccountPath)
+}

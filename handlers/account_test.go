@@ -167,3 +167,44 @@ func TestRequiredTOTPSendsStaffToSetUpFirst(t *testing.T) {
 		t.Fatalf("turning a required factor off: %d", res.Status)
 	}
 }
+
+// A staff member ticks "Email me each morning" on their account page and
+// finds it kept; unticking turns it off again.
+func TestAccountDailyDigestIsKept(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	c := app.newClient()
+	c.loginStaff(managerEmail)
+	ticked := func() bool {
+		t.Helper()
+		box := c.get("/admin/account").Doc(t).Find(`input[type=checkbox][name=digest]`)
+		if box.Length() != 1 {
+			t.Fatalf("%d digest boxes on the account page", box.Length())
+		}
+		_, on := box.Attr("checked")
+		return on
+	}
+	if ticked() {
+		t.Fatal("the daily email is on before the person asked for it")
+	}
+	if res := c.post("/admin/account/digest", url.Values{"digest": {"1"}}); res.Status != http.StatusSeeOther || res.Location != "/admin/account" {
+		t.Fatalf("ticking the box: %d → %q", res.Status, res.Location)
+	}
+	if !ticked() {
+		t.Error("the box is not ticked after saving it ticked")
+	}
+	if res := c.post("/admin/account/digest", url.Values{}); res.Status != http.StatusSeeOther {
+		t.Fatalf("unticking the box: %d", res.Status)
+	}
+	if ticked() {
+		t.Error("the box is still ticked after saving it unticked")
+	}
+	var audits int64
+	if err := app.Store.DB().Raw("SELECT count(*) FROM audit_log WHERE action = 'staff.digest_changed' AND actor_id = ?",
+		app.staffID(managerEmail)).Scan(&audits).Error; err != nil {
+		t.Fatal(err)
+	}
+	if audits != 2 {
+		t.Errorf("%d audit entries, want 2 (on, off)", audits)
+	}
+}

@@ -24,8 +24,9 @@ func (h *Handler) renderPositions(c echo.Context, status int, checks views.Posit
 }
 
 // positionForm reads the position form. The pipeline editor posts one
-// "stage_<key>" checkbox and one hidden "order_<key>" place per catalogue
-// stage; orderErr is set when a place is not a number from 1 to 99.
+// "stage_<key>" checkbox, one hidden "order_<key>" place and one
+// "sla_<key>" time (models.StageTimeField) per catalogue stage; orderErr is
+// set when a place is not a number from 1 to 99.
 func positionForm(c echo.Context) (f views.PositionForm, orderErr error) {
 	f = views.PositionForm{
 		Title: c.FormValue("title"), Department: c.FormValue("department"), Location: c.FormValue("location"),
@@ -34,8 +35,10 @@ func positionForm(c echo.Context) (f views.PositionForm, orderErr error) {
 		Criteria:        c.FormValue("criteria"), RequiresDecisionApproval: c.FormValue("requires_decision_approval") != "",
 	}
 	places := map[models.StageKey]string{}
+	f.StageTimes = map[models.StageKey]string{}
 	for _, st := range models.Stages() {
 		places[st.Key] = c.FormValue("order_" + string(st.Key))
+		f.StageTimes[st.Key] = c.FormValue(models.StageTimeField(st.Key))
 		if c.FormValue("stage_"+string(st.Key)) != "" {
 			f.Selected = append(f.Selected, st.Key)
 		}
@@ -59,7 +62,7 @@ func positionInput(f views.PositionForm, orderErr error) (models.PositionInput, 
 	}
 	in := models.PositionInput{Title: f.Title, Department: f.Department, Location: f.Location, Headcount: head,
 		DecisionSLADays: sla, HiringManagerID: formInt(f.HiringManagerID), Pipeline: f.Pipeline(),
-		Criteria: f.Criteria, RequiresDecisionApproval: f.RequiresDecisionApproval}
+		Criteria: f.Criteria, RequiresDecisionApproval: f.RequiresDecisionApproval, StageTimes: f.StageTimes}
 	if err := in.Validate(); err != nil {
 		for k, m := range models.FieldErrors(err) {
 			v.Add(k, m)

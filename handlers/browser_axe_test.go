@@ -352,6 +352,7 @@ func TestAxeEveryPage(t *testing.T) {
 	r.page(daniel, "Daniel (signed by both)", "", "/me", http.StatusOK, all...)
 
 	// ---- Staff: every page as an admin ----
+	recordScheduledRuns(t, app) // Scheduled work with a run done and one failed
 	adminPages := []struct{ route, path string }{
 		{"GET /admin/candidates", "/admin/candidates"},
 		{"", "/admin/candidates?q=nobody-is-called-this"},
@@ -377,6 +378,7 @@ func TestAxeEveryPage(t *testing.T) {
 		{"GET /admin/message-templates/:kind", "/admin/message-templates/" + string(models.MsgCandidateSignIn)},
 		{"GET /admin/staff", "/admin/staff"},
 		{"GET /admin/audit", "/admin/audit"},
+		{"GET /admin/scheduled", "/admin/scheduled"},
 		{"GET /admin/account", "/admin/account"},
 		{"GET /admin/reports", "/admin/reports"},
 		{"", fmt.Sprintf("/admin/reports?position=%d", salesPos)},

@@ -16,6 +16,7 @@ func TestBrowserStaffMobileWidth(t *testing.T) {
 	b := newBrowser(t)
 	do(t, b, "emulate a 360px viewport", chromedp.EmulateViewport(360, 800))
 	browserLoginStaff(t, b, app, adminEmail, "/admin")
+	recordScheduledRuns(t, app)
 
 	salesPos := app.positionID("Account Executive")
 	pages := []string{
@@ -31,6 +32,7 @@ func TestBrowserStaffMobileWidth(t *testing.T) {
 		"/admin/outbox",
 		"/admin/assessment-days",
 		"/admin/account",
+		"/admin/scheduled",
 		"/admin/onboarding",
 		fmt.Sprintf("/admin/applications/%d/onboarding", app.applicationID(noahEmail)),
 		fmt.Sprintf("/admin/applications/%d/references", app.applicationID("liam.obrien@example.com")),

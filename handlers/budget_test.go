@@ -57,6 +57,7 @@ func TestQueryBudgets(t *testing.T) {
 	referee := app.newClient()
 	noahClient := app.newClient()
 	noahClient.loginCandidate(noahEmail)
+	recordScheduledRuns(t, app)
 
 	for _, tc := range []struct {
 		name   string
@@ -84,6 +85,7 @@ func TestQueryBudgets(t *testing.T) {
 		{"reports", staff, "/admin/reports", 8},
 		{"needs you (recruiter)", staff, "/admin", 3},
 		{"needs you (interviewer)", interviewer, "/admin", 3},
+		{"scheduled work", admin, "/admin/scheduled", 3},
 		{"position board", staff, fmt.Sprintf("/admin/positions/%d/board", salesPos), 4},
 		{"reports, one position", staff, fmt.Sprintf("/admin/reports?position=%d", salesPos), 8},
 		{"candidate checks", henrikClient, henrik.page(), 9},

@@ -48,6 +48,10 @@ type Config struct {
 	// the same with the navigation's Needs-you count). Only the scale
 	// benchmark's server sets it; no setting of the product does.
 	BenchmarkFloor bool
+	// Scheduled is the server's scheduled work (cmd's scheduledWork): the
+	// admins' Scheduled work page shows each task's period and lists those
+	// not run yet. Only names, periods and purposes are read here.
+	Scheduled []models.ScheduledTask
 }
 
 // Handler holds every dependency of the handlers; there are no globals.

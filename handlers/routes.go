@@ -156,6 +156,7 @@ func (h *Handler) accountRoutes(staff *echo.Group) {
 	staff.GET("/account", h.accountPage)
 	staff.POST("/account/password", h.accountPassword)
 	staff.POST("/account/title", h.accountJobTitle)
+	staff.POST("/account/digest", h.accountDigest)
 	staff.POST("/account/totp", h.accountTOTPEnable)
 	staff.POST("/account/totp/disable", h.accountTOTPDisable)
 }
@@ -267,13 +268,14 @@ func (h *Handler) messageRoutes(staff *echo.Group, managers, admins echo.Middlew
 	staff.POST("/message-templates/:kind/reset", h.adminMessageTemplateReset, admins)
 }
 
-// staffAdminRoutes: staff accounts and the audit log, for admins.
+// staffAdminRoutes: staff accounts, the audit log and the scheduled work, for admins.
 func (h *Handler) staffAdminRoutes(staff *echo.Group, admins echo.MiddlewareFunc) {
 	staff.GET("/staff", h.adminStaff, admins)
 	staff.POST("/staff", h.adminStaffInvite, admins)
 	staff.POST("/staff/:id", h.adminStaffUpdate, admins)
 	staff.POST("/staff/:id/link", h.adminStaffLink, admins)
 	staff.GET("/audit", h.adminAudit, admins)
+	staff.GET("/scheduled", h.adminScheduled, admins)
 }
 
 // requestLogger writes one structured line per request. It logs the path

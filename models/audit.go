@@ -56,12 +56,30 @@ func (e AuditEntry) DetailsText() string {
 // audit appends one event inside the caller's transaction, so the event
 // exists exactly when the change does.
 func audit(tx *gorm.DB, actor Actor, action, subjectType string, subjectID int64, details map[string]any) error {
+	e, err := newAuditEntry(actor, action, subjectType, subjectID, details)
+	if err != nil {
+		return err
+	}
+	return tx.Create(&e).Error
+}
+
+// auditAll appends many events in one statement (scheduled work acting on
+// hundreds of rows in one transaction).
+func auditAll(tx *gorm.DB, entries []AuditEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	return tx.Create(&entries).Error
+}
+
+// newAuditEntry is the row audit writes.
+func newAuditEntry(actor Actor, action, subjectType string, subjectID int64, details map[string]any) (AuditEntry, error) {
 	if details == nil {
 		details = map[string]any{}
 	}
 	b, err := json.Marshal(details)
 	if err != nil {
-		return err
+		return AuditEntry{}, err
 	}
 	e := AuditEntry{
 		ActorKind: actor.Kind, ActorEmail: actor.Email, Action: action, SubjectType: subjectType,
@@ -77,7 +95,7 @@ func audit(tx *gorm.DB, actor Actor, action, subjectType string, subjectID int64
 	if subjectID != 0 {
 		e.SubjectID = &subjectID
 	}
-	return tx.Create(&e).Error
+	return e, nil
 }
 
 // Audit records an event that has no other write (a sign-in, a failed check).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 )
 
 // The two pages about one candidate — the candidate's own page and the staff
@@ -207,6 +208,9 @@ type CandidateApplication struct {
 	InterestOpen   bool               // an interest check waits for the candidate's answer
 	JobOffer       OfferVersionStatus // status of the newest offer version the candidate was sent, if any
 	ContractStatus ContractStatus     // the live contract's status, if any
+	OfferAnswerBy  *time.Time         // JobOffer sent: the last moment to accept it
+	SeatOfferBy    *time.Time         // Offers: when the soonest seat offer lapses
+	PromiseUpdates []PromiseUpdate    // the keeper's automatic updates, oldest first
 }
 
 // GetCandidateView loads the candidate's own page: one statement, and one
@@ -215,15 +219,22 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 	var row struct {
 		Applications                                                  []byte
 		Events, Bookings, WaitlistOffers, Interest, Offers, Contracts []byte
-		Rounds                                                        []byte
+		Rounds, PromiseUpdates                                        []byte
 	}
 	r, err := s.queryRow(ctx, `WITH apps AS (SELECT id FROM applications WHERE candidate_id = ?)
-		SELECT (`+applicationsJSON+`) AS applications, `+applicationExtrasColumns+`, `+roundsJSON("SELECT id FROM apps")+` AS rounds`,
+		SELECT (`+applicationsJSON+`) AS applications, `+applicationExtrasColumns+`, `+roundsJSON("SELECT id FROM apps")+` AS rounds,
+			coalesce((SELECT jsonb_agg(to_jsonb(u) ORDER BY u.created_at, u.id) FROM promise_updates u
+				WHERE u.application_id IN (SELECT id FROM apps)), '[]') AS promise_updates`,
 		cand.ID, cand.ID, s.Now())
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Scan(&row.Applications, &row.Events, &row.Bookings, &row.WaitlistOffers, &row.Interest, &row.Offers, &row.Contracts, &row.Rounds); err != nil {
+	if err := r.Scan(&row.Applications, &row.Events, &row.Bookings, &row.WaitlistOffers, &row.Interest, &row.Offers, &row.Contracts,
+		&row.Rounds, &row.PromiseUpdates); err != nil {
+		return nil, err
+	}
+	var told []PromiseUpdate
+	if err := decodeRows(row.PromiseUpdates, &told); err != nil {
 		return nil, err
 	}
 	var apps []Application
@@ -248,6 +259,10 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 			for _, ver := range o.Versions { // newest first: the newest the candidate was sent
 				if ver.Status == OfferSent || ver.Status == OfferAccepted || ver.Status == OfferDeclined {
 					ca.JobOffer = ver.Status
+					if ver.Status == OfferSent {
+						by := ver.ExpiresAt(s.loc)
+						ca.OfferAnswerBy = &by
+					}
 					break
 				}
 			}
@@ -265,6 +280,9 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 		for _, w := range x.WaitlistOffers {
 			if w.ApplicationID == a.ID {
 				ca.Offers++
+				if w.OfferExpiresAt != nil && (ca.SeatOfferBy == nil || w.OfferExpiresAt.Before(*ca.SeatOfferBy)) {
+					ca.SeatOfferBy = w.OfferExpiresAt
+				}
 			}
 		}
 		for _, e := range x.Events {
@@ -275,6 +293,11 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 		}
 		if a.Position != nil {
 			ca.Skipped = a.Position.Pipeline.SkippedStages(ca.History)
+		}
+		for _, u := range told {
+			if u.ApplicationID == a.ID {
+				ca.PromiseUpdates = append(ca.PromiseUpdates, u)
+			}
 		}
 		v.Applications = append(v.Applications, ca)
 	}

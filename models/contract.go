@@ -375,6 +375,9 @@ func (s *Store) SignAsCandidate(ctx context.Context, actor Actor, appID int64, t
 		if err := audit(tx, actor, action, "contract", c.ID, map[string]any{"typed_name": name, "text_sha256": c.TextSHA256}); err != nil {
 			return err
 		}
+		if err := s.promiseAgain(tx, app.ID, now); err != nil {
+			return err
+		}
 		var signers []StaffUser
 		if err := tx.Where("can_sign_contracts AND active").Find(&signers).Error; err != nil {
 			return err

@@ -161,6 +161,9 @@ func (s *Store) ConfirmInterest(ctx context.Context, actor Actor, appID int64, i
 			"salary_expectation": in.SalaryExpectation, "extra_answers": answers, "responded_at": now}).Error; err != nil {
 			return err
 		}
+		if err := s.promiseAgain(tx, appID, now); err != nil {
+			return err
+		}
 		return audit(tx, actor, "interest_check.confirmed", "application", appID, map[string]any{"interest_check_id": ic.ID})
 	})
 }

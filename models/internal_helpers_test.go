@@ -49,7 +49,10 @@ func (testLinks) MyInterview(appID, roundID int64) string {
 	return testPath("my-interview", appID, roundID)
 }
 func (testLinks) StaffHome() string { return testPath("staff-home") }
-func (testLinks) Account() string   { return testPath("account") }
+func (testLinks) NeedsYouQueue(queue string) string {
+	return testPath("staff-home") + "#" + queue
+}
+func (testLinks) Account() string { return testPath("account") }
 func (testLinks) CandidateOffer(candidateID, appID int64) string {
 	return testPath("candidate-offer", candidateID, appID)
 }

@@ -57,6 +57,9 @@ func (s *Store) PickSlot(ctx context.Context, actor Actor, appID, roundID, slotI
 		if err := s.sendRoundInvitations(tx, r, app, MsgInterviewScheduled, "New interview", true); err != nil {
 			return err
 		}
+		if err := s.promiseAgain(tx, app.ID, slot.EndsAt); err != nil { // news after the interview
+			return err
+		}
 		return audit(tx, actor, "interview.booked", "application", app.ID, map[string]any{"round": r.ID, "slot": slot.ID, "starts_at": slot.StartsAt})
 	})
 }

@@ -21,6 +21,7 @@ type Links interface {
 
 	// Staff pages.
 	StaffHome() string
+	NeedsYouQueue(queue string) string // a queue's section on the Needs you page (a QueueKind)
 	Account() string
 	CandidateOffer(candidateID, appID int64) string    // the application's offer section on the candidate page
 	CandidateDecision(candidateID, appID int64) string // the application's decision section on the candidate page

@@ -38,10 +38,14 @@ func MessageChoices() []MessageChoice { return []MessageChoice{ChoiceReminders, 
 // optionalKinds is the one declared list of the kinds a candidate may turn
 // off, by category; every kind not listed is essential. Marking a kind
 // optional is one entry here (mustMessageCatalogue copies it into the kind's
-// MessageTemplate.Optional and refuses a kind it does not know).
+// MessageTemplate.Optional and refuses a kind it does not know, or one
+// listed twice). Reminders: the first day's, and the appointment reminders
+// (ReminderKinds, reminders.go; the panel's reminder is a staff alert and
+// always goes). A kind sent to staff as well as to candidates is optional
+// only for the candidates.
 func optionalKinds() map[MessageChoice][]MessageKind {
 	return map[MessageChoice][]MessageKind{
-		ChoiceReminders: {MsgFirstDayReminder},
+		ChoiceReminders: append([]MessageKind{MsgFirstDayReminder}, ReminderKinds...),
 		ChoiceUpdates:   {MsgPromiseUpdate},
 	}
 }
@@ -94,7 +98,7 @@ func (c MessageChoice) inSentence() string {
 func (c MessageChoice) Explanation() string {
 	switch c {
 	case ChoiceReminders:
-		return "A reminder before an interview, an assessment day, your first day, or the day an offer ends."
+		return "A reminder the day before an interview, an assessment day or your first day, two days before an offer ends, and when a task before your start is nearly due."
 	case ChoiceUpdates:
 		return "When we need longer than the date we promised you, we write to say we have not decided yet and give you a new date."
 	}
@@ -188,27 +192,65 @@ func (s *Store) SaveEmailChoices(ctx context.Context, actor Actor, want EmailCho
 	return changed, err
 }
 
-// optionalEmail decides, in send's transaction, about one message of an
-// optional kind to candidate candidateID: whether it goes (wanted) and, if
-// so, the unsubscribe link it carries — a new token, scoped to the
-// candidate and the category. A message the candidate does not want is
-// audited as withheld and written nowhere else.
-func (s *Store) optionalEmail(tx *gorm.DB, candidateID int64, kind MessageKind, choice MessageChoice) (link string, wanted bool, err error) {
-	var on []bool
-	if err := tx.Raw("SELECT "+choice.column()+" FROM candidates WHERE id = ?", candidateID).Scan(&on).Error; err != nil {
-		return "", false, err
+// optionalEmails decides, in sendAll's transaction, about the drafts of an
+// optional kind to a candidate: it returns the drafts that go and, for each,
+// its unsubscribe link ("" for an essential message) — a new token, scoped
+// to the candidate and the category. A draft whose candidate turned its
+// category off is dropped and audited as withheld. However many drafts,
+// it costs one read of the choices, one insert of the tokens and one of the
+// audit entries (the promise keeper sends hundreds at once).
+func (s *Store) optionalEmails(tx *gorm.DB, drafts []draft, wordings map[MessageKind]MessageTemplate) ([]draft, []string, error) {
+	links := make([]string, len(drafts))
+	var ids []int64
+	for _, d := range drafts {
+		if wordings[d.kind].Optional != "" && d.candidateID != nil {
+			ids = append(ids, *d.candidateID)
+		}
 	}
-	if len(on) == 1 && !on[0] {
-		return "", false, audit(tx, SystemActor("email choices"), "message.withheld_by_choice", "candidate", candidateID,
-			map[string]any{"kind": kind, "category": choice})
+	if len(ids) == 0 {
+		return drafts, links, nil
 	}
-	raw := NewSecret()
-	if err := tx.Table("unsubscribe_tokens").Create(map[string]any{"token_hash": HashSecret(raw), "candidate_id": candidateID,
-		"category": string(choice), "created_at": s.Now()}).Error; err != nil {
-		return "", false, err
+	var rows []struct {
+		ID                           int64
+		EmailReminders, EmailUpdates bool
 	}
+	if err := tx.Raw("SELECT id, email_reminders, email_updates FROM candidates WHERE id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, nil, err
+	}
+	choices := make(map[int64]EmailChoices, len(rows))
+	for _, r := range rows {
+		choices[r.ID] = EmailChoices{Reminders: r.EmailReminders, Updates: r.EmailUpdates}
+	}
+	keep, kept := drafts[:0:0], links[:0:0]
+	var tokens []map[string]any
+	var withheld []AuditEntry
 	u := s.urls()
-	return u.abs(u.Unsubscribe(raw)), true, nil
+	for _, d := range drafts {
+		choice := wordings[d.kind].Optional
+		if choice == "" || d.candidateID == nil {
+			keep, kept = append(keep, d), append(kept, "")
+			continue
+		}
+		if c, ok := choices[*d.candidateID]; ok && !c.Wants(choice) {
+			e, err := newAuditEntry(SystemActor("email choices"), "message.withheld_by_choice", "candidate", *d.candidateID,
+				map[string]any{"kind": d.kind, "category": choice})
+			if err != nil {
+				return nil, nil, err
+			}
+			withheld = append(withheld, e)
+			continue
+		}
+		raw := NewSecret()
+		tokens = append(tokens, map[string]any{"token_hash": HashSecret(raw), "candidate_id": *d.candidateID,
+			"category": string(choice), "created_at": s.Now()})
+		keep, kept = append(keep, d), append(kept, u.abs(u.Unsubscribe(raw)))
+	}
+	if len(tokens) > 0 {
+		if err := tx.Table("unsubscribe_tokens").Create(tokens).Error; err != nil {
+			return nil, nil, err
+		}
+	}
+	return keep, kept, auditAll(tx, withheld)
 }
 
 // unsubscribeFooter ends the text of an optional message: its own link to

@@ -34,7 +34,8 @@ func candidateRow(t *testing.T, s *models.Store, id int64) string {
 // updates and reminders off gets no update from the promise keeper — the
 // promised date on their page still moves, and the withholding is audited —
 // while a candidate who did not gets theirs with its unsubscribe link; an
-// offer, which is essential, is queued for delivery as always.
+// offer, which is essential, is queued for delivery as always, and the
+// reminder of its expiry is not written.
 func TestOptingOutStopsUpdatesButNotAnOffer(t *testing.T) {
 	t.Parallel()
 	d := newDemo(t)
@@ -123,7 +124,7 @@ func TestOptingOutStopsUpdatesButNotAnOffer(t *testing.T) {
 	}
 
 	// The offer is essential: queued with its delivery job, and no link to stop it.
-	_, _, _ = sentOffer(t, d)
+	_, version, _ := sentOffer(t, d)
 	var offer models.OutboxMessage
 	mustDB(t, d.store.DB().Where("kind = ? AND candidate_id = ?", models.MsgOfferSent, dan.CandidateID).First(&offer))
 	if offer.Status != models.MessageQueued || offer.ListUnsubscribe != "" || strings.Contains(offer.Body, "/unsubscribe/") {
@@ -131,6 +132,23 @@ func TestOptingOutStopsUpdatesButNotAnOffer(t *testing.T) {
 	}
 	if n := count("SELECT count(*) FROM river_job WHERE kind = 'deliver_message' AND (args->>'message_id')::bigint = ?", offer.ID); n != 1 {
 		t.Errorf("Daniel's offer has %d delivery jobs, want 1", n)
+	}
+
+	// Its expiry comes within 48 hours: the reminder is due and claimed, but
+	// Daniel turned reminders off, so none is written.
+	setClock(d, time.Date(version.ExpiresOn.Year(), version.ExpiresOn.Month(), version.ExpiresOn.Day(), 1, 0, 0, 0, time.UTC))
+	if _, err := d.store.SendDueReminders(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("SELECT count(*) FROM reminders WHERE offer_version_id = ?", version.ID); n != 1 {
+		t.Fatalf("the offer's expiry reminder was claimed %d times, want once: the test would prove nothing", n)
+	}
+	if n := count("SELECT count(*) FROM outbox_messages WHERE kind = ? AND candidate_id = ?", models.MsgOfferExpiryReminder, dan.CandidateID); n != 0 {
+		t.Errorf("%d expiry reminders written for Daniel, who turned reminders off; want none", n)
+	}
+	if n := count("SELECT count(*) FROM audit_log WHERE action = 'message.withheld_by_choice' AND subject_id = ? AND details->>'kind' = ?",
+		dan.CandidateID, models.MsgOfferExpiryReminder); n != 1 {
+		t.Errorf("%d audit entries for the withheld reminder, want 1", n)
 	}
 }
 
@@ -211,8 +229,8 @@ func TestUnsubscribeLinkWorksOnceAndOnlyForItsCategory(t *testing.T) {
 	}
 }
 
-// The catalogue's categories: the promise keeper's update and the first
-// day's reminder may be turned off; decisions, offers, contracts and
+// The catalogue's categories: the promise keeper's update and the
+// candidates' reminders may be turned off; decisions, offers, contracts and
 // sign-in links may not.
 func TestOptionalKindsAndEssentialOnes(t *testing.T) {
 	t.Parallel()
@@ -220,6 +238,8 @@ func TestOptionalKindsAndEssentialOnes(t *testing.T) {
 	ctx := context.Background()
 	for kind, want := range map[models.MessageKind]models.MessageChoice{
 		models.MsgPromiseUpdate: models.ChoiceUpdates, models.MsgFirstDayReminder: models.ChoiceReminders,
+		models.MsgInterviewReminder: models.ChoiceReminders, models.MsgAssessmentDayReminder: models.ChoiceReminders,
+		models.MsgOfferExpiryReminder: models.ChoiceReminders, models.MsgOnboardingTaskReminder: models.ChoiceReminders,
 		models.MsgOfferSent: "", models.MsgContractSent: "", models.MsgApplicationRejected: "", models.MsgCandidateSignIn: "",
 		models.MsgStageChanged: "", models.MsgCandidateInvitation: "",
 	} {

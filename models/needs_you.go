@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -220,7 +221,9 @@ var queueSQL = []struct {
 		AND a.status = 'active' AND {visible}`, "since",
 		func(r Role) bool { return r.SeesCandidates() }},
 	{QueueOverdue, `SELECT a.id, a.id AS application_id, c.id AS candidate_id, c.name AS candidate_name, p.title AS position_title,
-		a.stage AS detail, a.stage_entered_at AS since, a.expected_update_at AS due
+		a.stage || CASE WHEN a.promise_alerted_at IS NOT NULL THEN ' stopped' /* KeeperStopped */
+			WHEN a.promise_extended_automatically THEN ' extended' /* KeeperExtended */ ELSE '' END AS detail,
+		a.stage_entered_at AS since, a.expected_update_at AS due
 		FROM applications a {names}
 		WHERE a.status = 'active' AND (a.expected_update_at < @now OR a.promise_extended_automatically) AND {visible}`, "due",
 		func(r Role) bool { return r.SeesCandidates() }},
@@ -283,6 +286,23 @@ func (s *Store) NeedsYou(ctx context.Context, actor Actor) ([]Queue, error) {
 	if actor.Kind != "staff" {
 		return nil, ErrForbidden
 	}
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	return s.needsYouOn(ctx, sqlDB, actor)
+}
+
+// rowQuerier runs one statement: the pool, or a transaction's connection
+// (a GORM transaction's Statement.ConnPool).
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// needsYouOn is NeedsYou on conn: the page, and the daily digest inside
+// its transaction (staff_digest.go), read the queues through this one
+// statement, so the digest lists exactly what the person's page shows.
+func (s *Store) needsYouOn(ctx context.Context, conn rowQuerier, actor Actor) ([]Queue, error) {
 	page, ok := s.needsYouPages[actor.Role]
 	if !ok {
 		return nil, nil
@@ -296,10 +316,8 @@ func (s *Store) NeedsYou(ctx context.Context, actor Actor) ([]Queue, error) {
 			args[i] = now
 		}
 	}
-	row, err := s.queryRow(ctx, page.query, args...)
-	if err != nil {
-		return nil, err
-	}
+	s.ran(page.query, args)
+	row := conn.QueryRowContext(ctx, page.query, args...)
 	raw := make([][]byte, len(page.kinds))
 	dst := make([]any, len(raw))
 	for i := range raw {

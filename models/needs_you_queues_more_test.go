@@ -66,6 +66,10 @@ func TestNeedsYouCountScorecards(t *testing.T) {
 	d := newIVDemo(t)
 	ivan := d.newInterviewer(t, "Ivan Second") // not on the panel
 	start, ended := d.clock.Now(), time.Date(2026, 12, 8, 11, 30, 0, 0, time.UTC)
+	// Amelia's promise runs past the interview, so booking it (which sets a
+	// new promise from its end) leaves the overdue queue as it was.
+	amelia := d.application(t, "amelia.hart@example.com")
+	must(t, d.store.OverrideExpectedDate(d.ctx, staffActor(d.recruiter), amelia.ID, start.AddDate(0, 0, 30), "Interviews first."))
 	setClock(d.demo, ended)
 	w := watchQueue(t, d.demo, qCards, d.interviewer, d.manager, d.recruiter, ivan)
 	setClock(d.demo, start)
@@ -297,7 +301,8 @@ func TestNeedsYouCountReferencesIn(t *testing.T) {
 }
 
 // An application the promise keeper has written about stays in the Overdue
-// queue although its new date is ahead (Farid's, in Engineering: the
+// queue although its new date is ahead (Farid's, in Engineering, with his
+// interview called off: the
 // recruiter's and the admin's), until a person acts on it: moving it on,
 // setting a date themselves, or putting it on hold.
 func TestNeedsYouCountOverdueKeptAfterAutomaticUpdate(t *testing.T) {
@@ -322,6 +327,11 @@ func TestNeedsYouCountOverdueKeptAfterAutomaticUpdate(t *testing.T) {
 			d := newDemo(t)
 			interviewer := staffByEmail(t, d.store, "interviewer@demo.nextstep.test")
 			app := d.application(t, "farid.haddad@example.com")
+			// His round's times are his to pick, and the keeper leaves a
+			// candidate's move alone: the round is called off first.
+			var round int64
+			mustDB(t, d.store.DB().Raw("SELECT id FROM interview_rounds WHERE application_id = ? AND status = 'proposed'", app.ID).Scan(&round))
+			must(t, d.store.CancelRound(ctx, staffActor(d.recruiter), round, "We will be in touch."))
 			w := watchQueue(t, d, qOverdue, d.recruiter, d.admin, d.manager, interviewer)
 			setClock(d, app.ExpectedUpdateAt.Add(time.Minute))
 			it := item{app.ID, app.ID}

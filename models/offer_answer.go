@@ -61,6 +61,9 @@ func (s *Store) AcceptJobOffer(ctx context.Context, actor Actor, appID, versionI
 		if err := s.notifyOfferAuthor(tx, v, app, MsgOfferAccepted, ""); err != nil {
 			return err
 		}
+		if err := s.promiseAgain(tx, app.ID, now); err != nil {
+			return err
+		}
 		return audit(tx, actor, "offer.accepted", "offer", offer.ID, map[string]any{"version": v.Version})
 	})
 }

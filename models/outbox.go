@@ -89,71 +89,119 @@ func (OutboxMessage) TableName() string { return "outbox_messages" }
 // send composes d with the wording in force for its kind and writes it with
 // its delivery job, inside the caller's transaction. A message of an
 // optional kind to a candidate who turned its category off is not written
-// at all (and send returns nil: the use case goes on); one they still get
+// at all (send returns nil: the use case goes on); one they still get
 // carries its unsubscribe link (message_choices.go).
-func (s *Store) send(tx *gorm.DB, d draft) error {
-	tmpl, err := s.templateFor(tx, d.kind)
+func (s *Store) send(tx *gorm.DB, d draft) error { return s.sendAll(tx, []draft{d}) }
+
+// sendAll is send for many drafts at once (scheduled work writing hundreds
+// of messages in one transaction): each kind's wording is read once, and
+// the messages and their jobs are written in one statement each.
+func (s *Store) sendAll(tx *gorm.DB, drafts []draft) error {
+	wordings := map[MessageKind]MessageTemplate{}
+	for _, d := range drafts {
+		if _, ok := wordings[d.kind]; !ok {
+			tmpl, err := s.templateFor(tx, d.kind)
+			if err != nil {
+				return err
+			}
+			wordings[d.kind] = tmpl
+		}
+	}
+	drafts, links, err := s.optionalEmails(tx, drafts, wordings)
 	if err != nil {
 		return err
 	}
+	var held, queued []OutboxMessage
+	var jobOpts []*river.InsertOpts
+	for i, d := range drafts {
+		m := s.compose(wordings[d.kind], d, links[i])
+		if h, ok := tx.Statement.Context.Value(heldForKey{}).(heldFor); ok && d.heldForPosition == nil && d.candidateID != nil && *d.candidateID == h.candidateID {
+			d.heldForPosition = &h.positionID
+		}
+		if d.heldForPosition != nil {
+			m.Status, m.HeldForPositionID = MessageHeld, d.heldForPosition
+			held = append(held, m)
+			continue
+		}
+		opts := &river.InsertOpts{}
+		if d.sendAfter != nil && d.sendAfter.After(s.Now()) {
+			m.Status, m.SendAfter, opts.ScheduledAt = MessageHeld, d.sendAfter, *d.sendAfter
+		}
+		queued, jobOpts = append(queued, m), append(jobOpts, opts)
+	}
+	// Held until their position is settled: no job yet.
+	if len(held) > 0 {
+		if err := tx.Omit("SentAt", "LastAttemptAt").Create(&held).Error; err != nil {
+			return err
+		}
+	}
+	if len(queued) == 0 {
+		return nil
+	}
+	if err := tx.Omit("SentAt", "LastAttemptAt").Create(&queued).Error; err != nil {
+		return err
+	}
+	ids := make([]int64, len(queued))
+	for i := range queued {
+		ids[i] = queued[i].ID
+	}
+	return s.insertDeliveryJobs(tx, ids, jobOpts)
+}
+
+// compose fills tmpl with d's values: the message as it will be sent,
+// ending with link, its unsubscribe link, when it has one.
+func (s *Store) compose(tmpl MessageTemplate, d draft, link string) OutboxMessage {
 	vars := map[string]string{"company": s.company}
 	for k, v := range d.vars {
 		vars[k] = v
 	}
 	subject := oneLine(FillTemplate(tmpl.Subject, vars))
 	body := FillTemplate(tmpl.Body, vars) + "\n"
-	unsubscribe := ""
-	if tmpl.Optional != "" && d.candidateID != nil {
-		link, wanted, err := s.optionalEmail(tx, *d.candidateID, d.kind, tmpl.Optional)
-		if err != nil || !wanted {
-			return err
-		}
-		unsubscribe, body = link, body+unsubscribeFooter(s.urls(), tmpl.Optional, link)
+	if link != "" {
+		body += unsubscribeFooter(s.urls(), tmpl.Optional, link)
 	}
-	m := OutboxMessage{
+	return OutboxMessage{
 		ToEmail: d.toEmail, ToName: oneLine(d.toName), Subject: subject, Body: body, BodyHTML: messageHTML(s.company, subject, body),
 		Kind: d.kind, LinkPath: d.linkPath, CandidateID: d.candidateID, StaffID: d.staffID, RefereeID: d.refereeID, Status: MessageQueued,
 		MessageID: newMessageID(s.baseURL), CalendarICS: d.calendarICS, ReplyTo: nonEmpty(d.replyTo, s.contactEmail),
-		ListUnsubscribe: unsubscribe,
+		ListUnsubscribe: link,
 	}
-	if h, ok := tx.Statement.Context.Value(heldForKey{}).(heldFor); ok && d.heldForPosition == nil && d.candidateID != nil && *d.candidateID == h.candidateID {
-		d.heldForPosition = &h.positionID
-	}
-	if d.heldForPosition != nil {
-		m.Status, m.HeldForPositionID = MessageHeld, d.heldForPosition
-		return tx.Omit("SentAt", "LastAttemptAt").Create(&m).Error
-	}
-	opts := &river.InsertOpts{}
-	if d.sendAfter != nil && d.sendAfter.After(s.Now()) {
-		m.Status, m.SendAfter, opts.ScheduledAt = MessageHeld, d.sendAfter, *d.sendAfter
-	}
-	if err := tx.Omit("SentAt", "LastAttemptAt").Create(&m).Error; err != nil {
-		return err
-	}
-	return s.insertDeliveryJob(tx, m.ID, opts)
 }
 
 // insertDeliveryJob adds the River job that delivers message id, in tx.
 func (s *Store) insertDeliveryJob(tx *gorm.DB, id int64, opts *river.InsertOpts) error {
+	return s.insertDeliveryJobs(tx, []int64{id}, []*river.InsertOpts{opts})
+}
+
+// insertDeliveryJobs adds the River jobs that deliver messages ids (with
+// opts[i] for ids[i]; nil for none), in tx, in one statement.
+func (s *Store) insertDeliveryJobs(tx *gorm.DB, ids []int64, opts []*river.InsertOpts) error {
 	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 	if !ok {
 		return fault("delivery jobs must be inserted inside a transaction")
 	}
-	if opts == nil {
-		opts = &river.InsertOpts{}
+	params := make([]river.InsertManyParams, len(ids))
+	for i, id := range ids {
+		o := opts[i]
+		if o == nil {
+			o = &river.InsertOpts{}
+		}
+		o.Queue = MailQueue
+		o.MaxAttempts = s.mailMaxAttempts
+		// One live job per message, ever: a second insert while one is queued,
+		// running or done is a no-op (a failed message's job is cancelled or
+		// discarded, so "Send again" can add a fresh one).
+		o.UniqueOpts = river.UniqueOpts{ByArgs: true}
+		params[i] = river.InsertManyParams{Args: DeliverMessageArgs{MessageID: id}, InsertOpts: o}
 	}
-	opts.Queue = MailQueue
-	opts.MaxAttempts = s.mailMaxAttempts
-	// One live job per message, ever: a second insert while one is queued,
-	// running or done is a no-op (a failed message's job is cancelled or
-	// discarded, so "Send again" can add a fresh one).
-	opts.UniqueOpts = river.UniqueOpts{ByArgs: true}
-	res, err := s.jobs.InsertTx(tx.Statement.Context, sqlTx, DeliverMessageArgs{MessageID: id}, opts)
+	res, err := s.jobs.InsertManyTx(tx.Statement.Context, sqlTx, params)
 	if err != nil {
-		return fmt.Errorf("queueing message %d: %w", id, err)
+		return fmt.Errorf("queueing %d message(s) from %d: %w", len(ids), ids[0], err)
 	}
-	if res.UniqueSkippedAsDuplicate {
-		return errDeliveryJobExists
+	for _, r := range res {
+		if r.UniqueSkippedAsDuplicate {
+			return errDeliveryJobExists
+		}
 	}
 	return nil
 }

@@ -39,6 +39,7 @@ type Position struct {
 	UpdatedAt      time.Time
 
 	Pipeline      Pipeline             `gorm:"-"`
+	stageTimes    map[StageKey]int     // the stages' own times (StageTime), loaded with the pipeline
 	Criteria      []ScorecardCriterion `gorm:"-"` // what interviewers rate, in order
 	HiringManager *StaffUser           `gorm:"foreignKey:HiringManagerID"`
 }
@@ -50,6 +51,7 @@ type positionStage struct {
 	PositionID int64
 	Stage      StageKey
 	SortOrder  int
+	SLADays    *int `gorm:"column:sla_days"` // the stage's own time; nil: the position's (StageTime)
 }
 
 func (positionStage) TableName() string { return "position_stages" }
@@ -64,10 +66,14 @@ type PositionInput struct {
 	HiringManagerID int64
 	Pipeline        Pipeline
 	Criteria        string // scorecard criteria, one per line; empty for the defaults
+	// StageTimes is the pipeline editor's time of each stage, as typed:
+	// business days, blank for the position's decision time (StageTime).
+	StageTimes map[StageKey]string
 	// RequiresDecisionApproval: the offer stage waits for an approved consultation.
 	RequiresDecisionApproval bool
 
-	criteria []string // Criteria parsed by Validate
+	criteria   []string         // Criteria parsed by Validate
+	stageTimes map[StageKey]int // StageTimes parsed by Validate, for the pipeline's stages
 }
 
 // Validate checks the form and trims its text.
@@ -85,8 +91,8 @@ func (in *PositionInput) Validate() error {
 	if in.Headcount < 1 || in.Headcount > 1000 {
 		v.Add("headcount", "Headcount must be a whole number from 1 to 1000.")
 	}
-	if in.DecisionSLADays < 1 || in.DecisionSLADays > 60 {
-		v.Add("decision_sla_days", "The decision time must be from 1 to 60 business days.")
+	if in.DecisionSLADays < minStageTime || in.DecisionSLADays > maxStageTime {
+		v.Add("decision_sla_days", fmt.Sprintf("The decision time must be from %d to %d business days.", minStageTime, maxStageTime))
 	}
 	if err := in.Pipeline.Validate(); err != nil {
 		v.Add("stages", FieldErrors(err)["stages"])
@@ -98,6 +104,7 @@ func (in *PositionInput) Validate() error {
 		v.Add("criteria", FieldErrors(err)["criteria"])
 	}
 	in.criteria = criteria
+	in.stageTimes = parseStageTimes(in.StageTimes, in.Pipeline, v)
 	return v.Err()
 }
 
@@ -121,18 +128,19 @@ func (s *Store) CreatePosition(ctx context.Context, actor Actor, in PositionInpu
 		if err := tx.Omit("HiringManager").Create(p).Error; err != nil {
 			return err
 		}
-		if err := writePipeline(tx, p.ID, in.Pipeline); err != nil {
+		if err := writePipeline(tx, p.ID, in.Pipeline, in.stageTimes); err != nil {
 			return err
 		}
 		if err := writeCriteria(tx, p.ID, in.criteria); err != nil {
 			return err
 		}
-		return audit(tx, actor, "position.created", "position", p.ID, map[string]any{"title": p.Title, "pipeline": in.Pipeline})
+		return audit(tx, actor, "position.created", "position", p.ID, map[string]any{"title": p.Title, "pipeline": in.Pipeline,
+			"stage_times": in.stageTimes})
 	})
 	if err != nil {
 		return nil, err
 	}
-	p.Pipeline = in.Pipeline
+	p.Pipeline, p.stageTimes = in.Pipeline, in.stageTimes
 	return p, nil
 }
 
@@ -179,13 +187,14 @@ func (s *Store) UpdatePosition(ctx context.Context, actor Actor, id int64, in Po
 		if err := tx.Where("position_id = ?", id).Delete(&positionStage{}).Error; err != nil {
 			return err
 		}
-		if err := writePipeline(tx, id, in.Pipeline); err != nil {
+		if err := writePipeline(tx, id, in.Pipeline, in.stageTimes); err != nil {
 			return err
 		}
 		if err := writeCriteria(tx, id, in.criteria); err != nil {
 			return err
 		}
-		return audit(tx, actor, "position.updated", "position", id, map[string]any{"title": in.Title, "pipeline": in.Pipeline})
+		return audit(tx, actor, "position.updated", "position", id, map[string]any{"title": in.Title, "pipeline": in.Pipeline,
+			"stage_times": in.stageTimes})
 	})
 }
 
@@ -230,14 +239,20 @@ func checkHiringManager(tx *gorm.DB, id int64) error {
 	return nil
 }
 
-func writePipeline(tx *gorm.DB, positionID int64, p Pipeline) error {
+// writePipeline saves pipeline p of a position, with the stages' own times.
+func writePipeline(tx *gorm.DB, positionID int64, p Pipeline, times map[StageKey]int) error {
 	rows := make([]positionStage, len(p))
 	for i, k := range p {
 		rows[i] = positionStage{PositionID: positionID, Stage: k, SortOrder: i}
+		if d, ok := times[k]; ok {
+			rows[i].SLADays = &d
+		}
 	}
 	return tx.Create(&rows).Error
 }
 
+// loadPipelines loads the pipelines of positions, each stage with its own
+// time (StageTime), in one statement.
 func loadPipelines(tx *gorm.DB, positions []*Position) error {
 	if len(positions) == 0 {
 		return nil
@@ -247,14 +262,21 @@ func loadPipelines(tx *gorm.DB, positions []*Position) error {
 	for i, p := range positions {
 		ids[i] = p.ID
 		byID[p.ID] = p
-		p.Pipeline = nil
+		p.Pipeline, p.stageTimes = nil, nil
 	}
 	var rows []positionStage
 	if err := tx.Where("position_id IN ?", ids).Order("position_id, sort_order").Find(&rows).Error; err != nil {
 		return err
 	}
 	for _, r := range rows {
-		byID[r.PositionID].Pipeline = append(byID[r.PositionID].Pipeline, r.Stage)
+		p := byID[r.PositionID]
+		p.Pipeline = append(p.Pipeline, r.Stage)
+		if r.SLADays != nil {
+			if p.stageTimes == nil {
+				p.stageTimes = map[StageKey]int{}
+			}
+			p.stageTimes[r.Stage] = *r.SLADays
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -65,7 +66,7 @@ type overduePromise struct {
 	Stage                       StageKey
 	ExpectedUpdateAt            time.Time
 	PromiseExtensions           int
-	DecisionSLADays             int
+	StageTimeDays               int
 	CandidateName, Email, Title string
 }
 
@@ -74,13 +75,16 @@ type overduePromise struct {
 // do for (an update, or the one alert after the last), with no message to
 // the candidate since the date passed (but the sign-in links they asked for,
 // and messages withdrawn unsent). A stage change sets a new date, so an
-// application moved since is not overdue. It walks applications_overdue_idx
+// application moved since is not overdue, nor one whose next move is the
+// candidate's (their page shows their own deadline). It walks applications_overdue_idx
 // and locks what it returns, skipping rows another run holds.
 const overduePromisesSQL = `SELECT a.id, a.candidate_id, a.position_id, a.stage, a.expected_update_at, a.promise_extensions,
-		p.decision_sla_days, c.name AS candidate_name, c.email, p.title
+		` + stageTimeSQL + ` AS stage_time_days, c.name AS candidate_name, c.email, p.title
 	FROM applications a JOIN positions p ON p.id = a.position_id JOIN candidates c ON c.id = a.candidate_id
+	JOIN position_stages ps ON ps.position_id = a.position_id AND ps.stage = a.stage
 	WHERE a.status = 'active' AND a.expected_update_at < @now
 	AND (a.promise_extensions < @max OR a.promise_alerted_at IS NULL)
+	AND NOT ` + awaitingCandidateSQL + `
 	AND NOT EXISTS (SELECT 1 FROM outbox_messages m WHERE m.candidate_id = a.candidate_id AND m.created_at > a.expected_update_at
 		AND m.kind <> 'candidate_sign_in' AND m.status <> 'cancelled')
 	ORDER BY a.expected_update_at, a.id
@@ -116,14 +120,13 @@ func (s *Store) keepPromisesBatch(ctx context.Context) (done int, full bool, err
 			return err
 		}
 		full = len(rows) == promiseKeeperBatch
+		var extend []*overduePromise
 		for i := range rows {
-			var acted bool
-			var err error
 			if rows[i].PromiseExtensions < s.promiseMaxExtensions {
-				acted, err = s.extendPromise(tx, &rows[i], now)
-			} else {
-				acted, err = s.alertPromiseLimit(tx, &rows[i], now)
+				extend = append(extend, &rows[i])
+				continue
 			}
+			acted, err := s.alertPromiseLimit(tx, &rows[i], now)
 			if err != nil {
 				return err
 			}
@@ -131,32 +134,78 @@ func (s *Store) keepPromisesBatch(ctx context.Context) (done int, full bool, err
 				done++
 			}
 		}
-		return nil
+		n, err := s.extendPromises(tx, extend, now)
+		done += n
+		return err
 	})
 	return done, full, err
 }
 
-// extendPromise moves r's promised date by the position's stage time and
-// tells the candidate. The conditional update makes it a no-op when the
-// date is no longer the one that passed.
-func (s *Store) extendPromise(tx *gorm.DB, r *overduePromise, now time.Time) (bool, error) {
-	due := AddBusinessDays(now, r.DecisionSLADays, s.loc)
-	res := tx.Exec(`UPDATE applications SET expected_update_at = ?, promise_extensions = promise_extensions + 1,
-		promise_extended_automatically = true, updated_at = ?
-		WHERE id = ? AND status = 'active' AND expected_update_at = ? AND promise_extensions = ?`,
-		due, now, r.ID, r.ExpectedUpdateAt, r.PromiseExtensions)
-	if res.Error != nil || res.RowsAffected == 0 {
-		return false, res.Error
+// extendPromises moves each application's promised date by its position's
+// stage time and tells the candidate, in a few statements for the whole
+// batch (one update per new date, one insert of the messages, their jobs
+// and the audit entries): the keeper must get through 10,000 overdue
+// promises within its period. The rows are locked by the batch's SELECT, so
+// the update's re-check of the date that passed only guards against a
+// caller that did not lock them.
+func (s *Store) extendPromises(tx *gorm.DB, rows []*overduePromise, now time.Time) (int, error) {
+	byDue := map[time.Time][]*overduePromise{}
+	var dues []time.Time
+	for _, r := range rows {
+		due := AddBusinessDays(now, r.StageTimeDays, s.loc)
+		if _, seen := byDue[due]; !seen {
+			dues = append(dues, due)
+		}
+		byDue[due] = append(byDue[due], r)
 	}
-	cand := &Candidate{ID: r.CandidateID, Name: r.CandidateName, Email: r.Email}
 	u := s.urls()
-	if err := s.send(tx, toCandidate(cand, MsgPromiseUpdate, map[string]string{"job_title": r.Title,
-		"stage": stageCandidateTitle(r.Stage), "old_date": r.ExpectedUpdateAt.In(s.loc).Format(promiseDateLayout),
-		"new_date": due.In(s.loc).Format(promiseDateLayout), "application_link": u.abs(u.MyApplication(r.ID))})); err != nil {
-		return false, err
+	var drafts []draft
+	var entries []AuditEntry
+	var told []PromiseUpdate
+	for _, due := range dues {
+		group := byDue[due]
+		ids := make([]int64, len(group))
+		for i, r := range group {
+			ids[i] = r.ID
+		}
+		var updated []int64
+		if err := tx.Raw(`UPDATE applications SET expected_update_at = ?, promise_extensions = promise_extensions + 1,
+			promise_extended_automatically = true, updated_at = ?
+			WHERE id IN ? AND status = 'active' AND expected_update_at < ? AND promise_extensions < ? RETURNING id`,
+			due, now, ids, now, s.promiseMaxExtensions).Scan(&updated).Error; err != nil {
+			return 0, err
+		}
+		done := make(map[int64]bool, len(updated))
+		for _, id := range updated {
+			done[id] = true
+		}
+		for _, r := range group {
+			if !done[r.ID] {
+				continue
+			}
+			cand := &Candidate{ID: r.CandidateID, Name: r.CandidateName, Email: r.Email}
+			drafts = append(drafts, toCandidate(cand, MsgPromiseUpdate, map[string]string{"job_title": r.Title,
+				"stage": stageCandidateTitle(r.Stage), "old_date": r.ExpectedUpdateAt.In(s.loc).Format(promiseDateLayout),
+				"new_date": due.In(s.loc).Format(promiseDateLayout), "application_link": u.abs(u.MyApplication(r.ID))}))
+			e, err := newAuditEntry(SystemActor("promise keeper"), "application.promise_extended", "application", r.ID, map[string]any{
+				"from": r.ExpectedUpdateAt, "to": due, "extensions": r.PromiseExtensions + 1})
+			if err != nil {
+				return 0, err
+			}
+			entries = append(entries, e)
+			told = append(told, PromiseUpdate{ApplicationID: r.ID, PassedDate: r.ExpectedUpdateAt, NewDate: due, CreatedAt: now})
+		}
 	}
-	return true, audit(tx, SystemActor("promise keeper"), "application.promise_extended", "application", r.ID, map[string]any{
-		"from": r.ExpectedUpdateAt, "to": due, "extensions": r.PromiseExtensions + 1})
+	if len(told) == 0 {
+		return 0, nil
+	}
+	if err := s.sendAll(tx, drafts); err != nil {
+		return 0, err
+	}
+	if err := tx.Create(&told).Error; err != nil {
+		return 0, err
+	}
+	return len(entries), auditAll(tx, entries)
 }
 
 // alertPromiseLimit tells the hiring manager (or, when the position has
@@ -216,3 +265,34 @@ func promiseKeptByPerson(updates map[string]any) map[string]any {
 	updates["promise_alerted_at"] = nil
 	return updates
 }
+
+// KeeperState is what the promise keeper has done about an overdue
+// application, as the staff's Overdue queue shows it.
+type KeeperState string
+
+// The keeper's states.
+const (
+	KeeperNothing  KeeperState = ""
+	KeeperExtended KeeperState = "extended" // it has told the candidate a new date
+	KeeperStopped  KeeperState = "stopped"  // it reached the limit and alerted the people in charge
+)
+
+// OverdueDetail reads an Overdue queue item's detail: the stage, then what
+// the keeper has done (see the queue's SQL in needs_you.go).
+func OverdueDetail(detail string) (StageKey, KeeperState) {
+	stage, state, _ := strings.Cut(detail, " ")
+	return StageKey(stage), KeeperState(state)
+}
+
+// PromiseUpdate is one automatic update the keeper gave a candidate: the
+// date that passed and the new one (their timeline shows it).
+type PromiseUpdate struct {
+	ID            int64     `json:"id"`
+	ApplicationID int64     `json:"application_id"`
+	PassedDate    time.Time `json:"passed_date"`
+	NewDate       time.Time `json:"new_date"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// TableName binds the struct to its table.
+func (PromiseUpdate) TableName() string { return "promise_updates" }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"regexp"
+	"sort"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -34,6 +35,9 @@ type ScheduledTask struct {
 	Run func(ctx context.Context) (int, error)
 	// Timeout bounds one run (0: ten minutes).
 	Timeout time.Duration
+	// About says in a few words what the task does, for admins' Scheduled
+	// work page.
+	About string
 }
 
 // ScheduledWorkArgs is the River job of one run of a task.
@@ -149,17 +153,32 @@ type ScheduledRun struct {
 // TableName binds the struct to its table.
 func (ScheduledRun) TableName() string { return "scheduled_runs" }
 
-// ScheduledWorkStatus is what admins see of one task: its last run and its
-// last failed run (nil when none is kept).
+// Took is how long the run lasted; false while it has not finished (or its
+// process stopped before it did).
+func (r *ScheduledRun) Took() (time.Duration, bool) {
+	if r == nil || r.FinishedAt == nil {
+		return 0, false
+	}
+	return r.FinishedAt.Sub(r.StartedAt), true
+}
+
+// ScheduledWorkStatus is what admins see of one task: its period and what
+// it does (when the task is one of this server's), its last run and its last
+// failed run (nil when none is kept: not run, or not failed, in the last 30
+// days).
 type ScheduledWorkStatus struct {
 	Task       string
+	Every      time.Duration // 0: not one of this server's tasks (since removed or renamed)
+	About      string
 	Last       *ScheduledRun
 	LastFailed *ScheduledRun
 }
 
 // ScheduledWork lists, for admins, the last run and the last failure of
-// every task that has run in the last 30 days, by name.
-func (s *Store) ScheduledWork(ctx context.Context, actor Actor) ([]ScheduledWorkStatus, error) {
+// every task that has run in the last 30 days and of every task given (the
+// server's schedule, which adds their periods and lists those never run
+// yet), by name.
+func (s *Store) ScheduledWork(ctx context.Context, actor Actor, tasks ...ScheduledTask) ([]ScheduledWorkStatus, error) {
 	if !actor.IsStaff() || actor.Role != RoleAdmin {
 		return nil, ErrForbidden
 	}
@@ -186,5 +205,25 @@ func (s *Store) ScheduledWork(ctx context.Context, actor Actor) ([]ScheduledWork
 			out[i].LastFailed = out[i].Last
 		}
 	}
-	return out, nil
+	return withSchedule(out, tasks), nil
+}
+
+// withSchedule adds to the tasks that ran (by name) the period and purpose
+// of each task scheduled, and the scheduled tasks that have not run.
+func withSchedule(ran []ScheduledWorkStatus, tasks []ScheduledTask) []ScheduledWorkStatus {
+	at := map[string]int{}
+	for i := range ran {
+		at[ran[i].Task] = i
+	}
+	for _, t := range tasks {
+		i, ok := at[t.Name]
+		if !ok {
+			ran = append(ran, ScheduledWorkStatus{Task: t.Name})
+			i = len(ran) - 1
+			at[t.Name] = i
+		}
+		ran[i].Every, ran[i].About = t.Every, t.About
+	}
+	sort.SliceStable(ran, func(i, j int) bool { return ran[i].Task < ran[j].Task })
+	return ran
 }

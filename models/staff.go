@@ -73,8 +73,10 @@ type StaffUser struct {
 	Active       bool
 	// CanSignContracts lets the person countersign contracts for the employer.
 	CanSignContracts bool
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// DigestEnabled: the person asked for the daily Needs-you email (staff_digest.go).
+	DigestEnabled bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // TableName binds the struct to its table.

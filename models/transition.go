@@ -193,7 +193,7 @@ func (s *Store) transition(tx *gorm.DB, actor Actor, app *Application, req trans
 	}
 	var expected any
 	if status != StatusHired {
-		expected = AddBusinessDays(now, app.Position.DecisionSLADays, s.loc)
+		expected = app.Position.PromisedDate(t.To, now, s.loc) // the new stage's time
 	}
 	note := req.Note
 	if len(t.Skipped) > 0 && req.Cause != CauseStaffMove {
@@ -388,7 +388,7 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 		updates["expected_update_note"] = ""
 	case c.To == StatusActive:
 		updates["outcome_reason"] = ""
-		updates["expected_update_at"] = AddBusinessDays(now, app.Position.DecisionSLADays, s.loc)
+		updates["expected_update_at"] = app.Position.PromisedDate(app.Stage, now, s.loc) // its stage's time
 	}
 	if err := s.writeApplication(tx, app.ID, updates); err != nil {
 		return err

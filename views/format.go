@@ -22,6 +22,17 @@ func LongDate(t time.Time, l Layout) string {
 	return t.Format("Monday 2 January")
 }
 
+// DeadlineWhen is a candidate's deadline: "Sunday 20 December" when it is
+// the end of a day, else with the time and the zone ("Sunday 20 December,
+// 15:00 (Europe/London)").
+func DeadlineWhen(t time.Time, l Layout) string {
+	local := t.In(l.loc())
+	if local.Hour() == 23 && local.Minute() == 59 {
+		return LongDate(t, l)
+	}
+	return LongDate(t, l) + ", " + local.Format("15:04") + " (" + l.loc().String() + ")"
+}
+
 // ShortDate is "10 Dec 2026".
 func ShortDate(t time.Time, l Layout) string { return t.In(l.loc()).Format("2 Jan 2006") }
 
@@ -205,6 +216,31 @@ func CandidateHistory(a models.CandidateApplication) []models.StageEvent {
 	return out
 }
 
+// TimelineEntry is one line of the candidate's history.
+type TimelineEntry struct {
+	At     time.Time
+	Text   string
+	TestID string
+}
+
+// CandidateTimeline is the candidate's history, newest first: their steps
+// and the promise keeper's "still deciding" updates, as they were sent.
+func CandidateTimeline(a models.CandidateApplication, l Layout) []TimelineEntry {
+	events := CandidateHistory(a)
+	out := make([]TimelineEntry, 0, len(events)+len(a.PromiseUpdates))
+	for i := len(events) - 1; i >= 0; i-- { // newest first, also among events at the same moment
+		e := events[i]
+		out = append(out, TimelineEntry{At: e.CreatedAt, Text: CandidateEventText(e), TestID: "history-step"})
+	}
+	for i := len(a.PromiseUpdates) - 1; i >= 0; i-- {
+		u := a.PromiseUpdates[i]
+		out = append(out, TimelineEntry{At: u.CreatedAt, TestID: "history-promise-update",
+			Text: "We had not decided by " + LongDate(u.PassedDate, l) + " and wrote to you: you will hear from us by " + LongDate(u.NewDate, l)})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
+	return out
+}
+
 // CandidateEventText describes a stage event for the candidate.
 func CandidateEventText(e models.StageEvent) string {
 	st := CandidateStage(e.ToStage)
@@ -258,14 +294,6 @@ func describedBy(errs map[string]string, field string) string {
 		return field + "-error"
 	}
 	return ""
-}
-
-func reverseEvents(in []models.StageEvent) []models.StageEvent {
-	out := make([]models.StageEvent, len(in))
-	for i, e := range in {
-		out[len(in)-1-i] = e
-	}
-	return out
 }
 
 // statusChoices are the statuses staff may pick from the current one.
@@ -323,6 +351,15 @@ func positionStatusVerb(s models.PositionStatus) string {
 		return "Mark filled"
 	}
 	return "Close"
+}
+
+// stageChip names a stage of a position's pipeline on the positions page,
+// with its own time when it has one.
+func stageChip(p *models.Position, k models.StageKey) string {
+	if d, ok := p.OwnStageTime(k); ok {
+		return models.StageName(k) + ": " + strconv.Itoa(d) + " business days"
+	}
+	return models.StageName(k)
 }
 
 func positionStatusLabel(s models.PositionStatus) string {
@@ -415,7 +452,14 @@ func countLabel(n int) string {
 func queueDetail(k models.QueueKind, it models.QueueItem) string {
 	switch k {
 	case models.QueueOverdue:
-		return "at " + models.StageName(models.StageKey(it.Detail))
+		stage, keeper := models.OverdueDetail(it.Detail)
+		switch keeper {
+		case models.KeeperStopped:
+			return "at " + models.StageName(stage) + ": automatic updates have stopped, the candidate is waiting for a person"
+		case models.KeeperExtended:
+			return "at " + models.StageName(stage) + ": the candidate was sent an automatic “still deciding” update"
+		}
+		return "at " + models.StageName(stage)
 	case models.QueueOffersSentBack:
 		return "“" + truncate(it.Detail, 140) + "”"
 	case models.QueueOfferQuestions, models.QueueInterviewTimes, models.QueueDecisions:

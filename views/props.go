@@ -162,7 +162,8 @@ type AdminPositionsProps struct {
 
 // PositionForm keeps the position form as typed. Order is the pipeline
 // editor's list (every catalogue stage, in the order shown); Selected the
-// ticked stages. After a "Move up"/"Move down" round trip, Moved and MoveDir
+// ticked stages; StageTimes each stage's time as typed (blank: the
+// decision time). After a "Move up"/"Move down" round trip, Moved and MoveDir
 // name the button pressed (it takes the focus back) and Notice says where
 // the stage went.
 type PositionForm struct {
@@ -170,6 +171,7 @@ type PositionForm struct {
 	Selected                                                                 []models.StageKey
 	Order                                                                    []models.StageKey
 	Criteria                                                                 string // one per line
+	StageTimes                                                               map[models.StageKey]string
 	RequiresDecisionApproval                                                 bool
 	Moved                                                                    models.StageKey
 	MoveDir                                                                  string
@@ -184,10 +186,26 @@ func PositionFormFrom(p *models.Position) PositionForm {
 	for _, c := range p.Criteria {
 		f.Criteria += c.Name + "\n"
 	}
+	f.StageTimes = map[models.StageKey]string{}
+	for _, k := range p.Pipeline {
+		if d, ok := p.OwnStageTime(k); ok {
+			f.StageTimes[k] = strconv.Itoa(d)
+		}
+	}
 	if p.HiringManagerID != nil {
 		f.HiringManagerID = strconv.FormatInt(*p.HiringManagerID, 10)
 	}
 	return f
+}
+
+// StageTimeHint explains the pipeline editor's stage times, naming the
+// decision time a blank one uses when it is typed as a number.
+func (f PositionForm) StageTimeHint() string {
+	hint := "Time to update the candidate: the business days within which a candidate who reaches the stage hears from us, the date their page promises. Leave it blank for the position's decision time"
+	if n, err := strconv.Atoi(f.DecisionSLADays); err == nil {
+		hint += " (" + strconv.Itoa(n) + " business days)"
+	}
+	return hint + "."
 }
 
 // IsSelected reports whether stage k is ticked.

@@ -17,7 +17,17 @@ const (
 	StaffHomePath = "/admin"                      // "Needs you"
 	AccountPath   = "/admin/account"              // the signed-in staff member's account
 	DecisionsPath = "/admin/interviews#decisions" // decisions colleagues wait for
+	// ScheduledWorkPath is the admins' page of scheduled work: each task's last run and failure.
+	ScheduledWorkPath = "/admin/scheduled"
 )
+
+// NeedsYouQueueID is the id of a queue's section on the Needs you page.
+func NeedsYouQueueID(kind models.QueueKind) string { return "q-" + string(kind) }
+
+// NeedsYouQueuePath is a queue's section on the Needs you page.
+func NeedsYouQueuePath(kind models.QueueKind) string {
+	return StaffHomePath + "#" + NeedsYouQueueID(kind)
+}
 
 // A candidate's pages about one of their applications.
 
@@ -190,6 +200,7 @@ func (Paths) MyAssessment(appID int64) string         { return MyAssessmentPath(
 func (Paths) MyInterview(appID, roundID int64) string { return MyInterviewPath(appID, roundID) }
 func (Paths) MyFirstDay(appID int64) string           { return MyFirstDayPath(appID) }
 func (Paths) StaffHome() string                       { return StaffHomePath }
+func (Paths) NeedsYouQueue(queue string) string       { return NeedsYouQueuePath(models.QueueKind(queue)) }
 func (Paths) Account() string                         { return AccountPath }
 func (Paths) Contract(contractID int64) string        { return ContractPath(contractID) }
 func (Paths) Interview(roundID int64) string          { return InterviewPath(roundID) }

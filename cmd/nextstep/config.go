@@ -71,6 +71,10 @@ type Config struct {
 	// PromiseMaxExtensions is how many times in a row the promise keeper
 	// moves a passed promised date before it alerts the people in charge.
 	PromiseMaxExtensions int
+	// ScheduleEvery, when set, runs every scheduled task at this period
+	// instead of its own: for tests and trials that need to see several
+	// periods in seconds. Not for production (refused there).
+	ScheduleEvery time.Duration
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -245,6 +249,17 @@ func loadChecksConfig(cfg *Config, get func(key, def string) string) []error {
 		errs = append(errs, errors.New("NEXTSTEP_PROMISE_MAX_EXTENSIONS must be a whole number from 1 to 10"))
 	}
 	cfg.PromiseMaxExtensions = n
+	if raw := get("NEXTSTEP_SCHEDULE_EVERY", ""); raw != "" {
+		every, err := time.ParseDuration(raw)
+		switch {
+		case err != nil || every < time.Second || every > time.Hour:
+			errs = append(errs, errors.New("NEXTSTEP_SCHEDULE_EVERY must be a duration from 1s to 1h, such as 2s"))
+		case cfg.Env == "production":
+			errs = append(errs, errors.New("NEXTSTEP_SCHEDULE_EVERY is for tests and trials: unset it in production"))
+		default:
+			cfg.ScheduleEvery = every
+		}
+	}
 	return errs
 }
 

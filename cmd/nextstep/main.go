@@ -297,11 +297,12 @@ func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log
 			return err
 		}
 	}
+	tasks := scheduledWork(store, cfg)
 	e := handlers.New(store, models.SystemClock{}, log, handlers.Config{
 		BaseURL: cfg.BaseURL, SessionSecret: secret, IdleTimeout: cfg.IdleTimeout, AbsoluteTimeout: cfg.AbsoluteTimeout,
 		RequireTOTP: cfg.RequireTOTP, Location: cfg.Location, TrustProxy: cfg.TrustProxy, Version: version, CompanyName: cfg.CompanyName,
 		ContactEmail: cfg.ContactEmail, EmailEnabled: cfg.SMTP != nil, DevMailboxURL: cfg.DevMailboxURL,
-		BenchmarkFloor: cfg.benchmarkFloor, ChecksWebhookSecret: cfg.ChecksWebhookSecret, DevMailbox: mailbox,
+		BenchmarkFloor: cfg.benchmarkFloor, ChecksWebhookSecret: cfg.ChecksWebhookSecret, DevMailbox: mailbox, Scheduled: tasks,
 	})
 	srv := &http.Server{
 		Addr:              cfg.Addr,
@@ -321,7 +322,7 @@ func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log
 	// and the scheduled work, whose periodic jobs only River's elected
 	// leader enqueues: each task runs once per period across all processes.
 	dcfg := models.DeliveryConfig{DSN: dsn, Workers: cfg.MailWorkers, RetryBase: cfg.MailRetryBase,
-		PollInterval: 250 * time.Millisecond, RescueAfter: cfg.MailRescueAfter, Log: log, Scheduled: scheduledWork(store, cfg)}
+		PollInterval: 250 * time.Millisecond, RescueAfter: cfg.MailRescueAfter, Log: log, Scheduled: tasks}
 	if cfg.SMTP != nil {
 		dcfg.Sender, dcfg.FromName, dcfg.FromEmail = models.NewSMTPSender(*cfg.SMTP), cfg.MailFromName, cfg.MailFromEmail
 	}
@@ -361,18 +362,28 @@ func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log
 // River's elected leader enqueues each task once per period, and one
 // process runs it (see models/scheduled.go).
 func scheduledWork(store *models.Store, cfg Config) []models.ScheduledTask {
-	return []models.ScheduledTask{
+	tasks := []models.ScheduledTask{
 		{Name: "purge_sessions", Every: 10 * time.Minute, Run: func(ctx context.Context) (int, error) {
 			n, err := store.PurgeExpiredSessions(ctx, cfg.IdleTimeout, cfg.AbsoluteTimeout)
 			return int(n), err
-		}},
-		// Lapses overdue waitlist offers and passes their seats to the next in line.
-		{Name: "expire_waitlist_offers", Every: time.Minute, Run: store.ExpireWaitlistOffers},
-		// The automatic reminders to referees who have not replied.
-		{Name: "remind_referees", Every: 10 * time.Minute, Run: store.SendDueReferenceReminders},
-		// "We haven't decided yet": promised dates kept (issue 21).
-		{Name: "keep_promises", Every: 10 * time.Minute, Run: store.KeepPromises},
-		// "Your first day": the reminders a week and a day before (issue 20).
-		{Name: "remind_first_days", Every: 10 * time.Minute, Run: store.SendFirstDayReminders},
+		}, About: "Ends sign-in sessions past their idle or absolute time."},
+		{Name: "expire_waitlist_offers", Every: time.Minute, Run: store.ExpireWaitlistOffers,
+			About: "Lapses overdue waitlist offers and passes their seats to the next in line."},
+		{Name: "remind_referees", Every: 10 * time.Minute, Run: store.SendDueReferenceReminders,
+			About: "Reminds referees who have not replied."},
+		{Name: "keep_promises", Every: 10 * time.Minute, Run: store.KeepPromises,
+			About: "Tells candidates whose promised date passed that we have not decided yet, with a new date; alerts the people in charge after the last."},
+		{Name: "remind_first_days", Every: 10 * time.Minute, Run: store.SendFirstDayReminders,
+			About: "Reminds new starters of their first day, a week and a day before."},
+		{Name: "send_staff_digests", Every: 5 * time.Minute, Run: store.SendStaffDigests,
+			About: "From 08:00, emails each staff member who asked for it what waits for them on Needs you."},
+		{Name: "send_reminders", Every: 5 * time.Minute, Run: store.SendDueReminders,
+			About: "Reminds candidates and panels of interviews and assessment days a day before, candidates of offers two days before they expire and starters of tasks two days before they are due."},
 	}
+	if cfg.ScheduleEvery > 0 { // tests and trials (NEXTSTEP_SCHEDULE_EVERY)
+		for i := range tasks {
+			tasks[i].Every = cfg.ScheduleEvery
+		}
+	}
+	return tasks
 }

@@ -32,17 +32,30 @@ func middayZone(now time.Time) string {
 // (NEXTSTEP_SCHEDULE_EVERY), for at least three periods of each, to a real
 // SMTP receiver. Every active application's promise has passed and every
 // staff member asked for the daily digest. Each application gets one
-// "still deciding" update and each staff member with work one digest:
+// "still deciding" update, each staff member with work one digest, each
+// interview's candidate and panelist (the interviews moved three hours
+// ahead) one reminder:
 // counted on the receiver, and each email arrives once.
 func TestTwoServersSendEachPeriodicMessageOnce(t *testing.T) {
 	e, dbURL := newMailEnv(t)
 	sink := startSink(t, "127.0.0.1:0")
 	e.exec("UPDATE applications SET expected_update_at = now() - interval '1 hour' WHERE status = 'active'")
 	e.exec("UPDATE staff_users SET digest_enabled = true WHERE active")
+	// Every interview still ahead starts in three hours: its reminders are due.
+	e.exec(`UPDATE interview_rounds SET starts_at = now() + interval '3 hours', ends_at = now() + interval '4 hours'
+		WHERE status = 'scheduled' AND starts_at > now()`)
+	rounds := e.scalar(`SELECT count(*) FROM interview_rounds r JOIN applications a ON a.id = r.application_id
+		WHERE r.status = 'scheduled' AND r.starts_at > now() AND a.status IN ('active', 'on_hold')`)
+	panelists := e.scalar(`SELECT count(*) FROM interview_panelists p JOIN interview_rounds r ON r.id = p.round_id
+		JOIN applications a ON a.id = r.application_id JOIN staff_users u ON u.id = p.staff_id
+		WHERE r.status = 'scheduled' AND r.starts_at > now() AND a.status IN ('active', 'on_hold') AND u.active`)
+	if rounds == 0 || panelists == 0 {
+		t.Fatalf("fixture: %d interviews ahead with %d panelists", rounds, panelists)
+	}
 	zone := middayZone(time.Now())
 	servers := startServers(t, 2, dbURL, append(mailServerEnv(sink.URL()), "NEXTSTEP_SCHEDULE_EVERY=1s", "NEXTSTEP_TIMEZONE="+zone)...)
 
-	periodic := []string{"keep_promises", "send_staff_digests"}
+	periodic := []string{"keep_promises", "send_staff_digests", "send_reminders"}
 	deadline := time.Now().Add(90 * time.Second)
 	for _, task := range periodic {
 		for e.scalar("SELECT count(*) FROM scheduled_runs WHERE task = ? AND finished_at IS NOT NULL AND error = ''", task) < 3 {
@@ -88,6 +101,17 @@ func TestTwoServersSendEachPeriodicMessageOnce(t *testing.T) {
 		}
 		perRecipient[d] = 1
 	}
+	var reminders []string
+	if err := e.store.DB().Raw("SELECT to_email FROM outbox_messages WHERE kind IN ('interview_reminder', 'panel_interview_reminder')").
+		Scan(&reminders).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range reminders {
+		perRecipient[r]++
+	}
+	if int64(len(reminders)) != rounds+panelists {
+		t.Errorf("%d interview reminders, want one for each of %d candidates and %d panelists", len(reminders), rounds, panelists)
+	}
 	checkSentOnce(t, sink, rows, perRecipient)
 	got := map[string]int{}
 	for _, m := range sink.Messages() {
@@ -96,12 +120,15 @@ func TestTwoServersSendEachPeriodicMessageOnce(t *testing.T) {
 			got["updates"]++
 		case strings.HasPrefix(subject, "Needs you:"):
 			got["digests"]++
+		case strings.HasPrefix(subject, "Reminder:"):
+			got["reminders"]++
 		default:
 			t.Errorf("an unexpected email to %v: %q", m.Recipients, subject)
 		}
 	}
-	if got["updates"] != int(updates) || got["digests"] != len(digests) {
-		t.Errorf("the receiver got %d updates and %d digests, want %d and %d", got["updates"], got["digests"], updates, len(digests))
+	if got["updates"] != int(updates) || got["digests"] != len(digests) || got["reminders"] != len(reminders) {
+		t.Errorf("the receiver got %d updates, %d digests and %d reminders, want %d, %d and %d", got["updates"], got["digests"], got["reminders"],
+			updates, len(digests), len(reminders))
 	}
 	t.Logf("%d runs of keep_promises, %d of send_staff_digests; %d updates, %d digests, in zone %s", e.scalar("SELECT count(*) FROM scheduled_runs WHERE task = 'keep_promises'"),
 		e.scalar("SELECT count(*) FROM scheduled_runs WHERE task = 'send_staff_digests'"), updates, len(digests), zone)

@@ -13,12 +13,13 @@ import (
 // have to act on — is essential and always goes.
 //
 // A kind's category is MessageTemplate.Optional, set once from optionalKinds
-// below. send (outbox.go), which every message goes through, asks
-// optionalEmail about each message of an optional kind to a candidate: to a
-// candidate who turned its category off it is not written at all (no outbox
-// row, no delivery job; an audit entry says it was withheld), and the use
-// case that caused it carries on (the promise keeper still moves the date on
-// the candidate's page). Otherwise the message carries a one-click
+// below. sendAll (outbox.go; send is one draft of it), which every message
+// goes through, asks optionalEmails about the messages of an optional kind
+// to a candidate: one to a candidate who turned its category off is not
+// written at all (no outbox row, no delivery job; an audit entry says it
+// was withheld), and the use case that caused it carries on (the promise
+// keeper still moves the date on the candidate's page and records the
+// update for their timeline). Otherwise the message carries a one-click
 // unsubscribe link of its own (unsubscribe.go) in its body and in its
 // List-Unsubscribe header (mailer.go).
 

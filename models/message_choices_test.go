@@ -95,6 +95,9 @@ func TestOptingOutStopsUpdatesButNotAnOffer(t *testing.T) {
 	if n := count("SELECT count(*) FROM outbox_messages WHERE kind = ? AND candidate_id = ?", models.MsgPromiseUpdate, dan.CandidateID); n != 0 {
 		t.Errorf("%d updates written for Daniel, who turned them off; want none", n)
 	}
+	if n := count("SELECT count(*) FROM promise_updates WHERE application_id = ?", dan.ID); n != 1 {
+		t.Errorf("%d updates on Daniel's timeline, want 1: the update happened, only its email was withheld", n)
+	}
 	if n := count("SELECT count(*) FROM unsubscribe_tokens WHERE candidate_id = ?", dan.CandidateID); n != 0 {
 		t.Errorf("%d unsubscribe links made for Daniel's withheld update, want none", n)
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 // One-click unsubscribe (RFC 8058). Each email of an optional kind carries
-// a link of its own, /unsubscribe/<token> (optionalEmail in
+// a link of its own, /unsubscribe/<token> (optionalEmails in
 // message_choices.go makes it): 256 random bits, stored only as their
 // SHA-256, tied to one candidate and one category. The link is the only
 // key — no sign-in, no cookie — and all it can do is turn that category off

@@ -145,7 +145,7 @@ func (s *Store) compose(tmpl MessageTemplate, d draft) OutboxMessage {
 	subject := oneLine(FillTemplate(tmpl.Subject, vars))
 	body := FillTemplate(tmpl.Body, vars) + "\n"
 	return OutboxMessage{
-		ToEmail: d.toEmail, ToName: oneLine(d.toName), Subject: subject, Body: body, BodyHTML: messageHTML(s.company, subject, body),
+		ToEmail: d.toEmail, ToName: oneLine(d.toName), Subject: subject, Body: body, BodyHTML: messageHTML(s.company, subject, body, s.baseURL, d.buttonLabel()),
 		Kind: d.kind, LinkPath: d.linkPath, CandidateID: d.candidateID, StaffID: d.staffID, RefereeID: d.refereeID, Status: MessageQueued,
 		MessageID: newMessageID(s.baseURL), CalendarICS: d.calendarICS, ReplyTo: nonEmpty(d.replyTo, s.contactEmail),
 	}

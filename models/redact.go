@@ -15,6 +15,7 @@ type tokenLink struct {
 	Placeholder string // its name in message wording: {{sign_in_link}}
 	Path        string // where its URLs point, after the base URL: /signin/<token>
 	Hidden      string // what readers see in its place
+	Button      string // the label of the email's button when it is the primary link
 }
 
 // tokenLinks is the one declared list of token links. A new kind of token
@@ -22,8 +23,8 @@ type tokenLink struct {
 // outside a body by ValidateMessageTemplate and hidden by Redacted.
 func tokenLinks() []tokenLink {
 	return []tokenLink{
-		{Placeholder: "sign_in_link", Path: "/signin/", Hidden: "[sign-in link hidden]"},
-		{Placeholder: "reference_link", Path: "/references/", Hidden: "[referee's link hidden]"},
+		{Placeholder: "sign_in_link", Path: "/signin/", Hidden: "[sign-in link hidden]", Button: "Sign in"},
+		{Placeholder: "reference_link", Path: "/references/", Hidden: "[referee's link hidden]", Button: "Open the reference form"},
 	}
 }
 

@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
+	pathpkg "path"
 	"strings"
 	"time"
 
@@ -22,16 +24,24 @@ func (h *Handler) home(c echo.Context) error {
 }
 
 func (h *Handler) candidateSignInForm(c echo.Context) error {
-	return render(c, http.StatusOK, views.CandidateSignInPage(views.CandidateSignInProps{Layout: h.layout(c, "Sign in")}))
+	return render(c, http.StatusOK, views.CandidateSignInPage(views.CandidateSignInProps{
+		Layout: h.layout(c, "Sign in"), Next: candidateNext(c.QueryParam("next"))}))
 }
 
 func (h *Handler) candidateSignInRequest(c echo.Context) error {
 	start := time.Now()
 	email := strings.TrimSpace(c.FormValue("email"))
+	next := candidateNext(c.FormValue("next"))
+	// The page the candidate was sent here from waits in this browser's
+	// session, saved before the link is even written: the email's round trip
+	// carries only the token, and following it here brings them back there.
+	if err := h.rememberSignInNext(c, next); err != nil {
+		return err
+	}
 	err := h.store.RequestCandidateLink(c.Request().Context(), email, c.RealIP())
 	if r := h.formRefusal(err); r != nil {
 		return render(c, statusOf(r.Code), views.CandidateSignInPage(views.CandidateSignInProps{
-			Layout: h.layout(c, "Sign in"), Email: email, Errors: formErrors(r)}))
+			Layout: h.layout(c, "Sign in"), Email: email, Next: next, Errors: formErrors(r)}))
 	}
 	if err != nil {
 		return err
@@ -63,6 +73,8 @@ func (h *Handler) signInLinkForm(c echo.Context) error {
 
 func (h *Handler) signInLinkConsume(c echo.Context) error {
 	token := c.Param("token")
+	// Read before the session is rotated (which keeps no values).
+	next, _ := session(c).Values[keyNext].(string)
 	who, err := h.store.ConsumeSignInToken(c.Request().Context(), token, actor(c))
 	if refusalOf(err, models.CodeGone) != nil {
 		return render(c, http.StatusGone, views.SignInContinuePage(views.SignInContinueProps{
@@ -109,7 +121,49 @@ func (h *Handler) signInLinkConsume(c echo.Context) error {
 		}
 		return redirect(c, "/admin")
 	}
+	if next = candidateNext(next); next != "" {
+		return redirect(c, next)
+	}
 	return redirect(c, "/me")
+}
+
+// rememberSignInNext keeps next (a candidate page, already checked) in the
+// session until a sign-in link is used in this browser; an empty next
+// forgets an earlier one, so an old request does not decide where a later
+// sign-in lands.
+func (h *Handler) rememberSignInNext(c echo.Context, next string) error {
+	sess := session(c)
+	if sess == nil {
+		return nil
+	}
+	if old, _ := sess.Values[keyNext].(string); old == next {
+		return nil
+	}
+	if next == "" {
+		delete(sess.Values, keyNext)
+	} else {
+		sess.Values[keyNext] = next
+	}
+	return sess.Save(c.Request(), c.Response())
+}
+
+// candidateNext is where a candidate may be sent after signing in: a page of
+// their own (/me, or a path under /me/) on this site, or "" for anything
+// else. It refuses other sites in every spelling browsers accept (//host,
+// /\host, https://host), staff pages, and paths that leave /me once a
+// browser resolves them (/me/../admin, with dots or slashes percent-encoded).
+func candidateNext(next string) string {
+	if len(next) > 500 || safeNext(next, "") == "" || strings.ContainsAny(next, "\\") {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Path != pathpkg.Clean(u.Path) {
+		return ""
+	}
+	if u.Path != "/me" && !strings.HasPrefix(u.Path, "/me/") {
+		return ""
+	}
+	return next
 }
 
 func (h *Handler) staffLoginForm(c echo.Context) error {

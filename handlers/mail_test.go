@@ -596,8 +596,8 @@ func TestInboxListsTheCandidatesOwnMessages(t *testing.T) {
 	}
 
 	// Without a candidate session there is no inbox.
-	if res := app.newClient().get("/me/messages"); res.Status != http.StatusSeeOther || res.Location != "/signin" {
-		t.Errorf("anonymous /me/messages: %d → %q, want 303 → /signin", res.Status, res.Location)
+	if res := app.newClient().get("/me/messages"); res.Status != http.StatusSeeOther || res.Location != "/signin?next=%2Fme%2Fmessages" {
+		t.Errorf("anonymous /me/messages: %d → %q, want 303 → /signin?next=%%2Fme%%2Fmessages", res.Status, res.Location)
 	}
 	staff := app.newClient()
 	staff.loginStaff(adminEmail)

@@ -113,5 +113,5 @@ func (h *Handler) candidateMessages(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.CandidateMessagesPage(views.CandidateMessagesProps{Layout: h.layout(c, "Messages"), Messages: msgs}))
+	return render(c, http.StatusOK, views.CandidateMessagesPage(views.CandidateMessagesProps{Layout: h.layout(c, "Messages"), Messages: msgs, BaseURL: h.cfg.BaseURL}))
 }

@@ -246,6 +246,10 @@ func (h *Handler) requireCandidate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if currentCandidate(c) == nil {
 			if c.Request().Method == http.MethodGet {
+				// Back to this page after signing in (an email's deep link), as staff return.
+				if uri := c.Request().URL.RequestURI(); uri != "/me" && candidateNext(uri) != "" {
+					return redirect(c, "/signin?next="+url.QueryEscape(uri))
+				}
 				return redirect(c, "/signin")
 			}
 			return echo.NewHTTPError(http.StatusUnauthorized, "Please sign in again; your session has ended.")

@@ -24,7 +24,7 @@ const (
 	keyResetLink      = "signed_in_by_link" // may set a new password once without the current one
 	keyLoadedPerson   = "loaded_person"     // transient: the person loaded with the row
 	keySeen           = "seen"              // when last-seen was last written (Unix seconds)
-	keyNext           = "next"              // where to go after the second factor
+	keyNext           = "next"              // where to go after the second factor, or after a candidate's sign-in link
 )
 
 // sessionData is what a session row stores: a fixed set of typed values, as

@@ -356,6 +356,18 @@ type draft struct {
 	replyTo         string // where replies go; empty: the contact address
 }
 
+// buttonLabel names the button of the email's HTML part by who reads it
+// (a token link, such as a sign-in link, names its own).
+func (d draft) buttonLabel() string {
+	if d.candidateID != nil {
+		return "Open your page"
+	}
+	if d.staffID != nil {
+		return "Open in Nextstep"
+	}
+	return "Open the page"
+}
+
 func toCandidate(c *Candidate, kind MessageKind, vars map[string]string) draft {
 	id := c.ID
 	vars["candidate_name"] = oneLine(c.Name)

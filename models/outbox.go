@@ -161,7 +161,7 @@ func (s *Store) compose(tmpl MessageTemplate, d draft, link string) OutboxMessag
 		body += unsubscribeFooter(s.urls(), tmpl.Optional, link)
 	}
 	return OutboxMessage{
-		ToEmail: d.toEmail, ToName: oneLine(d.toName), Subject: subject, Body: body, BodyHTML: messageHTML(s.company, subject, body),
+		ToEmail: d.toEmail, ToName: oneLine(d.toName), Subject: subject, Body: body, BodyHTML: messageHTML(s.company, subject, body, s.baseURL, d.buttonLabel()),
 		Kind: d.kind, LinkPath: d.linkPath, CandidateID: d.candidateID, StaffID: d.staffID, RefereeID: d.refereeID, Status: MessageQueued,
 		MessageID: newMessageID(s.baseURL), CalendarICS: d.calendarICS, ReplyTo: nonEmpty(d.replyTo, s.contactEmail),
 		ListUnsubscribe: link,

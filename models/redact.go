@@ -15,6 +15,7 @@ type tokenLink struct {
 	Placeholder string // its name in message wording: {{sign_in_link}}
 	Path        string // where its URLs point, after the base URL: /signin/<token>
 	Hidden      string // what readers see in its place
+	Button      string // the label of the email's button when it is the primary link; empty: never the button
 }
 
 // tokenLinks is the one declared list of token links. A new kind of token
@@ -22,10 +23,11 @@ type tokenLink struct {
 // outside a body by ValidateMessageTemplate and hidden by Redacted.
 func tokenLinks() []tokenLink {
 	return []tokenLink{
-		{Placeholder: "sign_in_link", Path: "/signin/", Hidden: "[sign-in link hidden]"},
-		{Placeholder: "reference_link", Path: "/references/", Hidden: "[referee's link hidden]"},
+		{Placeholder: "sign_in_link", Path: "/signin/", Hidden: "[sign-in link hidden]", Button: "Sign in"},
+		{Placeholder: "reference_link", Path: "/references/", Hidden: "[referee's link hidden]", Button: "Open the reference form"},
 		// Not a placeholder admins may place: send appends it to the
 		// messages a candidate may turn off (message_choices.go).
+		// Never the email's button (no Button): the message's own link is.
 		{Placeholder: "unsubscribe_link", Path: "/unsubscribe/", Hidden: "[unsubscribe link hidden]"},
 	}
 }

@@ -41,4 +41,5 @@ type AdminMessageTemplateProps struct {
 type CandidateMessagesProps struct {
 	Layout
 	Messages []models.OutboxMessage
+	BaseURL  string // the portal's public address: only links under it are live
 }

@@ -59,6 +59,7 @@ type ErrorProps struct {
 type CandidateSignInProps struct {
 	Layout
 	Email  string
+	Next   string // the candidate's page to return to after signing in (checked), or ""
 	Errors map[string]string
 }
 

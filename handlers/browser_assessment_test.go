@@ -83,8 +83,8 @@ func TestBrowserAssessmentBookRescheduleCancel(t *testing.T) {
 
 	b := newBrowser(t)
 	browserUseSignInLink(t, b, link)
-	waitVisible(t, b, "[data-testid=book-cta]")
-	if status := submit(t, b, "[data-testid=book-cta]"); status != http.StatusOK {
+	waitVisible(t, b, "[data-testid=next-action-button][data-move=book_seat]")
+	if status := submit(t, b, "[data-testid=next-action-button][data-move=book_seat]"); status != http.StatusOK {
 		t.Fatalf("book call to action: status %d", status)
 	}
 	if got := path(t, b); got != base {
@@ -213,7 +213,7 @@ func TestBrowserAssessmentBookRescheduleCancel(t *testing.T) {
 		t.Fatalf("seats taken after cancelling: %d and %d, want 0", d1.SeatsTaken, d2.SeatsTaken)
 	}
 	screenshot(t, b, "assessment-after-cancel.png")
-	open(t, b, app.URL+"/me", "[data-testid=book-cta]")
+	open(t, b, app.URL+"/me", "[data-testid=next-action-button][data-move=book_seat]")
 }
 
 // TestBrowserAssessmentWaitlistOffer: the first sales day is full; Ben joins

@@ -175,8 +175,8 @@ func TestBrowserOfferToSignedContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	browserUseSignInLink(t, cand, link)
-	waitVisible(t, cand, "[data-testid=interest-cta]")
-	if status := submit(t, cand, "[data-testid=interest-cta] a"); status != http.StatusOK {
+	waitVisible(t, cand, "a[data-move=answer_interest]")
+	if status := submit(t, cand, "a[data-move=answer_interest]"); status != http.StatusOK {
 		t.Fatalf("open interest check: status %d", status)
 	}
 	if got := path(t, cand); got != appPath+"/interest" {
@@ -198,7 +198,7 @@ func TestBrowserOfferToSignedContract(t *testing.T) {
 	if got := path(t, cand); got != "/me" {
 		t.Fatalf("after confirming Daniel is on %s, want /me", got)
 	}
-	if n := elementCount(t, cand, "[data-testid=interest-cta]"); n != 0 {
+	if n := elementCount(t, cand, "[data-move=answer_interest]"); n != 0 {
 		t.Fatalf("/me still asks Daniel about his interest after he answered")
 	}
 
@@ -264,8 +264,8 @@ func TestBrowserOfferToSignedContract(t *testing.T) {
 	}
 
 	// Daniel reads and accepts the offer.
-	open(t, cand, app.URL+"/me", "[data-testid=offer-cta]")
-	if status := submit(t, cand, "[data-testid=offer-cta] a"); status != http.StatusOK {
+	open(t, cand, app.URL+"/me", "a[data-move=answer_offer]")
+	if status := submit(t, cand, "a[data-move=answer_offer]"); status != http.StatusOK {
 		t.Fatalf("open offer: status %d", status)
 	}
 	if got := path(t, cand); got != appPath+"/offer" {
@@ -304,8 +304,8 @@ func TestBrowserOfferToSignedContract(t *testing.T) {
 
 	// Daniel consents to electronic records and signs, a few minutes later.
 	app.Clock.Advance(3 * time.Minute)
-	open(t, cand, app.URL+"/me", "[data-testid=contract-cta]")
-	if status := submit(t, cand, "[data-testid=contract-cta] a"); status != http.StatusOK {
+	open(t, cand, app.URL+"/me", "a[data-move=sign_contract]")
+	if status := submit(t, cand, "a[data-move=sign_contract]"); status != http.StatusOK {
 		t.Fatalf("open contract: status %d", status)
 	}
 	if got := path(t, cand); got != appPath+"/contract" {

@@ -674,7 +674,7 @@ func TestBrowserMobileWidth(t *testing.T) {
 	do(t, b, "emulate a 360px viewport", chromedp.EmulateViewport(360, 800))
 	browserUseSignInLink(t, b, link)
 	waitVisible(t, b, "[data-testid=current-stage]")
-	if got := text(t, b, `[aria-current="step"]`); !strings.Contains(got, "Assessment day") {
+	if got := text(t, b, "[data-testid=stepper-summary]"); !strings.HasSuffix(got, ": Assessment day") {
 		t.Fatalf("current step on mobile = %q, want Assessment day", got)
 	}
 	if w := run(t, b, "viewport width", chromedp.Evaluate[int](`window.innerWidth`)); w != 360 {

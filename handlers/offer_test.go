@@ -1080,7 +1080,7 @@ func TestOfferAcceptAfterRejectionRefused(t *testing.T) {
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("reject: %d; page: %s", res.Status, offerProblemText(res))
 	}
-	if me := f.cand.get("/me").Doc(t); me.Find("[data-testid=offer-cta]").Length() != 0 {
+	if me := f.cand.get("/me").Doc(t); me.Find("[data-move=answer_offer]").Length() != 0 {
 		t.Errorf("/me still tells Daniel he has a job offer after his application was rejected")
 	}
 	res = f.cand.post(fmt.Sprintf("/me/applications/%d/offer/accept", f.appID), url.Values{"version_id": {strconv.FormatInt(v, 10)}})

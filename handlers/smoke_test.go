@@ -35,7 +35,7 @@ func TestCandidateSeesCurrentStage(t *testing.T) {
 		t.Fatalf("/me: %d", res.Status)
 	}
 	doc := res.Doc(t)
-	if got := doc.Find("[aria-current=step] .step-label").Text(); got != "Assessment day" {
+	if got := doc.Find("[data-testid=stepper] [aria-current=step] .step-label").Text(); got != "Assessment day" {
 		t.Fatalf("current step = %q, want Assessment day", got)
 	}
 	appID := app.applicationID("ben.okafor@example.com")

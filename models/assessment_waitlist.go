@@ -259,10 +259,10 @@ func (s *Store) LeaveWaitlist(ctx context.Context, actor Actor, appID, entryID i
 	})
 }
 
-// WaitlistPosition is the 1-based place of an entry in its day's queue.
+// WaitlistPosition is the 1-based place of an entry in its day's queue
+// (waitlistPlaceSQL, as the candidate's page counts it).
 func (s *Store) WaitlistPosition(ctx context.Context, e WaitlistEntry) (int, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Table("assessment_waitlist").
-		Where("day_id = ? AND status = ? AND (created_at, id) <= (?, ?)", e.DayID, WaitWaiting, e.CreatedAt, e.ID).Count(&n).Error
+	err := s.db.WithContext(ctx).Raw("SELECT "+waitlistPlaceSQL+" FROM assessment_waitlist w WHERE w.id = ?", e.ID).Scan(&n).Error
 	return int(n), err
 }

@@ -26,14 +26,12 @@ FROM applications a JOIN positions p ON p.id = a.position_id WHERE a.candidate_i
 const staffJSON = `jsonb_build_object('id', u.id, 'name', u.name, 'email', u.email, 'role', u.role, 'active', u.active)`
 
 // applicationExtrasColumns select, for the applications in the CTE "apps",
-// everything that hangs off them; one placeholder: the time now.
+// everything that hangs off them that both pages show.
 const applicationExtrasColumns = `
 	coalesce((SELECT jsonb_agg(to_jsonb(e) || jsonb_build_object('actor', (SELECT ` + staffJSON + ` FROM staff_users u WHERE u.id = e.actor_staff_id))
 		ORDER BY e.created_at, e.id) FROM stage_events e WHERE e.application_id IN (SELECT id FROM apps)), '[]') AS events,
 	coalesce((SELECT jsonb_agg(to_jsonb(b) || jsonb_build_object('day', to_jsonb(d)) ORDER BY b.id DESC)
 		FROM assessment_bookings b JOIN assessment_days d ON d.id = b.day_id WHERE b.application_id IN (SELECT id FROM apps)), '[]') AS bookings,
-	coalesce((SELECT jsonb_agg(to_jsonb(w) ORDER BY w.id) FROM assessment_waitlist w
-		WHERE w.application_id IN (SELECT id FROM apps) AND w.status = 'offered' AND w.offer_expires_at > ?), '[]') AS waitlist_offers,
 	coalesce((SELECT jsonb_agg(to_jsonb(i) ORDER BY i.id DESC) FROM interest_checks i WHERE i.application_id IN (SELECT id FROM apps)), '[]') AS interest,
 	coalesce((SELECT jsonb_agg(to_jsonb(o) || jsonb_build_object(
 			'versions', (SELECT coalesce(jsonb_agg(to_jsonb(v) || jsonb_build_object(
@@ -50,17 +48,16 @@ const applicationExtrasColumns = `
 
 // applicationExtras is what applicationExtrasColumns return.
 type applicationExtras struct {
-	Events, Bookings, WaitlistOffers, Interest, Offers, Contracts []byte
+	Events, Bookings, Interest, Offers, Contracts []byte
 }
 
 // decodedExtras is applicationExtras decoded.
 type decodedExtras struct {
-	Events         []StageEvent
-	Bookings       []AssessmentBooking
-	WaitlistOffers []WaitlistEntry
-	Interest       []InterestCheck
-	Offers         []Offer
-	Contracts      []Contract
+	Events    []StageEvent
+	Bookings  []AssessmentBooking
+	Interest  []InterestCheck
+	Offers    []Offer
+	Contracts []Contract
 }
 
 func (raw applicationExtras) decode() (*decodedExtras, error) {
@@ -68,8 +65,8 @@ func (raw applicationExtras) decode() (*decodedExtras, error) {
 	for _, part := range []struct {
 		raw []byte
 		dst any
-	}{{raw.Events, &x.Events}, {raw.Bookings, &x.Bookings}, {raw.WaitlistOffers, &x.WaitlistOffers},
-		{raw.Interest, &x.Interest}, {raw.Offers, &x.Offers}, {raw.Contracts, &x.Contracts}} {
+	}{{raw.Events, &x.Events}, {raw.Bookings, &x.Bookings}, {raw.Interest, &x.Interest}, {raw.Offers, &x.Offers},
+		{raw.Contracts, &x.Contracts}} {
 		if err := decodeRows(part.raw, part.dst); err != nil {
 			return nil, err
 		}
@@ -111,9 +108,9 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	// the messages sent (staff who see all candidates only) and the templates.
 	var row struct {
 		Candidate
-		Applications, Notes, Messages, Templates                      []byte
-		Events, Bookings, WaitlistOffers, Interest, Offers, Contracts []byte
-		Rounds, Decisions, Colleagues, Addable, References            []byte
+		Applications, Notes, Messages, Templates           []byte
+		Events, Bookings, Interest, Offers, Contracts      []byte
+		Rounds, Decisions, Colleagues, Addable, References []byte
 	}
 	addable, addableArgs := addablePositionsSQL(actor, candidateID)
 	r, err := s.queryRow(ctx, `WITH apps AS (SELECT a.id FROM applications a JOIN positions p ON p.id = a.position_id
@@ -133,13 +130,13 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 			coalesce((SELECT jsonb_agg(to_jsonb(x) ORDER BY lower(x.title), x.id) FROM (`+addable+`) x), '[]') AS addable,
 			`+referenceSumsJSON("SELECT id FROM apps")+` AS references
 		FROM candidates c WHERE c.id = ?`,
-		append(append(append(append(append([]any{}, scopeArgs...), scopeArgs...), readsEveryNote, actor.ID, seesMessages, s.Now()), addableArgs...), candidateID)...)
+		append(append(append(append(append([]any{}, scopeArgs...), scopeArgs...), readsEveryNote, actor.ID, seesMessages), addableArgs...), candidateID)...)
 	if err != nil {
 		return nil, err
 	}
 	c := &row.Candidate
 	err = r.Scan(&c.ID, &c.Email, &c.Name, &c.Phone, &c.CreatedAt, &c.UpdatedAt, &row.Applications, &row.Notes, &row.Messages, &row.Templates,
-		&row.Events, &row.Bookings, &row.WaitlistOffers, &row.Interest, &row.Offers, &row.Contracts, &row.Rounds, &row.Decisions, &row.Colleagues, &row.Addable, &row.References)
+		&row.Events, &row.Bookings, &row.Interest, &row.Offers, &row.Contracts, &row.Rounds, &row.Decisions, &row.Colleagues, &row.Addable, &row.References)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -161,7 +158,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 		return nil, ErrNotFound
 	}
 	redactAll(d.Messages)
-	x, err := applicationExtras{row.Events, row.Bookings, row.WaitlistOffers, row.Interest, row.Offers, row.Contracts}.decode()
+	x, err := applicationExtras{row.Events, row.Bookings, row.Interest, row.Offers, row.Contracts}.decode()
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +197,6 @@ type CandidateApplication struct {
 	Application
 	History []StageEvent       // oldest first; notes stripped
 	Booking *AssessmentBooking // the current assessment-day seat, with Day
-	Offers  int                // open waitlist offers waiting for an answer
 
 	Rounds  []InterviewRound  // interviews, oldest first, with panel and offered times
 	Skipped map[StageKey]bool // stages skipped as not needed
@@ -209,28 +205,34 @@ type CandidateApplication struct {
 	JobOffer       OfferVersionStatus // status of the newest offer version the candidate was sent, if any
 	ContractStatus ContractStatus     // the live contract's status, if any
 	OfferAnswerBy  *time.Time         // JobOffer sent: the last moment to accept it
-	SeatOfferBy    *time.Time         // Offers: when the soonest seat offer lapses
 	PromiseUpdates []PromiseUpdate    // the keeper's automatic updates, oldest first
+
+	// What else YourMoves reads (candidate_moves.go).
+	Waitlist        []WaitlistPlace   // live waitlist entries: waiting, or holding a seat offer
+	Checks          []Check           // the application's checks: id, kind and status only
+	Referees        []Referee         // what the completeness rule reads of each referee, never their answers
+	RefereeSettings ReferenceSettings // what the position asks of the referees
+	StarterTasks    []StarterTask     // onboarding tasks the starter has not finished, soonest due first
 }
 
-// GetCandidateView loads the candidate's own page: one statement, and one
-// more for the interviews.
+// GetCandidateView loads the candidate's own page in one statement.
 func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*CandidateView, error) {
 	var row struct {
-		Applications                                                  []byte
-		Events, Bookings, WaitlistOffers, Interest, Offers, Contracts []byte
-		Rounds, PromiseUpdates                                        []byte
+		Applications                                  []byte
+		Events, Bookings, Interest, Offers, Contracts []byte
+		Rounds, PromiseUpdates                        []byte
+		moves                                         candidateMovesRows
 	}
 	r, err := s.queryRow(ctx, `WITH apps AS (SELECT id FROM applications WHERE candidate_id = ?)
 		SELECT (`+applicationsJSON+`) AS applications, `+applicationExtrasColumns+`, `+roundsJSON("SELECT id FROM apps")+` AS rounds,
 			coalesce((SELECT jsonb_agg(to_jsonb(u) ORDER BY u.created_at, u.id) FROM promise_updates u
-				WHERE u.application_id IN (SELECT id FROM apps)), '[]') AS promise_updates`,
-		cand.ID, cand.ID, s.Now())
+				WHERE u.application_id IN (SELECT id FROM apps)), '[]') AS promise_updates,
+			`+candidateMovesColumns, cand.ID, cand.ID)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Scan(&row.Applications, &row.Events, &row.Bookings, &row.WaitlistOffers, &row.Interest, &row.Offers, &row.Contracts,
-		&row.Rounds, &row.PromiseUpdates); err != nil {
+	if err := r.Scan(&row.Applications, &row.Events, &row.Bookings, &row.Interest, &row.Offers, &row.Contracts,
+		&row.Rounds, &row.PromiseUpdates, &row.moves.Waitlist, &row.moves.Checks, &row.moves.Referees, &row.moves.StarterTasks); err != nil {
 		return nil, err
 	}
 	var told []PromiseUpdate
@@ -241,59 +243,20 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 	if err := decodeRows(row.Applications, &apps); err != nil {
 		return nil, err
 	}
-	v := &CandidateView{Candidate: *cand}
-	x, err := applicationExtras{row.Events, row.Bookings, row.WaitlistOffers, row.Interest, row.Offers, row.Contracts}.decode()
+	x, err := applicationExtras{row.Events, row.Bookings, row.Interest, row.Offers, row.Contracts}.decode()
 	if err != nil {
 		return nil, err
 	}
+	m, err := row.moves.decode(row.Applications, s.loc)
+	if err != nil {
+		return nil, err
+	}
+	v := &CandidateView{Candidate: *cand}
 	for _, a := range apps {
 		a.Candidate = cand
 		ca := CandidateApplication{Application: a}
-		for _, ic := range x.Interest {
-			ca.InterestOpen = ca.InterestOpen || (ic.ApplicationID == a.ID && ic.Status == InterestSent)
-		}
-		for _, o := range x.Offers {
-			if o.ApplicationID != a.ID || ca.JobOffer != "" {
-				continue
-			}
-			for _, ver := range o.Versions { // newest first: the newest the candidate was sent
-				if ver.Status == OfferSent || ver.Status == OfferAccepted || ver.Status == OfferDeclined {
-					ca.JobOffer = ver.Status
-					if ver.Status == OfferSent {
-						by := ver.ExpiresAt(s.loc)
-						ca.OfferAnswerBy = &by
-					}
-					break
-				}
-			}
-		}
-		for _, c := range x.Contracts {
-			if c.ApplicationID == a.ID && c.Status != ContractVoid && ca.ContractStatus == "" {
-				ca.ContractStatus = c.Status
-			}
-		}
-		for i := range x.Bookings {
-			if x.Bookings[i].ApplicationID == a.ID && x.Bookings[i].Status == BookingBooked {
-				ca.Booking = &x.Bookings[i]
-			}
-		}
-		for _, w := range x.WaitlistOffers {
-			if w.ApplicationID == a.ID {
-				ca.Offers++
-				if w.OfferExpiresAt != nil && (ca.SeatOfferBy == nil || w.OfferExpiresAt.Before(*ca.SeatOfferBy)) {
-					ca.SeatOfferBy = w.OfferExpiresAt
-				}
-			}
-		}
-		for _, e := range x.Events {
-			if e.ApplicationID == a.ID {
-				e.Note, e.ActorStaffID, e.Actor = "", nil, nil
-				ca.History = append(ca.History, e)
-			}
-		}
-		if a.Position != nil {
-			ca.Skipped = a.Position.Pipeline.SkippedStages(ca.History)
-		}
+		s.fillCandidateApplication(&ca, x)
+		m.fill(&ca)
 		for _, u := range told {
 			if u.ApplicationID == a.ID {
 				ca.PromiseUpdates = append(ca.PromiseUpdates, u)
@@ -320,6 +283,48 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 		}
 	}
 	return v, nil
+}
+
+// fillCandidateApplication gives ca what both pages' collections x hold of
+// it: its interest check, offer, contract, booking and public history.
+func (s *Store) fillCandidateApplication(ca *CandidateApplication, x *decodedExtras) {
+	for _, ic := range x.Interest {
+		ca.InterestOpen = ca.InterestOpen || (ic.ApplicationID == ca.ID && ic.Status == InterestSent)
+	}
+	for _, o := range x.Offers {
+		if o.ApplicationID != ca.ID || ca.JobOffer != "" {
+			continue
+		}
+		for _, ver := range o.Versions { // newest first: the newest the candidate was sent
+			if ver.Status == OfferSent || ver.Status == OfferAccepted || ver.Status == OfferDeclined {
+				ca.JobOffer = ver.Status
+				if ver.Status == OfferSent {
+					by := ver.ExpiresAt(s.loc)
+					ca.OfferAnswerBy = &by
+				}
+				break
+			}
+		}
+	}
+	for _, c := range x.Contracts {
+		if c.ApplicationID == ca.ID && c.Status != ContractVoid && ca.ContractStatus == "" {
+			ca.ContractStatus = c.Status
+		}
+	}
+	for i := range x.Bookings {
+		if x.Bookings[i].ApplicationID == ca.ID && x.Bookings[i].Status == BookingBooked {
+			ca.Booking = &x.Bookings[i]
+		}
+	}
+	for _, e := range x.Events {
+		if e.ApplicationID == ca.ID {
+			e.Note, e.ActorStaffID, e.Actor = "", nil, nil
+			ca.History = append(ca.History, e)
+		}
+	}
+	if ca.Position != nil {
+		ca.Skipped = ca.Position.Pipeline.SkippedStages(ca.History)
+	}
 }
 
 // historyBeforeHeldRejection is a candidate's history without the held

@@ -206,7 +206,7 @@ func TestKeepPromisesConcurrentRunsSendEachUpdateOnce(t *testing.T) {
 		view, err := d.store.GetCandidateView(ctx, &cand)
 		must(t, err)
 		for _, ca := range view.Applications {
-			if ca.ID == a.ID && len(ca.YourMoves(d.clock.Now())) > 0 {
+			if _, yours := ca.YourTurn(d.clock.Now()); ca.ID == a.ID && yours {
 				awaiting[a.ID] = true
 			}
 		}

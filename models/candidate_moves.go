@@ -275,29 +275,38 @@ type StarterTask struct {
 const waitlistPlaceSQL = `(SELECT count(*) FROM assessment_waitlist q
 	WHERE q.day_id = w.day_id AND q.status = 'waiting' AND (q.created_at, q.id) <= (w.created_at, w.id))`
 
+// atReferenceChecks is the applications of the CTE "apps" (which carries
+// their stage, status and position) whose referees YourMoves reads: those
+// active at reference checks.
+const atReferenceChecks = `SELECT id FROM apps WHERE stage = 'reference_checks' AND status = 'active'`
+
 // candidateMovesColumns select, for the applications in the CTE "apps",
-// what YourMoves reads beyond what both candidate pages load: the live
-// waitlist entries with their day and place, the checks, the referees (what
-// the completeness rule reads) and the starter's unfinished tasks. The
-// position's reference settings ride in the applications' own JSON.
+// only what YourMoves reads beyond what both candidate pages load: the live
+// waitlist entries with their day and place, the checks waiting for the
+// candidate's consent, the referees and what the position asks of them
+// (for applications at reference checks: the completeness rule) and the
+// starter's unfinished tasks.
 const candidateMovesColumns = `coalesce((SELECT jsonb_agg(to_jsonb(w) || jsonb_build_object('day', to_jsonb(d),
 			'place', CASE WHEN w.status = 'waiting' THEN ` + waitlistPlaceSQL + ` ELSE 0 END) ORDER BY w.created_at, w.id)
 		FROM assessment_waitlist w JOIN assessment_days d ON d.id = w.day_id
 		WHERE w.application_id IN (SELECT id FROM apps) AND w.status IN ('waiting', 'offered')), '[]') AS waitlist,
 	coalesce((SELECT jsonb_agg(jsonb_build_object('id', c.id, 'application_id', c.application_id, 'kind', c.kind, 'status', c.status) ORDER BY c.id)
-		FROM checks c WHERE c.application_id IN (SELECT id FROM apps)), '[]') AS checks,
+		FROM checks c WHERE c.application_id IN (SELECT id FROM apps) AND c.status = 'waiting_for_candidate'), '[]') AS checks,
 	coalesce((SELECT jsonb_agg(jsonb_build_object('id', r.id, 'application_id', r.application_id, 'status', r.status,
 			'relationship', r.relationship, 'worked_from', r.worked_from::timestamp AT TIME ZONE 'UTC',
 			'worked_to', r.worked_to::timestamp AT TIME ZONE 'UTC', 'candidate_confirmed_agreed', r.candidate_confirmed_agreed,
 			'added_by_staff_id', r.added_by_staff_id) ORDER BY r.id)
-		FROM referees r WHERE r.application_id IN (SELECT id FROM apps)), '[]') AS referees,
+		FROM referees r WHERE r.application_id IN (` + atReferenceChecks + `)), '[]') AS referees,
+	coalesce((SELECT jsonb_agg(jsonb_build_object('application_id', a.id, 'needed', p.references_needed,
+			'manager_required', p.reference_manager_required))
+		FROM apps a JOIN positions p ON p.id = a.position_id WHERE a.stage = 'reference_checks' AND a.status = 'active'), '[]') AS reference_settings,
 	coalesce((SELECT jsonb_agg(jsonb_build_object('id', t.id, 'application_id', t.application_id, 'title', t.title, 'status', t.status,
 			'due_on', t.due_on::timestamp AT TIME ZONE 'UTC') ORDER BY t.due_on, t.sort_order, t.id)
 		FROM onboarding_tasks t WHERE t.application_id IN (SELECT id FROM apps) AND t.assignee = 'starter' AND t.status <> 'done'), '[]') AS starter_tasks`
 
 // candidateMovesRows is what candidateMovesColumns return.
 type candidateMovesRows struct {
-	Waitlist, Checks, Referees, StarterTasks []byte
+	Waitlist, Checks, Referees, ReferenceSettings, StarterTasks []byte
 }
 
 // candidateMoves is candidateMovesRows decoded.
@@ -309,28 +318,25 @@ type candidateMoves struct {
 	referencesOf map[int64]ReferenceSettings // by application id
 }
 
-// decode reads the rows and, from the applications' JSON (applicationsJSON),
-// what each position asks of the referees; a task's due day ends in loc.
-func (raw candidateMovesRows) decode(applications []byte, loc *time.Location) (*candidateMoves, error) {
+// decode reads the rows; a task's due day ends in loc.
+func (raw candidateMovesRows) decode(loc *time.Location) (*candidateMoves, error) {
 	m := &candidateMoves{referencesOf: map[int64]ReferenceSettings{}}
 	var settings []struct {
-		ID       int64
-		Position struct {
-			ReferencesNeeded         int
-			ReferenceManagerRequired bool
-		}
+		ApplicationID   int64
+		Needed          int
+		ManagerRequired bool
 	}
 	for _, part := range []struct {
 		raw []byte
 		dst any
 	}{{raw.Waitlist, &m.waitlist}, {raw.Checks, &m.checks}, {raw.Referees, &m.referees}, {raw.StarterTasks, &m.tasks},
-		{applications, &settings}} {
+		{raw.ReferenceSettings, &settings}} {
 		if err := decodeRows(part.raw, part.dst); err != nil {
 			return nil, err
 		}
 	}
 	for _, a := range settings {
-		m.referencesOf[a.ID] = ReferenceSettings{Needed: a.Position.ReferencesNeeded, ManagerRequired: a.Position.ReferenceManagerRequired}
+		m.referencesOf[a.ApplicationID] = ReferenceSettings{Needed: a.Needed, ManagerRequired: a.ManagerRequired}
 	}
 	for i := range m.tasks {
 		d := m.tasks[i].DueOn

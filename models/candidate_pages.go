@@ -223,7 +223,7 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 		Rounds, PromiseUpdates                        []byte
 		moves                                         candidateMovesRows
 	}
-	r, err := s.queryRow(ctx, `WITH apps AS (SELECT id FROM applications WHERE candidate_id = ?)
+	r, err := s.queryRow(ctx, `WITH apps AS (SELECT id, stage, status, position_id FROM applications WHERE candidate_id = ?)
 		SELECT (`+applicationsJSON+`) AS applications, `+applicationExtrasColumns+`, `+roundsJSON("SELECT id FROM apps")+` AS rounds,
 			coalesce((SELECT jsonb_agg(to_jsonb(u) ORDER BY u.created_at, u.id) FROM promise_updates u
 				WHERE u.application_id IN (SELECT id FROM apps)), '[]') AS promise_updates,
@@ -232,7 +232,8 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 		return nil, err
 	}
 	if err := r.Scan(&row.Applications, &row.Events, &row.Bookings, &row.Interest, &row.Offers, &row.Contracts,
-		&row.Rounds, &row.PromiseUpdates, &row.moves.Waitlist, &row.moves.Checks, &row.moves.Referees, &row.moves.StarterTasks); err != nil {
+		&row.Rounds, &row.PromiseUpdates, &row.moves.Waitlist, &row.moves.Checks, &row.moves.Referees,
+		&row.moves.ReferenceSettings, &row.moves.StarterTasks); err != nil {
 		return nil, err
 	}
 	var told []PromiseUpdate
@@ -247,7 +248,7 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 	if err != nil {
 		return nil, err
 	}
-	m, err := row.moves.decode(row.Applications, s.loc)
+	m, err := row.moves.decode(s.loc)
 	if err != nil {
 		return nil, err
 	}

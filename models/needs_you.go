@@ -47,6 +47,15 @@ const (
 	QueueCountCap  = 100
 )
 
+// QueueCountLabel is a queue's count as people read it, in the navigation,
+// on the Needs you page and in the daily digest: "99+" from QueueCountCap on.
+func QueueCountLabel(n int) string {
+	if n >= QueueCountCap {
+		return strconv.Itoa(QueueCountCap-1) + "+"
+	}
+	return strconv.Itoa(n)
+}
+
 // QueueItem is one thing waiting. Every queue yields the same columns. The
 // link to act on it is built by the view from the queue's kind and these ids.
 type QueueItem struct {

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -142,19 +141,10 @@ func staffDigestMail(su siteURLs, u *StaffUser, queues []Queue, local time.Time)
 		if !q.Action() {
 			title = "For your information: " + title
 		}
-		lines = append(lines, title+": "+digestCount(q.Count)+"\n"+su.abs(su.NeedsYouQueue(string(q.Kind))))
+		lines = append(lines, title+": "+QueueCountLabel(q.Count)+"\n"+su.abs(su.NeedsYouQueue(string(q.Kind))))
 	}
 	return toStaff(u, MsgStaffDigest, su.StaffHome(), map[string]string{
-		"date": local.Format(promiseDateLayout), "total": digestCount(total), "queues": strings.Join(lines, "\n\n"),
+		"date": local.Format(promiseDateLayout), "total": QueueCountLabel(total), "queues": strings.Join(lines, "\n\n"),
 		"link": su.abs(su.StaffHome()), "account_link": su.abs(su.Account()),
 	}), true
-}
-
-// digestCount is a capped count as the navigation shows it: "99+" from
-// QueueCountCap on.
-func digestCount(n int) string {
-	if n >= QueueCountCap {
-		return strconv.Itoa(QueueCountCap-1) + "+"
-	}
-	return strconv.Itoa(n)
 }

@@ -441,12 +441,7 @@ func invalidFor(p AdminCandidateProps, a models.Application, action, field strin
 }
 
 // countLabel shows a queue count, "99+" past the cap.
-func countLabel(n int) string {
-	if n >= models.QueueCountCap {
-		return strconv.Itoa(models.QueueCountCap-1) + "+"
-	}
-	return strconv.Itoa(n)
-}
+func countLabel(n int) string { return models.QueueCountLabel(n) }
 
 // queueDetail is the short line under a "needs you" item.
 func queueDetail(k models.QueueKind, it models.QueueItem) string {

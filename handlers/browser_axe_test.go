@@ -364,6 +364,7 @@ func TestAxeEveryPage(t *testing.T) {
 		{"GET /admin/positions/:id/edit", fmt.Sprintf("/admin/positions/%d/edit", salesPos)},
 		{"GET /admin/positions/:id/close", fmt.Sprintf("/admin/positions/%d/close?status=filled", salesPos)},
 		{"GET /admin/positions/:id/board", fmt.Sprintf("/admin/positions/%d/board", salesPos)},
+		{"GET /admin/positions/:id/board/move", fmt.Sprintf("/admin/positions/%d/board/move?application_id=%d", salesPos, app.applicationID("amelia.hart@example.com"))},
 		{"", "/admin"},
 		{"GET /admin/assessment-days", "/admin/assessment-days"},
 		{"GET /admin/assessment-days/:id", fmt.Sprintf("/admin/assessment-days/%d", salesDay)},
@@ -386,6 +387,11 @@ func TestAxeEveryPage(t *testing.T) {
 	for _, p := range adminPages {
 		r.page(admin, "admin", p.route, p.path, http.StatusOK, all...)
 	}
+	// The board with a card's move dialog open.
+	open(t, admin, app.URL+fmt.Sprintf("/admin/positions/%d/board", salesPos), "[data-testid=board-move-open]")
+	do(t, admin, "open a move dialog", chromedp.Click(chromedp.CSS("[data-testid=board-move-open]")))
+	waitVisible(t, admin, "dialog.board-dialog[open]")
+	r.check(admin, "admin (board, move dialog open)", all...)
 
 	// Where the other roles see something else.
 	r.page(recruiter, "recruiter", "", "/admin/candidates", http.StatusOK)

@@ -87,6 +87,7 @@ func TestQueryBudgets(t *testing.T) {
 		{"needs you (interviewer)", interviewer, "/admin", 3},
 		{"scheduled work", admin, "/admin/scheduled", 3},
 		{"position board", staff, fmt.Sprintf("/admin/positions/%d/board", salesPos), 4},
+		{"a card's move page", staff, fmt.Sprintf("/admin/positions/%d/board/move?application_id=%d", salesPos, app.applicationID("amelia.hart@example.com")), 4},
 		{"reports, one position", staff, fmt.Sprintf("/admin/reports?position=%d", salesPos), 8},
 		{"candidate checks", henrikClient, henrik.page(), 9},
 		{"staff checks", staff, henrik.staffPage(), 13},

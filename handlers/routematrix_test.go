@@ -135,6 +135,7 @@ var routeAccess = map[string]access{
 	"POST /admin/positions/:id":                                    managers,
 	"POST /admin/positions/:id/status":                             managers,
 	"GET /admin/positions/:id/board":                               people,
+	"GET /admin/positions/:id/board/move":                          people,
 	"POST /admin/positions/:id/board/move":                         people,
 	"POST /admin/candidates/bulk":                                  people,
 	"POST /admin/candidates/:id/applications":                      people,

@@ -206,6 +206,7 @@ func (h *Handler) staffCandidateRoutes(staff *echo.Group, people echo.Middleware
 func (h *Handler) positionRoutes(staff *echo.Group, people, managers echo.MiddlewareFunc) {
 	staff.GET("/positions", h.adminPositions, people)
 	staff.GET("/positions/:id/board", h.adminPositionBoard, people)
+	staff.GET("/positions/:id/board/move", h.adminBoardMovePage, people)
 	staff.POST("/positions/:id/board/move", h.adminBoardMove, people)
 	staff.GET("/positions/new", h.adminPositionNew, managers)
 	staff.POST("/positions", h.adminPositionCreate, managers)

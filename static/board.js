@@ -1,8 +1,11 @@
-// The board's drag and drop: an enhancement of each card's move form, which
-// keeps working without it (and for keyboard users). A drop only fills in
-// the card's form: dropping on the next stage submits it; dropping on a
-// later stage (a skip) opens the reason and confirmation, which the person
-// completes before pressing Move. The server decides, as for any move.
+// The board's enhancements. Each card's Move button is a link to the card's
+// move page; here it opens the same form in the card's dialog instead (a
+// modal <dialog>: the rest of the page is inert, Escape closes it, the focus
+// returns to the button). Drag and drop only fills in that form: dropping on
+// the next stage submits it; dropping on a later stage (a skip) opens the
+// dialog at the reason and confirmation, which the person completes before
+// pressing Move. The server decides, as for any move. Columns marked
+// data-droppable="false" (offer, contract, hired) never take a drop.
 (function () {
   "use strict";
   var board = document.querySelector("[data-board]");
@@ -20,21 +23,42 @@
     return out;
   }
   function name(card) { return card.querySelector(".board-card-name").textContent.trim(); }
+  function dialogOf(card) { return card.querySelector("dialog.board-dialog"); }
+  function openDialog(card) {
+    var d = dialogOf(card);
+    if (d && !d.open && d.showModal) { d.showModal(); }
+    return d;
+  }
   function openSkip(card, focus) {
     var details = card.querySelector(".board-skip");
     if (!details) { return; }
     details.open = true;
-    if (focus) { card.querySelector("textarea[name='note']").focus(); }
+    if (focus) { openDialog(card); card.querySelector("textarea[name='note']").focus(); }
   }
 
   Array.prototype.forEach.call(board.querySelectorAll(".board-card"), function (card) {
-    if (!select(card)) { return; } // no move from the board
+    var d = dialogOf(card), opener = card.querySelector(".board-move-open");
+    if (!select(card) || !d || !d.showModal) { return; } // no move from the board, or no dialogs: the links stay
     card.draggable = true;
     card.classList.add("is-draggable");
-    // Typing in the reason or picking in the list must not start a drag.
+    // Inside the open dialog, typing or picking must not start a drag.
     card.addEventListener("pointerdown", function (ev) {
-      card.draggable = !ev.target.closest("input, select, textarea, button, summary");
+      card.draggable = !ev.target.closest("dialog");
     });
+    opener.setAttribute("role", "button");
+    opener.setAttribute("aria-haspopup", "dialog");
+    opener.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      openDialog(card);
+      select(card).focus();
+    });
+    opener.addEventListener("keydown", function (ev) {
+      if (ev.key === " ") { ev.preventDefault(); opener.click(); }
+    });
+    d.querySelector("[data-dialog-close]").addEventListener("click", function () { d.close(); });
+    // A click on the backdrop closes it too.
+    d.addEventListener("click", function (ev) { if (ev.target === d) { d.close(); } });
+    d.addEventListener("close", function () { opener.focus(); });
   });
 
   function reset() {
@@ -57,7 +81,7 @@
     var allowed = choices(card);
     board.classList.add("is-dragging");
     columns.forEach(function (col) {
-      if (allowed[col.dataset.stage]) { col.classList.add("drop-ok"); } else if (!col.contains(card)) { col.classList.add("drop-no"); }
+      if (allowed[col.dataset.stage] && col.dataset.droppable !== "false") { col.classList.add("drop-ok"); } else if (!col.contains(card)) { col.classList.add("drop-no"); }
     });
   });
   board.addEventListener("dragend", reset);

@@ -16,6 +16,22 @@ type BoardProps struct {
 	Errors map[string]string // its messages, by field (to_stage, note, confirm_skip)
 }
 
+// BoardMoveProps is the small page that moves one card without JavaScript
+// (with it, the same form opens in a dialog on the board). Its form posts to
+// the board's move, like the dialog's.
+type BoardMoveProps struct {
+	Layout
+	Board  *models.Board
+	Card   models.BoardCard
+	Form   BoardMoveForm
+	Errors map[string]string
+}
+
+// board is the page's form state as the board's, so both render one form.
+func (p BoardMoveProps) board() BoardProps {
+	return BoardProps{Layout: p.Layout, Board: p.Board, Form: p.Form, Errors: p.Errors}
+}
+
 // BoardMoveForm is a card's move form as submitted.
 type BoardMoveForm struct {
 	ApplicationID int64
@@ -99,6 +115,29 @@ func boardInvalid(msg string) string {
 		return "false"
 	}
 	return "true"
+}
+
+// boardDroppable tells board.js and the page whether a column takes drops:
+// the stages no move on the board enters never do.
+func boardDroppable(col models.BoardColumn) string {
+	if col.Flow {
+		return "false"
+	}
+	return "true"
+}
+
+// boardMovePageURL is a card's move page: where its Move button goes
+// without JavaScript.
+func boardMovePageURL(positionID, appID int64) string {
+	return PositionPath(positionID) + "/board/move?" + url.Values{"application_id": {itoa(appID)}}.Encode()
+}
+
+// boardDaysShort is a card's time in its stage, compactly.
+func boardDaysShort(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return strconv.Itoa(n) + " days"
 }
 
 // boardListURL is the candidate list filtered to one column, where the

@@ -162,6 +162,7 @@ func TestBrowserBoardColumnsReachableAndMoveWithoutJS(t *testing.T) {
 	if r.PageWidth > r.Window || r.Columns != 11 || len(r.Outside) > 0 || !r.CueVisible || r.IndexLinks != 11 {
 		t.Errorf("at 1280px: %+v", r)
 	}
+	screenshot(t, b, "board-1280.png")
 	if r.StripScrolls {
 		// The strip scrolls: the index's last link brings the Hired column into the strip's view.
 		do(t, b, "jump to Hired", chromedp.Click(chromedp.CSS(`[data-testid=board-index] a[href="#col-hired"]`)))
@@ -182,7 +183,6 @@ func TestBrowserBoardColumnsReachableAndMoveWithoutJS(t *testing.T) {
 	if got := text(t, b, offer+" header [data-testid=board-no-drop]"); !strings.Contains(got, "No drops here.") {
 		t.Errorf("offer column note %q", got)
 	}
-	screenshot(t, b, "board-1280.png")
 
 	// Without JavaScript: Move is a link to the card's page, whose form moves the card.
 	if _, err := chromedp.Call(b, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
@@ -214,6 +214,11 @@ func TestBrowserBoardDragAndDrop(t *testing.T) {
 	boardLogin(t, b, app)
 	board := app.URL + app.boardPath("Account Executive")
 	open(t, b, board, fmt.Sprintf("#card-%d[draggable=true]", amelia))
+	// A drag starts anywhere on the card: nothing inside it drags on its own (a link would drag its address).
+	if self := run(t, b, "draggable parts", chromedp.Evaluate[[]string](fmt.Sprintf(`Array.prototype.filter.call(
+		document.querySelectorAll("#card-%d *"), function (e) { return e.draggable && !e.closest("dialog"); }).map(function (e) { return e.outerHTML.slice(0, 80); })`, amelia))); len(self) > 0 {
+		t.Errorf("parts of the card drag on their own: %v", self)
+	}
 
 	// A column the card may not go to refuses the drop and nothing moves.
 	if r := boardDrag(t, b, amelia, "offer"); r.Accepted {

@@ -26,6 +26,7 @@ func TestBrowserStaffMobileWidth(t *testing.T) {
 		"/admin/positions",
 		fmt.Sprintf("/admin/positions/%d/edit", salesPos),
 		fmt.Sprintf("/admin/positions/%d/board", salesPos),
+		fmt.Sprintf("/admin/positions/%d/board/move?application_id=%d", salesPos, app.applicationID("amelia.hart@example.com")),
 		fmt.Sprintf("/admin/positions/%d/review", salesPos),
 		"/admin/reports",
 		"/admin/interviews",

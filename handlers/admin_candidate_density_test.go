@@ -75,6 +75,15 @@ func TestStaffCandidatePageHasOneNextStepPanelAndAHistoryInSentences(t *testing.
 		}
 	}
 
+	// A refused outcome shows its error with Other changes open.
+	refused := staff.post(base+"/status", url.Values{"candidate_id": {fmt.Sprint(faridID)}, "status": {"rejected"}, "reason": {""}})
+	if refused.Status != 422 {
+		t.Fatalf("a rejection without a reason: %d, want 422", refused.Status)
+	}
+	if _, open := refused.Doc(t).Find("[data-testid=next-step] details[data-testid=other-changes]").First().Attr("open"); !open {
+		t.Error("Other changes stays closed over the outcome form's error")
+	}
+
 	// A move and a promised date, then the history.
 	toStage, _ := move.Find("select[name=to_stage] option").First().Attr("value")
 	if r := staff.post(base+"/move", url.Values{"candidate_id": {fmt.Sprint(faridID)}, "to_stage": {toStage}, "note": {"Ready for HR."}}); r.Status != 303 {

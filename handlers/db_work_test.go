@@ -106,6 +106,12 @@ func loadApplications(t *testing.T, app *testApp, n int) {
 		FROM c JOIN ps ON ps.n = 1 + c.id % ps.total`, n, app.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
+	// A promised date set on each, as the staff candidate page's history reads them from the audit log.
+	if _, err := conn.Exec(ctx, `INSERT INTO audit_log (actor_kind, actor_email, action, subject_type, subject_id, details, created_at)
+		SELECT 'system', 'load', 'application.expected_date_changed', 'application', a.id, '{"to": "2026-12-12", "note": "Load"}', $1::timestamptz
+		FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE c.email LIKE 'load%'`, app.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := conn.Exec(ctx, "VACUUM ANALYZE"); err != nil {
 		t.Fatal(err)
 	}

@@ -81,17 +81,39 @@ type CandidateDetail struct {
 	Events       []StageEvent  // newest first, with Actor
 	Notes        []CandidateNote
 	Messages     []OutboxMessage
-	Bookings     []AssessmentBooking // every assessment-day booking, with Day, newest first
-	Interest     []InterestCheck     // newest first
-	Offers       map[int64]*Offer    // the newest offer by application id, versions newest first
-	Contracts    []Contract          // without PDF bytes, newest first
-	Templates    []ContractTemplate  // active templates, for generating a contract
-	Rounds       []InterviewRound    // interview rounds of the applications in scope, in id order
-	Decisions    []DecisionRequest   // consultations of the applications in scope, newest first
-	Colleagues   []StaffUser         // the staff directory, for panels and consultations
-	Addable      []PositionChoice    // open positions in scope the candidate has not applied to
-	References   []ReferenceSums     // per application with referees: where the references stand
+	Bookings     []AssessmentBooking  // every assessment-day booking, with Day, newest first
+	Interest     []InterestCheck      // newest first
+	Offers       map[int64]*Offer     // the newest offer by application id, versions newest first
+	Contracts    []Contract           // without PDF bytes, newest first
+	Templates    []ContractTemplate   // active templates, for generating a contract
+	Rounds       []InterviewRound     // interview rounds of the applications in scope, in id order
+	Decisions    []DecisionRequest    // consultations of the applications in scope, newest first
+	Colleagues   []StaffUser          // the staff directory, for panels and consultations
+	Addable      []PositionChoice     // open positions in scope the candidate has not applied to
+	References   []ReferenceSums      // per application with referees: where the references stand
+	DateChanges  []PromisedDateChange // the promised update dates set by staff or the promise keeper, newest first
 }
+
+// PromisedDateChange is one change of an application's promised update date,
+// read from the audit log: by a staff member (with their note) or by the
+// promise keeper (Automatic, no Actor).
+type PromisedDateChange struct {
+	ApplicationID int64
+	To            string // the date promised, YYYY-MM-DD in the portal's zone
+	Note          string
+	Automatic     bool
+	Actor         *StaffUser
+	CreatedAt     time.Time
+}
+
+// dateChangesJSON selects the promised-date changes of the applications in
+// the CTE "apps" from the audit log, newest first.
+const dateChangesJSON = `coalesce((SELECT jsonb_agg(jsonb_build_object('application_id', l.subject_id, 'to', left(l.details->>'to', 10),
+		'note', coalesce(l.details->>'note', ''), 'automatic', l.action = 'application.promise_extended', 'created_at', l.created_at,
+		'actor', (SELECT ` + staffJSON + ` FROM staff_users u WHERE l.actor_kind = 'staff' AND u.id = l.actor_id))
+	ORDER BY l.created_at DESC, l.id DESC) FROM audit_log l
+	WHERE l.action IN ('application.expected_date_changed', 'application.promise_extended') AND l.subject_type = 'application'
+		AND l.subject_id IN (SELECT id FROM apps)), '[]')`
 
 // GetCandidateDetail loads a candidate for staff, limited to what actor may see:
 // a hiring manager sees only the applications for their positions, and gets
@@ -111,6 +133,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 		Applications, Notes, Messages, Templates           []byte
 		Events, Bookings, Interest, Offers, Contracts      []byte
 		Rounds, Decisions, Colleagues, Addable, References []byte
+		DateChanges                                        []byte
 	}
 	addable, addableArgs := addablePositionsSQL(actor, candidateID)
 	r, err := s.queryRow(ctx, `WITH apps AS (SELECT a.id FROM applications a JOIN positions p ON p.id = a.position_id
@@ -128,7 +151,8 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 			`+decisionsJSON("SELECT id FROM apps")+` AS decisions,
 			coalesce((SELECT jsonb_agg(to_jsonb(d) ORDER BY lower(d.name), d.id) FROM (`+staffDirectorySQL+`) d), '[]') AS colleagues,
 			coalesce((SELECT jsonb_agg(to_jsonb(x) ORDER BY lower(x.title), x.id) FROM (`+addable+`) x), '[]') AS addable,
-			`+referenceSumsJSON("SELECT id FROM apps")+` AS references
+			`+referenceSumsJSON("SELECT id FROM apps")+` AS references,
+			`+dateChangesJSON+` AS date_changes
 		FROM candidates c WHERE c.id = ?`,
 		append(append(append(append(append([]any{}, scopeArgs...), scopeArgs...), readsEveryNote, actor.ID, seesMessages), addableArgs...), candidateID)...)
 	if err != nil {
@@ -136,7 +160,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	}
 	c := &row.Candidate
 	err = r.Scan(&c.ID, &c.Email, &c.Name, &c.Phone, &c.CreatedAt, &c.UpdatedAt, &row.Applications, &row.Notes, &row.Messages, &row.Templates,
-		&row.Events, &row.Bookings, &row.Interest, &row.Offers, &row.Contracts, &row.Rounds, &row.Decisions, &row.Colleagues, &row.Addable, &row.References)
+		&row.Events, &row.Bookings, &row.Interest, &row.Offers, &row.Contracts, &row.Rounds, &row.Decisions, &row.Colleagues, &row.Addable, &row.References, &row.DateChanges)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -149,7 +173,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 		dst any
 	}{{row.Applications, &d.Applications}, {row.Notes, &d.Notes}, {row.Messages, &d.Messages}, {row.Templates, &d.Templates},
 		{row.Rounds, &d.Rounds}, {row.Decisions, &d.Decisions}, {row.Colleagues, &d.Colleagues}, {row.Addable, &d.Addable},
-		{row.References, &d.References}} {
+		{row.References, &d.References}, {row.DateChanges, &d.DateChanges}} {
 		if err := decodeRows(part.raw, part.dst); err != nil {
 			return nil, err
 		}

@@ -187,20 +187,6 @@ func CountLabel(n int64, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// EventText describes a stage event for staff.
-func EventText(e models.StageEvent) string {
-	switch {
-	case e.FromStage == nil:
-		return "Started in " + models.StageName(e.ToStage)
-	case *e.FromStage != e.ToStage:
-		return "Moved from " + models.StageName(*e.FromStage) + " to " + models.StageName(e.ToStage)
-	case e.ToStatus == models.StatusActive:
-		return "Reactivated"
-	default:
-		return "Status changed to " + e.ToStatus.Label()
-	}
-}
-
 // CandidateHistory is the history the candidate sees: while a rejection is
 // held until the position is filled, its event is not shown yet.
 func CandidateHistory(a models.CandidateApplication) []models.StageEvent {

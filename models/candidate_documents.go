@@ -107,14 +107,18 @@ func mayUploadDocument(db *gorm.DB, actor Actor, candidateID int64) error {
 	return candidateVisible(db, actor, candidateID, scopeStaffOnly)
 }
 
-// CandidateDocuments lists candidate candidateID's documents, without their
-// bytes, for an actor who may read them (ErrNotFound otherwise).
-func (s *Store) CandidateDocuments(ctx context.Context, actor Actor, candidateID int64) ([]CandidateDocument, error) {
+// CandidateDocuments is candidate candidateID's name and documents, without
+// their bytes, for an actor who may read them (ErrNotFound otherwise).
+func (s *Store) CandidateDocuments(ctx context.Context, actor Actor, candidateID int64) (name string, docs []CandidateDocument, err error) {
 	db := s.db.WithContext(ctx)
 	if err := candidateVisible(db, actor, candidateID, scopeDocuments); err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	return listDocuments(db, candidateID)
+	if err := db.Raw("SELECT name FROM candidates WHERE id = ?", candidateID).Scan(&name).Error; err != nil {
+		return "", nil, err
+	}
+	docs, err = listDocuments(db, candidateID)
+	return name, docs, err
 }
 
 // listDocuments reads a candidate's documents, without bytes or scope.

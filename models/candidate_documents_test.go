@@ -100,7 +100,7 @@ func TestCandidateDocumentsScope(t *testing.T) {
 		name  string
 		actor models.Actor
 	}{{"another candidate", candidateActor(ben)}, {"an interviewer on no panel of hers", staffActor(d.interviewer)}} {
-		if _, err := d.store.CandidateDocuments(d.ctx, who.actor, amelia.CandidateID); !errors.Is(err, models.ErrNotFound) {
+		if _, _, err := d.store.CandidateDocuments(d.ctx, who.actor, amelia.CandidateID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("%s lists Amelia's documents: %v", who.name, err)
 		}
 		if _, err := d.store.CandidateDocumentFile(d.ctx, who.actor, cv.ID); !errors.Is(err, models.ErrNotFound) {
@@ -113,14 +113,14 @@ func TestCandidateDocumentsScope(t *testing.T) {
 	if _, err := d.store.UploadCandidateDocument(d.ctx, staffActor(d.manager), farid.CandidateID, models.DocumentCV, "cv.pdf", samplePDF); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("the hiring manager uploads for a candidate of another position: %v", err)
 	}
-	if _, err := d.store.CandidateDocuments(d.ctx, staffActor(d.manager), farid.CandidateID); !errors.Is(err, models.ErrNotFound) {
+	if _, _, err := d.store.CandidateDocuments(d.ctx, staffActor(d.manager), farid.CandidateID); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("the hiring manager lists a candidate of another position: %v", err)
 	}
 	// Once on her panel, the interviewer reads her documents (never uploads).
 	d.newRound(t, "amelia.hart@example.com", roundInput([]int64{d.interviewer.ID}, "2026-12-08T10:00"))
 	for _, a := range []models.Actor{candidateActor(amelia), staffActor(d.interviewer), staffActor(d.manager), staffActor(d.admin)} {
-		docs, err := d.store.CandidateDocuments(d.ctx, a, amelia.CandidateID)
-		if err != nil || len(docs) != 2 || docs[0].Name != "Amelia CV.pdf" || docs[0].Uploader != d.recruiter.Name || !docs[0].Inline() || docs[1].Inline() {
+		name, docs, err := d.store.CandidateDocuments(d.ctx, a, amelia.CandidateID)
+		if err != nil || name != "Amelia Hart" || len(docs) != 2 || docs[0].Name != "Amelia CV.pdf" || docs[0].Uploader != d.recruiter.Name || !docs[0].Inline() || docs[1].Inline() {
 			t.Errorf("%s %d lists %+v, %v", a.Kind, a.ID, docs, err)
 		}
 		f, err := d.store.CandidateDocumentFile(d.ctx, a, cv.ID)

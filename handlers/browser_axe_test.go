@@ -459,7 +459,8 @@ func TestAxeEveryPage(t *testing.T) {
 	r.page(recruiter, "recruiter", "GET /admin/candidates/:id/documents", fmt.Sprintf("/admin/candidates/%d/documents", ameliaCand), http.StatusOK, all...)
 	r.page(amelia, "Amelia", "GET /me/documents", "/me/documents", http.StatusOK, all...)
 	r.page(interviewer, "interviewer (kit)", "GET /admin/interviews/:id/kit", roundPath+"/kit", http.StatusOK, all...)
-	r.page(recruiter, "recruiter (kit and its form)", "", roundPath+"/kit", http.StatusOK, all...)
+	r.page(recruiter, "recruiter (kit)", "", roundPath+"/kit", http.StatusOK, all...)
+	r.page(recruiter, "recruiter", "GET /admin/interviews/:id/kit/edit", roundPath+"/kit/edit", http.StatusOK, all...)
 	r.page(manager, "manager", "GET /admin/positions/:id/review", fmt.Sprintf("/admin/positions/%d/review", salesPos), http.StatusOK, all...)
 	if err := app.Store.RequestDecision(ctx, staffActor(recruiterEmail, models.RoleRecruiter), ameliaApp,
 		models.DecisionInput{Proposal: "Offer Amelia the role.", ConsultedIDs: []int64{app.staffID(managerEmail)}}); err != nil {

@@ -81,6 +81,7 @@ func TestQueryBudgets(t *testing.T) {
 		// there are any, their scorecards and ratings: two more).
 		{"interviewer's interview kit", interviewer, fmt.Sprintf("/admin/interviews/%d/kit", round.ID), 14},
 		{"staff interview kit", staff, fmt.Sprintf("/admin/interviews/%d/kit", round.ID), 14},
+		{"the kit's form", staff, fmt.Sprintf("/admin/interviews/%d/kit/edit", round.ID), 14},
 		{"staff candidate documents", staff, fmt.Sprintf("/admin/candidates/%d/documents", ben), 4},
 		{"candidate's documents", cand, "/me/documents", 4},
 		{"schedule an interview", staff, fmt.Sprintf("/admin/applications/%d/interviews/new", benApp), 9},

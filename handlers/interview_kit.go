@@ -19,10 +19,13 @@ import (
 // candidates.
 func (h *Handler) interviewKitRoutes(staff *echo.Group, people echo.MiddlewareFunc) {
 	staff.GET("/interviews/:id/kit", h.adminInterviewKit)
+	staff.GET("/interviews/:id/kit/edit", h.adminInterviewKitEdit, people)
 	staff.POST("/interviews/:id/kit", h.adminInterviewKitSave, people)
 }
 
-func (h *Handler) renderInterviewKit(c echo.Context, status int, form views.KitForm, errs map[string]string) error {
+// renderInterviewKit shows the kit, or (edit) its form: only to those the
+// store lets manage the round, as SaveInterviewKit does.
+func (h *Handler) renderInterviewKit(c echo.Context, status int, edit bool, form views.KitForm, errs map[string]string) error {
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
@@ -31,15 +34,26 @@ func (h *Handler) renderInterviewKit(c echo.Context, status int, form views.KitF
 	if err != nil {
 		return err
 	}
+	if !edit {
+		return render(c, status, views.InterviewKitPage(views.InterviewKitProps{
+			Layout: h.layout(c, "Interview kit: "+kit.Application.Candidate.Name), Kit: kit}))
+	}
+	if !kit.CanManage {
+		return models.ErrNotFound
+	}
 	if form.Questions == nil {
 		form = views.KitFormFrom(kit)
 	}
-	return render(c, status, views.InterviewKitPage(views.InterviewKitProps{
-		Layout: h.layout(c, "Interview kit: "+kit.Application.Candidate.Name), Kit: kit, Form: form, Errors: errs}))
+	return render(c, status, views.InterviewKitEditPage(views.InterviewKitProps{
+		Layout: h.layout(c, "Prepare the panel: "+kit.Application.Candidate.Name), Kit: kit, Form: form, Errors: errs}))
 }
 
 func (h *Handler) adminInterviewKit(c echo.Context) error {
-	return h.renderInterviewKit(c, http.StatusOK, views.KitForm{}, nil)
+	return h.renderInterviewKit(c, http.StatusOK, false, views.KitForm{}, nil)
+}
+
+func (h *Handler) adminInterviewKitEdit(c echo.Context) error {
+	return h.renderInterviewKit(c, http.StatusOK, true, views.KitForm{}, nil)
 }
 
 func (h *Handler) adminInterviewKitSave(c echo.Context) error {
@@ -59,6 +73,8 @@ func (h *Handler) adminInterviewKitSave(c echo.Context) error {
 		do:    func() error { return h.store.SaveInterviewKit(c.Request().Context(), actor(c), id, in) },
 		flash: fixed("The kit is saved: the panel reads it on this page."),
 		next:  views.InterviewKitPath(id),
-		again: func(status int, r *models.Error) error { return h.renderInterviewKit(c, status, form, formErrors(r)) },
+		again: func(status int, r *models.Error) error {
+			return h.renderInterviewKit(c, status, true, form, formErrors(r))
+		},
 	})
 }

@@ -176,6 +176,7 @@ var routeAccess = map[string]access{
 	"POST /admin/interviews/:id/reschedule":      people,
 	"POST /admin/interviews/:id/cancel":          people,
 	"GET /admin/interviews/:id/kit":              anyStaff,
+	"GET /admin/interviews/:id/kit/edit":         people,
 	"POST /admin/interviews/:id/kit":             people,
 	"GET /admin/candidates/:id/documents":        people,
 	"POST /admin/candidates/:id/documents":       people,

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"nextstep/models"
@@ -21,7 +22,14 @@ func TestInterviewKit(t *testing.T) {
 	second, _ := d.bookedRound(t, "amelia.hart@example.com", "2026-12-09T14:00", d.interviewer.ID)
 	_, err := d.store.UploadCandidateDocument(d.ctx, staffActor(d.recruiter), app.CandidateID, models.DocumentCV, "cv.pdf", samplePDF)
 	must(t, err)
-	mustDB(t, d.store.DB().Exec("UPDATE positions SET description = 'Sell to mid-size firms.' WHERE id = ?", d.ae))
+	// The description is written on the position form, within its limit.
+	posID, pin := positionInputOf(t, d.demo, "Account Executive", nil)
+	pin.Description = strings.Repeat("x", 8001)
+	if err := d.store.UpdatePosition(d.ctx, staffActor(d.recruiter), posID, pin); models.FieldErrors(err)["description"] != "The description is too long (8000 characters at most)." {
+		t.Fatalf("a description too long: %v", err)
+	}
+	pin.Description = "  Sell to mid-size firms.  "
+	must(t, d.store.UpdatePosition(d.ctx, staffActor(d.recruiter), posID, pin))
 
 	in := models.KitInput{FocusAreas: "Pricing under pressure", Questions: map[int64]string{cs[0].ID: "Walk us through a deal you lost.", cs[1].ID: "  "}}
 	if err := d.store.SaveInterviewKit(d.ctx, staffActor(d.interviewer), second.ID, in); !errors.Is(err, models.ErrNotFound) {

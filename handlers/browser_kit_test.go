@@ -37,13 +37,7 @@ func TestBrowserInterviewKitJourney(t *testing.T) {
 	rec := newBrowser(t)
 	browserLoginStaff(t, rec, app, recruiterEmail, "/admin")
 	open(t, rec, app.URL+fmt.Sprintf("/admin/candidates/%d", candID), "[data-testid=documents-link]")
-	if status := submit(t, rec, "[data-testid=documents-link]"); status != http.StatusOK {
-		t.Fatalf("open the documents: status %d", status)
-	}
 	docsPath := fmt.Sprintf("/admin/candidates/%d/documents", candID)
-	if got := path(t, rec); got != docsPath {
-		t.Fatalf("the documents link leads to %s, want %s", got, docsPath)
-	}
 	dir := t.TempDir()
 	fake := filepath.Join(dir, "cv.pdf")
 	cv := filepath.Join(dir, cvName)
@@ -53,14 +47,20 @@ func TestBrowserInterviewKitJourney(t *testing.T) {
 	if err := os.WriteFile(cv, []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	selectOption(t, rec, "#kind", "CV")
-	do(t, rec, "choose a web page named .pdf", chromedp.SetUploadFiles(chromedp.ID("file"), []string{fake}))
-	if status := submit(t, rec, "[data-testid=upload-document]"); status != http.StatusUnprocessableEntity {
-		t.Fatalf("a web page as a CV: status %d, want 422", status)
+	// First a web page named .pdf: refused at the field on the documents
+	// page, with the kind chosen kept.
+	selectOption(t, rec, "#doc-kind", "Portfolio")
+	do(t, rec, "choose a web page named .pdf", chromedp.SetUploadFiles(chromedp.ID("doc-file"), []string{fake}))
+	if status := submit(t, rec, "[data-testid=document-upload] button[type=submit]"); status != http.StatusUnprocessableEntity || path(t, rec) != docsPath {
+		t.Fatalf("a web page as a CV: status %d on %s, want 422 on the documents page", status, path(t, rec))
 	}
 	if got := text(t, rec, "#file-error"); !strings.Contains(got, "cv.pdf is not a PDF, Word (DOCX), JPEG or PNG file") {
 		t.Errorf("file error = %q", got)
 	}
+	if got := fieldValue(t, rec, "#kind"); got != "portfolio" {
+		t.Errorf("the kind after the refusal = %q, want the chosen portfolio", got)
+	}
+	selectOption(t, rec, "#kind", "CV")
 	do(t, rec, "choose the CV", chromedp.SetUploadFiles(chromedp.ID("file"), []string{cv}))
 	if status := submit(t, rec, "[data-testid=upload-document]"); status != http.StatusOK || path(t, rec) != docsPath {
 		t.Fatalf("upload the CV: status %d on %s", status, path(t, rec))

@@ -32,7 +32,7 @@ func positionForm(c echo.Context) (f views.PositionForm, orderErr error) {
 		Title: c.FormValue("title"), Department: c.FormValue("department"), Location: c.FormValue("location"),
 		Headcount: c.FormValue("headcount"), DecisionSLADays: c.FormValue("decision_sla_days"),
 		HiringManagerID: c.FormValue("hiring_manager_id"),
-		Criteria:        c.FormValue("criteria"), RequiresDecisionApproval: c.FormValue("requires_decision_approval") != "",
+		Criteria:        c.FormValue("criteria"), Description: c.FormValue("description"), RequiresDecisionApproval: c.FormValue("requires_decision_approval") != "",
 	}
 	places := map[models.StageKey]string{}
 	f.StageTimes = map[models.StageKey]string{}
@@ -62,7 +62,7 @@ func positionInput(f views.PositionForm, orderErr error) (models.PositionInput, 
 	}
 	in := models.PositionInput{Title: f.Title, Department: f.Department, Location: f.Location, Headcount: head,
 		DecisionSLADays: sla, HiringManagerID: formInt(f.HiringManagerID), Pipeline: f.Pipeline(),
-		Criteria: f.Criteria, RequiresDecisionApproval: f.RequiresDecisionApproval, StageTimes: f.StageTimes}
+		Criteria: f.Criteria, Description: f.Description, RequiresDecisionApproval: f.RequiresDecisionApproval, StageTimes: f.StageTimes}
 	if err := in.Validate(); err != nil {
 		for k, m := range models.FieldErrors(err) {
 			v.Add(k, m)

@@ -48,6 +48,8 @@ var axeSkippedRoutes = map[string]string{
 	"GET /me/applications/:id/first-day.ics":                  "iCalendar",
 	"GET /admin/reports/:report/csv":                          "CSV",
 	"GET /admin/candidates/export.csv":                        "CSV",
+	"GET /admin/documents/:id":                                "a candidate's document (a PDF inline, or a download)",
+	"GET /me/documents/:id":                                   "a candidate's document (a PDF inline, or a download)",
 }
 
 // axeRunScript runs axe on the whole document and returns the violations in a
@@ -445,6 +447,20 @@ func TestAxeEveryPage(t *testing.T) {
 	r.page(interviewer, "interviewer", "", "/admin", http.StatusOK, all...)
 	r.page(interviewer, "interviewer (scorecard)", "", roundPath, http.StatusOK, all...)
 	r.page(recruiter, "recruiter (booked)", "", roundPath, http.StatusOK, all...)
+	// Documents and the interview kit: Amelia's CV, the round's focus areas.
+	if _, err := app.Store.UploadCandidateDocument(ctx, staffActor(recruiterEmail, models.RoleRecruiter), ameliaCand, models.DocumentCV,
+		"Amelia Hart CV.pdf", []byte("%PDF-1.4\n%%EOF\n")); err != nil {
+		t.Fatalf("uploading a CV: %v", err)
+	}
+	if err := app.Store.SaveInterviewKit(ctx, staffActor(recruiterEmail, models.RoleRecruiter), round.ID,
+		models.KitInput{FocusAreas: "Pricing under pressure."}); err != nil {
+		t.Fatalf("saving the kit: %v", err)
+	}
+	r.page(recruiter, "recruiter", "GET /admin/candidates/:id/documents", fmt.Sprintf("/admin/candidates/%d/documents", ameliaCand), http.StatusOK, all...)
+	r.page(amelia, "Amelia", "GET /me/documents", "/me/documents", http.StatusOK, all...)
+	r.page(interviewer, "interviewer (kit)", "GET /admin/interviews/:id/kit", roundPath+"/kit", http.StatusOK, all...)
+	r.page(recruiter, "recruiter (kit)", "", roundPath+"/kit", http.StatusOK, all...)
+	r.page(recruiter, "recruiter", "GET /admin/interviews/:id/kit/edit", roundPath+"/kit/edit", http.StatusOK, all...)
 	r.page(manager, "manager", "GET /admin/positions/:id/review", fmt.Sprintf("/admin/positions/%d/review", salesPos), http.StatusOK, all...)
 	if err := app.Store.RequestDecision(ctx, staffActor(recruiterEmail, models.RoleRecruiter), ameliaApp,
 		models.DecisionInput{Proposal: "Offer Amelia the role.", ConsultedIDs: []int64{app.staffID(managerEmail)}}); err != nil {

@@ -77,6 +77,13 @@ func TestQueryBudgets(t *testing.T) {
 		{"staff interview page", staff, fmt.Sprintf("/admin/interviews/%d", round.ID), 12},
 		{"interviewer's interview page", interviewer, fmt.Sprintf("/admin/interviews/%d", round.ID), 12},
 		{"my interviews", interviewer, "/admin/interviews", 4},
+		// The round page's, the documents, the questions, the earlier rounds (and, when
+		// there are any, their scorecards and ratings: two more).
+		{"interviewer's interview kit", interviewer, fmt.Sprintf("/admin/interviews/%d/kit", round.ID), 14},
+		{"staff interview kit", staff, fmt.Sprintf("/admin/interviews/%d/kit", round.ID), 14},
+		{"the kit's form", staff, fmt.Sprintf("/admin/interviews/%d/kit/edit", round.ID), 14},
+		{"staff candidate documents", staff, fmt.Sprintf("/admin/candidates/%d/documents", ben), 4},
+		{"candidate's documents", cand, "/me/documents", 4},
 		{"schedule an interview", staff, fmt.Sprintf("/admin/applications/%d/interviews/new", benApp), 9},
 		{"compare candidates", staff, fmt.Sprintf("/admin/positions/%d/review", salesPos), 10}, // 9, and the references' sums
 		{"staff references of an application", staff, fmt.Sprintf("/admin/applications/%d/references", liamApp), 7},

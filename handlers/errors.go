@@ -48,7 +48,7 @@ func (h *Handler) handleError(err error, c echo.Context) {
 		case http.StatusMethodNotAllowed:
 			heading, message = "Not available", "This address does not accept that kind of request. Use the links and buttons on the page."
 		case http.StatusRequestEntityTooLarge:
-			heading, message = "Too much data", "What you sent is larger than we accept. Shorten it and try again."
+			heading, message = "Too much data", "What you sent is larger than we accept: a file can be 10 MB at most. Go back, choose a smaller file or shorten the text, and try again."
 		case http.StatusForbidden:
 			heading = "Not allowed"
 		case http.StatusUnauthorized:

@@ -294,13 +294,15 @@ var multiLineFields = map[string]bool{
 	"extra": true, "message": true, "note": true, "personal_message": true, "question": true, "questions": true,
 	"reason": true, "what_to_bring": true, "instructions": true, "notes": true, "proposal": true, "rationale": true, "criteria": true, "comment": true, "response": true,
 	"finding": true, "how_to_dispute": true, "reply": true, "home_address": true, "address": true,
+	"description": true, "focus_areas": true,
 }
 
 // MultiLineField reports whether a form field may hold line breaks: the
 // textareas above, a scorecard's per-criterion notes ("note_<id>") and a
-// referee's answers ("answer_<n>"; the free-text questions are textareas).
+// referee's answers ("answer_<n>"; the free-text questions are textareas)
+// and a round's suggested questions per criterion ("questions_<id>").
 func MultiLineField(name string) bool {
-	for _, prefix := range []string{"note_", "answer_"} {
+	for _, prefix := range []string{"note_", "answer_", "questions_"} {
 		if id, ok := strings.CutPrefix(name, prefix); ok && id != "" && strings.Trim(id, "0123456789") == "" {
 			return true
 		}

@@ -175,6 +175,17 @@ var routeAccess = map[string]access{
 	"POST /admin/interviews/:id/times":           people,
 	"POST /admin/interviews/:id/reschedule":      people,
 	"POST /admin/interviews/:id/cancel":          people,
+	"GET /admin/interviews/:id/kit":              anyStaff,
+	"GET /admin/interviews/:id/kit/edit":         people,
+	"POST /admin/interviews/:id/kit":             people,
+	"GET /admin/candidates/:id/documents":        people,
+	"POST /admin/candidates/:id/documents":       people,
+	"POST /admin/documents/:id/delete":           people,
+	"GET /admin/documents/:id":                   anyStaff,
+	"GET /me/documents":                          candidate,
+	"POST /me/documents":                         candidate,
+	"POST /me/documents/:id/delete":              candidate,
+	"GET /me/documents/:id":                      candidate,
 	"GET /admin/positions/:id/review":            people,
 	"POST /admin/applications/:id/decision":      managers,
 	"POST /admin/decisions/:id/withdraw":         managers,
@@ -266,7 +277,25 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 	if faridTask == 0 || faridField == 0 {
 		t.Fatal("could not create Farid's onboarding tasks")
 	}
+	// A CV of Farid's and his interview round: out of the demo manager's
+	// scope, and another candidate's.
+	var faridFile, faridDocument, faridRound int64
+	mustDB(t, app.Store.DB().Raw(`INSERT INTO stored_files (name, content_type, size_bytes, sha256, data)
+		VALUES ('Farid Haddad CV.pdf', 'application/pdf', 9, sha256('%PDF-1.4 '::bytea), '%PDF-1.4 '::bytea) RETURNING id`).Scan(&faridFile))
+	mustDB(t, app.Store.DB().Raw(`INSERT INTO candidate_documents (candidate_id, kind, file_id, uploaded_by_candidate)
+		VALUES (?, 'cv', ?, ?) RETURNING id`, farid, faridFile, farid).Scan(&faridDocument))
+	mustDB(t, app.Store.DB().Raw("SELECT id FROM interview_rounds WHERE application_id = ? ORDER BY id LIMIT 1", faridApp).Scan(&faridRound))
+	if faridDocument == 0 || faridRound == 0 {
+		t.Fatal("could not create Farid's document or find his interview")
+	}
+	secrets = append(secrets, "%PDF-1.4")
 	concrete := func(path string) string {
+		switch {
+		case strings.HasPrefix(path, "/admin/documents/:id"), strings.HasPrefix(path, "/me/documents/:id"):
+			return strings.Replace(path, ":id", fmt.Sprint(faridDocument), 1)
+		case strings.HasPrefix(path, "/admin/interviews/:id/kit"):
+			return strings.Replace(path, ":id", fmt.Sprint(faridRound), 1)
+		}
 		if strings.Contains(path, "/onboarding/") {
 			path = strings.NewReplacer(":task", fmt.Sprint(faridTask), ":field", fmt.Sprint(faridField)).Replace(path)
 		}

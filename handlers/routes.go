@@ -36,9 +36,16 @@ func (h *Handler) routes(e *echo.Echo, secure bool) {
 	}}))
 	// Forms get the small limit; /verify takes a PDF. Both apply before any
 	// middleware (CSRF among them) reads the body.
-	// A check's result document has a limit of its own (check_staff.go).
+	// Uploads (a check's result, onboarding and candidate documents) have a
+	// limit of their own (check_staff.go).
 	isVerify := func(c echo.Context) bool { return c.Request().URL.Path == "/verify" }
-	isCheckUpload := func(c echo.Context) bool { return c.Path() == checkResultRoute || c.Path() == onboardingUploadRoute }
+	isCheckUpload := func(c echo.Context) bool {
+		switch c.Path() {
+		case checkResultRoute, onboardingUploadRoute, staffDocumentUploadRoute, candidateDocumentUploadRoute:
+			return c.Request().Method == http.MethodPost
+		}
+		return false
+	}
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: h.cfg.BodyLimit,
 		Skipper: func(c echo.Context) bool { return isVerify(c) || isCheckUpload(c) }}))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "10M", Skipper: func(c echo.Context) bool { return !isVerify(c) }}))
@@ -116,6 +123,7 @@ func (h *Handler) candidateRoutes(me *echo.Group) {
 	me.POST("/applications/:id/references/:referee/remove", h.candidateRefereeRemove)
 	h.starterOnboardingRoutes(me)
 	h.candidateCheckRoutes(me)
+	h.candidateDocumentRoutes(me)
 }
 
 // staffRoutes: the staff admin panel under /admin, for signed-in staff, then
@@ -129,6 +137,8 @@ func (h *Handler) staffRoutes(staff *echo.Group) {
 	staff.GET("", h.adminHome)
 	h.accountRoutes(staff)
 	h.interviewRoutes(staff, people, managers)
+	h.interviewKitRoutes(staff, people)
+	h.staffDocumentRoutes(staff, people)
 	h.reportRoutes(staff, managers)
 	h.staffCandidateRoutes(staff, people)
 	h.staffOnboardingRoutes(staff, people)

@@ -32,15 +32,15 @@ func TestCanWriteScorecardTimeEdges(t *testing.T) {
 		ok    bool
 		want  string
 	}{
-		{"a day before", scheduled, live, start.Add(-24 * time.Hour), false, "has not started"},
-		{"a second before the start", scheduled, live, start.Add(-time.Second), false, "has not started"},
+		{"a day before", scheduled, live, start.Add(-24 * time.Hour), false, "The scorecard opens when the interview starts, on Tuesday 8 December at 10:00 (UTC)."},
+		{"a second before the start", scheduled, live, start.Add(-time.Second), false, "The scorecard opens when the interview starts at 10:00 (UTC)."},
 		{"at the start", scheduled, live, start, true, ""},
 		{"during", scheduled, live, start.Add(30 * time.Minute), true, ""},
 		{"a week after", scheduled, live, end.Add(7 * 24 * time.Hour), true, ""},
 		{"no time booked", proposed, live, start, false, "scheduled interview"},
 		{"after the decision", scheduled, offered, end, false, "decision"},
 	} {
-		err := models.CanWriteScorecard(&tc.round, &tc.app, tc.now)
+		err := models.CanWriteScorecard(&tc.round, &tc.app, tc.now, time.UTC)
 		if tc.ok != (err == nil) {
 			t.Errorf("%s: %v, want ok=%v", tc.name, err, tc.ok)
 			continue
@@ -61,7 +61,7 @@ func TestScorecardRefusedBeforeInterviewStarts(t *testing.T) {
 	r, _ := d.bookedRound(t, "amelia.hart@example.com", "2026-12-08T10:00", d.interviewer.ID)
 	good := card(cs, models.RecommendYes, 3, 4, 2)
 	err := d.store.SubmitScorecard(d.ctx, staffActor(d.interviewer), r.ID, good)
-	if models.FieldErrors(err) == nil || !strings.Contains(err.Error(), "has not started") {
+	if models.FieldErrors(err) == nil || !strings.Contains(err.Error(), "The scorecard opens when the interview starts, on Tuesday 8 December at 10:00") {
 		t.Fatalf("scorecard a week before the interview: %v, want a validation error", err)
 	}
 	var n int64

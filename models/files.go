@@ -1,6 +1,7 @@
 package models
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -31,6 +32,9 @@ const (
 	FilePDF  = "application/pdf"
 	FileJPEG = "image/jpeg"
 	FilePNG  = "image/png"
+	// FileDOCX is a Word document: accepted only among a candidate's
+	// documents (SniffDocument), never as a check's result.
+	FileDOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 )
 
 // fileMagic is how each accepted type begins.
@@ -41,7 +45,7 @@ var fileMagic = map[string][]byte{
 }
 
 // fileExtensions are the names' endings that go with each type.
-var fileExtensions = map[string][]string{FilePDF: {".pdf"}, FileJPEG: {".jpg", ".jpeg"}, FilePNG: {".png"}}
+var fileExtensions = map[string][]string{FilePDF: {".pdf"}, FileJPEG: {".jpg", ".jpeg"}, FilePNG: {".png"}, FileDOCX: {".docx"}}
 
 // SniffFile says what type a file is from its bytes: a PDF, a JPEG or a PNG,
 // both by net/http's sniffing and by the type's own opening bytes. Anything
@@ -49,6 +53,38 @@ var fileExtensions = map[string][]string{FilePDF: {".pdf"}, FileJPEG: {".jpg", "
 // refused with a sentence for the person who chose it. name is only for
 // the sentences.
 func SniffFile(name string, data []byte) (contentType string, err error) {
+	return sniffFile(name, data, false)
+}
+
+// SniffDocument is SniffFile for a candidate's documents, which may also be
+// Word documents (DOCX): a zip archive holding word/document.xml, read with
+// archive/zip from the bytes (net/http's sniffing calls any zip a zip).
+func SniffDocument(name string, data []byte) (contentType string, err error) {
+	return sniffFile(name, data, true)
+}
+
+// zipMagic is how a zip archive (and so a DOCX) begins.
+var zipMagic = []byte("PK\x03\x04")
+
+// isDOCX reports whether data is a zip archive with a Word document's main
+// part in it.
+func isDOCX(data []byte) bool {
+	if !bytes.HasPrefix(data, zipMagic) {
+		return false
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return false
+	}
+	for _, f := range zr.File {
+		if f.Name == "word/document.xml" {
+			return true
+		}
+	}
+	return false
+}
+
+func sniffFile(name string, data []byte, docx bool) (contentType string, err error) {
 	shown := cleanFileName(name)
 	switch {
 	case len(data) == 0:
@@ -56,12 +92,19 @@ func SniffFile(name string, data []byte) (contentType string, err error) {
 	case len(data) > MaxFileBytes:
 		return "", Invalid("file", fmt.Sprintf("%s is too large (%s); a file can be 10 MB at most.", shown, fileSize(int64(len(data)))))
 	}
+	if docx && isDOCX(data) {
+		return FileDOCX, nil
+	}
 	sniffed := http.DetectContentType(data)
 	if i := strings.IndexByte(sniffed, ';'); i >= 0 {
 		sniffed = sniffed[:i]
 	}
 	magic, known := fileMagic[sniffed]
 	if !known || !bytes.HasPrefix(data, magic) {
+		if docx {
+			return "", Invalid("file", fmt.Sprintf("%s is not a PDF, Word (DOCX), JPEG or PNG file (its content looks like %s, whatever its name says). Save it as one of those and upload it again.",
+				shown, describeType(sniffed)))
+		}
 		return "", Invalid("file", fmt.Sprintf("%s is not a PDF, JPEG or PNG file (its content looks like %s, whatever its name says). Upload the document as a PDF, JPEG or PNG.",
 			shown, describeType(sniffed)))
 	}
@@ -75,6 +118,8 @@ func describeType(ct string) string {
 		return "a web page (HTML)"
 	case strings.HasPrefix(ct, "text/"):
 		return "text"
+	case ct == "application/zip":
+		return "a zip archive"
 	case ct == "application/octet-stream":
 		return "data of an unknown kind"
 	}
@@ -152,6 +197,11 @@ func storeFile(tx *gorm.DB, actor Actor, name string, data []byte) (*StoredFile,
 	if err != nil {
 		return nil, err
 	}
+	return storeSniffed(tx, actor, name, data, ct)
+}
+
+// storeSniffed is storeFile for bytes already sniffed as ct.
+func storeSniffed(tx *gorm.DB, actor Actor, name string, data []byte, ct string) (*StoredFile, error) {
 	sum := sha256.Sum256(data)
 	f := &StoredFile{Name: cleanFileName(name), ContentType: ct, SizeBytes: int64(len(data)), SHA256: sum[:], Data: data}
 	switch actor.Kind {

@@ -84,6 +84,7 @@ type InterviewRound struct {
 	Location          string
 	VideoURL          string `gorm:"column:video_url"`
 	Instructions      string
+	FocusAreas        string // what the panel should look at (the kit)
 	Status            RoundStatus
 	StartsAt          *time.Time
 	EndsAt            *time.Time

@@ -32,7 +32,7 @@ var limits = struct {
 	// People and positions
 	Name, Email, Phone, JobTitle, Password              limit
 	PositionTitle, PositionDepartment, PositionLocation limit
-	Criterion                                           limit
+	Criterion, PositionDescription                      limit
 	// Applications and notes
 	StageNote, OutcomeReason, ExpectedNote, CandidateNote limit
 	StaffMessageSubject, StaffMessageBody                 limit
@@ -49,6 +49,7 @@ var limits = struct {
 	// Interviews, scorecards and decisions
 	RoundTitle, RoundLocation, RoundVideoURL, RoundInstructions, ChangeRequest, RoundCancelReason limit
 	ScorecardNotes, RatingNote, Proposal, Rationale                                               limit
+	RoundFocusAreas, KitQuestions                                                                 limit
 	// Reference checks
 	RefereeCompany, ReferencePrompt, ReferenceAnswer, RefereeUserAgent limit
 	// Files, background checks and medicals
@@ -65,15 +66,16 @@ var limits = struct {
 	ScheduledTask:     limit{Max: 100, Min: 1, Columns: []string{"scheduled_runs.task"}, Subject: "The task's name is"},
 	ScheduledRunError: limit{Max: 2000, Columns: []string{"scheduled_runs.error"}, Subject: "The error is"},
 
-	Name:               limit{Max: 200, Min: 1, Columns: []string{"candidates.name", "staff_users.name", "referees.name"}, Field: "name", Subject: "The name is"},
-	Email:              limit{Max: 254, Min: 3, Columns: []string{"candidates.email", "staff_users.email", "referees.email"}, Field: "email", Subject: "The email address is"},
-	Phone:              limit{Max: 40, Columns: []string{"candidates.phone", "referees.phone"}, Field: "phone", Subject: "The phone number is"},
-	JobTitle:           limit{Max: 200, Columns: []string{"staff_users.job_title"}, Field: "job_title", Subject: "The job title is"},
-	Password:           limit{Max: 200, GoOnly: "only its argon2id hash is stored; the limit bounds the hashing work", Field: "password", Subject: "The password is"},
-	PositionTitle:      limit{Max: 200, Min: 1, Columns: []string{"positions.title"}, Field: "title", Subject: "The title is"},
-	PositionDepartment: limit{Max: 200, Columns: []string{"positions.department"}, Field: "department", Subject: "The department is"},
-	PositionLocation:   limit{Max: 200, Columns: []string{"positions.location"}, Field: "location", Subject: "The location is"},
-	Criterion:          limit{Max: 100, Min: 1, Columns: []string{"scorecard_criteria.name"}, Field: "criteria", Subject: "A criterion is"},
+	Name:                limit{Max: 200, Min: 1, Columns: []string{"candidates.name", "staff_users.name", "referees.name"}, Field: "name", Subject: "The name is"},
+	Email:               limit{Max: 254, Min: 3, Columns: []string{"candidates.email", "staff_users.email", "referees.email"}, Field: "email", Subject: "The email address is"},
+	Phone:               limit{Max: 40, Columns: []string{"candidates.phone", "referees.phone"}, Field: "phone", Subject: "The phone number is"},
+	JobTitle:            limit{Max: 200, Columns: []string{"staff_users.job_title"}, Field: "job_title", Subject: "The job title is"},
+	Password:            limit{Max: 200, GoOnly: "only its argon2id hash is stored; the limit bounds the hashing work", Field: "password", Subject: "The password is"},
+	PositionTitle:       limit{Max: 200, Min: 1, Columns: []string{"positions.title"}, Field: "title", Subject: "The title is"},
+	PositionDepartment:  limit{Max: 200, Columns: []string{"positions.department"}, Field: "department", Subject: "The department is"},
+	PositionLocation:    limit{Max: 200, Columns: []string{"positions.location"}, Field: "location", Subject: "The location is"},
+	Criterion:           limit{Max: 100, Min: 1, Columns: []string{"scorecard_criteria.name"}, Field: "criteria", Subject: "A criterion is"},
+	PositionDescription: limit{Max: 8000, Columns: []string{"positions.description"}, Field: "description", Subject: "The description is"},
 
 	StageNote:           limit{Max: 4000, Columns: []string{"stage_events.note"}, Field: "note", Subject: "The note is"},
 	OutcomeReason:       limit{Max: 2000, Columns: []string{"applications.outcome_reason"}, Field: "reason", Subject: "The reason is"},
@@ -130,6 +132,8 @@ var limits = struct {
 	RatingNote:        limit{Max: 2000, Columns: []string{"scorecard_ratings.notes"}, Subject: "A rating's note is"},
 	Proposal:          limit{Max: 4000, Min: 1, Columns: []string{"decision_requests.proposal"}, Field: "proposal", Subject: "The proposal is"},
 	Rationale:         limit{Max: 4000, Columns: []string{"decision_responses.rationale"}, Field: "rationale", Subject: "The rationale is"},
+	RoundFocusAreas:   limit{Max: 4000, Columns: []string{"interview_rounds.focus_areas"}, Field: "focus_areas", Subject: "The focus areas are"},
+	KitQuestions:      limit{Max: 4000, Min: 1, Columns: []string{"interview_round_questions.questions"}, Subject: "The suggested questions are"},
 
 	RefereeCompany:      limit{Max: 200, Columns: []string{"referees.company"}, Field: "company", Subject: "The company is"},
 	ReferencePrompt:     limit{Max: 500, Min: 1, Columns: []string{"reference_questions.prompt", "reference_answers.prompt"}, Field: "prompt", Subject: "A question is"},

@@ -35,8 +35,10 @@ type Position struct {
 	// RequiredChecks is which checks (background, medical) the position
 	// needs: see SetPositionChecks and checks.go.
 	RequiredChecks RequiredChecks `gorm:"default:none"`
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Description is what the job is, for the interview panels' kits.
+	Description string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 
 	Pipeline      Pipeline             `gorm:"-"`
 	stageTimes    map[StageKey]int     // the stages' own times (StageTime), loaded with the pipeline
@@ -66,6 +68,7 @@ type PositionInput struct {
 	HiringManagerID int64
 	Pipeline        Pipeline
 	Criteria        string // scorecard criteria, one per line; empty for the defaults
+	Description     string // the job, for the interview kit
 	// StageTimes is the pipeline editor's time of each stage, as typed:
 	// business days, blank for the position's decision time (StageTime).
 	StageTimes map[StageKey]string
@@ -82,12 +85,14 @@ func (in *PositionInput) Validate() error {
 	in.Title = strings.TrimSpace(in.Title)
 	in.Department = strings.TrimSpace(in.Department)
 	in.Location = strings.TrimSpace(in.Location)
+	in.Description = strings.TrimSpace(in.Description)
 	if in.Title == "" {
 		v.Add("title", "Enter the job title.")
 	}
 	v.checkLength(in.Title, limits.PositionTitle)
 	v.checkLength(in.Department, limits.PositionDepartment)
 	v.checkLength(in.Location, limits.PositionLocation)
+	v.checkLength(in.Description, limits.PositionDescription)
 	if in.Headcount < 1 || in.Headcount > 1000 {
 		v.Add("headcount", "Headcount must be a whole number from 1 to 1000.")
 	}
@@ -117,7 +122,7 @@ func (s *Store) CreatePosition(ctx context.Context, actor Actor, in PositionInpu
 		return nil, err
 	}
 	p := &Position{Title: in.Title, Department: in.Department, Location: in.Location, Headcount: in.Headcount,
-		Status: PositionOpen, DecisionSLADays: in.DecisionSLADays, RequiresDecisionApproval: in.RequiresDecisionApproval}
+		Status: PositionOpen, DecisionSLADays: in.DecisionSLADays, RequiresDecisionApproval: in.RequiresDecisionApproval, Description: in.Description}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := checkHiringManager(tx, in.HiringManagerID); err != nil {
 			return err
@@ -180,7 +185,7 @@ func (s *Store) UpdatePosition(ctx context.Context, actor Actor, id int64, in Po
 		if err := tx.Model(&Position{}).Where("id = ?", id).Updates(map[string]any{
 			"title": in.Title, "department": in.Department, "location": in.Location, "headcount": in.Headcount,
 			"decision_sla_days": in.DecisionSLADays, "hiring_manager_id": hm, "updated_at": s.Now(),
-			"requires_decision_approval": in.RequiresDecisionApproval,
+			"requires_decision_approval": in.RequiresDecisionApproval, "description": in.Description,
 		}).Error; err != nil {
 			return err
 		}

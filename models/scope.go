@@ -30,6 +30,9 @@ const (
 	scopeStaffOnly       readScope = 0              // decision consultations
 	scopeCandidateFacing readScope = candidateReads // offers, contracts, interest checks
 	scopeInterviews      readScope = panelReads     // interview rounds
+	// a candidate's documents (CV, cover letter, portfolio): the candidate,
+	// and the panels of their interviews, who read them in the kit
+	scopeDocuments readScope = candidateReads | panelReads
 )
 
 // appScopeSQL is the condition under which actor may read application a
@@ -91,6 +94,32 @@ func applicationVisible(db *gorm.DB, actor Actor, appID int64, rs readScope) err
 		return err
 	}
 	if len(ids) == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// candidateVisible is nil when actor may read candidate candidateID's
+// records of scope rs, through any of the candidate's applications (a
+// candidate: only themselves, with candidateReads), and ErrNotFound
+// otherwise (also when the candidate does not exist).
+func candidateVisible(db *gorm.DB, actor Actor, candidateID int64, rs readScope) error {
+	cond, args := appScopeSQL(actor, rs)
+	var n int64
+	var err error
+	switch cond {
+	case "FALSE":
+		return ErrNotFound
+	case "TRUE": // admins and recruiters: any candidate who exists
+		err = db.Raw("SELECT count(*) FROM candidates WHERE id = ?", candidateID).Scan(&n).Error
+	default:
+		err = db.Raw(`SELECT count(*) FROM applications a JOIN positions p ON p.id = a.position_id
+			WHERE a.candidate_id = ? AND (`+cond+`)`, append([]any{candidateID}, args...)...).Scan(&n).Error
+	}
+	if err != nil {
+		return err
+	}
+	if n == 0 {
 		return ErrNotFound
 	}
 	return nil

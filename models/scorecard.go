@@ -166,7 +166,7 @@ func ScorecardsOpen(app *Application) bool {
 // round at now: the round has a booked time, the interview has started (a
 // scorecard judges an interview that took place), and the application is
 // still open to evaluation (ScorecardsOpen).
-func CanWriteScorecard(r *InterviewRound, app *Application, now time.Time) error {
+func CanWriteScorecard(r *InterviewRound, app *Application, now time.Time, loc *time.Location) error {
 	if r.Status != RoundScheduled || r.StartsAt == nil {
 		return Invalid("", "Scorecards are written for a scheduled interview; this one is "+strings.ToLower(r.Status.Label())+".")
 	}
@@ -174,9 +174,24 @@ func CanWriteScorecard(r *InterviewRound, app *Application, now time.Time) error
 		return Invalid("", "The hiring decision has been made, so scorecards can no longer change.")
 	}
 	if now.Before(*r.StartsAt) {
-		return Invalid("", "The interview has not started yet: its scorecard opens when the interview begins.")
+		return Invalid("", scorecardOpensSentence(*r.StartsAt, now, loc))
 	}
 	return nil
+}
+
+// scorecardOpensSentence says when a round's scorecard opens, in loc: "The
+// scorecard opens when the interview starts at 14:00 (UTC)." on the day
+// itself, with the date on any other.
+func scorecardOpensSentence(start, now time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	st, today := start.In(loc), now.In(loc)
+	at := st.Format("15:04") + " (" + ZoneLabel(st, loc) + ")"
+	if st.Year() == today.Year() && st.YearDay() == today.YearDay() {
+		return "The scorecard opens when the interview starts at " + at + "."
+	}
+	return "The scorecard opens when the interview starts, on " + st.Format("Monday 2 January") + " at " + at + "."
 }
 
 // CanReadScorecards is the blind-feedback rule for one round: recruiters,

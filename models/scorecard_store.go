@@ -120,7 +120,7 @@ func (s *Store) GetRoundPage(ctx context.Context, actor Actor, roundID int64) (*
 	}
 	p.Submitted = len(cards)
 	if onPanel {
-		if err := CanWriteScorecard(&p.Round, &p.Application, s.Now()); err == nil {
+		if err := CanWriteScorecard(&p.Round, &p.Application, s.Now(), s.loc); err == nil {
 			p.CanEdit = true
 		} else if p.Round.Status == RoundScheduled && ScorecardsOpen(&p.Application) {
 			p.ScorecardNotice = err.Error() // not yet: say when it opens
@@ -198,7 +198,7 @@ func (s *Store) SubmitScorecard(ctx context.Context, actor Actor, roundID int64,
 		if err := loadCriteria(tx, &pos); err != nil {
 			return err
 		}
-		if err := CanWriteScorecard(&r, &app, s.Now()); err != nil {
+		if err := CanWriteScorecard(&r, &app, s.Now(), s.loc); err != nil {
 			return err
 		}
 		ratings, err := in.parse(pos.Criteria)

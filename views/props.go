@@ -172,6 +172,7 @@ type PositionForm struct {
 	Selected                                                                 []models.StageKey
 	Order                                                                    []models.StageKey
 	Criteria                                                                 string // one per line
+	Description                                                              string // the job, for the interview kit
 	StageTimes                                                               map[models.StageKey]string
 	RequiresDecisionApproval                                                 bool
 	Moved                                                                    models.StageKey
@@ -183,7 +184,8 @@ type PositionForm struct {
 func PositionFormFrom(p *models.Position) PositionForm {
 	f := PositionForm{Title: p.Title, Department: p.Department, Location: p.Location,
 		Headcount: strconv.Itoa(p.Headcount), DecisionSLADays: strconv.Itoa(p.DecisionSLADays),
-		Selected: p.Pipeline, Order: models.EditorOrder(p.Pipeline), RequiresDecisionApproval: p.RequiresDecisionApproval}
+		Selected: p.Pipeline, Order: models.EditorOrder(p.Pipeline), RequiresDecisionApproval: p.RequiresDecisionApproval,
+		Description: p.Description}
 	for _, c := range p.Criteria {
 		f.Criteria += c.Name + "\n"
 	}

@@ -227,3 +227,22 @@ func MyRefereePath(appID, refereeID int64) string {
 
 // RefereeThanksPath is where a referee lands after replying.
 const RefereeThanksPath = "/references/thanks"
+
+// CandidateDocumentsPath is the staff's page of a candidate's documents.
+func CandidateDocumentsPath(candidateID int64) string {
+	return CandidatePath(candidateID) + "/documents"
+}
+
+// MyDocumentsPath is the candidate's page of their documents.
+const MyDocumentsPath = "/me/documents"
+
+// DocumentPath is a candidate's document, for staff (staff) or the candidate.
+func DocumentPath(docID int64, staff bool) string {
+	if staff {
+		return "/admin/documents/" + itoa(docID)
+	}
+	return MyDocumentsPath + "/" + itoa(docID)
+}
+
+// InterviewKitPath is an interview round's kit, for its panel.
+func InterviewKitPath(roundID int64) string { return InterviewPath(roundID) + "/kit" }

@@ -52,9 +52,17 @@ func ISODate(t *time.Time, l Layout) string {
 
 func (l Layout) loc() *time.Location {
 	if l.Loc == nil {
-		return time.UTC
+		return l.portal()
 	}
 	return l.Loc
+}
+
+// portal is the portal's zone (UTC when unset).
+func (l Layout) portal() *time.Location {
+	if l.Portal == nil {
+		return time.UTC
+	}
+	return l.Portal
 }
 
 // Overdue reports whether a promised update date has passed.

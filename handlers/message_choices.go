@@ -88,16 +88,21 @@ func (h *Handler) candidateZoneSave(c echo.Context) error {
 }
 
 // candidateZoneDetect keeps the zone the browser reports (app.js posts it,
-// once, while the candidate has none; never shown as a page): 204 when
-// done or when the candidate already has a zone, 422 for a zone this
+// once, while the candidate has none; never shown as a page): 200 when it
+// was kept and differs from the portal's, in which the page was shown (so
+// app.js shows it again), 204 when nothing changes for the page (the
+// candidate already had a zone, or it is the portal's), 422 for a zone this
 // server does not know.
 func (h *Handler) candidateZoneDetect(c echo.Context) error {
-	_, err := h.store.SetCandidateZone(c.Request().Context(), actor(c), c.FormValue("time_zone"), true)
+	changed, err := h.store.SetCandidateZone(c.Request().Context(), actor(c), c.FormValue("time_zone"), true)
 	if r := h.formRefusal(err); r != nil {
 		return c.NoContent(http.StatusUnprocessableEntity)
 	}
 	if err != nil {
 		return err
+	}
+	if zone, _ := models.CheckZone(c.FormValue("time_zone")); changed && zone != h.cfg.Location.String() {
+		return c.NoContent(http.StatusOK)
 	}
 	return c.NoContent(http.StatusNoContent)
 }

@@ -39,7 +39,8 @@ func TestCandidateTimeZoneIsDetectedOnceAndChosen(t *testing.T) {
 	if res := c.postRaw("/me/account/zone/detect", url.Values{"time_zone": {"America/New_York"}}); res.Status == http.StatusNoContent {
 		t.Error("detection without the CSRF token was accepted")
 	}
-	if res := c.post("/me/account/zone/detect", url.Values{"time_zone": {"America/New_York"}}); res.Status != http.StatusNoContent {
+	// 200: kept, and not the portal's zone the page was shown in (app.js shows it again).
+	if res := c.post("/me/account/zone/detect", url.Values{"time_zone": {"America/New_York"}}); res.Status != http.StatusOK {
 		t.Fatalf("detecting: %d", res.Status)
 	}
 	if z := zone(); z == nil || *z != "America/New_York" {
@@ -54,6 +55,19 @@ func TestCandidateTimeZoneIsDetectedOnceAndChosen(t *testing.T) {
 	}
 	if v, _ := doc.Find("[data-testid=zone-select] option[selected]").Attr("value"); v != "America/New_York" {
 		t.Errorf("selected zone %q", v)
+	}
+
+	// A browser in UTC, the portal's zone, by another of its names: kept as
+	// UTC, and nothing to show again.
+	chloe := app.newClient()
+	chloe.loginCandidate("chloe.dubois@example.com")
+	if res := chloe.post("/me/account/zone/detect", url.Values{"time_zone": {"Etc/UTC"}}); res.Status != http.StatusNoContent {
+		t.Errorf("detecting the portal's zone: %d", res.Status)
+	}
+	var chloeZone *string
+	mustDB(t, app.Store.DB().Raw("SELECT time_zone FROM candidates WHERE id = ?", app.candidateID("chloe.dubois@example.com")).Scan(&chloeZone))
+	if chloeZone == nil || *chloeZone != "UTC" {
+		t.Errorf("Etc/UTC kept as %v, want UTC", chloeZone)
 	}
 
 	res := c.post("/me/account/zone", url.Values{"time_zone": {"Europe/Paris"}})

@@ -53,11 +53,19 @@ func ZoneChoicesWith(current string) []string {
 // ErrUnknownZone refuses a zone that is not an IANA name this server knows.
 var ErrUnknownZone = Invalid("time_zone", "Choose a time zone from the list, for example Europe/London.")
 
-// CheckZone is name as stored (trimmed) when it is a zone this server knows
-// by its IANA name; "Local" (the server's own zone, whatever it is) and the
-// empty name are refused.
+// utcAliases are the names browsers and systems give UTC; they are kept as
+// "UTC", the name the portal's zone has when it is UTC.
+var utcAliases = map[string]bool{"Etc/UTC": true, "Etc/UCT": true, "Etc/Universal": true, "Etc/Zulu": true, "UCT": true,
+	"Universal": true, "Zulu": true, "Etc/GMT+0": true, "Etc/GMT-0": true, "Etc/GMT0": true}
+
+// CheckZone is name as stored (trimmed; UTC by any of its names as "UTC")
+// when it is a zone this server knows by its IANA name; "Local" (the
+// server's own zone, whatever it is) and the empty name are refused.
 func CheckZone(name string) (string, error) {
 	name = strings.TrimSpace(name)
+	if utcAliases[name] {
+		return "UTC", nil
+	}
 	if name == "" || name == "Local" || len(name) > limits.PersonTimeZone.Max {
 		return "", ErrUnknownZone
 	}

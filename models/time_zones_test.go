@@ -34,6 +34,9 @@ func TestZoneForIsTheOwnZoneElseThePortals(t *testing.T) {
 	if got, err := models.CheckZone(" Asia/Tokyo "); err != nil || got != "Asia/Tokyo" {
 		t.Errorf("CheckZone(Asia/Tokyo) = %q, %v", got, err)
 	}
+	if got, err := models.CheckZone("Etc/UTC"); err != nil || got != "UTC" {
+		t.Errorf("CheckZone(Etc/UTC) = %q, %v; want UTC, the portal zone's name", got, err)
+	}
 	for _, bad := range []string{"", "Local", "Mars/Olympus_Mons", "Europe/" + strings.Repeat("x", 70)} {
 		if _, err := models.CheckZone(bad); !errors.Is(err, models.ErrUnknownZone) {
 			t.Errorf("CheckZone(%q) = %v, want the unknown-zone refusal", bad, err)

@@ -22,8 +22,9 @@
     });
   });
   // A candidate without a time zone yet: tell the portal the browser's, once
-  // (the layout renders this form only then), and show the page again in it
-  // when it differs from the portal's. Without JavaScript the portal's zone
+  // (the layout renders this form only then), and show the page again when
+  // the portal answers 200: the zone was kept and differs from the portal's,
+  // in which this page was shown. Without JavaScript the portal's zone
   // applies and the account page says so.
   var detect = document.querySelector("form[data-zone-detect]");
   if (detect && window.fetch && window.FormData && window.Intl) {
@@ -32,7 +33,7 @@
     if (zone) {
       detect.querySelector("input[name='time_zone']").value = zone;
       fetch(detect.action, { method: "POST", body: new FormData(detect), credentials: "same-origin" }).then(function (res) {
-        if (res.ok && zone !== detect.getAttribute("data-portal-zone") && !document.querySelector(".error-summary")) {
+        if (res.status === 200 && !document.querySelector(".error-summary")) {
           window.location.replace(window.location.href);
         }
       }).catch(function () {});

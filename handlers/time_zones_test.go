@@ -120,6 +120,9 @@ func TestStaffTimeZoneNamesTheZoneTimesAreEnteredIn(t *testing.T) {
 	if v, _ := day.Find("#time_zone option[selected]").Attr("value"); v != "Europe/London" {
 		t.Errorf("a new assessment day's zone defaults to %q, want the portal's", v)
 	}
+	if got := squash(day.Find("[data-testid=day-zone-hint]").Text()); !strings.Contains(got, "The date and times above are in this zone") {
+		t.Errorf("the day form does not say which zone its times are in: %q", got)
+	}
 	if res := c.post("/admin/account/zone", url.Values{"time_zone": {"Mars/Base"}}); res.Status != http.StatusUnprocessableEntity {
 		t.Errorf("an unknown zone: %d", res.Status)
 	}

@@ -71,14 +71,9 @@ type AdminRosterProps struct {
 	Errors map[string]string
 }
 
-// TimeZones are the zones offered in the day form; the organisation's own
-// zone is added if missing. Each call returns a fresh slice.
-func TimeZones() []string {
-	return []string{"UTC", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin",
-		"Europe/Madrid", "Europe/Rome", "Europe/Amsterdam", "Europe/Warsaw", "Europe/Stockholm", "Europe/Helsinki",
-		"Europe/Athens", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto",
-		"America/Sao_Paulo", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney"}
-}
+// TimeZones are the zones offered in the day form: the one curated list the
+// account pages offer too (models.ZoneChoices). Each call returns a fresh slice.
+func TimeZones() []string { return models.ZoneChoices() }
 
 // zoneChoices are the zones the day form offers, current first when it is
 // not among TimeZones.

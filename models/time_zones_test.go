@@ -170,4 +170,15 @@ func TestInterviewTimesReachTheCandidateInTheirZoneAcrossDST(t *testing.T) {
 	if want := "New time: Wednesday 31 March 2027, 09:00–10:00 (EDT, America/New_York)"; len(moved) != 1 || !strings.Contains(moved[0].Body, want) {
 		t.Errorf("rescheduled message lacks %q: %+v", want, moved)
 	}
+
+	// The day before, the reminder says the same time in the same zone.
+	d.clock.Advance(time.Date(2027, 3, 30, 14, 0, 0, 0, time.UTC).Sub(d.clock.Now()))
+	since = lastOutboxID(t, d.store)
+	must(t, errOf2(d.store.SendDueReminders(d.ctx)))
+	reminder := outboxSince(t, d.store, since, models.MsgInterviewReminder)
+	if want := "When: Wednesday 31 March 2027, 09:00–10:00 (EDT, America/New_York)"; len(reminder) != 1 || !strings.Contains(reminder[0].Body, want) {
+		t.Errorf("reminder lacks %q: %+v", want, reminder)
+	}
 }
+
+func errOf2(_ int, err error) error { return err }

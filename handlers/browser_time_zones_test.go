@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"nextstep/models"
@@ -111,5 +112,33 @@ func TestBrowserCandidateSeesInterviewTimesInTheirZone(t *testing.T) {
 		`fetch(%q, {credentials: "same-origin"}).then(function (r) { return r.text(); })`, pickPath+"/calendar.ics"), chromedp.EvalAwaitPromise))
 	if !strings.Contains(ics, "DTSTART:20270316T140000Z") {
 		t.Errorf("the downloaded calendar file is not in UTC:\n%s", ics)
+	}
+
+	// Without JavaScript nothing is posted: Farid, also in New York, sees
+	// his interview times in the portal's zone, named, and is told so.
+	faridApp, faridID := app.applicationID("farid.haddad@example.com"), app.candidateID("farid.haddad@example.com")
+	var faridRound int64
+	mustDB(t, app.Store.DB().Raw("SELECT id FROM interview_rounds WHERE application_id = ? AND status = 'proposed'", faridApp).Scan(&faridRound))
+	farid := newBrowser(t)
+	browserZone(t, farid, "America/New_York")
+	if _, err := chromedp.Call(farid, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatalf("disable JavaScript: %v", err)
+	}
+	link, err = app.Store.IssueSignInLink(ctx, "farid.haddad@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	browserUseSignInLink(t, farid, link)
+	open(t, farid, app.URL+fmt.Sprintf("/me/applications/%d/interviews/%d", faridApp, faridRound), "[data-testid=pick-form]")
+	if got := text(t, farid, "[data-testid=pick-form] legend"); got != "Times in UTC" {
+		t.Errorf("without JavaScript the times legend = %q, want the portal's zone", got)
+	}
+	if got := text(t, farid, "[data-testid=zone-noscript]"); !strings.Contains(got, "Times are shown in UTC, the portal's time zone.") {
+		t.Errorf("without JavaScript the page does not say which zone applies: %q", got)
+	}
+	var faridZone *string
+	mustDB(t, app.Store.DB().Raw("SELECT time_zone FROM candidates WHERE id = ?", faridID).Scan(&faridZone))
+	if faridZone != nil {
+		t.Errorf("a zone was kept without JavaScript: %q", *faridZone)
 	}
 }

@@ -33,6 +33,9 @@ func TestCandidateTimeZoneIsDetectedOnceAndChosen(t *testing.T) {
 	if doc.Find("form[data-zone-detect]").Length() != 1 {
 		t.Error("no detection form for a candidate without a zone")
 	}
+	if got := c.get("/me").Doc(t).Find("noscript").Text(); !strings.Contains(got, "Times are shown in UTC, the portal's time zone.") {
+		t.Errorf("without JavaScript the candidate's pages do not say which zone applies: %q", got)
+	}
 	if res := c.post("/me/account/zone/detect", url.Values{"time_zone": {"Nowhere/Land"}}); res.Status != http.StatusUnprocessableEntity {
 		t.Errorf("detecting an unknown zone: %d", res.Status)
 	}
@@ -47,8 +50,8 @@ func TestCandidateTimeZoneIsDetectedOnceAndChosen(t *testing.T) {
 		t.Fatalf("zone after detection: %v", z)
 	}
 	doc = c.get("/me/account").Doc(t)
-	if doc.Find("form[data-zone-detect]").Length() != 0 {
-		t.Error("the detection form is still there once the candidate has a zone")
+	if doc.Find("form[data-zone-detect]").Length() != 0 || doc.Find("noscript").Length() != 0 {
+		t.Error("the detection form, or the note without JavaScript, is still there once the candidate has a zone")
 	}
 	if got := squash(doc.Find("[data-testid=time-zone-name]").Text()); got != "America/New_York" {
 		t.Errorf("zone shown %q", got)

@@ -25,7 +25,7 @@
   // (the layout renders this form only then), and show the page again when
   // the portal answers 200: the zone was kept and differs from the portal's,
   // in which this page was shown. Without JavaScript the portal's zone
-  // applies and the account page says so.
+  // applies and the page says so (a noscript note in the layout).
   var detect = document.querySelector("form[data-zone-detect]");
   if (detect && window.fetch && window.FormData && window.Intl) {
     var zone = "";

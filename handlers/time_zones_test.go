@@ -56,6 +56,9 @@ func TestCandidateTimeZoneIsDetectedOnceAndChosen(t *testing.T) {
 	if got := squash(doc.Find("[data-testid=time-zone-name]").Text()); got != "America/New_York" {
 		t.Errorf("zone shown %q", got)
 	}
+	if got := squash(c.get("/me/messages").Doc(t).Find("main").Text()); !strings.Contains(got, "times in EST, America/New_York") {
+		t.Errorf("the messages page does not name the candidate's zone: %.200q", got)
+	}
 	if v, _ := doc.Find("[data-testid=zone-select] option[selected]").Attr("value"); v != "America/New_York" {
 		t.Errorf("selected zone %q", v)
 	}

@@ -96,9 +96,10 @@ func DayWhen(d models.AssessmentDay) string {
 	return d.StartsAt.In(loc).Format("Monday 2 January 2006, 15:04") + "–" + d.EndsAt.In(loc).Format("15:04") + " (" + d.TimeZone + ")"
 }
 
-// DayCutoff is when booking changes close, in the day's zone.
+// DayCutoff is when booking changes close, in the day's zone, named.
 func DayCutoff(d models.AssessmentDay) string {
-	return d.Cutoff().In(d.Location()).Format("Monday 2 January, 15:04")
+	at := d.Cutoff().In(d.Location())
+	return at.Format("Monday 2 January, 15:04") + " (" + models.ZoneLabel(at, d.Location()) + ")"
 }
 
 // OfferUntil is when a waitlist offer lapses, in the day's zone.
@@ -106,7 +107,8 @@ func OfferUntil(w models.WaitlistEntry) string {
 	if w.OfferExpiresAt == nil || w.Day == nil {
 		return ""
 	}
-	return w.OfferExpiresAt.In(w.Day.Location()).Format("Monday 2 January, 15:04")
+	at := w.OfferExpiresAt.In(w.Day.Location())
+	return at.Format("Monday 2 January, 15:04") + " (" + models.ZoneLabel(at, w.Day.Location()) + ")"
 }
 
 // Before reports whether a is before b (templ has no operators on time).

@@ -111,6 +111,27 @@ func (h *Handler) accountJobTitle(c echo.Context) error {
 	return redirect(c, views.AccountPath)
 }
 
+// accountZone keeps the staff member's own time zone ("" for the portal's).
+func (h *Handler) accountZone(c echo.Context) error {
+	zone := c.FormValue("time_zone")
+	changed, err := h.store.SetStaffZone(c.Request().Context(), actor(c), zone)
+	if r := h.formRefusal(err); r != nil {
+		return h.renderAccount(c, statusOf(r.Code), formErrors(r))
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case !changed:
+		h.setFlash(c, "Nothing to save: your time zone is as it was.")
+	case zone == "":
+		h.setFlash(c, "Your pages show times in the portal's time zone again.")
+	default:
+		h.setFlash(c, "Your time zone is saved: your pages show times in it, and the times you enter are read in it.")
+	}
+	return redirect(c, views.AccountPath)
+}
+
 // accountDigest turns the daily Needs-you email on (the box ticked) or off.
 func (h *Handler) accountDigest(c echo.Context) error {
 	on := c.FormValue("digest") != ""

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -158,6 +159,10 @@ func newBrowser(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("opening a tab: %v", err)
 	}
+	// The browser's time zone is UTC, the tests' portal zone, whatever the
+	// machine's: a candidate page posts the browser's zone once (app.js).
+	// A test of another zone overrides it (browserZone).
+	browserZone(t, ctx, "UTC")
 	// Accept every confirm() dialog, as a person who meant to press the
 	// button would; the page waits for the answer, and so would the test.
 	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
@@ -172,6 +177,15 @@ func newBrowser(t *testing.T) context.Context {
 	tctx, cancelTimeout := context.WithTimeout(ctx, browserTestTimeout)
 	t.Cleanup(cancelTimeout)
 	return tctx
+}
+
+// browserZone makes the tab's browser run in zone, as a person's browser in
+// that zone would (Intl, Date).
+func browserZone(t *testing.T, ctx context.Context, zone string) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: zone}); err != nil {
+		t.Fatalf("browser time zone %s: %v", zone, err)
+	}
 }
 
 // step returns a context for one browser action, bounded by stepTimeout.

@@ -141,11 +141,12 @@ func (h *Handler) layout(c echo.Context, title string) views.Layout {
 // layoutWithoutCount is the layout for a page that counts the queues itself.
 func (h *Handler) layoutWithoutCount(c echo.Context, title string) views.Layout {
 	l := views.Layout{
-		Title: title,
-		CSRF:  csrfToken(c),
-		Loc:   h.cfg.Location,
-		Now:   h.clock.Now(),
-		Path:  c.Request().URL.Path,
+		Title:  title,
+		CSRF:   csrfToken(c),
+		Loc:    h.cfg.Location,
+		Portal: h.cfg.Location,
+		Now:    h.clock.Now(),
+		Path:   c.Request().URL.Path,
 
 		ContactEmail: h.cfg.ContactEmail,
 		EmailEnabled: h.cfg.EmailEnabled,
@@ -153,11 +154,14 @@ func (h *Handler) layoutWithoutCount(c echo.Context, title string) views.Layout 
 		DevMailboxURL: h.cfg.DevMailboxURL,
 		StaticPath:    h.assets.Path,
 	}
+	// Times show in the signed-in person's own zone (the portal's until they
+	// have one): models.ZoneFor, the rule their emails follow too
+	// (Store.CandidateZone, StaffZone; the portal's zone is the same setting).
 	if u := currentStaff(c); u != nil {
-		l.Staff = u
+		l.Staff, l.Loc = u, models.ZoneFor(u.TimeZone, h.cfg.Location)
 	}
 	if cand := currentCandidate(c); cand != nil {
-		l.Candidate = cand
+		l.Candidate, l.Loc = cand, models.ZoneFor(cand.TimeZone, h.cfg.Location)
 	}
 	l.Flash = h.popFlash(c)
 	return l

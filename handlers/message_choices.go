@@ -53,12 +53,58 @@ func (h *Handler) unsubscribe(c echo.Context) error {
 
 // candidateAccount shows the candidate's email choices and time zone.
 func (h *Handler) candidateAccount(c echo.Context) error {
+	return h.renderCandidateAccount(c, http.StatusOK, nil)
+}
+
+func (h *Handler) renderCandidateAccount(c echo.Context, status int, errs map[string]string) error {
 	choices, err := h.store.CandidateEmailChoices(c.Request().Context(), actor(c))
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.CandidateAccountPage(views.CandidateAccountProps{Layout: h.layout(c, "Your account"),
-		Email: currentCandidate(c).Email, Choices: choices}))
+	cand := currentCandidate(c)
+	return render(c, status, views.CandidateAccountPage(views.CandidateAccountProps{Layout: h.layout(c, "Your account"),
+		Email: cand.Email, Choices: choices, Zone: cand.TimeZone, Errors: errs}))
+}
+
+// candidateZoneSave keeps the time zone the candidate chose (issue 22).
+func (h *Handler) candidateZoneSave(c echo.Context) error {
+	changed := false
+	return h.act(c, action{
+		do: func() (err error) {
+			changed, err = h.store.SetCandidateZone(c.Request().Context(), actor(c), c.FormValue("time_zone"), false)
+			return err
+		},
+		flash: func() string {
+			if !changed {
+				return "Nothing to save: your time zone is as it was."
+			}
+			return "Your time zone is saved: times on your pages and in our emails are shown in it."
+		},
+		next: views.MyAccountPath,
+		again: func(status int, r *models.Error) error {
+			return h.renderCandidateAccount(c, status, formErrors(r))
+		},
+	})
+}
+
+// candidateZoneDetect keeps the zone the browser reports (app.js posts it,
+// once, while the candidate has none; never shown as a page): 200 when it
+// was kept and differs from the portal's, in which the page was shown (so
+// app.js shows it again), 204 when nothing changes for the page (the
+// candidate already had a zone, or it is the portal's), 422 for a zone this
+// server does not know.
+func (h *Handler) candidateZoneDetect(c echo.Context) error {
+	changed, err := h.store.SetCandidateZone(c.Request().Context(), actor(c), c.FormValue("time_zone"), true)
+	if r := h.formRefusal(err); r != nil {
+		return c.NoContent(http.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return err
+	}
+	if zone, _ := models.CheckZone(c.FormValue("time_zone")); changed && zone != h.cfg.Location.String() {
+		return c.NoContent(http.StatusOK)
+	}
+	return c.NoContent(http.StatusNoContent)
 }
 
 // candidateAccountSave stores the ticked choices (an unticked box is not

@@ -45,6 +45,7 @@ var routeAccess = map[string]access{
 	"POST /admin/account/password":                                 anyStaff,
 	"POST /admin/account/title":                                    anyStaff,
 	"POST /admin/account/digest":                                   anyStaff,
+	"POST /admin/account/zone":                                     anyStaff,
 	"POST /admin/account/totp":                                     anyStaff,
 	"POST /admin/account/totp/disable":                             anyStaff,
 	"GET /admin/candidates":                                        people,
@@ -152,6 +153,8 @@ var routeAccess = map[string]access{
 	"GET /me/messages":                                             candidate,
 	"GET /me/account":                                              candidate,
 	"POST /me/account":                                             candidate,
+	"POST /me/account/zone":                                        candidate,
+	"POST /me/account/zone/detect":                                 candidate,
 	"GET /unsubscribe/:token":                                      public, // the link's token is its only key
 	"POST /unsubscribe/:token":                                     public,
 	"GET /admin/staff":                                             admins,

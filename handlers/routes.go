@@ -90,6 +90,8 @@ func (h *Handler) candidateRoutes(me *echo.Group) {
 	me.GET("/messages", h.candidateMessages)
 	me.GET("/account", h.candidateAccount)
 	me.POST("/account", h.candidateAccountSave)
+	me.POST("/account/zone", h.candidateZoneSave)
+	me.POST("/account/zone/detect", h.candidateZoneDetect)
 	me.GET("/applications/:id", h.candidateApplication)
 	me.GET("/applications/:id/assessment", h.candidateAssessment)
 	me.GET("/applications/:id/assessment/confirmation", h.candidateBookingConfirmation)
@@ -167,6 +169,7 @@ func (h *Handler) accountRoutes(staff *echo.Group) {
 	staff.POST("/account/password", h.accountPassword)
 	staff.POST("/account/title", h.accountJobTitle)
 	staff.POST("/account/digest", h.accountDigest)
+	staff.POST("/account/zone", h.accountZone)
 	staff.POST("/account/totp", h.accountTOTPEnable)
 	staff.POST("/account/totp/disable", h.accountTOTPDisable)
 }

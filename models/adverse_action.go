@@ -117,7 +117,7 @@ func (s *Store) SendPreDecisionNotice(ctx context.Context, actor Actor, checkID 
 		if err := tx.Create(a).Error; err != nil {
 			return err
 		}
-		if err := s.send(tx, checkPreDecisionMail(s.urls(), app, chk.Kind, a, s.loc)); err != nil {
+		if err := s.send(tx, checkPreDecisionMail(s.urls(), app, chk.Kind, a, s.CandidateZone(app.Candidate))); err != nil {
 			return err
 		}
 		return audit(tx, actor, "check.pre_decision_notice_sent", "check", chk.ID, map[string]any{"adverse_action_id": a.ID,

@@ -202,8 +202,8 @@ type SessionPerson struct {
 // sessionQuery reads a session with its staff member or candidate in one
 // statement: every signed-in page runs it.
 const sessionQuery = `SELECT s.id_hash, s.staff_id, s.candidate_id, s.data, s.created_at, s.last_seen_at, s.ip, s.user_agent,
-			u.id, u.email, u.name, u.role, u.password_hash, u.totp_secret, u.totp_enabled, u.active, u.can_sign_contracts, u.created_at, u.updated_at, u.job_title, u.digest_enabled,
-			c.id, c.email, c.name, c.phone, c.created_at, c.updated_at
+			u.id, u.email, u.name, u.role, u.password_hash, u.totp_secret, u.totp_enabled, u.active, u.can_sign_contracts, u.created_at, u.updated_at, u.job_title, u.digest_enabled, u.time_zone,
+			c.id, c.email, c.name, c.phone, c.created_at, c.updated_at, c.time_zone
 		FROM sessions s LEFT JOIN staff_users u ON u.id = s.staff_id LEFT JOIN candidates c ON c.id = s.candidate_id
 		WHERE s.id_hash = $1`
 
@@ -219,19 +219,20 @@ func (s *Store) LoadSessionPerson(ctx context.Context, idHash []byte, idle, abso
 	var u struct {
 		id                                   sql.NullInt64
 		email, name, role, hash, totpSecret  sql.NullString
-		jobTitle                             sql.NullString
+		jobTitle, zone                       sql.NullString
 		totpEnabled, active, canSign, digest sql.NullBool
 		createdAt, updatedAt                 sql.NullTime
 	}
 	var c struct {
 		id                   sql.NullInt64
 		email, name, phone   sql.NullString
+		zone                 sql.NullString
 		createdAt, updatedAt sql.NullTime
 	}
 	s.ran(sessionQuery, []any{idHash})
 	err = sqlDB.QueryRowContext(ctx, sessionQuery, idHash).Scan(&row.IDHash, &row.StaffID, &row.CandidateID, &row.Data, &row.CreatedAt, &row.LastSeenAt, &row.IP, &row.UserAgent,
-		&u.id, &u.email, &u.name, &u.role, &u.hash, &u.totpSecret, &u.totpEnabled, &u.active, &u.canSign, &u.createdAt, &u.updatedAt, &u.jobTitle, &u.digest,
-		&c.id, &c.email, &c.name, &c.phone, &c.createdAt, &c.updatedAt)
+		&u.id, &u.email, &u.name, &u.role, &u.hash, &u.totpSecret, &u.totpEnabled, &u.active, &u.canSign, &u.createdAt, &u.updatedAt, &u.jobTitle, &u.digest, &u.zone,
+		&c.id, &c.email, &c.name, &c.phone, &c.createdAt, &c.updatedAt, &c.zone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -247,11 +248,11 @@ func (s *Store) LoadSessionPerson(ctx context.Context, idHash []byte, idle, abso
 	if u.id.Valid {
 		p.Staff = &StaffUser{ID: u.id.Int64, Email: u.email.String, Name: u.name.String, Role: Role(u.role.String), PasswordHash: u.hash.String,
 			TOTPSecret: u.totpSecret.String, TOTPEnabled: u.totpEnabled.Bool, Active: u.active.Bool, CanSignContracts: u.canSign.Bool,
-			CreatedAt: u.createdAt.Time, UpdatedAt: u.updatedAt.Time, JobTitle: u.jobTitle.String, DigestEnabled: u.digest.Bool}
+			CreatedAt: u.createdAt.Time, UpdatedAt: u.updatedAt.Time, JobTitle: u.jobTitle.String, DigestEnabled: u.digest.Bool, TimeZone: u.zone.String}
 	}
 	if c.id.Valid {
 		p.Candidate = &Candidate{ID: c.id.Int64, Email: c.email.String, Name: c.name.String, Phone: c.phone.String,
-			CreatedAt: c.createdAt.Time, UpdatedAt: c.updatedAt.Time}
+			CreatedAt: c.createdAt.Time, UpdatedAt: c.updatedAt.Time, TimeZone: c.zone.String}
 	}
 	return p, nil
 }

@@ -11,10 +11,14 @@ import (
 
 // Candidate is a person in the post-interview process.
 type Candidate struct {
-	ID        int64
-	Email     string
-	Name      string
-	Phone     string
+	ID    int64
+	Email string
+	Name  string
+	Phone string
+	// TimeZone is the IANA zone the candidate's times are shown in, "" for
+	// none yet (the portal's applies: CandidateZone). Read only here: it is
+	// written by SetCandidateZone alone.
+	TimeZone  string `gorm:"->"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

@@ -145,12 +145,16 @@ func roundOwner(tx *gorm.DB, r *InterviewRound, app *Application) (*StaffUser, e
 // choice (after they asked for others) and invites them again.
 func (s *Store) OfferMoreTimes(ctx context.Context, actor Actor, roundID int64, slots []string) error {
 	now := s.Now()
+	loc, err := s.actorZone(s.db.WithContext(ctx), actor) // staff enter times in their own zone
+	if err != nil {
+		return err
+	}
 	var starts []time.Time
 	for _, raw := range slots {
 		if raw = strings.TrimSpace(raw); raw == "" {
 			continue
 		}
-		t, err := time.ParseInLocation("2006-01-02T15:04", raw, s.loc)
+		t, err := time.ParseInLocation("2006-01-02T15:04", raw, loc)
 		if err != nil {
 			return Invalid("slots", "Enter each time as a date and time (use the pickers, or type 2027-03-28T10:00).")
 		}
@@ -180,7 +184,7 @@ func (s *Store) OfferMoreTimes(ctx context.Context, actor Actor, roundID int64, 
 			"updated_at": now}).Error; err != nil {
 			return err
 		}
-		if err := s.send(tx, repliesTo(interviewInvitationMail(s.urls(), app, r, s.loc), s.roundOrganizer(tx, r))); err != nil {
+		if err := s.send(tx, repliesTo(interviewInvitationMail(s.urls(), app, r, s.CandidateZone(app.Candidate)), s.roundOrganizer(tx, r))); err != nil {
 			return err
 		}
 		return audit(tx, actor, "interview.times_added", "application", app.ID, map[string]any{"round": r.ID, "times": len(starts)})
@@ -192,7 +196,11 @@ func (s *Store) OfferMoreTimes(ctx context.Context, actor Actor, roundID int64, 
 // the updated invitation with the same UID.
 func (s *Store) RescheduleRound(ctx context.Context, actor Actor, roundID int64, start string) error {
 	now := s.Now()
-	t, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(start), s.loc)
+	loc, err := s.actorZone(s.db.WithContext(ctx), actor) // staff enter times in their own zone
+	if err != nil {
+		return err
+	}
+	t, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(start), loc)
 	if err != nil {
 		return Invalid("starts_at", "Enter the new date and time (use the picker, or type 2027-03-28T10:00).")
 	}
@@ -277,7 +285,7 @@ func (s *Store) cancelRound(tx *gorm.DB, r *InterviewRound, app *Application, re
 	case wasScheduled:
 		return s.sendRoundInvitations(tx, r, app, MsgInterviewCancelled, "", tellCandidate)
 	case tellCandidate:
-		return s.send(tx, repliesTo(interviewCancelledMail(s.urls(), app, r, s.loc, reason, ""), s.roundOrganizer(tx, r)))
+		return s.send(tx, repliesTo(interviewCancelledMail(s.urls(), app, r, s.CandidateZone(app.Candidate), reason, ""), s.roundOrganizer(tx, r)))
 	}
 	return nil
 }

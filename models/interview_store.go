@@ -13,7 +13,11 @@ import (
 // offered to other candidates). The candidate is invited to pick a time.
 func (s *Store) CreateRound(ctx context.Context, actor Actor, appID int64, in RoundInput) (*InterviewRound, error) {
 	now := s.Now()
-	p, err := in.parse(s.loc, now)
+	loc, err := s.actorZone(s.db.WithContext(ctx), actor) // staff enter times in their own zone
+	if err != nil {
+		return nil, err
+	}
+	p, err := in.parse(loc, now)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +51,7 @@ func (s *Store) CreateRound(ctx context.Context, actor Actor, appID int64, in Ro
 		if err := loadRoundDetails(tx, []*InterviewRound{&round}); err != nil {
 			return err
 		}
-		if err := s.send(tx, repliesTo(interviewInvitationMail(s.urls(), app, &round, s.loc), s.roundOrganizer(tx, &round))); err != nil {
+		if err := s.send(tx, repliesTo(interviewInvitationMail(s.urls(), app, &round, s.CandidateZone(app.Candidate)), s.roundOrganizer(tx, &round))); err != nil {
 			return err
 		}
 		return audit(tx, actor, "interview.created", "application", app.ID, map[string]any{"round": round.ID, "kind": round.Kind,
@@ -141,7 +145,7 @@ func loadRoundDetails(tx *gorm.DB, rounds []*InterviewRound) error {
 		RoundID int64
 		StaffUser
 	}
-	if err := tx.Raw(`SELECT p.round_id, u.id, u.name, u.email, u.job_title, u.role, u.active
+	if err := tx.Raw(`SELECT p.round_id, u.id, u.name, u.email, u.job_title, u.role, u.active, u.time_zone
 		FROM interview_panelists p JOIN staff_users u ON u.id = p.staff_id WHERE p.round_id IN ? ORDER BY u.name, u.id`, ids).Scan(&panel).Error; err != nil {
 		return err
 	}
@@ -170,19 +174,19 @@ func (s *Store) sendRoundInvitations(tx *gorm.DB, r *InterviewRound, app *Applic
 	switch {
 	case !tellCandidate:
 	case r.Status == RoundCancelled:
-		if err := s.send(tx, repliesTo(interviewCancelledMail(s.urls(), app, r, s.loc, r.CancelReason, cal), organizer)); err != nil {
+		if err := s.send(tx, repliesTo(interviewCancelledMail(s.urls(), app, r, s.CandidateZone(app.Candidate), r.CancelReason, cal), organizer)); err != nil {
 			return err
 		}
 	default:
-		if err := s.send(tx, repliesTo(interviewScheduledMail(s.urls(), app, r, s.loc, candidateKind, cal), organizer)); err != nil {
+		if err := s.send(tx, repliesTo(interviewScheduledMail(s.urls(), app, r, s.CandidateZone(app.Candidate), candidateKind, cal), organizer)); err != nil {
 			return err
 		}
 	}
 	panelCal := InterviewCalendar(r, app.Candidate, organizer, app.Position.Title, false, s.Now())
 	for i := range r.Panel {
-		d := panelInterviewMail(s.urls(), &r.Panel[i], app, r, s.loc, panelChange, panelCal)
+		d := panelInterviewMail(s.urls(), &r.Panel[i], app, r, s.StaffZone(&r.Panel[i]), panelChange, panelCal)
 		if r.Status == RoundCancelled {
-			d = panelInterviewCancelledMail(s.urls(), &r.Panel[i], app, r, s.loc, panelCal)
+			d = panelInterviewCancelledMail(s.urls(), &r.Panel[i], app, r, s.StaffZone(&r.Panel[i]), panelCal)
 		}
 		if err := s.send(tx, d); err != nil {
 			return err

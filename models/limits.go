@@ -60,6 +60,8 @@ var limits = struct {
 	OnboardingTaskTitle, OnboardingTaskExplanation, OnboardingVersion, OnboardingReturnReason, OnboardingFieldValue limit
 	// The first day
 	FirstDayTimeZone, FirstDayAddress, FirstDayAskFor, FirstDayWhatToBring, FirstDayAgenda limit
+	// A person's own time zone (candidates and staff)
+	PersonTimeZone limit
 	// Scheduled work
 	ScheduledTask, ScheduledRunError limit
 }{
@@ -167,6 +169,8 @@ var limits = struct {
 	FirstDayAskFor:      limit{Max: 200, Columns: []string{"first_days.ask_for"}, Field: "ask_for", Subject: "Whom to ask for is"},
 	FirstDayWhatToBring: limit{Max: 2000, Columns: []string{"first_days.what_to_bring"}, Field: "what_to_bring", Subject: "What to bring is"},
 	FirstDayAgenda:      limit{Max: 2000, Columns: []string{"first_days.agenda"}, Field: "agenda", Subject: "The agenda is"},
+
+	PersonTimeZone: limit{Max: 64, Min: 1, Columns: []string{"candidates.time_zone", "staff_users.time_zone"}, Field: "time_zone", Subject: "The time zone is"},
 }
 
 // checkLength adds l's refusal when value has more characters than l

@@ -156,7 +156,7 @@ func openApplication() []Status { return []Status{StatusActive, StatusOnHold} }
 // of applications not closed, not yet reminded for their current start,
 // locked (SKIP LOCKED: another process takes the others). It walks
 // interview_rounds_scheduled_idx.
-const dueInterviewRemindersSQL = `SELECT r.*, c.id AS candidate_id, c.name AS candidate_name, c.email AS candidate_email,
+const dueInterviewRemindersSQL = `SELECT r.*, c.id AS candidate_id, c.name AS candidate_name, c.email AS candidate_email, COALESCE(c.time_zone, '') AS candidate_time_zone,
 		p.title AS position_title
 	FROM interview_rounds r JOIN applications a ON a.id = r.application_id JOIN candidates c ON c.id = a.candidate_id
 	JOIN positions p ON p.id = a.position_id
@@ -171,7 +171,9 @@ type dueInterview struct {
 	CandidateID    int64
 	CandidateName  string
 	CandidateEmail string
-	PositionTitle  string
+	// CandidateTimeZone: the candidate's own zone, "" for the portal's.
+	CandidateTimeZone string
+	PositionTitle     string
 }
 
 // interviewReminders reminds the candidate and the active panel of each
@@ -202,8 +204,8 @@ func (s *Store) interviewReminders(tx *gorm.DB, now time.Time) (int, bool, error
 			continue // another process has just sent it
 		}
 		app := &Application{ID: r.ApplicationID, CandidateID: row.CandidateID, Position: &Position{Title: row.PositionTitle},
-			Candidate: &Candidate{ID: row.CandidateID, Name: row.CandidateName, Email: row.CandidateEmail}}
-		vars := roundWhen(r, s.loc)
+			Candidate: &Candidate{ID: row.CandidateID, Name: row.CandidateName, Email: row.CandidateEmail, TimeZone: row.CandidateTimeZone}}
+		vars := roundWhen(r, s.CandidateZone(app.Candidate))
 		vars["job_title"], vars["interview"], vars["where"], vars["panel"] = row.PositionTitle, r.Title, orDash(r.Where()), orDash(r.PanelNames())
 		vars["instructions"], vars["interview_link"] = orDash(r.Instructions), u.abs(u.MyInterview(app.ID, r.ID))
 		if err := s.send(tx, toCandidate(app.Candidate, MsgInterviewReminder, vars)); err != nil {
@@ -216,7 +218,7 @@ func (s *Store) interviewReminders(tx *gorm.DB, now time.Time) (int, bool, error
 			if !member.Active {
 				continue
 			}
-			pv := roundWhen(r, s.loc)
+			pv := roundWhen(r, s.StaffZone(member))
 			pv["interview"], pv["candidate_name"], pv["job_title"] = r.Title, oneLine(row.CandidateName), row.PositionTitle
 			pv["where"], pv["link"] = orDash(r.Where()), u.abs(u.Interview(r.ID))
 			if err := s.send(tx, toStaff(member, MsgPanelInterviewReminder, u.Interview(r.ID), pv)); err != nil {

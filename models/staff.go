@@ -75,8 +75,12 @@ type StaffUser struct {
 	CanSignContracts bool
 	// DigestEnabled: the person asked for the daily Needs-you email (staff_digest.go).
 	DigestEnabled bool
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// TimeZone is the IANA zone the person's pages show, and their forms
+	// take, times in; "" for the portal's (StaffZone). Read only here: it is
+	// written by SetStaffZone alone.
+	TimeZone  string `gorm:"->"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // TableName binds the struct to its table.

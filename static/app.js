@@ -21,6 +21,24 @@
       }
     });
   });
+  // A candidate without a time zone yet: tell the portal the browser's, once
+  // (the layout renders this form only then), and show the page again when
+  // the portal answers 200: the zone was kept and differs from the portal's,
+  // in which this page was shown. Without JavaScript the portal's zone
+  // applies and the page says so (a noscript note in the layout).
+  var detect = document.querySelector("form[data-zone-detect]");
+  if (detect && window.fetch && window.FormData && window.Intl) {
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
+    if (zone) {
+      detect.querySelector("input[name='time_zone']").value = zone;
+      fetch(detect.action, { method: "POST", body: new FormData(detect), credentials: "same-origin" }).then(function (res) {
+        if (res.status === 200 && !document.querySelector(".error-summary")) {
+          window.location.replace(window.location.href);
+        }
+      }).catch(function () {});
+    }
+  }
   // The "More" menu closes on Escape (focus back on it) and on a click elsewhere.
   document.querySelectorAll("details.nav-more").forEach(function (menu) {
     menu.addEventListener("keydown", function (ev) {

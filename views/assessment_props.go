@@ -71,14 +71,9 @@ type AdminRosterProps struct {
 	Errors map[string]string
 }
 
-// TimeZones are the zones offered in the day form; the organisation's own
-// zone is added if missing. Each call returns a fresh slice.
-func TimeZones() []string {
-	return []string{"UTC", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin",
-		"Europe/Madrid", "Europe/Rome", "Europe/Amsterdam", "Europe/Warsaw", "Europe/Stockholm", "Europe/Helsinki",
-		"Europe/Athens", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto",
-		"America/Sao_Paulo", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney"}
-}
+// TimeZones are the zones offered in the day form: the one curated list the
+// account pages offer too (models.ZoneChoices). Each call returns a fresh slice.
+func TimeZones() []string { return models.ZoneChoices() }
 
 // zoneChoices are the zones the day form offers, current first when it is
 // not among TimeZones.
@@ -101,9 +96,10 @@ func DayWhen(d models.AssessmentDay) string {
 	return d.StartsAt.In(loc).Format("Monday 2 January 2006, 15:04") + "–" + d.EndsAt.In(loc).Format("15:04") + " (" + d.TimeZone + ")"
 }
 
-// DayCutoff is when booking changes close, in the day's zone.
+// DayCutoff is when booking changes close, in the day's zone, named.
 func DayCutoff(d models.AssessmentDay) string {
-	return d.Cutoff().In(d.Location()).Format("Monday 2 January, 15:04")
+	at := d.Cutoff().In(d.Location())
+	return at.Format("Monday 2 January, 15:04") + " (" + models.ZoneLabel(at, d.Location()) + ")"
 }
 
 // OfferUntil is when a waitlist offer lapses, in the day's zone.
@@ -111,7 +107,8 @@ func OfferUntil(w models.WaitlistEntry) string {
 	if w.OfferExpiresAt == nil || w.Day == nil {
 		return ""
 	}
-	return w.OfferExpiresAt.In(w.Day.Location()).Format("Monday 2 January, 15:04")
+	at := w.OfferExpiresAt.In(w.Day.Location())
+	return at.Format("Monday 2 January, 15:04") + " (" + models.ZoneLabel(at, w.Day.Location()) + ")"
 }
 
 // Before reports whether a is before b (templ has no operators on time).

@@ -98,4 +98,4 @@ func bulkRowID(appID int64) string { return "select-" + strconv.FormatInt(appID,
 func bulkRefusalID(appID int64) string { return "refusal-" + strconv.FormatInt(appID, 10) }
 
 // todayISO is today's date where the organisation works, for a date input's min.
-func todayISO(l Layout) string { return l.Now.In(l.loc()).Format("2006-01-02") }
+func todayISO(l Layout) string { return l.Now.In(l.portal()).Format("2006-01-02") }

@@ -23,14 +23,15 @@ func LongDate(t time.Time, l Layout) string {
 }
 
 // DeadlineWhen is a candidate's deadline: "Sunday 20 December" when it is
-// the end of a day, else with the time and the zone ("Sunday 20 December,
-// 15:00 (Europe/London)").
+// the end of a day in the page's zone, else with the time and the zone named
+// as every time shown to a candidate names it, models.ZoneLabel ("Sunday 20
+// December, 15:00 (GMT, Europe/London)").
 func DeadlineWhen(t time.Time, l Layout) string {
 	local := t.In(l.loc())
 	if local.Hour() == 23 && local.Minute() == 59 {
 		return LongDate(t, l)
 	}
-	return LongDate(t, l) + ", " + local.Format("15:04") + " (" + l.loc().String() + ")"
+	return LongDate(t, l) + ", " + local.Format("15:04") + " (" + models.ZoneLabel(t, l.loc()) + ")"
 }
 
 // ShortDate is "10 Dec 2026".
@@ -42,19 +43,29 @@ func DateTime(t time.Time, l Layout) string { return t.In(l.loc()).Format("2 Jan
 // UTCTime is an ISO time in UTC, for the audit log.
 func UTCTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05Z") }
 
-// ISODate is "2026-12-10", for date inputs.
+// ISODate is "2026-12-10", for date inputs: a date as the portal's zone
+// counts it, which is the zone the handlers read date inputs in (whatever
+// the staff member's own zone).
 func ISODate(t *time.Time, l Layout) string {
 	if t == nil {
 		return ""
 	}
-	return t.In(l.loc()).Format("2006-01-02")
+	return t.In(l.portal()).Format("2006-01-02")
 }
 
 func (l Layout) loc() *time.Location {
 	if l.Loc == nil {
-		return time.UTC
+		return l.portal()
 	}
 	return l.Loc
+}
+
+// portal is the portal's zone (UTC when unset).
+func (l Layout) portal() *time.Location {
+	if l.Portal == nil {
+		return time.UTC
+	}
+	return l.Portal
 }
 
 // Overdue reports whether a promised update date has passed.

@@ -133,7 +133,43 @@ func SlotWhen(s models.InterviewSlot, l Layout) string {
 	return st.Format("Monday 2 January 2006, 15:04") + "–" + s.EndsAt.In(l.loc()).Format("15:04")
 }
 
-// ZoneName is the portal's zone as people read it at t.
+// SlotsZone names the zone of a list of times: with its abbreviation
+// ("EST, America/New_York") when every time has the same one, else by its
+// name alone ("America/New_York"), each time then carrying its own (a
+// clock change falls between them; see slotAbbr).
+func SlotsZone(slots []models.InterviewSlot, l Layout) string {
+	if len(slots) == 0 || slotsCrossAClockChange(slots, l) {
+		return l.loc().String()
+	}
+	return ZoneName(slots[0].StartsAt, l)
+}
+
+// slotAbbr is " (EDT)" after a time when the list crosses a clock change,
+// else nothing.
+func slotAbbr(slots []models.InterviewSlot, s models.InterviewSlot, l Layout) string {
+	if !slotsCrossAClockChange(slots, l) {
+		return ""
+	}
+	abbr, _ := s.StartsAt.In(l.loc()).Zone()
+	return " (" + abbr + ")"
+}
+
+// slotsCrossAClockChange reports whether the zone's offset differs between
+// the times of slots.
+func slotsCrossAClockChange(slots []models.InterviewSlot, l Layout) bool {
+	if len(slots) == 0 {
+		return false
+	}
+	_, first := slots[0].StartsAt.In(l.loc()).Zone()
+	for _, s := range slots[1:] {
+		if _, off := s.StartsAt.In(l.loc()).Zone(); off != first {
+			return true
+		}
+	}
+	return false
+}
+
+// ZoneName is the page's zone as people read it at t.
 func ZoneName(t time.Time, l Layout) string { return models.ZoneLabel(t, l.loc()) }
 
 // RoundWhen is a round's booked time, or "" before one is chosen.

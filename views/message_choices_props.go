@@ -12,6 +12,8 @@ type CandidateAccountProps struct {
 	Layout
 	Email   string // where we write to them
 	Choices models.EmailChoices
+	Zone    string            // the zone the candidate chose or their browser told us; "" for none yet
+	Errors  map[string]string // of the refused time zone
 }
 
 // UnsubscribeProps is an unsubscribe link's page: before the button is
@@ -26,12 +28,26 @@ type UnsubscribeProps struct {
 // choiceField is the form field of a category on the account page.
 func choiceField(c models.MessageChoice) string { return string(c) }
 
-// zoneNow is the portal zone's abbreviation in force now, " (GMT now)", or
+// zoneNow is the page zone's abbreviation in force now, " (GMT now)", or
 // nothing when the zone is UTC (its name says it all).
 func zoneNow(l Layout) string {
-	if l.Loc == nil || l.Loc == time.UTC || l.Loc.String() == "UTC" {
+	loc := l.loc()
+	if loc == time.UTC || loc.String() == "UTC" {
 		return ""
 	}
-	abbr, _ := l.Now.In(l.Loc).Zone()
+	abbr, _ := l.Now.In(loc).Zone()
 	return " (" + abbr + " now)"
 }
+
+// candidateZoneChoice is the zone the account page's select shows chosen:
+// the candidate's own, else the portal's.
+func candidateZoneChoice(p CandidateAccountProps) string {
+	if p.Zone != "" {
+		return p.Zone
+	}
+	return p.portal().String()
+}
+
+// staffZoneChoices are the staff account page's zones after its first
+// option, the portal's.
+func staffZoneChoices(current string) []string { return models.ZoneChoicesWith(current) }

@@ -154,12 +154,7 @@ func firstDayWhen(d *models.FirstDay) string {
 }
 
 // portalZone is the portal's time zone by name.
-func portalZone(l Layout) string {
-	if l.Loc == nil {
-		return "UTC"
-	}
-	return l.Loc.String()
-}
+func portalZone(l Layout) string { return l.portal().String() }
 
 // staffTaskStatusLabel is a task's state in words for staff.
 func staffTaskStatusLabel(s models.TaskStatus) string {

@@ -17,9 +17,14 @@ type Layout struct {
 	Flash     string
 	Staff     *models.StaffUser
 	Candidate *models.Candidate
-	Loc       *time.Location
-	Now       time.Time
-	Path      string
+	// Loc is the zone the page shows times in: the signed-in person's own
+	// (models.Store.CandidateZone, StaffZone), else the portal's.
+	Loc *time.Location
+	// Portal is the portal's zone (NEXTSTEP_TIMEZONE), in which business
+	// days are counted and which applies to anyone without a zone of their own.
+	Portal *time.Location
+	Now    time.Time
+	Path   string
 	// ContactEmail is where candidates write with questions; empty hides it.
 	ContactEmail string
 	// EmailEnabled says messages really leave by email; pages promise email only then.

@@ -123,7 +123,12 @@ func (s *Store) GetRoundPage(ctx context.Context, actor Actor, roundID int64) (*
 		if err := CanWriteScorecard(&p.Round, &p.Application, s.Now(), s.loc); err == nil {
 			p.CanEdit = true
 		} else if p.Round.Status == RoundScheduled && ScorecardsOpen(&p.Application) {
-			p.ScorecardNotice = err.Error() // not yet: say when it opens
+			// Not yet: say when it opens, in the reader's own zone.
+			loc, zerr := s.actorZone(db, actor)
+			if zerr != nil {
+				return nil, zerr
+			}
+			p.ScorecardNotice = CanWriteScorecard(&p.Round, &p.Application, s.Now(), loc).Error()
 		}
 	}
 	p.SeesOthers = CanReadScorecards(actor, actor.ManagesPosition(&pos) && actor.Role.SeesCandidates(), onPanel, p.Mine != nil)
@@ -198,7 +203,11 @@ func (s *Store) SubmitScorecard(ctx context.Context, actor Actor, roundID int64,
 		if err := loadCriteria(tx, &pos); err != nil {
 			return err
 		}
-		if err := CanWriteScorecard(&r, &app, s.Now(), s.loc); err != nil {
+		loc, err := s.actorZone(tx, actor) // the refusal names the start in the writer's zone
+		if err != nil {
+			return err
+		}
+		if err := CanWriteScorecard(&r, &app, s.Now(), loc); err != nil {
 			return err
 		}
 		ratings, err := in.parse(pos.Criteria)

@@ -58,6 +58,8 @@ type BulkRequest struct {
 	Action         BulkKind
 	Reason         string
 	HoldMessage    bool
+	Wording        MessageKind // the rejection's wording ("": the standard one)
+	SendInDays     int         // the rejection's message goes this many days later
 	Date           time.Time
 	Note           string
 	Subject        string
@@ -115,6 +117,7 @@ func (s *Store) BulkAction(ctx context.Context, actor Actor, req BulkRequest) (B
 		switch req.Action {
 		case BulkReject:
 			details["reason"], details["message_held"] = req.Reason, req.HoldMessage
+			details["wording"], details["send_in_days"] = req.Wording, req.SendInDays
 		case BulkExpectedDate:
 			details["to"], details["note"] = at.Format("2006-01-02"), req.Note
 		case BulkMessage:
@@ -156,6 +159,7 @@ func (s *Store) checkBulk(req *BulkRequest) ([]int64, error) {
 			err = CanChangeStatus(StatusActive, StatusRejected, reason) // the reason rule
 		}
 		mergeFields(v, err)
+		mergeFields(v, Rejection{Wording: req.Wording, InDays: req.SendInDays, Held: req.HoldMessage}.check())
 		req.Reason = reason
 	case BulkExpectedDate:
 		_, _, err := s.promisedDate(req.Date, req.Note)
@@ -187,7 +191,7 @@ func (s *Store) bulkStep(tx *gorm.DB, actor Actor, app *Application, req BulkReq
 		}
 		return s.moveStageTx(tx, actor, app, MoveRequest{To: to})
 	case BulkReject:
-		return s.changeStatusTx(tx, actor, app, StatusRejected, req.Reason, req.HoldMessage)
+		return s.changeStatusTx(tx, actor, app, StatusRejected, req.Reason, Rejection{Wording: req.Wording, InDays: req.SendInDays, Held: req.HoldMessage})
 	case BulkExpectedDate:
 		return s.overrideExpectedDateTx(tx, actor, app, at, req.Note)
 	case BulkMessage:

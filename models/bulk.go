@@ -77,6 +77,9 @@ type BulkResult struct {
 // the refusal of one application.
 func RefusalField(appID int64) string { return "application_" + strconv.FormatInt(appID, 10) }
 
+// NothingTicked refuses a bulk action with no candidate ticked.
+func NothingTicked() error { return Invalid("ids", "Tick at least one candidate.") }
+
 // BulkAction applies req to every application in it, in one transaction.
 func (s *Store) BulkAction(ctx context.Context, actor Actor, req BulkRequest) (BulkResult, error) {
 	if !actor.Role.SeesCandidates() {
@@ -147,7 +150,7 @@ func (s *Store) checkBulk(req *BulkRequest) ([]int64, error) {
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] }) // locks are taken in id order
 	switch {
 	case len(ids) == 0:
-		v.Add("ids", "Tick at least one candidate.")
+		mergeFields(v, NothingTicked())
 	case len(ids) > MaxBulkApplications:
 		v.Add("ids", fmt.Sprintf("Choose at most %d candidates at a time (%d are ticked).", MaxBulkApplications, len(ids)))
 	}

@@ -275,3 +275,16 @@ func (s *Store) dropHeldRejection(tx *gorm.DB, app *Application) error {
 	}
 	return s.releaseHeldMessages(tx, "held_for_position_id = ? AND candidate_id = ?", app.PositionID, app.CandidateID)
 }
+
+// MoveTargets are the open positions, other than positionID, that actor may
+// move an application to when positionID closes.
+func (s *Store) MoveTargets(ctx context.Context, actor Actor, positionID int64) ([]PositionChoice, error) {
+	if !actor.Role.ManagesPositions() {
+		return nil, ErrForbidden
+	}
+	cond, args := positionScope(actor, "p")
+	var out []PositionChoice
+	err := s.db.WithContext(ctx).Raw(`SELECT p.id, p.title, p.status FROM positions p WHERE p.status = ? AND p.id <> ? AND `+cond+`
+		ORDER BY lower(p.title), p.id LIMIT 500`, append([]any{PositionOpen, positionID}, args...)...).Scan(&out).Error
+	return out, err
+}

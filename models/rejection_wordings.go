@@ -104,6 +104,12 @@ func DefaultRejectionWording(stage StageKey) MessageKind {
 // MaxRejectionDelayDays is the furthest a rejection's message may be put off.
 const MaxRejectionDelayDays = 30
 
+// SendInDaysRefusal refuses a rejection's delay that is not a number of
+// days in range (typed, or asked of the store).
+func SendInDaysRefusal() error {
+	return Invalid("send_in_days", fmt.Sprintf("Send it now or in 1 to %d days.", MaxRejectionDelayDays))
+}
+
 // Rejection is how a rejection reaches the candidate: its wording ("" is the
 // standard one) and when: now, InDays days from now, or Held until the
 // position is filled or closed.
@@ -120,7 +126,7 @@ func (r Rejection) check() error {
 		v.Add("wording", "Choose one of the rejection wordings.")
 	}
 	if r.InDays < 0 || r.InDays > MaxRejectionDelayDays {
-		v.Add("send_in_days", fmt.Sprintf("Send it now or in 1 to %d days.", MaxRejectionDelayDays))
+		mergeFields(v, SendInDaysRefusal())
 	}
 	if r.Held && r.InDays > 0 {
 		v.Add("send_in_days", "Choose one time: in a few days, or held until the position is filled.")
@@ -152,6 +158,7 @@ func applicationMovedMail(c *Candidate, from, to *Position, stage StageKey, link
 
 // MessagePreview is a message as its candidate will read it.
 type MessagePreview struct {
+	ToName        string
 	Subject, Body string
 	SendAfter     *time.Time // a later send: when it goes
 }
@@ -173,5 +180,5 @@ func (s *Store) RejectionPreview(ctx context.Context, actor Actor, appID int64, 
 		return MessagePreview{}, err
 	}
 	m := s.compose(tmpl, d, "")
-	return MessagePreview{Subject: m.Subject, Body: m.Body, SendAfter: d.sendAfter}, nil
+	return MessagePreview{ToName: m.ToName, Subject: m.Subject, Body: m.Body, SendAfter: d.sendAfter}, nil
 }

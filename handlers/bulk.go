@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -101,7 +100,7 @@ func (h *Handler) bulkPreview(c echo.Context, query url.Values, bulk views.BulkF
 		bulk.Errors = formErrors(models.ErrorOf(models.NothingTicked()))
 		return h.renderCandidateList(c, query, http.StatusUnprocessableEntity, bulk)
 	}
-	first := slices.Min(req.ApplicationIDs)
+	first := req.ApplicationIDs[0] // the first ticked, in the list's order
 	preview, err := h.store.RejectionPreview(c.Request().Context(), actor(c), first,
 		models.Rejection{Wording: req.Wording, InDays: req.SendInDays, Held: req.HoldMessage})
 	if r := h.formRefusal(err); r != nil {

@@ -183,3 +183,20 @@ func subjectsOf(ms []devdb.ReceivedMail) []string {
 	}
 	return out
 }
+
+// Reopening an application whose rejection waits for its day withdraws the
+// rejection: it never leaves.
+func TestReopeningWithdrawsARejectionSentLater(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	ctx := context.Background()
+	rec := staffActor(d.recruiter)
+	maya := d.application(t, "maya.patel@example.com")
+	must(t, d.store.Reject(ctx, rec, maya.ID, "Not this time.", models.Rejection{InDays: 2}))
+	must(t, d.store.ChangeStatus(ctx, rec, maya.ID, models.StatusActive, ""))
+	var status string
+	mustDB(t, d.store.DB().Raw("SELECT status FROM outbox_messages WHERE candidate_id = ? AND kind = 'application_rejected'", maya.CandidateID).Scan(&status))
+	if status != string(models.MessageCancelled) {
+		t.Fatalf("the rejection put off by two days is %q after reopening, want cancelled", status)
+	}
+}

@@ -391,6 +391,15 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 	}
 	now := s.Now()
 	updates := promiseKeptByPerson(map[string]any{"status": c.To, "updated_at": now, "rejection_held": c.HoldMessage})
+	if app.Status == StatusRejected && c.To != StatusRejected {
+		// Reopened before a rejection put off by some days left: it never
+		// goes. (Messages name no application: this withdraws any such
+		// rejection still waiting for the candidate.)
+		if _, err := cancelMessages(tx, "candidate_id = ? AND kind IN ? AND status = 'held' AND held_for_position_id IS NULL",
+			app.CandidateID, RejectionWordings()); err != nil {
+			return err
+		}
+	}
 	if app.RejectionHeld {
 		// Reopened before the position was settled: the held rejection must
 		// never go; what else was held (an interview's cancellation) goes now.

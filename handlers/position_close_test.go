@@ -118,6 +118,14 @@ func TestRejectFormPreviewsTheMessage(t *testing.T) {
 	if !strings.Contains(states, "Held") || !strings.Contains(states, " until ") {
 		t.Fatalf("the Outbox shows %q, want the message held with its time", states)
 	}
+	r = staff.post(fmt.Sprintf("/admin/applications/%d/status", app.applicationID("amelia.hart@example.com")), url.Values{
+		"candidate_id": {fmt.Sprint(app.candidateID("amelia.hart@example.com"))}, "status": {"rejected"}, "reason": {"Fallback"}, "hold_message": {"1"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("held rejection: %d", r.Status)
+	}
+	if got := admin.get("/admin/outbox?to=amelia.hart").Doc(t).Find("[data-testid=message-status]").First().Text(); !strings.Contains(got, "until the position is filled") {
+		t.Fatalf("the Outbox shows a held rejection as %q", got)
+	}
 	r = staff.post(fmt.Sprintf("/admin/applications/%d/status", app.applicationID("chloe.dubois@example.com")), url.Values{
 		"candidate_id": {fmt.Sprint(app.candidateID("chloe.dubois@example.com"))}, "status": {"rejected"}, "reason": {"x"}, "send_in_days": {"99"}})
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Send it now or in 1 to 30 days.") {

@@ -16,7 +16,8 @@
       var choice = form.querySelector("input[name='status']:checked");
       var held = form.querySelector("input[name='hold_message']:checked");
       var question = held ? "Reject this application? The candidate will be told when the position is filled." : "Reject this application? The candidate will be told.";
-      if (choice && choice.value === "rejected" && !window.confirm(question)) {
+      var preview = ev.submitter && ev.submitter.name === "preview"; // a preview changes nothing
+      if (choice && choice.value === "rejected" && !preview && !window.confirm(question)) {
         ev.preventDefault();
       }
     });

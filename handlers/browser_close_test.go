@@ -117,6 +117,16 @@ func TestBrowserRejectFormPreview(t *testing.T) {
 	if st := app.appState(benApp); !strings.HasPrefix(st, "assessment_day active") {
 		t.Fatalf("the preview changed the application: %s", st)
 	}
+	// With JavaScript, the preview follows another wording at once.
+	selectOption(t, tab, wording, "After the assessment day")
+	do(t, tab, "wait for the preview to follow", chromedp.Poll[chromedp.Void](
+		`document.querySelector("[data-testid=rejection-preview]").textContent.includes("taking part in our assessment day")`))
+	if st := app.appState(benApp); !strings.HasPrefix(st, "assessment_day active") {
+		t.Fatalf("the refreshed preview changed the application: %s", st)
+	}
+	selectOption(t, tab, wording, "After an interview")
+	do(t, tab, "wait for the preview to follow back", chromedp.Poll[chromedp.Void](
+		`document.querySelector("[data-testid=rejection-preview]").textContent.includes("Thank you for meeting us")`))
 	r.check(tab, "recruiter candidate page with a rejection preview", all...)
 	screenshot(t, tab, "admin-reject-preview.png")
 	// The form asks once more before a rejection: answer yes, as the person would.

@@ -22,6 +22,26 @@
       }
     });
   });
+  // A rejection's preview, once shown, follows the chosen wording (without
+  // this, the form's Preview button shows it again).
+  document.querySelectorAll("select[data-preview-app]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      var form = select.form;
+      var shown = form.querySelector("[data-testid='rejection-preview']");
+      if (!shown || !window.fetch) { return; }
+      var body = new URLSearchParams(new FormData(form));
+      body.set("preview", "1");
+      fetch(form.action, {method: "POST", body: body, credentials: "same-origin"}).then(function (res) {
+        return res.ok ? res.text() : null;
+      }).then(function (html) {
+        if (!html) { return; }
+        var fresh = new DOMParser().parseFromString(html, "text/html")
+          .querySelector("[data-preview-app='" + select.getAttribute("data-preview-app") + "']");
+        fresh = fresh && fresh.form && fresh.form.querySelector("[data-testid='rejection-preview']");
+        if (fresh) { shown.replaceWith(document.importNode(fresh, true)); }
+      });
+    });
+  });
   // The "More" menu closes on Escape (focus back on it) and on a click elsewhere.
   document.querySelectorAll("details.nav-more").forEach(function (menu) {
     menu.addEventListener("keydown", function (ev) {

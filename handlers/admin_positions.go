@@ -183,6 +183,11 @@ func (h *Handler) adminPositionStatus(c echo.Context) error {
 		return err
 	}
 	status := models.PositionStatus(c.FormValue("status"))
+	if status == models.PositionFilled || status == models.PositionClosed {
+		// Filling or closing decides every application in progress, and is
+		// refused over an undecided offer: that is the close page's (ClosePosition).
+		return redirect(c, views.PositionPath(id)+"/close?status="+string(status))
+	}
 	if err := h.store.SetPositionStatus(c.Request().Context(), actor(c), id, status); err != nil {
 		return err
 	}

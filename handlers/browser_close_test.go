@@ -39,7 +39,7 @@ func TestBrowserClosePositionWithChoices(t *testing.T) {
 	choose := func() {
 		selectOption(t, tab, "#"+models.CloseField(amelia), "Close with the standard message")
 		selectOption(t, tab, "#"+models.CloseField(ben), "Close: After the assessment day")
-		selectOption(t, tab, "#"+models.CloseField(chloe), "Keep as a fallback: message held until the position is settled")
+		selectOption(t, tab, "#"+models.CloseField(chloe), "Keep as a fallback: a held rejection, sent as the position settles")
 		selectOption(t, tab, "#"+models.CloseField(daniel), "Move to Backend Engineer (Go)")
 	}
 	choose()

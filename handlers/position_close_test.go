@@ -35,6 +35,10 @@ func TestClosePageDecidesEachApplication(t *testing.T) {
 	if n := doc.Find("[data-testid=close-choice] select").Length(); n != 4 {
 		t.Fatalf("%d choices, want one per application before the offer (4)", n)
 	}
+	// The positions list's old form cannot fill or close around the page.
+	if r := staff.post(fmt.Sprintf("/admin/positions/%d/status", sales), url.Values{"status": {"filled"}}); r.Status != http.StatusSeeOther || r.Location != page+"?status=filled" {
+		t.Fatalf("POST status=filled: %d → %q, want the close page", r.Status, r.Location)
+	}
 	amelia, ben := app.applicationID("amelia.hart@example.com"), app.applicationID("ben.okafor@example.com")
 	chloe, daniel := app.applicationID("chloe.dubois@example.com"), app.applicationID("daniel.kim@example.com")
 	form := url.Values{"status": {"closed"},

@@ -518,7 +518,7 @@ func closeChoice(p PositionCloseProps, a models.OpenApplication) templ.Component
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 46, ">Keep as a fallback: message held until the position is settled</option> ")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 46, ">Keep as a fallback: a held rejection, sent as the position settles</option> ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

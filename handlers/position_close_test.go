@@ -155,4 +155,15 @@ func TestBulkRejectPreviewsTheMessage(t *testing.T) {
 	if !strings.HasPrefix(app.appState(app.applicationID("amelia.hart@example.com")), "interview_completed active") {
 		t.Fatal("the preview rejected Amelia")
 	}
+	r = staff.post("/admin/candidates/bulk", url.Values{"ids": ids, "action": {"reject"}, "reason": {"Closing"},
+		"wording": {string(models.MsgRejectionAfterInterview)}, "send_in_days": {"5"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("bulk reject: %d %.300s", r.Status, r.Body)
+	}
+	var held []string
+	mustDB(t, app.Store.DB().Raw(`SELECT to_email || ' ' || status || ' ' || (send_after IS NOT NULL) FROM outbox_messages
+		WHERE kind = ? ORDER BY to_email`, models.MsgRejectionAfterInterview).Scan(&held))
+	if strings.Join(held, "; ") != "amelia.hart@example.com held true; kemi.adeyemi@example.com held true" {
+		t.Fatalf("bulk rejections sent in five days: %v", held)
+	}
 }

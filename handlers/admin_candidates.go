@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -190,16 +191,64 @@ func (h *Handler) adminApplicationStatus(c echo.Context) error {
 	to := models.Status(c.FormValue("status"))
 	reason := c.FormValue("reason")
 	hold := c.FormValue("hold_message") != ""
-	form := views.CandidateActionForm{Action: "status", Status: string(to), Reason: reason, HoldMessage: hold}
+	days := strings.TrimSpace(c.FormValue("send_in_days"))
+	form := views.CandidateActionForm{Action: "status", Status: string(to), Reason: reason, HoldMessage: hold,
+		Wording: models.MessageKind(c.FormValue("wording")), SendInDays: days}
+	rejection := models.Rejection{Wording: form.Wording, Held: hold}
+	if c.FormValue("preview") != "" {
+		return h.previewRejection(c, form, rejection)
+	}
 	done := "Status changed to " + to.Label() + "."
 	if models.HoldsRejection(to, hold) {
-		return h.applicationAction(c, form, func(appID int64) error {
-			return h.store.RejectHeldUntilFilled(c.Request().Context(), actor(c), appID, reason)
-		}, fixed("Rejected; every message to the candidate waits until the position is filled."))
+		done = "Rejected; every message to the candidate waits until the position is filled."
 	}
-	return h.applicationAction(c, form, func(appID int64) error {
-		return h.store.ChangeStatus(c.Request().Context(), actor(c), appID, to, reason)
+	return h.applicationAction(c, form, func(appID int64) (err error) {
+		if to != models.StatusRejected {
+			return h.store.ChangeStatus(c.Request().Context(), actor(c), appID, to, reason)
+		}
+		if rejection.InDays, err = sendInDays(days); err != nil {
+			return err
+		}
+		return h.store.Reject(c.Request().Context(), actor(c), appID, reason, rejection)
 	}, fixed(done))
+}
+
+// previewRejection shows the candidate page again with the status form as
+// typed and the exact rejection the candidate would get: nothing changes.
+func (h *Handler) previewRejection(c echo.Context, form views.CandidateActionForm, r models.Rejection) error {
+	appID, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	form.ApplicationID = appID
+	preview, err := func() (models.MessagePreview, error) {
+		days, err := sendInDays(form.SendInDays)
+		if err != nil {
+			return models.MessagePreview{}, err
+		}
+		r.InDays = days
+		return h.store.RejectionPreview(c.Request().Context(), actor(c), appID, r)
+	}()
+	if r := models.ErrorOf(err); r != nil && r.Code == models.CodeInvalid {
+		return h.renderCandidate(c, formInt(c.FormValue("candidate_id")), http.StatusUnprocessableEntity, formErrors(r), form)
+	}
+	if err != nil {
+		return err
+	}
+	form.Preview = &preview
+	return h.renderCandidate(c, formInt(c.FormValue("candidate_id")), http.StatusOK, nil, form)
+}
+
+// sendInDays reads "send it in … days": empty is now.
+func sendInDays(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > models.MaxRejectionDelayDays {
+		return 0, models.SendInDaysRefusal()
+	}
+	return n, nil
 }
 
 func (h *Handler) adminApplicationExpected(c echo.Context) error {

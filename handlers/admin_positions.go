@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -182,6 +183,11 @@ func (h *Handler) adminPositionStatus(c echo.Context) error {
 		return err
 	}
 	status := models.PositionStatus(c.FormValue("status"))
+	if status == models.PositionFilled || status == models.PositionClosed {
+		// Filling or closing decides every application in progress, and is
+		// refused over an undecided offer: that is the close page's (ClosePosition).
+		return redirect(c, views.PositionPath(id)+"/close?status="+string(status))
+	}
 	if err := h.store.SetPositionStatus(c.Request().Context(), actor(c), id, status); err != nil {
 		return err
 	}
@@ -194,19 +200,57 @@ func (h *Handler) adminPositionClose(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	status := models.PositionStatus(c.QueryParam("status"))
-	if status != models.PositionFilled && status != models.PositionClosed {
-		status = models.PositionFilled
-	}
-	pos, apps, err := h.store.OpenApplications(c.Request().Context(), actor(c), id)
+	return h.renderPositionClose(c, id, models.PositionStatus(c.QueryParam("status")), http.StatusOK, nil, nil)
+}
+
+// adminPositionCloseSubmit marks the position filled or closed with each
+// application's choice (choice_<id>, see views.CloseChoiceValue).
+func (h *Handler) adminPositionCloseSubmit(c echo.Context) error {
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	props := views.PositionCloseProps{Layout: h.layout(c, "Close "+pos.Title), Position: pos, Status: status, Applications: apps}
+	status := models.PositionStatus(c.FormValue("status"))
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	choices, decisions := map[int64]string{}, map[int64]models.CloseDecision{}
+	for key, vals := range form {
+		appID, ok := strings.CutPrefix(key, "choice_")
+		if n := formInt(appID); ok && n > 0 && len(vals) == 1 {
+			choices[n], decisions[n] = vals[0], views.ParseCloseChoice(vals[0])
+		}
+	}
+	return h.act(c, action{
+		do:    func() error { return h.store.ClosePosition(c.Request().Context(), actor(c), id, status, decisions) },
+		flash: fixed("Position marked " + string(status) + "."),
+		next:  "/admin/positions",
+		again: func(code int, r *models.Error) error {
+			return h.renderPositionClose(c, id, status, code, choices, formErrors(r))
+		},
+	})
+}
+
+func (h *Handler) renderPositionClose(c echo.Context, id int64, status models.PositionStatus, code int, choices map[int64]string, errs map[string]string) error {
+	if status != models.PositionFilled && status != models.PositionClosed {
+		status = models.PositionFilled
+	}
+	ctx := c.Request().Context()
+	pos, apps, err := h.store.OpenApplications(ctx, actor(c), id)
+	if err != nil {
+		return err
+	}
+	targets, err := h.store.MoveTargets(ctx, actor(c), id)
+	if err != nil {
+		return err
+	}
+	props := views.PositionCloseProps{Layout: h.layout(c, "Close "+pos.Title), Position: pos, Status: status,
+		Applications: apps, Targets: targets, Choices: choices, Errors: errs}
 	for _, a := range apps {
 		if a.ClosesWithIt {
 			props.Closing++
 		}
 	}
-	return render(c, http.StatusOK, views.PositionClosePage(props))
+	return render(c, code, views.PositionClosePage(props))
 }

@@ -93,6 +93,7 @@ func TestQueryBudgets(t *testing.T) {
 		{"needs you (recruiter)", staff, "/admin", 3},
 		{"needs you (interviewer)", interviewer, "/admin", 3},
 		{"scheduled work", admin, "/admin/scheduled", 3},
+		{"closing a position", staff, fmt.Sprintf("/admin/positions/%d/close?status=filled", salesPos), 5}, // the position, its pipeline, the applications, the positions to move to, the layout
 		{"position board", staff, fmt.Sprintf("/admin/positions/%d/board", salesPos), 4},
 		{"a card's move page", staff, fmt.Sprintf("/admin/positions/%d/board/move?application_id=%d", salesPos, app.applicationID("amelia.hart@example.com")), 4},
 		{"reports, one position", staff, fmt.Sprintf("/admin/reports?position=%d", salesPos), 8},

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -21,6 +22,7 @@ func (h *Handler) adminCandidatesBulk(c echo.Context) error {
 	query := listQuery(c.FormValue("list"))
 	bulk := views.BulkForm{Selected: map[int64]bool{}, Action: c.FormValue("action"), Reason: c.FormValue("reason"),
 		HoldMessage: c.FormValue("hold_message") != "", ExpectedDate: c.FormValue("expected_date"),
+		Wording: c.FormValue("wording"), SendInDays: strings.TrimSpace(c.FormValue("send_in_days")),
 		ExpectedNote: c.FormValue("expected_note"), Subject: c.FormValue("subject"), Body: c.FormValue("body")}
 	var ids []int64
 	for _, v := range form["ids"] {
@@ -30,10 +32,17 @@ func (h *Handler) adminCandidatesBulk(c echo.Context) error {
 		}
 	}
 	date := formDate(bulk.ExpectedDate, h.cfg.Location)
-	res, err := h.store.BulkAction(c.Request().Context(), actor(c), models.BulkRequest{
-		ApplicationIDs: ids, Action: models.BulkKind(bulk.Action), Reason: bulk.Reason, HoldMessage: bulk.HoldMessage,
-		Date: date, Note: bulk.ExpectedNote, Subject: bulk.Subject, Body: bulk.Body,
-	})
+	req := models.BulkRequest{ApplicationIDs: ids, Action: models.BulkKind(bulk.Action), Reason: bulk.Reason, HoldMessage: bulk.HoldMessage,
+		Wording: models.MessageKind(bulk.Wording), Date: date, Note: bulk.ExpectedNote, Subject: bulk.Subject, Body: bulk.Body}
+	days, err := sendInDays(bulk.SendInDays)
+	req.SendInDays = days
+	if err == nil && c.FormValue("preview") != "" {
+		return h.bulkPreview(c, query, bulk, req)
+	}
+	var res models.BulkResult
+	if err == nil {
+		res, err = h.store.BulkAction(c.Request().Context(), actor(c), req)
+	}
 	if r := h.formRefusal(err); r != nil {
 		bulk.Errors = formErrors(r)
 		if _, ok := bulk.Errors["expected_date"]; ok && date.IsZero() && strings.TrimSpace(bulk.ExpectedDate) != "" {
@@ -82,4 +91,25 @@ func (h *Handler) bulkDone(res models.BulkResult) string {
 		return h.sentNotice("Wrote to "+n, "the message")
 	}
 	return "Done."
+}
+
+// bulkPreview shows the list again, as typed, with the rejection the first
+// ticked candidate would get: nothing changes.
+func (h *Handler) bulkPreview(c echo.Context, query url.Values, bulk views.BulkForm, req models.BulkRequest) error {
+	if len(req.ApplicationIDs) == 0 {
+		bulk.Errors = formErrors(models.ErrorOf(models.NothingTicked()))
+		return h.renderCandidateList(c, query, http.StatusUnprocessableEntity, bulk)
+	}
+	first := req.ApplicationIDs[0] // the first ticked, in the list's order
+	preview, err := h.store.RejectionPreview(c.Request().Context(), actor(c), first,
+		models.Rejection{Wording: req.Wording, InDays: req.SendInDays, Held: req.HoldMessage})
+	if r := h.formRefusal(err); r != nil {
+		bulk.Errors = formErrors(r)
+		return h.renderCandidateList(c, query, statusOf(r.Code), bulk)
+	}
+	if err != nil {
+		return err
+	}
+	bulk.Preview, bulk.PreviewFor = &preview, preview.ToName
+	return h.renderCandidateList(c, query, http.StatusOK, bulk)
 }

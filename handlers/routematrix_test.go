@@ -144,6 +144,7 @@ var routeAccess = map[string]access{
 	"POST /admin/name-corrections/:id/decline":                     people,
 	"POST /me/applications/:id/contract/name-correction":           candidate,
 	"GET /admin/positions/:id/close":                               managers,
+	"POST /admin/positions/:id/close":                              managers,
 	"GET /admin/outbox":                                            managers,
 	"POST /admin/messages/:id/retry":                               managers,
 	"GET /admin/message-templates":                                 admins,

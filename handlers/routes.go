@@ -227,6 +227,7 @@ func (h *Handler) positionRoutes(staff *echo.Group, people, managers echo.Middle
 	staff.POST("/positions/:id", h.adminPositionUpdate, managers)
 	staff.POST("/positions/:id/status", h.adminPositionStatus, managers)
 	staff.GET("/positions/:id/close", h.adminPositionClose, managers)
+	staff.POST("/positions/:id/close", h.adminPositionCloseSubmit, managers)
 }
 
 // assessmentRoutes: assessment days, their rosters and results.

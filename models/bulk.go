@@ -58,6 +58,8 @@ type BulkRequest struct {
 	Action         BulkKind
 	Reason         string
 	HoldMessage    bool
+	Wording        MessageKind // the rejection's wording ("": the standard one)
+	SendInDays     int         // the rejection's message goes this many days later
 	Date           time.Time
 	Note           string
 	Subject        string
@@ -74,6 +76,9 @@ type BulkResult struct {
 // RefusalField is the Problems key under which a bulk action names
 // the refusal of one application.
 func RefusalField(appID int64) string { return "application_" + strconv.FormatInt(appID, 10) }
+
+// NothingTicked refuses a bulk action with no candidate ticked.
+func NothingTicked() error { return Invalid("ids", "Tick at least one candidate.") }
 
 // BulkAction applies req to every application in it, in one transaction.
 func (s *Store) BulkAction(ctx context.Context, actor Actor, req BulkRequest) (BulkResult, error) {
@@ -115,6 +120,7 @@ func (s *Store) BulkAction(ctx context.Context, actor Actor, req BulkRequest) (B
 		switch req.Action {
 		case BulkReject:
 			details["reason"], details["message_held"] = req.Reason, req.HoldMessage
+			details["wording"], details["send_in_days"] = req.Wording, req.SendInDays
 		case BulkExpectedDate:
 			details["to"], details["note"] = at.Format("2006-01-02"), req.Note
 		case BulkMessage:
@@ -144,7 +150,7 @@ func (s *Store) checkBulk(req *BulkRequest) ([]int64, error) {
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] }) // locks are taken in id order
 	switch {
 	case len(ids) == 0:
-		v.Add("ids", "Tick at least one candidate.")
+		mergeFields(v, NothingTicked())
 	case len(ids) > MaxBulkApplications:
 		v.Add("ids", fmt.Sprintf("Choose at most %d candidates at a time (%d are ticked).", MaxBulkApplications, len(ids)))
 	}
@@ -156,6 +162,7 @@ func (s *Store) checkBulk(req *BulkRequest) ([]int64, error) {
 			err = CanChangeStatus(StatusActive, StatusRejected, reason) // the reason rule
 		}
 		mergeFields(v, err)
+		mergeFields(v, Rejection{Wording: req.Wording, InDays: req.SendInDays, Held: req.HoldMessage}.check())
 		req.Reason = reason
 	case BulkExpectedDate:
 		_, _, err := s.promisedDate(req.Date, req.Note)
@@ -187,7 +194,7 @@ func (s *Store) bulkStep(tx *gorm.DB, actor Actor, app *Application, req BulkReq
 		}
 		return s.moveStageTx(tx, actor, app, MoveRequest{To: to})
 	case BulkReject:
-		return s.changeStatusTx(tx, actor, app, StatusRejected, req.Reason, req.HoldMessage)
+		return s.changeStatusTx(tx, actor, app, StatusRejected, req.Reason, Rejection{Wording: req.Wording, InDays: req.SendInDays, Held: req.HoldMessage})
 	case BulkExpectedDate:
 		return s.overrideExpectedDateTx(tx, actor, app, at, req.Note)
 	case BulkMessage:

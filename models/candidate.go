@@ -162,7 +162,7 @@ func (s *Store) CreateCandidate(ctx context.Context, actor Actor, in CandidateIn
 			}
 			return err
 		}
-		if _, err := s.openApplication(tx, actor, c, pos, stage); err != nil {
+		if _, err := s.openApplication(tx, actor, c, pos, stage, nil); err != nil {
 			return err
 		}
 		return audit(tx, actor, "candidate.created", "candidate", c.ID, map[string]any{"position_id": pos.ID, "stage": stage})
@@ -184,8 +184,21 @@ func staffID(a Actor) *int64 {
 // lockApplication loads an application FOR UPDATE with its position and
 // pipeline, and checks that actor may change it.
 func lockApplication(tx *gorm.DB, actor Actor, appID int64) (*Application, error) {
+	return applicationFor(tx, actor, appID, true)
+}
+
+// readApplication is lockApplication without the lock, for a page.
+func readApplication(tx *gorm.DB, actor Actor, appID int64) (*Application, error) {
+	return applicationFor(tx, actor, appID, false)
+}
+
+func applicationFor(tx *gorm.DB, actor Actor, appID int64, lock bool) (*Application, error) {
+	q := tx
+	if lock {
+		q = tx.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
 	var app Application
-	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&app, appID).Error; err != nil {
+	if err := q.First(&app, appID).Error; err != nil {
 		return nil, notFound(err)
 	}
 	var pos Position
@@ -289,17 +302,23 @@ func CanUndo(app *Application, last *StageEvent) error {
 
 // ChangeStatus rejects, withdraws, holds or reactivates an application.
 func (s *Store) ChangeStatus(ctx context.Context, actor Actor, appID int64, to Status, reason string) error {
-	return s.changeStatus(ctx, actor, appID, to, reason, false)
+	return s.changeStatus(ctx, actor, appID, to, reason, Rejection{})
+}
+
+// Reject rejects an application with the wording and at the time r says
+// (see Rejection); the reason stays internal.
+func (s *Store) Reject(ctx context.Context, actor Actor, appID int64, reason string, r Rejection) error {
+	return s.changeStatus(ctx, actor, appID, StatusRejected, reason, r)
 }
 
 // RejectHeldUntilFilled rejects an application but holds the candidate's
 // message until its position is filled or closed: the candidate stays a
 // fallback without being promised a date that will pass.
 func (s *Store) RejectHeldUntilFilled(ctx context.Context, actor Actor, appID int64, reason string) error {
-	return s.changeStatus(ctx, actor, appID, StatusRejected, reason, true)
+	return s.changeStatus(ctx, actor, appID, StatusRejected, reason, Rejection{Held: true})
 }
 
-func (s *Store) changeStatus(ctx context.Context, actor Actor, appID int64, to Status, reason string, holdMessage bool) error {
+func (s *Store) changeStatus(ctx context.Context, actor Actor, appID int64, to Status, reason string, r Rejection) error {
 	reason, err := cleanReason(reason)
 	if err != nil {
 		return err
@@ -309,7 +328,7 @@ func (s *Store) changeStatus(ctx context.Context, actor Actor, appID int64, to S
 		if err != nil {
 			return err
 		}
-		return s.changeStatusTx(tx, actor, app, to, reason, holdMessage)
+		return s.changeStatusTx(tx, actor, app, to, reason, r)
 	})
 }
 
@@ -320,9 +339,10 @@ func cleanReason(reason string) (string, error) {
 }
 
 // changeStatusTx is changeStatus on an application already locked in tx,
-// with reason cleaned. A refusal is returned before anything is written.
-func (s *Store) changeStatusTx(tx *gorm.DB, actor Actor, app *Application, to Status, reason string, holdMessage bool) error {
-	return s.closeApplication(tx, actor, app, StatusChange{To: to, Reason: reason, HoldMessage: holdMessage, Cause: StatusByStaff})
+// with reason cleaned; r serves a rejection. A refusal is returned before
+// anything is written.
+func (s *Store) changeStatusTx(tx *gorm.DB, actor Actor, app *Application, to Status, reason string, r Rejection) error {
+	return s.closeApplication(tx, actor, app, StatusChange{To: to, Reason: reason, HoldMessage: r.Held, Wording: r.Wording, InDays: r.InDays, Cause: StatusByStaff})
 }
 
 // OverrideExpectedDate sets the date by which the candidate will hear from us.

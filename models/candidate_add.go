@@ -37,13 +37,18 @@ func positionForApplication(tx *gorm.DB, actor Actor, positionID int64) (*Positi
 
 // openApplication starts c's application for pos at stage, with the update
 // date promised by the position, records the event, and invites c to follow
-// it on their page (a sign-in link in the invitation), all in tx.
-func (s *Store) openApplication(tx *gorm.DB, actor Actor, c *Candidate, pos *Position, stage StageKey) (*Application, error) {
+// it on their page (a sign-in link in the invitation), all in tx. tell, when
+// given, writes that message instead of the invitation (a moved
+// application's, which says both things at once).
+func (s *Store) openApplication(tx *gorm.DB, actor Actor, c *Candidate, pos *Position, stage StageKey, tell func(link string) draft) (*Application, error) {
 	raw, err := issueLoginToken(tx, LoginSubject{CandidateID: c.ID}, s.Now().Add(InvitationLinkTTL))
 	if err != nil {
 		return nil, err
 	}
 	mail := candidateInvitationMail(c, pos, SignInURL(s.baseURL, raw))
+	if tell != nil {
+		mail = tell(SignInURL(s.baseURL, raw))
+	}
 	app := &Application{CandidateID: c.ID, PositionID: pos.ID, Candidate: c, Position: pos}
 	note := "Application added"
 	if stage != pos.Pipeline[0] {
@@ -77,28 +82,46 @@ func (s *Store) AddApplication(ctx context.Context, actor Actor, candidateID, po
 		if err := tx.First(&c, candidateID).Error; err != nil {
 			return notFound(err)
 		}
-		pos, err := positionForApplication(tx, actor, positionID)
-		if err != nil {
-			return err
-		}
-		var n int64
-		if err := tx.Model(&Application{}).Where("candidate_id = ? AND position_id = ?", c.ID, pos.ID).Count(&n).Error; err != nil {
-			return err
-		}
-		if n > 0 { // the unique constraint says the same if two requests race
-			return Invalid("position_id", fmt.Sprintf("%s already has an application for %s.", c.Name, pos.Title))
-		}
-		if app, err = s.openApplication(tx, actor, &c, pos, pos.Pipeline[0]); err != nil {
-			return err
-		}
-		app.Candidate, app.Position = &c, pos
-		return audit(tx, actor, "application.added", "application", app.ID,
-			map[string]any{"candidate_id": c.ID, "position_id": pos.ID, "stage": app.Stage})
+		var err error
+		app, err = s.addApplication(tx, actor, &c, positionID, nil)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return app, nil
+}
+
+// addApplication is AddApplication in tx, for candidate c: the one way an
+// existing candidate gets another application (added by staff, or moved
+// from a closing position, when moved names the position it came from and
+// the candidate's one message says so).
+func (s *Store) addApplication(tx *gorm.DB, actor Actor, c *Candidate, positionID int64, movedFrom *Position) (*Application, error) {
+	pos, err := positionForApplication(tx, actor, positionID)
+	if err != nil {
+		return nil, err
+	}
+	var n int64
+	if err := tx.Model(&Application{}).Where("candidate_id = ? AND position_id = ?", c.ID, pos.ID).Count(&n).Error; err != nil {
+		return nil, err
+	}
+	if n > 0 { // the unique constraint says the same if two requests race
+		return nil, Invalid("position_id", fmt.Sprintf("%s already has an application for %s.", c.Name, pos.Title))
+	}
+	var tell func(string) draft
+	if movedFrom != nil {
+		tell = func(link string) draft { return applicationMovedMail(c, movedFrom, pos, pos.Pipeline[0], link) }
+	}
+	app, err := s.openApplication(tx, actor, c, pos, pos.Pipeline[0], tell)
+	if err != nil {
+		return nil, err
+	}
+	app.Candidate, app.Position = c, pos
+	details := map[string]any{"candidate_id": c.ID, "position_id": pos.ID, "stage": app.Stage}
+	if movedFrom != nil {
+		details["moved_from_position_id"] = movedFrom.ID
+	}
+	return app, audit(tx, actor, "application.added", "application", app.ID, details)
 }
 
 // AddablePositions are the open positions actor may add an application for

@@ -199,7 +199,7 @@ var coreMessages = map[MessageKind]MessageTemplate{
 // messageCatalogue is every kind of message, registered once from each
 // feature's list; a kind defined twice stops the program at start. It is
 // read-only after that.
-var messageCatalogue = mustMessageCatalogue(coreMessages, interviewMessages, bulkMessages, nameCorrectionMessages, referenceMessages, checkMessages, onboardingMessages, firstDayMessages, promiseMessages, digestMessages, reminderMessages)
+var messageCatalogue = mustMessageCatalogue(coreMessages, interviewMessages, bulkMessages, nameCorrectionMessages, referenceMessages, checkMessages, onboardingMessages, firstDayMessages, promiseMessages, digestMessages, reminderMessages, rejectionMessages)
 
 // buildMessageCatalogue joins the features' message lists, refusing a kind
 // defined twice (the later one would otherwise silently win).
@@ -326,7 +326,8 @@ func sampleMessageValues(kind MessageKind, company string, u siteURLs) map[strin
 		"reply_note": " and your answer to our notice",
 		"old_date":   "Tuesday 1 December 2026", "new_date": "Tuesday 8 December 2026", "due_date": "Tuesday 1 December 2026", "extensions": "2",
 		"interview": "Commercial negotiation interview", "panel": "Sam Recruiter (Head of Sales)", "instructions": "Prepare a short pitch.",
-		"tasks": "- Your personal details: due Tuesday 1 December 2026\n- Right-to-work document: due Thursday 3 December 2026",
+		"new_job_title": "Sales Development Representative",
+		"tasks":         "- Your personal details: due Tuesday 1 December 2026\n- Right-to-work document: due Thursday 3 December 2026",
 	}
 	out := map[string]string{}
 	if def, ok := messageCatalogue[kind]; ok {
@@ -391,10 +392,6 @@ func candidateInvitationMail(c *Candidate, pos *Position, link string) draft {
 func stageChangedMail(u siteURLs, app *Application, st Stage) draft {
 	return toCandidate(app.Candidate, MsgStageChanged, map[string]string{"job_title": app.Position.Title, "stage": st.CandidateTitle,
 		"explanation": st.Explanation, "what_to_do": st.WhatToDo, "application_link": u.abs(u.MyApplication(app.ID))})
-}
-
-func applicationRejectedMail(app *Application) draft {
-	return toCandidate(app.Candidate, MsgApplicationRejected, map[string]string{"job_title": app.Position.Title})
 }
 
 func interestCheckMail(u siteURLs, app *Application, message string) draft {

@@ -203,7 +203,11 @@ func (s *Store) UpdatePosition(ctx context.Context, actor Actor, id int64, in Po
 	})
 }
 
-// SetPositionStatus opens, fills or closes a position.
+// SetPositionStatus opens, fills or closes a position, closing every
+// application before the offer with the standard message. Staff fill and
+// close from the close page instead (ClosePosition: a choice per
+// application, refused over an undecided offer); the positions list only
+// reopens through this.
 func (s *Store) SetPositionStatus(ctx context.Context, actor Actor, id int64, status PositionStatus) error {
 	if !actor.Role.ManagesPositions() {
 		return ErrForbidden

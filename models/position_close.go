@@ -2,6 +2,9 @@ package models
 
 import (
 	"context"
+	"fmt"
+	"strconv"
+	"strings"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -22,6 +25,11 @@ type OpenApplication struct {
 	Stage           StageKey
 	Status          Status
 	ClosesWithIt    bool // before the offer: closed with the position
+	// Undecided: at the offer or later with no contract signed by both
+	// parties yet: an offer or a contract in progress, which staff settle
+	// before the position can close.
+	Undecided bool
+	Signed    bool // a contract signed by both parties
 }
 
 // OpenApplications lists the position's applications still in progress.
@@ -38,16 +46,177 @@ func (s *Store) OpenApplications(ctx context.Context, actor Actor, positionID in
 		return nil, nil, err
 	}
 	var out []OpenApplication
-	if err := db.Raw(`SELECT a.id, a.candidate_id, c.name AS candidate_name, a.stage, a.status FROM applications a
+	if err := db.Raw(`SELECT a.id, a.candidate_id, c.name AS candidate_name, a.stage, a.status, `+signedSQL+` AS signed FROM applications a
 		JOIN candidates c ON c.id = a.candidate_id WHERE a.position_id = ? AND a.status IN ('active', 'on_hold')
 		ORDER BY c.name, a.id LIMIT 1000`, p.ID).Scan(&out).Error; err != nil {
 		return nil, nil, err
 	}
 	for i := range out {
 		out[i].ClosesWithIt = closesWithPosition(p.Pipeline, out[i].Stage)
+		out[i].Undecided = !out[i].ClosesWithIt && !out[i].Signed
 	}
 	return &p, out, nil
 }
+
+// signedSQL: application a has a contract signed by both parties (or
+// agreed in writing): the offer and the contract are settled.
+const signedSQL = `EXISTS (SELECT 1 FROM contracts k WHERE k.application_id = a.id AND k.status IN ('completed', 'written_form'))`
+
+// msgOffersUndecided refuses closing a position while an offer or a
+// contract for it is still in progress.
+func msgOffersUndecided(names []string) string {
+	return fmt.Sprintf("Settle the offers and contracts in progress first: %s. Closing the position would leave them undecided.", strings.Join(names, ", "))
+}
+
+// CloseChoice is what happens to one application still in progress before
+// the offer when its position closes.
+type CloseChoice string
+
+// The choices on the close page.
+const (
+	CloseStandard CloseChoice = "close"    // rejected, with the standard message
+	CloseWording  CloseChoice = "wording"  // rejected, in a chosen rejection wording
+	CloseFallback CloseChoice = "fallback" // rejected, its message held until the position is settled
+	CloseMove     CloseChoice = "move"     // moved to another open position
+)
+
+// CloseDecision is the choice for one application: Wording serves
+// CloseWording, MoveTo (a position id) CloseMove.
+type CloseDecision struct {
+	Choice  CloseChoice
+	Wording MessageKind
+	MoveTo  int64
+}
+
+// ClosePosition marks a position filled or closed, deciding each
+// application in progress before the offer as decisions say (one missing
+// is closed with the standard message), in one transaction: refused while
+// an offer or a contract is undecided. A moved candidate gets a new
+// application at the other position's first stage, told in one message.
+func (s *Store) ClosePosition(ctx context.Context, actor Actor, id int64, status PositionStatus, decisions map[int64]CloseDecision) error {
+	if !actor.Role.ManagesPositions() {
+		return ErrForbidden
+	}
+	if status != PositionFilled && status != PositionClosed {
+		return Invalid("status", "Choose filled or closed.")
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var p Position
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&p, id).Error; err != nil {
+			return notFound(err)
+		}
+		if p.Status != PositionOpen {
+			return Invalid("status", fmt.Sprintf("%s is no longer open.", p.Title))
+		}
+		if err := loadPipelines(tx, []*Position{&p}); err != nil {
+			return err
+		}
+		var apps []Application
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("position_id = ? AND status IN ?", p.ID, []Status{StatusActive, StatusOnHold}).
+			Order("id").Find(&apps).Error; err != nil {
+			return err
+		}
+		if err := undecidedOffers(tx, &p, apps); err != nil {
+			return err
+		}
+		counts := map[CloseChoice]int{}
+		for i := range apps {
+			app := &apps[i]
+			d, ok := decisions[app.ID]
+			if !ok || !closesWithPosition(p.Pipeline, app.Stage) {
+				continue
+			}
+			app.Position = &p
+			if err := s.decideOnClose(tx, actor, app, status, d); err != nil {
+				return err
+			}
+			counts[d.Choice]++
+		}
+		if err := tx.Model(&Position{}).Where("id = ?", id).Updates(map[string]any{"status": status, "updated_at": s.Now()}).Error; err != nil {
+			return err
+		}
+		closed, err := s.closeOpenApplications(tx, actor, &p, status)
+		if err != nil {
+			return err
+		}
+		return audit(tx, actor, "position.status_changed", "position", id, map[string]any{"from": p.Status, "to": status,
+			"applications_closed": closed + counts[CloseStandard] + counts[CloseWording] + counts[CloseFallback], "moved": counts[CloseMove]})
+	})
+}
+
+// undecidedOffers refuses while an application of p is at the offer or later
+// without a contract signed by both parties.
+func undecidedOffers(tx *gorm.DB, p *Position, apps []Application) error {
+	var ids []int64
+	for _, a := range apps {
+		if !closesWithPosition(p.Pipeline, a.Stage) {
+			ids = append(ids, a.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var names []string
+	if err := tx.Raw(`SELECT c.name FROM applications a JOIN candidates c ON c.id = a.candidate_id
+		WHERE a.id IN ? AND NOT `+signedSQL+` ORDER BY c.name`, ids).Scan(&names).Error; err != nil {
+		return err
+	}
+	if len(names) > 0 {
+		return Invalid("status", msgOffersUndecided(names))
+	}
+	return nil
+}
+
+// decideOnClose carries out d for app, locked, whose position p is closing.
+func (s *Store) decideOnClose(tx *gorm.DB, actor Actor, app *Application, status PositionStatus, d CloseDecision) error {
+	reason := "The position was filled."
+	if status == PositionClosed {
+		reason = "The position was closed."
+	}
+	c := StatusChange{To: StatusRejected, Reason: reason, Cause: StatusByPositionFilled}
+	switch d.Choice {
+	case CloseStandard:
+	case CloseWording:
+		if d.Wording == "" {
+			return Invalid(CloseField(app.ID), "Choose the wording of this rejection.")
+		}
+		c.Wording = d.Wording
+	case CloseFallback:
+		c.HoldMessage = true
+	case CloseMove:
+		return s.moveOnClose(tx, actor, app, d.MoveTo)
+	default:
+		return Invalid(CloseField(app.ID), "Choose what happens to this application.")
+	}
+	return s.closeApplication(tx, actor, app, c)
+}
+
+// moveOnClose closes app without a rejection and opens the candidate's
+// application for position to, at its first stage, through the one way an
+// application is added; the new application's message tells them both.
+func (s *Store) moveOnClose(tx *gorm.DB, actor Actor, app *Application, to int64) error {
+	if to <= 0 || to == app.PositionID {
+		return Invalid(CloseField(app.ID), "Choose the open position to move this application to.")
+	}
+	if err := loadApplicationParts(tx, app); err != nil {
+		return err
+	}
+	from := app.Position
+	if err := s.closeApplication(tx, actor, app, StatusChange{To: StatusRejected, Reason: "Moved to another position.",
+		Cause: StatusByPositionFilled, toldElsewhere: true}); err != nil {
+		return err
+	}
+	_, err := s.addApplication(tx, actor, app.Candidate, to, from)
+	if r := ErrorOf(err); r != nil && r.Code == CodeInvalid {
+		sentence := r.Message // the refusal's own, on this application's choice
+		return Invalid(CloseField(app.ID), sentence)
+	}
+	return err
+}
+
+// CloseField is the form field (and Problems key) of an application's
+// choice on the close page.
+func CloseField(appID int64) string { return "choice_" + strconv.FormatInt(appID, 10) }
 
 // closesWithPosition: applications before the offer close with their position.
 func closesWithPosition(p Pipeline, stage StageKey) bool {
@@ -105,4 +274,17 @@ func (s *Store) dropHeldRejection(tx *gorm.DB, app *Application) error {
 		return err
 	}
 	return s.releaseHeldMessages(tx, "held_for_position_id = ? AND candidate_id = ?", app.PositionID, app.CandidateID)
+}
+
+// MoveTargets are the open positions, other than positionID, that actor may
+// move an application to when positionID closes.
+func (s *Store) MoveTargets(ctx context.Context, actor Actor, positionID int64) ([]PositionChoice, error) {
+	if !actor.Role.ManagesPositions() {
+		return nil, ErrForbidden
+	}
+	cond, args := positionScope(actor, "p")
+	var out []PositionChoice
+	err := s.db.WithContext(ctx).Raw(`SELECT p.id, p.title, p.status FROM positions p WHERE p.status = ? AND p.id <> ? AND `+cond+`
+		ORDER BY lower(p.title), p.id LIMIT 500`, append([]any{PositionOpen, positionID}, args...)...).Scan(&out).Error
+	return out, err
 }

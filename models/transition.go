@@ -322,11 +322,24 @@ type StatusChange struct {
 	// its closing causes (interview cancellations, a released seat), until
 	// the position is filled or closed.
 	HoldMessage bool
-	Cause       StatusCause
-	Note        string // the stage event's note; Reason when empty
+	// Wording is the rejection's wording ("": the standard one) and InDays
+	// puts its message off by that many days (a scheduled send).
+	Wording MessageKind
+	InDays  int
+	Cause   StatusCause
+	Note    string // the stage event's note; Reason when empty
 	// rejectionMail replaces the usual rejection message (the final notice
 	// of an adverse action).
 	rejectionMail *draft
+	// toldElsewhere: the candidate hears of this closing from another
+	// message of the same use case (a moved application's), not from a
+	// rejection.
+	toldElsewhere bool
+}
+
+// rejection is how c's rejection reaches the candidate.
+func (c StatusChange) rejection() Rejection {
+	return Rejection{Wording: c.Wording, InDays: c.InDays, Held: c.HoldMessage}
 }
 
 // StatusCause says who or what changed an application's status.
@@ -364,6 +377,11 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 	if c.HoldMessage && app.Position.Status != PositionOpen {
 		return errNothingToHoldFor
 	}
+	if c.To == StatusRejected {
+		if err := c.rejection().check(); err != nil {
+			return err
+		}
+	}
 	if c.To == StatusRejected && c.Cause == StatusByStaff && c.rejectionMail == nil {
 		// A candidate who was sent a pre-decision notice is rejected only by
 		// confirming it, after the wait, with the final notice.
@@ -373,6 +391,15 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 	}
 	now := s.Now()
 	updates := promiseKeptByPerson(map[string]any{"status": c.To, "updated_at": now, "rejection_held": c.HoldMessage})
+	if app.Status == StatusRejected && c.To != StatusRejected {
+		// Reopened before a rejection put off by some days left: it never
+		// goes. (Messages name no application: this withdraws any such
+		// rejection still waiting for the candidate.)
+		if _, err := cancelMessages(tx, "candidate_id = ? AND kind IN ? AND status = 'held' AND held_for_position_id IS NULL",
+			app.CandidateID, RejectionWordings()); err != nil {
+			return err
+		}
+	}
 	if app.RejectionHeld {
 		// Reopened before the position was settled: the held rejection must
 		// never go; what else was held (an interview's cancellation) goes now.
@@ -417,8 +444,8 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 		FromStatus: app.Status, ToStatus: c.To, ActorStaffID: staffID(actor), Note: nonEmpty(c.Note, c.Reason), Kind: EventStatus}).Error; err != nil {
 		return err
 	}
-	if c.To == StatusRejected {
-		mail := applicationRejectedMail(app)
+	if c.To == StatusRejected && !c.toldElsewhere {
+		mail := s.rejectionMail(app, c.rejection())
 		if c.rejectionMail != nil {
 			mail = *c.rejectionMail
 		}
@@ -435,7 +462,8 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 	case StatusByCandidate, StatusByOfferDecline:
 		action = "application.withdrawn_by_candidate"
 	}
-	return audit(tx, actor, action, "application", app.ID, map[string]any{"from": from, "to": c.To, "message_held": c.HoldMessage, "reason": c.Reason})
+	return audit(tx, actor, action, "application", app.ID, map[string]any{"from": from, "to": c.To, "message_held": c.HoldMessage, "reason": c.Reason,
+		"wording": c.Wording, "send_in_days": c.InDays})
 }
 
 // heldForKey marks a transaction whose messages to one candidate wait until

@@ -16,7 +16,8 @@
       var choice = form.querySelector("input[name='status']:checked");
       var held = form.querySelector("input[name='hold_message']:checked");
       var question = held ? "Reject this application? The candidate will be told when the position is filled." : "Reject this application? The candidate will be told.";
-      if (choice && choice.value === "rejected" && !window.confirm(question)) {
+      var preview = ev.submitter && ev.submitter.name === "preview"; // a preview changes nothing
+      if (choice && choice.value === "rejected" && !preview && !window.confirm(question)) {
         ev.preventDefault();
       }
     });
@@ -39,6 +40,26 @@
       }).catch(function () {});
     }
   }
+  // A rejection's preview, once shown, follows the chosen wording (without
+  // this, the form's Preview button shows it again).
+  document.querySelectorAll("select[data-preview-app]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      var form = select.form;
+      var shown = form.querySelector("[data-testid='rejection-preview']");
+      if (!shown || !window.fetch) { return; }
+      var body = new URLSearchParams(new FormData(form));
+      body.set("preview", "1");
+      fetch(form.action, {method: "POST", body: body, credentials: "same-origin"}).then(function (res) {
+        return res.ok ? res.text() : null;
+      }).then(function (html) {
+        if (!html) { return; }
+        var fresh = new DOMParser().parseFromString(html, "text/html")
+          .querySelector("[data-preview-app='" + select.getAttribute("data-preview-app") + "']");
+        fresh = fresh && fresh.form && fresh.form.querySelector("[data-testid='rejection-preview']");
+        if (fresh) { shown.replaceWith(document.importNode(fresh, true)); }
+      });
+    });
+  });
   // The "More" menu closes on Escape (focus back on it) and on a click elsewhere.
   document.querySelectorAll("details.nav-more").forEach(function (menu) {
     menu.addEventListener("keydown", function (ev) {

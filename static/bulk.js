@@ -40,7 +40,8 @@
   // Rejections are final for the candidate: ask once more.
   form.addEventListener("submit", function (ev) {
     var n = ticked();
-    if (chosen() === "reject" && n > 0 && !window.confirm("Reject " + (n === 1 ? "1 candidate" : n + " candidates") + "? They will be told.")) {
+    var preview = ev.submitter && ev.submitter.name === "preview"; // a preview changes nothing
+    if (chosen() === "reject" && n > 0 && !preview && !window.confirm("Reject " + (n === 1 ? "1 candidate" : n + " candidates") + "? They will be told.")) {
       ev.preventDefault();
     }
   });

@@ -15,6 +15,10 @@ type BulkForm struct {
 	Action       string
 	Reason       string
 	HoldMessage  bool
+	Wording      string                 // bulk reject's wording
+	SendInDays   string                 // bulk reject's "send them in … days", as typed
+	Preview      *models.MessagePreview // the first ticked candidate's rejection, when asked for
+	PreviewFor   string                 // whose it is
 	ExpectedDate string
 	ExpectedNote string
 	Subject      string
@@ -45,7 +49,7 @@ func ListQuery(q url.Values) string {
 func bulkProblems(errs map[string]string, rows []models.CandidateRow) []string {
 	var out []string
 	done := map[string]bool{}
-	for _, k := range []string{"ids", "action", "reason", "hold_message", "expected_date", "expected_note", "subject", "body"} {
+	for _, k := range []string{"ids", "action", "reason", "hold_message", "wording", "send_in_days", "expected_date", "expected_note", "subject", "body"} {
 		if msg, ok := errs[k]; ok {
 			out, done[k] = append(out, msg), true
 		}

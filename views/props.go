@@ -140,10 +140,13 @@ type CandidateActionForm struct {
 	ExpectedNote  string
 	NoteBody      string
 	Offer         models.OfferInput
-	Consulted     []int64 // colleagues ticked in the decision form
-	ConfirmSkip   bool    // the move form's "skipped stages are not needed" box
-	AddPositionID string  // the "add an application" form's position
-	HoldMessage   bool    // the status form's "hold the rejection until the position is filled" box
+	Consulted     []int64                // colleagues ticked in the decision form
+	ConfirmSkip   bool                   // the move form's "skipped stages are not needed" box
+	AddPositionID string                 // the "add an application" form's position
+	HoldMessage   bool                   // the status form's "hold the rejection until the position is filled" box
+	Wording       models.MessageKind     // the status form's rejection wording
+	SendInDays    string                 // the status form's "send it in … days", as typed
+	Preview       *models.MessagePreview // the rejection as the candidate will read it, when asked for
 }
 
 // AdminCandidateProps is the staff candidate page.
@@ -291,5 +294,8 @@ type PositionCloseProps struct {
 	Position     *models.Position
 	Status       models.PositionStatus
 	Applications []models.OpenApplication
-	Closing      int // how many close with the position
+	Closing      int                     // how many close with the position
+	Targets      []models.PositionChoice // open positions an application may move to
+	Choices      map[int64]string        // each application's choice as posted (see CloseChoiceValue)
+	Errors       map[string]string
 }

@@ -1,0 +1,67 @@
+package views
+
+import (
+	"strconv"
+	"strings"
+
+	"nextstep/models"
+)
+
+// rejectionWordingValue is the wording the reject form shows chosen: the
+// one typed when the form comes back, else the default for a's stage.
+func rejectionWordingValue(f CandidateActionForm, a models.Application, kept bool) models.MessageKind {
+	if kept && f.Wording != "" {
+		return f.Wording
+	}
+	return models.DefaultRejectionWording(a.Stage)
+}
+
+// keptDays is the reject form's "send it in … days" as typed, when kept.
+func keptDays(f CandidateActionForm, kept bool) string {
+	if kept {
+		return f.SendInDays
+	}
+	return ""
+}
+
+// CloseChoiceValue is a close page option's value: the choice, and the
+// wording or the position it names ("wording:rejection_after_interview",
+// "move:12"); the handler reads it back with ParseCloseChoice.
+func CloseChoiceValue(c models.CloseChoice, arg string) string {
+	if arg == "" {
+		return string(c)
+	}
+	return string(c) + ":" + arg
+}
+
+// ParseCloseChoice reads a close page option's value.
+func ParseCloseChoice(v string) models.CloseDecision {
+	choice, arg, _ := strings.Cut(v, ":")
+	d := models.CloseDecision{Choice: models.CloseChoice(choice)}
+	switch d.Choice {
+	case models.CloseWording:
+		d.Wording = models.MessageKind(arg)
+	case models.CloseMove:
+		d.MoveTo, _ = strconv.ParseInt(arg, 10, 64)
+	}
+	return d
+}
+
+// closeChoiceChosen is a's choice as posted, or the standard close.
+func closeChoiceChosen(p PositionCloseProps, a models.OpenApplication) string {
+	if v, ok := p.Choices[a.ID]; ok {
+		return v
+	}
+	return CloseChoiceValue(models.CloseStandard, "")
+}
+
+// undecidedOffers are the applications whose offer or contract is in progress.
+func undecidedOffers(apps []models.OpenApplication) []models.OpenApplication {
+	var out []models.OpenApplication
+	for _, a := range apps {
+		if a.Undecided {
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -95,6 +95,7 @@ type axeRun struct {
 	checked int             // pages × widths checked
 	failed  []string        // one entry per page and width with serious or critical violations
 	minor   map[string][]string
+	html    *htmlPages // every page checked, for html-validate (browser_html_test.go)
 }
 
 func newAxeRun(t *testing.T, app *testApp) *axeRun {
@@ -106,7 +107,7 @@ func newAxeRun(t *testing.T, app *testApp) *axeRun {
 	takeBrowserSlot(t)
 	tctx, cancelTimeout := context.WithTimeout(sharedChromium(t), axeTestTimeout)
 	t.Cleanup(cancelTimeout)
-	return &axeRun{t: t, app: app, browser: tctx, source: string(src), routes: map[string]bool{}, minor: map[string][]string{}}
+	return &axeRun{t: t, app: app, browser: tctx, source: string(src), routes: map[string]bool{}, minor: map[string][]string{}, html: newHTMLPages(t)}
 }
 
 // tab opens a tab with cookies of its own (a fresh browser context), so each
@@ -147,12 +148,21 @@ func (r *axeRun) page(ctx context.Context, who, route, path string, status int, 
 	if route != "" {
 		r.routes[route] = true
 	}
-	r.check(ctx, who+" "+path, widths...)
+	r.html.fromServer(ctx, who+" "+path)
+	r.axe(ctx, who+" "+path, widths...)
 }
 
-// check runs axe on the page the tab shows now, at each width (desktop when
-// none is given), and records what it finds.
+// check checks the page the tab shows now (the answer to a form): its HTML
+// as the browser holds it, and axe at each width.
 func (r *axeRun) check(ctx context.Context, label string, widths ...axeWidth) {
+	r.t.Helper()
+	r.html.fromDOM(ctx, label)
+	r.axe(ctx, label, widths...)
+}
+
+// axe runs axe on the page the tab shows now, at each width (desktop when
+// none is given), and records what it finds.
+func (r *axeRun) axe(ctx context.Context, label string, widths ...axeWidth) {
 	r.t.Helper()
 	if len(widths) == 0 {
 		widths = []axeWidth{axeDesktop}
@@ -187,9 +197,10 @@ func (r *axeRun) check(ctx context.Context, label string, widths ...axeWidth) {
 }
 
 // report fails the test with every serious or critical violation, and logs
-// the rest.
+// the rest; then html-validate checks every page's HTML.
 func (r *axeRun) report() {
 	r.t.Helper()
+	r.html.validate()
 	keys := make([]string, 0, len(r.minor))
 	for k := range r.minor {
 		keys = append(keys, k)

@@ -589,7 +589,7 @@ func AdminMessageTemplatesPage(p AdminMessageTemplatesProps) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 50, "<h1>Message wording</h1><p class=\"muted\">What candidates receive from Nextstep. Change the wording of any message; placeholders in double braces are filled in for each candidate.</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Candidate messages\"><table><thead><tr><th scope=\"col\">Message</th><th scope=\"col\">Subject</th><th scope=\"col\">Wording</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 50, "<h1>Message wording</h1><p class=\"muted\">What candidates receive from Nextstep. Change the wording of any message; placeholders in double braces are filled in for each candidate.</p><section class=\"table-wrap\" tabindex=\"0\" aria-label=\"Candidate messages\"><table><thead><tr><th scope=\"col\">Message</th><th scope=\"col\">Subject</th><th scope=\"col\">Wording</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -653,7 +653,7 @@ func AdminMessageTemplatesPage(p AdminMessageTemplatesProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 58, "</tbody></table></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 58, "</tbody></table></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -434,7 +434,7 @@ func TestAxeEveryPage(t *testing.T) {
 	round, err := app.Store.CreateRound(ctx, staffActor(recruiterEmail, models.RoleRecruiter), ameliaApp, models.RoundInput{
 		Kind: models.InterviewCommercialNegotiation, Duration: "60", Location: "Head office, 2nd floor", Instructions: "Bring a price list.",
 		PanelIDs: []int64{app.staffID(interviewerEmail), app.staffID(managerEmail)},
-		Slots:    []string{soon.Format("2006-01-02") + "T10:00", soon.Format("2006-01-02") + "T14:00"}})
+		Slots:    []string{soon.Format("2006-01-02") + "T10:00", soon.Format("2006-01-02") + "T14:00"}, ConfirmSkip: true})
 	if err != nil {
 		t.Fatalf("creating an interview: %v", err)
 	}

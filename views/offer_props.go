@@ -302,3 +302,12 @@ func noteOrNone(note string) string {
 	}
 	return note
 }
+
+// signerRole is ", Head of Sales" after the employer's signer's name on
+// /verify: the capacity they signed in (empty when not recorded).
+func signerRole(role string) string {
+	if role == "" {
+		return ""
+	}
+	return ", " + role
+}

@@ -441,6 +441,17 @@ func TestAxeEveryPage(t *testing.T) {
 	roundPath := fmt.Sprintf("/admin/interviews/%d", round.ID)
 	amelia := candidateTab(ameliaEmail)
 	r.page(recruiter, "recruiter", "GET /admin/applications/:id/interviews/new", fmt.Sprintf("/admin/applications/%d/interviews/new", ameliaApp), http.StatusOK, all...)
+	// An HR round for Ben, at the assessment day, passes over a stage: the form asks first.
+	r.page(recruiter, "recruiter", "", fmt.Sprintf("/admin/applications/%d/interviews/new", benApp), http.StatusOK)
+	selectOption(t, recruiter, "#kind", models.InterviewHRRound.Label())
+	fill(t, recruiter, "location", "Head office")
+	do(t, recruiter, "a time", chromedp.SetValue(chromedp.CSS("#slot-0"), soon.Format("2006-01-02")+"T11:00"))
+	tick(t, recruiter, "[data-testid=panel-choices] input[name=panel]")
+	if status := submit(t, recruiter, `form[action$="/interviews"] button[type=submit]`); status != http.StatusUnprocessableEntity {
+		t.Fatalf("an HR round passing over a stage, unconfirmed: status %d, want 422", status)
+	}
+	waitVisible(t, recruiter, "[data-testid=round-confirm-skip]")
+	r.check(recruiter, "recruiter (interview asks to pass over a stage)", all...)
 	r.page(recruiter, "recruiter (time not picked yet)", "GET /admin/interviews/:id", roundPath, http.StatusOK, all...)
 	r.page(amelia, "Amelia (choose a time)", "GET /me/applications/:id/interviews/:round", me(ameliaApp, fmt.Sprintf("/interviews/%d", round.ID)), http.StatusOK, all...)
 	page, err := app.Store.GetRoundPage(ctx, staffActor(recruiterEmail, models.RoleRecruiter), round.ID)

@@ -68,6 +68,16 @@ func TestSchedulingMovesTheStageOn(t *testing.T) {
 		t.Errorf("%d skip events to the HR round, want 1", n)
 	}
 
+	// On hold: Ben keeps his stage (the assessment day) whatever the interview.
+	ben := d.application(t, "ben.okafor@example.com")
+	must(t, d.store.ChangeStatus(d.ctx, staffActor(d.recruiter), ben.ID, models.StatusOnHold, "Waiting for the budget"))
+	if _, err := d.store.CreateRound(d.ctx, staffActor(d.recruiter), ben.ID, in(models.InterviewHRRound)); err != nil {
+		t.Fatalf("an HR round for Ben on hold: %v", err)
+	}
+	if got := stage(ben.ID); got != models.StageAssessmentDay {
+		t.Errorf("an interview moved Ben, on hold, to %s", got)
+	}
+
 	// Earlier, or no stage of its own: Chloe stays at the commercial negotiation.
 	chloe := d.application(t, "chloe.dubois@example.com")
 	for _, kind := range []models.InterviewKind{models.InterviewAdditional, models.InterviewFinal, models.InterviewCommercialNegotiation} {

@@ -66,11 +66,12 @@ func (s *Store) CreateRound(ctx context.Context, actor Actor, appID int64, in Ro
 // moveToRoundStage moves an application still before the round's stage on
 // to it, through the one staff move (CanMove): the stage follows the work.
 // A round of an earlier stage, or of none, leaves the application where it
-// is; a move that passes over stages asks for their confirmation first, as
-// the move form does.
+// is, and so does one for an application on hold (reactivating it is a
+// decision of its own); a move that passes over stages asks for their
+// confirmation first, as the move form does.
 func (s *Store) moveToRoundStage(tx *gorm.DB, actor Actor, app *Application, kind InterviewKind, confirmSkip bool) error {
 	to := kind.Stage()
-	if to == "" {
+	if to == "" || app.Status != StatusActive {
 		return nil
 	}
 	if err := loadApplicationParts(tx, app); err != nil {

@@ -4,7 +4,7 @@ BIN     := bin/nextstep
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.data/*')
 
-.PHONY: run ports build test check fmt-check vet templ-check generate bench db-start db-stop mail-start mail-stop clean
+.PHONY: run ports build test check fmt-check vet templ-check generate bench db-start db-stop mail-start mail-stop clean html-validate
 
 # Mailpit (a go.mod tool), a mail catcher one setting away: make mail-start, then
 # NEXTSTEP_SMTP_URL="smtp://127.0.0.1:1025?starttls=none" make run.
@@ -42,7 +42,7 @@ build:
 ##       Two packages at a time, four tests at a time in each: most of a test's time is spent waiting on
 ##       PostgreSQL, so more tests than cores pay (browser tests take at most two of the four places).
 TEST_JSON ?= .data/test-run.json
-test: check
+test: check html-validate
 	@mkdir -p $(dir $(TEST_JSON)) bin
 	@$(GO) build -o bin/testreport ./cmd/testreport
 	@{ $(GO) test -json -count=1 -p 2 -parallel 4 -timeout 20m ./...; echo $$? > $(TEST_JSON).status; } | ./bin/testreport -slowest 10 -json $(TEST_JSON); \
@@ -50,6 +50,17 @@ test: check
 		[ "$$report" -eq 0 ] && [ "$$status" -eq 0 ]
 
 check: fmt-check vet templ-check
+
+## html-validate: the HTML checker the accessibility browser test runs on every page (handlers/browser_axe_test.go),
+##                installed from npm at a pinned version into the git-ignored .cache/ (needs node and npm).
+##                9.7.1 is the newest that runs on Debian 12's own Node.js 18 as well as on Node.js 20 and later.
+HTML_VALIDATE_VERSION := 9.7.1
+HTML_VALIDATE         := .cache/html-validate/node_modules/.bin/html-validate
+html-validate: $(HTML_VALIDATE)
+$(HTML_VALIDATE): Makefile
+	@command -v npm >/dev/null || { echo "npm is needed for html-validate (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm install --prefix .cache/html-validate --no-save --no-audit --no-fund --loglevel=error html-validate@$(HTML_VALIDATE_VERSION)
+	@touch $(HTML_VALIDATE)
 
 fmt-check:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

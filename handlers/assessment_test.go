@@ -992,3 +992,34 @@ func TestWaitlistRaisedCapacityOffersSeats(t *testing.T) {
 		t.Fatalf("still waiting = %d, want 1 (D)", n)
 	}
 }
+
+// TestMoveSeatNotOfferedAfterCutoff: past the cutoff of the day a seat is on,
+// the seat no longer moves, so the other days offer no "Move my seat here".
+func TestMoveSeatNotOfferedAfterCutoff(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	day1, day2 := app.assessmentDayID(assessSalesDay1), app.assessmentDayID(assessSalesDay2)
+	benCand, benApp := app.candidateID(assessBen), app.applicationID(assessBen)
+	app.bookAs(benCand, benApp, day1)
+	ben := app.newClient()
+	ben.loginCandidate(assessBen)
+	moveTo := func() *goquery.Selection {
+		page := ben.get(assessmentPath(benApp))
+		if page.Status != http.StatusOK {
+			t.Fatalf("assessment page: %d", page.Status)
+		}
+		return page.Doc(t).Find(fmt.Sprintf(`[data-testid=day-option][data-day-id="%d"] [data-testid=reschedule]`, day2))
+	}
+	if moveTo().Length() != 1 {
+		t.Fatalf("before day 1's cutoff, day 2 should offer to move the seat")
+	}
+	// Day 1's cutoff is 10 December 09:00; day 2's a week later.
+	app.Clock.Advance(9*24*time.Hour + time.Hour)
+	ben.loginCandidate(assessBen) // the session ended meanwhile
+	if moveTo().Length() != 0 {
+		t.Errorf("past day 1's cutoff, day 2 still offers \"Move my seat here\"")
+	}
+	if res := ben.post(assessmentPath(benApp)+"/reschedule", url.Values{"day_id": {fmt.Sprint(day2)}}); res.Status != http.StatusConflict {
+		t.Errorf("moving the seat past the cutoff: status %d, want 409 (the rule the page follows)", res.Status)
+	}
+}

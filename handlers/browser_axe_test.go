@@ -97,6 +97,7 @@ type axeRun struct {
 	checked int             // pages × widths checked
 	failed  []string        // one entry per page and width with serious or critical violations
 	minor   map[string][]string
+	html    *htmlPages // every page checked, for html-validate (browser_html_test.go)
 }
 
 func newAxeRun(t *testing.T, app *testApp) *axeRun {
@@ -108,7 +109,7 @@ func newAxeRun(t *testing.T, app *testApp) *axeRun {
 	takeBrowserSlot(t)
 	tctx, cancelTimeout := context.WithTimeout(sharedChromium(t), axeTestTimeout)
 	t.Cleanup(cancelTimeout)
-	return &axeRun{t: t, app: app, browser: tctx, source: string(src), routes: map[string]bool{}, minor: map[string][]string{}}
+	return &axeRun{t: t, app: app, browser: tctx, source: string(src), routes: map[string]bool{}, minor: map[string][]string{}, html: newHTMLPages(t)}
 }
 
 // tab opens a tab with cookies of its own (a fresh browser context), so each
@@ -149,12 +150,21 @@ func (r *axeRun) page(ctx context.Context, who, route, path string, status int, 
 	if route != "" {
 		r.routes[route] = true
 	}
-	r.check(ctx, who+" "+path, widths...)
+	r.html.fromServer(ctx, who+" "+path)
+	r.axe(ctx, who+" "+path, widths...)
 }
 
-// check runs axe on the page the tab shows now, at each width (desktop when
-// none is given), and records what it finds.
+// check checks the page the tab shows now (the answer to a form): its HTML
+// as the browser holds it, and axe at each width.
 func (r *axeRun) check(ctx context.Context, label string, widths ...axeWidth) {
+	r.t.Helper()
+	r.html.fromDOM(ctx, label)
+	r.axe(ctx, label, widths...)
+}
+
+// axe runs axe on the page the tab shows now, at each width (desktop when
+// none is given), and records what it finds.
+func (r *axeRun) axe(ctx context.Context, label string, widths ...axeWidth) {
 	r.t.Helper()
 	if len(widths) == 0 {
 		widths = []axeWidth{axeDesktop}
@@ -189,9 +199,10 @@ func (r *axeRun) check(ctx context.Context, label string, widths ...axeWidth) {
 }
 
 // report fails the test with every serious or critical violation, and logs
-// the rest.
+// the rest; then html-validate checks every page's HTML.
 func (r *axeRun) report() {
 	r.t.Helper()
+	r.html.validate()
 	keys := make([]string, 0, len(r.minor))
 	for k := range r.minor {
 		keys = append(keys, k)
@@ -425,13 +436,24 @@ func TestAxeEveryPage(t *testing.T) {
 	round, err := app.Store.CreateRound(ctx, staffActor(recruiterEmail, models.RoleRecruiter), ameliaApp, models.RoundInput{
 		Kind: models.InterviewCommercialNegotiation, Duration: "60", Location: "Head office, 2nd floor", Instructions: "Bring a price list.",
 		PanelIDs: []int64{app.staffID(interviewerEmail), app.staffID(managerEmail)},
-		Slots:    []string{soon.Format("2006-01-02") + "T10:00", soon.Format("2006-01-02") + "T14:00"}})
+		Slots:    []string{soon.Format("2006-01-02") + "T10:00", soon.Format("2006-01-02") + "T14:00"}, ConfirmSkip: true})
 	if err != nil {
 		t.Fatalf("creating an interview: %v", err)
 	}
 	roundPath := fmt.Sprintf("/admin/interviews/%d", round.ID)
 	amelia := candidateTab(ameliaEmail)
 	r.page(recruiter, "recruiter", "GET /admin/applications/:id/interviews/new", fmt.Sprintf("/admin/applications/%d/interviews/new", ameliaApp), http.StatusOK, all...)
+	// An HR round for Ben, at the assessment day, passes over a stage: the form asks first.
+	r.page(recruiter, "recruiter", "", fmt.Sprintf("/admin/applications/%d/interviews/new", benApp), http.StatusOK)
+	selectOption(t, recruiter, "#kind", models.InterviewHRRound.Label())
+	fill(t, recruiter, "location", "Head office")
+	do(t, recruiter, "a time", chromedp.SetValue(chromedp.CSS("#slot-0"), soon.Format("2006-01-02")+"T11:00"))
+	tick(t, recruiter, "[data-testid=panel-choices] input[name=panel]")
+	if status := submit(t, recruiter, `form[action$="/interviews"] button[type=submit]`); status != http.StatusUnprocessableEntity {
+		t.Fatalf("an HR round passing over a stage, unconfirmed: status %d, want 422", status)
+	}
+	waitVisible(t, recruiter, "[data-testid=round-confirm-skip]")
+	r.check(recruiter, "recruiter (interview asks to pass over a stage)", all...)
 	r.page(recruiter, "recruiter (time not picked yet)", "GET /admin/interviews/:id", roundPath, http.StatusOK, all...)
 	r.page(amelia, "Amelia (choose a time)", "GET /me/applications/:id/interviews/:round", me(ameliaApp, fmt.Sprintf("/interviews/%d", round.ID)), http.StatusOK, all...)
 	page, err := app.Store.GetRoundPage(ctx, staffActor(recruiterEmail, models.RoleRecruiter), round.ID)

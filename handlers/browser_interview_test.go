@@ -181,6 +181,13 @@ func TestBrowserInterviewJourney(t *testing.T) {
 	hugoID := ivChoiceValue(t, rec, "[data-testid=panel-choices]", "panel", "Hugo Manager")
 	tick(t, rec, fmt.Sprintf(`[data-testid=panel-choices] input[name=panel][value="%s"]`, inesID))
 	tick(t, rec, fmt.Sprintf(`[data-testid=panel-choices] input[name=panel][value="%s"]`, hugoID))
+	// Amelia is at Interview completed: a commercial negotiation interview moves her on, past two
+	// stages, which the form asks to confirm first.
+	if status := submit(t, rec, createBtn); status != http.StatusUnprocessableEntity {
+		t.Fatalf("create the interview without confirming the stages passed over: status %d, want 422", status)
+	}
+	waitVisible(t, rec, "[data-testid=round-confirm-skip]")
+	tick(t, rec, "[data-testid=round-confirm-skip]")
 	if status := submit(t, rec, createBtn); status != http.StatusOK {
 		t.Fatalf("create the interview: status %d", status)
 	}
@@ -429,8 +436,9 @@ func TestBrowserInterviewJourney(t *testing.T) {
 	if got := text(t, rec, "main"); !strings.Contains(got, "needs an approved hiring decision") {
 		t.Fatalf("page after the refused send = %q, want the approved decision error", got)
 	}
-	if got := app.applicationStage(appID); got != string(models.StageInterviewCompleted) {
-		t.Fatalf("stage after the refused send = %q, want interview_completed", got)
+	// Amelia is where the interview moved her: the refused send left her there.
+	if got := app.applicationStage(appID); got != string(models.StageCommercialNegotiation) {
+		t.Fatalf("stage after the refused send = %q, want commercial_negotiation", got)
 	}
 	open(t, rec, staffPage, "[data-testid=decision]")
 

@@ -30,7 +30,8 @@ func TestQueryBudgets(t *testing.T) {
 	benApp := app.applicationID("ben.okafor@example.com")
 	recruiter := models.Actor{Kind: "staff", ID: app.staffID(recruiterEmail), Email: recruiterEmail, Role: models.RoleRecruiter}
 	day := app.Clock.Now().UTC().AddDate(0, 0, 5).Format("2006-01-02")
-	round, err := app.Store.CreateRound(ctx, recruiter, benApp, models.RoundInput{Kind: models.InterviewHRRound, Duration: "45",
+	// A final interview belongs to no stage: Ben stays at the assessment day for its pages.
+	round, err := app.Store.CreateRound(ctx, recruiter, benApp, models.RoundInput{Kind: models.InterviewFinal, Duration: "45",
 		Location: "Head office", PanelIDs: []int64{app.staffID(interviewerEmail), app.staffID(recruiterEmail)},
 		Slots: []string{day + "T10:00", day + "T11:00", day + "T12:00"}})
 	if err != nil {

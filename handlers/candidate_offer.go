@@ -188,15 +188,16 @@ func (h *Handler) candidateContractSign(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	typed := c.FormValue("signed_name")
+	typed, agreed := c.FormValue("signed_name"), c.FormValue("agree") == "yes"
 	return h.act(c, action{
 		do: func() error {
-			return h.store.SignAsCandidate(c.Request().Context(), actor(c), appID, typed, c.FormValue("agree") == "yes")
+			return h.store.SignAsCandidate(c.Request().Context(), actor(c), appID, typed, agreed)
 		},
 		flash: fixed("You have signed your contract. We will countersign it and send you the final copy."),
 		next:  views.MyContractPath(appID),
 		again: func(status int, r *models.Error) error {
-			return h.renderCandidateContract(c, status, formErrors(r), typed)
+			// The form comes back as sent: the name as typed, the box as ticked.
+			return h.renderCandidateContractWith(c, status, views.CandidateContractProps{Errors: formErrors(r), TypedName: typed, Agreed: agreed})
 		},
 	})
 }

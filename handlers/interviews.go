@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -103,7 +102,8 @@ func appAndRound(c echo.Context) (appID, roundID int64, err error) {
 
 func roundForm(c echo.Context) views.RoundForm {
 	f := views.RoundForm{Kind: c.FormValue("kind"), Title: c.FormValue("title"), Duration: c.FormValue("duration"),
-		Location: c.FormValue("location"), VideoURL: c.FormValue("video_url"), Instructions: c.FormValue("instructions")}
+		Location: c.FormValue("location"), VideoURL: c.FormValue("video_url"), Instructions: c.FormValue("instructions"),
+		ConfirmSkip: c.FormValue("confirm_skip") != ""}
 	if params, err := c.FormParams(); err == nil {
 		f.Slots = params["slots"]
 		for _, v := range params["panel"] {
@@ -159,7 +159,7 @@ func (h *Handler) adminRoundCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.setFlash(c, h.sentNotice("Interview created with "+strconv.Itoa(len(round.Slots))+" time(s) to choose from",
+	h.setFlash(c, h.sentNotice("Interview created with "+views.CountLabel(int64(len(round.Slots)), "time", "times")+" to choose from",
 		"the candidate's invitation to pick one"))
 	return redirect(c, views.InterviewPath(round.ID))
 }

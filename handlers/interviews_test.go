@@ -598,7 +598,7 @@ func TestInterviewRoundCreatedOverHTTPCountsTimes(t *testing.T) {
 		t.Fatalf("%d times offered, want 2 (one typed, one shared)", n)
 	}
 	flash := squash(c.get(res.Location).Doc(t).Find(`[data-testid="flash"]`).Text())
-	if !strings.Contains(flash, "with 2 time(s)") {
+	if !strings.Contains(flash, "with 2 times to choose from") {
 		t.Errorf("flash = %q, want it to count the 2 times offered", flash)
 	}
 }

@@ -715,10 +715,17 @@ func TestVerifyExactAndAlteredPDF(t *testing.T) {
 	if okText == "" {
 		t.Fatalf("verifying the exact PDF shows no [data-testid=verify-ok]; page: %s", offerProblemText(ok))
 	}
-	for _, want := range []string{fmt.Sprintf("contract %d", id), danielName, "Account Executive", "contract.pdf"} {
+	for _, want := range []string{fmt.Sprintf("contract %d", id), danielName, "for the position of Account Executive", "contract.pdf"} {
 		if !strings.Contains(okText, want) {
 			t.Errorf("verify-ok = %q, want it to mention %q", okText, want)
 		}
+	}
+	// The employer's signer is named with the capacity they signed in (their job title, else their
+	// role), never with the position's title.
+	var signer models.StaffUser
+	mustDB(t, f.app.Store.DB().Raw("SELECT s.* FROM staff_users s JOIN contracts c ON c.employer_signer_id = s.id WHERE c.id = ?", id).Scan(&signer))
+	if want := "for the employer, by " + signer.Name + ", " + signer.SigningRole() + ","; signer.ID == 0 || !strings.Contains(okText, want) {
+		t.Errorf("verify-ok = %q, want it to name the signer's role: %q", okText, want)
 	}
 	if doc.Find("[data-testid=verify-fail]").Length() != 0 {
 		t.Error("the exact PDF shows verify-fail too")

@@ -148,15 +148,16 @@ func (h *Handler) adminCountersign(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	typed := c.FormValue("signed_name")
+	typed, agreed := c.FormValue("signed_name"), c.FormValue("agree") == "yes"
 	return h.act(c, action{
 		do: func() error {
-			return h.store.Countersign(c.Request().Context(), actor(c), id, typed, c.FormValue("agree") == "yes")
+			return h.store.Countersign(c.Request().Context(), actor(c), id, typed, agreed)
 		},
 		flash: fixed("Contract countersigned. The signed PDF is ready for both parties."),
 		next:  views.ContractPath(id),
 		again: func(status int, r *models.Error) error {
-			return h.renderStaffContract(c, id, status, formErrors(r), typed)
+			// The form comes back as sent: the name as typed, the box as ticked.
+			return h.renderStaffContractWith(c, id, status, views.ContractProps{Errors: formErrors(r), TypedName: typed, Agreed: agreed})
 		},
 	})
 }

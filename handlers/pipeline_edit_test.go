@@ -255,7 +255,7 @@ func TestPipelineEditorRefusals(t *testing.T) {
 	form.Del("stage_assessment_day")
 	form.Set("title", "Account Executive (new title)")
 	res := r.post(fmt.Sprintf("/admin/positions/%d", pos), form)
-	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.text(t), "Assessment day cannot be removed: 1 application(s) are in it.") {
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.text(t), "Assessment day cannot be removed: 1 application is in it.") {
 		t.Fatalf("removing an occupied stage: %d %q", res.Status, res.text(t))
 	}
 	doc := res.Doc(t)

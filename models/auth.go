@@ -104,6 +104,10 @@ func subjectByEmail(tx *gorm.DB, email string) (LoginSubject, error) {
 	return LoginSubject{}, ErrNotFound
 }
 
+// SignInLinksPerWindow is how many sign-in links one address is sent within
+// LoginWindow; the "check your email" page tells every visitor, known or not.
+const SignInLinksPerWindow = 5
+
 // RequestCandidateLink puts a sign-in link in the outbox when email belongs
 // to a candidate. It returns nil either way: the page must answer the same
 // whether or not the address is known.
@@ -120,12 +124,13 @@ func (s *Store) RequestCandidateLink(ctx context.Context, email, ip string) erro
 			}
 			return err
 		}
-		// At most five links in the window, so the form cannot flood a mailbox.
+		// At most SignInLinksPerWindow links in the window, so the form cannot
+		// flood a mailbox; past it nothing is sent, and the page says so to everyone.
 		var recent int64
 		if err := tx.Table("login_tokens").Where("candidate_id = ? AND created_at > ?", c.ID, s.Now().Add(-LoginWindow)).Count(&recent).Error; err != nil {
 			return err
 		}
-		if recent >= 5 {
+		if recent >= SignInLinksPerWindow {
 			return nil
 		}
 		raw, err := issueLoginToken(tx, LoginSubject{CandidateID: c.ID}, s.Now().Add(SignInLinkTTL))

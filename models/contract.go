@@ -71,6 +71,7 @@ type Contract struct {
 	CandidateUserAgent  *string
 	EmployerSignerID    *int64
 	EmployerSignedName  *string
+	EmployerSignedRole  *string // the signer's job title, else their role, as they signed
 	EmployerSignedAt    *time.Time
 	EmployerIP          *string `gorm:"column:employer_ip"`
 	EmployerUserAgent   *string
@@ -119,7 +120,7 @@ func ValidateTemplate(name, body string) error {
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		v.Add("body", "Unknown placeholder(s): "+strings.Join(unknown, ", ")+". Use only: "+strings.Join(ContractPlaceholders(), ", ")+".")
+		v.Add("body", unknownPlaceholders(unknown)+". Use only: "+strings.Join(ContractPlaceholders(), ", ")+".")
 	}
 	return v.Err()
 }
@@ -431,7 +432,8 @@ func (s *Store) Countersign(ctx context.Context, actor Actor, contractID int64, 
 		}
 		now := s.Now()
 		name := strings.Join(strings.Fields(typedName), " ")
-		c.EmployerSignerID, c.EmployerSignedName, c.EmployerSignedAt = &signer.ID, &name, &now
+		role := signer.SigningRole()
+		c.EmployerSignerID, c.EmployerSignedName, c.EmployerSignedRole, c.EmployerSignedAt = &signer.ID, &name, &role, &now
 		ip, ua := actor.IP, truncate(actor.UserAgent, 500)
 		c.EmployerIP, c.EmployerUserAgent = &ip, &ua
 		if err := audit(tx, actor, "contract.countersigned", "contract", c.ID, map[string]any{"typed_name": name, "text_sha256": c.TextSHA256}); err != nil {
@@ -453,7 +455,7 @@ func (s *Store) Countersign(ctx context.Context, actor Actor, contractID int64, 
 		sum := sha256.Sum256(pdf)
 		pdfHash := hex.EncodeToString(sum[:])
 		if err := tx.Model(&Contract{}).Where("id = ?", c.ID).Updates(map[string]any{
-			"employer_signer_id": signer.ID, "employer_signed_name": name, "employer_signed_at": now, "employer_ip": ip,
+			"employer_signer_id": signer.ID, "employer_signed_name": name, "employer_signed_role": role, "employer_signed_at": now, "employer_ip": ip,
 			"employer_user_agent": ua, "pdf": pdf, "pdf_sha256": pdfHash, "status": ContractCompleted}).Error; err != nil {
 			return err
 		}
@@ -513,6 +515,7 @@ type VerifiedDocument struct {
 	ContractID    int64
 	CandidateName string // as the candidate typed it when signing
 	EmployerName  string // as the countersigner typed it
+	EmployerRole  string // the countersigner's job title, else their role, as they signed
 	PositionTitle string
 	SignedAt      time.Time
 	PDFSHA256     string
@@ -525,7 +528,7 @@ func (s *Store) VerifyPDF(ctx context.Context, pdf []byte) (*VerifiedDocument, e
 	var c Contract
 	// Everything reported comes from the frozen contract row (and its frozen
 	// offer version), never from live records that can be edited later.
-	if err := s.db.WithContext(ctx).Select("id, offer_version_id, candidate_signed_name, employer_signed_name, employer_signed_at, pdf_sha256").
+	if err := s.db.WithContext(ctx).Select("id, offer_version_id, candidate_signed_name, employer_signed_name, employer_signed_role, employer_signed_at, pdf_sha256").
 		Where("pdf_sha256 = ?", hash).First(&c).Error; err != nil {
 		return nil, notFound(err)
 	}
@@ -539,6 +542,9 @@ func (s *Store) VerifyPDF(ctx context.Context, pdf []byte) (*VerifiedDocument, e
 	}
 	if c.EmployerSignedName != nil {
 		doc.EmployerName = *c.EmployerSignedName
+	}
+	if c.EmployerSignedRole != nil {
+		doc.EmployerRole = *c.EmployerSignedRole
 	}
 	return doc, nil
 }

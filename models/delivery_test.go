@@ -228,7 +228,7 @@ func TestMessageWordingCanBeEditedButNotBroken(t *testing.T) {
 	ctx := context.Background()
 	admin := staffActor(d.admin)
 	err := d.store.SaveMessageTemplate(ctx, admin, models.MsgCandidateSignIn, "Sign in", "Hi {{candidate_name}}, {{sign_in_link}} {{salary}}")
-	if fe := models.FieldErrors(err); !strings.Contains(fe["body"], "Unknown placeholder(s): salary") {
+	if fe := models.FieldErrors(err); !strings.Contains(fe["body"], "Unknown placeholder: salary") {
 		t.Fatalf("unknown placeholder: %v", err)
 	}
 	err = d.store.SaveMessageTemplate(ctx, admin, models.MsgCandidateSignIn, "Sign in", "Hi {{candidate_name}}, no link here")

@@ -51,16 +51,17 @@ func TestSignedContractCannotBeMovedOrErased(t *testing.T) {
 		t.Fatalf("fixture: template %d (%v), other application %d", otherTemplate, err, otherApp)
 	}
 	for name, stmt := range map[string]string{
-		"application_id":        "UPDATE contracts SET application_id = ? WHERE id = ?",
-		"template_id":           "UPDATE contracts SET template_id = ? WHERE id = ?",
-		"written_form_required": "UPDATE contracts SET written_form_required = NOT written_form_required WHERE id = ? AND ? > 0",
-		"created_at":            "UPDATE contracts SET created_at = created_at - interval '1 day' WHERE id = ? AND ? > 0",
-		"status backwards":      "UPDATE contracts SET status = 'awaiting_employer' WHERE id = ? AND ? > 0",
-		"void a completed one":  "UPDATE contracts SET status = 'void' WHERE id = ? AND ? > 0",
-		"candidate name":        "UPDATE contracts SET candidate_signed_name = 'Somebody Else' WHERE id = ? AND ? > 0",
-		"employer signer":       "UPDATE contracts SET employer_signer_id = NULL WHERE id = ? AND ? > 0",
-		"pdf":                   "UPDATE contracts SET pdf = 'x' WHERE id = ? AND ? > 0",
-		"delete":                "DELETE FROM contracts WHERE id = ? AND ? > 0",
+		"application_id":         "UPDATE contracts SET application_id = ? WHERE id = ?",
+		"template_id":            "UPDATE contracts SET template_id = ? WHERE id = ?",
+		"written_form_required":  "UPDATE contracts SET written_form_required = NOT written_form_required WHERE id = ? AND ? > 0",
+		"created_at":             "UPDATE contracts SET created_at = created_at - interval '1 day' WHERE id = ? AND ? > 0",
+		"status backwards":       "UPDATE contracts SET status = 'awaiting_employer' WHERE id = ? AND ? > 0",
+		"void a completed one":   "UPDATE contracts SET status = 'void' WHERE id = ? AND ? > 0",
+		"candidate name":         "UPDATE contracts SET candidate_signed_name = 'Somebody Else' WHERE id = ? AND ? > 0",
+		"employer signer":        "UPDATE contracts SET employer_signer_id = NULL WHERE id = ? AND ? > 0",
+		"employer signer's role": "UPDATE contracts SET employer_signed_role = 'Chief Executive' WHERE id = ? AND ? > 0",
+		"pdf":                    "UPDATE contracts SET pdf = 'x' WHERE id = ? AND ? > 0",
+		"delete":                 "DELETE FROM contracts WHERE id = ? AND ? > 0",
 	} {
 		args := []any{c.ID, 1}
 		switch name {
@@ -105,6 +106,16 @@ func TestVerifyReportsTheFrozenSignerName(t *testing.T) {
 	}
 	if doc.CandidateName != "Daniel Kim" || doc.EmployerName != "Hugo Manager" {
 		t.Fatalf("verified signer names %q / %q, want the names typed when signing", doc.CandidateName, doc.EmployerName)
+	}
+	// The signer's role is the one they signed in, whatever their title becomes.
+	var signed string
+	mustDB(t, d.store.DB().Raw("SELECT employer_signed_role FROM contracts WHERE id = ?", c.ID).Scan(&signed))
+	mustDB(t, d.store.DB().Exec("UPDATE staff_users SET job_title = 'Somewhere Else' WHERE id = (SELECT employer_signer_id FROM contracts WHERE id = ?)", c.ID))
+	if doc, err = d.store.VerifyPDF(context.Background(), pdf); err != nil {
+		t.Fatal(err)
+	}
+	if signed == "" || doc.EmployerRole != signed {
+		t.Fatalf("verified signer role %q, want the role frozen at signing %q", doc.EmployerRole, signed)
 	}
 }
 

@@ -51,6 +51,23 @@ func (k InterviewKind) Label() string {
 	return string(k)
 }
 
+// Stage is the pipeline stage an interview of this kind is held in: an
+// additional or technical interview in the additional interview, the others
+// in the stage of their name; a final interview belongs to no stage of its
+// own. Scheduling one moves an application still before that stage on to it
+// (CreateRound).
+func (k InterviewKind) Stage() StageKey {
+	switch k {
+	case InterviewAdditional, InterviewTechnical:
+		return StageAdditionalInterview
+	case InterviewCommercialNegotiation:
+		return StageCommercialNegotiation
+	case InterviewHRRound:
+		return StageHRRound
+	}
+	return ""
+}
+
 // RoundStatus is where an interview round stands.
 type RoundStatus string
 
@@ -158,6 +175,9 @@ type RoundInput struct {
 	PanelIDs     []int64
 	Slots        []string // "2027-03-28T10:00" (datetime-local), in the portal's time zone
 	SharedSlots  []int64  // free slots of the same position to offer as well
+	// ConfirmSkip confirms the stages passed over when the round's stage is
+	// not the next one (see CreateRound).
+	ConfirmSkip bool
 }
 
 // parsedRound is RoundInput checked and converted.

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -29,6 +30,9 @@ func (s *Store) CreateRound(ctx context.Context, actor Actor, appID int64, in Ro
 		}
 		if app.Status.Closed() {
 			return Invalid("kind", "This application is closed; reactivate it before scheduling an interview.")
+		}
+		if err := s.moveToRoundStage(tx, actor, app, p.kind, in.ConfirmSkip); err != nil {
+			return err
 		}
 		panel, err := activePanel(tx, p.panel)
 		if err != nil {
@@ -61,6 +65,28 @@ func (s *Store) CreateRound(ctx context.Context, actor Actor, appID int64, in Ro
 		return nil, err
 	}
 	return &round, nil
+}
+
+// moveToRoundStage moves an application still before the round's stage on
+// to it, through the one staff move (CanMove): the stage follows the work.
+// A round of an earlier stage, or of none, leaves the application where it
+// is, and so does one for an application on hold (reactivating it is a
+// decision of its own); a move that passes over stages asks for their
+// confirmation first, as the move form does.
+func (s *Store) moveToRoundStage(tx *gorm.DB, actor Actor, app *Application, kind InterviewKind, confirmSkip bool) error {
+	to := kind.Stage()
+	if to == "" || app.Status != StatusActive {
+		return nil
+	}
+	if err := loadApplicationParts(tx, app); err != nil {
+		return err
+	}
+	p := app.Position.Pipeline
+	if ti := p.Index(to); ti < 0 || ti <= p.Index(app.Stage) {
+		return nil
+	}
+	return s.moveStageTx(tx, actor, app, MoveRequest{To: to, ConfirmSkip: confirmSkip,
+		Note: "Moved on with the " + strings.ToLower(kind.Label()) + " scheduled."})
 }
 
 // activePanel loads the panel, refusing people who cannot sign in.

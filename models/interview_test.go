@@ -74,10 +74,13 @@ func candidateActor(app models.Application) models.Actor {
 	return models.Actor{Kind: "candidate", ID: app.CandidateID}
 }
 
-// roundInput offers the given times ("2026-12-08T10:00") for an hour with panel.
+// roundInput offers the given times ("2026-12-08T10:00") for an hour with
+// panel. A commercial negotiation interview moves an application still before
+// that stage on to it (TestSchedulingMovesTheStageOn): the stages passed over
+// are confirmed.
 func roundInput(panel []int64, slots ...string) models.RoundInput {
 	return models.RoundInput{Kind: models.InterviewCommercialNegotiation, Duration: "60", Location: "1 Market Street, London",
-		VideoURL: "https://meet.example.com/ae", Instructions: "Prepare a short pitch.", PanelIDs: panel, Slots: slots}
+		VideoURL: "https://meet.example.com/ae", Instructions: "Prepare a short pitch.", PanelIDs: panel, Slots: slots, ConfirmSkip: true}
 }
 
 // newRound has the recruiter create a round for the application of email.
@@ -274,8 +277,9 @@ func TestInterviewConfirmationEmailCarriesTheInvitation(t *testing.T) {
 	r, app := d.newRound(t, "amelia.hart@example.com", roundInput([]int64{d.interviewer.ID}, "2026-12-08T10:00"))
 	sink := startMail(t, d.store)
 	must(t, d.store.PickSlot(d.ctx, candidateActor(app), app.ID, r.ID, roundSlots(t, d.store, r.ID)[0].ID))
-	// The candidate gets the invitation (no calendar) and the confirmation; the panelist one invitation.
-	for to, n := range map[string]int{"amelia.hart@example.com": 2, d.interviewer.Email: 1} {
+	// The candidate gets the invitation (no calendar), the message of the stage the round moved her to,
+	// and the confirmation; the panelist one invitation.
+	for to, n := range map[string]int{"amelia.hart@example.com": 3, d.interviewer.Email: 1} {
 		for deadline := time.Now().Add(10 * time.Second); len(sink.To(to)) < n && time.Now().Before(deadline); {
 			time.Sleep(20 * time.Millisecond)
 		}

@@ -71,7 +71,7 @@ var limits = struct {
 	Name:                limit{Max: 200, Min: 1, Columns: []string{"candidates.name", "staff_users.name", "referees.name"}, Field: "name", Subject: "The name is"},
 	Email:               limit{Max: 254, Min: 3, Columns: []string{"candidates.email", "staff_users.email", "referees.email"}, Field: "email", Subject: "The email address is"},
 	Phone:               limit{Max: 40, Columns: []string{"candidates.phone", "referees.phone"}, Field: "phone", Subject: "The phone number is"},
-	JobTitle:            limit{Max: 200, Columns: []string{"staff_users.job_title"}, Field: "job_title", Subject: "The job title is"},
+	JobTitle:            limit{Max: 200, Columns: []string{"staff_users.job_title", "contracts.employer_signed_role"}, Field: "job_title", Subject: "The job title is"},
 	Password:            limit{Max: 200, GoOnly: "only its argon2id hash is stored; the limit bounds the hashing work", Field: "password", Subject: "The password is"},
 	PositionTitle:       limit{Max: 200, Min: 1, Columns: []string{"positions.title"}, Field: "title", Subject: "The title is"},
 	PositionDepartment:  limit{Max: 200, Columns: []string{"positions.department"}, Field: "department", Subject: "The department is"},

@@ -291,7 +291,24 @@ func ValidateMessageTemplate(kind MessageKind, subject, body string) error {
 
 func msgUnknownPlaceholders(unknown, allowed []string) string {
 	sort.Strings(unknown)
-	return "Unknown placeholder(s): " + strings.Join(unknown, ", ") + ". This message can use: " + strings.Join(allowed, ", ") + "."
+	return unknownPlaceholders(unknown) + ". This message can use: " + strings.Join(allowed, ", ") + "."
+}
+
+// unknownPlaceholders names the placeholders a text may not use: "Unknown
+// placeholder: salary", "Unknown placeholders: bonus, salary".
+func unknownPlaceholders(unknown []string) string {
+	if len(unknown) == 1 {
+		return "Unknown placeholder: " + unknown[0]
+	}
+	return "Unknown placeholders: " + strings.Join(unknown, ", ")
+}
+
+// countOf is a count with its noun: "1 application", "2 applications".
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 func placeholderUsed(text, name string) bool {
@@ -324,7 +341,7 @@ func sampleMessageValues(kind MessageKind, company string, u siteURLs) map[strin
 		"check": "Background check", "status": "In progress", "finding": "An address in 2022 could not be confirmed.",
 		"how_to_dispute": "Write to disputes@screening.example with the reference BG-1234.", "reply_by": "Tuesday 8 December 2026, 17:00 GMT",
 		"reply_note": " and your answer to our notice",
-		"old_date":   "Tuesday 1 December 2026", "new_date": "Tuesday 8 December 2026", "due_date": "Tuesday 1 December 2026", "extensions": "2",
+		"old_date":   "Tuesday 1 December 2026", "new_date": "Tuesday 8 December 2026", "due_date": "Tuesday 1 December 2026", "extensions": "2 times",
 		"interview": "Commercial negotiation interview", "panel": "Sam Recruiter (Head of Sales)", "instructions": "Prepare a short pitch.",
 		"new_job_title": "Sales Development Representative",
 		"tasks":         "- Your personal details: due Tuesday 1 December 2026\n- Right-to-work document: due Thursday 3 December 2026",

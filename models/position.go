@@ -175,7 +175,11 @@ func (s *Store) UpdatePosition(ctx context.Context, actor Actor, id int64, in Po
 		}
 		for _, u := range inUse {
 			if in.Pipeline.Index(u.Stage) < 0 {
-				return Invalid("stages", fmt.Sprintf("%s cannot be removed: %d application(s) are in it. Move them first.", StageName(u.Stage), u.N))
+				verb := " are"
+				if u.N == 1 {
+					verb = " is"
+				}
+				return Invalid("stages", fmt.Sprintf("%s cannot be removed: %s%s in it. Move them first.", StageName(u.Stage), countOf(u.N, "application", "applications"), verb))
 			}
 		}
 		var hm *int64

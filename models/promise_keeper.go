@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 
@@ -51,7 +50,7 @@ var promiseMessages = map[MessageKind]MessageTemplate{
 	MsgPromiseLimitReached: {
 		Label:        "Promised date passed again after automatic updates",
 		Subject:      "{{candidate_name}} is still waiting for news ({{job_title}})",
-		Body:         "Hello {{name}},\n\nThe date promised to {{candidate_name}} ({{job_title}}, {{stage}}) passed on {{due_date}}. Nextstep has already told them {{extensions}} time(s) that we have not decided yet and will not do so again: please move the application on or set a new date.\n{{link}}",
+		Body:         "Hello {{name}},\n\nThe date promised to {{candidate_name}} ({{job_title}}, {{stage}}) passed on {{due_date}}. Nextstep has already told them {{extensions}} that we have not decided yet and will not do so again: please move the application on or set a new date.\n{{link}}",
 		Placeholders: []string{"name", "company", "candidate_name", "job_title", "stage", "due_date", "extensions", "link"},
 	},
 }
@@ -237,7 +236,7 @@ func (s *Store) alertPromiseLimit(tx *gorm.DB, r *overduePromise, now time.Time)
 	for i := range to {
 		if err := s.send(tx, toStaff(&to[i], MsgPromiseLimitReached, path, map[string]string{"candidate_name": oneLine(r.CandidateName),
 			"job_title": r.Title, "stage": StageName(r.Stage), "due_date": r.ExpectedUpdateAt.In(s.loc).Format(promiseDateLayout),
-			"extensions": strconv.Itoa(r.PromiseExtensions), "link": u.abs(path)})); err != nil {
+			"extensions": countOf(r.PromiseExtensions, "time", "times"), "link": u.abs(path)})); err != nil {
 			return false, err
 		}
 	}

@@ -131,6 +131,12 @@ func TestKeepPromisesOneUpdatePerPeriodThenOneAlert(t *testing.T) {
 	if n := c.messages(t, models.MsgPromiseLimitReached, d.manager.ID); n != 1 {
 		t.Errorf("the hiring manager got %d alerts, want 1", n)
 	}
+	var alert string
+	mustDB(t, d.store.DB().Raw("SELECT body FROM outbox_messages WHERE kind = ? AND staff_id = ? ORDER BY id DESC LIMIT 1",
+		models.MsgPromiseLimitReached, d.manager.ID).Scan(&alert))
+	if !strings.Contains(alert, "already told them 2 times that") {
+		t.Errorf("the alert counts the updates as %q, want \"already told them 2 times that\"", alert)
+	}
 	if n := c.messages(t, models.MsgPromiseLimitReached, d.recruiter.ID); n != 0 {
 		t.Errorf("the recruiter got %d alerts, want none (the position has a manager)", n)
 	}

@@ -41,6 +41,15 @@ func (r Role) Label() string {
 	return string(r)
 }
 
+// SigningRole is the capacity in which u signs for the employer: their job
+// title, else their role (frozen with a countersignature, shown by /verify).
+func (u StaffUser) SigningRole() string {
+	if t := strings.TrimSpace(u.JobTitle); t != "" {
+		return t
+	}
+	return u.Role.Label()
+}
+
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
 	for _, k := range Roles() {

@@ -114,6 +114,14 @@ func OfferUntil(w models.WaitlistEntry) string {
 // Before reports whether a is before b (templ has no operators on time).
 func Before(a, b time.Time) bool { return a.Before(b) }
 
+// seatMovable reports whether the candidate's seat may still move to another
+// day: the rule the move itself applies to the day it leaves (past that day's
+// cutoff, "Move my seat here" would only be refused).
+func seatMovable(p CandidateAssessmentProps) bool {
+	b := p.Data.Booking
+	return b != nil && b.Day != nil && b.Day.CanChangeBooking(p.Now) == nil
+}
+
 // onWaitlist reports whether the candidate already waits for day id.
 func onWaitlist(ca *models.CandidateAssessment, dayID int64) bool {
 	for _, w := range ca.Waitlist {

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/a-h/templ"
+
 	"nextstep/models"
 )
 
@@ -102,12 +104,13 @@ func boardFieldID(field string, card models.BoardCard) string {
 	return "move-" + field + "-" + strconv.FormatInt(card.ApplicationID, 10)
 }
 
-// boardDescribedBy links a control to its message when it has one.
-func boardDescribedBy(msg, id string) string {
+// boardErrorRef links a card's field to its error message when there is one
+// (an empty aria-describedby is invalid HTML).
+func boardErrorRef(msg, id string) templ.Attributes {
 	if msg == "" {
-		return ""
+		return nil
 	}
-	return id + "-error"
+	return templ.Attributes{"aria-describedby": id + "-error"}
 }
 
 func boardInvalid(msg string) string {

@@ -13,12 +13,14 @@ type RoundForm struct {
 	Kind, Title, Duration, Location, VideoURL, Instructions string
 	Panel, Shared                                           []int64
 	Slots                                                   []string
+	ConfirmSkip                                             bool // the stages the round's stage passes over are not needed
 }
 
 // Input converts the form for the store, which validates it.
 func (f RoundForm) Input() models.RoundInput {
 	return models.RoundInput{Kind: models.InterviewKind(f.Kind), Title: f.Title, Duration: f.Duration, Location: f.Location,
-		VideoURL: f.VideoURL, Instructions: f.Instructions, PanelIDs: f.Panel, Slots: f.Slots, SharedSlots: f.Shared}
+		VideoURL: f.VideoURL, Instructions: f.Instructions, PanelIDs: f.Panel, Slots: f.Slots, SharedSlots: f.Shared,
+		ConfirmSkip: f.ConfirmSkip}
 }
 
 // SlotValue is the i-th time typed, or "".
@@ -27,6 +29,13 @@ func (f RoundForm) SlotValue(i int) string {
 		return f.Slots[i]
 	}
 	return ""
+}
+
+// asksSkip reports whether the form shows the confirmation of the stages a
+// round's stage passes over: once the store has asked for it.
+func (p RoundNewProps) asksSkip() bool {
+	_, asked := p.Errors["confirm_skip"]
+	return asked || p.Form.ConfirmSkip
 }
 
 // RoundNewProps is the page that schedules an interview round.

@@ -14,6 +14,7 @@ type ContractProps struct {
 	Trail       []models.AuditEntry
 	Errors      map[string]string
 	TypedName   string
+	Agreed      bool // "I agree" as ticked when the form comes back
 	// Correction is the candidate's open request to correct their name, or nil.
 	Correction *models.NameCorrection
 	Response   string // the decline response as typed
@@ -89,6 +90,7 @@ type CandidateContractProps struct {
 	View              *models.CandidateContractView
 	Errors            map[string]string
 	TypedName         string
+	Agreed            bool // "I agree" as ticked when the form comes back
 	DisclosureVersion string
 	Correction        NameCorrectionForm
 }
@@ -301,4 +303,13 @@ func noteOrNone(note string) string {
 		return "None"
 	}
 	return note
+}
+
+// signerRole is ", Head of Sales" after the employer's signer's name on
+// /verify: the capacity they signed in (empty when not recorded).
+func signerRole(role string) string {
+	if role == "" {
+		return ""
+	}
+	return ", " + role
 }

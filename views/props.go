@@ -37,6 +37,11 @@ type Layout struct {
 	NeedsYou int
 }
 
+// PublicDescription is the meta description of the pages for visitors who
+// are not signed in (sign-in, a referee's form, an unsubscribe link, /verify):
+// what a search result or a shared link says of the site.
+const PublicDescription = "Nextstep, the candidate portal: after your interview, see where your application stands, what to do now and when you will hear from us."
+
 // Asset is the URL of a static file, content-hashed when the table is known.
 func (l Layout) Asset(name string) string {
 	if l.StaticPath == nil {

@@ -75,7 +75,7 @@ func ScheduledWorkPage(p ScheduledWorkProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Scheduled tasks\"><table class=\"data\" data-testid=\"scheduled-table\"><caption class=\"visually-hidden\">Each task's schedule, last run and last failure</caption> <thead><tr><th scope=\"col\">Task</th><th scope=\"col\">Runs</th><th scope=\"col\">Last run</th><th scope=\"col\">Last failure</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<section class=\"table-wrap\" tabindex=\"0\" aria-label=\"Scheduled tasks\"><table class=\"data\" data-testid=\"scheduled-table\"><caption class=\"visually-hidden\">Each task's schedule, last run and last failure</caption> <thead><tr><th scope=\"col\">Task</th><th scope=\"col\">Runs</th><th scope=\"col\">Last run</th><th scope=\"col\">Last failure</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -221,7 +221,7 @@ func ScheduledWorkPage(p ScheduledWorkProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "</tbody></table></div>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "</tbody></table></section>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -79,7 +79,15 @@ func TestBrowserInterviewKitJourney(t *testing.T) {
 	setDate(t, rec, "slot-0", "2026-12-08T10:00")
 	tick(t, rec, fmt.Sprintf(`[data-testid=panel-choices] input[name=panel][value="%s"]`,
 		ivChoiceValue(t, rec, "[data-testid=panel-choices]", "panel", "Ines Interviewer")))
-	if status := submit(t, rec, fmt.Sprintf(`form[action="/admin/applications/%d/interviews"] button[type=submit]`, appID)); status != http.StatusOK {
+	// A commercial negotiation interview moves Amelia on past two stages,
+	// which the form asks to confirm first.
+	createBtn := fmt.Sprintf(`form[action="/admin/applications/%d/interviews"] button[type=submit]`, appID)
+	if status := submit(t, rec, createBtn); status != http.StatusUnprocessableEntity {
+		t.Fatalf("create the interview without confirming the stages passed over: status %d, want 422", status)
+	}
+	waitVisible(t, rec, "[data-testid=round-confirm-skip]")
+	tick(t, rec, "[data-testid=round-confirm-skip]")
+	if status := submit(t, rec, createBtn); status != http.StatusOK {
 		t.Fatalf("create the interview: status %d", status)
 	}
 	m := regexp.MustCompile(`^/admin/interviews/(\d+)$`).FindStringSubmatch(path(t, rec))

@@ -43,7 +43,7 @@ func TestBrowserCandidateSeesInterviewTimesInTheirZone(t *testing.T) {
 	}
 	round, err := app.Store.CreateRound(ctx, recruiter, appID, models.RoundInput{Kind: models.InterviewCommercialNegotiation,
 		Duration: "45", Location: "London office", PanelIDs: []int64{ines.ID},
-		Slots: []string{"2027-03-09T14:00", "2027-03-16T14:00", "2027-03-30T14:00"}})
+		Slots: []string{"2027-03-09T14:00", "2027-03-16T14:00", "2027-03-30T14:00"}, ConfirmSkip: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // TestClosingAPositionCountsInWords: the close button counts the applications
-// it closes with the noun that fits ("close 2 applications", "close 1
+// to decide with the noun that fits ("decide 2 applications", "decide 1
 // application"), never "application(s)".
 func TestClosingAPositionCountsInWords(t *testing.T) {
 	t.Parallel()
@@ -20,9 +20,9 @@ func TestClosingAPositionCountsInWords(t *testing.T) {
 		t.Fatalf("the close page: %d", res.Status)
 	}
 	got := squash(res.Doc(t).Find("[data-testid=confirm-close]").Text())
-	m := regexp.MustCompile(`close (\d+) (application|applications)$`).FindStringSubmatch(got)
+	m := regexp.MustCompile(`decide (\d+) (application|applications)$`).FindStringSubmatch(got)
 	if m == nil {
-		t.Fatalf("the close button reads %q, want \"… close N applications\"", got)
+		t.Fatalf("the close button reads %q, want \"… decide N applications\"", got)
 	}
 	if (m[1] == "1") != (m[2] == "application") {
 		t.Errorf("the close button reads %q: the noun does not agree with the count", got)

@@ -277,42 +277,6 @@ func sortedMessages(errs map[string]string) []string {
 	return out
 }
 
-// invalid is the aria-invalid value of a field.
-func invalid(errs map[string]string, field string) string {
-	if _, ok := errs[field]; ok {
-		return "true"
-	}
-	return "false"
-}
-
-// describedBy links an input to its error message when there is one, for an
-// aria-describedby that names a hint as well.
-func describedBy(errs map[string]string, field string) string {
-	if _, ok := errs[field]; ok {
-		return field + "-error"
-	}
-	return ""
-}
-
-// errorRef is the aria-describedby that links an input to its error message,
-// and nothing when there is none: an empty aria-describedby is invalid HTML.
-func errorRef(errs map[string]string, field string) templ.Attributes {
-	if _, ok := errs[field]; ok {
-		return templ.Attributes{"aria-describedby": field + "-error"}
-	}
-	return nil
-}
-
-// lengthAttrs is an input's maxlength, for the types that take one: a date,
-// a month, a time or a number has no length in HTML.
-func lengthAttrs(typ string, maxlen int) templ.Attributes {
-	switch typ {
-	case "", "text", "search", "url", "tel", "email", "password":
-		return templ.Attributes{"maxlength": strconv.Itoa(maxlen)}
-	}
-	return nil
-}
-
 // statusChoices are the statuses staff may pick from the current one.
 func statusChoices(from models.Status) []models.Status {
 	var out []models.Status
@@ -541,13 +505,4 @@ func checkQueueDetail(detail string) string {
 		return text + ": the pre-decision notice's wait is over"
 	}
 	return text + ": decide whether to send a pre-decision notice"
-}
-
-// describedWith is an aria-describedby naming a hint that is always there,
-// and the field's error message when there is one.
-func describedWith(hintID string, errs map[string]string, field string) string {
-	if ref := describedBy(errs, field); ref != "" {
-		return hintID + " " + ref
-	}
-	return hintID
 }

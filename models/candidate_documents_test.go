@@ -144,7 +144,8 @@ func TestCandidateDocumentsScope(t *testing.T) {
 		t.Error("the deleted document's file is still stored")
 	}
 	must(t, d.store.DeleteCandidateDocument(d.ctx, staffActor(d.recruiter), cv.ID))
-	if n := count(t, d.store, "candidate_documents"); n != 0 {
-		t.Errorf("%d documents left", n)
+	var left2 int64
+	if mustDB(t, d.store.DB().Raw("SELECT count(*) FROM candidate_documents WHERE candidate_id = ?", amelia.CandidateID).Scan(&left2)); left2 != 0 {
+		t.Errorf("%d of Amelia's documents left", left2)
 	}
 }

@@ -243,8 +243,9 @@ func TestCheckResultDocuments(t *testing.T) {
 			t.Errorf("%s (%d bytes) was accepted: %v", name, len(data), err)
 		}
 	}
-	// The demo's only file is Olivia's onboarding document (models/seed_steps.go).
-	if n := f.count(t, "SELECT count(*) FROM stored_files f WHERE NOT EXISTS (SELECT 1 FROM onboarding_tasks t WHERE t.file_id = f.id)"); n != 0 {
+	// The demo's files are Olivia's onboarding document and Grace's CV (models/seed_steps.go).
+	if n := f.count(t, `SELECT count(*) FROM stored_files f WHERE NOT EXISTS (SELECT 1 FROM onboarding_tasks t WHERE t.file_id = f.id)
+		AND NOT EXISTS (SELECT 1 FROM candidate_documents d WHERE d.file_id = f.id)`); n != 0 {
 		t.Fatalf("refused files left %d stored files", n)
 	}
 	if s := f.status(t); s != models.CheckNotStarted {

@@ -335,6 +335,10 @@ func (d *demoSeed) engineeringScene() {
 
 	grace := d.person("Grace Liu", "grace.liu@example.com", &d.engineering)
 	grace.create(16)
+	grace.cv(15.5, "Backend engineer, 6 years of Go and PostgreSQL.",
+		"2021–now: Senior engineer, Lumen Payments (Berlin). Led the move of the ledger to event sourcing.",
+		"2018–2021: Engineer, Fieldwork Labs (Manchester). Built the scheduling service.",
+		"Education: MSc Computer Science, University of Edinburgh.")
 	grace.move(14, StageAdditionalInterview)
 	grace.interview(13.5, 12.5, InterviewTechnical, demoCard{&d.interviewer, RecommendYes})
 	grace.move(demoEntered(6), StageHRRound)

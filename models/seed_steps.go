@@ -5,7 +5,9 @@ package models
 // scorecards, assessment days, decisions, offers, contracts.
 
 import (
+	"bytes"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -341,4 +343,33 @@ func (p *demoPerson) doTask(t OnboardingTask, staff *Actor) error {
 		return d.s.CompleteStaffTask(d.ctx, *staff, t.ID)
 	}
 	return nil
+}
+
+// cv has the recruiter attach a one-page CV, so the interview kit shows a
+// document in the demo.
+func (p *demoPerson) cv(ago float64, lines ...string) {
+	d := p.d
+	d.step(d.ago(ago), p.name+"'s CV attached", func() error {
+		pdf, err := newPDF()
+		if err != nil {
+			return err
+		}
+		pdf.SetCreationDate(d.ago(ago))
+		pdf.AddPage()
+		pdf.SetFont(pdfSans, "B", 18)
+		pdf.Cell(0, 12, p.name)
+		pdf.Ln(16)
+		pdf.SetFont(pdfSans, "", 11)
+		for _, l := range lines {
+			pdf.MultiCell(0, 6, l, "", "L", false)
+			pdf.Ln(2)
+		}
+		var buf bytes.Buffer
+		if err := pdf.Output(&buf); err != nil {
+			return err
+		}
+		_, err = d.s.UploadCandidateDocument(d.ctx, d.recruiter, p.candidate.ID, DocumentCV,
+			strings.ReplaceAll(p.name, " ", "-")+"-CV.pdf", buf.Bytes())
+		return err
+	})
 }

@@ -269,8 +269,8 @@ var errNothingToHoldFor = Invalid("hold_message", "This position is no longer op
 // reopened while its message was held; what else its closing held (an
 // interview's cancellation, which the candidate's calendar needs) goes now.
 func (s *Store) dropHeldRejection(tx *gorm.DB, app *Application) error {
-	if _, err := cancelMessages(tx, "held_for_position_id = ? AND candidate_id = ? AND kind = ?",
-		app.PositionID, app.CandidateID, MsgApplicationRejected); err != nil {
+	if _, err := cancelMessages(tx, "held_for_position_id = ? AND candidate_id = ? AND kind IN ?",
+		app.PositionID, app.CandidateID, RejectionWordings()); err != nil { // in whichever wording it was held
 		return err
 	}
 	return s.releaseHeldMessages(tx, "held_for_position_id = ? AND candidate_id = ?", app.PositionID, app.CandidateID)

@@ -263,7 +263,7 @@ func (s *Store) releaseHeldRejections(tx *gorm.DB, positionID int64) error {
 	return tx.Exec(`UPDATE applications SET rejection_held = false WHERE position_id = ? AND rejection_held`, positionID).Error
 }
 
-var errNothingToHoldFor = Invalid("hold_message", "This position is no longer open, so there is nothing to wait for: send the message now.")
+var errNothingToHoldFor = Invalid("send", "This position is no longer open, so there is nothing to wait for: send the message now.")
 
 // dropHeldRejection withdraws the never-sent rejection of an application
 // reopened while its message was held; what else its closing held (an

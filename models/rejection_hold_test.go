@@ -112,8 +112,8 @@ func TestHoldingARejectionNeedsAnOpenPosition(t *testing.T) {
 	mustDB(t, db.Exec(`UPDATE positions SET status = 'closed' WHERE id = ?`, app.PositionID))
 	recruiter := models.Actor{Kind: "staff", ID: d.recruiter.ID, Email: d.recruiter.Email, Role: d.recruiter.Role}
 	err := d.store.RejectHeldUntilFilled(ctx, recruiter, app.ID, "Not this time")
-	if models.FieldErrors(err)["hold_message"] == "" || errors.Is(err, models.ErrForbidden) {
-		t.Fatalf("holding for a closed position: %v, want a hold_message error", err)
+	if models.FieldErrors(err)["send"] == "" || errors.Is(err, models.ErrForbidden) {
+		t.Fatalf("holding for a closed position: %v, want an error at the send time", err)
 	}
 	var status string
 	mustDB(t, db.Raw(`SELECT status FROM applications WHERE id = ?`, app.ID).Scan(&status))

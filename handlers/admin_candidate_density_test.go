@@ -63,7 +63,7 @@ func TestStaffCandidatePageHasOneNextStepPanelAndAHistoryInSentences(t *testing.
 	if _, open := other.Attr("open"); open {
 		t.Error("Other changes is open with no error to show")
 	}
-	for testID, want := range map[string][]string{"status-form": {"/status", "status", "reason", "hold_message"}, "expected-form": {"/expected", "expected_date", "expected_note"}} {
+	for testID, want := range map[string][]string{"status-form": {"/status", "status", "reason", "send", "send_in_days"}, "expected-form": {"/expected", "expected_date", "expected_note"}} {
 		f := other.Find("form[data-testid=" + testID + "]")
 		if action, _ := f.Attr("action"); action != base+want[0] {
 			t.Errorf("%s posts to %q, want %s%s", testID, action, base, want[0])

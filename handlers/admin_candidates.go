@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -190,24 +189,22 @@ func (h *Handler) adminApplicationUndo(c echo.Context) error {
 func (h *Handler) adminApplicationStatus(c echo.Context) error {
 	to := models.Status(c.FormValue("status"))
 	reason := c.FormValue("reason")
-	hold := c.FormValue("hold_message") != ""
-	days := strings.TrimSpace(c.FormValue("send_in_days"))
-	form := views.CandidateActionForm{Action: "status", Status: string(to), Reason: reason, HoldMessage: hold,
-		Wording: models.MessageKind(c.FormValue("wording")), SendInDays: days}
-	rejection := models.Rejection{Wording: form.Wording, Held: hold}
+	form := views.CandidateActionForm{Action: "status", Status: string(to), Reason: reason, Send: c.FormValue("send"),
+		Wording: models.MessageKind(c.FormValue("wording")), SendInDays: strings.TrimSpace(c.FormValue("send_in_days"))}
+	rejection, timeErr := models.ReadRejection(form.Wording, models.SendTime(form.Send), form.SendInDays)
 	if c.FormValue("preview") != "" {
-		return h.previewRejection(c, form, rejection)
+		return h.previewRejection(c, form, rejection, timeErr)
 	}
 	done := "Status changed to " + to.Label() + "."
-	if models.HoldsRejection(to, hold) {
+	if models.HoldsRejection(to, rejection.Held) {
 		done = "Rejected; every message to the candidate waits until the position is filled."
 	}
-	return h.applicationAction(c, form, func(appID int64) (err error) {
+	return h.applicationAction(c, form, func(appID int64) error {
 		if to != models.StatusRejected {
 			return h.store.ChangeStatus(c.Request().Context(), actor(c), appID, to, reason)
 		}
-		if rejection.InDays, err = sendInDays(days); err != nil {
-			return err
+		if timeErr != nil {
+			return timeErr
 		}
 		return h.store.Reject(c.Request().Context(), actor(c), appID, reason, rejection)
 	}, fixed(done))
@@ -215,20 +212,18 @@ func (h *Handler) adminApplicationStatus(c echo.Context) error {
 
 // previewRejection shows the candidate page again with the status form as
 // typed and the exact rejection the candidate would get: nothing changes.
-func (h *Handler) previewRejection(c echo.Context, form views.CandidateActionForm, r models.Rejection) error {
+// timeErr is the refusal of the send time as typed, shown instead.
+func (h *Handler) previewRejection(c echo.Context, form views.CandidateActionForm, r models.Rejection, timeErr error) error {
 	appID, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
 	form.ApplicationID = appID
-	preview, err := func() (models.MessagePreview, error) {
-		days, err := sendInDays(form.SendInDays)
-		if err != nil {
-			return models.MessagePreview{}, err
-		}
-		r.InDays = days
-		return h.store.RejectionPreview(c.Request().Context(), actor(c), appID, r)
-	}()
+	err = timeErr
+	var preview models.MessagePreview
+	if err == nil {
+		preview, err = h.store.RejectionPreview(c.Request().Context(), actor(c), appID, r)
+	}
 	if r := models.ErrorOf(err); r != nil && r.Code == models.CodeInvalid {
 		return h.renderCandidate(c, formInt(c.FormValue("candidate_id")), http.StatusUnprocessableEntity, formErrors(r), form)
 	}
@@ -237,18 +232,6 @@ func (h *Handler) previewRejection(c echo.Context, form views.CandidateActionFor
 	}
 	form.Preview = &preview
 	return h.renderCandidate(c, formInt(c.FormValue("candidate_id")), http.StatusOK, nil, form)
-}
-
-// sendInDays reads "send it in … days": empty is now.
-func sendInDays(s string) (int, error) {
-	if s == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 || n > models.MaxRejectionDelayDays {
-		return 0, models.SendInDaysRefusal()
-	}
-	return n, nil
 }
 
 func (h *Handler) adminApplicationExpected(c echo.Context) error {

@@ -115,7 +115,7 @@ func TestBrowserBulkRejectWithoutReason(t *testing.T) {
 	open(t, b, app.URL+"/admin/candidates?sort=name", "[data-testid=bulk-panel]")
 	tickRow(t, b, chloe)
 	do(t, b, "choose reject", chromedp.Click(chromedp.CSS(`input[name=action][value=reject]`)))
-	do(t, b, "hold the messages", chromedp.Click(chromedp.ID("bulk-hold")))
+	do(t, b, "hold the messages", chromedp.Click(chromedp.ID("bulk-send-held")))
 	if status := submit(t, b, "[data-testid=bulk-submit]"); status != http.StatusUnprocessableEntity {
 		t.Fatalf("reject without a reason: %d, want 422", status)
 	}
@@ -126,13 +126,13 @@ func TestBrowserBulkRejectWithoutReason(t *testing.T) {
 	state := run(t, b, "form state", chromedp.Evaluate[map[string]any](`({
 		ticked: Array.prototype.map.call(document.querySelectorAll("input[name=ids]:checked"), function (i) { return i.value; }).join(","),
 		action: (document.querySelector("input[name=action]:checked") || {}).value || "",
-		hold: document.getElementById("bulk-hold").checked,
+		hold: document.getElementById("bulk-send-held").checked,
 		reasonShown: document.getElementById("bulk-reason").offsetParent !== null,
 		count: document.querySelector("[data-testid=bulk-count]").textContent,
 		focused: document.activeElement && document.activeElement.getAttribute("data-testid") || ""
 	})`))
 	if state["ticked"] != idStr(chloe) || state["action"] != "reject" || state["hold"] != true || state["reasonShown"] != true || state["count"] != "1 selected" {
-		t.Errorf("after 422 the form holds %v; want Chloe ticked, reject chosen with its fields shown, hold ticked, 1 selected", state)
+		t.Errorf("after 422 the form holds %v; want Chloe ticked, reject chosen with its fields shown, held chosen, 1 selected", state)
 	}
 	if state["focused"] != "bulk-errors" {
 		t.Errorf("focus is on %v, want the error summary", state["focused"])

@@ -100,7 +100,7 @@ func TestBrowserRejectFormPreview(t *testing.T) {
 	do(t, tab, "choose reject", chromedp.Click(chromedp.CSS(`[data-testid=status-form] input[name=status][value=rejected]`)))
 	fill(t, tab, fmt.Sprintf("reason-%d", benApp), "Another candidate was stronger")
 	selectOption(t, tab, wording, "After an interview")
-	fill(t, tab, fmt.Sprintf("send-days-%d", benApp), "2")
+	fill(t, tab, fmt.Sprintf("send-%d-days", benApp), "2") // typing the days chooses "In a number of days" (app.js)
 	if status := submit(t, tab, "[data-testid=preview-rejection]"); status != http.StatusOK {
 		t.Fatalf("preview: %d", status)
 	}
@@ -127,6 +127,27 @@ func TestBrowserRejectFormPreview(t *testing.T) {
 	selectOption(t, tab, wording, "After an interview")
 	do(t, tab, "wait for the preview to follow back", chromedp.Poll[chromedp.Void](
 		`document.querySelector("[data-testid=rejection-preview]").textContent.includes("Thank you for meeting us")`))
+	// "Held until the position is filled": the preview says so at once, and
+	// again after the Preview button, with the choice kept.
+	held, later := fmt.Sprintf("#send-%d-held", benApp), fmt.Sprintf("#send-%d-later", benApp)
+	do(t, tab, "choose held", chromedp.Click(chromedp.CSS(held)))
+	do(t, tab, "wait for the preview to say held", chromedp.Poll[chromedp.Void](
+		`document.querySelector("[data-testid=rejection-preview] [data-testid=preview-time]").textContent.startsWith("Held until the position is filled")`))
+	if status := submit(t, tab, "[data-testid=preview-rejection]"); status != http.StatusOK {
+		t.Fatalf("held preview: %d", status)
+	}
+	waitVisible(t, tab, "[data-testid=rejection-preview]")
+	if got := text(t, tab, "[data-testid=rejection-preview] [data-testid=preview-time]"); !strings.HasPrefix(got, "Held until the position is filled") {
+		t.Errorf("the held preview says %q", got)
+	}
+	if !run(t, tab, "held still chosen", chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector(%q).checked`, held))) {
+		t.Error("the preview forgot \"Held until the position is filled\"")
+	}
+	r.check(tab, "recruiter candidate page with a held rejection's preview", axeDesktop)
+	screenshot(t, tab, "admin-reject-preview-held.png")
+	do(t, tab, "choose later again", chromedp.Click(chromedp.CSS(later)))
+	do(t, tab, "wait for the preview to name its date", chromedp.Poll[chromedp.Void](
+		`document.querySelector("[data-testid=rejection-preview]").textContent.includes("It will be sent on ")`))
 	r.check(tab, "recruiter candidate page with a rejection preview", all...)
 	screenshot(t, tab, "admin-reject-preview.png")
 	// The form asks once more before a rejection: answer yes, as the person would.

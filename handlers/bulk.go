@@ -15,13 +15,13 @@ import (
 // candidate list (all of them or none) and brings the user back to the same
 // list: its filters, sort and page travel in the form's "list" field.
 func (h *Handler) adminCandidatesBulk(c echo.Context) error {
-	form, err := c.FormParams()
-	if err != nil {
-		return err
+	form, formErr := c.FormParams()
+	if formErr != nil {
+		return formErr
 	}
 	query := listQuery(c.FormValue("list"))
 	bulk := views.BulkForm{Selected: map[int64]bool{}, Action: c.FormValue("action"), Reason: c.FormValue("reason"),
-		HoldMessage: c.FormValue("hold_message") != "", ExpectedDate: c.FormValue("expected_date"),
+		Send: c.FormValue("send"), ExpectedDate: c.FormValue("expected_date"),
 		Wording: c.FormValue("wording"), SendInDays: strings.TrimSpace(c.FormValue("send_in_days")),
 		ExpectedNote: c.FormValue("expected_note"), Subject: c.FormValue("subject"), Body: c.FormValue("body")}
 	var ids []int64
@@ -32,10 +32,12 @@ func (h *Handler) adminCandidatesBulk(c echo.Context) error {
 		}
 	}
 	date := formDate(bulk.ExpectedDate, h.cfg.Location)
-	req := models.BulkRequest{ApplicationIDs: ids, Action: models.BulkKind(bulk.Action), Reason: bulk.Reason, HoldMessage: bulk.HoldMessage,
-		Wording: models.MessageKind(bulk.Wording), Date: date, Note: bulk.ExpectedNote, Subject: bulk.Subject, Body: bulk.Body}
-	days, err := sendInDays(bulk.SendInDays)
-	req.SendInDays = days
+	req := models.BulkRequest{ApplicationIDs: ids, Action: models.BulkKind(bulk.Action), Reason: bulk.Reason,
+		Date: date, Note: bulk.ExpectedNote, Subject: bulk.Subject, Body: bulk.Body}
+	var err error
+	if req.Action == models.BulkReject || c.FormValue("preview") != "" {
+		req.Rejection, err = models.ReadRejection(models.MessageKind(bulk.Wording), models.SendTime(bulk.Send), bulk.SendInDays)
+	}
 	if err == nil && c.FormValue("preview") != "" {
 		return h.bulkPreview(c, query, bulk, req)
 	}
@@ -101,8 +103,7 @@ func (h *Handler) bulkPreview(c echo.Context, query url.Values, bulk views.BulkF
 		return h.renderCandidateList(c, query, http.StatusUnprocessableEntity, bulk)
 	}
 	first := req.ApplicationIDs[0] // the first ticked, in the list's order
-	preview, err := h.store.RejectionPreview(c.Request().Context(), actor(c), first,
-		models.Rejection{Wording: req.Wording, InDays: req.SendInDays, Held: req.HoldMessage})
+	preview, err := h.store.RejectionPreview(c.Request().Context(), actor(c), first, req.Rejection)
 	if r := h.formRefusal(err); r != nil {
 		bulk.Errors = formErrors(r)
 		return h.renderCandidateList(c, query, statusOf(r.Code), bulk)

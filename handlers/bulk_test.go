@@ -77,7 +77,7 @@ func TestBulkProblemsKeepTheInput(t *testing.T) {
 	before := app.appState(amelia) + "|" + app.appState(ben)
 
 	res := c.post("/admin/candidates/bulk", url.Values{"ids": {idStr(amelia), idStr(ben)}, "action": {"reject"}, "reason": {""},
-		"hold_message": {"1"}, "subject": {"Typed subject"}, "body": {"Typed\nbody"}, "expected_note": {"typed note"},
+		"send": {"held"}, "subject": {"Typed subject"}, "body": {"Typed\nbody"}, "expected_note": {"typed note"},
 		"list": {"sort=name&status=active"}})
 	if res.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("reject without a reason: %d, want 422", res.Status)
@@ -93,8 +93,8 @@ func TestBulkProblemsKeepTheInput(t *testing.T) {
 	if v, ok := doc.Find(`input[name=action][value=reject]`).Attr("checked"); !ok {
 		t.Errorf("the reject action is not kept (%q)", v)
 	}
-	if _, ok := doc.Find(`#bulk-hold`).Attr("checked"); !ok {
-		t.Error("the hold checkbox is not kept")
+	if _, ok := doc.Find(`#bulk-send-held`).Attr("checked"); !ok {
+		t.Error("the held send time is not kept")
 	}
 	if got := doc.Find("#bulk-subject").AttrOr("value", ""); got != "Typed subject" {
 		t.Errorf("subject kept as %q", got)

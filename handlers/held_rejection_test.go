@@ -54,7 +54,7 @@ func TestHeldRejectionShowsNothingOnTheCandidatesPages(t *testing.T) {
 	staffClient := app.newClient()
 	staffClient.loginStaff("recruiter@demo.nextstep.test")
 	r := staffClient.post(fmt.Sprintf("/admin/applications/%d/status", appID), map[string][]string{
-		"status": {"rejected"}, "reason": {"A stronger candidate is ahead"}, "hold_message": {"1"}})
+		"status": {"rejected"}, "reason": {"A stronger candidate is ahead"}, "send": {"held"}})
 	if r.Status != 303 {
 		t.Fatalf("held rejection: %d %s", r.Status, r.Body)
 	}

@@ -18,7 +18,7 @@ func TestOutboxShowsAHeldRejectionUntilThePositionIsFilled(t *testing.T) {
 	staff := app.newClient()
 	staff.loginStaff(recruiterEmail)
 	r := staff.post(fmt.Sprintf("/admin/applications/%d/status", app.applicationID(ben)), url.Values{
-		"status": {"rejected"}, "reason": {"A stronger candidate is ahead"}, "hold_message": {"1"}})
+		"status": {"rejected"}, "reason": {"A stronger candidate is ahead"}, "send": {"held"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("held rejection: %d", r.Status)
 	}

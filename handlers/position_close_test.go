@@ -91,7 +91,7 @@ func TestRejectFormPreviewsTheMessage(t *testing.T) {
 	var before int64
 	mustDB(t, app.Store.DB().Raw("SELECT count(*) FROM outbox_messages").Scan(&before))
 	form := url.Values{"candidate_id": {fmt.Sprint(cand)}, "status": {"rejected"}, "reason": {"Not this time"},
-		"wording": {string(models.MsgRejectionAfterAssessment)}, "send_in_days": {"3"}, "preview": {"1"}}
+		"wording": {string(models.MsgRejectionAfterAssessment)}, "send": {"later"}, "send_in_days": {"3"}, "preview": {"1"}}
 	r := staff.post(fmt.Sprintf("/admin/applications/%d/status", appID), form)
 	if r.Status != http.StatusOK {
 		t.Fatalf("preview: %d %.300s", r.Status, r.Body)
@@ -123,7 +123,7 @@ func TestRejectFormPreviewsTheMessage(t *testing.T) {
 		t.Fatalf("the Outbox shows %q, want the message held with its time", states)
 	}
 	r = staff.post(fmt.Sprintf("/admin/applications/%d/status", app.applicationID("amelia.hart@example.com")), url.Values{
-		"candidate_id": {fmt.Sprint(app.candidateID("amelia.hart@example.com"))}, "status": {"rejected"}, "reason": {"Fallback"}, "hold_message": {"1"}})
+		"candidate_id": {fmt.Sprint(app.candidateID("amelia.hart@example.com"))}, "status": {"rejected"}, "reason": {"Fallback"}, "send": {"held"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("held rejection: %d", r.Status)
 	}
@@ -131,7 +131,7 @@ func TestRejectFormPreviewsTheMessage(t *testing.T) {
 		t.Fatalf("the Outbox shows a held rejection as %q", got)
 	}
 	r = staff.post(fmt.Sprintf("/admin/applications/%d/status", app.applicationID("chloe.dubois@example.com")), url.Values{
-		"candidate_id": {fmt.Sprint(app.candidateID("chloe.dubois@example.com"))}, "status": {"rejected"}, "reason": {"x"}, "send_in_days": {"99"}})
+		"candidate_id": {fmt.Sprint(app.candidateID("chloe.dubois@example.com"))}, "status": {"rejected"}, "reason": {"x"}, "send": {"later"}, "send_in_days": {"99"}})
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Send it now or in 1 to 30 days.") {
 		t.Fatalf("99 days: %d", r.Status)
 	}
@@ -156,7 +156,7 @@ func TestBulkRejectPreviewsTheMessage(t *testing.T) {
 		t.Fatal("the preview rejected Amelia")
 	}
 	r = staff.post("/admin/candidates/bulk", url.Values{"ids": ids, "action": {"reject"}, "reason": {"Closing"},
-		"wording": {string(models.MsgRejectionAfterInterview)}, "send_in_days": {"5"}})
+		"wording": {string(models.MsgRejectionAfterInterview)}, "send": {"later"}, "send_in_days": {"5"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("bulk reject: %d %.300s", r.Status, r.Body)
 	}

@@ -51,15 +51,14 @@ func (k BulkKind) Label() string {
 const MaxBulkApplications = 200
 
 // BulkRequest is one bulk action on the ticked applications. Reason and
-// HoldMessage serve BulkReject, Date and Note BulkExpectedDate, Subject and
-// Body BulkMessage.
+// Rejection (the wording and when the message goes: now, later or held until
+// the position is filled) serve BulkReject, Date and Note BulkExpectedDate,
+// Subject and Body BulkMessage.
 type BulkRequest struct {
 	ApplicationIDs []int64
 	Action         BulkKind
 	Reason         string
-	HoldMessage    bool
-	Wording        MessageKind // the rejection's wording ("": the standard one)
-	SendInDays     int         // the rejection's message goes this many days later
+	Rejection      Rejection
 	Date           time.Time
 	Note           string
 	Subject        string
@@ -93,7 +92,7 @@ func (s *Store) BulkAction(ctx context.Context, actor Actor, req BulkRequest) (B
 	if req.Action == BulkExpectedDate {
 		at, req.Note, _ = s.promisedDate(req.Date, req.Note) // checked above
 	}
-	res := BulkResult{Action: req.Action, Held: req.Action == BulkReject && req.HoldMessage}
+	res := BulkResult{Action: req.Action, Held: req.Action == BulkReject && req.Rejection.Held}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		apps, err := lockApplications(tx, actor, ids)
 		if err != nil {
@@ -119,8 +118,8 @@ func (s *Store) BulkAction(ctx context.Context, actor Actor, req BulkRequest) (B
 		details := map[string]any{"count": len(apps), "application_ids": ids}
 		switch req.Action {
 		case BulkReject:
-			details["reason"], details["message_held"] = req.Reason, req.HoldMessage
-			details["wording"], details["send_in_days"] = req.Wording, req.SendInDays
+			details["reason"], details["message_held"] = req.Reason, req.Rejection.Held
+			details["wording"], details["send_in_days"] = req.Rejection.Wording, req.Rejection.InDays
 		case BulkExpectedDate:
 			details["to"], details["note"] = at.Format("2006-01-02"), req.Note
 		case BulkMessage:
@@ -162,7 +161,7 @@ func (s *Store) checkBulk(req *BulkRequest) ([]int64, error) {
 			err = CanChangeStatus(StatusActive, StatusRejected, reason) // the reason rule
 		}
 		mergeFields(v, err)
-		mergeFields(v, Rejection{Wording: req.Wording, InDays: req.SendInDays, Held: req.HoldMessage}.check())
+		mergeFields(v, req.Rejection.check())
 		req.Reason = reason
 	case BulkExpectedDate:
 		_, _, err := s.promisedDate(req.Date, req.Note)
@@ -194,7 +193,7 @@ func (s *Store) bulkStep(tx *gorm.DB, actor Actor, app *Application, req BulkReq
 		}
 		return s.moveStageTx(tx, actor, app, MoveRequest{To: to})
 	case BulkReject:
-		return s.changeStatusTx(tx, actor, app, StatusRejected, req.Reason, Rejection{Wording: req.Wording, InDays: req.SendInDays, Held: req.HoldMessage})
+		return s.changeStatusTx(tx, actor, app, StatusRejected, req.Reason, req.Rejection)
 	case BulkExpectedDate:
 		return s.overrideExpectedDateTx(tx, actor, app, at, req.Note)
 	case BulkMessage:

@@ -192,7 +192,7 @@ func TestBulkRejectCanHoldTheMessages(t *testing.T) {
 	ctx := context.Background()
 	ids := d.ids(t, "amelia.hart@example.com", "ben.okafor@example.com")
 	res, err := d.store.BulkAction(ctx, actorOf(d.recruiter), models.BulkRequest{ApplicationIDs: ids, Action: models.BulkReject,
-		Reason: "A stronger candidate is ahead", HoldMessage: true})
+		Reason: "A stronger candidate is ahead", Rejection: models.Rejection{Held: true}})
 	if err != nil || !res.Held || res.Count != 2 {
 		t.Fatalf("held bulk rejection: %+v, %v", res, err)
 	}
@@ -213,7 +213,7 @@ func TestBulkRejectCanHoldTheMessages(t *testing.T) {
 	must(t, d.store.DB().Exec("UPDATE positions SET status = 'closed' WHERE id = ?", farid.PositionID).Error)
 	before := readBulkState(t, d.store)
 	_, err = d.store.BulkAction(ctx, actorOf(d.recruiter), models.BulkRequest{ApplicationIDs: []int64{farid.ID}, Action: models.BulkReject,
-		Reason: "Position closed", HoldMessage: true})
+		Reason: "Position closed", Rejection: models.Rejection{Held: true}})
 	if msg := models.FieldErrors(err)[models.RefusalField(farid.ID)]; !strings.Contains(msg, "Farid Haddad") || !strings.Contains(msg, "no longer open") {
 		t.Errorf("held rejection on a closed position: %v, want Farid refused as the position is not open", err)
 	}

@@ -263,14 +263,14 @@ func (s *Store) releaseHeldRejections(tx *gorm.DB, positionID int64) error {
 	return tx.Exec(`UPDATE applications SET rejection_held = false WHERE position_id = ? AND rejection_held`, positionID).Error
 }
 
-var errNothingToHoldFor = Invalid("hold_message", "This position is no longer open, so there is nothing to wait for: send the message now.")
+var errNothingToHoldFor = Invalid("send", "This position is no longer open, so there is nothing to wait for: send the message now.")
 
 // dropHeldRejection withdraws the never-sent rejection of an application
 // reopened while its message was held; what else its closing held (an
 // interview's cancellation, which the candidate's calendar needs) goes now.
 func (s *Store) dropHeldRejection(tx *gorm.DB, app *Application) error {
-	if _, err := cancelMessages(tx, "held_for_position_id = ? AND candidate_id = ? AND kind = ?",
-		app.PositionID, app.CandidateID, MsgApplicationRejected); err != nil {
+	if _, err := cancelMessages(tx, "held_for_position_id = ? AND candidate_id = ? AND kind IN ?",
+		app.PositionID, app.CandidateID, RejectionWordings()); err != nil { // in whichever wording it was held
 		return err
 	}
 	return s.releaseHeldMessages(tx, "held_for_position_id = ? AND candidate_id = ?", app.PositionID, app.CandidateID)

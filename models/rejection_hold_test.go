@@ -112,12 +112,35 @@ func TestHoldingARejectionNeedsAnOpenPosition(t *testing.T) {
 	mustDB(t, db.Exec(`UPDATE positions SET status = 'closed' WHERE id = ?`, app.PositionID))
 	recruiter := models.Actor{Kind: "staff", ID: d.recruiter.ID, Email: d.recruiter.Email, Role: d.recruiter.Role}
 	err := d.store.RejectHeldUntilFilled(ctx, recruiter, app.ID, "Not this time")
-	if models.FieldErrors(err)["hold_message"] == "" || errors.Is(err, models.ErrForbidden) {
-		t.Fatalf("holding for a closed position: %v, want a hold_message error", err)
+	if models.FieldErrors(err)["send"] == "" || errors.Is(err, models.ErrForbidden) {
+		t.Fatalf("holding for a closed position: %v, want an error at the send time", err)
 	}
 	var status string
 	mustDB(t, db.Raw(`SELECT status FROM applications WHERE id = ?`, app.ID).Scan(&status))
 	if status != "active" {
 		t.Fatalf("status %q after the refusal, want active (nothing half-saved)", status)
+	}
+}
+
+// Reopening an application whose rejection was held in a chosen wording
+// withdraws that message, whatever its wording: it must never go later.
+func TestReopeningAHeldRejectionInAWordingDropsIt(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	ctx := context.Background()
+	app := d.application(t, "amelia.hart@example.com")
+	must(t, d.store.Reject(ctx, actorOf(d.recruiter), app.ID, "Keeping as a fallback", models.Rejection{Wording: models.MsgRejectionAfterAssessment, Held: true}))
+	must(t, d.store.ChangeStatus(ctx, actorOf(d.recruiter), app.ID, models.StatusActive, "The first choice declined"))
+	var left int64
+	query(t, d.store, &left, `SELECT count(*) FROM outbox_messages WHERE candidate_id = ? AND kind IN ? AND status <> 'cancelled'`,
+		app.CandidateID, models.RejectionWordings())
+	if left != 0 {
+		t.Fatalf("after reopening, %d rejection messages may still go; want none", left)
+	}
+	must(t, d.store.SetPositionStatus(ctx, actorOf(d.admin), app.PositionID, models.PositionFilled))
+	query(t, d.store, &left, `SELECT count(*) FROM outbox_messages WHERE candidate_id = ? AND kind = ? AND status <> 'cancelled'`,
+		app.CandidateID, models.MsgRejectionAfterAssessment)
+	if left != 0 {
+		t.Fatalf("filling the position sent the withdrawn rejection (%d)", left)
 	}
 }

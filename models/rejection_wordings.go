@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -110,6 +112,41 @@ func SendInDaysRefusal() error {
 	return Invalid("send_in_days", fmt.Sprintf("Send it now or in 1 to %d days.", MaxRejectionDelayDays))
 }
 
+// SendTime is the reject forms' one choice of when the message goes.
+type SendTime string
+
+// The times a rejection's message may go.
+const (
+	SendNow   SendTime = "now"
+	SendLater SendTime = "later" // in the days typed next to it
+	SendHeld  SendTime = "held"  // when the position is filled or closed
+)
+
+// ReadRejection is a reject form's wording, send time and days read into a
+// Rejection: now (also when no time is posted), in days 1 to
+// MaxRejectionDelayDays (read only for a later send), or held.
+func ReadRejection(wording MessageKind, send SendTime, days string) (Rejection, error) {
+	r := Rejection{Wording: wording}
+	switch send {
+	case SendNow, "":
+	case SendHeld:
+		r.Held = true
+	case SendLater:
+		days = strings.TrimSpace(days)
+		if days == "" {
+			return r, Invalid("send_in_days", fmt.Sprintf("Say in how many days the message goes (1 to %d).", MaxRejectionDelayDays))
+		}
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 1 || n > MaxRejectionDelayDays {
+			return r, SendInDaysRefusal()
+		}
+		r.InDays = n
+	default:
+		return r, Invalid("send", "Choose when the message goes.")
+	}
+	return r, nil
+}
+
 // Rejection is how a rejection reaches the candidate: its wording ("" is the
 // standard one) and when: now, InDays days from now, or Held until the
 // position is filled or closed.
@@ -129,7 +166,7 @@ func (r Rejection) check() error {
 		mergeFields(v, SendInDaysRefusal())
 	}
 	if r.Held && r.InDays > 0 {
-		v.Add("send_in_days", "Choose one time: in a few days, or held until the position is filled.")
+		v.Add("send", "Choose one time: in a few days, or held until the position is filled.")
 	}
 	return v.Err()
 }
@@ -161,6 +198,7 @@ type MessagePreview struct {
 	ToName        string
 	Subject, Body string
 	SendAfter     *time.Time // a later send: when it goes
+	Held          bool       // it waits until the position is filled or closed
 }
 
 // RejectionPreview composes app's rejection in wording r exactly as send
@@ -180,5 +218,5 @@ func (s *Store) RejectionPreview(ctx context.Context, actor Actor, appID int64, 
 		return MessagePreview{}, err
 	}
 	m := s.compose(tmpl, d, "")
-	return MessagePreview{ToName: m.ToName, Subject: m.Subject, Body: m.Body, SendAfter: d.sendAfter}, nil
+	return MessagePreview{ToName: m.ToName, Subject: m.Subject, Body: m.Body, SendAfter: d.sendAfter, Held: r.Held}, nil
 }

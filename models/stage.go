@@ -209,11 +209,11 @@ func CanChangeStatus(from, to Status, reason string) error {
 	return nil
 }
 
-// HoldsRejection reports whether a status change to to, with the box "hold the
-// message until the position is filled" ticked or not, holds the candidate's
-// message: a hold applies only to a rejection, so the box means nothing for
-// any other change.
-func HoldsRejection(to Status, holdTicked bool) bool { return holdTicked && to == StatusRejected }
+// HoldsRejection reports whether a status change to to, with "Held until the
+// position is filled" chosen or not, holds the candidate's message: a hold
+// applies only to a rejection, so the choice means nothing for any other
+// change.
+func HoldsRejection(to Status, held bool) bool { return held && to == StatusRejected }
 
 // AddBusinessDays returns the end of the working day n business days after t,
 // in loc (Saturdays and Sundays skipped).

@@ -372,7 +372,7 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 		return Invalid("status", "This application is already closed.")
 	}
 	if c.HoldMessage && !HoldsRejection(c.To, c.HoldMessage) {
-		return Invalid("hold_message", "Only a rejection can be held until the position is filled.")
+		return Invalid("send", "Only a rejection can be held until the position is filled.")
 	}
 	if c.HoldMessage && app.Position.Status != PositionOpen {
 		return errNothingToHoldFor

@@ -14,7 +14,7 @@
   document.querySelectorAll("form[data-testid='status-form']").forEach(function (form) {
     form.addEventListener("submit", function (ev) {
       var choice = form.querySelector("input[name='status']:checked");
-      var held = form.querySelector("input[name='hold_message']:checked");
+      var held = form.querySelector("input[name='send'][value='held']:checked");
       var question = held ? "Reject this application? The candidate will be told when the position is filled." : "Reject this application? The candidate will be told.";
       var preview = ev.submitter && ev.submitter.name === "preview"; // a preview changes nothing
       if (choice && choice.value === "rejected" && !preview && !window.confirm(question)) {
@@ -40,11 +40,21 @@
       }).catch(function () {});
     }
   }
-  // A rejection's preview, once shown, follows the chosen wording (without
-  // this, the form's Preview button shows it again).
+  // Typing the days of a later send chooses "In a number of days".
+  document.querySelectorAll("fieldset.send-time").forEach(function (group) {
+    var days = group.querySelector("input[name='send_in_days']");
+    var later = group.querySelector("input[name='send'][value='later']");
+    if (days && later) {
+      days.addEventListener("input", function () { if (days.value.trim() !== "") { later.checked = true; } });
+    }
+  });
+  // A rejection's preview, once shown, follows the chosen wording and send
+  // time (without this, the form's Preview button shows it again).
   document.querySelectorAll("select[data-preview-app]").forEach(function (select) {
-    select.addEventListener("change", function () {
-      var form = select.form;
+    var form = select.form;
+    form.addEventListener("change", function (ev) {
+      var name = ev.target && ev.target.name;
+      if (name !== "wording" && name !== "send" && name !== "send_in_days") { return; }
       var shown = form.querySelector("[data-testid='rejection-preview']");
       if (!shown || !window.fetch) { return; }
       var body = new URLSearchParams(new FormData(form));
@@ -56,7 +66,8 @@
         var fresh = new DOMParser().parseFromString(html, "text/html")
           .querySelector("[data-preview-app='" + select.getAttribute("data-preview-app") + "']");
         fresh = fresh && fresh.form && fresh.form.querySelector("[data-testid='rejection-preview']");
-        if (fresh) { shown.replaceWith(document.importNode(fresh, true)); }
+        shown = form.querySelector("[data-testid='rejection-preview']");
+        if (fresh && shown) { shown.replaceWith(document.importNode(fresh, true)); }
       });
     });
   });

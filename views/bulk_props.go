@@ -14,9 +14,9 @@ type BulkForm struct {
 	Selected     map[int64]bool
 	Action       string
 	Reason       string
-	HoldMessage  bool
 	Wording      string                 // bulk reject's wording
-	SendInDays   string                 // bulk reject's "send them in … days", as typed
+	Send         string                 // bulk reject's "Send the messages" choice (now, later, held)
+	SendInDays   string                 // bulk reject's days for a later send, as typed
 	Preview      *models.MessagePreview // the first ticked candidate's rejection, when asked for
 	PreviewFor   string                 // whose it is
 	ExpectedDate string
@@ -49,7 +49,7 @@ func ListQuery(q url.Values) string {
 func bulkProblems(errs map[string]string, rows []models.CandidateRow) []string {
 	var out []string
 	done := map[string]bool{}
-	for _, k := range []string{"ids", "action", "reason", "hold_message", "wording", "send_in_days", "expected_date", "expected_note", "subject", "body"} {
+	for _, k := range []string{"ids", "action", "reason", "wording", "send", "send_in_days", "expected_date", "expected_note", "subject", "body"} {
 		if msg, ok := errs[k]; ok {
 			out, done[k] = append(out, msg), true
 		}

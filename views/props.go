@@ -148,9 +148,9 @@ type CandidateActionForm struct {
 	Consulted     []int64                // colleagues ticked in the decision form
 	ConfirmSkip   bool                   // the move form's "skipped stages are not needed" box
 	AddPositionID string                 // the "add an application" form's position
-	HoldMessage   bool                   // the status form's "hold the rejection until the position is filled" box
 	Wording       models.MessageKind     // the status form's rejection wording
-	SendInDays    string                 // the status form's "send it in … days", as typed
+	Send          string                 // the status form's "Send the message" choice (now, later, held)
+	SendInDays    string                 // the status form's days for a later send, as typed
 	Preview       *models.MessagePreview // the rejection as the candidate will read it, when asked for
 }
 

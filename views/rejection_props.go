@@ -16,7 +16,36 @@ func rejectionWordingValue(f CandidateActionForm, a models.Application, kept boo
 	return models.DefaultRejectionWording(a.Stage)
 }
 
-// keptDays is the reject form's "send it in … days" as typed, when kept.
+// SendTimeField is the reject forms' one "Send the message" choice, as
+// shown: its ids' prefix, the choice and days as posted (when kept), the
+// field errors, and whether "held until the position is filled" is offered.
+type SendTimeField struct {
+	ID      string // "send-12" on an application's form, "bulk-send" on bulk reject
+	Send    string // as posted: now, later or held
+	Days    string // as typed, for a later send
+	Kept    bool   // the form comes back after a refusal or a preview
+	Errors  map[string]string
+	HeldToo bool
+	Bulk    bool // the messages of several candidates
+}
+
+// chosen: v is the send time shown chosen: as posted when kept, else Now.
+func (f SendTimeField) chosen(v models.SendTime) bool {
+	if f.Kept && (f.Send == string(models.SendLater) || f.Send == string(models.SendHeld)) {
+		return f.Send == string(v)
+	}
+	return v == models.SendNow
+}
+
+// errs are the errors this field shows: only a kept form's.
+func (f SendTimeField) errs() map[string]string {
+	if !f.Kept {
+		return nil
+	}
+	return f.Errors
+}
+
+// keptDays is the reject form's days for a later send as typed, when kept.
 func keptDays(f CandidateActionForm, kept bool) string {
 	if kept {
 		return f.SendInDays

@@ -173,7 +173,7 @@ type RoundInput struct {
 	VideoURL     string
 	Instructions string
 	PanelIDs     []int64
-	Slots        []string // "2027-03-28T10:00" (datetime-local), in the portal's time zone
+	Slots        []string // "2027-03-28T10:00" (datetime-local), in the acting staff member's own zone (actorZone)
 	SharedSlots  []int64  // free slots of the same position to offer as well
 	// ConfirmSkip confirms the stages passed over when the round's stage is
 	// not the next one (see CreateRound).

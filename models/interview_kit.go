@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -73,18 +74,34 @@ func (s *Store) GetInterviewKit(ctx context.Context, actor Actor, roundID int64)
 		return nil, err
 	}
 	// The blind-feedback rule, as on the round page: the reader's own
-	// scorecard for this round opens the earlier ones too.
+	// scorecard for this round opens the earlier ones too, except a round the
+	// reader also sat on and has not scored yet (CanReadScorecards, per round).
 	k.SeesEarlier = k.SeesOthers
 	if !k.SeesEarlier {
 		k.EarlierWaiting = len(cards)
 		return k, nil
 	}
+	var panelOf []int64 // earlier rounds the reader sits on
+	if len(ids) > 0 {
+		if err := db.Raw("SELECT round_id FROM interview_panelists WHERE staff_id = ? AND round_id IN ?", actor.ID, ids).Scan(&panelOf).Error; err != nil {
+			return nil, err
+		}
+	}
+	manages := actor.ManagesPosition(k.Application.Position) && actor.Role.SeesCandidates()
 	for _, r := range earlier {
 		er := EarlierRound{Round: r}
+		submittedOwn := false
 		for _, c := range cards {
 			if c.RoundID == r.ID {
 				er.Scorecards = append(er.Scorecards, c)
+				submittedOwn = submittedOwn || c.InterviewerID == actor.ID
 			}
+		}
+		// A round the reader did not sit on opens with this one (SeesOthers);
+		// one they sat on follows the rule for that round.
+		if onPanel := slices.Contains(panelOf, r.ID); onPanel && !CanReadScorecards(actor, manages, onPanel, submittedOwn) {
+			k.EarlierWaiting += len(er.Scorecards)
+			continue
 		}
 		k.Earlier = append(k.Earlier, er)
 	}

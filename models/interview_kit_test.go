@@ -76,3 +76,31 @@ func TestInterviewKit(t *testing.T) {
 		t.Errorf("the recruiter's kit of the first round: %+v, %v", k, err)
 	}
 }
+
+// TestInterviewKitKeepsAnEarlierRoundBlind: a panelist who sat on an earlier
+// round too reads its scorecards only once their own for it is in, even
+// after submitting for this round (the blind-feedback rule, per round).
+func TestInterviewKitKeepsAnEarlierRoundBlind(t *testing.T) {
+	t.Parallel()
+	d := newIVDemo(t)
+	cs := criteria(t, d, d.ae)
+	ivan := d.newInterviewer(t, "Ivan Earlier")
+	hana := d.newInterviewer(t, "Hana Both")
+	first, _ := d.bookedRound(t, "amelia.hart@example.com", "2026-12-08T10:00", ivan.ID, hana.ID)
+	second, _ := d.bookedRound(t, "amelia.hart@example.com", "2026-12-09T14:00", hana.ID)
+
+	d.at(t, "2026-12-09T15:00")
+	d.submit(t, ivan, first.ID, card(cs, models.RecommendYes, 3, 3, 3))
+	d.submit(t, hana, second.ID, card(cs, models.RecommendNo, 2, 2, 2))
+	k, err := d.store.GetInterviewKit(d.ctx, staffActor(hana), second.ID)
+	must(t, err)
+	if len(k.Earlier) != 0 || k.EarlierWaiting != 1 {
+		t.Errorf("before her own first-round scorecard: %d earlier rounds shown, %d waiting; want none shown and Ivan's waiting", len(k.Earlier), k.EarlierWaiting)
+	}
+	d.submit(t, hana, first.ID, card(cs, models.RecommendYes, 3, 2, 3))
+	k, err = d.store.GetInterviewKit(d.ctx, staffActor(hana), second.ID)
+	must(t, err)
+	if len(k.Earlier) != 1 || len(k.Earlier[0].Scorecards) != 2 || k.EarlierWaiting != 0 {
+		t.Errorf("after it: %d earlier rounds, waiting %d", len(k.Earlier), k.EarlierWaiting)
+	}
+}

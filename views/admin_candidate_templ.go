@@ -747,9 +747,9 @@ func adminApplication(p AdminCandidateProps, a models.Application) templ.Compone
 		}
 		if a.ExpectedUpdateAt != nil && !a.Status.Closed() {
 			var templ_7745c5c3_Var39 string
-			templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(LongDate(*a.ExpectedUpdateAt, p.Layout))
+			templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(PromisedDay(*a.ExpectedUpdateAt, p.Layout))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_candidate.templ`, Line: 122, Col: 47}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_candidate.templ`, Line: 122, Col: 50}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var39))
 			if templ_7745c5c3_Err != nil {

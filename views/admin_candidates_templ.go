@@ -640,9 +640,9 @@ func AdminCandidatesPage(p AdminCandidatesProps) templ.Component {
 								return templ_7745c5c3_Err
 							}
 							var templ_7745c5c3_Var33 string
-							templ_7745c5c3_Var33, templ_7745c5c3_Err = templ.JoinStringErrs(ShortDate(*r.ExpectedUpdateAt, p.Layout))
+							templ_7745c5c3_Var33, templ_7745c5c3_Err = templ.JoinStringErrs(PromisedShort(*r.ExpectedUpdateAt, p.Layout))
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_candidates.templ`, Line: 105, Col: 76}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_candidates.templ`, Line: 105, Col: 80}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var33))
 							if templ_7745c5c3_Err != nil {
@@ -654,9 +654,9 @@ func AdminCandidatesPage(p AdminCandidatesProps) templ.Component {
 							}
 						} else {
 							var templ_7745c5c3_Var34 string
-							templ_7745c5c3_Var34, templ_7745c5c3_Err = templ.JoinStringErrs(ShortDate(*r.ExpectedUpdateAt, p.Layout))
+							templ_7745c5c3_Var34, templ_7745c5c3_Err = templ.JoinStringErrs(PromisedShort(*r.ExpectedUpdateAt, p.Layout))
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_candidates.templ`, Line: 107, Col: 54}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_candidates.templ`, Line: 107, Col: 58}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var34))
 							if templ_7745c5c3_Err != nil {

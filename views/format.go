@@ -68,6 +68,21 @@ func (l Layout) portal() *time.Location {
 	return l.Portal
 }
 
+// PromisedDay is a promised update date, "Tuesday 8 December". It is a day
+// of the portal's calendar (kept as its 17:00), so it is named in the
+// portal's zone for every reader: in the reader's own zone it could fall on
+// the next day, and disagree with the email that promised it.
+func PromisedDay(t time.Time, l Layout) string { return LongDate(t, l.inPortal()) }
+
+// PromisedShort is PromisedDay as "8 Dec 2026".
+func PromisedShort(t time.Time, l Layout) string { return ShortDate(t, l.inPortal()) }
+
+// inPortal is the layout with the portal's zone as the reader's.
+func (l Layout) inPortal() Layout {
+	l.Loc = l.portal()
+	return l
+}
+
 // Overdue reports whether a promised update date has passed.
 func Overdue(t *time.Time, l Layout) bool { return t != nil && t.Before(l.Now) }
 
@@ -232,7 +247,7 @@ func CandidateTimeline(a models.CandidateApplication, l Layout) []TimelineEntry 
 	for i := len(a.PromiseUpdates) - 1; i >= 0; i-- {
 		u := a.PromiseUpdates[i]
 		out = append(out, TimelineEntry{At: u.CreatedAt, TestID: "history-promise-update",
-			Text: "We had not decided by " + LongDate(u.PassedDate, l) + " and wrote to you: you will hear from us by " + LongDate(u.NewDate, l)})
+			Text: "We had not decided by " + PromisedDay(u.PassedDate, l) + " and wrote to you: you will hear from us by " + PromisedDay(u.NewDate, l)})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
 	return out
@@ -451,7 +466,7 @@ func queueDetail(k models.QueueKind, it models.QueueItem) string {
 // queueWhen says how long an item has waited, or how late it is.
 func queueWhen(k models.QueueKind, it models.QueueItem, l Layout) string {
 	if k == models.QueueOverdue && it.Due != nil {
-		return "promised by " + ShortDate(*it.Due, l)
+		return "promised by " + PromisedShort(*it.Due, l)
 	}
 	if it.Since.IsZero() {
 		return ""

@@ -30,6 +30,13 @@ func TestPageZoneAndPortalZone(t *testing.T) {
 	if got := views.ShortDate(promised, staff); got != "17 Mar 2027" {
 		t.Errorf("date shown in Tokyo: %s, want the Tokyo date", got)
 	}
+	// A promised update date is a day of the portal's calendar, for every reader.
+	if got := views.PromisedShort(promised, staff); got != "16 Mar 2027" {
+		t.Errorf("promised date shown in Tokyo: %s, want the portal's day 16 Mar 2027", got)
+	}
+	if got := views.PromisedDay(promised, views.Layout{Loc: tokyo, Portal: london, Now: now}); got != "Tuesday 16 March" {
+		t.Errorf("promised day for a candidate in Tokyo: %s, want Tuesday 16 March", got)
+	}
 	candidate := views.Layout{Loc: newYork, Portal: london, Now: now}
 	if got := views.DeadlineWhen(promised, candidate); got != "Tuesday 16 March, 13:00 (EDT, America/New_York)" {
 		t.Errorf("deadline in New York: %q", got)

@@ -41,6 +41,13 @@ func TestSchedulingMovesTheStageOn(t *testing.T) {
 	if n := count("SELECT count(*) FROM audit_log WHERE subject_type = 'application' AND subject_id = ? AND action = 'application.stage_moved'", amelia.ID); n != 1 {
 		t.Errorf("%d audit entries for the move, want 1", n)
 	}
+	// The round's invitation is her one message about it: no stage email besides.
+	if n := count("SELECT count(*) FROM outbox_messages WHERE candidate_id = ? AND kind = 'stage_changed'", amelia.CandidateID); n != 0 {
+		t.Errorf("%d stage emails besides the invitation, want none", n)
+	}
+	if n := count("SELECT count(*) FROM outbox_messages WHERE candidate_id = ? AND kind = 'interview_invitation'", amelia.CandidateID); n != 1 {
+		t.Errorf("%d invitations, want 1", n)
+	}
 
 	// Further on: Amelia's HR round passes over the assessment day and the
 	// commercial negotiation: refused until confirmed, and nothing written.

@@ -69,6 +69,8 @@ func (s *Store) CreateRound(ctx context.Context, actor Actor, appID int64, in Ro
 
 // moveToRoundStage moves an application still before the round's stage on
 // to it, through the one staff move (CanMove): the stage follows the work.
+// The round's invitation is the candidate's message about it: no stage
+// email besides.
 // A round of an earlier stage, or of none, leaves the application where it
 // is, and so does one for an application on hold (reactivating it is a
 // decision of its own); a move that passes over stages asks for their
@@ -85,8 +87,8 @@ func (s *Store) moveToRoundStage(tx *gorm.DB, actor Actor, app *Application, kin
 	if ti := p.Index(to); ti < 0 || ti <= p.Index(app.Stage) {
 		return nil
 	}
-	return s.moveStageTx(tx, actor, app, MoveRequest{To: to, ConfirmSkip: confirmSkip,
-		Note: "Moved on with the " + strings.ToLower(kind.Label()) + " scheduled."})
+	return s.transition(tx, actor, app, transitionRequest{Cause: CauseStaffMove, To: to, ConfirmSkip: confirmSkip,
+		Note: "Moved on with the " + strings.ToLower(kind.Label()) + " scheduled.", toldByInvitation: true})
 }
 
 // activePanel loads the panel, refusing people who cannot sign in.

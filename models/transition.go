@@ -136,6 +136,9 @@ type transitionRequest struct {
 	// withdrawn, when set, learns whether an undo withdrew the move's
 	// message before it left.
 	withdrawn *bool
+	// toldByInvitation: a staff move made by scheduling an interview round,
+	// whose invitation is the candidate's one message about it.
+	toldByInvitation bool
 }
 
 // markGuardedWrite lets the next change of an application's stage or status
@@ -256,6 +259,9 @@ func (s *Store) transition(tx *gorm.DB, actor Actor, app *Application, req trans
 func (s *Store) tellCandidateOfStage(tx *gorm.DB, app *Application, req transitionRequest, undone *StageEvent) error {
 	if req.Cause != CauseStaffMove && req.Cause != CauseUndo {
 		return s.sendIf(tx, req.Message)
+	}
+	if req.toldByInvitation {
+		return nil
 	}
 	if req.Cause == CauseUndo {
 		withdrawn, err := cancelMessages(tx, "candidate_id = ? AND kind = ? AND held_for_position_id IS NULL AND created_at >= ?",

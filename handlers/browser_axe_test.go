@@ -176,6 +176,12 @@ func (r *axeRun) axe(ctx context.Context, label string, widths ...axeWidth) {
 		do(r.t, ctx, "viewport "+w.name, chromedp.EmulateViewport(w.width, w.height))
 		found := run(r.t, ctx, "axe on "+label, chromedp.Evaluate[[]axeViolation](axeRunScript, chromedp.EvalAwaitPromise))
 		r.checked++
+		// Candidates' and public pages never scroll sideways on a phone.
+		if w == axeMobile && !strings.Contains(label, " /admin") {
+			if sw := run(r.t, ctx, "page width", chromedp.Evaluate[int64](`document.documentElement.scrollWidth`)); sw > w.width {
+				r.failed = append(r.failed, fmt.Sprintf("%s @%s: the page is %dpx wide, it scrolls sideways", label, w.name, sw))
+			}
+		}
 		var lines []string
 		for _, v := range found {
 			if !v.failing() {

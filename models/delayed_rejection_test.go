@@ -159,3 +159,53 @@ func waitFor(t *testing.T, ok func() bool, what string) {
 		}
 	}
 }
+
+// Reopening an application before its put-off rejection's day withdraws the
+// rejection, and what else its closing waited to say goes at once, as for a
+// held rejection: the interview is still off, and the candidate hears it now,
+// not days later, and never hears the rejection.
+func TestReopeningBeforeTheDaySendsTheCancellationNowAndNoRejection(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	sink := startMail(t, d.store)
+	ctx := context.Background()
+	recruiter := staffActor(d.recruiter)
+	app := d.application(t, "ben.okafor@example.com")
+	benActor := models.Actor{Kind: "candidate", ID: app.CandidateID, Email: "ben.okafor@example.com"}
+	interviewer, err := d.store.StaffByEmail(ctx, "interviewer@demo.nextstep.test")
+	must(t, err)
+	round, err := d.store.CreateRound(ctx, recruiter, app.ID, models.RoundInput{Kind: models.InterviewAdditional, Title: "Meet the team",
+		Duration: "60", Location: "Office", PanelIDs: []int64{interviewer.ID}, Slots: []string{"2026-12-10T10:00"}})
+	must(t, err)
+	var slotID int64
+	mustDB(t, d.store.DB().Raw("SELECT id FROM interview_slots ORDER BY id DESC LIMIT 1").Scan(&slotID))
+	must(t, d.store.PickSlot(ctx, benActor, app.ID, round.ID, slotID))
+	waitForDelivery(t, d.store)
+	before := len(sink.To(benActor.Email))
+
+	must(t, d.store.Reject(ctx, recruiter, app.ID, "A stronger candidate is ahead", models.Rejection{InDays: 3}))
+	must(t, d.store.ChangeStatus(ctx, recruiter, app.ID, models.StatusActive, ""))
+	waitFor(t, func() bool { return len(sink.To(benActor.Email)) > before }, "the interview's cancellation sent on reopening")
+	waitDeliveryJobsDone(t, d.store)
+	got := sink.To(benActor.Email)[before:]
+	if len(got) != 1 || !strings.Contains(strings.ToLower(got[0].Header.Get("Subject")), "cancel") {
+		t.Fatalf("on reopening the candidate received %v; want the interview's cancellation alone, now", subjects(got))
+	}
+	// The store's clock is behind the wall clock River schedules by, so a job
+	// left at the rejection's time would have run too: the job that sent the
+	// cancellation must be a fresh one, not the one scheduled for that time.
+	tellAt := d.clock.Now().AddDate(0, 0, 3)
+	var sentBy []time.Time
+	query(t, d.store, &sentBy, `SELECT j.scheduled_at FROM river_job j JOIN outbox_messages m ON j.args->>'message_id' = m.id::text
+		WHERE m.application_id = ? AND m.kind = ? AND j.state = 'completed'`, app.ID, models.MsgInterviewCancelled)
+	if len(sentBy) != 1 || !sentBy[0].Before(tellAt.Add(-time.Hour)) && !sentBy[0].After(tellAt.Add(time.Hour)) {
+		t.Fatalf("the cancellation was sent by jobs scheduled at %v, the rejection's time is %v: want one fresh job, not the one left for that time", sentBy, tellAt)
+	}
+	d.clock.Advance(72*time.Hour + time.Minute)
+	wakeDeliveries(t, d.store)
+	time.Sleep(300 * time.Millisecond)
+	waitDeliveryJobsDone(t, d.store)
+	if got := sink.To(benActor.Email)[before:]; len(got) != 1 {
+		t.Fatalf("after the day the candidate has received %v; want no rejection", subjects(got))
+	}
+}

@@ -280,6 +280,9 @@ type CandidateAssessment struct {
 	// EarlierBookings counts the application's bookings before the current
 	// one: the calendar event's sequence number.
 	EarlierBookings int
+	// DecisionWithheld: a rejection put off by some days, not told yet (a
+	// held one is Application.RejectionHeld).
+	DecisionWithheld bool
 }
 
 // GetCandidateAssessment loads the candidate actor's assessment page for one
@@ -292,6 +295,12 @@ func (s *Store) GetCandidateAssessment(ctx context.Context, actor Actor, appID i
 	var ca CandidateAssessment
 	if err := db.Preload("Position").Where("id = ? AND candidate_id = ?", appID, actor.ID).First(&ca.Application).Error; err != nil {
 		return nil, notFound(err)
+	}
+	if ca.Application.Status == StatusRejected && !ca.Application.RejectionHeld {
+		if err := db.Raw(`SELECT EXISTS (SELECT 1 FROM outbox_messages WHERE application_id = ? AND status = 'held'
+			AND held_for_position_id IS NULL AND send_after > ?)`, appID, s.Now()).Scan(&ca.DecisionWithheld).Error; err != nil {
+			return nil, err
+		}
 	}
 	var b AssessmentBooking
 	err := db.Preload("Day").Where("application_id = ? AND status = ?", appID, BookingBooked).First(&b).Error

@@ -40,6 +40,10 @@ type Application struct {
 	// RejectionHeld: rejected, with the message held until the position is
 	// filled; the candidate reads only that the decision waits for that.
 	RejectionHeld bool
+	// RejectionToldAt: rejected, with the message put off until then and
+	// not sent yet (read from the application's waiting messages, on the
+	// pages that load applications as JSON); nil otherwise.
+	RejectionToldAt *time.Time `gorm:"-"`
 	// The promise keeper's state (promise_keeper.go): how many times in a
 	// row it moved the promised date, whether the application waits for a
 	// person since, and when the people in charge were told it stopped.

@@ -14,11 +14,14 @@ import (
 
 // applicationsJSON selects a candidate's applications (in the scope given by
 // the WHERE clause appended after it) with their position, the position's
-// hiring manager and pipeline.
+// hiring manager and pipeline, and, for a rejection put off by some days,
+// when its closing's messages go (RejectionToldAt; rejection_wordings.go).
 const applicationsJSON = `SELECT coalesce(jsonb_agg(to_jsonb(a) || jsonb_build_object('position', to_jsonb(p) || jsonb_build_object(
 		'hiring_manager', (SELECT jsonb_build_object('id', u.id, 'name', u.name, 'email', u.email, 'role', u.role, 'active', u.active)
 		                   FROM staff_users u WHERE u.id = p.hiring_manager_id),
 		'pipeline', (SELECT coalesce(jsonb_agg(ps.stage ORDER BY ps.sort_order), '[]') FROM position_stages ps WHERE ps.position_id = p.id)))
+	|| jsonb_build_object('rejection_told_at', (SELECT max(m.send_after) FROM outbox_messages m WHERE a.status = 'rejected'
+		AND m.application_id = a.id AND m.status = 'held' AND m.held_for_position_id IS NULL))
 	ORDER BY a.id), '[]')
 FROM applications a JOIN positions p ON p.id = a.position_id WHERE a.candidate_id = ?`
 
@@ -237,6 +240,11 @@ type CandidateApplication struct {
 	Referees        []Referee         // what the completeness rule reads of each referee, never their answers
 	RefereeSettings ReferenceSettings // what the position asks of the referees
 	StarterTasks    []StarterTask     // onboarding tasks the starter has not finished, soonest due first
+
+	// DecisionWithheld: a rejection the candidate has not been told yet,
+	// held until the position is settled or put off until RejectionToldAt.
+	// Their page shows neither it nor what its closing called off.
+	DecisionWithheld bool
 }
 
 // GetCandidateView loads the candidate's own page in one statement.
@@ -277,9 +285,10 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 		return nil, err
 	}
 	v := &CandidateView{Candidate: *cand}
+	now := s.Now()
 	for _, a := range apps {
 		a.Candidate = cand
-		ca := CandidateApplication{Application: a}
+		ca := CandidateApplication{Application: a, DecisionWithheld: a.RejectionHeld || a.RejectionToldAt != nil && a.RejectionToldAt.After(now)}
 		s.fillCandidateApplication(&ca, x)
 		m.fill(&ca)
 		for _, u := range told {
@@ -296,14 +305,14 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 	for _, r := range rounds {
 		for i := range v.Applications {
 			a := &v.Applications[i]
-			// A held rejection shows nothing of itself: not the interviews it called off.
-			if a.ID == r.ApplicationID && !(a.RejectionHeld && r.Status == RoundCancelled) {
+			// A withheld rejection shows nothing of itself: not the interviews it called off.
+			if a.ID == r.ApplicationID && !(a.DecisionWithheld && r.Status == RoundCancelled) {
 				a.Rounds = append(a.Rounds, r)
 			}
 		}
 	}
 	for i := range v.Applications {
-		if a := &v.Applications[i]; a.RejectionHeld {
+		if a := &v.Applications[i]; a.DecisionWithheld {
 			a.History = historyBeforeHeldRejection(a.History)
 		}
 	}

@@ -364,9 +364,13 @@ type draft struct {
 	candidateID *int64
 	staffID     *int64
 	refereeID   *int64 // a referee: neither candidate nor staff (toReferee)
-	linkPath    string // the page the message is about, for staff alerts
-	vars        map[string]string
-	sendAfter   *time.Time // held until then
+	// applicationID: the candidate's application the message is about (a
+	// rejection and every message of a closing), so that reopening it
+	// withdraws only its own waiting messages.
+	applicationID *int64
+	linkPath      string // the page the message is about, for staff alerts
+	vars          map[string]string
+	sendAfter     *time.Time // held until then
 	// heldForPosition holds the message, with no delivery job, until that
 	// position is filled or closed (see releaseHeldRejections).
 	heldForPosition *int64

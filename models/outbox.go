@@ -64,6 +64,7 @@ type OutboxMessage struct {
 	CandidateID   *int64
 	StaffID       *int64
 	RefereeID     *int64 // a referee of an application (reference checks)
+	ApplicationID *int64 // the candidate's application it is about, when the sender knew it (a closing's messages)
 	Status        MessageStatus
 	SendAfter     *time.Time
 	Attempts      int
@@ -114,10 +115,10 @@ func (s *Store) sendAll(tx *gorm.DB, drafts []draft) error {
 	var held, queued []OutboxMessage
 	var jobOpts []*river.InsertOpts
 	for i, d := range drafts {
-		m := s.compose(wordings[d.kind], d, links[i])
-		if h, ok := tx.Statement.Context.Value(heldForKey{}).(heldFor); ok && d.heldForPosition == nil && d.candidateID != nil && *d.candidateID == h.candidateID {
-			d.heldForPosition = &h.positionID
+		if c, ok := tx.Statement.Context.Value(closingKey{}).(closingOf); ok && d.candidateID != nil && *d.candidateID == c.candidateID {
+			d = c.apply(d) // a message of a closing: its application, and it waits with the rejection
 		}
+		m := s.compose(wordings[d.kind], d, links[i])
 		if d.heldForPosition != nil {
 			m.Status, m.HeldForPositionID = MessageHeld, d.heldForPosition
 			held = append(held, m)
@@ -162,8 +163,8 @@ func (s *Store) compose(tmpl MessageTemplate, d draft, link string) OutboxMessag
 	}
 	return OutboxMessage{
 		ToEmail: d.toEmail, ToName: oneLine(d.toName), Subject: subject, Body: body, BodyHTML: messageHTML(s.company, subject, body, s.baseURL, d.buttonLabel()),
-		Kind: d.kind, LinkPath: d.linkPath, CandidateID: d.candidateID, StaffID: d.staffID, RefereeID: d.refereeID, Status: MessageQueued,
-		MessageID: newMessageID(s.baseURL), CalendarICS: d.calendarICS, ReplyTo: nonEmpty(d.replyTo, s.contactEmail),
+		Kind: d.kind, LinkPath: d.linkPath, CandidateID: d.candidateID, StaffID: d.staffID, RefereeID: d.refereeID, ApplicationID: d.applicationID,
+		Status: MessageQueued, MessageID: newMessageID(s.baseURL), CalendarICS: d.calendarICS, ReplyTo: nonEmpty(d.replyTo, s.contactEmail),
 		ListUnsubscribe: link,
 	}
 }

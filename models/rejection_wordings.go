@@ -2,11 +2,14 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Rejections are final and respectful, but not all alike: a candidate turned
@@ -219,4 +222,80 @@ func (s *Store) RejectionPreview(ctx context.Context, actor Actor, appID int64, 
 	}
 	m := s.compose(tmpl, d, "")
 	return MessagePreview{ToName: m.ToName, Subject: m.Subject, Body: m.Body, SendAfter: d.sendAfter, Held: r.Held}, nil
+}
+
+// A rejection put off by some days is, until then, like a held one: the
+// candidate learns nothing of it. Everything its closing tells them (an
+// interview's cancellation, a released seat) waits until the same time, and
+// their pages show the decision only from then (CandidateApplication's
+// DecisionWithheld). Every message of a closing names its application, so
+// reopening one application withdraws only that application's messages.
+
+// closingKey marks a transaction whose messages to one candidate belong to
+// the closing of one of their applications (see closeApplication and send).
+type closingKey struct{}
+
+// closingOf is what a closing does to its messages to the candidate.
+type closingOf struct {
+	candidateID, applicationID int64
+	heldFor                    int64      // the rejection is held until this position is settled (0: not held)
+	tellAt                     *time.Time // the rejection is put off until then (nil: not put off)
+}
+
+// closingFor is the closing of app as c asks it, at now.
+func closingFor(app *Application, c StatusChange, now time.Time) closingOf {
+	k := closingOf{candidateID: app.CandidateID, applicationID: app.ID}
+	if c.HoldMessage {
+		k.heldFor = app.PositionID
+	}
+	if c.To == StatusRejected && c.InDays > 0 && !c.toldElsewhere && c.rejectionMail == nil {
+		at := now.AddDate(0, 0, c.InDays)
+		k.tellAt = &at
+	}
+	return k
+}
+
+// apply makes d one of the closing's messages: it names the application and
+// waits with the rejection, held or put off, never leaving before it.
+func (k closingOf) apply(d draft) draft {
+	if d.applicationID == nil {
+		id := k.applicationID
+		d.applicationID = &id
+	}
+	if k.heldFor != 0 && d.heldForPosition == nil {
+		p := k.heldFor
+		d.heldForPosition = &p
+	}
+	if k.tellAt != nil && (d.sendAfter == nil || d.sendAfter.Before(*k.tellAt)) {
+		at := *k.tellAt
+		d.sendAfter = &at
+	}
+	return d
+}
+
+// withdrawDelayedRejection is app, rejected with its message put off by some
+// days, reopened before the message went: the rejection never goes, and what
+// else its closing told the candidate (an interview's cancellation) goes now,
+// as a held rejection's does. The candidate's other applications keep theirs.
+func (s *Store) withdrawDelayedRejection(tx *gorm.DB, app *Application) error {
+	if _, err := cancelMessages(tx, "application_id = ? AND kind IN ? AND status = 'held' AND held_for_position_id IS NULL",
+		app.ID, RejectionWordings()); err != nil {
+		return err
+	}
+	var jobs []int64 // the waiting messages' delivery jobs, scheduled for the rejection's time
+	if err := tx.Raw(`SELECT j.id FROM river_job j JOIN outbox_messages m ON j.args->>'message_id' = m.id::text
+		WHERE j.kind = 'deliver_message' AND j.state = 'scheduled' AND m.application_id = ? AND m.status = 'held'
+			AND m.held_for_position_id IS NULL`, app.ID).Scan(&jobs).Error; err != nil {
+		return err
+	}
+	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+	if !ok {
+		return fault("delivery jobs must be cancelled inside a transaction")
+	}
+	for _, id := range jobs {
+		if _, err := s.jobs.JobCancelTx(tx.Statement.Context, sqlTx, id); err != nil {
+			return err
+		}
+	}
+	return s.releaseHeldMessages(tx, "application_id = ? AND held_for_position_id IS NULL", app.ID)
 }

@@ -398,11 +398,8 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 	now := s.Now()
 	updates := promiseKeptByPerson(map[string]any{"status": c.To, "updated_at": now, "rejection_held": c.HoldMessage})
 	if app.Status == StatusRejected && c.To != StatusRejected {
-		// Reopened before a rejection put off by some days left: it never
-		// goes. (Messages name no application: this withdraws any such
-		// rejection still waiting for the candidate.)
-		if _, err := cancelMessages(tx, "candidate_id = ? AND kind IN ? AND status = 'held' AND held_for_position_id IS NULL",
-			app.CandidateID, RejectionWordings()); err != nil {
+		// Reopened before a rejection put off by some days left: it never goes.
+		if err := s.withdrawDelayedRejection(tx, app); err != nil {
 			return err
 		}
 	}
@@ -413,9 +410,9 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 			return err
 		}
 	}
-	closing := c.To == StatusRejected || c.To == StatusWithdrawn
+	closes := c.To == StatusRejected || c.To == StatusWithdrawn
 	switch {
-	case closing:
+	case closes:
 		updates["outcome_reason"] = c.Reason
 		updates["expected_update_at"] = nil
 		updates["expected_update_note"] = ""
@@ -426,11 +423,11 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 	if err := s.writeApplication(tx, app.ID, updates); err != nil {
 		return err
 	}
-	if c.HoldMessage {
-		// Everything this closing tells the candidate waits with the rejection.
-		tx = tx.WithContext(context.WithValue(tx.Statement.Context, heldForKey{}, heldFor{candidateID: app.CandidateID, positionID: app.PositionID}))
-	}
-	if closing {
+	// Everything this closing tells the candidate names the application and
+	// waits with a held or put-off rejection.
+	closing := closingFor(app, c, now)
+	tx = tx.WithContext(context.WithValue(tx.Statement.Context, closingKey{}, closing))
+	if closes {
 		why := map[StatusCause]string{StatusByCandidate: "The candidate withdrew.", StatusByOfferDecline: "The candidate declined the offer."}[c.Cause]
 		if why == "" {
 			why = nonEmpty(c.Reason, "The application has closed.")
@@ -455,6 +452,9 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 		if c.rejectionMail != nil {
 			mail = *c.rejectionMail
 		}
+		if closing.tellAt != nil {
+			mail.sendAfter = closing.tellAt // the very time the closing's other messages go
+		}
 		if err := s.send(tx, mail); err != nil {
 			return err
 		}
@@ -471,12 +471,6 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 	return audit(tx, actor, action, "application", app.ID, map[string]any{"from": from, "to": c.To, "message_held": c.HoldMessage, "reason": c.Reason,
 		"wording": c.Wording, "send_in_days": c.InDays})
 }
-
-// heldForKey marks a transaction whose messages to one candidate wait until
-// a position is settled (see closeApplication and send).
-type heldForKey struct{}
-
-type heldFor struct{ candidateID, positionID int64 }
 
 // loadApplicationParts loads, when missing, the candidate and the position
 // (with its pipeline) of an application locked by the caller.

@@ -214,9 +214,10 @@ func CountLabel(n int64, one, many string) string {
 }
 
 // CandidateHistory is the history the candidate sees: while a rejection is
-// held until the position is filled, its event is not shown yet.
+// held until the position is filled, or put off by some days, its event is
+// not shown yet.
 func CandidateHistory(a models.CandidateApplication) []models.StageEvent {
-	if !a.RejectionHeld {
+	if !a.DecisionWithheld {
 		return a.History
 	}
 	out := make([]models.StageEvent, 0, len(a.History))

@@ -379,6 +379,11 @@ func (s *Store) SignAsCandidate(ctx context.Context, actor Actor, appID int64, t
 		if err := s.promiseAgain(tx, app.ID, now); err != nil {
 			return err
 		}
+		if status == ContractWrittenForm { // agreed in writing: the hire is confirmed
+			if err := s.hireConfirmed(tx, app); err != nil {
+				return err
+			}
+		}
 		var signers []StaffUser
 		if err := tx.Where("can_sign_contracts AND active").Find(&signers).Error; err != nil {
 			return err
@@ -460,6 +465,9 @@ func (s *Store) Countersign(ctx context.Context, actor Actor, contractID int64, 
 			return err
 		}
 		if err := audit(tx, actor, "contract.completed", "contract", c.ID, map[string]any{"pdf_sha256": pdfHash}); err != nil {
+			return err
+		}
+		if err := s.hireConfirmed(tx, app); err != nil { // the fallbacks held for the position may go
 			return err
 		}
 		mail := contractCompletedMail(s.urls(), app)

@@ -220,7 +220,12 @@ func (s *Store) decideOnClose(tx *gorm.DB, actor Actor, app *Application, status
 
 // moveOnClose closes app without a rejection and opens the candidate's
 // application for position to, at its first stage, through the one way an
-// application is added; the new application's message tells them both.
+// application is added; the new application's message tells them both, and
+// is their one message: the interviews the old application had still to
+// come are called off without a cancellation email of their own (the panel
+// is told as ever; the moved message carries the CANCEL of a booked time
+// for the candidate's calendar). The old application names the new one, so
+// the candidate's page says where it went.
 func (s *Store) moveOnClose(tx *gorm.DB, actor Actor, app *Application, to int64) error {
 	if to <= 0 || to == app.PositionID {
 		return Invalid(CloseField(app.ID), "Choose the open position to move this application to.")
@@ -228,17 +233,28 @@ func (s *Store) moveOnClose(tx *gorm.DB, actor Actor, app *Application, to int64
 	if err := loadApplicationParts(tx, app); err != nil {
 		return err
 	}
-	from := app.Position
-	if err := s.closeApplication(tx, actor, app, StatusChange{To: StatusRejected, Reason: "Moved to another position.",
+	const reason = "Moved to another position."
+	cals, err := s.cancelLiveRounds(tx, app, reason, false)
+	if err != nil {
+		return err
+	}
+	move := &applicationMove{from: app.Position}
+	if len(cals) > 0 {
+		move.cancelICS = cals[0] // one calendar file a message; a second booked round is rare
+	}
+	if err := s.closeApplication(tx, actor, app, StatusChange{To: StatusRejected, Reason: reason,
 		Cause: StatusByPositionFilled, toldElsewhere: true}); err != nil {
 		return err
 	}
-	_, err := s.addApplication(tx, actor, app.Candidate, to, from)
+	moved, err := s.addApplication(tx, actor, app.Candidate, to, move)
 	if r := ErrorOf(err); r != nil && r.Code == CodeInvalid {
 		sentence := r.Message // the refusal's own, on this application's choice
 		return Invalid(CloseField(app.ID), sentence)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.writeApplication(tx, app.ID, map[string]any{"moved_to_application_id": moved.ID})
 }
 
 // CloseField is the form field (and Problems key) of an application's

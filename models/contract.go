@@ -132,18 +132,6 @@ func SampleValues(company string) map[string]string {
 		"bonus_equity": "Annual bonus of up to 10%.", "location": "London", "working_pattern": "Full time, hybrid"}
 }
 
-// TextHash is the hex SHA-256 of a contract text.
-func TextHash(text string) string {
-	h := sha256.Sum256([]byte(text))
-	return hex.EncodeToString(h[:])
-}
-
-// NamesMatch compares a typed name with the name on record, ignoring case and spacing.
-func NamesMatch(typed, onRecord string) bool {
-	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
-	return norm(typed) != "" && norm(typed) == norm(onRecord)
-}
-
 // ListTemplates returns the contract templates.
 func (s *Store) ListTemplates(ctx context.Context) ([]ContractTemplate, error) {
 	var out []ContractTemplate

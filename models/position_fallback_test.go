@@ -118,3 +118,65 @@ func TestAFallbackStaysHeldWhenTheHireFallsThrough(t *testing.T) {
 		t.Fatalf("Chloe's rejection after reopening her application: %q, want cancelled", st)
 	}
 }
+
+// With two hires in progress (Sofia's and Daniel's offers accepted), the
+// fallback waits for both: the first countersignature releases nothing, the
+// second releases its one message.
+func TestTheFallbackWaitsForEveryHireInProgress(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	ctx := context.Background()
+	admin := staffActor(d.admin)
+	sales := positionID(t, d.store, "Account Executive")
+	chloe, sofia := d.application(t, "chloe.dubois@example.com"), d.application(t, "sofia.costa@example.com")
+	sofiaActor := acceptSofiasOffer(t, d)
+	danielID, danielActor := acceptedOffer(t, d)
+	must(t, d.store.ClosePosition(ctx, admin, sales, models.PositionFilled, map[int64]models.CloseDecision{chloe.ID: {Choice: models.CloseFallback}}))
+	status := func() string {
+		var st string
+		mustDB(t, d.store.DB().Raw(`SELECT string_agg(status, ',' ORDER BY id) FROM outbox_messages WHERE candidate_id = ? AND kind IN ?`,
+			chloe.CandidateID, models.RejectionWordings()).Scan(&st))
+		return st
+	}
+	sign := func(appID int64, candidate models.Actor, name string) {
+		t.Helper()
+		c, err := d.store.GenerateContract(ctx, staffActor(d.recruiter), appID, 1)
+		must(t, err)
+		must(t, d.store.GiveEsignConsent(ctx, candidate, appID, true))
+		must(t, d.store.SignAsCandidate(ctx, candidate, appID, name, true))
+		must(t, d.store.Countersign(ctx, staffActor(d.manager), c.ID, "Hugo Manager", true))
+	}
+	sign(sofia.ID, sofiaActor, "Sofia Costa")
+	if st := status(); st != "held" {
+		t.Fatalf("Chloe's rejection with Daniel's hire still in progress: %q, want held", st)
+	}
+	sign(danielID, danielActor, "Daniel Kim")
+	if st := status(); st != "queued" && st != "sending" && st != "sent" {
+		t.Fatalf("Chloe's rejection after both hires are confirmed: %q, want one, on its way", st)
+	}
+}
+
+// Reopening a moved application forgets the move: its page no longer says
+// it continues elsewhere (the database forgets it with the status).
+func TestReopeningAMovedApplicationForgetsTheMove(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	ctx := context.Background()
+	admin := staffActor(d.admin)
+	ops, backend := positionID(t, d.store, "Warehouse Operations Lead"), positionID(t, d.store, "Backend Engineer (Go)")
+	kemi := d.application(t, "kemi.adeyemi@example.com")
+	must(t, d.store.ClosePosition(ctx, admin, ops, models.PositionClosed, map[int64]models.CloseDecision{kemi.ID: {Choice: models.CloseMove, MoveTo: backend}}))
+	movedTo := func() *int64 {
+		var id *int64
+		mustDB(t, d.store.DB().Raw("SELECT moved_to_application_id FROM applications WHERE id = ?", kemi.ID).Scan(&id))
+		return id
+	}
+	if movedTo() == nil {
+		t.Fatal("the moved application does not name the one it continues as")
+	}
+	must(t, d.store.ReopenPosition(ctx, admin, ops))
+	must(t, d.store.ChangeStatus(ctx, admin, kemi.ID, models.StatusActive, "Reopened."))
+	if id := movedTo(); id != nil {
+		t.Fatalf("reopened, the application still names %d as where it went", *id)
+	}
+}

@@ -73,6 +73,16 @@ func TestClosePageDecidesEachApplication(t *testing.T) {
 	if strings.Join(kinds, "; ") != strings.Join(want, "; ") {
 		t.Fatalf("after closing:\n%s\nwant\n%s", strings.Join(kinds, "\n"), strings.Join(want, "\n"))
 	}
+	// Daniel's page says where his application went, not that it ended.
+	cand := app.newClient()
+	cand.loginCandidate("daniel.kim@example.com")
+	mine := cand.get(views.MyApplicationPath(daniel)).Doc(t)
+	if got := mine.Find("[data-testid=outcome-moved]").Text(); !strings.Contains(got, "Your application continues for Backend Engineer (Go)") {
+		t.Fatalf("Daniel's old application: %q", got)
+	}
+	if mine.Find("[data-testid=outcome]").Length() != 0 {
+		t.Fatal("Daniel's moved application reads as a rejection")
+	}
 }
 
 // The reject form's Preview button shows the exact message for this

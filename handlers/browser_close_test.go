@@ -46,7 +46,7 @@ func TestBrowserClosePositionWithChoices(t *testing.T) {
 	if status := submit(t, tab, "[data-testid=confirm-close]"); status != http.StatusUnprocessableEntity {
 		t.Fatalf("closing over Sofia's offer: %d, want 422", status)
 	}
-	if got := text(t, tab, "[data-testid=error-summary]"); !strings.Contains(got, "Settle the offers in progress first (withdraw them, or wait for the answer): Sofia Costa.") {
+	if got := text(t, tab, "[data-testid=error-summary]"); !strings.Contains(got, "Settle the offers in progress first (wait for the answer, or close the application, which withdraws its offer): Sofia Costa.") {
 		t.Fatalf("refusal: %q", got)
 	}
 	if got := fieldValue(t, tab, "#"+models.CloseField(daniel)); got != fmt.Sprintf("move:%d", backend) {

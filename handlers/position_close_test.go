@@ -48,7 +48,7 @@ func TestClosePageDecidesEachApplication(t *testing.T) {
 		models.CloseField(daniel): {views.CloseChoiceValue(models.CloseMove, fmt.Sprint(backend))},
 	}
 	r = staff.post(page, form)
-	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Doc(t).Find("[data-testid=error-summary]").Text(), "Settle the offers in progress first (withdraw them, or wait for the answer): Sofia Costa.") {
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Doc(t).Find("[data-testid=error-summary]").Text(), "Settle the offers in progress first (wait for the answer, or close the application, which withdraws its offer): Sofia Costa.") {
 		t.Fatalf("closing with Sofia's offer undecided: %d %.300s", r.Status, r.Body)
 	}
 	if got, _ := r.Doc(t).Find("#" + models.CloseField(daniel) + " option[selected]").Attr("value"); got != form.Get(models.CloseField(daniel)) {

@@ -90,7 +90,7 @@ const hireInProgressSQL = `(a.status IN ('active', 'on_hold') AND ` + acceptedSQ
 // msgOffersUndecided refuses closing a position while an offer for it is
 // still undecided (not yet accepted).
 func msgOffersUndecided(names []string) string {
-	return fmt.Sprintf("Settle the offers in progress first (withdraw them, or wait for the answer): %s. Closing the position would leave them undecided.", strings.Join(names, ", "))
+	return fmt.Sprintf("Settle the offers in progress first (wait for the answer, or close the application, which withdraws its offer): %s. Closing the position would leave them undecided.", strings.Join(names, ", "))
 }
 
 // CloseChoice is what happens to one application still in progress before

@@ -37,7 +37,7 @@ func TestClosingAPositionWithAChoicePerApplication(t *testing.T) {
 
 	// Sofia's offer waits for her answer: nothing closes.
 	err := d.store.ClosePosition(ctx, admin, sales, models.PositionFilled, choices)
-	if r := models.ErrorOf(err); r == nil || !strings.Contains(r.Message, "Settle the offers in progress first (withdraw them, or wait for the answer): Sofia Costa.") {
+	if r := models.ErrorOf(err); r == nil || !strings.Contains(r.Message, "Settle the offers in progress first (wait for the answer, or close the application, which withdraws its offer): Sofia Costa.") {
 		t.Fatalf("closing with an offer undecided: %v", err)
 	}
 	var status string

@@ -79,7 +79,7 @@ func PositionClosePage(p PositionCloseProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if undecided := undecidedOffers(p.Applications); len(undecided) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<section class=\"signal-callout\" aria-labelledby=\"undecided-h\" data-testid=\"undecided-offers\"><h2 id=\"undecided-h\">Offers to settle first</h2><p>Settle these first (withdraw the offer, or wait for the candidate's answer): the position cannot close while an offer is undecided.</p><ul class=\"plain\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<section class=\"signal-callout\" aria-labelledby=\"undecided-h\" data-testid=\"undecided-offers\"><h2 id=\"undecided-h\">Offers to settle first</h2><p>Settle these first (wait for the candidate's answer, or close the application, which withdraws its offer): the position cannot close while an offer is undecided.</p><ul class=\"plain\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -180,3 +180,29 @@ func TestReopeningAMovedApplicationForgetsTheMove(t *testing.T) {
 		t.Fatalf("reopened, the application still names %d as where it went", *id)
 	}
 }
+
+// A contract to be signed on paper is agreed in writing when the candidate
+// signs it (there is no countersignature here): that confirms the hire, and
+// the fallback's rejection goes then.
+func TestAWrittenFormContractConfirmsTheHire(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	ctx := context.Background()
+	admin := staffActor(d.admin)
+	sales := positionID(t, d.store, "Account Executive")
+	chloe, sofia := d.application(t, "chloe.dubois@example.com"), d.application(t, "sofia.costa@example.com")
+	sofiaActor := acceptSofiasOffer(t, d)
+	must(t, d.store.ClosePosition(ctx, admin, sales, models.PositionFilled, map[int64]models.CloseDecision{chloe.ID: {Choice: models.CloseFallback}}))
+	tmpl, err := d.store.SaveTemplate(ctx, admin, 0, "On paper", "Employment contract for {{candidate_name}}, {{job_title}}.", true, true)
+	must(t, err)
+	_, err = d.store.GenerateContract(ctx, staffActor(d.recruiter), sofia.ID, tmpl)
+	must(t, err)
+	must(t, d.store.GiveEsignConsent(ctx, sofiaActor, sofia.ID, true))
+	must(t, d.store.SignAsCandidate(ctx, sofiaActor, sofia.ID, "Sofia Costa", true))
+	var st string
+	mustDB(t, d.store.DB().Raw(`SELECT string_agg(status, ',' ORDER BY id) FROM outbox_messages WHERE candidate_id = ? AND kind IN ?`,
+		chloe.CandidateID, models.RejectionWordings()).Scan(&st))
+	if st != "queued" && st != "sending" && st != "sent" {
+		t.Fatalf("Chloe's rejection once Sofia's contract is agreed in writing: %q, want one, on its way", st)
+	}
+}

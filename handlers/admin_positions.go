@@ -188,7 +188,10 @@ func (h *Handler) adminPositionStatus(c echo.Context) error {
 		// refused over an undecided offer: that is the close page's (ClosePosition).
 		return redirect(c, views.PositionPath(id)+"/close?status="+string(status))
 	}
-	if err := h.store.SetPositionStatus(c.Request().Context(), actor(c), id, status); err != nil {
+	if status != models.PositionOpen {
+		return models.Invalid("status", "Choose open, filled or closed.")
+	}
+	if err := h.store.ReopenPosition(c.Request().Context(), actor(c), id); err != nil {
 		return err
 	}
 	h.setFlash(c, "Position marked "+string(status)+".")

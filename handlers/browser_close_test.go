@@ -39,14 +39,14 @@ func TestBrowserClosePositionWithChoices(t *testing.T) {
 	choose := func() {
 		selectOption(t, tab, "#"+models.CloseField(amelia), "Close with the standard message")
 		selectOption(t, tab, "#"+models.CloseField(ben), "Close: After the assessment day")
-		selectOption(t, tab, "#"+models.CloseField(chloe), "Keep as a fallback: a held rejection, sent as the position settles")
+		selectOption(t, tab, "#"+models.CloseField(chloe), "Keep as a fallback: a held rejection, sent when the hire is confirmed")
 		selectOption(t, tab, "#"+models.CloseField(daniel), "Move to Backend Engineer (Go)")
 	}
 	choose()
 	if status := submit(t, tab, "[data-testid=confirm-close]"); status != http.StatusUnprocessableEntity {
 		t.Fatalf("closing over Sofia's offer: %d, want 422", status)
 	}
-	if got := text(t, tab, "[data-testid=error-summary]"); !strings.Contains(got, "Settle the offers and contracts in progress first: Sofia Costa.") {
+	if got := text(t, tab, "[data-testid=error-summary]"); !strings.Contains(got, "Settle the offers in progress first (wait for the answer, or close the application, which withdraws its offer): Sofia Costa.") {
 		t.Fatalf("refusal: %q", got)
 	}
 	if got := fieldValue(t, tab, "#"+models.CloseField(daniel)); got != fmt.Sprintf("move:%d", backend) {

@@ -48,7 +48,7 @@ func TestClosePageDecidesEachApplication(t *testing.T) {
 		models.CloseField(daniel): {views.CloseChoiceValue(models.CloseMove, fmt.Sprint(backend))},
 	}
 	r = staff.post(page, form)
-	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Doc(t).Find("[data-testid=error-summary]").Text(), "Settle the offers and contracts in progress first: Sofia Costa.") {
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Doc(t).Find("[data-testid=error-summary]").Text(), "Settle the offers in progress first (wait for the answer, or close the application, which withdraws its offer): Sofia Costa.") {
 		t.Fatalf("closing with Sofia's offer undecided: %d %.300s", r.Status, r.Body)
 	}
 	if got, _ := r.Doc(t).Find("#" + models.CloseField(daniel) + " option[selected]").Attr("value"); got != form.Get(models.CloseField(daniel)) {
@@ -72,6 +72,16 @@ func TestClosePageDecidesEachApplication(t *testing.T) {
 		"Chloe Dubois rejected application_rejected", "Daniel Kim rejected application_moved"}
 	if strings.Join(kinds, "; ") != strings.Join(want, "; ") {
 		t.Fatalf("after closing:\n%s\nwant\n%s", strings.Join(kinds, "\n"), strings.Join(want, "\n"))
+	}
+	// Daniel's page says where his application went, not that it ended.
+	cand := app.newClient()
+	cand.loginCandidate("daniel.kim@example.com")
+	mine := cand.get(views.MyApplicationPath(daniel)).Doc(t)
+	if got := mine.Find("[data-testid=outcome-moved]").Text(); !strings.Contains(got, "Your application continues for Backend Engineer (Go)") {
+		t.Fatalf("Daniel's old application: %q", got)
+	}
+	if mine.Find("[data-testid=outcome]").Length() != 0 {
+		t.Fatal("Daniel's moved application reads as a rejection")
 	}
 }
 
@@ -165,5 +175,35 @@ func TestBulkRejectPreviewsTheMessage(t *testing.T) {
 		WHERE kind = ? ORDER BY to_email`, models.MsgRejectionAfterInterview).Scan(&held))
 	if strings.Join(held, "; ") != "amelia.hart@example.com held true; kemi.adeyemi@example.com held true" {
 		t.Fatalf("bulk rejections sent in five days: %v", held)
+	}
+}
+
+// The backend position's close page lists Jonas (offer accepted, contract
+// awaiting the employer's signature) as the hire in progress, not as an
+// offer to settle, and fills the position with him; the positions list
+// then says the fallback is kept until his contract is signed.
+func TestClosePageFillsWithTheHireInProgress(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	staff := app.newClient()
+	staff.loginStaff(recruiterEmail)
+	var backend int64
+	mustDB(t, app.Store.DB().Raw("SELECT id FROM positions WHERE title = 'Backend Engineer (Go)'").Scan(&backend))
+	page := fmt.Sprintf("/admin/positions/%d/close", backend)
+	doc := staff.get(page + "?status=filled").Doc(t)
+	if got := doc.Find("[data-testid=hires-in-progress] li").Text(); !strings.Contains(got, "Jonas Weber") {
+		t.Fatalf("hires in progress: %q", got)
+	}
+	if n := doc.Find("[data-testid=undecided-offers]").Length(); n != 0 {
+		t.Fatalf("Jonas's accepted offer is listed as an offer to settle")
+	}
+	henrik := app.applicationID("henrik.larsen@example.com")
+	r := staff.post(page, url.Values{"status": {"filled"}, models.CloseField(henrik): {views.CloseChoiceValue(models.CloseFallback, "")}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("filling with the hire in progress: %d %.300s", r.Status, r.Body)
+	}
+	kept := staff.get("/admin/positions").Doc(t).Find("[data-testid=fallbacks-kept]").Text()
+	if !strings.Contains(kept, "1 fallback kept") || !strings.Contains(kept, "when the hire in progress is confirmed") {
+		t.Fatalf("the positions list: %q", kept)
 	}
 }

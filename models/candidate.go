@@ -44,6 +44,9 @@ type Application struct {
 	// not sent yet (read from the application's waiting messages, on the
 	// pages that load applications as JSON); nil otherwise.
 	RejectionToldAt *time.Time `gorm:"-"`
+	// MovedToApplicationID: closed by a move when its position closed, the
+	// application it continues as (ClosePosition); only while rejected.
+	MovedToApplicationID *int64
 	// The promise keeper's state (promise_keeper.go): how many times in a
 	// row it moved the promised date, whether the application waits for a
 	// person since, and when the people in charge were told it stopped.

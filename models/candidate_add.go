@@ -92,11 +92,19 @@ func (s *Store) AddApplication(ctx context.Context, actor Actor, candidateID, po
 	return app, nil
 }
 
+// applicationMove is where a moved application comes from: the closing
+// position, and the CANCEL for the candidate's calendar of the interview it
+// had booked there ("" when none), carried by the one message.
+type applicationMove struct {
+	from      *Position
+	cancelICS string
+}
+
 // addApplication is AddApplication in tx, for candidate c: the one way an
 // existing candidate gets another application (added by staff, or moved
-// from a closing position, when moved names the position it came from and
-// the candidate's one message says so).
-func (s *Store) addApplication(tx *gorm.DB, actor Actor, c *Candidate, positionID int64, movedFrom *Position) (*Application, error) {
+// from a closing position, when moved says where from and the candidate's
+// one message says so).
+func (s *Store) addApplication(tx *gorm.DB, actor Actor, c *Candidate, positionID int64, moved *applicationMove) (*Application, error) {
 	pos, err := positionForApplication(tx, actor, positionID)
 	if err != nil {
 		return nil, err
@@ -109,8 +117,12 @@ func (s *Store) addApplication(tx *gorm.DB, actor Actor, c *Candidate, positionI
 		return nil, Invalid("position_id", fmt.Sprintf("%s already has an application for %s.", c.Name, pos.Title))
 	}
 	var tell func(string) draft
-	if movedFrom != nil {
-		tell = func(link string) draft { return applicationMovedMail(c, movedFrom, pos, pos.Pipeline[0], link) }
+	if moved != nil {
+		tell = func(link string) draft {
+			d := applicationMovedMail(c, moved.from, pos, pos.Pipeline[0], link)
+			d.calendarICS = moved.cancelICS
+			return d
+		}
 	}
 	app, err := s.openApplication(tx, actor, c, pos, pos.Pipeline[0], tell)
 	if err != nil {
@@ -118,8 +130,8 @@ func (s *Store) addApplication(tx *gorm.DB, actor Actor, c *Candidate, positionI
 	}
 	app.Candidate, app.Position = c, pos
 	details := map[string]any{"candidate_id": c.ID, "position_id": pos.ID, "stage": app.Stage}
-	if movedFrom != nil {
-		details["moved_from_position_id"] = movedFrom.ID
+	if moved != nil {
+		details["moved_from_position_id"] = moved.from.ID
 	}
 	return app, audit(tx, actor, "application.added", "application", app.ID, details)
 }

@@ -233,6 +233,10 @@ type CandidateApplication struct {
 	ContractStatus ContractStatus     // the live contract's status, if any
 	OfferAnswerBy  *time.Time         // JobOffer sent: the last moment to accept it
 	PromiseUpdates []PromiseUpdate    // the keeper's automatic updates, oldest first
+	// MovedToID, MovedToTitle: closed by a move when its position closed,
+	// the application it continues as, and that position's title.
+	MovedToID    int64
+	MovedToTitle string
 
 	// What else YourMoves reads (candidate_moves.go).
 	Waitlist        []WaitlistPlace   // live waitlist entries: waiting, or holding a seat offer
@@ -314,6 +318,13 @@ func (s *Store) GetCandidateView(ctx context.Context, cand *Candidate) (*Candida
 	for i := range v.Applications {
 		if a := &v.Applications[i]; a.DecisionWithheld {
 			a.History = historyBeforeHeldRejection(a.History)
+		}
+		if a := &v.Applications[i]; a.Status == StatusRejected && a.MovedToApplicationID != nil {
+			for _, b := range v.Applications {
+				if b.ID == *a.MovedToApplicationID && b.Position != nil {
+					a.MovedToID, a.MovedToTitle = b.ID, b.Position.Title
+				}
+			}
 		}
 	}
 	return v, nil

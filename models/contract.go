@@ -132,18 +132,6 @@ func SampleValues(company string) map[string]string {
 		"bonus_equity": "Annual bonus of up to 10%.", "location": "London", "working_pattern": "Full time, hybrid"}
 }
 
-// TextHash is the hex SHA-256 of a contract text.
-func TextHash(text string) string {
-	h := sha256.Sum256([]byte(text))
-	return hex.EncodeToString(h[:])
-}
-
-// NamesMatch compares a typed name with the name on record, ignoring case and spacing.
-func NamesMatch(typed, onRecord string) bool {
-	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
-	return norm(typed) != "" && norm(typed) == norm(onRecord)
-}
-
 // ListTemplates returns the contract templates.
 func (s *Store) ListTemplates(ctx context.Context) ([]ContractTemplate, error) {
 	var out []ContractTemplate
@@ -379,6 +367,11 @@ func (s *Store) SignAsCandidate(ctx context.Context, actor Actor, appID int64, t
 		if err := s.promiseAgain(tx, app.ID, now); err != nil {
 			return err
 		}
+		if status == ContractWrittenForm { // agreed in writing: the hire is confirmed
+			if err := s.hireConfirmed(tx, app); err != nil {
+				return err
+			}
+		}
 		var signers []StaffUser
 		if err := tx.Where("can_sign_contracts AND active").Find(&signers).Error; err != nil {
 			return err
@@ -460,6 +453,9 @@ func (s *Store) Countersign(ctx context.Context, actor Actor, contractID int64, 
 			return err
 		}
 		if err := audit(tx, actor, "contract.completed", "contract", c.ID, map[string]any{"pdf_sha256": pdfHash}); err != nil {
+			return err
+		}
+		if err := s.hireConfirmed(tx, app); err != nil { // the fallbacks held for the position may go
 			return err
 		}
 		mail := contractCompletedMail(s.urls(), app)

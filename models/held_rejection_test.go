@@ -135,7 +135,8 @@ func TestHeldRejectionRevealsNothingUntilThePositionIsFilled(t *testing.T) {
 	}
 
 	// Filling the position releases everything that was held, once.
-	if err := d.store.SetPositionStatus(ctx, admin, app.PositionID, models.PositionFilled); err != nil {
+	rejectSofia(t, d) // her offer, unanswered, must be settled first
+	if err := d.store.ClosePosition(ctx, admin, app.PositionID, models.PositionFilled, nil); err != nil {
 		t.Fatal(err)
 	}
 	waitForDelivery(t, d.store)

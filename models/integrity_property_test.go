@@ -238,7 +238,7 @@ func runIntegrityProperty(t *testing.T, rng *rand.Rand, steps int) {
 		}
 		if !filled && step > steps*3/4 && rng.IntN(8) == 0 {
 			o = op{"fill position", func(models.Application) error {
-				return d.store.SetPositionStatus(ctx, admin, pos.ID, models.PositionFilled)
+				return d.store.ClosePosition(ctx, admin, pos.ID, models.PositionFilled, nil)
 			}}
 			filled = true
 		}

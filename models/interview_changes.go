@@ -294,35 +294,49 @@ func (s *Store) cancelRound(tx *gorm.DB, r *InterviewRound, app *Application, re
 // (rejected or withdrawn): the shared times go back to other candidates and
 // the panel's calendars are cleared.
 func (s *Store) cancelOpenRounds(tx *gorm.DB, app *Application, reason string) error {
+	_, err := s.cancelLiveRounds(tx, app, reason, true)
+	return err
+}
+
+// cancelLiveRounds is cancelOpenRounds; when !tellCandidate the candidate
+// is sent nothing (another message of the use case tells them), and the
+// CANCELs for their calendar of the rounds they had booked are returned for
+// that message to carry.
+func (s *Store) cancelLiveRounds(tx *gorm.DB, app *Application, reason string, tellCandidate bool) ([]string, error) {
 	var rounds []InterviewRound
 	// Rounds that took place stay as they were: their scorecards are the record.
 	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("application_id = ? AND (status = ? OR (status = ? AND ends_at > ?))",
 		app.ID, RoundProposed, RoundScheduled, s.Now()).Order("id").Find(&rounds).Error; err != nil {
-		return err
+		return nil, err
 	}
 	if len(rounds) == 0 {
-		return nil
+		return nil, nil
 	}
 	if app.Candidate == nil || app.Position == nil {
 		var c Candidate
 		var p Position
 		if err := tx.First(&c, app.CandidateID).Error; err != nil {
-			return err
+			return nil, err
 		}
 		if err := tx.First(&p, app.PositionID).Error; err != nil {
-			return err
+			return nil, err
 		}
 		app.Candidate, app.Position = &c, &p
 	}
+	var cals []string
 	for i := range rounds {
 		if err := loadRoundDetails(tx, []*InterviewRound{&rounds[i]}); err != nil {
-			return err
+			return nil, err
 		}
 		// The candidate hears the outcome in its own message; a booked time
 		// still gets its CANCEL so it leaves their calendar.
-		if err := s.cancelRound(tx, &rounds[i], app, reason, rounds[i].Status == RoundScheduled); err != nil {
-			return err
+		booked := rounds[i].Status == RoundScheduled
+		if err := s.cancelRound(tx, &rounds[i], app, reason, booked && tellCandidate); err != nil {
+			return nil, err
+		}
+		if booked && !tellCandidate {
+			cals = append(cals, InterviewCalendar(&rounds[i], app.Candidate, s.roundOrganizer(tx, &rounds[i]), app.Position.Title, true, s.Now()))
 		}
 	}
-	return nil
+	return cals, nil
 }

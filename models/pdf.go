@@ -2,8 +2,11 @@ package models
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-pdf/fpdf"
@@ -161,4 +164,16 @@ func eventName(action string) string {
 		return "Completed"
 	}
 	return action
+}
+
+// TextHash is the hex SHA-256 of a contract text.
+func TextHash(text string) string {
+	h := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(h[:])
+}
+
+// NamesMatch compares a typed name with the name on record, ignoring case and spacing.
+func NamesMatch(typed, onRecord string) bool {
+	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	return norm(typed) != "" && norm(typed) == norm(onRecord)
 }

@@ -207,37 +207,28 @@ func (s *Store) UpdatePosition(ctx context.Context, actor Actor, id int64, in Po
 	})
 }
 
-// SetPositionStatus opens, fills or closes a position, closing every
-// application before the offer with the standard message. Staff fill and
-// close from the close page instead (ClosePosition: a choice per
-// application, refused over an undecided offer); the positions list only
-// reopens through this.
-func (s *Store) SetPositionStatus(ctx context.Context, actor Actor, id int64, status PositionStatus) error {
+// ReopenPosition opens a filled or closed position again. Filling and
+// closing have one way: ClosePosition (a choice per application, refused
+// over an undecided offer, the fallbacks held while a hire is in progress).
+// The rejections still held for the position stay held: reopening one of
+// those applications withdraws its rejection; closing the position again
+// releases the others.
+func (s *Store) ReopenPosition(ctx context.Context, actor Actor, id int64) error {
 	if !actor.Role.ManagesPositions() {
 		return ErrForbidden
-	}
-	if status != PositionOpen && status != PositionFilled && status != PositionClosed {
-		return Invalid("status", "Choose open, filled or closed.")
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var p Position
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&p, id).Error; err != nil {
 			return notFound(err)
 		}
-		if p.Status == status {
+		if p.Status == PositionOpen {
 			return nil
 		}
-		if err := tx.Model(&Position{}).Where("id = ?", id).Updates(map[string]any{"status": status, "updated_at": s.Now()}).Error; err != nil {
+		if err := tx.Model(&Position{}).Where("id = ?", id).Updates(map[string]any{"status": PositionOpen, "updated_at": s.Now()}).Error; err != nil {
 			return err
 		}
-		closed := 0
-		if status != PositionOpen {
-			var err error
-			if closed, err = s.closeOpenApplications(tx, actor, &p, status); err != nil {
-				return err
-			}
-		}
-		return audit(tx, actor, "position.status_changed", "position", id, map[string]any{"from": p.Status, "to": status, "applications_closed": closed})
+		return audit(tx, actor, "position.status_changed", "position", id, map[string]any{"from": p.Status, "to": PositionOpen, "applications_closed": 0})
 	})
 }
 
@@ -322,6 +313,12 @@ type PositionSummary struct {
 	Position
 	ActiveCount int64
 	TotalCount  int64
+	// FallbacksKept: applications whose rejection is held for the position
+	// (kept as fallbacks); HiresInProgress: offers accepted, contracts not
+	// yet signed by both. A filled position with fallbacks kept and no hire
+	// in progress had its hire fall through: staff reopen it and a fallback.
+	FallbacksKept   int64
+	HiresInProgress int64
 }
 
 // ListPositions returns the positions visible to actor with their counts.
@@ -344,21 +341,22 @@ func (s *Store) ListPositions(ctx context.Context, actor Actor) ([]PositionSumma
 		return nil, err
 	}
 	var counts []struct {
-		PositionID int64
-		Active     int64
-		Total      int64
+		PositionID                          int64
+		Active, Total, Held, HireInProgress int64
 	}
-	if err := s.db.WithContext(ctx).Raw(`SELECT position_id, count(*) FILTER (WHERE status IN ('active','on_hold')) AS active, count(*) AS total
-		FROM applications GROUP BY position_id`).Scan(&counts).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(`SELECT a.position_id, count(*) FILTER (WHERE a.status IN ('active','on_hold')) AS active, count(*) AS total,
+		count(*) FILTER (WHERE a.rejection_held) AS held, count(*) FILTER (WHERE ` + hireInProgressSQL + `) AS hire_in_progress
+		FROM applications a GROUP BY a.position_id`).Scan(&counts).Error; err != nil {
 		return nil, err
 	}
-	cm := map[int64][2]int64{}
+	cm := map[int64][4]int64{}
 	for _, c := range counts {
-		cm[c.PositionID] = [2]int64{c.Active, c.Total}
+		cm[c.PositionID] = [4]int64{c.Active, c.Total, c.Held, c.HireInProgress}
 	}
 	out := make([]PositionSummary, len(ps))
 	for i, p := range ps {
-		out[i] = PositionSummary{Position: p, ActiveCount: cm[p.ID][0], TotalCount: cm[p.ID][1]}
+		c := cm[p.ID]
+		out[i] = PositionSummary{Position: p, ActiveCount: c[0], TotalCount: c[1], FallbacksKept: c[2], HiresInProgress: c[3]}
 	}
 	return out, nil
 }

@@ -13,9 +13,15 @@ import (
 // When a position is filled or closed, nobody may be left reading "you will
 // hear from us by …" about it: every application still in progress before
 // the offer is closed in the same transaction, each candidate gets the
-// respectful message, and rejections held until the position was filled go
-// out. Applications at the offer or later are the ones filling the position:
-// staff decide those themselves, and the confirmation page names them.
+// respectful message. Applications at the offer or later are the ones
+// filling the position: an offer not yet accepted must be settled first; an
+// accepted offer whose contract is not yet signed by both parties is the
+// hire in progress, and the position may be filled with it. Rejections held
+// until the position is filled (the fallbacks) go out when it is really
+// filled: at once when no hire is in progress, else when the last hire in
+// progress is confirmed (its contract signed by both parties, see
+// hireConfirmed). A hire that falls through leaves them held: staff reopen
+// the position and a fallback.
 
 // OpenApplication is an application still in progress, on the page that
 // confirms closing its position.
@@ -25,11 +31,16 @@ type OpenApplication struct {
 	Stage           StageKey
 	Status          Status
 	ClosesWithIt    bool // before the offer: closed with the position
-	// Undecided: at the offer or later with no contract signed by both
-	// parties yet: an offer or a contract in progress, which staff settle
-	// before the position can close.
+	// Undecided: at the offer or later with no offer accepted and no
+	// contract signed by both parties: an offer in progress, which staff
+	// settle (withdraw, or the candidate accepts) before the position can
+	// close.
 	Undecided bool
-	Signed    bool // a contract signed by both parties
+	// HireInProgress: the offer is accepted, the contract not yet signed by
+	// both parties; the position may be filled with it, and its fallbacks
+	// wait for the signature.
+	HireInProgress bool
+	Signed         bool // a contract signed by both parties
 }
 
 // OpenApplications lists the position's applications still in progress.
@@ -45,15 +56,22 @@ func (s *Store) OpenApplications(ctx context.Context, actor Actor, positionID in
 	if err := loadPipelines(db, []*Position{&p}); err != nil {
 		return nil, nil, err
 	}
-	var out []OpenApplication
-	if err := db.Raw(`SELECT a.id, a.candidate_id, c.name AS candidate_name, a.stage, a.status, `+signedSQL+` AS signed FROM applications a
+	var rows []struct {
+		OpenApplication
+		Accepted bool
+	}
+	if err := db.Raw(`SELECT a.id, a.candidate_id, c.name AS candidate_name, a.stage, a.status, `+signedSQL+` AS signed, `+acceptedSQL+` AS accepted FROM applications a
 		JOIN candidates c ON c.id = a.candidate_id WHERE a.position_id = ? AND a.status IN ('active', 'on_hold')
-		ORDER BY c.name, a.id LIMIT 1000`, p.ID).Scan(&out).Error; err != nil {
+		ORDER BY c.name, a.id LIMIT 1000`, p.ID).Scan(&rows).Error; err != nil {
 		return nil, nil, err
 	}
-	for i := range out {
-		out[i].ClosesWithIt = closesWithPosition(p.Pipeline, out[i].Stage)
-		out[i].Undecided = !out[i].ClosesWithIt && !out[i].Signed
+	out := make([]OpenApplication, len(rows))
+	for i, r := range rows {
+		a := r.OpenApplication
+		a.ClosesWithIt = closesWithPosition(p.Pipeline, a.Stage)
+		a.HireInProgress = !a.ClosesWithIt && !a.Signed && r.Accepted
+		a.Undecided = !a.ClosesWithIt && !a.Signed && !r.Accepted
+		out[i] = a
 	}
 	return &p, out, nil
 }
@@ -62,10 +80,17 @@ func (s *Store) OpenApplications(ctx context.Context, actor Actor, positionID in
 // agreed in writing): the offer and the contract are settled.
 const signedSQL = `EXISTS (SELECT 1 FROM contracts k WHERE k.application_id = a.id AND k.status IN ('completed', 'written_form'))`
 
-// msgOffersUndecided refuses closing a position while an offer or a
-// contract for it is still in progress.
+// acceptedSQL: application a's offer is accepted by the candidate.
+const acceptedSQL = `EXISTS (SELECT 1 FROM offers o WHERE o.application_id = a.id AND o.status = 'accepted')`
+
+// hireInProgressSQL: application a (in progress) is a hire not yet
+// confirmed: its offer accepted, its contract not yet signed by both.
+const hireInProgressSQL = `(a.status IN ('active', 'on_hold') AND ` + acceptedSQL + ` AND NOT ` + signedSQL + `)`
+
+// msgOffersUndecided refuses closing a position while an offer for it is
+// still undecided (not yet accepted).
 func msgOffersUndecided(names []string) string {
-	return fmt.Sprintf("Settle the offers and contracts in progress first: %s. Closing the position would leave them undecided.", strings.Join(names, ", "))
+	return fmt.Sprintf("Settle the offers in progress first (wait for the answer, or close the application, which withdraws its offer): %s. Closing the position would leave them undecided.", strings.Join(names, ", "))
 }
 
 // CloseChoice is what happens to one application still in progress before
@@ -91,8 +116,10 @@ type CloseDecision struct {
 // ClosePosition marks a position filled or closed, deciding each
 // application in progress before the offer as decisions say (one missing
 // is closed with the standard message), in one transaction: refused while
-// an offer or a contract is undecided. A moved candidate gets a new
+// an offer is undecided (not yet accepted). A moved candidate gets a new
 // application at the other position's first stage, told in one message.
+// The held rejections (fallbacks) go out now unless a hire is in progress
+// (see hireConfirmed). It is the one way a position is filled or closed.
 func (s *Store) ClosePosition(ctx context.Context, actor Actor, id int64, status PositionStatus, decisions map[int64]CloseDecision) error {
 	if !actor.Role.ManagesPositions() {
 		return ErrForbidden
@@ -145,7 +172,7 @@ func (s *Store) ClosePosition(ctx context.Context, actor Actor, id int64, status
 }
 
 // undecidedOffers refuses while an application of p is at the offer or later
-// without a contract signed by both parties.
+// with no offer accepted and no contract signed by both parties.
 func undecidedOffers(tx *gorm.DB, p *Position, apps []Application) error {
 	var ids []int64
 	for _, a := range apps {
@@ -158,7 +185,7 @@ func undecidedOffers(tx *gorm.DB, p *Position, apps []Application) error {
 	}
 	var names []string
 	if err := tx.Raw(`SELECT c.name FROM applications a JOIN candidates c ON c.id = a.candidate_id
-		WHERE a.id IN ? AND NOT `+signedSQL+` ORDER BY c.name`, ids).Scan(&names).Error; err != nil {
+		WHERE a.id IN ? AND NOT `+signedSQL+` AND NOT `+acceptedSQL+` ORDER BY c.name`, ids).Scan(&names).Error; err != nil {
 		return err
 	}
 	if len(names) > 0 {
@@ -193,7 +220,12 @@ func (s *Store) decideOnClose(tx *gorm.DB, actor Actor, app *Application, status
 
 // moveOnClose closes app without a rejection and opens the candidate's
 // application for position to, at its first stage, through the one way an
-// application is added; the new application's message tells them both.
+// application is added; the new application's message tells them both, and
+// is their one message: the interviews the old application had still to
+// come are called off without a cancellation email of their own (the panel
+// is told as ever; the moved message carries the CANCEL of a booked time
+// for the candidate's calendar). The old application names the new one, so
+// the candidate's page says where it went.
 func (s *Store) moveOnClose(tx *gorm.DB, actor Actor, app *Application, to int64) error {
 	if to <= 0 || to == app.PositionID {
 		return Invalid(CloseField(app.ID), "Choose the open position to move this application to.")
@@ -201,17 +233,28 @@ func (s *Store) moveOnClose(tx *gorm.DB, actor Actor, app *Application, to int64
 	if err := loadApplicationParts(tx, app); err != nil {
 		return err
 	}
-	from := app.Position
-	if err := s.closeApplication(tx, actor, app, StatusChange{To: StatusRejected, Reason: "Moved to another position.",
+	const reason = "Moved to another position."
+	cals, err := s.cancelLiveRounds(tx, app, reason, false)
+	if err != nil {
+		return err
+	}
+	move := &applicationMove{from: app.Position}
+	if len(cals) > 0 {
+		move.cancelICS = cals[0] // one calendar file a message; a second booked round is rare
+	}
+	if err := s.closeApplication(tx, actor, app, StatusChange{To: StatusRejected, Reason: reason,
 		Cause: StatusByPositionFilled, toldElsewhere: true}); err != nil {
 		return err
 	}
-	_, err := s.addApplication(tx, actor, app.Candidate, to, from)
+	moved, err := s.addApplication(tx, actor, app.Candidate, to, move)
 	if r := ErrorOf(err); r != nil && r.Code == CodeInvalid {
 		sentence := r.Message // the refusal's own, on this application's choice
 		return Invalid(CloseField(app.ID), sentence)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.writeApplication(tx, app.ID, map[string]any{"moved_to_application_id": moved.ID})
 }
 
 // CloseField is the form field (and Problems key) of an application's
@@ -225,7 +268,8 @@ func closesWithPosition(p Pipeline, stage StageKey) bool {
 }
 
 // closeOpenApplications closes, in tx, the position's applications in
-// progress before the offer, and releases the rejections held for it.
+// progress before the offer, and releases the rejections held for it unless
+// a hire of it is still in progress.
 func (s *Store) closeOpenApplications(tx *gorm.DB, actor Actor, p *Position, status PositionStatus) (int, error) {
 	if err := loadPipelines(tx, []*Position{p}); err != nil {
 		return 0, err
@@ -251,7 +295,38 @@ func (s *Store) closeOpenApplications(tx *gorm.DB, actor Actor, p *Position, sta
 		}
 		closed++
 	}
-	return closed, s.releaseHeldRejections(tx, p.ID)
+	return closed, s.releaseHeldRejectionsIfFilled(tx, p.ID)
+}
+
+// hireConfirmed is called in the transaction that confirms app's hire (its
+// contract signed by both parties, or accepted for the written form): the
+// rejections held for its position go out if the position is filled or
+// closed and no other hire of it is still in progress.
+func (s *Store) hireConfirmed(tx *gorm.DB, app *Application) error {
+	// The hire's application locked, as ClosePosition locks it: whichever
+	// of the two commits second sees the other's change.
+	if err := tx.Exec(`SELECT 1 FROM applications WHERE id = ? FOR UPDATE`, app.ID).Error; err != nil {
+		return err
+	}
+	return s.releaseHeldRejectionsIfFilled(tx, app.PositionID)
+}
+
+// releaseHeldRejectionsIfFilled releases the rejections held for position
+// id once it is no longer open and no hire of it is in progress. The
+// position is read, not locked (see hireConfirmed).
+func (s *Store) releaseHeldRejectionsIfFilled(tx *gorm.DB, positionID int64) error {
+	var st struct {
+		Open       bool
+		InProgress bool
+	}
+	if err := tx.Raw(`SELECT p.status = 'open' AS open, EXISTS (SELECT 1 FROM applications a WHERE a.position_id = p.id AND `+hireInProgressSQL+`) AS in_progress
+		FROM positions p WHERE p.id = ?`, positionID).Scan(&st).Error; err != nil {
+		return err
+	}
+	if st.Open || st.InProgress {
+		return nil
+	}
+	return s.releaseHeldRejections(tx, positionID)
 }
 
 // releaseHeldRejections sends the messages held until the position was

@@ -14,7 +14,10 @@ import (
 // one per choice, ends each as chosen, with one message each that really
 // reaches the SMTP server; the moved candidate has a new application at the
 // other position's first stage and is told once. While an offer is still
-// undecided, closing is refused and names it.
+// undecided, closing is refused and names it; once it is accepted, the
+// position may be filled with that hire in progress, and the fallback's
+// rejection waits until the hire is confirmed (the contract signed by both
+// parties): then it goes, once.
 func TestClosingAPositionWithAChoicePerApplication(t *testing.T) {
 	t.Parallel()
 	d := newDemo(t)
@@ -34,7 +37,7 @@ func TestClosingAPositionWithAChoicePerApplication(t *testing.T) {
 
 	// Sofia's offer waits for her answer: nothing closes.
 	err := d.store.ClosePosition(ctx, admin, sales, models.PositionFilled, choices)
-	if r := models.ErrorOf(err); r == nil || !strings.Contains(r.Message, "Settle the offers and contracts in progress first: Sofia Costa.") {
+	if r := models.ErrorOf(err); r == nil || !strings.Contains(r.Message, "Settle the offers in progress first (wait for the answer, or close the application, which withdraws its offer): Sofia Costa.") {
 		t.Fatalf("closing with an offer undecided: %v", err)
 	}
 	var status string
@@ -42,33 +45,52 @@ func TestClosingAPositionWithAChoicePerApplication(t *testing.T) {
 	if status != "active" {
 		t.Fatalf("the refused closing changed Amelia's application: %s", status)
 	}
-	must(t, d.store.ChangeStatus(ctx, admin, sofia.ID, models.StatusRejected, "The role was given to another candidate."))
+	sofiaActor := acceptSofiasOffer(t, d)
+	_, open, err := d.store.OpenApplications(ctx, admin, sales)
+	must(t, err)
+	for _, a := range open {
+		if a.ID == sofia.ID && (!a.HireInProgress || a.Undecided) {
+			t.Fatalf("Sofia's accepted offer, contract unsigned, on the close page: %+v, want the hire in progress", a)
+		}
+	}
 
 	must(t, d.store.ClosePosition(ctx, admin, sales, models.PositionFilled, choices))
 
 	type row struct {
-		Email, Status, Kinds string
-		HeldFor              *int64
+		Email, Status, Kinds, Held string
+		HeldFor                    *int64
 	}
-	var rows []row
-	mustDB(t, d.store.DB().Raw(`SELECT c.email, a.status,
-		(SELECT string_agg(m.kind, ',' ORDER BY m.id) FROM outbox_messages m WHERE m.candidate_id = c.id AND m.created_at >= ?) AS kinds,
-		(SELECT max(m.held_for_position_id) FROM outbox_messages m WHERE m.candidate_id = c.id AND m.created_at >= ?) AS held_for
-		FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE a.id IN ? ORDER BY a.id`,
-		d.clock.Now(), d.clock.Now(), []int64{amelia.ID, ben.ID, chloe.ID, daniel.ID}).Scan(&rows))
+	rowsNow := func() map[string]row {
+		var rows []row
+		mustDB(t, d.store.DB().Raw(`SELECT c.email, a.status,
+			(SELECT string_agg(m.kind, ',' ORDER BY m.id) FROM outbox_messages m WHERE m.candidate_id = c.id AND m.created_at >= ?) AS kinds,
+			(SELECT string_agg(m.status, ',' ORDER BY m.id) FROM outbox_messages m WHERE m.candidate_id = c.id AND m.created_at >= ?) AS held,
+			(SELECT max(m.held_for_position_id) FROM outbox_messages m WHERE m.candidate_id = c.id AND m.created_at >= ?) AS held_for
+			FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE a.id IN ? ORDER BY a.id`,
+			d.clock.Now(), d.clock.Now(), d.clock.Now(), []int64{amelia.ID, ben.ID, chloe.ID, daniel.ID}).Scan(&rows))
+		out := map[string]row{}
+		for _, r := range rows {
+			out[r.Email] = r
+		}
+		return out
+	}
 	want := map[string]row{
 		"amelia.hart@example.com":  {Status: "rejected", Kinds: "application_rejected"},
 		"ben.okafor@example.com":   {Status: "rejected", Kinds: "rejection_after_assessment"},
 		"chloe.dubois@example.com": {Status: "rejected", Kinds: "application_rejected"},
 		"daniel.kim@example.com":   {Status: "rejected", Kinds: "application_moved"},
 	}
-	for _, r := range rows {
-		w := want[r.Email]
+	for email, r := range rowsNow() {
+		w := want[email]
 		if r.Status != w.Status || r.Kinds != w.Kinds {
-			t.Errorf("%s: %s with messages %q, want %s with %q", r.Email, r.Status, r.Kinds, w.Status, w.Kinds)
+			t.Errorf("%s: %s with messages %q, want %s with %q", email, r.Status, r.Kinds, w.Status, w.Kinds)
 		}
-		if held := r.HeldFor != nil; held != (r.Email == "chloe.dubois@example.com") {
-			t.Errorf("%s: message held for the position: %v", r.Email, held)
+		fallback := email == "chloe.dubois@example.com"
+		if held := r.HeldFor != nil; held != fallback {
+			t.Errorf("%s: message held for the position: %v", email, held)
+		}
+		if fallback && r.Held != "held" {
+			t.Errorf("Chloe's rejection is %q while Sofia's hire is in progress, want held", r.Held)
 		}
 	}
 	var moved struct {
@@ -86,26 +108,80 @@ func TestClosingAPositionWithAChoicePerApplication(t *testing.T) {
 		t.Fatalf("position %s", posStatus)
 	}
 
-	// On the wire: one email to each of the four.
-	if _, err := sink.WaitFor(5, 10*time.Second); err != nil { // the four, and Sofia's
+	// On the wire: one email to each of the three told now, none to Chloe.
+	if _, err := sink.WaitFor(3, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	waitDeliveryJobsDone(t, d.store)
 	subjects := map[string]string{
 		"amelia.hart@example.com":  "Your application for Account Executive",
 		"ben.okafor@example.com":   "Your application for Account Executive",
-		"chloe.dubois@example.com": "Your application for Account Executive",
 		"daniel.kim@example.com":   "Your application continues for Backend Engineer (Go)",
+		"chloe.dubois@example.com": "",
 	}
-	for email, subject := range subjects {
-		got := sink.To(email)
-		if len(got) != 1 || got[0].Header.Get("Subject") != subject {
-			t.Errorf("%s received %d emails (%v), want one: %q", email, len(got), subjectsOf(got), subject)
+	checkMail := func(when string) {
+		t.Helper()
+		for email, subject := range subjects {
+			got := sink.To(email)
+			if subject == "" && len(got) != 0 {
+				t.Errorf("%s: %s received %v, want nothing yet", when, email, subjectsOf(got))
+			}
+			if subject != "" && (len(got) != 1 || got[0].Header.Get("Subject") != subject) {
+				t.Errorf("%s: %s received %d emails (%v), want one: %q", when, email, len(got), subjectsOf(got), subject)
+			}
 		}
 	}
+	checkMail("after closing")
 	if ben := sink.To("ben.okafor@example.com"); len(ben) == 1 && !strings.Contains(string(ben[0].Raw), "assessment day") {
 		t.Errorf("Ben's email is not the wording after the assessment day:\n%s", ben[0].Raw)
 	}
+	list, err := d.store.ListPositions(ctx, admin)
+	must(t, err)
+	for _, p := range list {
+		if p.ID == sales && (p.FallbacksKept != 1 || p.HiresInProgress != 1) {
+			t.Errorf("the positions list: %d fallbacks kept, %d hires in progress, want 1 and 1", p.FallbacksKept, p.HiresInProgress)
+		}
+	}
+
+	// Sofia signs: her hire is not confirmed until the employer countersigns.
+	c, err := d.store.GenerateContract(ctx, staffActor(d.recruiter), sofia.ID, 1)
+	must(t, err)
+	must(t, d.store.GiveEsignConsent(ctx, sofiaActor, sofia.ID, true))
+	must(t, d.store.SignAsCandidate(ctx, sofiaActor, sofia.ID, "Sofia Costa", true))
+	if r := rowsNow()["chloe.dubois@example.com"]; r.Held != "held" {
+		t.Fatalf("Chloe's rejection is %q after only Sofia signed, want held", r.Held)
+	}
+	must(t, d.store.Countersign(ctx, staffActor(d.manager), c.ID, "Hugo Manager", true))
+	if _, err := sink.WaitFor(len(sink.Messages())+1, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	waitDeliveryJobsDone(t, d.store)
+	subjects["chloe.dubois@example.com"] = "Your application for Account Executive"
+	checkMail("after the countersignature")
+	if r := rowsNow()["chloe.dubois@example.com"]; r.Kinds != "application_rejected" {
+		t.Errorf("Chloe's messages after the countersignature: %q, want the one rejection", r.Kinds)
+	}
+}
+
+// acceptSofiasOffer: Sofia (sales) accepts the offer she was sent; her
+// contract is still to come: the sales position's hire in progress.
+func acceptSofiasOffer(t *testing.T, d demo) models.Actor {
+	t.Helper()
+	ctx := context.Background()
+	sofia := d.application(t, "sofia.costa@example.com")
+	o, err := d.store.OfferFor(ctx, staffActor(d.admin), sofia.ID)
+	must(t, err)
+	candidate := models.Actor{Kind: "candidate", ID: sofia.CandidateID, Email: "sofia.costa@example.com", IP: "198.51.100.21", UserAgent: "TestBrowser/1.0"}
+	must(t, d.store.AcceptJobOffer(ctx, candidate, sofia.ID, o.Current().ID))
+	return candidate
+}
+
+// rejectSofia settles the sales position's one undecided offer (Sofia's,
+// unanswered) the other way: her application closes, the offer withdrawn.
+func rejectSofia(t *testing.T, d demo) {
+	t.Helper()
+	sofia := d.application(t, "sofia.costa@example.com")
+	must(t, d.store.ChangeStatus(context.Background(), staffActor(d.admin), sofia.ID, models.StatusRejected, "The role was given to another candidate."))
 }
 
 // Moving an application to a position the candidate already applied for is

@@ -43,7 +43,8 @@ func TestFillingAPositionClosesItsOpenApplications(t *testing.T) {
 	if _, apps, err := d.store.OpenApplications(ctx, admin, posID); err != nil || int64(len(apps)) != before.Open+before.Offer {
 		t.Fatalf("confirmation list: %d applications (%v), want %d", len(apps), err, before.Open+before.Offer)
 	}
-	if err := d.store.SetPositionStatus(ctx, admin, posID, models.PositionFilled); err != nil {
+	acceptSofiasOffer(t, d) // the hire in progress: it stays as it is
+	if err := d.store.ClosePosition(ctx, admin, posID, models.PositionFilled, nil); err != nil {
 		t.Fatal(err)
 	}
 	var after struct{ Open, Offer, Promised int64 }

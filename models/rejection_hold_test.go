@@ -56,7 +56,8 @@ func TestRejectionHeldUntilThePositionIsFilled(t *testing.T) {
 	}
 
 	admin := models.Actor{Kind: "staff", ID: d.admin.ID, Email: d.admin.Email, Role: d.admin.Role}
-	if err := d.store.SetPositionStatus(ctx, admin, app.PositionID, models.PositionFilled); err != nil {
+	rejectSofia(t, d) // her offer, unanswered, must be settled first
+	if err := d.store.ClosePosition(ctx, admin, app.PositionID, models.PositionFilled, nil); err != nil {
 		t.Fatal(err)
 	}
 	var after struct {
@@ -137,7 +138,8 @@ func TestReopeningAHeldRejectionInAWordingDropsIt(t *testing.T) {
 	if left != 0 {
 		t.Fatalf("after reopening, %d rejection messages may still go; want none", left)
 	}
-	must(t, d.store.SetPositionStatus(ctx, actorOf(d.admin), app.PositionID, models.PositionFilled))
+	rejectSofia(t, d)
+	must(t, d.store.ClosePosition(ctx, actorOf(d.admin), app.PositionID, models.PositionFilled, nil))
 	query(t, d.store, &left, `SELECT count(*) FROM outbox_messages WHERE candidate_id = ? AND kind = ? AND status <> 'cancelled'`,
 		app.CandidateID, models.MsgRejectionAfterAssessment)
 	if left != 0 {

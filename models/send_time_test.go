@@ -93,7 +93,8 @@ func TestBulkRejectHeldIsReleasedOnceWhenThePositionIsFilled(t *testing.T) {
 	}
 
 	amelia := d.application(t, "amelia.hart@example.com")
-	must(t, d.store.SetPositionStatus(ctx, actorOf(d.admin), amelia.PositionID, models.PositionFilled))
+	rejectSofia(t, d)
+	must(t, d.store.ClosePosition(ctx, actorOf(d.admin), amelia.PositionID, models.PositionFilled, nil))
 	released := messages()
 	if len(released) != 2 {
 		t.Fatalf("after filling: %+v, want exactly one rejection message each", released)

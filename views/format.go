@@ -243,7 +243,11 @@ func CandidateTimeline(a models.CandidateApplication, l Layout) []TimelineEntry 
 	out := make([]TimelineEntry, 0, len(events)+len(a.PromiseUpdates))
 	for i := len(events) - 1; i >= 0; i-- { // newest first, also among events at the same moment
 		e := events[i]
-		out = append(out, TimelineEntry{At: e.CreatedAt, Text: CandidateEventText(e), TestID: "history-step"})
+		text := CandidateEventText(e)
+		if i == len(events)-1 && e.ToStatus == models.StatusRejected && a.MovedToTitle != "" {
+			text = "Moved to " + a.MovedToTitle
+		}
+		out = append(out, TimelineEntry{At: e.CreatedAt, Text: text, TestID: "history-step"})
 	}
 	for i := len(a.PromiseUpdates) - 1; i >= 0; i-- {
 		u := a.PromiseUpdates[i]

@@ -84,7 +84,19 @@ func closeChoiceChosen(p PositionCloseProps, a models.OpenApplication) string {
 	return CloseChoiceValue(models.CloseStandard, "")
 }
 
-// undecidedOffers are the applications whose offer or contract is in progress.
+// hiresInProgress are the applications whose offer is accepted and whose
+// contract is not yet signed by both parties.
+func hiresInProgress(apps []models.OpenApplication) []models.OpenApplication {
+	var out []models.OpenApplication
+	for _, a := range apps {
+		if a.HireInProgress {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// undecidedOffers are the applications whose offer is not yet accepted.
 func undecidedOffers(apps []models.OpenApplication) []models.OpenApplication {
 	var out []models.OpenApplication
 	for _, a := range apps {

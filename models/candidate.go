@@ -40,10 +40,10 @@ type Application struct {
 	// RejectionHeld: rejected, with the message held until the position is
 	// filled; the candidate reads only that the decision waits for that.
 	RejectionHeld bool
-	// RejectionToldAt: rejected, with the message put off until then and
-	// not sent yet (read from the application's waiting messages, on the
-	// pages that load applications as JSON); nil otherwise.
-	RejectionToldAt *time.Time `gorm:"-"`
+	// RejectionToldAt: rejected, with the message (and everything else its
+	// closing tells the candidate) put off until then; nil otherwise.
+	// Written with the status by closeApplication alone.
+	RejectionToldAt *time.Time
 	// MovedToApplicationID: closed by a move when its position closed, the
 	// application it continues as (ClosePosition); only while rejected.
 	MovedToApplicationID *int64

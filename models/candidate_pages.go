@@ -14,14 +14,11 @@ import (
 
 // applicationsJSON selects a candidate's applications (in the scope given by
 // the WHERE clause appended after it) with their position, the position's
-// hiring manager and pipeline, and, for a rejection put off by some days,
-// when its closing's messages go (RejectionToldAt; rejection_wordings.go).
+// hiring manager and pipeline.
 const applicationsJSON = `SELECT coalesce(jsonb_agg(to_jsonb(a) || jsonb_build_object('position', to_jsonb(p) || jsonb_build_object(
 		'hiring_manager', (SELECT jsonb_build_object('id', u.id, 'name', u.name, 'email', u.email, 'role', u.role, 'active', u.active)
 		                   FROM staff_users u WHERE u.id = p.hiring_manager_id),
 		'pipeline', (SELECT coalesce(jsonb_agg(ps.stage ORDER BY ps.sort_order), '[]') FROM position_stages ps WHERE ps.position_id = p.id)))
-	|| jsonb_build_object('rejection_told_at', (SELECT max(m.send_after) FROM outbox_messages m WHERE a.status = 'rejected'
-		AND m.application_id = a.id AND m.status = 'held' AND m.held_for_position_id IS NULL))
 	ORDER BY a.id), '[]')
 FROM applications a JOIN positions p ON p.id = a.position_id WHERE a.candidate_id = ?`
 

@@ -396,7 +396,11 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 		}
 	}
 	now := s.Now()
-	updates := promiseKeptByPerson(map[string]any{"status": c.To, "updated_at": now, "rejection_held": c.HoldMessage})
+	// Everything this closing tells the candidate names the application and
+	// waits with a held or put-off rejection.
+	closing := closingFor(app, c, now)
+	updates := promiseKeptByPerson(map[string]any{"status": c.To, "updated_at": now, "rejection_held": c.HoldMessage,
+		"rejection_told_at": closing.tellAt})
 	if app.Status == StatusRejected && c.To != StatusRejected {
 		// Reopened before a rejection put off by some days left: it never goes.
 		if err := s.withdrawDelayedRejection(tx, app); err != nil {
@@ -423,9 +427,6 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 	if err := s.writeApplication(tx, app.ID, updates); err != nil {
 		return err
 	}
-	// Everything this closing tells the candidate names the application and
-	// waits with a held or put-off rejection.
-	closing := closingFor(app, c, now)
 	tx = tx.WithContext(context.WithValue(tx.Statement.Context, closingKey{}, closing))
 	if closes {
 		why := map[StatusCause]string{StatusByCandidate: "The candidate withdrew.", StatusByOfferDecline: "The candidate declined the offer."}[c.Cause]
@@ -460,7 +461,7 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 		}
 	}
 	from := app.Status
-	app.Status, app.RejectionHeld = c.To, c.HoldMessage
+	app.Status, app.RejectionHeld, app.RejectionToldAt = c.To, c.HoldMessage, closing.tellAt
 	action := "application.status_changed"
 	switch c.Cause {
 	case StatusByPositionFilled:

@@ -532,14 +532,3 @@ func needsYouCountQueries() map[Role]string {
 	}
 	return out
 }
-
-// jsonBytes turns a jsonb value scanned into a map back into bytes.
-func jsonBytes(v any) []byte {
-	switch b := v.(type) {
-	case []byte:
-		return b
-	case string:
-		return []byte(b)
-	}
-	return nil
-}

@@ -543,7 +543,7 @@ func addApplicationForm(l Layout, candidateID int64, positions []models.Position
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var25 string
-		templ_7745c5c3_Var25, templ_7745c5c3_Err = templruntime.NewAttributeExpression("add-position-hint " + describedBy(errs, "add_position_id")).Resolve(ctx)
+		templ_7745c5c3_Var25, templ_7745c5c3_Err = templruntime.NewAttributeExpression(describedWith("add-position-hint", errs, "add_position_id")).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_candidate_new.templ`, Line: 92, Col: 179}
 		}

@@ -731,7 +731,7 @@ func AdminPositionFormPage(p AdminPositionFormProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var36 string
-			templ_7745c5c3_Var36, templ_7745c5c3_Err = templruntime.NewAttributeExpression("description-hint " + describedBy(p.Errors, "description")).Resolve(ctx)
+			templ_7745c5c3_Var36, templ_7745c5c3_Err = templruntime.NewAttributeExpression(describedWith("description-hint", p.Errors, "description")).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_positions.templ`, Line: 107, Col: 187}
 			}
@@ -778,7 +778,7 @@ func AdminPositionFormPage(p AdminPositionFormProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var39 string
-			templ_7745c5c3_Var39, templ_7745c5c3_Err = templruntime.NewAttributeExpression("criteria-hint " + describedBy(p.Errors, "criteria")).Resolve(ctx)
+			templ_7745c5c3_Var39, templ_7745c5c3_Err = templruntime.NewAttributeExpression(describedWith("criteria-hint", p.Errors, "criteria")).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_positions.templ`, Line: 113, Col: 172}
 			}
@@ -1233,7 +1233,7 @@ func stageTimeField(p AdminPositionFormProps, k models.StageKey, name string) te
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var63 string
-		templ_7745c5c3_Var63, templ_7745c5c3_Err = templruntime.NewAttributeExpression("pipeline-time-hint " + describedBy(p.Errors, field)).Resolve(ctx)
+		templ_7745c5c3_Var63, templ_7745c5c3_Err = templruntime.NewAttributeExpression(describedWith("pipeline-time-hint", p.Errors, field)).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `admin_positions.templ`, Line: 173, Col: 116}
 		}

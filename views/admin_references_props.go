@@ -154,9 +154,6 @@ func rehireText(s models.ReferenceSummary) string {
 	return "yes " + strconv.Itoa(s.RehireYes) + ", no " + strconv.Itoa(s.RehireNo) + ", unsure " + strconv.Itoa(s.RehireUnsure)
 }
 
-// formFieldID is a field's id on a page with several forms.
-func formFieldID(form, field string) string { return form + "-" + field }
-
 // hasAskable: some referee is a draft or expired, so "Send all requests" has
 // someone to ask (the store decides who may be asked).
 func hasAskable(rv *models.ReferenceReview) bool {

@@ -1487,9 +1487,9 @@ func candidateNotice(p CandidateChecksProps, c models.CandidateCheck) templ.Comp
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var71 string
-			templ_7745c5c3_Var71, templ_7745c5c3_Err = templruntime.NewAttributeExpression(fieldID(c.ID, "reply-hint") + " " + describedBy(errs, "reply")).Resolve(ctx)
+			templ_7745c5c3_Var71, templ_7745c5c3_Err = templruntime.NewAttributeExpression(describedWith(fieldID(c.ID, "reply-hint"), errs, "reply")).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `checks.templ`, Line: 214, Col: 205}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `checks.templ`, Line: 214, Col: 200}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var71)
 			if templ_7745c5c3_Err != nil {
@@ -1502,7 +1502,7 @@ func candidateNotice(p CandidateChecksProps, c models.CandidateCheck) templ.Comp
 			var templ_7745c5c3_Var72 string
 			templ_7745c5c3_Var72, templ_7745c5c3_Err = templ.JoinStringErrs(p.formOf(c.ID).Reply)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `checks.templ`, Line: 214, Col: 230}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `checks.templ`, Line: 214, Col: 225}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var72))
 			if templ_7745c5c3_Err != nil {

@@ -120,7 +120,7 @@ func (s *Store) SendPreDecisionNotice(ctx context.Context, actor Actor, checkID 
 		if err := s.send(tx, checkPreDecisionMail(s.urls(), app, chk.Kind, a, s.CandidateZone(app.Candidate))); err != nil {
 			return err
 		}
-		return audit(tx, actor, "check.pre_decision_notice_sent", "check", chk.ID, map[string]any{"adverse_action_id": a.ID,
+		return s.audit(tx, actor, "check.pre_decision_notice_sent", "check", chk.ID, map[string]any{"adverse_action_id": a.ID,
 			"wait_until": a.WaitUntil, "wait_business_days": s.adverseWaitDays, "application_id": app.ID})
 	})
 }
@@ -155,7 +155,7 @@ func (s *Store) ReplyToPreDecision(ctx context.Context, actor Actor, checkID int
 			"replied_at": now}).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "check.pre_decision_reply", "check", chk.ID, map[string]any{"adverse_action_id": a.ID,
+		return s.audit(tx, actor, "check.pre_decision_reply", "check", chk.ID, map[string]any{"adverse_action_id": a.ID,
 			"within_wait": !now.After(a.WaitUntil)})
 	})
 }
@@ -196,7 +196,7 @@ func (s *Store) ConfirmAdverseRejection(ctx context.Context, actor Actor, checkI
 			"confirmed_by": actor.ID, "final_notice_at": now}).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "check.adverse_rejection_confirmed", "check", chk.ID, map[string]any{"adverse_action_id": a.ID,
+		return s.audit(tx, actor, "check.adverse_rejection_confirmed", "check", chk.ID, map[string]any{"adverse_action_id": a.ID,
 			"application_id": app.ID, "candidate_replied": a.RepliedAt != nil})
 	})
 }
@@ -220,7 +220,7 @@ func (s *Store) CancelPreDecisionNotice(ctx context.Context, actor Actor, checkI
 			"cancelled_at": s.Now()}).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "check.pre_decision_notice_cancelled", "check", chk.ID, map[string]any{"adverse_action_id": a.ID})
+		return s.audit(tx, actor, "check.pre_decision_notice_cancelled", "check", chk.ID, map[string]any{"adverse_action_id": a.ID})
 	})
 }
 

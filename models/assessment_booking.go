@@ -105,7 +105,7 @@ func (s *Store) confirmBooking(tx *gorm.DB, actor Actor, app *Application, d *As
 	if err := s.send(tx, assessmentBookedMail(s.urls(), c, pos, d, app.ID)); err != nil {
 		return err
 	}
-	return audit(tx, actor, action, "assessment_booking", b.ID, map[string]any{"day_id": d.ID, "application_id": app.ID})
+	return s.audit(tx, actor, action, "assessment_booking", b.ID, map[string]any{"day_id": d.ID, "application_id": app.ID})
 }
 
 func orDash(s string) string {
@@ -266,7 +266,7 @@ func (s *Store) CancelSeat(ctx context.Context, actor Actor, appID int64) error 
 		if err := s.releaseSeat(tx, b, BookingCancelled); err != nil {
 			return err
 		}
-		return audit(tx, actor, "assessment_booking.cancelled", "assessment_booking", b.ID, map[string]any{"day_id": b.DayID})
+		return s.audit(tx, actor, "assessment_booking.cancelled", "assessment_booking", b.ID, map[string]any{"day_id": b.DayID})
 	})
 }
 

@@ -84,7 +84,7 @@ func (s *Store) CreateAssessmentDay(ctx context.Context, actor Actor, in Assessm
 		if err := writeDayPositions(tx, d.ID, p.positions); err != nil {
 			return err
 		}
-		return audit(tx, actor, "assessment_day.created", "assessment_day", d.ID, map[string]any{"title": d.Title, "starts_at": d.StartsAt, "capacity": d.Capacity})
+		return s.audit(tx, actor, "assessment_day.created", "assessment_day", d.ID, map[string]any{"title": d.Title, "starts_at": d.StartsAt, "capacity": d.Capacity})
 	})
 	if err != nil {
 		return nil, err
@@ -148,7 +148,7 @@ func (s *Store) UpdateAssessmentDay(ctx context.Context, actor Actor, id int64, 
 				return err
 			}
 		}
-		if err := audit(tx, actor, "assessment_day.updated", "assessment_day", id, map[string]any{"capacity_from": d.Capacity, "capacity_to": p.capacity}); err != nil {
+		if err := s.audit(tx, actor, "assessment_day.updated", "assessment_day", id, map[string]any{"capacity_from": d.Capacity, "capacity_to": p.capacity}); err != nil {
 			return err
 		}
 		fresh, err := lockDay(tx, id)
@@ -200,7 +200,7 @@ func (s *Store) CancelAssessmentDay(ctx context.Context, actor Actor, id int64, 
 				return err
 			}
 		}
-		return audit(tx, actor, "assessment_day.cancelled", "assessment_day", id, map[string]any{
+		return s.audit(tx, actor, "assessment_day.cancelled", "assessment_day", id, map[string]any{
 			"bookings_released": len(affected), "waitlist_closed": len(waiting), "reason": reason})
 	})
 }

@@ -158,7 +158,7 @@ func (s *Store) RecordAssessmentResult(ctx context.Context, actor Actor, booking
 			"attendance": attendance, "result": result, "result_notes": notes, "updated_at": s.Now()}).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "assessment_booking.result_recorded", "assessment_booking", b.ID, map[string]any{"attendance": attendance, "result": result})
+		return s.audit(tx, actor, "assessment_booking.result_recorded", "assessment_booking", b.ID, map[string]any{"attendance": attendance, "result": result})
 	})
 }
 

@@ -57,7 +57,7 @@ func (s *Store) offerFreeSeats(tx *gorm.DB, d *AssessmentDay) error {
 		if err := s.send(tx, assessmentSeatOfferedMail(s.urls(), c, d, exp, app.ID)); err != nil {
 			return err
 		}
-		if err := audit(tx, SystemActor("waitlist"), "assessment_waitlist.offered", "assessment_day", d.ID, map[string]any{"application_id": app.ID, "expires_at": exp}); err != nil {
+		if err := s.audit(tx, SystemActor("waitlist"), "assessment_waitlist.offered", "assessment_day", d.ID, map[string]any{"application_id": app.ID, "expires_at": exp}); err != nil {
 			return err
 		}
 	}
@@ -131,7 +131,7 @@ func (s *Store) JoinWaitlist(ctx context.Context, actor Actor, appID, dayID int6
 		if res.RowsAffected == 0 {
 			return nil // already waiting: a double click changes nothing
 		}
-		return audit(tx, actor, "assessment_waitlist.joined", "assessment_day", d.ID, map[string]any{"application_id": app.ID})
+		return s.audit(tx, actor, "assessment_waitlist.joined", "assessment_day", d.ID, map[string]any{"application_id": app.ID})
 	})
 }
 
@@ -255,7 +255,7 @@ func (s *Store) LeaveWaitlist(ctx context.Context, actor Actor, appID, entryID i
 				return err
 			}
 		}
-		return audit(tx, actor, "assessment_waitlist."+string(status), "assessment_day", d.ID, map[string]any{"application_id": app.ID})
+		return s.audit(tx, actor, "assessment_waitlist."+string(status), "assessment_day", d.ID, map[string]any{"application_id": app.ID})
 	})
 }
 

@@ -75,7 +75,7 @@ func (s *Store) IssueSignInLink(ctx context.Context, email string) (string, erro
 			return err
 		}
 		link = SignInURL(s.baseURL, raw)
-		return audit(tx, SystemActor("cli"), "sign_in_link.issued", subjectType(who), who.StaffID+who.CandidateID, nil)
+		return s.audit(tx, SystemActor("cli"), "sign_in_link.issued", subjectType(who), who.StaffID+who.CandidateID, nil)
 	})
 	return link, err
 }
@@ -140,7 +140,7 @@ func (s *Store) RequestCandidateLink(ctx context.Context, email, ip string) erro
 		if err := s.send(tx, candidateSignInMail(&c, SignInURL(s.baseURL, raw))); err != nil {
 			return err
 		}
-		return audit(tx, Actor{Kind: "candidate", ID: c.ID, Email: c.Email, IP: ip}, "candidate.sign_in_link_requested", "candidate", c.ID, nil)
+		return s.audit(tx, Actor{Kind: "candidate", ID: c.ID, Email: c.Email, IP: ip}, "candidate.sign_in_link_requested", "candidate", c.ID, nil)
 	})
 }
 
@@ -176,7 +176,7 @@ func (s *Store) ConsumeSignInToken(ctx context.Context, raw string, actor Actor)
 			who.CandidateID = c.ID
 			actor = Actor{Kind: "candidate", ID: c.ID, Email: c.Email, IP: actor.IP, UserAgent: actor.UserAgent}
 		}
-		return audit(tx, actor, "sign_in.link_used", subjectType(who), who.StaffID+who.CandidateID, nil)
+		return s.audit(tx, actor, "sign_in.link_used", subjectType(who), who.StaffID+who.CandidateID, nil)
 	})
 	return who, err
 }

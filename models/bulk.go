@@ -115,17 +115,18 @@ func (s *Store) BulkAction(ctx context.Context, actor Actor, req BulkRequest) (B
 		if err := refused.Err(); err != nil {
 			return err
 		}
+		// The reason, note or subject typed is in each application's own
+		// entry, sealed with its candidate's key (bulkStep); this summary of
+		// many candidates keeps none of it.
 		details := map[string]any{"count": len(apps), "application_ids": ids}
 		switch req.Action {
 		case BulkReject:
-			details["reason"], details["message_held"] = req.Reason, req.Rejection.Held
+			details["message_held"] = req.Rejection.Held
 			details["wording"], details["send_in_days"] = req.Rejection.Wording, req.Rejection.InDays
 		case BulkExpectedDate:
-			details["to"], details["note"] = at.Format("2006-01-02"), req.Note
-		case BulkMessage:
-			details["subject"] = req.Subject
+			details["to"] = at.Format("2006-01-02")
 		}
-		return audit(tx, actor, "candidates.bulk_"+string(req.Action), "", 0, details)
+		return s.audit(tx, actor, "candidates.bulk_"+string(req.Action), "", 0, details)
 	})
 	if err != nil {
 		return BulkResult{}, err
@@ -200,7 +201,7 @@ func (s *Store) bulkStep(tx *gorm.DB, actor Actor, app *Application, req BulkReq
 		if err := s.send(tx, staffMessageMail(s.urls(), app, req.Subject, req.Body)); err != nil {
 			return err
 		}
-		return audit(tx, actor, "application.message_sent", "application", app.ID, map[string]any{"subject": req.Subject})
+		return s.auditPersonal(tx, actor, app.CandidateID, "application.message_sent", "application", app.ID, nil, map[string]any{"subject": req.Subject})
 	}
 	return fault("unknown bulk action %q", req.Action)
 }

@@ -172,7 +172,7 @@ func (s *Store) CreateCandidate(ctx context.Context, actor Actor, in CandidateIn
 		if _, err := s.openApplication(tx, actor, c, pos, stage, nil); err != nil {
 			return err
 		}
-		return audit(tx, actor, "candidate.created", "candidate", c.ID, map[string]any{"position_id": pos.ID, "stage": stage})
+		return s.audit(tx, actor, "candidate.created", "candidate", c.ID, map[string]any{"position_id": pos.ID, "stage": stage})
 	})
 	if err != nil {
 		return nil, err
@@ -400,7 +400,8 @@ func (s *Store) overrideExpectedDateTx(tx *gorm.DB, actor Actor, app *Applicatio
 		"expected_update_at": at, "expected_update_note": note, "updated_at": s.Now()})).Error; err != nil {
 		return err
 	}
-	return audit(tx, actor, "application.expected_date_changed", "application", app.ID, map[string]any{"to": at.Format("2006-01-02"), "note": note})
+	return s.auditPersonal(tx, actor, app.CandidateID, "application.expected_date_changed", "application", app.ID,
+		map[string]any{"to": at.Format("2006-01-02")}, map[string]any{"note": note})
 }
 
 // AddNote adds an internal note to a candidate.
@@ -422,7 +423,7 @@ func (s *Store) AddNote(ctx context.Context, actor Actor, candidateID int64, bod
 		if err := tx.Omit("Author").Create(&n).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "candidate.note_added", "candidate", candidateID, nil)
+		return s.audit(tx, actor, "candidate.note_added", "candidate", candidateID, nil)
 	})
 }
 

@@ -133,7 +133,7 @@ func (s *Store) addApplication(tx *gorm.DB, actor Actor, c *Candidate, positionI
 	if moved != nil {
 		details["moved_from_position_id"] = moved.from.ID
 	}
-	return app, audit(tx, actor, "application.added", "application", app.ID, details)
+	return app, s.audit(tx, actor, "application.added", "application", app.ID, details)
 }
 
 // AddablePositions are the open positions actor may add an application for

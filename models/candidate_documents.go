@@ -155,8 +155,8 @@ func (s *Store) UploadCandidateDocument(ctx context.Context, actor Actor, candid
 			return err
 		}
 		doc.Name, doc.ContentType, doc.SizeBytes = f.Name, f.ContentType, f.SizeBytes
-		return audit(tx, actor, "candidate.document_uploaded", "candidate", candidateID,
-			map[string]any{"document": doc.ID, "kind": kind, "name": f.Name, "type": ct, "size": f.SizeBytes})
+		return s.auditPersonal(tx, actor, candidateID, "candidate.document_uploaded", "candidate", candidateID,
+			map[string]any{"document": doc.ID, "kind": kind, "type": ct, "size": f.SizeBytes}, map[string]any{"name": f.Name})
 	})
 	if err != nil {
 		return nil, err
@@ -187,7 +187,7 @@ func (s *Store) DeleteCandidateDocument(ctx context.Context, actor Actor, docID 
 		if err := tx.Exec("DELETE FROM stored_files WHERE id = ?", doc.FileID).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "candidate.document_deleted", "candidate", doc.CandidateID,
+		return s.audit(tx, actor, "candidate.document_deleted", "candidate", doc.CandidateID,
 			map[string]any{"document": doc.ID, "kind": doc.Kind})
 	})
 }

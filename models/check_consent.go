@@ -209,7 +209,7 @@ func (s *Store) GiveCheckConsent(ctx context.Context, actor Actor, checkID int64
 		if err := writeConsent(tx, actor, chk.ID, "given", info.ConsentVersion, s.Now()); err != nil {
 			return err
 		}
-		if err := audit(tx, actor, "check.consent_given", "check", chk.ID, map[string]any{"text_version": info.ConsentVersion,
+		if err := s.audit(tx, actor, "check.consent_given", "check", chk.ID, map[string]any{"text_version": info.ConsentVersion,
 			"addresses": len(addresses), "windows": len(windows)}); err != nil {
 			return err
 		}
@@ -273,7 +273,7 @@ func (s *Store) WithdrawCheckConsent(ctx context.Context, actor Actor, checkID i
 		if err := writeConsent(tx, actor, chk.ID, "withdrawn", version, s.Now()); err != nil {
 			return err
 		}
-		if err := audit(tx, actor, "check.consent_withdrawn", "check", chk.ID, map[string]any{"from": chk.Status}); err != nil {
+		if err := s.audit(tx, actor, "check.consent_withdrawn", "check", chk.ID, map[string]any{"from": chk.Status}); err != nil {
 			return err
 		}
 		return s.setCheckStatus(tx, actor, chk, checkChange{To: CheckWithdrawn, Cause: "consent_withdrawn", quiet: true})

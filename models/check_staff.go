@@ -171,7 +171,7 @@ func (s *Store) LinkCheckToProvider(ctx context.Context, actor Actor, checkID in
 			}
 			return err
 		}
-		return audit(tx, actor, "check.provider_linked", "check", chk.ID, map[string]any{"provider": provider, "reference": reference})
+		return s.audit(tx, actor, "check.provider_linked", "check", chk.ID, map[string]any{"provider": provider, "reference": reference})
 	})
 }
 
@@ -214,8 +214,8 @@ func (s *Store) AttachCheckResult(ctx context.Context, actor Actor, checkID int6
 		if err != nil {
 			return err
 		}
-		if err := audit(tx, actor, "check.result_attached", "check", chk.ID, map[string]any{"file_id": f.ID, "name": f.Name,
-			"sha256": hex.EncodeToString(f.SHA256), "size": f.SizeBytes}); err != nil {
+		if err := s.auditPersonalOfApplication(tx, actor, chk.ApplicationID, "check.result_attached", "check", chk.ID,
+			map[string]any{"file_id": f.ID, "sha256": hex.EncodeToString(f.SHA256), "size": f.SizeBytes}, map[string]any{"name": f.Name}); err != nil {
 			return err
 		}
 		return s.setCheckStatus(tx, actor, chk, checkChange{To: status, Cause: "result", Summary: &finding, FileID: &f.ID, sameStatus: true})

@@ -67,7 +67,7 @@ func (s *Store) checksOnStageChange(tx *gorm.DB, actor Actor, app *Application, 
 				return res.Error
 			}
 			if res.RowsAffected > 0 {
-				if err := audit(tx, actor, "check.removed_by_undo", "application", app.ID, map[string]any{"kind": k}); err != nil {
+				if err := s.audit(tx, actor, "check.removed_by_undo", "application", app.ID, map[string]any{"kind": k}); err != nil {
 					return err
 				}
 			}
@@ -84,7 +84,7 @@ func (s *Store) openCheck(tx *gorm.DB, actor Actor, appID int64, k CheckKind) er
 	if res.Error != nil || res.RowsAffected == 0 {
 		return res.Error
 	}
-	return audit(tx, actor, "check.opened", "check", id, map[string]any{"application_id": appID, "kind": k})
+	return s.audit(tx, actor, "check.opened", "check", id, map[string]any{"application_id": appID, "kind": k})
 }
 
 // SetPositionChecks says which checks a position needs. Each needed check's
@@ -125,7 +125,7 @@ func (s *Store) SetPositionChecks(ctx context.Context, actor Actor, positionID i
 				}
 			}
 		}
-		return audit(tx, actor, "position.checks_set", "position", p.ID, map[string]any{"from": p.RequiredChecks, "to": r})
+		return s.audit(tx, actor, "position.checks_set", "position", p.ID, map[string]any{"from": p.RequiredChecks, "to": r})
 	})
 }
 
@@ -214,7 +214,7 @@ func (s *Store) setCheckStatus(tx *gorm.DB, actor Actor, chk *Check, ch checkCha
 			return err
 		}
 	}
-	return audit(tx, actor, "check.status_changed", "check", chk.ID, map[string]any{"from": from, "to": ch.To, "cause": ch.Cause,
+	return s.audit(tx, actor, "check.status_changed", "check", chk.ID, map[string]any{"from": from, "to": ch.To, "cause": ch.Cause,
 		"application_id": chk.ApplicationID})
 }
 

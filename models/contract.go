@@ -173,7 +173,7 @@ func (s *Store) SaveTemplate(ctx context.Context, actor Actor, id int64, name, b
 				return ErrNotFound
 			}
 		}
-		return audit(tx, actor, "contract_template.saved", "contract_template", t.ID, map[string]any{"name": t.Name})
+		return s.audit(tx, actor, "contract_template.saved", "contract_template", t.ID, map[string]any{"template": t.Name})
 	})
 	return t.ID, err
 }
@@ -208,7 +208,7 @@ func (s *Store) GenerateContract(ctx context.Context, actor Actor, appID, templa
 		if err := s.transition(tx, actor, app, transitionRequest{Cause: CauseContractSent, Note: "Contract sent", Message: &mail}); err != nil {
 			return err
 		}
-		return audit(tx, actor, "contract.sent", "contract", c.ID, map[string]any{"to": app.Candidate.Email})
+		return s.auditPersonal(tx, actor, app.CandidateID, "contract.sent", "contract", c.ID, nil, map[string]any{"to": app.Candidate.Email})
 	})
 	return c, err
 }
@@ -231,7 +231,7 @@ func (s *Store) createContract(tx *gorm.DB, actor Actor, app *Application, v *Of
 	for k, v := range details {
 		d[k] = v
 	}
-	return c, audit(tx, actor, "contract.created", "contract", c.ID, d)
+	return c, s.audit(tx, actor, "contract.created", "contract", c.ID, d)
 }
 
 // candidateContract loads the candidate's own live contract of an application.
@@ -283,7 +283,7 @@ func (s *Store) GetCandidateContract(ctx context.Context, actor Actor, appID int
 			return err
 		}
 		if viewed == 0 && !IsPeek(ctx) { // a HEAD request is not a viewing
-			return audit(tx, actor, "contract.viewed", "contract", c.ID, nil)
+			return s.audit(tx, actor, "contract.viewed", "contract", c.ID, nil)
 		}
 		return nil
 	})
@@ -305,7 +305,7 @@ func (s *Store) GiveEsignConsent(ctx context.Context, actor Actor, appID int64, 
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}
-		return audit(tx, actor, "contract.consent_given", "contract", c.ID, map[string]any{"disclosure_version": EsignDisclosureVersion})
+		return s.audit(tx, actor, "contract.consent_given", "contract", c.ID, map[string]any{"disclosure_version": EsignDisclosureVersion})
 	})
 }
 
@@ -361,7 +361,8 @@ func (s *Store) SignAsCandidate(ctx context.Context, actor Actor, appID int64, t
 			"candidate_ip": ip, "candidate_user_agent": ua, "status": status}).Error; err != nil {
 			return err
 		}
-		if err := audit(tx, actor, action, "contract", c.ID, map[string]any{"typed_name": name, "text_sha256": c.TextSHA256}); err != nil {
+		if err := s.auditPersonal(tx, actor, actor.ID, action, "contract", c.ID, map[string]any{"text_sha256": c.TextSHA256},
+			map[string]any{"typed_name": name}); err != nil {
 			return err
 		}
 		if err := s.promiseAgain(tx, app.ID, now); err != nil {
@@ -429,7 +430,10 @@ func (s *Store) Countersign(ctx context.Context, actor Actor, contractID int64, 
 		c.EmployerSignerID, c.EmployerSignedName, c.EmployerSignedRole, c.EmployerSignedAt = &signer.ID, &name, &role, &now
 		ip, ua := actor.IP, truncate(actor.UserAgent, 500)
 		c.EmployerIP, c.EmployerUserAgent = &ip, &ua
-		if err := audit(tx, actor, "contract.countersigned", "contract", c.ID, map[string]any{"typed_name": name, "text_sha256": c.TextSHA256}); err != nil {
+		// The signer's typed name is sealed with the candidate's key as well: the row is
+		// about their contract, and the contract keeps the signature.
+		if err := s.auditPersonal(tx, actor, app.CandidateID, "contract.countersigned", "contract", c.ID,
+			map[string]any{"text_sha256": c.TextSHA256}, map[string]any{"typed_name": name}); err != nil {
 			return err
 		}
 		var trail []AuditEntry
@@ -452,7 +456,7 @@ func (s *Store) Countersign(ctx context.Context, actor Actor, contractID int64, 
 			"employer_user_agent": ua, "pdf": pdf, "pdf_sha256": pdfHash, "status": ContractCompleted}).Error; err != nil {
 			return err
 		}
-		if err := audit(tx, actor, "contract.completed", "contract", c.ID, map[string]any{"pdf_sha256": pdfHash}); err != nil {
+		if err := s.audit(tx, actor, "contract.completed", "contract", c.ID, map[string]any{"pdf_sha256": pdfHash}); err != nil {
 			return err
 		}
 		if err := s.hireConfirmed(tx, app); err != nil { // the fallbacks held for the position may go

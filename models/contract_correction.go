@@ -138,8 +138,8 @@ func (s *Store) RequestNameCorrection(ctx context.Context, actor Actor, appID in
 			}
 			return err
 		}
-		if err := audit(tx, actor, "contract.name_correction_requested", "contract", c.ID, map[string]any{"correction_id": nc.ID,
-			"current_name": nc.CurrentName, "requested_name": nc.RequestedName}); err != nil {
+		if err := s.auditPersonal(tx, actor, app.CandidateID, "contract.name_correction_requested", "contract", c.ID,
+			map[string]any{"correction_id": nc.ID}, map[string]any{"current_name": nc.CurrentName, "requested_name": nc.RequestedName}); err != nil {
 			return err
 		}
 		var ov OfferVersion
@@ -270,8 +270,8 @@ func (s *Store) ApplyNameCorrection(ctx context.Context, actor Actor, correction
 			return err
 		}
 		app.Candidate.Name = nc.RequestedName
-		if err := audit(tx, actor, "candidate.name_corrected", "candidate", app.CandidateID, map[string]any{"from": from, "to": nc.RequestedName,
-			"correction_id": nc.ID}); err != nil {
+		if err := s.auditPersonal(tx, actor, app.CandidateID, "candidate.name_corrected", "candidate", app.CandidateID,
+			map[string]any{"correction_id": nc.ID}, map[string]any{"from": from, "to": nc.RequestedName}); err != nil {
 			return err
 		}
 		// The old contract leaves the "one live contract" index before the new one enters it.
@@ -281,7 +281,7 @@ func (s *Store) ApplyNameCorrection(ctx context.Context, actor Actor, correction
 		if out, err = s.createContract(tx, actor, app, &v, &t, map[string]any{"replaces_contract_id": old.ID}); err != nil {
 			return err
 		}
-		if err := audit(tx, actor, "contract.voided", "contract", old.ID, map[string]any{"reason": "name corrected",
+		if err := s.audit(tx, actor, "contract.voided", "contract", old.ID, map[string]any{"reason": "name corrected",
 			"replaced_by_contract_id": out.ID}); err != nil {
 			return err
 		}
@@ -289,14 +289,14 @@ func (s *Store) ApplyNameCorrection(ctx context.Context, actor Actor, correction
 			"resolved_by": actor.ID, "resolved_at": now}).Error; err != nil {
 			return err
 		}
-		if err := audit(tx, actor, "contract.name_correction_applied", "contract", old.ID, map[string]any{"correction_id": nc.ID,
-			"from": from, "to": nc.RequestedName, "new_contract_id": out.ID}); err != nil {
+		if err := s.auditPersonal(tx, actor, app.CandidateID, "contract.name_correction_applied", "contract", old.ID,
+			map[string]any{"correction_id": nc.ID, "new_contract_id": out.ID}, map[string]any{"from": from, "to": nc.RequestedName}); err != nil {
 			return err
 		}
 		if err := s.send(tx, contractNameCorrectedMail(s.urls(), app, v.JobTitle)); err != nil {
 			return err
 		}
-		return audit(tx, actor, "contract.sent", "contract", out.ID, map[string]any{"to": app.Candidate.Email})
+		return s.auditPersonal(tx, actor, app.CandidateID, "contract.sent", "contract", out.ID, nil, map[string]any{"to": app.Candidate.Email})
 	})
 	if err != nil {
 		return nil, err
@@ -339,8 +339,8 @@ func (s *Store) DeclineNameCorrection(ctx context.Context, actor Actor, correcti
 			"response": response, "resolved_by": actor.ID, "resolved_at": s.Now()}).Error; err != nil {
 			return err
 		}
-		if err := audit(tx, actor, "contract.name_correction_declined", "contract", c.ID, map[string]any{"correction_id": nc.ID,
-			"requested_name": nc.RequestedName, "response": response}); err != nil {
+		if err := s.auditPersonal(tx, actor, app.CandidateID, "contract.name_correction_declined", "contract", c.ID,
+			map[string]any{"correction_id": nc.ID}, map[string]any{"requested_name": nc.RequestedName, "response": response}); err != nil {
 			return err
 		}
 		var jobTitle string

@@ -165,7 +165,8 @@ func (s *Store) RequestDecision(ctx context.Context, actor Actor, appID int64, i
 				return err
 			}
 		}
-		return audit(tx, actor, "decision.requested", "application", app.ID, map[string]any{"request": req.ID, "proposal": proposal, "consulted": ids})
+		return s.auditPersonal(tx, actor, app.CandidateID, "decision.requested", "application", app.ID, map[string]any{"request": req.ID, "consulted": ids},
+			map[string]any{"proposal": proposal})
 	})
 }
 
@@ -208,8 +209,8 @@ func (s *Store) RespondDecision(ctx context.Context, actor Actor, requestID int6
 		if err := tx.Where("request_id = ?", req.ID).Find(&all).Error; err != nil {
 			return err
 		}
-		if err := audit(tx, actor, verdictAction(verdict), "application", req.ApplicationID,
-			map[string]any{"request": req.ID, "rationale": rationale}); err != nil {
+		if err := s.auditPersonalOfApplication(tx, actor, req.ApplicationID, verdictAction(verdict), "application", req.ApplicationID,
+			map[string]any{"request": req.ID}, map[string]any{"rationale": rationale}); err != nil {
 			return err
 		}
 		outcome := Outcome(all)
@@ -230,8 +231,8 @@ func (s *Store) RespondDecision(ctx context.Context, actor Actor, requestID int6
 		if err := s.send(tx, decisionDecidedMail(s.urls(), &requester, app.CandidateID, app.ID, outcome)); err != nil {
 			return err
 		}
-		return audit(tx, SystemActor("consultation"), "decision."+string(outcome), "application", req.ApplicationID,
-			map[string]any{"request": req.ID, "proposal": req.Proposal})
+		return s.auditPersonalOfApplication(tx, SystemActor("consultation"), req.ApplicationID, "decision."+string(outcome), "application",
+			req.ApplicationID, map[string]any{"request": req.ID}, map[string]any{"proposal": req.Proposal})
 	})
 }
 
@@ -262,7 +263,7 @@ func (s *Store) WithdrawDecision(ctx context.Context, actor Actor, requestID int
 		if err := tx.First(&req, requestID).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "decision.withdrawn", "application", req.ApplicationID, map[string]any{"request": req.ID})
+		return s.audit(tx, actor, "decision.withdrawn", "application", req.ApplicationID, map[string]any{"request": req.ID})
 	})
 }
 

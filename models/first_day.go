@@ -206,7 +206,7 @@ func (s *Store) SetFirstDay(ctx context.Context, actor Actor, appID int64, input
 			"created_at": now, "updated_at": now}).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "onboarding.first_day_saved", "application", appID,
+		return s.audit(tx, actor, "onboarding.first_day_saved", "application", appID,
 			map[string]any{"start_time": in.StartTime, "time_zone": in.TimeZone})
 	})
 }

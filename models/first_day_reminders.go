@@ -139,6 +139,6 @@ func (s *Store) remindFirstDay(tx *gorm.DB, r *dueFirstDay, now time.Time) (bool
 		"address": oneLine(r.Address), "ask_for": oneLine(askFor), "first_day_link": u.abs(u.MyFirstDay(r.ApplicationID))})); err != nil {
 		return false, err
 	}
-	return true, audit(tx, SystemActor("first-day reminders"), "onboarding.first_day_reminded", "application", r.ApplicationID,
+	return true, s.audit(tx, SystemActor("first-day reminders"), "onboarding.first_day_reminded", "application", r.ApplicationID,
 		map[string]any{"reminder": column})
 }

@@ -115,7 +115,7 @@ func (s *Store) SendInterestCheck(ctx context.Context, actor Actor, appID int64,
 		if err := s.send(tx, interestCheckMail(s.urls(), app, message)); err != nil {
 			return err
 		}
-		return audit(tx, actor, "interest_check.sent", "application", app.ID, map[string]any{"interest_check_id": ic.ID})
+		return s.audit(tx, actor, "interest_check.sent", "application", app.ID, map[string]any{"interest_check_id": ic.ID})
 	})
 	return ic, err
 }
@@ -164,7 +164,7 @@ func (s *Store) ConfirmInterest(ctx context.Context, actor Actor, appID int64, i
 		if err := s.promiseAgain(tx, appID, now); err != nil {
 			return err
 		}
-		return audit(tx, actor, "interest_check.confirmed", "application", appID, map[string]any{"interest_check_id": ic.ID})
+		return s.audit(tx, actor, "interest_check.confirmed", "application", appID, map[string]any{"interest_check_id": ic.ID})
 	})
 }
 
@@ -193,7 +193,7 @@ func (s *Store) WithdrawFromInterestCheck(ctx context.Context, actor Actor, appI
 			Reason: nonEmpty(reason, "Withdrew when asked to confirm interest"), Note: "Candidate withdrew: " + reason}); err != nil {
 			return err
 		}
-		return audit(tx, actor, "interest_check.withdrawn", "application", appID, map[string]any{"interest_check_id": ic.ID})
+		return s.audit(tx, actor, "interest_check.withdrawn", "application", appID, map[string]any{"interest_check_id": ic.ID})
 	})
 }
 

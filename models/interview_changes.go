@@ -60,7 +60,7 @@ func (s *Store) PickSlot(ctx context.Context, actor Actor, appID, roundID, slotI
 		if err := s.promiseAgain(tx, app.ID, slot.EndsAt); err != nil { // news after the interview
 			return err
 		}
-		return audit(tx, actor, "interview.booked", "application", app.ID, map[string]any{"round": r.ID, "slot": slot.ID, "starts_at": slot.StartsAt})
+		return s.audit(tx, actor, "interview.booked", "application", app.ID, map[string]any{"round": r.ID, "slot": slot.ID, "starts_at": slot.StartsAt})
 	})
 }
 
@@ -120,7 +120,7 @@ func (s *Store) RequestOtherTimes(ctx context.Context, actor Actor, appID, round
 				return err
 			}
 		}
-		return audit(tx, actor, "interview.times_requested", "application", app.ID, map[string]any{"round": r.ID})
+		return s.audit(tx, actor, "interview.times_requested", "application", app.ID, map[string]any{"round": r.ID})
 	})
 }
 
@@ -187,7 +187,7 @@ func (s *Store) OfferMoreTimes(ctx context.Context, actor Actor, roundID int64, 
 		if err := s.send(tx, repliesTo(interviewInvitationMail(s.urls(), app, r, s.CandidateZone(app.Candidate)), s.roundOrganizer(tx, r))); err != nil {
 			return err
 		}
-		return audit(tx, actor, "interview.times_added", "application", app.ID, map[string]any{"round": r.ID, "times": len(starts)})
+		return s.audit(tx, actor, "interview.times_added", "application", app.ID, map[string]any{"round": r.ID, "times": len(starts)})
 	})
 }
 
@@ -237,7 +237,7 @@ func (s *Store) RescheduleRound(ctx context.Context, actor Actor, roundID int64,
 		if err := s.sendRoundInvitations(tx, r, app, MsgInterviewRescheduled, "Moved", true); err != nil {
 			return err
 		}
-		return audit(tx, actor, "interview.rescheduled", "application", app.ID, map[string]any{"round": r.ID, "starts_at": slot.StartsAt})
+		return s.audit(tx, actor, "interview.rescheduled", "application", app.ID, map[string]any{"round": r.ID, "starts_at": slot.StartsAt})
 	})
 }
 
@@ -263,7 +263,8 @@ func (s *Store) CancelRound(ctx context.Context, actor Actor, roundID int64, rea
 		if err := s.cancelRound(tx, r, app, reason, true); err != nil {
 			return err
 		}
-		return audit(tx, actor, "interview.cancelled", "application", app.ID, map[string]any{"round": r.ID, "reason": reason})
+		return s.auditPersonal(tx, actor, app.CandidateID, "interview.cancelled", "application", app.ID, map[string]any{"round": r.ID},
+			map[string]any{"reason": reason})
 	})
 }
 

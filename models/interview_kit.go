@@ -167,7 +167,7 @@ func (s *Store) SaveInterviewKit(ctx context.Context, actor Actor, roundID int64
 				}
 			}
 		}
-		return audit(tx, actor, "interview.kit_updated", "application", r.ApplicationID,
+		return s.audit(tx, actor, "interview.kit_updated", "application", r.ApplicationID,
 			map[string]any{"round": r.ID, "criteria_with_questions": len(questions)})
 	})
 }

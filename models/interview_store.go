@@ -58,7 +58,7 @@ func (s *Store) CreateRound(ctx context.Context, actor Actor, appID int64, in Ro
 		if err := s.send(tx, repliesTo(interviewInvitationMail(s.urls(), app, &round, s.CandidateZone(app.Candidate)), s.roundOrganizer(tx, &round))); err != nil {
 			return err
 		}
-		return audit(tx, actor, "interview.created", "application", app.ID, map[string]any{"round": round.ID, "kind": round.Kind,
+		return s.audit(tx, actor, "interview.created", "application", app.ID, map[string]any{"round": round.ID, "kind": round.Kind,
 			"panel": p.panel, "times": len(p.starts) + len(p.shared)})
 	})
 	if err != nil {

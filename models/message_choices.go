@@ -186,7 +186,7 @@ func (s *Store) SaveEmailChoices(ctx context.Context, actor Actor, want EmailCho
 			want.Reminders, want.Updates, s.Now(), actor.ID).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "candidate.email_choices_changed", "candidate", actor.ID, map[string]any{
+		return s.audit(tx, actor, "candidate.email_choices_changed", "candidate", actor.ID, map[string]any{
 			"reminders": want.Reminders, "updates": want.Updates, "was": map[string]bool{"reminders": was.Reminders, "updates": was.Updates},
 			"via": "account page"})
 	})

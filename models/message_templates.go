@@ -68,7 +68,7 @@ func (s *Store) SaveMessageTemplate(ctx context.Context, actor Actor, kind Messa
 			kind, subject, body, actor.ID, s.Now()).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "message_template.saved", "message_template", 0, map[string]any{"kind": kind})
+		return s.audit(tx, actor, "message_template.saved", "message_template", 0, map[string]any{"kind": kind})
 	})
 }
 
@@ -84,6 +84,6 @@ func (s *Store) ResetMessageTemplate(ctx context.Context, actor Actor, kind Mess
 		if err := tx.Exec("DELETE FROM message_templates WHERE kind = ?", kind).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "message_template.reset", "message_template", 0, map[string]any{"kind": kind})
+		return s.audit(tx, actor, "message_template.reset", "message_template", 0, map[string]any{"kind": kind})
 	})
 }

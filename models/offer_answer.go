@@ -64,7 +64,7 @@ func (s *Store) AcceptJobOffer(ctx context.Context, actor Actor, appID, versionI
 		if err := s.promiseAgain(tx, app.ID, now); err != nil {
 			return err
 		}
-		return audit(tx, actor, "offer.accepted", "offer", offer.ID, map[string]any{"version": v.Version})
+		return s.audit(tx, actor, "offer.accepted", "offer", offer.ID, map[string]any{"version": v.Version})
 	})
 }
 
@@ -103,7 +103,7 @@ func (s *Store) DeclineJobOffer(ctx context.Context, actor Actor, appID, version
 		if err := s.notifyOfferAuthor(tx, v, app, MsgOfferDeclined, ""); err != nil {
 			return err
 		}
-		return audit(tx, actor, "offer.declined", "offer", offer.ID, map[string]any{"version": v.Version})
+		return s.audit(tx, actor, "offer.declined", "offer", offer.ID, map[string]any{"version": v.Version})
 	})
 }
 
@@ -144,7 +144,7 @@ func (s *Store) AskOfferQuestion(ctx context.Context, actor Actor, appID int64, 
 				return err
 			}
 		}
-		return audit(tx, actor, "offer.question_asked", "offer", offer.ID, nil)
+		return s.audit(tx, actor, "offer.question_asked", "offer", offer.ID, nil)
 	})
 }
 
@@ -177,6 +177,6 @@ func (s *Store) AnswerOfferQuestion(ctx context.Context, actor Actor, questionID
 		if err := s.send(tx, offerQuestionAnsweredMail(s.urls(), app, q.Question, answer)); err != nil {
 			return err
 		}
-		return audit(tx, actor, "offer.question_answered", "offer", offer.ID, nil)
+		return s.audit(tx, actor, "offer.question_answered", "offer", offer.ID, nil)
 	})
 }

@@ -68,7 +68,7 @@ func (s *Store) SaveOfferDraft(ctx context.Context, actor Actor, appID int64, in
 		default:
 			return err
 		}
-		return audit(tx, actor, "offer.draft_saved", "offer", offer.ID, map[string]any{"version": ov.Version})
+		return s.audit(tx, actor, "offer.draft_saved", "offer", offer.ID, map[string]any{"version": ov.Version})
 	})
 	if err != nil {
 		return nil, err
@@ -160,7 +160,7 @@ func (s *Store) SubmitOffer(ctx context.Context, actor Actor, versionID int64) e
 				}
 			}
 		}
-		return audit(tx, actor, "offer.submitted", "offer", v.OfferID, map[string]any{"version": v.Version})
+		return s.audit(tx, actor, "offer.submitted", "offer", v.OfferID, map[string]any{"version": v.Version})
 	})
 }
 
@@ -181,7 +181,7 @@ func (s *Store) ApproveOffer(ctx context.Context, actor Actor, versionID int64) 
 		if err := tx.Model(&OfferVersion{}).Where("id = ?", v.ID).Updates(map[string]any{"status": OfferApproved, "approved_by": actor.ID, "approved_at": now}).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "offer.approved", "offer", v.OfferID, map[string]any{"version": v.Version})
+		return s.audit(tx, actor, "offer.approved", "offer", v.OfferID, map[string]any{"version": v.Version})
 	})
 }
 
@@ -226,7 +226,8 @@ func (s *Store) SendBackOffer(ctx context.Context, actor Actor, versionID int64,
 				}
 			}
 		}
-		return audit(tx, actor, "offer.sent_back", "offer", v.OfferID, map[string]any{"version": v.Version, "comment": comment})
+		return s.auditPersonal(tx, actor, app.CandidateID, "offer.sent_back", "offer", v.OfferID, map[string]any{"version": v.Version},
+			map[string]any{"comment": comment})
 	})
 }
 
@@ -289,7 +290,7 @@ func (s *Store) SendOffer(ctx context.Context, actor Actor, versionID int64) err
 		if err := s.transition(tx, actor, app, transitionRequest{Cause: CauseOfferSent, Note: "Offer sent", Message: &mail}); err != nil {
 			return err
 		}
-		return audit(tx, actor, "offer.sent", "offer", v.OfferID, map[string]any{"version": v.Version})
+		return s.audit(tx, actor, "offer.sent", "offer", v.OfferID, map[string]any{"version": v.Version})
 	})
 }
 
@@ -313,6 +314,6 @@ func (s *Store) ExtendOffer(ctx context.Context, actor Actor, versionID int64, d
 		if err := tx.Model(&OfferVersion{}).Where("id = ?", v.ID).Update("expires_on", dateOnly(d)).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "offer.extended", "offer", v.OfferID, map[string]any{"version": v.Version, "from": v.ExpiresOn.Format("2006-01-02"), "to": d.Format("2006-01-02")})
+		return s.audit(tx, actor, "offer.extended", "offer", v.OfferID, map[string]any{"version": v.Version, "from": v.ExpiresOn.Format("2006-01-02"), "to": d.Format("2006-01-02")})
 	})
 }

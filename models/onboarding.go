@@ -88,7 +88,7 @@ func (s *Store) onboardingOnStageChange(tx *gorm.DB, actor Actor, app *Applicati
 			return err
 		}
 	}
-	if err := audit(tx, actor, "onboarding.checklist_created", "application", app.ID,
+	if err := s.audit(tx, actor, "onboarding.checklist_created", "application", app.ID,
 		map[string]any{"tasks": len(tasks), "start_date": start.Format(time.DateOnly)}); err != nil {
 		return err
 	}
@@ -175,7 +175,7 @@ func (s *Store) SetOnboardingTemplate(ctx context.Context, actor Actor, position
 				return err
 			}
 		}
-		return audit(tx, actor, "onboarding.template_saved", "position", positionID, map[string]any{"tasks": len(tasks)})
+		return s.audit(tx, actor, "onboarding.template_saved", "position", positionID, map[string]any{"tasks": len(tasks)})
 	})
 }
 

@@ -107,7 +107,7 @@ func (s *Store) finishTask(tx *gorm.DB, actor Actor, t *OnboardingTask, action s
 	if err := tx.Model(&OnboardingTask{}).Where("id = ?", t.ID).Updates(updates).Error; err != nil {
 		return err
 	}
-	return audit(tx, actor, action, "onboarding_task", t.ID, map[string]any{"application_id": t.ApplicationID, "title": t.Title})
+	return s.audit(tx, actor, action, "onboarding_task", t.ID, map[string]any{"application_id": t.ApplicationID, "title": t.Title})
 }
 
 // ConfirmTask is the starter confirming they have read what a confirm task
@@ -174,7 +174,7 @@ func (s *Store) SubmitTaskForm(ctx context.Context, actor Actor, taskID int64, i
 			if err := tx.Model(&OnboardingTask{}).Where("id = ?", t.ID).Update("updated_at", now).Error; err != nil {
 				return err
 			}
-			return audit(tx, actor, "onboarding.form_corrected", "onboarding_task", t.ID, map[string]any{"fields": keys})
+			return s.audit(tx, actor, "onboarding.form_corrected", "onboarding_task", t.ID, map[string]any{"fields": keys})
 		}
 		return s.finishTask(tx, actor, t, "onboarding.form_submitted", nil)
 	})
@@ -214,8 +214,9 @@ func (s *Store) UploadTaskDocument(ctx context.Context, actor Actor, taskID int6
 				return err
 			}
 		}
-		return audit(tx, actor, "onboarding.document_uploaded", "onboarding_task", t.ID,
-			map[string]any{"application_id": t.ApplicationID, "file_id": f.ID, "name": f.Name, "size": f.SizeBytes, "replaced": t.FileID != nil})
+		return s.auditPersonalOfApplication(tx, actor, t.ApplicationID, "onboarding.document_uploaded", "onboarding_task", t.ID,
+			map[string]any{"application_id": t.ApplicationID, "file_id": f.ID, "size": f.SizeBytes, "replaced": t.FileID != nil},
+			map[string]any{"name": f.Name})
 	})
 	if err != nil {
 		return nil, err
@@ -276,7 +277,8 @@ func (s *Store) ReturnDocument(ctx context.Context, actor Actor, taskID int64, r
 			"updated_at": s.Now()}).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "onboarding.document_returned", "onboarding_task", t.ID, map[string]any{"application_id": t.ApplicationID, "reason": reason})
+		return s.auditPersonalOfApplication(tx, actor, t.ApplicationID, "onboarding.document_returned", "onboarding_task", t.ID,
+			map[string]any{"application_id": t.ApplicationID}, map[string]any{"reason": reason})
 	})
 }
 
@@ -347,7 +349,7 @@ func (s *Store) RecordRightToWork(ctx context.Context, actor Actor, taskID int64
 			VALUES (?, ?, ?, ?, ?::date, ?)`, t.ID, docType, actor.ID, seenAt.UTC(), exp, now).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "onboarding.right_to_work_recorded", "onboarding_task", t.ID,
+		return s.audit(tx, actor, "onboarding.right_to_work_recorded", "onboarding_task", t.ID,
 			map[string]any{"application_id": t.ApplicationID, "document_type": docType, "seen_at": seenAt.UTC(), "expires_on": exp})
 	})
 }

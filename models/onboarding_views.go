@@ -180,7 +180,7 @@ func (s *Store) RevealSensitiveField(ctx context.Context, actor Actor, fieldID i
 			return err
 		}
 		clear = string(plain)
-		return audit(tx, actor, "onboarding.sensitive_field_revealed", "onboarding_task", row.TaskID,
+		return s.audit(tx, actor, "onboarding.sensitive_field_revealed", "onboarding_task", row.TaskID,
 			map[string]any{"application_id": row.ApplicationID, "field": row.Field, "field_id": fieldID})
 	})
 	if err != nil {

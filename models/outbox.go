@@ -329,7 +329,11 @@ func (s *Store) RetryMessage(ctx context.Context, actor Actor, id int64) error {
 		if err := s.insertDeliveryJob(tx, id, nil); err != nil {
 			return err
 		}
-		return audit(tx, actor, "message.retried", "message", id, map[string]any{"to": m.ToEmail, "kind": m.Kind})
+		if m.CandidateID != nil { // a candidate's address is theirs: sealed with their key
+			return s.auditPersonal(tx, actor, *m.CandidateID, "message.retried", "message", id, map[string]any{"kind": m.Kind},
+				map[string]any{"to": m.ToEmail})
+		}
+		return s.audit(tx, actor, "message.retried", "message", id, map[string]any{"to": m.ToEmail, "kind": m.Kind})
 	})
 }
 

@@ -139,7 +139,7 @@ func (s *Store) CreatePosition(ctx context.Context, actor Actor, in PositionInpu
 		if err := writeCriteria(tx, p.ID, in.criteria); err != nil {
 			return err
 		}
-		return audit(tx, actor, "position.created", "position", p.ID, map[string]any{"title": p.Title, "pipeline": in.Pipeline,
+		return s.audit(tx, actor, "position.created", "position", p.ID, map[string]any{"title": p.Title, "pipeline": in.Pipeline,
 			"stage_times": in.stageTimes})
 	})
 	if err != nil {
@@ -202,7 +202,7 @@ func (s *Store) UpdatePosition(ctx context.Context, actor Actor, id int64, in Po
 		if err := writeCriteria(tx, id, in.criteria); err != nil {
 			return err
 		}
-		return audit(tx, actor, "position.updated", "position", id, map[string]any{"title": in.Title, "pipeline": in.Pipeline,
+		return s.audit(tx, actor, "position.updated", "position", id, map[string]any{"title": in.Title, "pipeline": in.Pipeline,
 			"stage_times": in.stageTimes})
 	})
 }
@@ -228,7 +228,7 @@ func (s *Store) ReopenPosition(ctx context.Context, actor Actor, id int64) error
 		if err := tx.Model(&Position{}).Where("id = ?", id).Updates(map[string]any{"status": PositionOpen, "updated_at": s.Now()}).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "position.status_changed", "position", id, map[string]any{"from": p.Status, "to": PositionOpen, "applications_closed": 0})
+		return s.audit(tx, actor, "position.status_changed", "position", id, map[string]any{"from": p.Status, "to": PositionOpen, "applications_closed": 0})
 	})
 }
 

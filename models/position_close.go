@@ -166,7 +166,7 @@ func (s *Store) ClosePosition(ctx context.Context, actor Actor, id int64, status
 		if err != nil {
 			return err
 		}
-		return audit(tx, actor, "position.status_changed", "position", id, map[string]any{"from": p.Status, "to": status,
+		return s.audit(tx, actor, "position.status_changed", "position", id, map[string]any{"from": p.Status, "to": status,
 			"applications_closed": closed + counts[CloseStandard] + counts[CloseWording] + counts[CloseFallback], "moved": counts[CloseMove]})
 	})
 }

@@ -244,7 +244,7 @@ func (s *Store) alertPromiseLimit(tx *gorm.DB, r *overduePromise, now time.Time)
 	for i := range to {
 		ids[i] = to[i].ID
 	}
-	return true, audit(tx, SystemActor("promise keeper"), "application.promise_limit_reached", "application", r.ID, map[string]any{
+	return true, s.audit(tx, SystemActor("promise keeper"), "application.promise_limit_reached", "application", r.ID, map[string]any{
 		"due": r.ExpectedUpdateAt, "extensions": r.PromiseExtensions, "alerted_staff": ids})
 }
 

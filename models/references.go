@@ -85,7 +85,7 @@ func (s *Store) AddReferee(ctx context.Context, actor Actor, appID int64, in Ref
 			return err
 		}
 		id = r.ID
-		return audit(tx, actor, "referee.added", "application", app.ID, map[string]any{"referee_id": r.ID})
+		return s.audit(tx, actor, "referee.added", "application", app.ID, map[string]any{"referee_id": r.ID})
 	})
 	return id, err
 }
@@ -106,7 +106,7 @@ func (s *Store) UpdateReferee(ctx context.Context, actor Actor, refereeID int64,
 			p.name, p.email, p.phone, p.company, p.relationship, p.from, p.to, in.MayContactNow, in.ConfirmedAgreed, s.Now(), r.ID, RefereeDraft).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "referee.changed", "application", app.ID, map[string]any{"referee_id": r.ID})
+		return s.audit(tx, actor, "referee.changed", "application", app.ID, map[string]any{"referee_id": r.ID})
 	})
 }
 
@@ -120,7 +120,8 @@ func (s *Store) RemoveReferee(ctx context.Context, actor Actor, refereeID int64)
 		if err := tx.Exec("DELETE FROM referees WHERE id = ? AND status = ?", r.ID, RefereeDraft).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "referee.removed", "application", app.ID, map[string]any{"referee_id": r.ID, "name": r.Name})
+		return s.auditPersonal(tx, actor, app.CandidateID, "referee.removed", "application", app.ID, map[string]any{"referee_id": r.ID},
+			map[string]any{"name": r.Name})
 	})
 }
 
@@ -146,7 +147,7 @@ func (s *Store) StaffAddReferee(ctx context.Context, actor Actor, appID int64, i
 			return err
 		}
 		id = r.ID
-		return audit(tx, actor, "referee.added", "application", app.ID, map[string]any{"referee_id": r.ID, "by_staff": true})
+		return s.audit(tx, actor, "referee.added", "application", app.ID, map[string]any{"referee_id": r.ID, "by_staff": true})
 	})
 	return id, err
 }
@@ -200,7 +201,7 @@ func (s *Store) SendReferenceRequests(ctx context.Context, actor Actor, appID in
 			ids = append(ids, r.ID)
 		}
 		sent = len(targets)
-		return audit(tx, actor, "referee.requests_sent", "application", app.ID, map[string]any{"referee_ids": ids})
+		return s.audit(tx, actor, "referee.requests_sent", "application", app.ID, map[string]any{"referee_ids": ids})
 	})
 	return sent, err
 }
@@ -254,7 +255,7 @@ func (s *Store) RemindReferee(ctx context.Context, actor Actor, refereeID int64)
 		if _, err := s.remindReferee(tx, app, &r, now, false); err != nil {
 			return err
 		}
-		return audit(tx, actor, "referee.reminded", "application", app.ID, map[string]any{"referee_id": r.ID})
+		return s.audit(tx, actor, "referee.reminded", "application", app.ID, map[string]any{"referee_id": r.ID})
 	})
 }
 
@@ -321,7 +322,7 @@ func (s *Store) SendDueReferenceReminders(ctx context.Context) (int, error) {
 			if !went {
 				continue
 			}
-			if err := audit(tx, SystemActor("reference reminders"), "referee.reminded", "application", app.ID,
+			if err := s.audit(tx, SystemActor("reference reminders"), "referee.reminded", "application", app.ID,
 				map[string]any{"referee_id": r.ID, "automatic": true}); err != nil {
 				return err
 			}

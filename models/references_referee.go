@@ -69,7 +69,7 @@ func (s *Store) RefereeForm(ctx context.Context, token, ip, userAgent string) (*
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}
-		return audit(tx, refereeActor(r, ip, userAgent), "referee.form_opened", "application", r.ApplicationID, map[string]any{"referee_id": r.ID})
+		return s.audit(tx, refereeActor(r, ip, userAgent), "referee.form_opened", "application", r.ApplicationID, map[string]any{"referee_id": r.ID})
 	})
 	return view, err
 }
@@ -109,7 +109,7 @@ func (s *Store) AnswerReference(ctx context.Context, token string, in RefereeAns
 			}
 			return err
 		}
-		return audit(tx, refereeActor(r, ip, userAgent), "referee.answered", "application", r.ApplicationID, map[string]any{"referee_id": r.ID})
+		return s.audit(tx, refereeActor(r, ip, userAgent), "referee.answered", "application", r.ApplicationID, map[string]any{"referee_id": r.ID})
 	})
 }
 
@@ -129,7 +129,7 @@ func (s *Store) DeclineReference(ctx context.Context, token, reason, ip, userAge
 		if err := claimReply(tx, r, now, ip, userAgent, map[string]any{"status": RefereeDeclined, "declined_at": now, "decline_reason": reason}); err != nil {
 			return err
 		}
-		return audit(tx, refereeActor(r, ip, userAgent), "referee.declined", "application", r.ApplicationID, map[string]any{"referee_id": r.ID})
+		return s.audit(tx, refereeActor(r, ip, userAgent), "referee.declined", "application", r.ApplicationID, map[string]any{"referee_id": r.ID})
 	})
 }
 

@@ -62,7 +62,7 @@ func (s *Store) SetReferenceSettings(ctx context.Context, actor Actor, positionI
 		if res.RowsAffected == 0 {
 			return ErrNotFound
 		}
-		return audit(tx, actor, "position.reference_settings_changed", "position", positionID,
+		return s.audit(tx, actor, "position.reference_settings_changed", "position", positionID,
 			map[string]any{"needed": set.Needed, "manager_required": set.ManagerRequired})
 	})
 }
@@ -109,7 +109,7 @@ func (s *Store) SetReferenceQuestions(ctx context.Context, actor Actor, position
 				return err
 			}
 		}
-		return audit(tx, actor, "position.reference_questions_changed", "position", positionID, map[string]any{"questions": len(qs)})
+		return s.audit(tx, actor, "position.reference_questions_changed", "position", positionID, map[string]any{"questions": len(qs)})
 	})
 }
 

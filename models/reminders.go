@@ -227,7 +227,7 @@ func (s *Store) interviewReminders(tx *gorm.DB, now time.Time) (int, bool, error
 			sent++
 			panel++
 		}
-		if err := audit(tx, SystemActor("reminders"), "interview.reminded", "application", app.ID,
+		if err := s.audit(tx, SystemActor("reminders"), "interview.reminded", "application", app.ID,
 			map[string]any{"round": r.ID, "starts_at": r.StartsAt, "panel": panel}); err != nil {
 			return sent, false, err
 		}
@@ -289,7 +289,7 @@ func (s *Store) assessmentReminders(tx *gorm.DB, now time.Time) (int, bool, erro
 			return sent, false, err
 		}
 		sent++
-		if err := audit(tx, SystemActor("reminders"), "assessment.reminded", "application", row.ApplicationID,
+		if err := s.audit(tx, SystemActor("reminders"), "assessment.reminded", "application", row.ApplicationID,
 			map[string]any{"booking": row.BookingID, "day": d.ID, "starts_at": d.StartsAt}); err != nil {
 			return sent, false, err
 		}

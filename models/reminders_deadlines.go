@@ -78,7 +78,7 @@ func (s *Store) offerReminders(tx *gorm.DB, now time.Time) (int, bool, error) {
 			return sent, false, err
 		}
 		sent++
-		if err := audit(tx, SystemActor("reminders"), "offer.expiry_reminded", "application", row.ApplicationID,
+		if err := s.audit(tx, SystemActor("reminders"), "offer.expiry_reminded", "application", row.ApplicationID,
 			map[string]any{"offer_version": row.VersionID, "expires_on": row.ExpiresOn.Format(time.DateOnly)}); err != nil {
 			return sent, false, err
 		}
@@ -173,6 +173,6 @@ func (s *Store) remindStarter(tx *gorm.DB, tasks []dueTask, now time.Time) (bool
 		"application_link": u.abs(u.MyApplication(first.ApplicationID))})); err != nil {
 		return false, err
 	}
-	return true, audit(tx, SystemActor("reminders"), "onboarding.tasks_reminded", "application", first.ApplicationID,
+	return true, s.audit(tx, SystemActor("reminders"), "onboarding.tasks_reminded", "application", first.ApplicationID,
 		map[string]any{"tasks": ids})
 }

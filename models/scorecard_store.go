@@ -242,7 +242,7 @@ func (s *Store) SubmitScorecard(ctx context.Context, actor Actor, roundID int64,
 		if inserted {
 			action = "scorecard.submitted"
 		}
-		return audit(tx, actor, action, "application", app.ID, map[string]any{"round": r.ID, "recommendation": card.Recommendation})
+		return s.audit(tx, actor, action, "application", app.ID, map[string]any{"round": r.ID, "recommendation": card.Recommendation})
 	})
 }
 

@@ -187,7 +187,7 @@ func (s *Store) CreateStaff(ctx context.Context, actor Actor, in StaffInput) (*S
 			}
 			return err
 		}
-		return audit(tx, actor, "staff.created", "staff", u.ID, map[string]any{"email": u.Email, "role": u.Role})
+		return s.audit(tx, actor, "staff.created", "staff", u.ID, map[string]any{"staff_email": u.Email, "role": u.Role})
 	})
 	if err != nil {
 		return nil, err
@@ -217,7 +217,7 @@ func (s *Store) InviteStaff(ctx context.Context, actor Actor, in StaffInput) (*S
 		if err := s.send(tx, staffInvitationMail(s.urls(), u, SignInURL(s.baseURL, raw))); err != nil {
 			return err
 		}
-		return audit(tx, actor, "staff.invited", "staff", u.ID, map[string]any{"email": u.Email, "role": u.Role})
+		return s.audit(tx, actor, "staff.invited", "staff", u.ID, map[string]any{"staff_email": u.Email, "role": u.Role})
 	})
 	if err != nil {
 		return nil, err
@@ -284,8 +284,8 @@ func (s *Store) UpdateStaff(ctx context.Context, actor Actor, userID int64, role
 				return err
 			}
 		}
-		return audit(tx, actor, "staff.updated", "staff", userID, map[string]any{
-			"email": u.Email, "role_from": u.Role, "role_to": role, "active_from": u.Active, "active_to": active, "can_sign": canSign,
+		return s.audit(tx, actor, "staff.updated", "staff", userID, map[string]any{
+			"staff_email": u.Email, "role_from": u.Role, "role_to": role, "active_from": u.Active, "active_to": active, "can_sign": canSign,
 		})
 	})
 }
@@ -318,7 +318,7 @@ func (s *Store) SendStaffSignInLink(ctx context.Context, actor Actor, userID int
 		if err := s.send(tx, staffSignInLinkMail(s.urls(), &u, SignInURL(s.baseURL, raw))); err != nil {
 			return err
 		}
-		return audit(tx, actor, "staff.sign_in_link_sent", "staff", u.ID, nil)
+		return s.audit(tx, actor, "staff.sign_in_link_sent", "staff", u.ID, nil)
 	})
 }
 
@@ -333,6 +333,6 @@ func (s *Store) SetJobTitle(ctx context.Context, actor Actor, title string) erro
 		if err := tx.Model(&StaffUser{}).Where("id = ?", actor.ID).Updates(map[string]any{"job_title": title, "updated_at": s.Now()}).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "staff.job_title_changed", "staff", actor.ID, map[string]any{"job_title": title})
+		return s.audit(tx, actor, "staff.job_title_changed", "staff", actor.ID, map[string]any{"job_title": title})
 	})
 }

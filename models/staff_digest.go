@@ -50,7 +50,7 @@ func (s *Store) SetStaffDigest(ctx context.Context, actor Actor, on bool) error 
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}
-		return audit(tx, actor, "staff.digest_changed", "staff", actor.ID, map[string]any{"digest": on})
+		return s.audit(tx, actor, "staff.digest_changed", "staff", actor.ID, map[string]any{"digest": on})
 	})
 }
 

@@ -185,7 +185,7 @@ func (s *Store) ChangePassword(ctx context.Context, actor Actor, userID int64, i
 		if res.Error != nil {
 			return res.Error
 		}
-		return audit(tx, actor, "staff.password_changed", "staff", userID, map[string]any{"by_reset_link": in.ByResetLink, "other_sessions_ended": res.RowsAffected})
+		return s.audit(tx, actor, "staff.password_changed", "staff", userID, map[string]any{"by_reset_link": in.ByResetLink, "other_sessions_ended": res.RowsAffected})
 	})
 }
 
@@ -200,7 +200,7 @@ func (s *Store) EnableTOTP(ctx context.Context, actor Actor, userID int64, secre
 			"totp_last_step": step, "updated_at": s.Now()}).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "staff.totp_enabled", "staff", userID, nil)
+		return s.audit(tx, actor, "staff.totp_enabled", "staff", userID, nil)
 	})
 }
 
@@ -231,6 +231,6 @@ func (s *Store) DisableTOTP(ctx context.Context, actor Actor, userID int64, proo
 		if err := tx.Model(&StaffUser{}).Where("id = ?", userID).Updates(map[string]any{"totp_secret": "", "totp_enabled": false, "updated_at": s.Now()}).Error; err != nil {
 			return err
 		}
-		return audit(tx, actor, "staff.totp_disabled", "staff", userID, nil)
+		return s.audit(tx, actor, "staff.totp_disabled", "staff", userID, nil)
 	})
 }

@@ -178,7 +178,7 @@ func (s *Store) setZone(ctx context.Context, actor Actor, table, subject, zone s
 		if detected {
 			via = "browser"
 		}
-		return audit(tx, actor, subject+".time_zone_changed", subject, actor.ID, map[string]any{
+		return s.audit(tx, actor, subject+".time_zone_changed", subject, actor.ID, map[string]any{
 			"time_zone": zoneOrPortal(want), "was": zoneOrPortal(was), "via": via})
 	})
 	return changed, err

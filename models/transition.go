@@ -245,11 +245,11 @@ func (s *Store) transition(tx *gorm.DB, actor Actor, app *Application, req trans
 	if t.Kind == EventSkip {
 		action = "application.stages_skipped"
 	}
-	details := map[string]any{"from": from, "to": t.To, "note": req.Note, "cause": req.Cause}
+	details := map[string]any{"from": from, "to": t.To, "cause": req.Cause}
 	if len(t.Skipped) > 0 {
 		details["skipped"] = t.Skipped
 	}
-	return audit(tx, actor, action, "application", app.ID, details)
+	return s.auditPersonal(tx, actor, app.CandidateID, action, "application", app.ID, details, map[string]any{"note": req.Note})
 }
 
 // tellCandidateOfStage sends the candidate the message of a stage change: the
@@ -469,8 +469,8 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 	case StatusByCandidate, StatusByOfferDecline:
 		action = "application.withdrawn_by_candidate"
 	}
-	return audit(tx, actor, action, "application", app.ID, map[string]any{"from": from, "to": c.To, "message_held": c.HoldMessage, "reason": c.Reason,
-		"wording": c.Wording, "send_in_days": c.InDays})
+	return s.auditPersonal(tx, actor, app.CandidateID, action, "application", app.ID, map[string]any{"from": from, "to": c.To,
+		"message_held": c.HoldMessage, "wording": c.Wording, "send_in_days": c.InDays}, map[string]any{"reason": c.Reason})
 }
 
 // loadApplicationParts loads, when missing, the candidate and the position

@@ -113,9 +113,9 @@ func (s *Store) Unsubscribe(ctx context.Context, token string, req UnsubscribeRe
 		choice = t.Category
 		// The link's holder is not known to be the candidate (an email can
 		// be forwarded): the entry names the link, with the request's facts.
-		return audit(tx, Actor{Kind: "system", Email: "unsubscribe link", IP: req.IP, UserAgent: req.UserAgent},
-			"candidate.email_choices_changed", "candidate", t.CandidateID, map[string]any{
-				"category": t.Category, "on": false, "was_on": len(was) == 1 && was[0], "via": via})
+		return s.auditPersonal(tx, Actor{Kind: "system", Email: "unsubscribe link", IP: req.IP, UserAgent: req.UserAgent},
+			t.CandidateID, "candidate.email_choices_changed", "candidate", t.CandidateID, map[string]any{
+				"category": t.Category, "on": false, "was_on": len(was) == 1 && was[0], "via": via}, nil)
 	})
 	if err != nil {
 		return "", err

@@ -28,7 +28,7 @@ import (
 var migrator = devdb.Migrator{
 	HashFunc: models.MigrationsHash,
 	MigrateFunc: func(ctx context.Context, db *sql.DB, appRole string) error {
-		return models.Migrate(ctx, db, nil, appRole)
+		return models.Migrate(ctx, db, nil, appRole, nil)
 	},
 }
 

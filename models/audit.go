@@ -255,6 +255,27 @@ func (s *Store) ListAudit(ctx context.Context, actor Actor, f AuditFilter) ([]Au
 	return rows, total, s.revealAudit(rows)
 }
 
+// ContractTrail is a contract's audit events in order (its signature
+// record), for whoever may read the contract; ErrNotFound for anyone else.
+func (s *Store) ContractTrail(ctx context.Context, actor Actor, contractID int64) ([]AuditEntry, error) {
+	if err := contractVisible(s.db.WithContext(ctx), actor, contractID); err != nil {
+		return nil, err
+	}
+	return s.contractTrail(s.db.WithContext(ctx), contractID)
+}
+
+// contractTrail reads a contract's audit events in order, their personal
+// parts opened (the signer's email, address and typed name; Erased once the
+// candidate's key is gone).
+func (s *Store) contractTrail(db *gorm.DB, contractID int64) ([]AuditEntry, error) {
+	var out []AuditEntry
+	if err := auditWithKeys(db).Where("audit_log.subject_type = 'contract' AND audit_log.subject_id = ?", contractID).
+		Order("audit_log.id").Find(&out).Error; err != nil {
+		return nil, err
+	}
+	return out, s.revealAudit(out)
+}
+
 // AuditActions lists the distinct actions recorded, for the filter menu.
 func (s *Store) AuditActions(ctx context.Context) ([]string, error) {
 	var out []string

@@ -104,14 +104,18 @@ type PromisedDateChange struct {
 	Automatic     bool
 	Actor         *StaffUser
 	CreatedAt     time.Time
+	// The note as stored, sealed with the candidate's key, and that key as
+	// read beside it: GetCandidateDetail opens them into Note.
+	Sealed, SealedKey []byte
 }
 
 // dateChangesJSON selects the promised-date changes of the applications in
 // the CTE "apps" from the audit log, newest first.
 const dateChangesJSON = `coalesce((SELECT jsonb_agg(jsonb_build_object('application_id', l.subject_id, 'to', left(l.details->>'to', 10),
 		'note', coalesce(l.details->>'note', ''), 'automatic', l.action = 'application.promise_extended', 'created_at', l.created_at,
-		'actor', (SELECT ` + staffJSON + ` FROM staff_users u WHERE l.actor_kind = 'staff' AND u.id = l.actor_id))
-	ORDER BY l.created_at DESC, l.id DESC) FROM audit_log l
+		'actor', (SELECT ` + staffJSON + ` FROM staff_users u WHERE l.actor_kind = 'staff' AND u.id = l.actor_id),
+		'sealed', translate(encode(l.personal, 'base64'), E'\n', ''), 'sealed_key', translate(encode(k.sealed_key, 'base64'), E'\n', ''))
+	ORDER BY l.created_at DESC, l.id DESC) FROM audit_log l LEFT JOIN person_keys k ON k.candidate_id = l.person_id
 	WHERE l.action IN ('application.expected_date_changed', 'application.promise_extended') AND l.subject_type = 'application'
 		AND l.subject_id IN (SELECT id FROM apps)), '[]')`
 
@@ -180,6 +184,9 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	}
 	if len(d.Applications) == 0 && !actor.Role.SeesAllCandidates() {
 		return nil, ErrNotFound
+	}
+	if err := s.openDateChangeNotes(d.DateChanges); err != nil {
+		return nil, err
 	}
 	redactAll(d.Messages)
 	x, err := applicationExtras{row.Events, row.Bookings, row.Interest, row.Offers, row.Contracts}.decode()

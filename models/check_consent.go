@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"net"
 	"time"
 
 	"gorm.io/gorm"
@@ -206,7 +205,7 @@ func (s *Store) GiveCheckConsent(ctx context.Context, actor Actor, checkID int64
 		if err := replaceSuppliedDetails(tx, chk.ID, addresses, windows); err != nil {
 			return err
 		}
-		if err := writeConsent(tx, actor, chk.ID, "given", info.ConsentVersion, s.Now()); err != nil {
+		if err := s.writeConsent(tx, actor, chk.ID, "given", info.ConsentVersion, s.Now()); err != nil {
 			return err
 		}
 		if err := s.audit(tx, actor, "check.consent_given", "check", chk.ID, map[string]any{"text_version": info.ConsentVersion,
@@ -246,14 +245,17 @@ func replaceSuppliedDetails(tx *gorm.DB, id int64, addresses []CheckAddress, win
 	return nil
 }
 
-// writeConsent appends one consent row for the candidate actor.
-func writeConsent(tx *gorm.DB, actor Actor, checkID int64, action, version string, at time.Time) error {
-	var ip any // NULL unless the request's address is one
-	if parsed := net.ParseIP(actor.IP); parsed != nil {
-		ip = parsed.String()
+// writeConsent appends one consent row for the candidate actor. The
+// request's address and browser are sealed with the candidate's key
+// (person_keys): the row outlives their erasure, what identifies them does
+// not. ip and user_agent stay NULL and empty.
+func (s *Store) writeConsent(tx *gorm.DB, actor Actor, checkID int64, action, version string, at time.Time) error {
+	personal, err := s.sealConsent(tx, actor, limits.ConsentUserAgent.Max)
+	if err != nil {
+		return err
 	}
-	return tx.Exec(`INSERT INTO check_consents (check_id, candidate_id, action, text_version, at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		checkID, actor.ID, action, version, at.UTC(), ip, truncate(actor.UserAgent, limits.ConsentUserAgent.Max)).Error
+	return tx.Exec(`INSERT INTO check_consents (check_id, candidate_id, action, text_version, at, personal) VALUES (?, ?, ?, ?, ?, ?)`,
+		checkID, actor.ID, action, version, at.UTC(), personal).Error
 }
 
 // WithdrawCheckConsent withdraws the candidate's consent to one of their
@@ -270,7 +272,7 @@ func (s *Store) WithdrawCheckConsent(ctx context.Context, actor Actor, checkID i
 			return nil
 		}
 		version := CheckInfoFor(chk.Kind).ConsentVersion
-		if err := writeConsent(tx, actor, chk.ID, "withdrawn", version, s.Now()); err != nil {
+		if err := s.writeConsent(tx, actor, chk.ID, "withdrawn", version, s.Now()); err != nil {
 			return err
 		}
 		if err := s.audit(tx, actor, "check.consent_withdrawn", "check", chk.ID, map[string]any{"from": chk.Status}); err != nil {

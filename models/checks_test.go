@@ -170,12 +170,16 @@ func TestCheckConsentFlow(t *testing.T) {
 		t.Errorf("after consent the check is %s", s)
 	}
 	var row struct {
+		ID                                 int64
 		Action, TextVersion, IP, UserAgent string
 		At                                 time.Time
 	}
-	mustDB(t, f.store.DB().Raw("SELECT action, text_version, host(ip) AS ip, user_agent, at FROM check_consents WHERE check_id = ?", f.checkID).Scan(&row))
-	if row.Action != "given" || row.TextVersion != consentInput.TextVersion || row.IP != "198.51.100.7" || row.UserAgent != "TestBrowser/2.0" || !row.At.Equal(testNow) {
-		t.Errorf("consent row %+v", row)
+	mustDB(t, f.store.DB().Raw("SELECT id, action, text_version, coalesce(host(ip), '') AS ip, user_agent, at FROM check_consents WHERE check_id = ?", f.checkID).Scan(&row))
+	if row.Action != "given" || row.TextVersion != consentInput.TextVersion || row.IP != "" || row.UserAgent != "" || !row.At.Equal(testNow) {
+		t.Errorf("consent row %+v (its address and browser sealed, the clear columns empty)", row)
+	}
+	if p, err := f.store.SealedPersonal(ctx, "check_consents", row.ID); err != nil || p["ip"] != "198.51.100.7" || p["user_agent"] != "TestBrowser/2.0" {
+		t.Errorf("the consent's sealed part: %v, %v", p, err)
 	}
 	if n := f.count(t, "SELECT count(*) FROM check_addresses WHERE check_id = ? AND to_month IS NULL AND from_month = '2023-05-01'", f.checkID); n != 1 {
 		t.Errorf("the current address was not stored as given (%d)", n)

@@ -300,8 +300,12 @@ func (s *Store) GiveEsignConsent(ctx context.Context, actor Actor, appID int64, 
 		if err != nil {
 			return err
 		}
-		res := tx.Exec(`INSERT INTO esign_consents (contract_id, candidate_id, disclosure_version, consented_at, ip, user_agent)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, c.ID, actor.ID, EsignDisclosureVersion, s.Now(), actor.IP, truncate(actor.UserAgent, 500))
+		personal, err := s.sealConsent(tx, actor, 500) // the address and browser, sealed with the candidate's key
+		if err != nil {
+			return err
+		}
+		res := tx.Exec(`INSERT INTO esign_consents (contract_id, candidate_id, disclosure_version, consented_at, personal)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, c.ID, actor.ID, EsignDisclosureVersion, s.Now(), personal)
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}
@@ -436,8 +440,8 @@ func (s *Store) Countersign(ctx context.Context, actor Actor, contractID int64, 
 			map[string]any{"text_sha256": c.TextSHA256}, map[string]any{"typed_name": name}); err != nil {
 			return err
 		}
-		var trail []AuditEntry
-		if err := tx.Where("subject_type = 'contract' AND subject_id = ?", c.ID).Order("id").Find(&trail).Error; err != nil {
+		trail, err := s.contractTrail(tx, c.ID)
+		if err != nil {
 			return err
 		}
 		var ov OfferVersion
@@ -465,17 +469,6 @@ func (s *Store) Countersign(ctx context.Context, actor Actor, contractID int64, 
 		mail := contractCompletedMail(s.urls(), app)
 		return s.transition(tx, actor, app, transitionRequest{Cause: CauseContractSigned, Note: "Contract signed by both parties", Message: &mail})
 	})
-}
-
-// ContractTrail is a contract's audit events in order (its signature
-// record), for whoever may read the contract; ErrNotFound for anyone else.
-func (s *Store) ContractTrail(ctx context.Context, actor Actor, contractID int64) ([]AuditEntry, error) {
-	if err := contractVisible(s.db.WithContext(ctx), actor, contractID); err != nil {
-		return nil, err
-	}
-	var out []AuditEntry
-	err := s.db.WithContext(ctx).Where("subject_type = 'contract' AND subject_id = ?", contractID).Order("id").Find(&out).Error
-	return out, err
 }
 
 // StaffContract loads a contract for staff, within their scope.

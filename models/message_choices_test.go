@@ -193,12 +193,17 @@ func TestUnsubscribeLinkWorksOnceAndOnlyForItsCategory(t *testing.T) {
 	if after := candidateRow(t, d.store, c.app.CandidateID); after != before {
 		t.Errorf("the link changed more than its category:\nbefore %s\nafter  %s", before, after)
 	}
-	var audits int64
-	mustDB(t, d.store.DB().Raw(`SELECT count(*) FROM audit_log WHERE action = 'candidate.email_choices_changed' AND subject_id = ?
-		AND actor_email = 'unsubscribe link' AND ip = '203.0.113.9' AND details->>'category' = 'updates' AND details->>'via' LIKE 'one-click%'`,
-		c.app.CandidateID).Scan(&audits))
-	if audits != 1 {
-		t.Errorf("%d audit entries for the unsubscribe, want 1", audits)
+	// The request's address is the candidate's (or whoever holds their
+	// email): sealed with their key, the clear column empty.
+	var audits []int64
+	mustDB(t, d.store.DB().Raw(`SELECT id FROM audit_log WHERE action = 'candidate.email_choices_changed' AND subject_id = ?
+		AND actor_email = 'unsubscribe link' AND ip = '' AND person_id = subject_id AND details->>'category' = 'updates'
+		AND details->>'via' LIKE 'one-click%'`, c.app.CandidateID).Scan(&audits))
+	if len(audits) != 1 {
+		t.Fatalf("%d audit entries for the unsubscribe, want 1", len(audits))
+	}
+	if p, err := d.store.SealedPersonal(ctx, "audit_log", audits[0]); err != nil || p["ip"] != "203.0.113.9" {
+		t.Errorf("the unsubscribe's sealed part: %v, %v; want its address", p, err)
 	}
 
 	// Liam turns updates back on; the used link cannot turn them off again.

@@ -36,7 +36,7 @@ UNION ALL SELECT k.candidate_id, k.sealed_key FROM person_keys k JOIN p USING (c
 LIMIT 1`
 
 const (
-	personOfCandidate   = `SELECT @id::bigint AS candidate_id`
+	personOfCandidate   = `SELECT CAST(@id AS bigint) AS candidate_id`
 	personOfApplication = `SELECT candidate_id FROM applications WHERE id = @id`
 )
 
@@ -127,4 +127,26 @@ func (s *Store) sealConsent(tx *gorm.DB, actor Actor, uaMax int) ([]byte, error)
 		return nil, err
 	}
 	return sealPersonal(ring, consentPersonal{IP: actor.IP, UserAgent: truncate(actor.UserAgent, uaMax)})
+}
+
+// openDateChangeNotes opens the sealed notes of promised-date changes
+// (a change written before migration 00034 has its note in details).
+func (s *Store) openDateChangeNotes(changes []PromisedDateChange) error {
+	for i := range changes {
+		c := &changes[i]
+		if c.Sealed == nil {
+			continue
+		}
+		var part auditPart
+		switch err := s.openPersonal(c.SealedKey, c.Sealed, &part); {
+		case errors.Is(err, errPersonKeyGone):
+			c.Note = Erased
+		case err != nil:
+			return err
+		default:
+			c.Note, _ = part.Details["note"].(string)
+		}
+		c.Sealed, c.SealedKey = nil, nil
+	}
+	return nil
 }

@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"encoding/base64"
+	"errors"
 	"sort"
 	"strconv"
 
@@ -81,10 +83,14 @@ WITH r AS (SELECT id, name, email, phone, phone_digits, company, relationship, a
 		FROM referees WHERE application_id = @app),
 	cand AS (SELECT c.id, lower(c.email) AS email, regexp_replace(c.phone, '[^0-9]', '', 'g') AS phone_digits
 		FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE a.id = @app),
-	cand_ips AS (SELECT l.ip FROM audit_log l, cand WHERE l.actor_kind = 'candidate' AND l.actor_id = cand.id AND l.ip <> ''
-		UNION SELECT s.ip FROM sessions s, cand WHERE s.candidate_id = cand.id AND s.ip <> '')
+	cand_ips AS (SELECT s.ip FROM sessions s, cand WHERE s.candidate_id = cand.id AND s.ip <> '')
 SELECT r.id AS referee_id, 'candidate_ip' AS kind, host(r.answer_ip) AS value, '' AS other, 0::bigint AS n
 	FROM r WHERE host(r.answer_ip) IN (SELECT ip FROM cand_ips)
+UNION ALL SELECT 0, '` + string(sealedActs) + `', translate(encode(l.personal, 'base64'), E'\n', ''), translate(encode(k.sealed_key, 'base64'), E'\n', ''), 0
+	FROM cand JOIN audit_log l ON l.person_id = cand.id AND l.actor_kind = 'candidate' AND l.actor_id = cand.id
+	JOIN person_keys k ON k.candidate_id = cand.id
+	WHERE l.personal IS NOT NULL AND EXISTS (SELECT 1 FROM r WHERE r.answer_ip IS NOT NULL)
+UNION ALL SELECT r.id, '` + string(answerIP) + `', host(r.answer_ip), '', 0 FROM r WHERE r.answer_ip IS NOT NULL
 UNION ALL SELECT r.id, 'candidate_contact', CASE WHEN lower(r.email) = cand.email THEN r.email ELSE r.phone END, '', 0
 	FROM r, cand WHERE lower(r.email) = cand.email OR (length(r.phone_digits) >= 6 AND r.phone_digits = cand.phone_digits)
 UNION ALL SELECT r.id, 'shared_ip', host(r.answer_ip), o.name, 0 FROM r JOIN r o ON o.id <> r.id AND o.answer_ip = r.answer_ip
@@ -191,7 +197,7 @@ func (s *Store) ReferenceReview(ctx context.Context, actor Actor, appID int64) (
 	if err := s.addAnswers(db, appID, byID, out); err != nil {
 		return nil, err
 	}
-	signals, err := referenceSignals(db, appID)
+	signals, err := s.referenceSignals(db, appID)
 	if err != nil {
 		return nil, err
 	}
@@ -260,10 +266,14 @@ func (s *Store) addAnswers(db *gorm.DB, appID int64, byID map[int64]*ReviewedRef
 
 // referenceSignals runs the signals' statement for an application and
 // words each signal.
-func referenceSignals(db *gorm.DB, appID int64) ([]FraudSignal, error) {
-	var facts []signalFacts
+func (s *Store) referenceSignals(db *gorm.DB, appID int64) ([]FraudSignal, error) {
+	var rows []signalFacts
 	if err := db.Raw(referenceSignalsSQL, map[string]any{"app": appID, "domains": FreeMailDomains,
-		"quick": QuickAnswer.Seconds()}).Scan(&facts).Error; err != nil {
+		"quick": QuickAnswer.Seconds()}).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	facts, err := s.sealedCandidateIPs(rows)
+	if err != nil {
 		return nil, err
 	}
 	out := make([]FraudSignal, 0, len(facts))
@@ -279,4 +289,65 @@ func derefOr[T any](p *T, def T) T {
 		return def
 	}
 	return *p
+}
+
+// The signals' statement also returns, for the candidate-IP signal, the
+// sealed parts of the candidate's own audit entries (with their key) and the
+// referees' answer addresses: the candidate's addresses in the audit log are
+// sealed with their key (person_keys), so they are compared here, in Go.
+const (
+	sealedActs SignalKind = "~sealed"    // Value: a sealed auditPart, Other: the candidate's sealed key (base64)
+	answerIP   SignalKind = "~answer_ip" // Value: a referee's answer address
+)
+
+// sealedCandidateIPs turns the statement's rows into facts: the addresses
+// the candidate's sealed entries hold are opened and matched with the
+// referees' answer addresses (an erased candidate's match nothing).
+func (s *Store) sealedCandidateIPs(rows []signalFacts) ([]signalFacts, error) {
+	ips := map[string]bool{}
+	var answers, facts []signalFacts
+	seen := map[int64]bool{} // referees with a candidate_ip fact already (from sessions)
+	for _, f := range rows {
+		switch f.Kind {
+		case sealedActs:
+			sealed, err1 := base64.StdEncoding.DecodeString(f.Value)
+			key, err2 := base64.StdEncoding.DecodeString(f.Other)
+			if err := errors.Join(err1, err2); err != nil {
+				return nil, err
+			}
+			var part auditPart
+			if err := s.openPersonal(key, sealed, &part); err != nil {
+				return nil, err
+			}
+			if ip, ok := normalIP(part.IP).(string); ok {
+				ips[ip] = true
+			}
+		case answerIP:
+			answers = append(answers, f)
+		default:
+			if f.Kind == SignalCandidateIP {
+				seen[f.RefereeID] = true
+			}
+			facts = append(facts, f)
+		}
+	}
+	for _, a := range answers {
+		if ip, ok := normalIP(a.Value).(string); ok && ips[ip] && !seen[a.RefereeID] {
+			facts = append(facts, signalFacts{RefereeID: a.RefereeID, Kind: SignalCandidateIP, Value: a.Value})
+		}
+	}
+	sort.SliceStable(facts, func(i, j int) bool {
+		a, b := facts[i], facts[j]
+		if a.RefereeID != b.RefereeID {
+			return a.RefereeID < b.RefereeID
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		if a.Value != b.Value {
+			return a.Value < b.Value
+		}
+		return a.Other < b.Other
+	})
+	return facts, nil
 }

@@ -210,13 +210,8 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 func (s *Store) openKeys(ctx context.Context, keys [][]byte) error {
 	if len(keys) == 0 {
 		s.log.Warn("no data key configured: sensitive fields are sealed with the development key (set NEXTSTEP_DATA_KEY)")
-		dev, err := ParseDataKey(DevDataKey)
-		if err != nil {
-			return err
-		}
-		keys = [][]byte{dev}
 	}
-	ring, err := newKeyRing(keys)
+	ring, err := dataKeyRing(keys)
 	if err != nil {
 		return err
 	}
@@ -226,6 +221,19 @@ func (s *Store) openKeys(ctx context.Context, keys [][]byte) error {
 		return err
 	}
 	return s.CheckDataKey(ctx)
+}
+
+// dataKeyRing is the ring of the configured data keys, the development key
+// when none is configured (cmd refuses that in production).
+func dataKeyRing(keys [][]byte) (*keyRing, error) {
+	if len(keys) == 0 {
+		dev, err := ParseDataKey(DevDataKey)
+		if err != nil {
+			return nil, err
+		}
+		keys = [][]byte{dev}
+	}
+	return newKeyRing(keys)
 }
 
 // hashSlotCount is how many password hashes may run at once: one per CPU,
@@ -379,8 +387,10 @@ func isRetryable(err error) bool {
 // so two instances starting at once do not race, then grants appRole (the
 // role the app connects as, which owns nothing) what the app needs. db
 // should connect as the owner of the schema; appRole may be empty, or the
-// migrating role itself, when one role does everything.
-func Migrate(ctx context.Context, db *sql.DB, log *slog.Logger, appRole string) error {
+// migrating role itself, when one role does everything. dataKeys are the
+// data keys (Config.DataKeys; nil: the development key), with which
+// migration 00034 seals the personal data written before crypto-shredding.
+func Migrate(ctx context.Context, db *sql.DB, log *slog.Logger, appRole string, dataKeys [][]byte) error {
 	sub, err := fs.Sub(migrationFiles, "migrations")
 	if err != nil {
 		return err
@@ -389,7 +399,12 @@ func Migrate(ctx context.Context, db *sql.DB, log *slog.Logger, appRole string) 
 	if err != nil {
 		return err
 	}
-	provider, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithSessionLocker(locker))
+	ring, err := dataKeyRing(dataKeys)
+	if err != nil {
+		return err
+	}
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithSessionLocker(locker),
+		goose.WithGoMigrations(shredMigration(ring)))
 	if err != nil {
 		return err
 	}
@@ -458,6 +473,7 @@ func MigrationsHash() (string, error) {
 		fmt.Fprintf(h, "river:%d\n", all[len(all)-1].Version)
 	}
 	fmt.Fprintf(h, "grants:%s\n", appGrants)
+	fmt.Fprintf(h, "go migrations:%d\n", shredMigrationVersion)
 	for _, n := range names {
 		b, err := migrationFiles.ReadFile("migrations/" + n)
 		if err != nil {

@@ -59,7 +59,7 @@ func TestMain(m *testing.M) {
 var migrator = devdb.Migrator{
 	HashFunc: models.MigrationsHash,
 	MigrateFunc: func(ctx context.Context, db *sql.DB, appRole string) error {
-		return models.Migrate(ctx, db, nil, appRole)
+		return models.Migrate(ctx, db, nil, appRole, nil)
 	},
 }
 

@@ -186,7 +186,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (string, *mode
 	if err != nil {
 		return "", nil, err
 	}
-	if err := migrate(ctx, store, dsn, migrateDSN, log); err != nil {
+	if err := migrate(ctx, store, dsn, migrateDSN, cfg.DataKeys, log); err != nil {
 		store.Close()
 		return "", nil, err
 	}
@@ -219,13 +219,14 @@ func warnAboutRole(ctx context.Context, cfg Config, store *models.Store, log *sl
 
 // migrate applies the migrations as the owner role and grants the app's role
 // its privileges; with one URL for both, the app's own connection migrates.
-func migrate(ctx context.Context, store *models.Store, dsn, migrateDSN string, log *slog.Logger) error {
+// dataKeys seal what migration 00034 seals (nil: the development key).
+func migrate(ctx context.Context, store *models.Store, dsn, migrateDSN string, dataKeys [][]byte, log *slog.Logger) error {
 	appDB, err := store.DB().DB()
 	if err != nil {
 		return err
 	}
 	if migrateDSN == "" || migrateDSN == dsn {
-		return models.Migrate(ctx, appDB, log, "")
+		return models.Migrate(ctx, appDB, log, "", dataKeys)
 	}
 	appRole, err := models.CurrentRole(ctx, appDB)
 	if err != nil {
@@ -237,7 +238,7 @@ func migrate(ctx context.Context, store *models.Store, dsn, migrateDSN string, l
 	}
 	ownerDB := stdlib.OpenDB(*pgxCfg)
 	defer ownerDB.Close()
-	return models.Migrate(ctx, ownerDB, log, appRole)
+	return models.Migrate(ctx, ownerDB, log, appRole, dataKeys)
 }
 
 func createStaff(ctx context.Context, store *models.Store, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {

@@ -32,4 +32,3 @@ var ErrPersonKeyGone = errPersonKeyGone
 func (s *Store) DestroyPersonKey(ctx context.Context, candidateID int64) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.destroyPersonKey(tx, candidateID) })
 }
-

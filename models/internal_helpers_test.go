@@ -17,7 +17,9 @@ import (
 func newTestStore(t testing.TB) (*Store, devdb.TestDatabase) {
 	t.Helper()
 	db := devdb.NewFixtureDatabase(t, devdb.Migrator{HashFunc: MigrationsHash,
-		MigrateFunc: func(ctx context.Context, db *sql.DB, appRole string) error { return Migrate(ctx, db, nil, appRole, nil) }}, internalDemo)
+		MigrateFunc: func(ctx context.Context, db *sql.DB, appRole string) error {
+			return Migrate(ctx, db, nil, appRole, nil)
+		}}, internalDemo)
 	s, err := Open(context.Background(), db.URL, internalStoreConfig)
 	if err != nil {
 		t.Fatal(err)

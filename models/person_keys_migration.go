@@ -66,10 +66,10 @@ const auditPersonSQL = `SELECT l.id, l.actor_kind, l.actor_email, l.action, l.ip
 FROM audit_log l WHERE l.personal IS NULL ORDER BY l.id`
 
 type oldAuditRow struct {
-	id                                     int64
-	actorKind, actorEmail, action, ip, ua  string
-	details                                string
-	person                                 sql.NullInt64
+	id                                    int64
+	actorKind, actorEmail, action, ip, ua string
+	details                               string
+	person                                sql.NullInt64
 }
 
 // sealExistingRows seals what the append-only tables hold in clear.

@@ -114,7 +114,8 @@ type PromisedDateChange struct {
 const dateChangesJSON = `coalesce((SELECT jsonb_agg(jsonb_build_object('application_id', l.subject_id, 'to', left(l.details->>'to', 10),
 		'note', coalesce(l.details->>'note', ''), 'automatic', l.action = 'application.promise_extended', 'created_at', l.created_at,
 		'actor', (SELECT ` + staffJSON + ` FROM staff_users u WHERE l.actor_kind = 'staff' AND u.id = l.actor_id),
-		'sealed', translate(encode(l.personal, 'base64'), E'\n', ''), 'sealed_key', translate(encode(k.sealed_key, 'base64'), E'\n', ''))
+		'sealed', coalesce(translate(encode(l.personal, 'base64'), E'\n', ''), ''),
+		'sealed_key', coalesce(translate(encode(k.sealed_key, 'base64'), E'\n', ''), ''))
 	ORDER BY l.created_at DESC, l.id DESC) FROM audit_log l LEFT JOIN person_keys k ON k.candidate_id = l.person_id
 	WHERE l.action IN ('application.expected_date_changed', 'application.promise_extended') AND l.subject_type = 'application'
 		AND l.subject_id IN (SELECT id FROM apps)), '[]')`

@@ -329,9 +329,17 @@ func (s *Store) RetryMessage(ctx context.Context, actor Actor, id int64) error {
 		if err := s.insertDeliveryJob(tx, id, nil); err != nil {
 			return err
 		}
-		if m.CandidateID != nil { // a candidate's address is theirs: sealed with their key
-			return s.auditPersonal(tx, actor, *m.CandidateID, "message.retried", "message", id, map[string]any{"kind": m.Kind},
-				map[string]any{"to": m.ToEmail})
+		// A candidate's address, or their referee's, is sealed with the candidate's key.
+		details, personal := map[string]any{"kind": m.Kind}, map[string]any{"to": m.ToEmail}
+		switch {
+		case m.CandidateID != nil:
+			return s.auditPersonal(tx, actor, *m.CandidateID, "message.retried", "message", id, details, personal)
+		case m.RefereeID != nil:
+			var appID int64
+			if err := tx.Raw("SELECT application_id FROM referees WHERE id = ?", *m.RefereeID).Scan(&appID).Error; err != nil {
+				return err
+			}
+			return s.auditPersonalOfApplication(tx, actor, appID, "message.retried", "message", id, details, personal)
 		}
 		return s.audit(tx, actor, "message.retried", "message", id, map[string]any{"to": m.ToEmail, "kind": m.Kind})
 	})

@@ -134,7 +134,7 @@ func (s *Store) sealConsent(tx *gorm.DB, actor Actor, uaMax int) ([]byte, error)
 func (s *Store) openDateChangeNotes(changes []PromisedDateChange) error {
 	for i := range changes {
 		c := &changes[i]
-		if c.Sealed == nil {
+		if len(c.Sealed) == 0 {
 			continue
 		}
 		var part auditPart

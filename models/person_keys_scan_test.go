@@ -25,8 +25,8 @@ var auditDetailsArg = map[string]struct{ details, action int }{
 // names but that hold no one candidate's data, and why.
 var notPersonal = map[string]string{
 	"assessment_day.cancelled reason": "the day's reason, told to everyone booked on it: no one candidate's",
-	"contract.voided reason":           "a fixed sentence of the code (\"name corrected\")",
-	"message.retried to":               "a message to staff: their own address (a candidate's or referee's is sealed, above it)",
+	"contract.voided reason":          "a fixed sentence of the code (\"name corrected\")",
+	"message.retried to":              "a message to staff: their own address (a candidate's or referee's is sealed, above it)",
 }
 
 // TestAuditDetailsHoldNothingPersonal reads every call that writes an audit

@@ -22,9 +22,6 @@ import (
 // Erased is what a reader shows for a personal value whose key is gone.
 const Erased = "(erased)"
 
-// errPersonKeyGone is opening a value whose person's key was destroyed.
-var errPersonKeyGone = errors.New("the person's key was destroyed")
-
 // personKeySQL returns the key of the candidate that %s selects (as
 // candidate_id), inserting @fresh (a new key, sealed) when they have none: one
 // statement, so a first audit costs no extra round trip.

@@ -113,6 +113,10 @@ func (r *keyRing) seal(plain []byte) ([]byte, error) {
 // configuration is wrong, never a reason to show anything.
 var errWrongDataKey = errors.New("sealed value: no configured data key opens it (NEXTSTEP_DATA_KEY is not the key the data was sealed with)")
 
+// errPersonKeyGone is opening a value sealed with a person's key
+// (person_keys.go) after erasure destroyed the key: readers show Erased.
+var errPersonKeyGone = errors.New("sealed value: the person's key was destroyed")
+
 // open decrypts a sealed value, failing loudly when no key opens it.
 func (r *keyRing) open(sealed []byte) ([]byte, error) {
 	if len(sealed) < 2 || sealed[0] != sealVersion {

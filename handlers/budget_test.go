@@ -105,7 +105,7 @@ func TestQueryBudgets(t *testing.T) {
 		{"starter's first day", noahClient, fmt.Sprintf("/me/applications/%d/first-day", app.applicationID(noahEmail)), 2},
 		{"a starter's checklist (staff)", staff, fmt.Sprintf("/admin/applications/%d/onboarding", app.applicationID(noahEmail)), 11}, // one file look-up per upload task: a template's few; the first day
 		{"candidate's referees", grace, fmt.Sprintf("/me/applications/%d/references", graceApp), 5},
-		{"referee's page", referee, "/references/" + refToken, 9}, // the first opening also records it (update and audit)
+		{"referee's page", referee, "/references/" + refToken, 10}, // the first opening also records it (update, the candidate's key for the sealed address, audit)
 		{"candidate's account", cand, "/me/account", 2},
 		{"an unsubscribe link's page", referee, unsubscribe, 1},
 	} {

@@ -441,6 +441,31 @@ func TestFraudSignals(t *testing.T) {
 	if n := len(got[fromHome]) + len(got[bob]) + len(got[cat]) + len(got[shared]) + len(got[freeMail]); n != review.Signals || n != 8 {
 		t.Errorf("%d signals on the referees, %d counted, want exactly the 8 expected: %v", n, review.Signals, got)
 	}
+
+	// Sessions are purged in time; the address stays in the candidate's own
+	// audit entries, sealed with their key, and still counts; once erasure
+	// destroyed the key it no longer does.
+	fromCandidate := func() bool {
+		t.Helper()
+		review, err := d.store.ReferenceReview(d.ctx, d.hr, d.app.ID)
+		must(t, err)
+		for _, r := range review.Referees {
+			for _, s := range r.Signals {
+				if r.ID == fromHome && s.Kind == models.SignalCandidateIP && strings.Contains(s.Evidence, "203.0.113.9") {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	mustDB(t, d.store.DB().Exec("DELETE FROM sessions WHERE candidate_id = ?", d.app.CandidateID))
+	if !fromCandidate() {
+		t.Error("without the session, the candidate's address in their sealed audit entries was not found")
+	}
+	must(t, d.store.DestroyPersonKey(d.ctx, d.app.CandidateID))
+	if fromCandidate() {
+		t.Error("after the candidate's key was destroyed, their address still matched")
+	}
 }
 
 // When the application closes, the referees' links close with it: the

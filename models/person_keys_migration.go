@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -72,8 +74,21 @@ type oldAuditRow struct {
 	person                                sql.NullInt64
 }
 
-// sealExistingRows seals what the append-only tables hold in clear.
+// sealExistingRows seals what the append-only tables hold in clear. It
+// first opens the data key's canary (CheckDataKey's row), when there is one:
+// keys sealed with a wrong data key would be lost for good once the right
+// one is configured again, so a wrong key stops the migration instead.
 func sealExistingRows(ctx context.Context, tx *sql.Tx, ring *keyRing) error {
+	var canary []byte
+	switch err := tx.QueryRowContext(ctx, "SELECT sealed FROM data_key_check WHERE id = 1").Scan(&canary); {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return err
+	default:
+		if plain, err := ring.open(canary); err != nil || string(plain) != canaryText {
+			return fmt.Errorf("migration 00034 needs the data key the database was sealed with: %w", errors.Join(err, errWrongDataKey))
+		}
+	}
 	for _, t := range appendOnlyTriggers {
 		if _, err := tx.ExecContext(ctx, "ALTER TABLE "+t[0]+" DISABLE TRIGGER "+t[1]); err != nil {
 			return err

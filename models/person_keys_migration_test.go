@@ -1,7 +1,9 @@
 package models
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -77,6 +79,22 @@ func TestShredMigrationSealsOldRows(t *testing.T) {
 		if err := tx.Commit(); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// A candidate with no key yet: the wrong ring would seal their new key.
+	if _, err := owner.ExecContext(ctx, "DELETE FROM person_keys WHERE candidate_id = $1", c.CandidateID); err != nil {
+		t.Fatal(err)
+	}
+	wrong, err := newKeyRing([][]byte{bytes.Repeat([]byte{7}, DataKeySize)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tx, err := owner.BeginTx(ctx, nil); err != nil {
+		t.Fatal(err)
+	} else if err := sealExistingRows(ctx, tx, wrong); !errors.Is(err, errWrongDataKey) {
+		t.Errorf("sealing with a data key the canary does not open: %v, want errWrongDataKey", err)
+		tx.Rollback()
+	} else if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
 	}
 	migrate()
 	migrate() // a second run finds nothing left to seal

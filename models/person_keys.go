@@ -147,3 +147,19 @@ func (s *Store) openDateChangeNotes(changes []PromisedDateChange) error {
 	}
 	return nil
 }
+
+// openConsent opens a consent row's sealed address and browser (read with
+// the candidate's sealed key beside it, as auditWithKeys does): Erased once
+// the key is gone, empty for a row that sealed nothing. For readers of
+// check_consents and esign_consents (the candidate's export).
+func (s *Store) openConsent(sealedKey, personal []byte) (consentPersonal, error) {
+	var p consentPersonal
+	if len(personal) == 0 {
+		return p, nil
+	}
+	err := s.openPersonal(sealedKey, personal, &p)
+	if errors.Is(err, errPersonKeyGone) {
+		return consentPersonal{IP: Erased, UserAgent: Erased}, nil
+	}
+	return p, err
+}

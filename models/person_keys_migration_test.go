@@ -147,6 +147,15 @@ func TestShredMigrationSealsOldRows(t *testing.T) {
 	if p := open("esign_consents", esignRow); p["ip"] != "203.0.113.52" || p["user_agent"] != "OldBrowser/3" {
 		t.Errorf("the e-sign consent sealed %v", p)
 	}
+	var consent struct{ Personal, SealedKey []byte }
+	mustDB(t, s.db.Raw(`SELECT e.personal, k.sealed_key FROM esign_consents e JOIN person_keys k ON k.candidate_id = e.candidate_id
+		WHERE e.id = ?`, esignRow).Scan(&consent))
+	if p, err := s.openConsent(consent.SealedKey, consent.Personal); err != nil || p.IP != "203.0.113.52" {
+		t.Errorf("openConsent: %+v, %v", p, err)
+	}
+	if p, err := s.openConsent(nil, consent.Personal); err != nil || p.IP != Erased || p.UserAgent != Erased {
+		t.Errorf("openConsent without the key: %+v, %v; want %q", p, err, Erased)
+	}
 	rows, _, err := s.ListAudit(ctx, Actor{Kind: "staff", ID: 1, Role: RoleAdmin}, AuditFilter{Action: "sign_in.link_used", Page: 1})
 	if err != nil || len(rows) == 0 || rows[0].ID != candRow || rows[0].ActorEmail != c.Email || rows[0].IP != "203.0.113.50" {
 		t.Errorf("the audit page after the migration: %d rows, %v", len(rows), err)

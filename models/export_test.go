@@ -32,3 +32,13 @@ var ErrPersonKeyGone = errPersonKeyGone
 func (s *Store) DestroyPersonKey(ctx context.Context, candidateID int64) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.destroyPersonKey(tx, candidateID) })
 }
+
+// RevealedAudit reads audit entries matching where (columns named
+// audit_log.…) in order, their sealed parts opened as the audit page does.
+func (s *Store) RevealedAudit(ctx context.Context, where string, args ...any) ([]AuditEntry, error) {
+	var rows []AuditEntry
+	if err := auditWithKeys(s.db.WithContext(ctx)).Where(where, args...).Order("audit_log.id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	return rows, s.revealAudit(rows)
+}

@@ -114,8 +114,15 @@ func outboxSince(t *testing.T, s *models.Store, since int64, kind models.Message
 }
 
 // auditRows lists the audit entries with action about application appID.
-func auditRows(t *testing.T, s *models.Store, action string, appID int64) (rows []models.AuditEntry) {
-	query(t, s, &rows, "SELECT * FROM audit_log WHERE action = ? AND subject_type = 'application' AND subject_id = ? ORDER BY id", action, appID)
+// auditRows are an application's audit entries of action, with their
+// sealed parts opened as the audit page shows them.
+func auditRows(t *testing.T, s *models.Store, action string, appID int64) []models.AuditEntry {
+	t.Helper()
+	rows, err := s.RevealedAudit(context.Background(), "audit_log.action = ? AND audit_log.subject_type = 'application' AND audit_log.subject_id = ?",
+		action, appID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return rows
 }
 

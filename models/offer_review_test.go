@@ -117,8 +117,13 @@ func TestSendBackOfferRules(t *testing.T) {
 		r.SentBackAt == nil || !r.SentBackAt.Equal(d.clock.Now()) {
 		t.Fatalf("after sending back: %+v, want a draft with the trimmed comment, by the manager, now", r)
 	}
-	var audits []models.AuditEntry
-	mustDB(t, d.store.DB().Where("action = 'offer.sent_back' AND subject_type = 'offer' AND subject_id = ?", v.OfferID).Find(&audits))
+	audits, err := d.store.RevealedAudit(ctx, "audit_log.action = 'offer.sent_back' AND audit_log.subject_type = 'offer' AND audit_log.subject_id = ?", v.OfferID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(auditText(t, d.store, "offer.sent_back"), "budget is fixed") {
+		t.Error("the sent-back comment is in the audit log in clear")
+	}
 	if len(audits) != 1 || audits[0].ActorID == nil || *audits[0].ActorID != d.manager.ID || !strings.Contains(string(audits[0].Details), "budget is fixed") {
 		t.Fatalf("audit rows for sending back: %+v, want one by the manager with the comment", audits)
 	}

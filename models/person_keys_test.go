@@ -113,3 +113,13 @@ func TestAuditKeepsPersonalDataSealedAndErasable(t *testing.T) {
 		}
 	}
 }
+
+// auditText is every audit entry of action as the database holds it in
+// clear (its details and columns, not its sealed part).
+func auditText(t *testing.T, s *models.Store, action string) string {
+	t.Helper()
+	var out string
+	mustDB(t, s.DB().Raw(`SELECT coalesce(string_agg(actor_email || ' ' || ip || ' ' || user_agent || ' ' || details::text, ' | '), '')
+		FROM audit_log WHERE action = ?`, action).Scan(&out))
+	return out
+}

@@ -108,7 +108,7 @@ func (s *Store) writeAudit(tx *gorm.DB, actor Actor, of string, id int64, action
 		return err
 	}
 	part := auditPart{IP: e.IP, UserAgent: e.UserAgent, Details: personal}
-	if actor.Kind == "candidate" && actor.ID == person || actor.Kind == "referee" {
+	if (actor.Kind == "candidate" && actor.ID == person) || actor.Kind == "referee" {
 		part.ActorEmail, e.ActorEmail = e.ActorEmail, ""
 	}
 	e.IP, e.UserAgent = "", ""

@@ -65,7 +65,19 @@ func (s *Store) personKey(tx *gorm.DB, of string, id int64) (int64, *keyRing, er
 		return 0, nil, fault("no candidate for person key (%d)", id)
 	}
 	ring, err := s.openPersonKey(row.SealedKey)
-	return row.CandidateID, ring, err
+	if err != nil || !s.keys.sealedByOldKey(row.SealedKey) {
+		return row.CandidateID, ring, err
+	}
+	// Sealed by the previous data key (a rotation): sealed again with the
+	// current one at the next write about the person.
+	plain, err = s.keys.open(row.SealedKey)
+	if err != nil {
+		return 0, nil, err
+	}
+	if fresh, err = s.keys.seal(plain); err != nil {
+		return 0, nil, err
+	}
+	return row.CandidateID, ring, tx.Exec("UPDATE person_keys SET sealed_key = ? WHERE candidate_id = ?", fresh, row.CandidateID).Error
 }
 
 // openPersonKey opens a sealed person key (nil: destroyed) into a ring.

@@ -167,3 +167,48 @@ func TestShredMigrationSealsOldRows(t *testing.T) {
 		}
 	}
 }
+
+// After a data key rotation (the new key first, the old one as previous),
+// a person's key sealed by the old data key is sealed again with the new
+// one at the next write about them, so the old key can then be retired.
+func TestPersonKeyFollowsADataKeyRotation(t *testing.T) {
+	t.Parallel()
+	old, tdb := newTestStore(t) // the development key
+	ctx := context.Background()
+	var cand Candidate
+	mustDB(t, old.db.Order("id").First(&cand))
+	me := Actor{Kind: "candidate", ID: cand.ID, Email: cand.Email, IP: "203.0.113.77"}
+	if err := old.Audit(ctx, me, "candidate.rotation_test", "candidate", cand.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	dev, err := ParseDataKey(DevDataKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := bytes.Repeat([]byte{9}, DataKeySize)
+	open := func(keys ...[]byte) *Store {
+		t.Helper()
+		cfg := internalStoreConfig
+		cfg.DataKeys = keys
+		s, err := Open(ctx, tdb.URL, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	rotated := open(fresh, dev)
+	if err := rotated.Audit(ctx, me, "candidate.rotation_test", "candidate", cand.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	var row struct{ SealedKey []byte }
+	mustDB(t, old.db.Raw("SELECT sealed_key FROM person_keys WHERE candidate_id = ?", cand.ID).Scan(&row))
+	if len(row.SealedKey) < 2 || row.SealedKey[1] != keyID(fresh) {
+		t.Fatalf("the person's key is still sealed by the old data key after a write")
+	}
+	retired := open(fresh)
+	rows, err := retired.RevealedAudit(ctx, "audit_log.action = 'candidate.rotation_test'")
+	if err != nil || len(rows) != 2 || rows[0].IP != "203.0.113.77" || rows[1].ActorEmail != cand.Email {
+		t.Errorf("with the old data key retired: %d rows, %v", len(rows), err)
+	}
+}

@@ -238,14 +238,20 @@ func (s *Store) CheckFile(ctx context.Context, actor Actor, fileID int64) (*Stor
 	if !actor.IsStaff() || !actor.Role.SeesAllCandidates() {
 		return nil, ErrNotFound
 	}
-	var f StoredFile
-	res := s.db.WithContext(ctx).Raw(`SELECT f.* FROM stored_files f WHERE f.id = ?
-		AND EXISTS (SELECT 1 FROM checks c WHERE c.result_file_id = f.id)`, fileID).Scan(&f)
+	var row struct {
+		StoredFile
+		CheckApplicationID int64
+	}
+	db := s.db.WithContext(ctx)
+	res := db.Raw(`SELECT f.*, c.application_id AS check_application_id FROM stored_files f
+		JOIN LATERAL (SELECT application_id FROM checks WHERE result_file_id = f.id LIMIT 1) c ON TRUE WHERE f.id = ?`, fileID).Scan(&row)
 	if res.Error != nil {
 		return nil, res.Error
 	}
 	if res.RowsAffected == 0 {
 		return nil, ErrNotFound
 	}
-	return &f, s.Audit(ctx, actor, "check.result_downloaded", "stored_file", f.ID, map[string]any{"name": f.Name})
+	f := row.StoredFile // the file's name may name the candidate: sealed with their key
+	return &f, s.auditPersonalOfApplication(db, actor, row.CheckApplicationID, "check.result_downloaded", "stored_file", f.ID, nil,
+		map[string]any{"name": f.Name})
 }

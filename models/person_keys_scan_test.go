@@ -16,6 +16,7 @@ import (
 // action.
 var auditDetailsArg = map[string]struct{ details, action int }{
 	"audit":                      {5, 2},
+	"Audit":                      {5, 2},
 	"newAuditEntry":              {4, 1},
 	"auditPersonal":              {6, 3},
 	"auditPersonalOfApplication": {6, 3},

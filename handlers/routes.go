@@ -91,6 +91,8 @@ func (h *Handler) candidateRoutes(me *echo.Group) {
 	me.GET("/account", h.candidateAccount)
 	me.POST("/account", h.candidateAccountSave)
 	me.POST("/account/zone", h.candidateZoneSave)
+	me.POST("/account/erasure", h.candidateErasureRequest)
+	me.POST("/account/erasure/withdraw", h.candidateErasureWithdraw)
 	me.POST("/account/zone/detect", h.candidateZoneDetect)
 	me.GET("/applications/:id", h.candidateApplication)
 	me.GET("/applications/:id/assessment", h.candidateAssessment)
@@ -291,6 +293,9 @@ func (h *Handler) staffAdminRoutes(staff *echo.Group, admins echo.MiddlewareFunc
 	staff.POST("/staff/:id/link", h.adminStaffLink, admins)
 	staff.GET("/audit", h.adminAudit, admins)
 	staff.GET("/scheduled", h.adminScheduled, admins)
+	staff.GET("/erasure", h.adminErasure, admins)
+	staff.POST("/erasure/:id/confirm", h.adminErasureConfirm, admins)
+	staff.POST("/erasure/:id/decline", h.adminErasureDecline, admins)
 }
 
 // requestLogger writes one structured line per request. It logs the path

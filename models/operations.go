@@ -9,6 +9,7 @@ package models
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -67,7 +68,8 @@ func (s *Store) JobQueueReady(ctx context.Context) error {
 // ScheduledLastSuccess is the finish time of each named task's last run
 // without an error (runs are kept 30 days); a task with none is left out.
 // Read from the database, so every instance reports the same times whichever
-// instance ran the task. One index lookup per task.
+// instance ran the task. One index lookup per task. (Task names are
+// lower_snake_case: a comma never occurs in one.)
 func (s *Store) ScheduledLastSuccess(ctx context.Context, tasks []string) (map[string]time.Time, error) {
 	var rows []struct {
 		Task       string
@@ -76,9 +78,9 @@ func (s *Store) ScheduledLastSuccess(ctx context.Context, tasks []string) (map[s
 	if len(tasks) == 0 {
 		return map[string]time.Time{}, nil
 	}
-	if err := s.db.WithContext(ctx).Raw(`SELECT t.task, r.finished_at FROM unnest(ARRAY[?]::text[]) AS t(task),
+	if err := s.db.WithContext(ctx).Raw(`SELECT t.task, r.finished_at FROM unnest(string_to_array(?, ',')) AS t(task),
 		LATERAL (SELECT finished_at FROM scheduled_runs r WHERE r.task = t.task AND r.finished_at IS NOT NULL AND r.error = ''
-			ORDER BY started_at DESC LIMIT 1) r`, tasks).Scan(&rows).Error; err != nil {
+			ORDER BY started_at DESC LIMIT 1) r`, strings.Join(tasks, ",")).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make(map[string]time.Time, len(rows))

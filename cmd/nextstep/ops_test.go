@@ -85,7 +85,8 @@ func TestMetricsOnTheirOwnAddress(t *testing.T) {
 	e, dbURL := newMailEnv(t)
 	sink := startSink(t, "127.0.0.1:0")
 	metricsURL := fmt.Sprintf("http://127.0.0.1:%d/metrics", freePort(t))
-	env := append(mailServerEnv(sink.URL()), "NEXTSTEP_METRICS_ADDR="+strings.TrimSuffix(strings.TrimPrefix(metricsURL, "http://"), "/metrics"))
+	env := append(mailServerEnv(sink.URL()), "NEXTSTEP_METRICS_ADDR="+strings.TrimSuffix(strings.TrimPrefix(metricsURL, "http://"), "/metrics"),
+		"NEXTSTEP_SCHEDULE_EVERY=1s") // so the scheduled tasks have run by the time we look
 	srv := startServers(t, 1, dbURL, env...)[0]
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
@@ -116,7 +117,9 @@ func TestMetricsOnTheirOwnAddress(t *testing.T) {
 	var families map[string]*dto.MetricFamily
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		families = scrape(t, metricsURL)
-		if m := sample(families, "nextstep_messages_sent_total", "kind", string(models.MsgCandidateSignIn)); m != nil || time.Now().After(deadline) {
+		sent := sample(families, "nextstep_messages_sent_total", "kind", string(models.MsgCandidateSignIn))
+		ran := sample(families, "nextstep_scheduled_task_last_success_timestamp_seconds", "task", "purge_sessions")
+		if sent != nil && ran != nil || time.Now().After(deadline) {
 			break
 		}
 	}
@@ -162,6 +165,13 @@ func TestMetricsOnTheirOwnAddress(t *testing.T) {
 	}
 	if sample(families, "nextstep_job_queue_jobs", "queue", models.MailQueue, "state", "available") == nil {
 		t.Errorf("no job queue depth for the mail queue: %v", families["nextstep_job_queue_jobs"])
+	}
+	if ran := sample(families, "nextstep_scheduled_task_last_success_timestamp_seconds", "task", "purge_sessions"); ran == nil ||
+		time.Since(time.Unix(int64(ran.GetGauge().GetValue()), 0)) > time.Minute {
+		t.Errorf("purge_sessions' last success: %v, want a time in the last minute", ran)
+	}
+	if out := srv.output.String(); strings.Contains(out, "metrics:") {
+		t.Errorf("reading the metrics failed; the server's output:\n%s", out)
 	}
 	var text bytes.Buffer
 	for _, f := range families {

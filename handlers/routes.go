@@ -19,6 +19,9 @@ import (
 func (h *Handler) routes(e *echo.Echo, secure bool) {
 	e.Pre(headAsGet)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	if h.cfg.Metrics != nil {
+		e.Use(h.cfg.Metrics.middleware(e))
+	}
 	e.Use(middleware.RequestID())
 	e.Use(h.requestLogger())
 	e.Use(middleware.Recover())

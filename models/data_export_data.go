@@ -38,28 +38,28 @@ type exportProfile struct {
 
 // exportApplication is one application as its candidate sees it.
 type exportApplication struct {
-	ID                int64             `json:"id"`
-	Position          string            `json:"position"`
-	Department        string            `json:"department,omitempty"`
-	Location          string            `json:"location,omitempty"`
-	Stage             string            `json:"stage"`
-	Status            string            `json:"status"`
-	AppliedAt         time.Time         `json:"applied_at"`
-	ExpectedUpdateBy  *time.Time        `json:"expected_update_by,omitempty"`
-	MovedTo           string            `json:"continued_as,omitempty"`
-	History           []exportEvent     `json:"history"`
-	DateUpdates       []PromiseUpdate   `json:"promised_date_updates,omitempty"`
-	Interviews        []exportInterview `json:"interviews"`
-	AssessmentDays    []json.RawMessage `json:"assessment_day_bookings"`
-	InterestChecks    []json.RawMessage `json:"interest_checks"`
-	OfferVersions     []json.RawMessage `json:"offers_sent_to_you"`
-	OfferQuestions    []json.RawMessage `json:"your_offer_questions"`
-	Contracts         []json.RawMessage `json:"contracts"`
-	Checks            []json.RawMessage `json:"checks"`
-	Referees          []json.RawMessage `json:"referees_you_named"`
-	OnboardingTasks   []json.RawMessage `json:"onboarding_tasks"`
-	FirstDay          []json.RawMessage `json:"first_day,omitempty"`
-	NameCorrections   []json.RawMessage `json:"contract_name_corrections,omitempty"`
+	ID               int64             `json:"id"`
+	Position         string            `json:"position"`
+	Department       string            `json:"department,omitempty"`
+	Location         string            `json:"location,omitempty"`
+	Stage            string            `json:"stage"`
+	Status           string            `json:"status"`
+	AppliedAt        time.Time         `json:"applied_at"`
+	ExpectedUpdateBy *time.Time        `json:"expected_update_by,omitempty"`
+	MovedTo          string            `json:"continued_as,omitempty"`
+	History          []exportEvent     `json:"history"`
+	DateUpdates      []PromiseUpdate   `json:"promised_date_updates,omitempty"`
+	Interviews       []exportInterview `json:"interviews"`
+	AssessmentDays   []json.RawMessage `json:"assessment_day_bookings"`
+	InterestChecks   []json.RawMessage `json:"interest_checks"`
+	OfferVersions    []json.RawMessage `json:"offers_sent_to_you"`
+	OfferQuestions   []json.RawMessage `json:"your_offer_questions"`
+	Contracts        []json.RawMessage `json:"contracts"`
+	Checks           []json.RawMessage `json:"checks"`
+	Referees         []json.RawMessage `json:"referees_you_named"`
+	OnboardingTasks  []json.RawMessage `json:"onboarding_tasks"`
+	FirstDay         []json.RawMessage `json:"first_day,omitempty"`
+	NameCorrections  []json.RawMessage `json:"contract_name_corrections,omitempty"`
 }
 
 // exportEvent is one step of an application's history as the candidate saw it.

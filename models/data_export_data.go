@@ -196,7 +196,7 @@ var exportSections = []struct {
 		'fields', (SELECT coalesce(jsonb_agg(jsonb_build_object('field', x.field, 'value', x.value, 'masked', x.masked,
 			'sealed', encode(x.sealed, 'base64')) ORDER BY x.id), '[]') FROM onboarding_fields x WHERE x.task_id = t.id))
 		FROM onboarding_tasks t JOIN applications a ON a.id = t.application_id LEFT JOIN stored_files f ON f.id = t.file_id
-		WHERE a.candidate_id = @c ORDER BY t.sort_order, t.id`},
+		WHERE a.candidate_id = @c AND t.assignee = 'starter' ORDER BY t.sort_order, t.id`},
 	{"first_day", `SELECT fd.application_id, jsonb_build_object('start_time', to_char(fd.start_time, 'HH24:MI'), 'time_zone', fd.time_zone,
 		'address', fd.address, 'ask_for', fd.ask_for, 'what_to_bring', fd.what_to_bring, 'agenda', fd.agenda)
 		FROM first_days fd JOIN applications a ON a.id = fd.application_id WHERE a.candidate_id = @c AND a.id NOT IN @withheld`},
@@ -255,6 +255,10 @@ func (s *Store) collectExport(ctx context.Context, x *DataExport, cand *Candidat
 func exportApplicationOf(a *CandidateApplication, zone *time.Location) exportApplication {
 	out := exportApplication{ID: a.ID, Stage: candidateStageTitle(a.Stage), Status: candidateStatusWords(a), AppliedAt: a.CreatedAt.UTC(),
 		MovedTo: a.MovedToTitle, DateUpdates: a.PromiseUpdates, History: []exportEvent{}, Interviews: []exportInterview{}}
+	for _, list := range []*[]json.RawMessage{&out.AssessmentDays, &out.InterestChecks, &out.OfferVersions, &out.OfferQuestions,
+		&out.Contracts, &out.Checks, &out.Referees, &out.OnboardingTasks} {
+		*list = []json.RawMessage{} // an empty list rather than null: "none" said plainly
+	}
 	if a.Position != nil {
 		out.Position, out.Department, out.Location = a.Position.Title, a.Position.Department, a.Position.Location
 	}
@@ -355,6 +359,10 @@ func (s *Store) finishExportItem(x *DataExport, section string, item json.RawMes
 			m["file"] = f.Path
 		}
 		delete(m, "file_id")
+		delete(m, "file_type")
+		if m["file"] == nil {
+			delete(m, "file_name")
+		}
 		if err := s.openExportFields(m, open); err != nil {
 			return nil, err
 		}

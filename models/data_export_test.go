@@ -251,7 +251,7 @@ func TestCandidateExportHoldsTheirDataAndNothingElse(t *testing.T) {
 		}
 	}
 	for _, secret := range []string{exScorecardNote, exRatingNote, exStaffNote, exRefereeAnswer, exCheckInternal, exAssessNote,
-		"Not strong enough in Go", "Olivia Brown", "olivia.brown@example.com", "Liam O'Brien", "liam.obrien@example.com"} {
+		"Not strong enough in Go", "Order a laptop", "Olivia Brown", "olivia.brown@example.com", "Liam O'Brien", "liam.obrien@example.com"} {
 		if bytes.Contains(all, []byte(secret)) {
 			t.Errorf("the export holds %q", secret)
 		}

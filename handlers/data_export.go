@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"nextstep/views"
@@ -52,6 +53,11 @@ func (h *Handler) sendDataExport(c echo.Context, candidateID int64) error {
 	hd.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": x.FileName}))
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Cache-Control", "no-store")
+	// The server's write timeout suits pages; an export of many documents
+	// over a slow line may take longer.
+	if err := http.NewResponseController(c.Response().Writer).SetWriteDeadline(time.Now().Add(exportWriteTime)); err != nil {
+		slog.DebugContext(ctx, "data export: no longer write deadline", "err", err)
+	}
 	w := &firstByte{Response: c.Response()}
 	if err := x.WriteZip(ctx, w); err != nil {
 		if !w.wrote {
@@ -67,6 +73,9 @@ func (h *Handler) sendDataExport(c echo.Context, candidateID int64) error {
 	return nil
 }
 
+// exportWriteTime is how long an export's download may take.
+const exportWriteTime = 15 * time.Minute
+
 // firstByte records whether anything was written to the response.
 type firstByte struct {
 	*echo.Response
@@ -74,9 +83,6 @@ type firstByte struct {
 }
 
 func (w *firstByte) Write(b []byte) (int, error) {
-	if len(b) > 0 && !w.wrote {
-		w.wrote = true
-		w.Response.WriteHeader(http.StatusOK)
-	}
+	w.wrote = w.wrote || len(b) > 0
 	return w.Response.Write(b)
 }

@@ -11,6 +11,11 @@ import (
 	"testing"
 )
 
+// exportBudget is the statements a candidate's download may run: the
+// session's, the candidate, the audit, the candidate's page, ten sections,
+// the messages, the documents and the two kinds of file.
+const exportBudget = 17
+
 // readExport checks a response is the export's download and returns its
 // data.json.
 func readExport(t *testing.T, res response, candidateID int64) string {
@@ -54,7 +59,15 @@ func TestDataExportOverHTTP(t *testing.T) {
 	if n := cand.get("/me/account").Doc(t).Find(`form[action="/me/account/export"] button`).Length(); n != 1 {
 		t.Fatalf("the account page has %d download buttons", n)
 	}
+	before := app.Store.Statements()
 	data := readExport(t, cand.post("/me/account/export", nil), noah)
+	// The statements do not grow with the data: one per section, one per
+	// kind of file (TestQueryBudgets measures GET pages only).
+	if used := app.Store.Statements() - before; used > exportBudget {
+		t.Errorf("the export ran %d statements, budget %d", used, exportBudget)
+	} else {
+		t.Logf("the export ran %d statements (budget %d)", used, exportBudget)
+	}
 	if !strings.Contains(data, `"email": "noah.schmidt@example.com"`) || strings.Contains(data, "amelia.hart@example.com") {
 		t.Errorf("Noah's data.json: %.300s", data)
 	}

@@ -73,18 +73,18 @@ func (s *Store) PrepareCandidateExport(ctx context.Context, actor Actor, candida
 		return nil, ErrNotFound
 	}
 	db := s.db.WithContext(ctx)
-	var cand Candidate
-	var prefs struct{ EmailReminders, EmailUpdates bool }
-	res := db.Raw("SELECT * FROM candidates WHERE id = ?", candidateID).Scan(&cand)
+	var row struct {
+		Candidate
+		EmailReminders, EmailUpdates bool
+	}
+	res := db.Raw("SELECT * FROM candidates WHERE id = ?", candidateID).Scan(&row)
 	if res.Error != nil {
 		return nil, res.Error
 	}
 	if res.RowsAffected == 0 {
 		return nil, ErrNotFound
 	}
-	if err := db.Raw("SELECT email_reminders, email_updates FROM candidates WHERE id = ?", candidateID).Scan(&prefs).Error; err != nil {
-		return nil, err
-	}
+	cand := row.Candidate
 	who := "candidate"
 	if actor.IsStaff() {
 		who = string(actor.Role)
@@ -100,7 +100,7 @@ func (s *Store) PrepareCandidateExport(ctx context.Context, actor Actor, candida
 	zone := s.CandidateZone(&cand)
 	x.data = exportData{ExportedAt: now.UTC(), ProducedBy: string(by), TimeZoneOfLocalTimes: zone.String(),
 		Profile: exportProfile{ID: cand.ID, Name: cand.Name, Email: cand.Email, Phone: cand.Phone, TimeZone: cand.TimeZone,
-			EmailReminders: prefs.EmailReminders, EmailUpdates: prefs.EmailUpdates, CreatedAt: cand.CreatedAt.UTC()}}
+			EmailReminders: row.EmailReminders, EmailUpdates: row.EmailUpdates, CreatedAt: cand.CreatedAt.UTC()}}
 	if err := s.collectExport(ctx, x, &cand, zone, by == exportForCandidate); err != nil {
 		return nil, err
 	}

@@ -77,6 +77,7 @@ type exportInterview struct {
 	StartsAt      *time.Time  `json:"starts_at_utc,omitempty"`
 	EndsAt        *time.Time  `json:"ends_at_utc,omitempty"`
 	StartsLocal   string      `json:"starts_at_local,omitempty"`
+	TimeZone      string      `json:"time_zone,omitempty"` // of starts_at_local
 	Minutes       int         `json:"duration_minutes"`
 	Location      string      `json:"location,omitempty"`
 	VideoURL      string      `json:"video_url,omitempty"`
@@ -275,7 +276,7 @@ func exportApplicationOf(a *CandidateApplication, zone *time.Location) exportApp
 		if r.StartsAt != nil && r.EndsAt != nil {
 			st, en := r.StartsAt.UTC(), r.EndsAt.UTC()
 			iv.StartsAt, iv.EndsAt = &st, &en
-			iv.StartsLocal = r.StartsAt.In(zone).Format("2006-01-02 15:04 (MST)")
+			iv.StartsLocal, iv.TimeZone = r.StartsAt.In(zone).Format("2006-01-02 15:04 (MST)"), zone.String()
 		}
 		for _, p := range r.Panel {
 			name := p.Name

@@ -228,6 +228,12 @@ func MyRefereePath(appID, refereeID int64) string {
 // RefereeThanksPath is where a referee lands after replying.
 const RefereeThanksPath = "/references/thanks"
 
+// MyDataExportPath is where the candidate downloads their data (a POST).
+const MyDataExportPath = MyAccountPath + "/export"
+
+// CandidateDataExportPath is where staff produce a candidate's data export (a POST).
+func CandidateDataExportPath(candidateID int64) string { return CandidatePath(candidateID) + "/export" }
+
 // CandidateDocumentsPath is the staff's page of a candidate's documents.
 func CandidateDocumentsPath(candidateID int64) string {
 	return CandidatePath(candidateID) + "/documents"

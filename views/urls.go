@@ -207,6 +207,7 @@ func (Paths) Interview(roundID int64) string          { return InterviewPath(rou
 func (Paths) RefereeForm(token string) string         { return RefereePath(token) }
 func (Paths) Unsubscribe(token string) string         { return UnsubscribePath(token) }
 func (Paths) MyAccount() string                       { return MyAccountPath }
+func (Paths) ErasureRequests() string                 { return ErasurePath }
 func (Paths) CandidateOffer(candidateID, appID int64) string {
 	return CandidateOfferPath(candidateID, appID)
 }

@@ -249,8 +249,8 @@ What is NOT included, and why
 - Our audit log and technical records (sign-in records, delivery attempts): records of what was done in
   the portal and when, kept for security. Ask us if you want to know what they say about you.
 
-To ask us to erase your data, ask from your account page in the portal, or write to us. We
-confirm erasure unless we must keep something by law (for example a signed contract of employment), and
-we will tell you why.
+To ask us to erase your data, press "Ask us to erase my data" on your account page in the portal, or
+write to us. An administrator confirms it within a month; if we cannot erase something yet (an
+application still in progress) or must keep it by law (a signed contract of employment), we tell you why.
 `
 }

@@ -181,6 +181,12 @@ func TestErasureRefusedWhileAnApplicationIsOpenAndDeclinedWithAReason(t *testing
 	if err != nil {
 		t.Fatal(err)
 	}
+	var toAdmins []string
+	mustDB(t, s.DB().Raw("SELECT subject FROM outbox_messages WHERE kind = ? AND staff_id = ? AND subject LIKE ?",
+		models.MsgErasureRequested, admin.ID, "%#"+strconv.FormatInt(amelia.id, 10)+" %").Scan(&toAdmins))
+	if len(toAdmins) != 1 || strings.Contains(toAdmins[0], "Amelia") {
+		t.Errorf("admins are told %q, want one email naming the candidate by number only", toAdmins)
+	}
 	if err := s.ConfirmErasure(ctx, recruiter, req.ID); models.ErrorCode(err) != models.CodeForbidden {
 		t.Fatalf("recruiter confirming: %v, want forbidden", err)
 	}

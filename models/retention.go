@@ -224,7 +224,7 @@ func (s *Store) retentionArgs(now, horizon time.Time, after RetentionCursor, lim
 		after.Due = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
 	return map[string]any{"now": now, "horizon": horizon, "retention": s.retention.interval(),
-		"notice": fmt.Sprintf("%d seconds", int64(RetentionNoticePeriod/time.Second)),
+		"notice":    fmt.Sprintf("%d seconds", int64(RetentionNoticePeriod/time.Second)),
 		"after_due": after.Due, "after_id": after.ID, "limit": limit}
 }
 

@@ -185,15 +185,18 @@ func (r *RetentionCandidate) Why(p RetentionPeriod, loc *time.Location) string {
 // whose applications have all closed as rejected or withdrawn, none with a
 // rejection still held (until the position is filled) or put off, without
 // an open erasure request, whose last activity plus the retention period
-// comes by @horizon, or who have had their notice; with their due date (the
+// comes by @horizon (a notice is sent only then, so this holds for everyone
+// told too, at a later horizon); with their due date (the
 // later of the last activity plus the period and the notice plus 30 days;
 // without a notice, as if it went at @now), in (due date, id) order after
 // the keyset (@after_due, @after_id), at most @limit. filter narrows it
 // further (one candidate for the job's re-check and the account page).
 // The legal hold is asked of legalHoldReason, per candidate, by its callers.
 //
-// It walks candidates_retention_idx (the candidates not erased) and reads
-// each one's applications through their (candidate_id, position_id) key.
+// It reads a range of candidates_retention_idx (the candidates not erased
+// whose applications all closed, by last activity: closed_activity_at is
+// kept by a trigger, migration 00036) and checks each one's applications
+// through their (candidate_id, position_id) key.
 func retentionSQL(filter string) string {
 	return `SELECT r.*, greatest(r.last_activity + CAST(@retention AS interval),
 			coalesce(r.notice_at, CAST(@now AS timestamptz)) + CAST(@notice AS interval)) AS due_at
@@ -208,11 +211,11 @@ func retentionSQL(filter string) string {
 				count(*) FILTER (WHERE a.status = 'withdrawn') AS withdrawn,
 				max(greatest(a.updated_at, a.stage_entered_at, a.rejection_told_at)) AS last_change
 			FROM applications a WHERE a.candidate_id = c.id) x
-		WHERE c.erased_at IS NULL AND ` + filter + `
+		WHERE c.erased_at IS NULL AND ` + filter + ` AND c.closed_activity_at IS NOT NULL
+			AND greatest(c.closed_activity_at, c.last_signed_in_at, c.retention_kept_at) <= CAST(@horizon AS timestamptz) - CAST(@retention AS interval)
 			AND x.applications > 0 AND x.rejected + x.withdrawn = x.applications
 			AND NOT EXISTS (SELECT 1 FROM erasure_requests e WHERE e.candidate_id = c.id AND e.status = 'requested')) r
-	WHERE (r.last_activity + CAST(@retention AS interval) <= @horizon OR r.notice_at IS NOT NULL)
-		AND (greatest(r.last_activity + CAST(@retention AS interval), coalesce(r.notice_at, CAST(@now AS timestamptz)) + CAST(@notice AS interval)), r.id)
+	WHERE (greatest(r.last_activity + CAST(@retention AS interval), coalesce(r.notice_at, CAST(@now AS timestamptz)) + CAST(@notice AS interval)), r.id)
 			> (CAST(@after_due AS timestamptz), CAST(@after_id AS bigint))
 	ORDER BY due_at, r.id
 	LIMIT @limit`

@@ -35,7 +35,7 @@ func (s *Store) ApplyRetention(ctx context.Context) (int, error) {
 	now := s.Now() // the scan's order is read as at the run's start
 	for done < retentionRunLimit {
 		var rows []RetentionCandidate
-		if err := s.db.WithContext(ctx).Raw(retentionSQL("c.id > 0"),
+		if err := s.db.WithContext(ctx).Raw(retentionSQL("true"),
 			s.retentionArgs(now, now.Add(RetentionNoticePeriod), after, retentionScanBatch)).Scan(&rows).Error; err != nil {
 			return done, err
 		}
@@ -160,7 +160,7 @@ func (s *Store) RetentionDue(ctx context.Context, actor Actor, asOf time.Time, a
 	}
 	page := RetentionPage{AsOf: asOf, Period: s.retention, Held: map[int64]string{}}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Raw(retentionSQL("c.id > 0"), s.retentionArgs(asOf, asOf.Add(RetentionNoticePeriod), after, RetentionPageSize+1)).
+		if err := tx.Raw(retentionSQL("true"), s.retentionArgs(asOf, asOf.Add(RetentionNoticePeriod), after, RetentionPageSize+1)).
 			Scan(&page.Candidates).Error; err != nil {
 			return err
 		}

@@ -399,6 +399,7 @@ func TestAxeEveryPage(t *testing.T) {
 		{"GET /admin/staff", "/admin/staff"},
 		{"GET /admin/audit", "/admin/audit"},
 		{"GET /admin/scheduled", "/admin/scheduled"},
+		{"GET /admin/retention", "/admin/retention"},
 		{"GET /admin/account", "/admin/account"},
 		{"GET /admin/reports", "/admin/reports"},
 		{"", fmt.Sprintf("/admin/reports?position=%d", salesPos)},

@@ -155,6 +155,7 @@ var routeAccess = map[string]access{
 	"GET /me/account":                                              candidate,
 	"POST /me/account":                                             candidate,
 	"POST /me/account/zone":                                        candidate,
+	"POST /me/account/keep-data":                                   candidate,
 	"POST /me/account/zone/detect":                                 candidate,
 	"GET /unsubscribe/:token":                                      public, // the link's token is its only key
 	"POST /unsubscribe/:token":                                     public,
@@ -164,6 +165,7 @@ var routeAccess = map[string]access{
 	"POST /admin/staff/:id":                                        admins,
 	"GET /admin/audit":                                             admins,
 	"GET /admin/scheduled":                                         admins,
+	"GET /admin/retention":                                         managers,
 	"GET /me/applications/:id/interviews/:round":                   candidate,
 	"POST /me/applications/:id/interviews/:round/pick":             candidate,
 	"POST /me/applications/:id/interviews/:round/other-times":      candidate,

@@ -58,6 +58,13 @@ const (
 	maxRetention = 3660 * 24 * time.Hour
 )
 
+// The refusals of a retention period (NEXTSTEP_RETENTION: cmd names the
+// setting and the value).
+var (
+	errRetentionForm  = Invalid("retention", "Write the retention period as a whole number of months (12mo), days (365d) or a Go duration (8760h).")
+	errRetentionRange = Invalid("retention", "The retention period must be at least 30 days (the notice goes 30 days before) and at most ten years.")
+)
+
 // ParseRetention reads a retention period: "12mo" (months), "365d" (days)
 // or a Go duration ("8760h"). It refuses anything else, and periods under
 // 30 days or over ten years, with the sentence a person reads at start.
@@ -68,24 +75,24 @@ func ParseRetention(s string) (RetentionPeriod, error) {
 	case strings.HasSuffix(s, "mo"):
 		n, err := strconv.Atoi(strings.TrimSuffix(s, "mo"))
 		if err != nil {
-			return p, fmt.Errorf("%q is not a retention period: write a whole number of months (12mo), days (365d) or a duration (8760h)", s)
+			return p, errRetentionForm
 		}
 		p.Months = n
 	case strings.HasSuffix(s, "d"):
 		n, err := strconv.Atoi(strings.TrimSuffix(s, "d"))
 		if err != nil {
-			return p, fmt.Errorf("%q is not a retention period: write a whole number of months (12mo), days (365d) or a duration (8760h)", s)
+			return p, errRetentionForm
 		}
 		p.Days = n
 	default:
 		d, err := time.ParseDuration(s)
 		if err != nil {
-			return p, fmt.Errorf("%q is not a retention period: write a whole number of months (12mo), days (365d) or a duration (8760h)", s)
+			return p, errRetentionForm
 		}
 		p.Exact = d
 	}
 	if n := p.approx(); n < minRetention || n > maxRetention {
-		return RetentionPeriod{}, fmt.Errorf("retention period %q is out of range: at least 30 days (the notice comes 30 days before), at most ten years", s)
+		return RetentionPeriod{}, errRetentionRange
 	}
 	return p, nil
 }
@@ -177,7 +184,7 @@ func (r *RetentionCandidate) Why(p RetentionPeriod, loc *time.Location) string {
 	}
 	what := map[RetentionReason]string{LastActivityApplication: "an application's last change",
 		LastActivitySignIn: "a sign-in", LastActivityKept: "asked to keep their data"}[r.Reason()]
-	return fmt.Sprintf("Nothing open (%s); last activity %s (%s), %s ago by then.", strings.Join(closed, ", "),
+	return fmt.Sprintf("Nothing open (%s); last activity %s (%s); kept %s after it.", strings.Join(closed, ", "),
 		r.LastActivity.In(loc).Format(promiseDateLayout), what, p)
 }
 

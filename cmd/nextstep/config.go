@@ -253,8 +253,9 @@ func loadChecksConfig(cfg *Config, get func(key, def string) string) []error {
 		errs = append(errs, errors.New("NEXTSTEP_PROMISE_MAX_EXTENSIONS must be a whole number from 1 to 10"))
 	}
 	cfg.PromiseMaxExtensions = n
-	if cfg.Retention, err = models.ParseRetention(get("NEXTSTEP_RETENTION", "12mo")); err != nil {
-		errs = append(errs, fmt.Errorf("NEXTSTEP_RETENTION: %w", err))
+	retention := get("NEXTSTEP_RETENTION", "12mo")
+	if cfg.Retention, err = models.ParseRetention(retention); err != nil {
+		errs = append(errs, fmt.Errorf("NEXTSTEP_RETENTION=%q: %w", retention, err))
 	}
 	if raw := get("NEXTSTEP_SCHEDULE_EVERY", ""); raw != "" {
 		every, err := time.ParseDuration(raw)

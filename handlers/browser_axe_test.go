@@ -400,6 +400,7 @@ func TestAxeEveryPage(t *testing.T) {
 		{"GET /admin/audit", "/admin/audit"},
 		{"GET /admin/scheduled", "/admin/scheduled"},
 		{"GET /admin/retention", "/admin/retention"},
+		{"GET /admin/erasure", "/admin/erasure"},
 		{"GET /admin/account", "/admin/account"},
 		{"GET /admin/reports", "/admin/reports"},
 		{"", fmt.Sprintf("/admin/reports?position=%d", salesPos)},

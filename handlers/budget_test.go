@@ -107,7 +107,7 @@ func TestQueryBudgets(t *testing.T) {
 		{"a starter's checklist (staff)", staff, fmt.Sprintf("/admin/applications/%d/onboarding", app.applicationID(noahEmail)), 11}, // one file look-up per upload task: a template's few; the first day
 		{"candidate's referees", grace, fmt.Sprintf("/me/applications/%d/references", graceApp), 5},
 		{"referee's page", referee, "/references/" + refToken, 9}, // the first opening also records it (update and audit)
-		{"candidate's account", cand, "/me/account", 3},           // the session, the email choices, the retention rule
+		{"candidate's account", cand, "/me/account", 4},           // the choices, the erasure request, the retention rule, the layout
 		{"an unsubscribe link's page", referee, unsubscribe, 1},
 	} {
 		before := app.Store.Statements()

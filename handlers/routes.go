@@ -19,6 +19,9 @@ import (
 func (h *Handler) routes(e *echo.Echo, secure bool) {
 	e.Pre(headAsGet)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	if h.cfg.Metrics != nil {
+		e.Use(h.cfg.Metrics.middleware(e))
+	}
 	e.Use(middleware.RequestID())
 	e.Use(h.requestLogger())
 	e.Use(middleware.Recover())
@@ -91,6 +94,8 @@ func (h *Handler) candidateRoutes(me *echo.Group) {
 	me.GET("/account", h.candidateAccount)
 	me.POST("/account", h.candidateAccountSave)
 	me.POST("/account/zone", h.candidateZoneSave)
+	me.POST("/account/erasure", h.candidateErasureRequest)
+	me.POST("/account/erasure/withdraw", h.candidateErasureWithdraw)
 	me.POST("/account/zone/detect", h.candidateZoneDetect)
 	me.POST("/account/keep-data", h.candidateKeepData)
 	me.GET("/applications/:id", h.candidateApplication)
@@ -293,6 +298,9 @@ func (h *Handler) staffAdminRoutes(staff *echo.Group, admins echo.MiddlewareFunc
 	staff.POST("/staff/:id/link", h.adminStaffLink, admins)
 	staff.GET("/audit", h.adminAudit, admins)
 	staff.GET("/scheduled", h.adminScheduled, admins)
+	staff.GET("/erasure", h.adminErasure, admins)
+	staff.POST("/erasure/:id/confirm", h.adminErasureConfirm, admins)
+	staff.POST("/erasure/:id/decline", h.adminErasureDecline, admins)
 }
 
 // requestLogger writes one structured line per request. It logs the path

@@ -199,7 +199,7 @@ var coreMessages = map[MessageKind]MessageTemplate{
 // messageCatalogue is every kind of message, registered once from each
 // feature's list; a kind defined twice stops the program at start. It is
 // read-only after that.
-var messageCatalogue = mustMessageCatalogue(coreMessages, interviewMessages, bulkMessages, nameCorrectionMessages, referenceMessages, checkMessages, onboardingMessages, firstDayMessages, promiseMessages, digestMessages, reminderMessages, rejectionMessages, retentionMessages)
+var messageCatalogue = mustMessageCatalogue(coreMessages, interviewMessages, bulkMessages, nameCorrectionMessages, referenceMessages, checkMessages, onboardingMessages, firstDayMessages, promiseMessages, digestMessages, reminderMessages, rejectionMessages, erasureMessages, retentionMessages)
 
 // buildMessageCatalogue joins the features' message lists, refusing a kind
 // defined twice (the later one would otherwise silently win).

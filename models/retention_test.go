@@ -168,10 +168,9 @@ func TestRetentionBlockers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	noah := f.application(t, "noah.schmidt@example.com") // a signed contract: a legal hold
-	if err := f.store.ChangeStatus(f.ctx, recruiter, noah.ID, models.StatusWithdrawn, "Took another job"); err != nil {
-		t.Fatal(err)
-	}
+	// A hire's signed contract is under legal hold (erasure's legalHoldReason); the
+	// hire is also not closed as rejected or withdrawn, so two rules keep her.
+	olivia := f.application(t, "olivia.brown@example.com")
 	daniel := f.reject(t, "daniel.kim@example.com") // asked for erasure: an admin decides
 	mustDB(t, f.store.DB().Exec("INSERT INTO erasure_requests (candidate_id, requested_at, status) VALUES (?, ?, 'requested')", daniel.CandidateID, start))
 	amelia := f.reject(t, "amelia.hart@example.com") // nothing in the way: the control
@@ -184,7 +183,7 @@ func TestRetentionBlockers(t *testing.T) {
 		t.Fatal("the control candidate was not anonymised")
 	}
 	for name, id := range map[string]int64{"held rejection": ben.CandidateID, "open application": chloe.CandidateID,
-		"legal hold": noah.CandidateID, "erasure request": daniel.CandidateID} {
+		"legal hold (a hire)": olivia.CandidateID, "erasure request": daniel.CandidateID} {
 		if f.erased(t, id) || f.notices(t, id) != 0 {
 			t.Errorf("%s: erased %v, %d notices; want neither", name, f.erased(t, id), f.notices(t, id))
 		}

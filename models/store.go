@@ -71,6 +71,7 @@ type Store struct {
 	hashSlots            chan struct{}   // password hashes computed at once
 	statements           *atomic.Int64   // SQL statements run through GORM, for query budgets
 	keys                 *keyRing        // seals and opens sensitive fields (sensitive.go)
+	obs                  Observer        // told of messages sent or failed, failed sign-ins and jobs (operations.go)
 	retention            RetentionPeriod // how long a closed candidate's data is kept (retention.go)
 }
 
@@ -110,6 +111,9 @@ type Config struct {
 	// still about. Empty: DevDataKey, with a warning (cmd refuses that in
 	// production).
 	DataKeys [][]byte
+	// Observer is told of the events the operator's metrics count
+	// (operations.go); nil: nobody is.
+	Observer Observer
 	// Retention is how long a candidate whose applications all closed is
 	// kept after their last activity (zero: DefaultRetention).
 	Retention RetentionPeriod
@@ -180,7 +184,10 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs, hashSlots: make(chan struct{}, hashSlotCount()), statements: statements,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), links: cfg.Links, company: cfg.CompanyName, contactEmail: cfg.ContactEmail, mailMaxAttempts: cfg.MailMaxAttempts,
 		stageMessageDelay: cfg.StageMessageDelay, needsYouCount: needsYouCountQueries(), needsYouPages: needsYouPages(), counts: &countCache{}, passwordParams: cfg.PasswordParams,
-		onStatement: cfg.OnStatement}
+		onStatement: cfg.OnStatement, obs: cfg.Observer}
+	if st.obs == nil {
+		st.obs = nopObserver{}
+	}
 	if st.passwordParams == nil {
 		st.passwordParams = argon2id.DefaultParams
 	}

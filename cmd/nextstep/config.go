@@ -23,10 +23,13 @@ type Config struct {
 	// benchmark's server (TestMain), never from the environment.
 	benchmarkFloor bool
 
-	Env             string // development or production
-	DatabaseURL     string // empty: the project-local cluster under DataDir
-	MigrateURL      string // the owner role that runs migrations; DatabaseURL when unset
-	Addr            string
+	Env         string // development or production
+	DatabaseURL string // empty: the project-local cluster under DataDir
+	MigrateURL  string // the owner role that runs migrations; DatabaseURL when unset
+	Addr        string
+	// MetricsAddr is where /metrics is served, apart from the portal so it
+	// is never public by accident; empty: no metrics.
+	MetricsAddr     string
 	BaseURL         string
 	SessionSecret   []byte
 	DataDir         string
@@ -93,6 +96,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		Env:          get("NEXTSTEP_ENV", "development"),
 		DatabaseURL:  get("DATABASE_URL", ""),
 		Addr:         get("NEXTSTEP_ADDR", ":8080"),
+		MetricsAddr:  get("NEXTSTEP_METRICS_ADDR", ""),
 		BaseURL:      strings.TrimRight(get("NEXTSTEP_BASE_URL", "http://localhost:8080"), "/"),
 		DataDir:      get("NEXTSTEP_DATA_DIR", ".data"),
 		LogLevel:     get("NEXTSTEP_LOG_LEVEL", "info"),
@@ -124,6 +128,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if cfg.AbsoluteTimeout, err = time.ParseDuration(get("NEXTSTEP_ABSOLUTE_TIMEOUT", "12h")); err != nil {
 		errs = append(errs, fmt.Errorf("NEXTSTEP_ABSOLUTE_TIMEOUT: %w", err))
+	}
+	if cfg.MetricsAddr != "" && cfg.MetricsAddr == cfg.Addr {
+		errs = append(errs, errors.New("NEXTSTEP_METRICS_ADDR must differ from NEXTSTEP_ADDR: the metrics are never served on the portal's address"))
 	}
 	if !strings.HasPrefix(cfg.BaseURL, "http://") && !strings.HasPrefix(cfg.BaseURL, "https://") {
 		errs = append(errs, fmt.Errorf("NEXTSTEP_BASE_URL must start with http:// or https://"))

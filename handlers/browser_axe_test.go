@@ -554,6 +554,13 @@ func TestAxeEveryPage(t *testing.T) {
 	}
 	r.page(anon, "staff between password and code", "GET /staff/login/totp", "/staff/login/totp", http.StatusOK, all...)
 
+	// Retention: Elena's rejection a year old, as a fixture would set it; the staff's list with
+	// her row, and her account page with its "Keep my data" card.
+	mustDB(t, app.Store.DB().Exec("UPDATE applications SET updated_at = ?, stage_entered_at = ? WHERE id = ?",
+		app.Clock.Now().AddDate(-1, 0, 0), app.Clock.Now().AddDate(-1, 0, 0), elenaApp))
+	r.page(admin, "admin (data retention, a candidate due)", "", "/admin/retention", http.StatusOK, all...)
+	r.page(elena, "Elena (account: keep my data)", "", "/me/account", http.StatusOK, all...)
+
 	axeCheckPages(t, r, app, recruiter, manager, candidateTab) // browser_checks_test.go
 
 	// Every GET route that renders HTML was visited.

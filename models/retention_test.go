@@ -364,3 +364,25 @@ func TestRetentionConcurrentRunsActOnce(t *testing.T) {
 		t.Fatalf("erased %v, %d erasure audits; want one", f.erased(t, amelia), audits)
 	}
 }
+
+// A rejection put off by some days is not closed for retention until it has
+// reached the candidate, and the timer runs from then.
+func TestRetentionWaitsForAPutOffRejection(t *testing.T) {
+	t.Parallel()
+	f := newRetention(t)
+	rejected := f.clock.Now()
+	app := f.application(t, "amelia.hart@example.com")
+	if err := f.store.Reject(f.ctx, staffActor(f.recruiter), app.ID, "Not this time", models.Rejection{InDays: 10}); err != nil {
+		t.Fatal(err)
+	}
+	amelia := models.Actor{Kind: "candidate", ID: app.CandidateID}
+	f.at(t, rejected.AddDate(0, 0, 5))
+	if mine, err := f.store.MyRetention(f.ctx, amelia); err != nil || mine != nil {
+		t.Fatalf("while the rejection is put off: %+v, %v; want the rule not to apply", mine, err)
+	}
+	f.at(t, rejected.AddDate(0, 0, 11))
+	mine, err := f.store.MyRetention(f.ctx, amelia)
+	if err != nil || mine == nil || !mine.DueAt.Equal(rejected.AddDate(0, 12, 10)) {
+		t.Fatalf("once told: %+v, %v; want due 12 months after the rejection reached her", mine, err)
+	}
+}

@@ -53,6 +53,7 @@ var routeAccess = map[string]access{
 	"POST /admin/candidates":                                       people,
 	"GET /admin/candidates/:id":                                    people,
 	"POST /admin/candidates/:id/notes":                             people,
+	"POST /admin/candidates/:id/export":                            managers,
 	"POST /admin/applications/:id/move":                            people,
 	"POST /admin/applications/:id/undo":                            people,
 	"POST /admin/applications/:id/status":                          people,
@@ -157,6 +158,7 @@ var routeAccess = map[string]access{
 	"POST /me/account/zone":                                        candidate,
 	"POST /me/account/keep-data":                                   candidate,
 	"POST /me/account/zone/detect":                                 candidate,
+	"POST /me/account/export":                                      candidate,
 	"GET /unsubscribe/:token":                                      public, // the link's token is its only key
 	"POST /unsubscribe/:token":                                     public,
 	"GET /admin/staff":                                             admins,

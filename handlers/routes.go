@@ -132,6 +132,7 @@ func (h *Handler) candidateRoutes(me *echo.Group) {
 	h.starterOnboardingRoutes(me)
 	h.candidateCheckRoutes(me)
 	h.candidateDocumentRoutes(me)
+	h.candidateExportRoutes(me)
 }
 
 // staffRoutes: the staff admin panel under /admin, for signed-in staff, then
@@ -149,6 +150,7 @@ func (h *Handler) staffRoutes(staff *echo.Group) {
 	h.staffDocumentRoutes(staff, people)
 	h.reportRoutes(staff, managers)
 	h.staffCandidateRoutes(staff, people)
+	h.staffExportRoutes(staff, managers)
 	h.staffOnboardingRoutes(staff, people)
 	h.positionRoutes(staff, people, managers)
 	h.assessmentRoutes(staff, people, managers)

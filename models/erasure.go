@@ -84,6 +84,7 @@ var (
 	errErasureAlreadyAsked = refusal(CodeConflict, "You have already asked us to erase your data. An administrator will confirm it soon.")
 	errNoErasureRequest    = refusal(CodeConflict, "There is no open request to erase this person's data: it was decided or withdrawn already. Reload the page to see where it stands.")
 	errAlreadyErased       = refusal(CodeConflict, "This person's data has already been erased.")
+	errErasedNoApplication = refusal(CodeConflict, "This person's data was erased: add them again as a new candidate if they apply again.")
 	errDeclineNeedsReason  = Invalid("reason", "Say why the data is not erased: the candidate reads this sentence.")
 )
 
@@ -106,6 +107,17 @@ func (s *Store) RequestErasure(ctx context.Context, actor Actor) (*ErasureReques
 			if isUniqueViolation(err, "erasure_requests_one_open") {
 				return errErasureAlreadyAsked
 			}
+			return err
+		}
+		var admins []StaffUser
+		if err := tx.Where("role = ? AND active", RoleAdmin).Order("id").Find(&admins).Error; err != nil {
+			return err
+		}
+		drafts := make([]draft, 0, len(admins))
+		for i := range admins {
+			drafts = append(drafts, erasureRequestedMail(s.urls(), &admins[i], actor.ID))
+		}
+		if err := s.sendAll(tx, drafts); err != nil {
 			return err
 		}
 		return audit(tx, actor, "erasure.requested", "candidate", actor.ID, map[string]any{"request_id": req.ID})
@@ -264,8 +276,14 @@ func (s *Store) eraseCandidate(tx *gorm.DB, actor Actor, candidateID int64, caus
 	return audit(tx, actor, "candidate.erased", "candidate", candidateID, map[string]any{"cause": cause, "legal_hold": hold != ""})
 }
 
-// MsgErasureDeclined tells a candidate why their data was not erased.
-const MsgErasureDeclined MessageKind = "erasure_declined"
+// The messages of erasure.
+const (
+	// MsgErasureDeclined tells a candidate why their data was not erased.
+	MsgErasureDeclined MessageKind = "erasure_declined"
+	// MsgErasureRequested tells the admins a request waits for them. It
+	// names the candidate by number only, so it holds nothing to erase.
+	MsgErasureRequested MessageKind = "erasure_requested"
+)
 
 // erasureMessages joins messageCatalogue (registered in messages.go).
 var erasureMessages = map[MessageKind]MessageTemplate{
@@ -275,6 +293,17 @@ var erasureMessages = map[MessageKind]MessageTemplate{
 		Body:         "Hello {{candidate_name}},\n\nYou asked {{company}} to erase the data we hold about you. We cannot do that yet, and this is why:\n\n{{reason}}\n\nYou can ask again, or download a copy of your data, on your account page:\n{{account_link}}",
 		Placeholders: []string{"candidate_name", "company", "reason", "account_link"}, Required: []string{"reason", "account_link"},
 	},
+	MsgErasureRequested: {
+		Label:        "Candidate asked to erase their data",
+		Subject:      "Candidate #{{candidate_number}} asked us to erase their data",
+		Body:         "Hello {{name}},\n\nCandidate #{{candidate_number}} asked us to erase the data we hold about them. Confirm it, or decline it with a reason, within a month:\n{{link}}",
+		Placeholders: []string{"name", "company", "candidate_number", "link"},
+	},
+}
+
+func erasureRequestedMail(su siteURLs, admin *StaffUser, candidateID int64) draft {
+	path := su.ErasureRequests()
+	return toStaff(admin, MsgErasureRequested, path, map[string]string{"candidate_number": strconv.FormatInt(candidateID, 10), "link": su.abs(path)})
 }
 
 func erasureDeclinedMail(u siteURLs, c *Candidate, reason string) draft {

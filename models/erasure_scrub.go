@@ -15,6 +15,10 @@ import (
 // every table after it, so a table added later that holds personal data and
 // is missing here fails that test.
 
+// erasedEmailDomain ends the placeholder address of an erased candidate or
+// referee (a reserved domain: RFC 2606); sendAll writes nothing to it.
+const erasedEmailDomain = "@erased.invalid"
+
 // erasedText replaces free text a rule requires to be non-empty.
 const erasedText = "(erased)"
 
@@ -49,7 +53,7 @@ func scrubStatements() []string {
 			held_for_position_id = CASE WHEN status IN ('held', 'queued') THEN NULL ELSE held_for_position_id END
 		WHERE candidate_id = @c OR application_id IN ` + erasedApps + ` OR referee_id IN ` + erasedReferees + `
 			OR (staff_id IS NOT NULL AND (strpos(subject, @oldName) > 0 OR strpos(body, @oldName) > 0 OR strpos(body, @email) > 0))`,
-		`UPDATE candidates SET name = @name, email = 'erased-' || id || '@erased.invalid', phone = '', time_zone = NULL,
+		`UPDATE candidates SET name = @name, email = 'erased-' || id || '` + erasedEmailDomain + `', phone = '', time_zone = NULL,
 			erased_at = @now, legal_hold_reason = @hold, updated_at = @now WHERE id = @c`,
 		`DELETE FROM login_attempts WHERE lower(email) = lower(@email)`,
 		`DELETE FROM sessions WHERE candidate_id = @c`,
@@ -83,7 +87,7 @@ func scrubStatements() []string {
 		`DELETE FROM check_addresses WHERE check_id IN (SELECT id FROM checks WHERE application_id IN ` + erasedApps + `)`,
 		`UPDATE check_adverse_actions SET ` + blank("finding") + `, ` + blank("how_to_dispute") + `, ` + blank("reply") +
 			` WHERE check_id IN (SELECT id FROM checks WHERE application_id IN ` + erasedApps + `)`,
-		`UPDATE referees SET name = 'Erased referee', email = 'erased-referee-' || id || '@erased.invalid', phone = '',
+		`UPDATE referees SET name = 'Erased referee', email = 'erased-referee-' || id || '` + erasedEmailDomain + `', phone = '',
 			company = '', ` + blank("decline_reason") + `, answer_ip = NULL, answer_user_agent = '' WHERE id IN ` + erasedReferees,
 		`UPDATE reference_answers SET text_answer = CASE WHEN text_answer IS NULL OR text_answer = '' THEN text_answer ELSE '' END
 			WHERE referee_id IN ` + erasedReferees,

@@ -103,7 +103,8 @@ END;
 $$ LANGUAGE plpgsql;
 -- +goose StatementEnd
 
--- The one message of erasure: a declined request, with the admin's reason.
+-- The messages of erasure: a request for the admins, a declined request,
+-- with the admin's reason, for the candidate.
 -- +goose StatementBegin
 DO $$
 DECLARE
@@ -112,7 +113,7 @@ BEGIN
     SELECT array_agg(DISTINCT m[1] ORDER BY m[1]) INTO kinds
     FROM pg_constraint c, regexp_matches(pg_get_constraintdef(c.oid), '''([a-z_]+)''', 'g') AS m
     WHERE c.conname = 'outbox_messages_kind_check' AND c.conrelid = 'outbox_messages'::regclass;
-    kinds := ARRAY(SELECT DISTINCT unnest(kinds || ARRAY['erasure_declined']) ORDER BY 1);
+    kinds := ARRAY(SELECT DISTINCT unnest(kinds || ARRAY['erasure_declined', 'erasure_requested']) ORDER BY 1);
     ALTER TABLE outbox_messages DROP CONSTRAINT outbox_messages_kind_check;
     EXECUTE 'ALTER TABLE outbox_messages ADD CONSTRAINT outbox_messages_kind_check CHECK (kind IN ('
         || (SELECT string_agg(quote_literal(k), ', ') FROM unnest(kinds) AS k) || '))';
@@ -129,7 +130,7 @@ BEGIN
     SELECT array_agg(DISTINCT m[1] ORDER BY m[1]) INTO kinds
     FROM pg_constraint c, regexp_matches(pg_get_constraintdef(c.oid), '''([a-z_]+)''', 'g') AS m
     WHERE c.conname = 'outbox_messages_kind_check' AND c.conrelid = 'outbox_messages'::regclass;
-    kinds := ARRAY(SELECT k FROM unnest(kinds) AS k WHERE k <> 'erasure_declined' ORDER BY 1);
+    kinds := ARRAY(SELECT k FROM unnest(kinds) AS k WHERE k NOT IN ('erasure_declined', 'erasure_requested') ORDER BY 1);
     ALTER TABLE outbox_messages DROP CONSTRAINT outbox_messages_kind_check;
     EXECUTE 'ALTER TABLE outbox_messages ADD CONSTRAINT outbox_messages_kind_check CHECK (kind IN ('
         || (SELECT string_agg(quote_literal(k), ', ') FROM unnest(kinds) AS k) || '))';

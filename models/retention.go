@@ -35,7 +35,7 @@ var retentionMessages = map[MessageKind]MessageTemplate{
 	MsgRetentionNotice: {
 		Label: "Notice before a closed candidate's data is deleted (30 days before)", Editable: true,
 		Subject:      "Your data at {{company}} will be deleted on {{date}}",
-		Body:         "Hello {{candidate_name}},\n\nYour applications with {{company}} have closed, and we keep a candidate's data for {{period}} after their last activity. We will delete your data (your details, documents and messages) on {{date}}.\n\nIf you would like us to keep it (for example to be considered again), sign in and press \"Keep my data\" on your account page before then:\n{{account_link}}\n\nIf you do nothing, there is nothing more you need to do.",
+		Body:         "Hello {{candidate_name}},\n\nYour applications with {{company}} have closed, and we keep a candidate's data for {{period}} after their last activity. We will delete your data (your details, documents and messages) on {{date}}.\n\nIf you would like us to keep it (for example to be considered again), sign in and press \"Keep my data\" on your account page before then:\n{{account_link}}\n\nIf you are happy for us to delete it, you need do nothing.",
 		Placeholders: []string{"candidate_name", "company", "date", "period", "account_link"},
 		Required:     []string{"date", "account_link"},
 	},

@@ -156,6 +156,7 @@ var routeAccess = map[string]access{
 	"GET /me/account":                                              candidate,
 	"POST /me/account":                                             candidate,
 	"POST /me/account/zone":                                        candidate,
+	"POST /me/account/keep-data":                                   candidate,
 	"POST /me/account/zone/detect":                                 candidate,
 	"POST /me/account/export":                                      candidate,
 	"GET /unsubscribe/:token":                                      public, // the link's token is its only key
@@ -166,6 +167,7 @@ var routeAccess = map[string]access{
 	"POST /admin/staff/:id":                                        admins,
 	"GET /admin/audit":                                             admins,
 	"GET /admin/scheduled":                                         admins,
+	"GET /admin/retention":                                         managers,
 	"GET /admin/erasure":                                           admins,
 	"POST /admin/erasure/:id/confirm":                              admins,
 	"POST /admin/erasure/:id/decline":                              admins,

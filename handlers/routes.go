@@ -97,6 +97,7 @@ func (h *Handler) candidateRoutes(me *echo.Group) {
 	me.POST("/account/erasure", h.candidateErasureRequest)
 	me.POST("/account/erasure/withdraw", h.candidateErasureWithdraw)
 	me.POST("/account/zone/detect", h.candidateZoneDetect)
+	me.POST("/account/keep-data", h.candidateKeepData)
 	me.GET("/applications/:id", h.candidateApplication)
 	me.GET("/applications/:id/assessment", h.candidateAssessment)
 	me.GET("/applications/:id/assessment/confirmation", h.candidateBookingConfirmation)
@@ -159,6 +160,7 @@ func (h *Handler) staffRoutes(staff *echo.Group) {
 	h.contractRoutes(staff, people, admins)
 	h.messageRoutes(staff, managers, admins)
 	h.staffAdminRoutes(staff, admins)
+	h.retentionRoutes(staff, managers)
 	h.staffCheckRoutes(staff, people, managers)
 	if h.cfg.BenchmarkFloor {
 		staff.GET("/_floor", func(c echo.Context) error {

@@ -74,6 +74,10 @@ type Config struct {
 	// PromiseMaxExtensions is how many times in a row the promise keeper
 	// moves a passed promised date before it alerts the people in charge.
 	PromiseMaxExtensions int
+	// Retention is how long a candidate whose applications all closed
+	// (rejected, withdrawn) is kept after their last activity before the
+	// retention job anonymises them (NEXTSTEP_RETENTION).
+	Retention models.RetentionPeriod
 	// ScheduleEvery, when set, runs every scheduled task at this period
 	// instead of its own: for tests and trials that need to see several
 	// periods in seconds. Not for production (refused there).
@@ -256,6 +260,10 @@ func loadChecksConfig(cfg *Config, get func(key, def string) string) []error {
 		errs = append(errs, errors.New("NEXTSTEP_PROMISE_MAX_EXTENSIONS must be a whole number from 1 to 10"))
 	}
 	cfg.PromiseMaxExtensions = n
+	retention := get("NEXTSTEP_RETENTION", "12mo")
+	if cfg.Retention, err = models.ParseRetention(retention); err != nil {
+		errs = append(errs, fmt.Errorf("NEXTSTEP_RETENTION=%q: %w", retention, err))
+	}
 	if raw := get("NEXTSTEP_SCHEDULE_EVERY", ""); raw != "" {
 		every, err := time.ParseDuration(raw)
 		switch {

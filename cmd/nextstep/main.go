@@ -192,7 +192,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger, observer model
 	store, err := models.Open(ctx, dsn, models.Config{Clock: models.SystemClock{}, Log: log, MaxConns: cfg.DBMaxConns,
 		Location: cfg.Location, BaseURL: cfg.BaseURL, CompanyName: cfg.CompanyName, ContactEmail: cfg.ContactEmail, MailMaxAttempts: cfg.MailMaxAttempts,
 		StageMessageDelay: cfg.StageMessageDelay, AdverseWaitDays: cfg.AdverseWaitDays, PromiseMaxExtensions: cfg.PromiseMaxExtensions,
-		DataKeys: cfg.DataKeys, Links: views.Paths{}, Observer: observer})
+		DataKeys: cfg.DataKeys, Links: views.Paths{}, Observer: observer, Retention: cfg.Retention})
 	if err != nil {
 		return "", nil, err
 	}
@@ -395,6 +395,8 @@ func scheduledWork(store *models.Store, cfg Config) []models.ScheduledTask {
 			About: "From 08:00, emails each staff member who asked for it what waits for them on Needs you."},
 		{Name: "send_reminders", Every: 5 * time.Minute, Run: store.SendDueReminders,
 			About: "Reminds candidates and panels of interviews and assessment days a day before, candidates of offers two days before they expire and starters of tasks two days before they are due."},
+		{Name: "apply_retention", Every: time.Hour, Run: store.ApplyRetention, Timeout: 30 * time.Minute,
+			About: "Tells candidates whose applications all closed, 30 days ahead, that their data will be deleted (NEXTSTEP_RETENTION after their last activity), then anonymises them; at most 500 a run."},
 	}
 	if cfg.ScheduleEvery > 0 { // tests and trials (NEXTSTEP_SCHEDULE_EVERY)
 		for i := range tasks {

@@ -258,6 +258,9 @@ func (h *Handler) staffTOTP(c echo.Context) error {
 		err = h.store.AcceptTOTP(ctx, u, c.FormValue("code"))
 	}
 	if r := refusalOf(err, models.CodeRateLimited, models.CodeUnauthorized); r != nil {
+		if r.Code == models.CodeUnauthorized && h.cfg.Metrics != nil {
+			h.cfg.Metrics.SignInFailed("second_factor") // a throttled attempt was counted by the store
+		}
 		return render(c, statusOf(r.Code), views.StaffTOTPPage(views.StaffTOTPProps{Layout: h.layout(c, "Enter your code"), Error: r.Message}))
 	}
 	if err != nil {

@@ -399,6 +399,8 @@ func TestAxeEveryPage(t *testing.T) {
 		{"GET /admin/staff", "/admin/staff"},
 		{"GET /admin/audit", "/admin/audit"},
 		{"GET /admin/scheduled", "/admin/scheduled"},
+		{"GET /admin/retention", "/admin/retention"},
+		{"GET /admin/erasure", "/admin/erasure"},
 		{"GET /admin/account", "/admin/account"},
 		{"GET /admin/reports", "/admin/reports"},
 		{"", fmt.Sprintf("/admin/reports?position=%d", salesPos)},
@@ -551,6 +553,13 @@ func TestAxeEveryPage(t *testing.T) {
 		t.Fatalf("password step with two-step sign-in on: status %d on %s, want the code page", status, currentURL(anon))
 	}
 	r.page(anon, "staff between password and code", "GET /staff/login/totp", "/staff/login/totp", http.StatusOK, all...)
+
+	// Retention: Elena's rejection a year old, as a fixture would set it; the staff's list with
+	// her row, and her account page with its "Keep my data" card.
+	mustDB(t, app.Store.DB().Exec("UPDATE applications SET updated_at = ?, stage_entered_at = ? WHERE id = ?",
+		app.Clock.Now().AddDate(-1, 0, 0), app.Clock.Now().AddDate(-1, 0, 0), elenaApp))
+	r.page(admin, "admin (data retention, a candidate due)", "", "/admin/retention", http.StatusOK, all...)
+	r.page(elena, "Elena (account: keep my data)", "", "/me/account", http.StatusOK, all...)
 
 	axeCheckPages(t, r, app, recruiter, manager, candidateTab) // browser_checks_test.go
 

@@ -94,6 +94,7 @@ func TestQueryBudgets(t *testing.T) {
 		{"needs you (recruiter)", staff, "/admin", 3},
 		{"needs you (interviewer)", interviewer, "/admin", 3},
 		{"scheduled work", admin, "/admin/scheduled", 3},
+		{"data retention", admin, "/admin/retention", 3},                                                   // the layout's count, the rule; a legal-hold look-up per listed candidate (none here)
 		{"closing a position", staff, fmt.Sprintf("/admin/positions/%d/close?status=filled", salesPos), 5}, // the position, its pipeline, the applications, the positions to move to, the layout
 		{"position board", staff, fmt.Sprintf("/admin/positions/%d/board", salesPos), 4},
 		{"a card's move page", staff, fmt.Sprintf("/admin/positions/%d/board/move?application_id=%d", salesPos, app.applicationID("amelia.hart@example.com")), 4},
@@ -106,7 +107,7 @@ func TestQueryBudgets(t *testing.T) {
 		{"a starter's checklist (staff)", staff, fmt.Sprintf("/admin/applications/%d/onboarding", app.applicationID(noahEmail)), 11}, // one file look-up per upload task: a template's few; the first day
 		{"candidate's referees", grace, fmt.Sprintf("/me/applications/%d/references", graceApp), 5},
 		{"referee's page", referee, "/references/" + refToken, 10}, // the first opening also records it (update, the candidate's key for the sealed address, audit)
-		{"candidate's account", cand, "/me/account", 2},
+		{"candidate's account", cand, "/me/account", 4},            // the choices, the erasure request, the retention rule, the layout
 		{"an unsubscribe link's page", referee, unsubscribe, 1},
 	} {
 		before := app.Store.Statements()

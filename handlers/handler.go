@@ -52,6 +52,9 @@ type Config struct {
 	// admins' Scheduled work page shows each task's period and lists those
 	// not run yet. Only names, periods and purposes are read here.
 	Scheduled []models.ScheduledTask
+	// Metrics, when set, counts every request by route pattern and status
+	// (metrics.go); cmd serves them on their own address, never here.
+	Metrics *Metrics
 }
 
 // Handler holds every dependency of the handlers; there are no globals.
@@ -199,6 +202,11 @@ func (h *Handler) readyz(c echo.Context) error {
 	if err := h.store.Ping(ctx); err != nil {
 		h.log.Warn("readiness check failed", "err", err)
 		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
+	}
+	// Messages and scheduled work need River's tables as well.
+	if err := h.store.JobQueueReady(ctx); err != nil {
+		h.log.Warn("readiness check failed: job queue", "err", err)
+		return c.String(http.StatusServiceUnavailable, "job queue unavailable\n")
 	}
 	return c.String(http.StatusOK, "ready\n")
 }

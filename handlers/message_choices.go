@@ -61,9 +61,18 @@ func (h *Handler) renderCandidateAccount(c echo.Context, status int, errs map[st
 	if err != nil {
 		return err
 	}
+	retention, err := h.store.MyRetention(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
+	erasure, err := h.store.MyErasureRequest(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
 	cand := currentCandidate(c)
 	return render(c, status, views.CandidateAccountPage(views.CandidateAccountProps{Layout: h.layout(c, "Your account"),
-		Email: cand.Email, Choices: choices, Zone: cand.TimeZone, Errors: errs}))
+		Email: cand.Email, Choices: choices, Zone: cand.TimeZone, Errors: errs, Erasure: erasure,
+		Retention: retention, RetentionPeriod: h.store.Retention()}))
 }
 
 // candidateZoneSave keeps the time zone the candidate chose (issue 22).

@@ -19,6 +19,9 @@ import (
 func (h *Handler) routes(e *echo.Echo, secure bool) {
 	e.Pre(headAsGet)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	if h.cfg.Metrics != nil {
+		e.Use(h.cfg.Metrics.middleware(e))
+	}
 	e.Use(middleware.RequestID())
 	e.Use(h.requestLogger())
 	e.Use(middleware.Recover())
@@ -91,7 +94,10 @@ func (h *Handler) candidateRoutes(me *echo.Group) {
 	me.GET("/account", h.candidateAccount)
 	me.POST("/account", h.candidateAccountSave)
 	me.POST("/account/zone", h.candidateZoneSave)
+	me.POST("/account/erasure", h.candidateErasureRequest)
+	me.POST("/account/erasure/withdraw", h.candidateErasureWithdraw)
 	me.POST("/account/zone/detect", h.candidateZoneDetect)
+	me.POST("/account/keep-data", h.candidateKeepData)
 	me.GET("/applications/:id", h.candidateApplication)
 	me.GET("/applications/:id/assessment", h.candidateAssessment)
 	me.GET("/applications/:id/assessment/confirmation", h.candidateBookingConfirmation)
@@ -126,6 +132,7 @@ func (h *Handler) candidateRoutes(me *echo.Group) {
 	h.starterOnboardingRoutes(me)
 	h.candidateCheckRoutes(me)
 	h.candidateDocumentRoutes(me)
+	h.candidateExportRoutes(me)
 }
 
 // staffRoutes: the staff admin panel under /admin, for signed-in staff, then
@@ -143,6 +150,7 @@ func (h *Handler) staffRoutes(staff *echo.Group) {
 	h.staffDocumentRoutes(staff, people)
 	h.reportRoutes(staff, managers)
 	h.staffCandidateRoutes(staff, people)
+	h.staffExportRoutes(staff, managers)
 	h.staffOnboardingRoutes(staff, people)
 	h.positionRoutes(staff, people, managers)
 	h.assessmentRoutes(staff, people, managers)
@@ -152,6 +160,7 @@ func (h *Handler) staffRoutes(staff *echo.Group) {
 	h.contractRoutes(staff, people, admins)
 	h.messageRoutes(staff, managers, admins)
 	h.staffAdminRoutes(staff, admins)
+	h.retentionRoutes(staff, managers)
 	h.staffCheckRoutes(staff, people, managers)
 	if h.cfg.BenchmarkFloor {
 		staff.GET("/_floor", func(c echo.Context) error {
@@ -291,6 +300,9 @@ func (h *Handler) staffAdminRoutes(staff *echo.Group, admins echo.MiddlewareFunc
 	staff.POST("/staff/:id/link", h.adminStaffLink, admins)
 	staff.GET("/audit", h.adminAudit, admins)
 	staff.GET("/scheduled", h.adminScheduled, admins)
+	staff.GET("/erasure", h.adminErasure, admins)
+	staff.POST("/erasure/:id/confirm", h.adminErasureConfirm, admins)
+	staff.POST("/erasure/:id/decline", h.adminErasureDecline, admins)
 }
 
 // requestLogger writes one structured line per request. It logs the path

@@ -175,6 +175,10 @@ func (s *Store) ConsumeSignInToken(ctx context.Context, raw string, actor Actor)
 			}
 			who.CandidateID = c.ID
 			actor = Actor{Kind: "candidate", ID: c.ID, Email: c.Email, IP: actor.IP, UserAgent: actor.UserAgent}
+			// A sign-in is activity: the retention timer runs from it (retention.go).
+			if err := tx.Exec("UPDATE candidates SET last_signed_in_at = ? WHERE id = ?", s.Now(), c.ID).Error; err != nil {
+				return err
+			}
 		}
 		return s.audit(tx, actor, "sign_in.link_used", subjectType(who), who.StaffID+who.CandidateID, nil)
 	})

@@ -18,9 +18,14 @@ type Candidate struct {
 	// TimeZone is the IANA zone the candidate's times are shown in, "" for
 	// none yet (the portal's applies: CandidateZone). Read only here: it is
 	// written by SetCandidateZone alone.
-	TimeZone  string `gorm:"->"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	TimeZone string `gorm:"->"`
+	// ErasedAt is when the person was erased (erasure.go), and
+	// LegalHoldReason why something of theirs is still kept; both are
+	// written by eraseCandidate alone.
+	ErasedAt        *time.Time `gorm:"->"`
+	LegalHoldReason string     `gorm:"->"`
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // TableName binds the struct to its table.

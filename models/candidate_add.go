@@ -41,6 +41,9 @@ func positionForApplication(tx *gorm.DB, actor Actor, positionID int64) (*Positi
 // given, writes that message instead of the invitation (a moved
 // application's, which says both things at once).
 func (s *Store) openApplication(tx *gorm.DB, actor Actor, c *Candidate, pos *Position, stage StageKey, tell func(link string) draft) (*Application, error) {
+	if c.ErasedAt != nil {
+		return nil, errErasedNoApplication
+	}
 	raw, err := issueLoginToken(tx, LoginSubject{CandidateID: c.ID}, s.Now().Add(InvitationLinkTTL))
 	if err != nil {
 		return nil, err
@@ -156,8 +159,9 @@ func (s *Store) AddablePositions(ctx context.Context, actor Actor, candidateID i
 func addablePositionsSQL(actor Actor, candidateID int64) (string, []any) {
 	cond, args := positionScope(actor, "p")
 	return `SELECT p.id, p.title, p.status FROM positions p
-		WHERE p.status = ? AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.position_id = p.id AND a.candidate_id = ?) AND ` + cond + `
-		ORDER BY lower(p.title), p.id LIMIT 500`, append([]any{PositionOpen, candidateID}, args...)
+		WHERE p.status = ? AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.position_id = p.id AND a.candidate_id = ?)
+		  AND NOT EXISTS (SELECT 1 FROM candidates c WHERE c.id = ? AND c.erased_at IS NOT NULL) AND ` + cond + `
+		ORDER BY lower(p.title), p.id LIMIT 500`, append([]any{PositionOpen, candidateID, candidateID}, args...)
 }
 
 // ExistingCandidate is a candidate the "new candidate" form found by email,

@@ -107,6 +107,7 @@ func (s *Store) StartDelivery(ctx context.Context, cfg DeliveryConfig) (*Deliver
 		pool.Close()
 		return nil, fmt.Errorf("delivery: %w", err)
 	}
+	watchJobFailures(client, s.obs)
 	if err := client.Start(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("delivery: %w", err)
@@ -176,7 +177,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverMessageA
 	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if sendErr == nil {
-		if err := s.recordSent(rec, m.ID, receipt, m.MessageID); err != nil {
+		if err := s.recordSent(rec, m, receipt); err != nil {
 			return err
 		}
 		w.log.Info("message sent", "message_id", m.ID, "kind", m.Kind, "attempt", job.Attempt)
@@ -184,7 +185,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverMessageA
 	}
 	var perm *PermanentMailError
 	final := errors.As(sendErr, &perm) || job.Attempt >= job.MaxAttempts
-	if err := s.recordFailure(rec, m.ID, sendErr.Error(), final); err != nil {
+	if err := s.recordFailure(rec, m, sendErr.Error(), final); err != nil {
 		return err
 	}
 	w.log.Warn("message not delivered", "message_id", m.ID, "kind", m.Kind, "attempt", job.Attempt, "final", final, "err", sendErr)
@@ -218,19 +219,28 @@ func (s *Store) heldFor(ctx context.Context, id int64) (time.Duration, bool) {
 	return min(max(at[0].Sub(s.Now()), 100*time.Millisecond), 5*time.Second), true
 }
 
-// recordSent: only a message being sent (queued) becomes sent.
-func (s *Store) recordSent(ctx context.Context, id int64, r MailReceipt, messageID string) error {
-	_, err := moveMessages(s.db.WithContext(ctx), MessageSent, map[string]any{"sent_at": s.Now(), "smtp_reply": truncate(r.Reply, 500),
-		"message_id": messageID, "last_error": ""}, "id = ? AND status = 'queued'", id)
+// recordSent: only a message being sent (queued) becomes sent; the
+// observer counts it when it did.
+func (s *Store) recordSent(ctx context.Context, m *OutboxMessage, r MailReceipt) error {
+	rows, err := moveMessages(s.db.WithContext(ctx), MessageSent, map[string]any{"sent_at": s.Now(), "smtp_reply": truncate(r.Reply, 500),
+		"message_id": m.MessageID, "last_error": ""}, "id = ? AND status = 'queued'", m.ID)
+	if err == nil && len(rows) > 0 {
+		s.obs.MessageSent(string(m.Kind))
+	}
 	return err
 }
 
-func (s *Store) recordFailure(ctx context.Context, id int64, reason string, final bool) error {
+// recordFailure keeps the reason of a failed attempt; a final one marks the
+// message failed, which the observer counts.
+func (s *Store) recordFailure(ctx context.Context, m *OutboxMessage, reason string, final bool) error {
 	status := MessageQueued
 	if final {
 		status = MessageFailed
 	}
-	_, err := moveMessages(s.db.WithContext(ctx), status, map[string]any{"last_error": truncate(oneLine(reason), 1000)},
-		"id = ? AND status = 'queued'", id)
+	rows, err := moveMessages(s.db.WithContext(ctx), status, map[string]any{"last_error": truncate(oneLine(reason), 1000)},
+		"id = ? AND status = 'queued'", m.ID)
+	if err == nil && final && len(rows) > 0 {
+		s.obs.MessageFailed(string(m.Kind))
+	}
 	return err
 }

@@ -69,6 +69,7 @@ func (testLinks) Interview(roundID int64) string  { return testPath("interview",
 func (testLinks) RefereeForm(token string) string { return "/references/" + token }
 func (testLinks) Unsubscribe(token string) string { return "/unsubscribe/" + token }
 func (testLinks) MyAccount() string               { return testPath("my-account") }
+func (testLinks) ErasureRequests() string         { return testPath("erasure-requests") }
 
 // internalStoreConfig is newTestStore's: the real clock, cheap hashes for
 // the demo's staff.

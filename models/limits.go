@@ -64,9 +64,13 @@ var limits = struct {
 	PersonTimeZone limit
 	// Scheduled work
 	ScheduledTask, ScheduledRunError limit
+	// Erasure
+	ErasureDeclineReason, LegalHoldReason limit
 }{
-	ScheduledTask:     limit{Max: 100, Min: 1, Columns: []string{"scheduled_runs.task"}, Subject: "The task's name is"},
-	ScheduledRunError: limit{Max: 2000, Columns: []string{"scheduled_runs.error"}, Subject: "The error is"},
+	ErasureDeclineReason: limit{Max: 1000, Columns: []string{"erasure_requests.decline_reason"}, Field: "reason", Subject: "The reason is"},
+	LegalHoldReason:      limit{Max: 500, Columns: []string{"candidates.legal_hold_reason"}, Subject: "The legal hold's reason is"},
+	ScheduledTask:        limit{Max: 100, Min: 1, Columns: []string{"scheduled_runs.task"}, Subject: "The task's name is"},
+	ScheduledRunError:    limit{Max: 2000, Columns: []string{"scheduled_runs.error"}, Subject: "The error is"},
 
 	Name:                limit{Max: 200, Min: 1, Columns: []string{"candidates.name", "staff_users.name", "referees.name"}, Field: "name", Subject: "The name is"},
 	Email:               limit{Max: 254, Min: 3, Columns: []string{"candidates.email", "staff_users.email", "referees.email"}, Field: "email", Subject: "The email address is"},

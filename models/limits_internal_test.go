@@ -15,6 +15,7 @@ var otherLengthRules = map[string]string{
 	"decision_responses_check1":                 "a verdict needs a rationale of 3 characters or more: RespondDecision asks for reasons",
 	"stored_files_size_is_data":                 "a file's size is its bytes' length: storeFile computes it",
 	"check_webhook_events_payload_sha256_check": "a SHA-256 digest is 32 bytes: ApplyCheckEvent computes it",
+	"erasure_requests_declined_has_reason":      "a declined erasure request says why: DeclineErasure asks for the reason",
 }
 
 var (

@@ -17,7 +17,8 @@ type Links interface {
 	MyAssessment(appID int64) string
 	MyInterview(appID, roundID int64) string
 	MyFirstDay(appID int64) string
-	MyAccount() string // the candidate's account: their email choices
+	MyAccount() string       // the candidate's account: their email choices
+	ErasureRequests() string // the admins' page of erasure requests
 
 	// Staff pages.
 	StaffHome() string

@@ -56,7 +56,7 @@ func TestMessageMovesFollowItsLife(t *testing.T) {
 			t.Fatalf("a sent message moved to %s: %d rows, %v", to, len(rows), err)
 		}
 	}
-	if err := s.recordSent(t.Context(), id, MailReceipt{Reply: "250 again"}, "<x@y>"); err != nil {
+	if err := s.recordSent(t.Context(), &OutboxMessage{ID: id, MessageID: "<x@y>", Kind: "staff_message"}, MailReceipt{Reply: "250 again"}); err != nil {
 		t.Fatal(err)
 	}
 	var reply string

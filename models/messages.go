@@ -199,7 +199,7 @@ var coreMessages = map[MessageKind]MessageTemplate{
 // messageCatalogue is every kind of message, registered once from each
 // feature's list; a kind defined twice stops the program at start. It is
 // read-only after that.
-var messageCatalogue = mustMessageCatalogue(coreMessages, interviewMessages, bulkMessages, nameCorrectionMessages, referenceMessages, checkMessages, onboardingMessages, firstDayMessages, promiseMessages, digestMessages, reminderMessages, rejectionMessages)
+var messageCatalogue = mustMessageCatalogue(coreMessages, interviewMessages, bulkMessages, nameCorrectionMessages, referenceMessages, checkMessages, onboardingMessages, firstDayMessages, promiseMessages, digestMessages, reminderMessages, rejectionMessages, erasureMessages, retentionMessages)
 
 // buildMessageCatalogue joins the features' message lists, refusing a kind
 // defined twice (the later one would otherwise silently win).
@@ -343,6 +343,7 @@ func sampleMessageValues(kind MessageKind, company string, u siteURLs) map[strin
 		"reply_note": " and your answer to our notice",
 		"old_date":   "Tuesday 1 December 2026", "new_date": "Tuesday 8 December 2026", "due_date": "Tuesday 1 December 2026", "extensions": "2 times",
 		"interview": "Commercial negotiation interview", "panel": "Sam Recruiter (Head of Sales)", "instructions": "Prepare a short pitch.",
+		"period": "12 months", "account_link": u.abs(u.MyAccount()),
 		"new_job_title": "Sales Development Representative",
 		"tasks":         "- Your personal details: due Tuesday 1 December 2026\n- Right-to-work document: due Thursday 3 December 2026",
 	}

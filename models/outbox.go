@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -98,6 +99,8 @@ func (s *Store) send(tx *gorm.DB, d draft) error { return s.sendAll(tx, []draft{
 // of messages in one transaction): each kind's wording is read once, and
 // the messages and their jobs are written in one statement each.
 func (s *Store) sendAll(tx *gorm.DB, drafts []draft) error {
+	// An erased person has no address left: nothing is written to them.
+	drafts = slices.DeleteFunc(drafts, func(d draft) bool { return strings.HasSuffix(d.toEmail, erasedEmailDomain) })
 	wordings := map[MessageKind]MessageTemplate{}
 	for _, d := range drafts {
 		if _, ok := wordings[d.kind]; !ok {

@@ -25,9 +25,10 @@ var auditDetailsArg = map[string]struct{ details, action int }{
 // notPersonal are the details ("action key") that a personal key's name
 // names but that hold no one candidate's data, and why.
 var notPersonal = map[string]string{
-	"assessment_day.cancelled reason": "the day's reason, told to everyone booked on it: no one candidate's",
-	"contract.voided reason":          "a fixed sentence of the code (\"name corrected\")",
-	"message.retried to":              "a message to staff: their own address (a candidate's or referee's is sealed, above it)",
+	"assessment_day.cancelled reason":        "the day's reason, told to everyone booked on it: no one candidate's",
+	"candidate.retention_notice_sent reason": "which activity was the last (a RetentionReason), not words of anyone's",
+	"contract.voided reason":                 "a fixed sentence of the code (\"name corrected\")",
+	"message.retried to":                     "a message to staff: their own address (a candidate's or referee's is sealed, above it)",
 }
 
 // TestAuditDetailsHoldNothingPersonal reads every call that writes an audit

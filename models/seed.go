@@ -426,4 +426,5 @@ func (d *demoSeed) operationsScene() {
 	pavel := d.person("Pavel Novak", "pavel.novak@example.com", &d.operations)
 	pavel.create(20)
 	pavel.status(demoEntered(15)-2.0/24, StatusWithdrawn, "Accepted another offer.")
+	pavel.askErasure(1.5)
 }

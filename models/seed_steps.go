@@ -373,3 +373,13 @@ func (p *demoPerson) cv(ago float64, lines ...string) {
 		return err
 	})
 }
+
+// askErasure: the candidate asks for their data to be erased, for an admin
+// to confirm on the erasure requests page.
+func (p *demoPerson) askErasure(ago float64) {
+	d := p.d
+	d.step(d.ago(ago), p.name+" asks for erasure", func() error {
+		_, err := d.s.RequestErasure(d.ctx, p.candidate)
+		return err
+	})
+}

@@ -49,6 +49,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*
 		return nil, err
 	}
 	if !ok {
+		s.obs.SignInFailed("password")
 		return nil, ErrBadCredentials
 	}
 	if err := s.FinishLoginAttempt(ctx, attempt); err != nil {
@@ -86,6 +87,7 @@ func (s *Store) BeginLoginAttempt(ctx context.Context, email, ip string) (int64,
 		return 0, err
 	}
 	if throttled {
+		s.obs.SignInFailed("throttled")
 		_ = s.Audit(ctx, Actor{Kind: "system", Email: email, IP: ip}, "staff.sign_in_throttled", "", 0, nil)
 		return 0, ErrTooManyAttempts
 	}

@@ -68,9 +68,11 @@ type Store struct {
 	onStatement          func(query string, args []any) // see Config.OnStatement
 	counts               *countCache                    // the navigation's recent counts per staff member (shared by copies of the Store)
 	passwordParams       *argon2id.Params
-	hashSlots            chan struct{} // password hashes computed at once
-	statements           *atomic.Int64 // SQL statements run through GORM, for query budgets
-	keys                 *keyRing      // seals and opens sensitive fields (sensitive.go)
+	hashSlots            chan struct{}   // password hashes computed at once
+	statements           *atomic.Int64   // SQL statements run through GORM, for query budgets
+	keys                 *keyRing        // seals and opens sensitive fields (sensitive.go)
+	obs                  Observer        // told of messages sent or failed, failed sign-ins and jobs (operations.go)
+	retention            RetentionPeriod // how long a closed candidate's data is kept (retention.go)
 }
 
 // Config is what a Store is built with.
@@ -109,6 +111,12 @@ type Config struct {
 	// still about. Empty: DevDataKey, with a warning (cmd refuses that in
 	// production).
 	DataKeys [][]byte
+	// Observer is told of the events the operator's metrics count
+	// (operations.go); nil: nobody is.
+	Observer Observer
+	// Retention is how long a candidate whose applications all closed is
+	// kept after their last activity (zero: DefaultRetention).
+	Retention RetentionPeriod
 }
 
 // Open connects to PostgreSQL with a bounded pool.
@@ -176,7 +184,10 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 	st := &Store{db: db, clock: clock, log: log, loc: time.UTC, jobs: jobs, hashSlots: make(chan struct{}, hashSlotCount()), statements: statements,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), links: cfg.Links, company: cfg.CompanyName, contactEmail: cfg.ContactEmail, mailMaxAttempts: cfg.MailMaxAttempts,
 		stageMessageDelay: cfg.StageMessageDelay, needsYouCount: needsYouCountQueries(), needsYouPages: needsYouPages(), counts: &countCache{}, passwordParams: cfg.PasswordParams,
-		onStatement: cfg.OnStatement}
+		onStatement: cfg.OnStatement, obs: cfg.Observer}
+	if st.obs == nil {
+		st.obs = nopObserver{}
+	}
 	if st.passwordParams == nil {
 		st.passwordParams = argon2id.DefaultParams
 	}
@@ -191,6 +202,9 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 	}
 	if st.promiseMaxExtensions = cfg.PromiseMaxExtensions; st.promiseMaxExtensions <= 0 {
 		st.promiseMaxExtensions = DefaultPromiseMaxExtensions
+	}
+	if st.retention = cfg.Retention; st.retention.IsZero() {
+		st.retention = DefaultRetention
 	}
 	if st.mailMaxAttempts <= 0 {
 		st.mailMaxAttempts = 10

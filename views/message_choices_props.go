@@ -14,6 +14,12 @@ type CandidateAccountProps struct {
 	Choices models.EmailChoices
 	Zone    string            // the zone the candidate chose or their browser told us; "" for none yet
 	Errors  map[string]string // of the refused time zone
+	// Erasure is the candidate's latest request to erase their data, nil for none.
+	Erasure *models.ErasureRequest
+	// Retention is when their data will be deleted, once every application
+	// has closed (nil before); RetentionPeriod is how long it is kept.
+	Retention       *models.RetentionCandidate
+	RetentionPeriod models.RetentionPeriod
 }
 
 // UnsubscribeProps is an unsubscribe link's page: before the button is

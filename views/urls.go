@@ -207,6 +207,7 @@ func (Paths) Interview(roundID int64) string          { return InterviewPath(rou
 func (Paths) RefereeForm(token string) string         { return RefereePath(token) }
 func (Paths) Unsubscribe(token string) string         { return UnsubscribePath(token) }
 func (Paths) MyAccount() string                       { return MyAccountPath }
+func (Paths) ErasureRequests() string                 { return ErasurePath }
 func (Paths) CandidateOffer(candidateID, appID int64) string {
 	return CandidateOfferPath(candidateID, appID)
 }
@@ -227,6 +228,12 @@ func MyRefereePath(appID, refereeID int64) string {
 
 // RefereeThanksPath is where a referee lands after replying.
 const RefereeThanksPath = "/references/thanks"
+
+// MyDataExportPath is where the candidate downloads their data (a POST).
+const MyDataExportPath = MyAccountPath + "/export"
+
+// CandidateDataExportPath is where staff produce a candidate's data export (a POST).
+func CandidateDataExportPath(candidateID int64) string { return CandidatePath(candidateID) + "/export" }
 
 // CandidateDocumentsPath is the staff's page of a candidate's documents.
 func CandidateDocumentsPath(candidateID int64) string {

@@ -23,10 +23,13 @@ type Config struct {
 	// benchmark's server (TestMain), never from the environment.
 	benchmarkFloor bool
 
-	Env             string // development or production
-	DatabaseURL     string // empty: the project-local cluster under DataDir
-	MigrateURL      string // the owner role that runs migrations; DatabaseURL when unset
-	Addr            string
+	Env         string // development or production
+	DatabaseURL string // empty: the project-local cluster under DataDir
+	MigrateURL  string // the owner role that runs migrations; DatabaseURL when unset
+	Addr        string
+	// MetricsAddr is where /metrics is served, apart from the portal so it
+	// is never public by accident; empty: no metrics.
+	MetricsAddr     string
 	BaseURL         string
 	SessionSecret   []byte
 	DataDir         string
@@ -71,6 +74,10 @@ type Config struct {
 	// PromiseMaxExtensions is how many times in a row the promise keeper
 	// moves a passed promised date before it alerts the people in charge.
 	PromiseMaxExtensions int
+	// Retention is how long a candidate whose applications all closed
+	// (rejected, withdrawn) is kept after their last activity before the
+	// retention job anonymises them (NEXTSTEP_RETENTION).
+	Retention models.RetentionPeriod
 	// ScheduleEvery, when set, runs every scheduled task at this period
 	// instead of its own: for tests and trials that need to see several
 	// periods in seconds. Not for production (refused there).
@@ -89,6 +96,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		Env:          get("NEXTSTEP_ENV", "development"),
 		DatabaseURL:  get("DATABASE_URL", ""),
 		Addr:         get("NEXTSTEP_ADDR", ":8080"),
+		MetricsAddr:  get("NEXTSTEP_METRICS_ADDR", ""),
 		BaseURL:      strings.TrimRight(get("NEXTSTEP_BASE_URL", "http://localhost:8080"), "/"),
 		DataDir:      get("NEXTSTEP_DATA_DIR", ".data"),
 		LogLevel:     get("NEXTSTEP_LOG_LEVEL", "info"),
@@ -120,6 +128,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if cfg.AbsoluteTimeout, err = time.ParseDuration(get("NEXTSTEP_ABSOLUTE_TIMEOUT", "12h")); err != nil {
 		errs = append(errs, fmt.Errorf("NEXTSTEP_ABSOLUTE_TIMEOUT: %w", err))
+	}
+	if cfg.MetricsAddr != "" && cfg.MetricsAddr == cfg.Addr {
+		errs = append(errs, errors.New("NEXTSTEP_METRICS_ADDR must differ from NEXTSTEP_ADDR: the metrics are never served on the portal's address"))
 	}
 	if !strings.HasPrefix(cfg.BaseURL, "http://") && !strings.HasPrefix(cfg.BaseURL, "https://") {
 		errs = append(errs, fmt.Errorf("NEXTSTEP_BASE_URL must start with http:// or https://"))
@@ -249,6 +260,10 @@ func loadChecksConfig(cfg *Config, get func(key, def string) string) []error {
 		errs = append(errs, errors.New("NEXTSTEP_PROMISE_MAX_EXTENSIONS must be a whole number from 1 to 10"))
 	}
 	cfg.PromiseMaxExtensions = n
+	retention := get("NEXTSTEP_RETENTION", "12mo")
+	if cfg.Retention, err = models.ParseRetention(retention); err != nil {
+		errs = append(errs, fmt.Errorf("NEXTSTEP_RETENTION=%q: %w", retention, err))
+	}
 	if raw := get("NEXTSTEP_SCHEDULE_EVERY", ""); raw != "" {
 		every, err := time.ParseDuration(raw)
 		switch {

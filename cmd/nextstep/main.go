@@ -21,6 +21,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"nextstep/devdb"
 	"nextstep/handlers"
@@ -51,6 +52,7 @@ commands:
                              add a staff member; password from stdin or NEXTSTEP_PASSWORD
   login-link EMAIL           print a one-time sign-in URL for a staff member or candidate
   db-start | db-stop         start or stop the project-local PostgreSQL
+  healthcheck                exit 0 when the server on NEXTSTEP_ADDR answers /healthz (for container health checks)
   version                    print the version`
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
@@ -90,12 +92,20 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 			return err
 		}
 		return cluster.Stop(ctx)
+	case "healthcheck":
+		return healthcheck(ctx, cfg)
 	case "serve", "migrate", "seed", "create-staff", "login-link":
 	default:
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}
 
-	dsn, store, err := openStore(ctx, cfg, log)
+	var metrics *handlers.Metrics // only a server with NEXTSTEP_METRICS_ADDR counts
+	var observer models.Observer
+	if cmd == "serve" && cfg.MetricsAddr != "" {
+		metrics = handlers.NewMetrics(prometheus.NewRegistry(), log)
+		observer = metrics
+	}
+	dsn, store, err := openStore(ctx, cfg, log, observer)
 	if err != nil {
 		return err
 	}
@@ -139,7 +149,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		fmt.Fprintln(stdout, link)
 		return nil
 	}
-	return serve(ctx, cfg, dsn, store, log)
+	return serve(ctx, cfg, dsn, store, log, metrics)
 }
 
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
@@ -171,7 +181,7 @@ func localDatabase(ctx context.Context, cfg Config, log *slog.Logger) (appURL, o
 // openStore connects as the app's role, migrates as the owner role (its own
 // short-lived connection when the URLs differ) and grants the app's role
 // what it needs. It returns the app's URL, for the delivery workers.
-func openStore(ctx context.Context, cfg Config, log *slog.Logger) (string, *models.Store, error) {
+func openStore(ctx context.Context, cfg Config, log *slog.Logger, observer models.Observer) (string, *models.Store, error) {
 	dsn, migrateDSN := cfg.DatabaseURL, cfg.MigrateURL
 	if dsn == "" {
 		var err error
@@ -182,7 +192,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (string, *mode
 	store, err := models.Open(ctx, dsn, models.Config{Clock: models.SystemClock{}, Log: log, MaxConns: cfg.DBMaxConns,
 		Location: cfg.Location, BaseURL: cfg.BaseURL, CompanyName: cfg.CompanyName, ContactEmail: cfg.ContactEmail, MailMaxAttempts: cfg.MailMaxAttempts,
 		StageMessageDelay: cfg.StageMessageDelay, AdverseWaitDays: cfg.AdverseWaitDays, PromiseMaxExtensions: cfg.PromiseMaxExtensions,
-		DataKeys: cfg.DataKeys, Links: views.Paths{}})
+		DataKeys: cfg.DataKeys, Links: views.Paths{}, Observer: observer, Retention: cfg.Retention})
 	if err != nil {
 		return "", nil, err
 	}
@@ -268,7 +278,7 @@ func createStaff(ctx context.Context, store *models.Store, args []string, getenv
 	return nil
 }
 
-func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log *slog.Logger) error {
+func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log *slog.Logger, metrics *handlers.Metrics) error {
 	if cfg.MemoryLimit > 0 {
 		// A soft limit makes the garbage collector return the 64 MB buffers of
 		// finished password hashes promptly instead of letting the heap double.
@@ -304,7 +314,13 @@ func serve(ctx context.Context, cfg Config, dsn string, store *models.Store, log
 		RequireTOTP: cfg.RequireTOTP, Location: cfg.Location, TrustProxy: cfg.TrustProxy, Version: version, CompanyName: cfg.CompanyName,
 		ContactEmail: cfg.ContactEmail, EmailEnabled: cfg.SMTP != nil, DevMailboxURL: cfg.DevMailboxURL,
 		BenchmarkFloor: cfg.benchmarkFloor, ChecksWebhookSecret: cfg.ChecksWebhookSecret, DevMailbox: mailbox, Scheduled: tasks,
+		Metrics: metrics,
 	})
+	stopMetrics, err := serveMetrics(cfg, store, tasks, metrics, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	srv := &http.Server{
 		Addr:              cfg.Addr,
 		Handler:           e,
@@ -380,6 +396,8 @@ func scheduledWork(store *models.Store, cfg Config) []models.ScheduledTask {
 			About: "From 08:00, emails each staff member who asked for it what waits for them on Needs you."},
 		{Name: "send_reminders", Every: 5 * time.Minute, Run: store.SendDueReminders,
 			About: "Reminds candidates and panels of interviews and assessment days a day before, candidates of offers two days before they expire and starters of tasks two days before they are due."},
+		{Name: "apply_retention", Every: time.Hour, Run: store.ApplyRetention, Timeout: 30 * time.Minute,
+			About: "Tells candidates whose applications all closed, 30 days ahead, that their data will be deleted (NEXTSTEP_RETENTION after their last activity), then anonymises them; at most 500 a run."},
 	}
 	if cfg.ScheduleEvery > 0 { // tests and trials (NEXTSTEP_SCHEDULE_EVERY)
 		for i := range tasks {

@@ -24,7 +24,7 @@ func TestSplitRolesStartAndProductionWarnsAboutAnOwner(t *testing.T) {
 	open := func(cfg Config) *models.Store {
 		t.Helper()
 		cfg.DBMaxConns = 2
-		_, store, err := openStore(ctx, cfg, log)
+		_, store, err := openStore(ctx, cfg, log, nil)
 		if err != nil {
 			t.Fatalf("openStore(DATABASE_URL=%s, NEXTSTEP_MIGRATE_DATABASE_URL=%s): %v", cfg.DatabaseURL, cfg.MigrateURL, err)
 		}
@@ -36,7 +36,7 @@ func TestSplitRolesStartAndProductionWarnsAboutAnOwner(t *testing.T) {
 	errs := make(chan error, 4)
 	for range 4 {
 		wg.Go(func() {
-			_, store, err := openStore(ctx, Config{DatabaseURL: tdb.URL, MigrateURL: tdb.OwnerURL, DBMaxConns: 1}, log)
+			_, store, err := openStore(ctx, Config{DatabaseURL: tdb.URL, MigrateURL: tdb.OwnerURL, DBMaxConns: 1}, log, nil)
 			if err == nil {
 				store.Close()
 			}

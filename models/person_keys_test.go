@@ -123,3 +123,43 @@ func auditText(t *testing.T, s *models.Store, action string) string {
 		FROM audit_log WHERE action = ?`, action).Scan(&out))
 	return out
 }
+
+// Erasure destroys the person's key: what the audit log sealed about them
+// (their own actions' email and address included) no longer opens, and the
+// audit page reads "(erased)".
+func TestErasureShredsTheSealedAuditEntries(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	ctx := context.Background()
+	app := d.application(t, "elena.rossi@example.com") // rejected: nothing in progress
+	var elena models.Candidate
+	mustDB(t, d.store.DB().First(&elena, app.CandidateID))
+	me := models.Actor{Kind: "candidate", ID: elena.ID, Email: elena.Email, IP: "198.51.100.88", UserAgent: "ShredTest/2.0"}
+	req, err := d.store.RequestErasure(ctx, me)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	mustDB(t, d.store.DB().Raw("SELECT id FROM audit_log WHERE person_id = ? AND personal IS NOT NULL", elena.ID).Scan(&ids))
+	if len(ids) == 0 {
+		t.Fatal("no sealed entry about the candidate before erasure")
+	}
+	if p, err := d.store.SealedPersonal(ctx, "audit_log", ids[len(ids)-1]); err != nil || p["ip"] != me.IP {
+		t.Fatalf("the request's entry before erasure: %v, %v", p, err)
+	}
+	if err := d.store.ConfirmErasure(ctx, staffActor(d.admin), req.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if p, err := d.store.SealedPersonal(ctx, "audit_log", id); !errors.Is(err, models.ErrPersonKeyGone) {
+			t.Errorf("entry %d still opens after erasure: %v, %v", id, p, err)
+		}
+	}
+	rows, _, err := d.store.ListAudit(ctx, staffActor(d.admin), models.AuditFilter{Action: "erasure.requested", Page: 1})
+	if err != nil || len(rows) == 0 || rows[0].ActorEmail != models.Erased || rows[0].IP != models.Erased {
+		t.Errorf("the audit page after erasure: %d rows, %v", len(rows), err)
+	}
+	if hits := clearTraces(t, d.store, me.IP, me.UserAgent); len(hits) > 0 {
+		t.Errorf("after erasure, in clear:\n%s", strings.Join(hits, "\n"))
+	}
+}

@@ -19,7 +19,7 @@ func (h *Handler) candidateErasureRequest(c echo.Context) error {
 			_, err := h.store.RequestErasure(c.Request().Context(), actor(c))
 			return err
 		},
-		flash: fixed("We have your request to erase your data. An administrator confirms it within 30 days; until then you can take it back here."),
+		flash: fixed("We have your request to erase your data. An administrator confirms it within a month; until then you can take it back here."),
 		next:  views.MyAccountPath,
 		again: func(status int, r *models.Error) error { return h.renderCandidateAccount(c, status, formErrors(r)) },
 	})

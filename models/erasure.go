@@ -109,8 +109,14 @@ func (s *Store) RequestErasure(ctx context.Context, actor Actor) (*ErasureReques
 			}
 			return err
 		}
+		// Asking, taking it back and asking again tells the admins once a day.
+		var toldToday bool
+		if err := tx.Raw("SELECT EXISTS (SELECT 1 FROM erasure_requests WHERE candidate_id = ? AND id <> ? AND requested_at > ?)",
+			actor.ID, req.ID, s.Now().Add(-24*time.Hour)).Scan(&toldToday).Error; err != nil {
+			return err
+		}
 		var admins []StaffUser
-		if err := tx.Where("role = ? AND active", RoleAdmin).Order("id").Find(&admins).Error; err != nil {
+		if err := tx.Where("role = ? AND active AND NOT ?", RoleAdmin, toldToday).Order("id").Find(&admins).Error; err != nil {
 			return err
 		}
 		drafts := make([]draft, 0, len(admins))

@@ -11,9 +11,11 @@ import (
 // their referees; rows are kept (reports count them) and their personal
 // contents go. Free text someone wrote about the person becomes "(erased)"
 // where a column must not be empty and stays empty where it was; files are
-// deleted. TestErasureLeavesNoTrace scans every text and bytea column of
-// every table after it, so a table added later that holds personal data and
-// is missing here fails that test.
+// deleted. The erasure tests scan every text, jsonb and bytea column of
+// every table afterwards (TestErasureOfTheRichestCandidateLeavesNoTrace on a
+// candidate who has used nearly every feature), so a table added later that
+// holds such data, and is missing here, fails them once its feature is in
+// that fixture.
 
 // erasedEmailDomain ends the placeholder address of an erased candidate or
 // referee (a reserved domain: RFC 2606); sendAll writes nothing to it.
@@ -32,27 +34,32 @@ func blank(col string) string {
 	return col + " = CASE WHEN " + col + " = '' THEN '' ELSE '" + erasedText + "' END"
 }
 
+// scrubMessages empties the messages to or about candidate @c, once for
+// each name they have gone by (@oldName: a corrected contract name leaves
+// the earlier one in subjects written before): bodies go, subjects (with the
+// name replaced) and states stay, and whatever was still to be sent about
+// the person is cancelled. A staff alert about them is found by their
+// application, or, for the kinds that carry none (a panel's invitation), by
+// their name in it among the staff messages written since they were added.
+// It returns the messages' ids.
+const scrubMessages = `UPDATE outbox_messages SET body = '', body_html = '', calendar_ics = '', link_path = '', list_unsubscribe = '',
+		last_error = '', smtp_reply = '',
+		to_email = CASE WHEN staff_id IS NULL THEN '' ELSE to_email END,
+		to_name = CASE WHEN staff_id IS NULL THEN '' ELSE to_name END,
+		subject = replace(replace(subject, @oldName, @name), @email, @name),
+		status = CASE WHEN status IN ('held', 'queued') THEN 'cancelled' ELSE status END,
+		send_after = CASE WHEN status IN ('held', 'queued') THEN NULL ELSE send_after END,
+		held_for_position_id = CASE WHEN status IN ('held', 'queued') THEN NULL ELSE held_for_position_id END
+	WHERE candidate_id = @c OR application_id IN ` + erasedApps + ` OR referee_id IN ` + erasedReferees + `
+		OR (staff_id IS NOT NULL AND application_id IS NULL AND created_at >= (SELECT created_at FROM candidates WHERE id = @c)
+			AND (strpos(subject, @oldName) > 0 OR strpos(body, @oldName) > 0 OR strpos(body, @email) > 0))
+	RETURNING id`
+
 // scrubStatements empty everything personal of candidate @c, whose old
 // email is @email and whose name becomes @name. @hold is the legal-hold
 // reason ("" for none): a held contract is left whole.
 func scrubStatements() []string {
 	return []string{
-		// Messages: bodies go, subjects (with the name replaced) and states
-		// stay, and whatever was still to be sent about the person is
-		// cancelled. A staff alert about them is found by their application,
-		// or, for the kinds written before messages carried one (a panel's
-		// invitation), by their name in it: a scan of staff messages, which an
-		// erasure can afford.
-		`UPDATE outbox_messages SET body = '', body_html = '', calendar_ics = '', link_path = '', list_unsubscribe = '',
-			last_error = '', smtp_reply = '',
-			to_email = CASE WHEN staff_id IS NULL THEN '' ELSE to_email END,
-			to_name = CASE WHEN staff_id IS NULL THEN '' ELSE to_name END,
-			subject = replace(replace(subject, @oldName, @name), @email, @name),
-			status = CASE WHEN status IN ('held', 'queued') THEN 'cancelled' ELSE status END,
-			send_after = CASE WHEN status IN ('held', 'queued') THEN NULL ELSE send_after END,
-			held_for_position_id = CASE WHEN status IN ('held', 'queued') THEN NULL ELSE held_for_position_id END
-		WHERE candidate_id = @c OR application_id IN ` + erasedApps + ` OR referee_id IN ` + erasedReferees + `
-			OR (staff_id IS NOT NULL AND (strpos(subject, @oldName) > 0 OR strpos(body, @oldName) > 0 OR strpos(body, @email) > 0))`,
 		`UPDATE candidates SET name = @name, email = 'erased-' || id || '` + erasedEmailDomain + `', phone = '', time_zone = NULL,
 			erased_at = @now, legal_hold_reason = @hold, updated_at = @now WHERE id = @c`,
 		`DELETE FROM login_attempts WHERE lower(email) = lower(@email)`,
@@ -104,11 +111,14 @@ func scrubStatements() []string {
 }
 
 // erasedFiles are the stored files of candidate @c: their documents, their
-// onboarding uploads, their checks' result files, anything they uploaded.
+// onboarding uploads, their checks' result files, anything they uploaded,
+// and any file an audit entry about them names (a check result replaced by
+// a later one, which nothing else points to any more).
 const erasedFiles = `SELECT file_id FROM candidate_documents WHERE candidate_id = @c
 	UNION SELECT file_id FROM onboarding_tasks WHERE file_id IS NOT NULL AND application_id IN ` + erasedApps + `
 	UNION SELECT result_file_id FROM checks WHERE result_file_id IS NOT NULL AND application_id IN ` + erasedApps + `
-	UNION SELECT id FROM stored_files WHERE uploaded_by_candidate = @c`
+	UNION SELECT id FROM stored_files WHERE uploaded_by_candidate = @c
+	UNION SELECT (details->>'file_id')::bigint FROM audit_log WHERE person_id = @c AND details->>'file_id' IS NOT NULL`
 
 // scrubCandidate runs scrubStatements for one candidate in tx.
 func (s *Store) scrubCandidate(tx *gorm.DB, candidateID int64, oldName, oldEmail, hold string) error {
@@ -116,8 +126,26 @@ func (s *Store) scrubCandidate(tx *gorm.DB, candidateID int64, oldName, oldEmail
 	if err := tx.Raw(erasedFiles, sql.Named("c", candidateID)).Scan(&files).Error; err != nil {
 		return err
 	}
-	args := []any{sql.Named("c", candidateID), sql.Named("email", oldEmail), sql.Named("oldName", oldName), sql.Named("name", ErasedName(candidateID)),
+	args := []any{sql.Named("c", candidateID), sql.Named("email", oldEmail), sql.Named("name", ErasedName(candidateID)),
 		sql.Named("hold", hold), sql.Named("now", s.Now()), sql.Named("files", files)}
+	var names []string
+	if err := tx.Raw(`SELECT DISTINCT n FROM contract_name_corrections, unnest(ARRAY[current_name, requested_name]) AS n
+		WHERE candidate_id = ? AND n <> ?`, candidateID, oldName).Scan(&names).Error; err != nil {
+		return err
+	}
+	var messages []int64
+	for _, name := range append([]string{oldName}, names...) {
+		var ids []int64
+		if err := tx.Raw(scrubMessages, append(args, sql.Named("oldName", name))...).Scan(&ids).Error; err != nil {
+			return err
+		}
+		messages = append(messages, ids...)
+	}
+	// River keeps a failed delivery's error, which may quote the address.
+	if err := tx.Exec(`UPDATE river_job SET errors = NULL WHERE kind = 'deliver_message' AND errors IS NOT NULL
+		AND (args->>'message_id')::bigint IN ?`, messages).Error; err != nil {
+		return err
+	}
 	for _, q := range scrubStatements() {
 		if err := tx.Exec(q, args...).Error; err != nil {
 			return err

@@ -187,6 +187,19 @@ func TestErasureRefusedWhileAnApplicationIsOpenAndDeclinedWithAReason(t *testing
 	if len(toAdmins) != 1 || strings.Contains(toAdmins[0], "Amelia") {
 		t.Errorf("admins are told %q, want one email naming the candidate by number only", toAdmins)
 	}
+	// Taking it back and asking again the same day tells the admins no more.
+	if err := s.WithdrawErasureRequest(ctx, amelia.actor); err != nil {
+		t.Fatal(err)
+	}
+	if req, err = s.RequestErasure(ctx, amelia.actor); err != nil {
+		t.Fatal(err)
+	}
+	var told int64
+	mustDB(t, s.DB().Raw("SELECT count(*) FROM outbox_messages WHERE kind = ? AND staff_id = ? AND subject LIKE ?",
+		models.MsgErasureRequested, admin.ID, "%#"+strconv.FormatInt(amelia.id, 10)+" %").Scan(&told))
+	if told != 1 {
+		t.Errorf("asking twice in a day sent the admin %d emails, want 1", told)
+	}
 	if err := s.ConfirmErasure(ctx, recruiter, req.ID); models.ErrorCode(err) != models.CodeForbidden {
 		t.Fatalf("recruiter confirming: %v, want forbidden", err)
 	}
@@ -213,5 +226,49 @@ func TestErasureRefusedWhileAnApplicationIsOpenAndDeclinedWithAReason(t *testing
 	mustDB(t, s.DB().Raw("SELECT count(*) FROM candidates WHERE id = ? AND erased_at IS NOT NULL", amelia.id).Scan(&erased))
 	if erased != 0 {
 		t.Error("a declined request erased the candidate")
+	}
+}
+
+// The scan on the richest fixture (data_export_test.go): Noah has interviews
+// booked and offered, a scorecard, a staff note, documents he and staff
+// uploaded, a referee who answered, a check with his consent and an address
+// history, an offer question, an interest check, onboarding answers (his
+// home address and phone), a completed contract and a put-off rejection.
+// His applications are withdrawn, then he is erased: nothing of him is left
+// in any column of any table, and his unheld contract is erased too.
+func TestErasureOfTheRichestCandidateLeavesNoTrace(t *testing.T) {
+	f := newExportFixture(t)
+	s, ctx := f.store, f.ctx
+	admin := staffActor(f.admin)
+	var checkID int64
+	mustDB(t, s.DB().Raw("SELECT id FROM checks WHERE application_id = ?", f.warehouse.ID).Scan(&checkID))
+	mustDB(t, s.DB().Exec(`INSERT INTO check_addresses (check_id, line, city, postcode, country, from_month)
+		VALUES (?, '7 Harbour Lane', 'Hull', 'HU1 1AA', 'United Kingdom', '2020-01-01')`, checkID))
+	mustDB(t, s.DB().Exec("UPDATE candidates SET phone = '+44 7700 900456' WHERE id = ?", f.noah.ID))
+	needles := []string{"Noah Schmidt", "noah.schmidt@example.com", "+44 7700 900456", "+44 113 496 0000", "12 Elm Road", "7 Harbour Lane",
+		"Rita Reyes", "rita@northwind.example", exRefereeAnswer, exScorecardNote, exStaffNote}
+	if found := traces(t, s, needles, nil); len(found) < len(needles) {
+		t.Fatalf("before erasure the scan finds only %d traces: %v", len(found), found)
+	}
+	for _, id := range []int64{f.warehouse.ID, f.ae.ID} {
+		if err := s.ChangeStatus(ctx, staffActor(f.recruiter), id, models.StatusWithdrawn, "Asked to be erased"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	req, err := s.RequestErasure(ctx, f.noah)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ConfirmErasure(ctx, admin, req.ID); err != nil {
+		t.Fatal(err)
+	}
+	if found := traces(t, s, needles, nil); len(found) > 0 {
+		t.Errorf("after erasure:\n%s", strings.Join(found, "\n"))
+	}
+	var files, contracts int64
+	mustDB(t, s.DB().Raw("SELECT count(*) FROM stored_files WHERE uploaded_by_candidate = ?", f.noah.ID).Scan(&files))
+	mustDB(t, s.DB().Raw(`SELECT count(*) FROM contracts WHERE application_id = ? AND (erased_at IS NULL OR pdf IS NOT NULL)`, f.warehouse.ID).Scan(&contracts))
+	if files != 0 || contracts != 0 {
+		t.Errorf("%d files he uploaded and %d unerased contracts are left", files, contracts)
 	}
 }

@@ -63,7 +63,9 @@ const auditPersonSQL = `SELECT l.id, l.actor_kind, l.actor_email, l.action, l.ip
 	WHEN l.subject_type = 'offer' THEN (SELECT a.candidate_id FROM offers o JOIN applications a ON a.id = o.application_id WHERE o.id = l.subject_id)
 	WHEN l.subject_type = 'check' THEN (SELECT a.candidate_id FROM checks c JOIN applications a ON a.id = c.application_id WHERE c.id = l.subject_id)
 	WHEN l.subject_type = 'onboarding_task' THEN (SELECT a.candidate_id FROM onboarding_tasks t JOIN applications a ON a.id = t.application_id WHERE t.id = l.subject_id)
-	WHEN l.subject_type = 'message' THEN (SELECT candidate_id FROM outbox_messages WHERE id = l.subject_id)
+	WHEN l.subject_type = 'message' THEN (SELECT coalesce(m.candidate_id, a.candidate_id, (SELECT ra.candidate_id FROM referees r
+			JOIN applications ra ON ra.id = r.application_id WHERE r.id = m.referee_id))
+		FROM outbox_messages m LEFT JOIN applications a ON a.id = m.application_id WHERE m.id = l.subject_id)
 	WHEN l.subject_type = 'stored_file' THEN (SELECT a.candidate_id FROM checks c JOIN applications a ON a.id = c.application_id
 		WHERE c.result_file_id = l.subject_id LIMIT 1)
 	END AS person

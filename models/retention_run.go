@@ -19,6 +19,13 @@ const (
 	retentionRunLimit  = 500
 )
 
+// retentionActionable leaves out of the job's scan the candidates already
+// told who are still waiting out their notice: with a backlog, each batch
+// would otherwise read them all again.
+const retentionActionable = `NOT coalesce(c.retention_notice_at > greatest(x.last_change, c.last_signed_in_at, c.retention_kept_at)
+	AND greatest(greatest(x.last_change, c.last_signed_in_at, c.retention_kept_at) + CAST(@retention AS interval),
+		c.retention_notice_at + CAST(@notice AS interval)) > CAST(@now AS timestamptz), false)`
+
 // retentionActor is who the job acts as in the audit log.
 func retentionActor() Actor { return SystemActor("retention") }
 
@@ -35,7 +42,7 @@ func (s *Store) ApplyRetention(ctx context.Context) (int, error) {
 	now := s.Now() // the scan's order is read as at the run's start
 	for done < retentionRunLimit {
 		var rows []RetentionCandidate
-		if err := s.db.WithContext(ctx).Raw(retentionSQL("true"),
+		if err := s.db.WithContext(ctx).Raw(retentionSQL(retentionActionable),
 			s.retentionArgs(now, now.Add(RetentionNoticePeriod), after, retentionScanBatch)).Scan(&rows).Error; err != nil {
 			return done, err
 		}
@@ -143,7 +150,6 @@ type RetentionPage struct {
 	AsOf       time.Time // the list is read as at this time (the cursor keeps it)
 	Period     RetentionPeriod
 	Candidates []RetentionCandidate
-	Held       map[int64]string // a legal hold that stops the anonymisation, by candidate
 	Next       *RetentionCursor // the next page's start; nil on the last page
 }
 
@@ -158,29 +164,20 @@ func (s *Store) RetentionDue(ctx context.Context, actor Actor, asOf time.Time, a
 	if asOf.IsZero() {
 		asOf = s.Now()
 	}
-	page := RetentionPage{AsOf: asOf, Period: s.retention, Held: map[int64]string{}}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Raw(retentionSQL("true"), s.retentionArgs(asOf, asOf.Add(RetentionNoticePeriod), after, RetentionPageSize+1)).
-			Scan(&page.Candidates).Error; err != nil {
-			return err
-		}
-		if len(page.Candidates) > RetentionPageSize {
-			page.Candidates = page.Candidates[:RetentionPageSize]
-			last := page.Candidates[RetentionPageSize-1]
-			page.Next = &RetentionCursor{Due: last.DueAt, ID: last.ID}
-		}
-		for _, c := range page.Candidates { // a page's worth: legal holds are rare, and asked of erasure's own rule
-			hold, err := legalHoldReason(tx, c.ID)
-			if err != nil {
-				return err
-			}
-			if hold != "" {
-				page.Held[c.ID] = hold
-			}
-		}
-		return nil
-	})
-	return page, err
+	// A legal hold (a hire's signed contract, legalHoldReason) never shows
+	// here: the rule reads only people whose every application was rejected
+	// or withdrawn.
+	page := RetentionPage{AsOf: asOf, Period: s.retention}
+	if err := s.db.WithContext(ctx).Raw(retentionSQL("true"), s.retentionArgs(asOf, asOf.Add(RetentionNoticePeriod), after, RetentionPageSize+1)).
+		Scan(&page.Candidates).Error; err != nil {
+		return page, err
+	}
+	if len(page.Candidates) > RetentionPageSize {
+		page.Candidates = page.Candidates[:RetentionPageSize]
+		last := page.Candidates[RetentionPageSize-1]
+		page.Next = &RetentionCursor{Due: last.DueAt, ID: last.ID}
+	}
+	return page, nil
 }
 
 // MyRetention is what the candidate's account page says about their data:

@@ -103,6 +103,11 @@ END;
 $$ LANGUAGE plpgsql;
 -- +goose StatementEnd
 
+-- Erasure finds a person's messages and files through these.
+CREATE INDEX outbox_messages_application_idx ON outbox_messages (application_id) WHERE application_id IS NOT NULL;
+CREATE INDEX outbox_messages_referee_idx ON outbox_messages (referee_id) WHERE referee_id IS NOT NULL;
+CREATE INDEX stored_files_uploaded_by_candidate_idx ON stored_files (uploaded_by_candidate) WHERE uploaded_by_candidate IS NOT NULL;
+
 -- The messages of erasure: a request for the admins, a declined request,
 -- with the admin's reason, for the candidate.
 -- +goose StatementBegin
@@ -186,3 +191,4 @@ ALTER TABLE onboarding_tasks DROP CONSTRAINT onboarding_tasks_upload_has_file,
     DROP COLUMN file_erased_at;
 ALTER TABLE candidates DROP CONSTRAINT candidates_hold_only_erased, DROP COLUMN legal_hold_reason, DROP COLUMN erased_at;
 DROP TABLE erasure_requests;
+DROP INDEX stored_files_uploaded_by_candidate_idx, outbox_messages_referee_idx, outbox_messages_application_idx;

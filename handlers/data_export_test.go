@@ -12,9 +12,10 @@ import (
 )
 
 // exportBudget is the statements a candidate's download may run: the
-// session's, the candidate, the audit, the candidate's page, ten sections,
-// the messages, the documents and the two kinds of file.
-const exportBudget = 17
+// session's, the candidate, the audit (and the candidate's key it seals
+// their address with), the candidate's page, ten sections, the messages, the
+// documents and the two kinds of file.
+const exportBudget = 18
 
 // readExport checks a response is the export's download and returns its
 // data.json.

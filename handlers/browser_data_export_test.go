@@ -7,9 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/chromedp"
 )
 
 // TestBrowserCandidateDownloadsTheirData: Noah presses "Download your data"
@@ -25,35 +22,15 @@ func TestBrowserCandidateDownloadsTheirData(t *testing.T) {
 	}
 	browserUseSignInLink(t, b, link)
 
-	dir := t.TempDir()
-	events := true
-	if _, err := chromedp.CallBrowser(b, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-		Behavior: browser.SetDownloadBehaviorBehaviorAllow, BrowserContextID: chromedp.FromContext(b).BrowserContextID,
-		DownloadPath: dir, EventsEnabled: &events}); err != nil {
-		t.Fatalf("allowing downloads: %v", err)
-	}
-	progress := chromedp.BrowserEvents(b, browser.DownloadProgress)
 	open(t, b, app.URL+"/me/account", "[data-testid=your-data]")
 	if got := text(t, b, "[data-testid=your-data] p"); !strings.Contains(got, "everything we hold about you") {
 		t.Errorf("the section says %q", got)
 	}
-	do(t, b, "press Download your data", chromedp.Click(chromedp.CSS("[data-testid=download-data]")))
-	for ev, err := range progress {
-		if err != nil {
-			t.Fatalf("waiting for the download: %v", err)
-		}
-		if ev.State == browser.DownloadProgressStateCanceled {
-			t.Fatal("the download was cancelled")
-		}
-		if ev.State == browser.DownloadProgressStateCompleted {
-			break
-		}
+	file := downloadInto(t, b, t.TempDir(), "[data-testid=download-data]")
+	if !regexp.MustCompile(`^nextstep-data-\d+-\d{4}-\d\d-\d\d\.zip$`).MatchString(filepath.Base(file)) {
+		t.Fatalf("downloaded %s", file)
 	}
-	files, err := filepath.Glob(filepath.Join(dir, "*"))
-	if err != nil || len(files) != 1 || !regexp.MustCompile(`^nextstep-data-\d+-\d{4}-\d\d-\d\d\.zip$`).MatchString(filepath.Base(files[0])) {
-		t.Fatalf("downloaded %v (%v)", files, err)
-	}
-	zr, err := zip.OpenReader(files[0])
+	zr, err := zip.OpenReader(file)
 	if err != nil {
 		t.Fatal(err)
 	}

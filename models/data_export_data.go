@@ -171,13 +171,16 @@ var exportSections = []struct {
 		'employer_signature', jsonb_build_object('name', ct.employer_signed_name, 'role', ct.employer_signed_role, 'at', ` + utcSQL("ct.employer_signed_at") + `),
 		'pdf_sha256', ct.pdf_sha256, 'has_pdf', ct.pdf IS NOT NULL,
 		'esign_consents', (SELECT coalesce(jsonb_agg(jsonb_build_object('disclosure_version', e.disclosure_version,
-			'at', ` + utcSQL("e.consented_at") + `) ORDER BY e.id), '[]') FROM esign_consents e WHERE e.contract_id = ct.id AND e.candidate_id = @c))
+			'at', ` + utcSQL("e.consented_at") + `, 'sealed', encode(e.personal, 'base64')) ORDER BY e.id), '[]')
+			FROM esign_consents e WHERE e.contract_id = ct.id AND e.candidate_id = @c),
+		'person_key', (SELECT encode(sealed_key, 'base64') FROM person_keys WHERE candidate_id = @c))
 		FROM contracts ct JOIN applications a ON a.id = ct.application_id
 		WHERE a.candidate_id = @c AND (ct.status <> 'void' OR a.id NOT IN @withheld) ORDER BY ct.id`},
 	{"checks", `SELECT c.application_id, jsonb_build_object('kind', c.kind, 'status', c.status, 'provider', c.provider_name,
 		'started_at', ` + utcSQL("c.started_at") + `, 'completed_at', ` + utcSQL("c.completed_at") + `, 'withdrawn_at', ` + utcSQL("c.withdrawn_at") + `,
-		'consents', (SELECT coalesce(jsonb_agg(jsonb_build_object('action', k.action, 'text_version', k.text_version, 'at', ` + utcSQL("k.at") + `)
-			ORDER BY k.id), '[]') FROM check_consents k WHERE k.check_id = c.id AND k.candidate_id = @c),
+		'consents', (SELECT coalesce(jsonb_agg(jsonb_build_object('action', k.action, 'text_version', k.text_version, 'at', ` + utcSQL("k.at") + `,
+			'sealed', encode(k.personal, 'base64')) ORDER BY k.id), '[]') FROM check_consents k WHERE k.check_id = c.id AND k.candidate_id = @c),
+		'person_key', (SELECT encode(sealed_key, 'base64') FROM person_keys WHERE candidate_id = @c),
 		'addresses', (SELECT coalesce(jsonb_agg(jsonb_build_object('line', x.line, 'city', x.city, 'postcode', x.postcode, 'country', x.country,
 			'from', x.from_month, 'to', x.to_month) ORDER BY x.id), '[]') FROM check_addresses x WHERE x.check_id = c.id),
 		'appointment_windows', (SELECT coalesce(jsonb_agg(jsonb_build_object('from', w.from_day, 'to', w.to_day, 'part_of_day', w.part_of_day)
@@ -339,6 +342,9 @@ func (s *Store) finishExportItem(x *DataExport, section string, item json.RawMes
 	if err := json.Unmarshal(item, &m); err != nil {
 		return nil, err
 	}
+	if err := s.openExportConsents(m, "consents", "esign_consents"); err != nil {
+		return nil, err
+	}
 	switch section {
 	case "checks":
 		m["status"] = CheckStatus(str(m["status"])).CandidateLabel()
@@ -444,6 +450,33 @@ func exportDocuments(db *gorm.DB, x *DataExport, candidateID int64) error {
 			return err
 		}
 		x.data.Documents = append(x.data.Documents, item)
+	}
+	return nil
+}
+
+// openExportConsents opens the address and browser each consent in m's
+// lists sealed with the person's key (person_keys.go): the person's own
+// data, so their export holds it.
+func (s *Store) openExportConsents(m map[string]any, lists ...string) error {
+	key, _ := base64.StdEncoding.DecodeString(str(m["person_key"]))
+	delete(m, "person_key")
+	for _, list := range lists {
+		consents, _ := m[list].([]any)
+		for _, c := range consents {
+			consent, ok := c.(map[string]any)
+			if !ok {
+				continue
+			}
+			sealed, _ := base64.StdEncoding.DecodeString(str(consent["sealed"]))
+			delete(consent, "sealed")
+			p, err := s.openConsent(key, sealed)
+			if err != nil {
+				return err
+			}
+			if p.IP != "" || p.UserAgent != "" {
+				consent["ip"], consent["user_agent"] = p.IP, p.UserAgent
+			}
+		}
 	}
 	return nil
 }

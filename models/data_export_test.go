@@ -196,8 +196,11 @@ func TestCandidateExportHoldsTheirDataAndNothingElse(t *testing.T) {
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Errorf("the signed contract's PDF is not in the zip (%d bytes)", len(pdf))
 	}
-	if len(wh.Contracts[0]["esign_consents"].([]any)) == 0 {
+	if consents := wh.Contracts[0]["esign_consents"].([]any); len(consents) == 0 {
 		t.Error("no e-signature consent")
+	} else if c := consents[0].(map[string]any); c["ip"] != "203.0.113.10" || c["sealed"] != nil {
+		// The address is sealed with his key in the table; his export opens it.
+		t.Errorf("the e-signature consent reads %v, want his address opened", c)
 	}
 	if len(wh.OfferVersions) == 0 || wh.OfferVersions[0]["salary"] != "42000.00" && wh.OfferVersions[0]["salary"] != "42000" {
 		t.Errorf("offers: %+v", wh.OfferVersions)

@@ -89,6 +89,7 @@ func TestBrowserCandidateDownloadsAsksErasureAndIsSignedOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	candidateID := app.candidateID(email)
 	elena := newBrowser(t)
 	browserUseSignInLink(t, elena, link)
 
@@ -124,6 +125,14 @@ func TestBrowserCandidateDownloadsAsksErasureAndIsSignedOut(t *testing.T) {
 		t.Errorf("after confirming the request reads %q", got)
 	}
 
+	// The staff page says she was erased, and offers nothing to add.
+	open(t, admin, app.URL+"/admin/candidates/"+strconv.FormatInt(candidateID, 10), "[data-testid=candidate-erased]")
+	if got := text(t, admin, "[data-testid=candidate-name]"); got != models.ErasedName(candidateID) {
+		t.Errorf("the staff page is headed %q", got)
+	}
+	if n := run(t, admin, "forms that add", chromedp.Evaluate[int](`document.querySelectorAll('form[action$="/notes"], form[action$="/documents"]').length`)); n != 0 {
+		t.Errorf("the erased person's page still has %d forms that add to the record", n)
+	}
 	// Elena's session is over: her page asks her to sign in.
 	open(t, elena, app.URL+"/me", "main")
 	if got := path(t, elena); !strings.HasPrefix(got, "/signin") {

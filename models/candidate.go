@@ -413,8 +413,12 @@ func (s *Store) overrideExpectedDateTx(tx *gorm.DB, actor Actor, app *Applicatio
 func (s *Store) AddNote(ctx context.Context, actor Actor, candidateID int64, body string) error {
 	// Permission first: an input error must not confirm that a candidate
 	// out of the actor's scope exists.
-	if _, err := s.GetCandidateDetail(ctx, actor, candidateID); err != nil {
+	d, err := s.GetCandidateDetail(ctx, actor, candidateID)
+	if err != nil {
 		return err
+	}
+	if d.Candidate.ErasedAt != nil {
+		return errErasedRecordClosed
 	}
 	body = strings.TrimSpace(body)
 	if body == "" {

@@ -104,7 +104,10 @@ func mayUploadDocument(db *gorm.DB, actor Actor, candidateID int64) error {
 		}
 		return nil
 	}
-	return candidateVisible(db, actor, candidateID, scopeStaffOnly)
+	if err := candidateVisible(db, actor, candidateID, scopeStaffOnly); err != nil {
+		return err
+	}
+	return refuseErased(db, candidateID)
 }
 
 // CandidateDocuments is candidate candidateID's name and documents, without

@@ -143,7 +143,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 	addable, addableArgs := addablePositionsSQL(actor, candidateID)
 	r, err := s.queryRow(ctx, `WITH apps AS (SELECT a.id FROM applications a JOIN positions p ON p.id = a.position_id
 			WHERE a.candidate_id = ?`+scope+`)
-		SELECT c.id, c.email, c.name, c.phone, c.created_at, c.updated_at,
+		SELECT c.id, c.email, c.name, c.phone, c.erased_at, c.legal_hold_reason, c.created_at, c.updated_at,
 			(`+applicationsJSON+scope+`) AS applications,
 			coalesce((SELECT jsonb_agg(to_jsonb(n) || jsonb_build_object('author', (SELECT `+staffJSON+` FROM staff_users u WHERE u.id = n.author_staff_id))
 				ORDER BY n.created_at DESC, n.id DESC) FROM candidate_notes n
@@ -164,7 +164,7 @@ func (s *Store) GetCandidateDetail(ctx context.Context, actor Actor, candidateID
 		return nil, err
 	}
 	c := &row.Candidate
-	err = r.Scan(&c.ID, &c.Email, &c.Name, &c.Phone, &c.CreatedAt, &c.UpdatedAt, &row.Applications, &row.Notes, &row.Messages, &row.Templates,
+	err = r.Scan(&c.ID, &c.Email, &c.Name, &c.Phone, &c.ErasedAt, &c.LegalHoldReason, &c.CreatedAt, &c.UpdatedAt, &row.Applications, &row.Notes, &row.Messages, &row.Templates,
 		&row.Events, &row.Bookings, &row.Interest, &row.Offers, &row.Contracts, &row.Rounds, &row.Decisions, &row.Colleagues, &row.Addable, &row.References, &row.DateChanges)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound

@@ -85,6 +85,7 @@ var (
 	errNoErasureRequest    = refusal(CodeConflict, "There is no open request to erase this person's data: it was decided or withdrawn already. Reload the page to see where it stands.")
 	errAlreadyErased       = refusal(CodeConflict, "This person's data has already been erased.")
 	errErasedNoApplication = refusal(CodeConflict, "This person's data was erased: add them again as a new candidate if they apply again.")
+	errErasedRecordClosed  = refusal(CodeConflict, "This person's data was erased: nothing more is added to their record.")
 	errDeclineNeedsReason  = Invalid("reason", "Say why the data is not erased: the candidate reads this sentence.")
 )
 
@@ -224,6 +225,19 @@ func (s *Store) ConfirmErasure(ctx context.Context, actor Actor, requestID int64
 		}
 		return tx.Model(req).Updates(map[string]any{"status": ErasureDone, "decided_at": s.Now(), "decided_by": actor.ID}).Error
 	})
+}
+
+// refuseErased refuses adding anything to an erased person's record (a
+// note, a document): it would bring back what erasure removed.
+func refuseErased(db *gorm.DB, candidateID int64) error {
+	var erased bool
+	if err := db.Raw("SELECT erased_at IS NOT NULL FROM candidates WHERE id = ?", candidateID).Scan(&erased).Error; err != nil {
+		return err
+	}
+	if erased {
+		return errErasedRecordClosed
+	}
+	return nil
 }
 
 // openErasureRequest locks a request that still waits for a decision.

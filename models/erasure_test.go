@@ -131,6 +131,17 @@ func TestErasureLeavesNoTrace(t *testing.T) {
 	if err := s.ConfirmErasure(ctx, admin, req.ID); models.ErrorCode(err) != models.CodeConflict {
 		t.Errorf("confirming twice: %v, want a conflict", err)
 	}
+	// Nothing is added to the record again.
+	if err := s.AddNote(ctx, admin, elena.id, "Elena Rossi called again"); models.ErrorCode(err) != models.CodeConflict {
+		t.Errorf("a note about an erased person: %v, want a conflict", err)
+	}
+	if _, err := s.UploadCandidateDocument(ctx, admin, elena.id, models.DocumentCV, "cv.pdf", []byte("%PDF-1.7\nELENA\n%%EOF")); models.ErrorCode(err) != models.CodeConflict {
+		t.Errorf("a document for an erased person: %v, want a conflict", err)
+	}
+	d, err := s.GetCandidateDetail(ctx, admin, elena.id)
+	if err != nil || d.Candidate.ErasedAt == nil {
+		t.Errorf("the staff page's candidate does not say they were erased: %+v, %v", d, err)
+	}
 }
 
 // A hired employee's signed contract is kept under legal hold, and only it:

@@ -198,7 +198,8 @@ func (r *RetentionCandidate) Why(p RetentionPeriod, loc *time.Location) string {
 // without a notice, as if it went at @now), in (due date, id) order after
 // the keyset (@after_due, @after_id), at most @limit. filter narrows it
 // further (one candidate for the job's re-check and the account page).
-// The legal hold is asked of legalHoldReason, per candidate, by its callers.
+// The legal hold is asked of legalHoldReason by the job before it acts (a guard:
+// the one hold there is, a hire's signed contract, never meets the rule).
 //
 // It reads a range of candidates_retention_idx (the candidates not erased
 // whose applications all closed, by last activity: closed_activity_at is

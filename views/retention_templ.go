@@ -83,7 +83,7 @@ func RetentionPage(p RetentionProps) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " after their last activity (an application's last change, a sign-in, or asking to keep their data), and never sooner than 30 days after we email them a notice. A held rejection, a legal hold or an erasure request waiting for an admin stops it. Below: everyone due within the next 30 days, and everyone told.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " after their last activity (an application's last change, a sign-in, or asking to keep their data), and never sooner than 30 days after we email them a notice. A held rejection or an erasure request waiting for an admin stops it; a hire is never anonymised. Below: everyone due within the next 30 days, and everyone told.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -138,6 +138,11 @@ func TestErasureLeavesNoTrace(t *testing.T) {
 	if _, err := s.UploadCandidateDocument(ctx, admin, elena.id, models.DocumentCV, "cv.pdf", []byte("%PDF-1.7\nELENA\n%%EOF")); models.ErrorCode(err) != models.CodeConflict {
 		t.Errorf("a document for an erased person: %v, want a conflict", err)
 	}
+	var appID int64
+	mustDB(t, s.DB().Raw("SELECT id FROM applications WHERE candidate_id = ?", elena.id).Scan(&appID))
+	if err := s.ChangeStatus(ctx, admin, appID, models.StatusActive, ""); models.ErrorCode(err) != models.CodeConflict {
+		t.Errorf("reopening an erased person's application: %v, want a conflict", err)
+	}
 	d, err := s.GetCandidateDetail(ctx, admin, elena.id)
 	if err != nil || d.Candidate.ErasedAt == nil {
 		t.Errorf("the staff page's candidate does not say they were erased: %+v, %v", d, err)

@@ -153,7 +153,7 @@ func markGuardedWrite(tx *gorm.DB) error {
 // reaching a stage the application is at or past already writes nothing but
 // its message.
 func (s *Store) transition(tx *gorm.DB, actor Actor, app *Application, req transitionRequest) error {
-	if err := loadApplicationParts(tx, app); err != nil {
+	if err := loadWritableApplication(tx, app); err != nil {
 		return err
 	}
 	p := app.Position.Pipeline
@@ -367,7 +367,7 @@ const (
 // seat and waitlist places, its future interviews, an open interest check,
 // an open offer and an unsigned contract.
 func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c StatusChange) error {
-	if err := loadApplicationParts(tx, app); err != nil {
+	if err := loadWritableApplication(tx, app); err != nil {
 		return err
 	}
 	if c.Cause == StatusByStaff || c.Cause == StatusByPositionFilled {
@@ -475,6 +475,19 @@ func (s *Store) closeApplication(tx *gorm.DB, actor Actor, app *Application, c S
 
 // loadApplicationParts loads, when missing, the candidate and the position
 // (with its pipeline) of an application locked by the caller.
+// loadWritableApplication is loadApplicationParts for the two writers of a
+// stage or status (transition, closeApplication): an erased person's
+// applications stay as they ended.
+func loadWritableApplication(tx *gorm.DB, app *Application) error {
+	if err := loadApplicationParts(tx, app); err != nil {
+		return err
+	}
+	if app.Candidate.ErasedAt != nil {
+		return errErasedRecordClosed
+	}
+	return nil
+}
+
 func loadApplicationParts(tx *gorm.DB, app *Application) error {
 	if app.Candidate == nil {
 		var c Candidate

@@ -213,8 +213,7 @@ func (s *Store) ConfirmErasure(ctx context.Context, actor Actor, requestID int64
 			return err
 		}
 		var open []string
-		if err := tx.Raw(`SELECT p.title FROM applications a JOIN positions p ON p.id = a.position_id
-			WHERE a.candidate_id = ? AND a.status IN ('active', 'on_hold') ORDER BY a.id`, req.CandidateID).Scan(&open).Error; err != nil {
+		if err := tx.Raw(openApplicationTitlesOf("?"), req.CandidateID).Scan(&open).Error; err != nil {
 			return err
 		}
 		if len(open) > 0 {
@@ -255,14 +254,27 @@ func openErasureRequest(tx *gorm.DB, id int64) (*ErasureRequest, error) {
 	return &req, nil
 }
 
+// heldContractsOf selects the contracts of candidate (an SQL expression)
+// that legal hold keeps: signed by both sides (or on paper) for an
+// application that ended in a hire, and not erased.
+func heldContractsOf(candidate string) string {
+	return `SELECT k.id FROM contracts k JOIN applications a ON a.id = k.application_id
+		WHERE a.candidate_id = ` + candidate + ` AND a.status = 'hired' AND k.status IN ('completed', 'written_form') AND k.erased_at IS NULL`
+}
+
+// openApplicationTitlesOf selects the position titles of candidate's
+// applications still in progress, which stop an erasure.
+func openApplicationTitlesOf(candidate string) string {
+	return `SELECT p.title FROM applications a JOIN positions p ON p.id = a.position_id
+		WHERE a.candidate_id = ` + candidate + ` AND a.status IN ('active', 'on_hold') ORDER BY a.id`
+}
+
 // legalHoldReason is why something of the candidate's must outlive their
 // erasure, "" when nothing must: a contract both sides signed (or signed on
 // paper) for an application that ended in a hire.
 func legalHoldReason(tx *gorm.DB, candidateID int64) (string, error) {
 	var held bool
-	err := tx.Raw(`SELECT EXISTS (SELECT 1 FROM contracts k JOIN applications a ON a.id = k.application_id
-		WHERE a.candidate_id = ? AND a.status = 'hired' AND k.status IN ('completed', 'written_form') AND k.erased_at IS NULL)`,
-		candidateID).Scan(&held).Error
+	err := tx.Raw(`SELECT EXISTS (`+heldContractsOf("?")+`)`, candidateID).Scan(&held).Error
 	if err != nil || !held {
 		return "", err
 	}
@@ -353,10 +365,8 @@ func (s *Store) ErasureRequests(ctx context.Context, actor Actor) ([]ErasureRequ
 	}
 	var rows []ErasureRequestRow
 	err := s.db.WithContext(ctx).Raw(`SELECT r.*, c.name AS candidate_name,
-			coalesce((SELECT string_agg(p.title, ', ' ORDER BY a.id) FROM applications a JOIN positions p ON p.id = a.position_id
-				WHERE a.candidate_id = r.candidate_id AND a.status IN ('active', 'on_hold')), '') AS open_applications,
-			EXISTS (SELECT 1 FROM contracts k JOIN applications a ON a.id = k.application_id WHERE a.candidate_id = r.candidate_id
-				AND a.status = 'hired' AND k.status IN ('completed', 'written_form')) AS legal_hold
+			coalesce((SELECT string_agg(o.title, ', ') FROM (`+openApplicationTitlesOf("r.candidate_id")+`) o), '') AS open_applications,
+			EXISTS (`+heldContractsOf("r.candidate_id")+`) AS legal_hold
 		FROM erasure_requests r JOIN candidates c ON c.id = r.candidate_id
 		WHERE r.status = 'requested' OR r.decided_at > ?
 		ORDER BY r.status <> 'requested', CASE WHEN r.status = 'requested' THEN r.requested_at END, r.decided_at DESC

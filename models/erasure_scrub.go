@@ -89,8 +89,7 @@ func scrubStatements() []string {
 		`UPDATE contracts SET erased_at = @now, text = '', pdf = NULL,
 			candidate_signed_name = CASE WHEN candidate_signed_name IS NULL THEN NULL ELSE '' END,
 			candidate_ip = NULL, candidate_user_agent = NULL
-		WHERE application_id IN ` + erasedApps + ` AND erased_at IS NULL AND NOT (@hold <> '' AND status IN ('completed', 'written_form')
-			AND application_id IN (SELECT id FROM applications WHERE candidate_id = @c AND status = 'hired'))`,
+		WHERE application_id IN ` + erasedApps + ` AND erased_at IS NULL AND NOT (@hold <> '' AND id IN (` + heldContractsOf("@c") + `))`,
 		`DELETE FROM check_addresses WHERE check_id IN (SELECT id FROM checks WHERE application_id IN ` + erasedApps + `)`,
 		`UPDATE check_adverse_actions SET ` + blank("finding") + `, ` + blank("how_to_dispute") + `, ` + blank("reply") +
 			` WHERE check_id IN (SELECT id FROM checks WHERE application_id IN ` + erasedApps + `)`,
